@@ -1,0 +1,33 @@
+/**
+ * The preload: builds `window.rallypoint` from the typed IPC wrapper and hands it to the page
+ * through the context bridge. Only plain functions cross; no Electron object, no `ipcRenderer`
+ * and no IPC event ever reaches page code. Bundled into one CommonJS file because a sandboxed
+ * preload can `require` nothing but `electron` and a few polyfills.
+ */
+import { contextBridge } from 'electron';
+import type { LogLevel, RallypointBridge } from '../shared/ipc-contract';
+import { invoke, on } from './ipc-renderer';
+
+const logLevels: readonly LogLevel[] = ['error', 'warn', 'info', 'debug'];
+
+/** Longest renderer log line forwarded to main; a runaway page cannot flood the log file. */
+const maxLogMessageLength = 2_000;
+
+/** The bridge the page sees. Exported for tests; the page reaches it only as `window.rallypoint`. */
+export const rallypointBridge: RallypointBridge = {
+  getState: () => invoke('launcher:get-state'),
+  retry: () => invoke('join:retry'),
+  cancel: () => invoke('join:cancel'),
+  dismiss: () => invoke('join:dismiss'),
+  switchAccount: () => invoke('join:switch-account'),
+  tryDemoInvite: () => invoke('dev:try-demo-invite'),
+  log: (level, message) => {
+    // Fire and forget: logging must never throw into the page or leave a rejected promise.
+    if (!logLevels.includes(level) || typeof message !== 'string') return;
+    invoke('log:write', level, message.slice(0, maxLogMessageLength)).catch(() => undefined);
+  },
+  onJoinView: (callback) => on('join:view', (view) => callback(view)),
+  onRecent: (callback) => on('launcher:recent', (recent) => callback(recent)),
+};
+
+contextBridge.exposeInMainWorld('rallypoint', rallypointBridge);

@@ -1,0 +1,127 @@
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import type { RallypointBridge } from '../src/shared/ipc-contract';
+import { idleJoinView, type JoinView } from '../src/shared/join-view';
+
+/** A stand-in for Electron's renderer modules: records what the preload exposes and listens to. */
+const fake = vi.hoisted(() => {
+  type Listener = (event: unknown, ...args: unknown[]) => void;
+  const listeners = new Map<string, Listener[]>();
+  const exposed = new Map<string, unknown>();
+  const invokes: { channel: string; args: unknown[] }[] = [];
+  const ipcRenderer = {
+    invoke: async (channel: string, ...args: unknown[]) => {
+      invokes.push({ channel, args });
+      if (channel === 'launcher:get-state') return { fromMain: true };
+      if (channel === 'log:write' && args[1] === 'fail') throw new Error('main went away');
+      return undefined;
+    },
+    on: (channel: string, listener: Listener) => {
+      listeners.set(channel, [...(listeners.get(channel) ?? []), listener]);
+    },
+    removeListener: (channel: string, listener: Listener) => {
+      listeners.set(
+        channel,
+        (listeners.get(channel) ?? []).filter((l) => l !== listener),
+      );
+    },
+    send: () => undefined,
+  };
+  const emit = (channel: string, payload: unknown) => {
+    // Electron passes the event first; it carries `sender`, which is ipcRenderer itself.
+    for (const l of listeners.get(channel) ?? []) l({ sender: ipcRenderer, ports: [] }, payload);
+  };
+  return {
+    listeners,
+    exposed,
+    invokes,
+    emit,
+    ipcRenderer,
+    contextBridge: {
+      exposeInMainWorld: (key: string, api: unknown) => exposed.set(key, api),
+    },
+  };
+});
+
+vi.mock('electron', () => ({ contextBridge: fake.contextBridge, ipcRenderer: fake.ipcRenderer }));
+
+await import('../src/preload/preload');
+
+const bridge = (): RallypointBridge => fake.exposed.get('rallypoint') as RallypointBridge;
+
+describe('preload bridge', () => {
+  beforeEach(() => {
+    fake.invokes.length = 0;
+  });
+
+  it('exposes exactly window.rallypoint with the contract functions and nothing else', () => {
+    expect([...fake.exposed.keys()]).toEqual(['rallypoint']);
+    const api = bridge() as unknown as Record<string, unknown>;
+    expect(Object.keys(api).sort()).toEqual(
+      [
+        'cancel',
+        'dismiss',
+        'getState',
+        'log',
+        'onJoinView',
+        'onRecent',
+        'retry',
+        'switchAccount',
+        'tryDemoInvite',
+      ].sort(),
+    );
+    for (const value of Object.values(api)) expect(typeof value).toBe('function');
+    expect(Object.values(api)).not.toContain(fake.ipcRenderer);
+  });
+
+  it('maps each action to its invoke channel and returns main’s answer', async () => {
+    await expect(bridge().getState()).resolves.toEqual({ fromMain: true });
+    await bridge().retry();
+    await bridge().cancel();
+    await bridge().dismiss();
+    await bridge().switchAccount();
+    await bridge().tryDemoInvite();
+    expect(fake.invokes.map((i) => i.channel)).toEqual([
+      'launcher:get-state',
+      'join:retry',
+      'join:cancel',
+      'join:dismiss',
+      'join:switch-account',
+      'dev:try-demo-invite',
+    ]);
+    expect(fake.invokes.every((i) => i.args.length === 0)).toBe(true);
+  });
+
+  it('hands push callbacks the payload only, never the IPC event', () => {
+    const seen: unknown[][] = [];
+    const stop = bridge().onJoinView((...args: unknown[]) => seen.push(args));
+    const view: JoinView = { ...idleJoinView, phase: 'writingSession', attempt: 1 };
+    fake.emit('join:view', view);
+    expect(seen).toEqual([[view]]);
+    stop();
+  });
+
+  it('unsubscribes only its own listener, and twice is harmless', () => {
+    const a: unknown[] = [];
+    const b: unknown[] = [];
+    const stopA = bridge().onRecent((recent) => a.push(recent));
+    const stopB = bridge().onRecent((recent) => b.push(recent));
+    fake.emit('launcher:recent', []);
+    stopA();
+    stopA();
+    fake.emit('launcher:recent', []);
+    expect(a).toHaveLength(1);
+    expect(b).toHaveLength(2);
+    stopB();
+    expect(fake.listeners.get('launcher:recent')).toEqual([]);
+  });
+
+  it('forwards logs on log:write, drops bad levels, caps length, and never throws', async () => {
+    bridge().log('info', 'window shown');
+    bridge().log('nonsense' as 'info', 'dropped');
+    bridge().log('warn', 'x'.repeat(10_000));
+    bridge().log('error', 'fail');
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(fake.invokes.map((i) => i.args[0])).toEqual(['info', 'warn', 'error']);
+    expect((fake.invokes[1]?.args[1] as string).length).toBe(2_000);
+  });
+});
