@@ -1,0 +1,159 @@
+/**
+ * Where the directory client gets the player's credentials. The client only ever asks
+ * `getToken({ forceRefresh })`: a cached token normally, a freshly issued one after the directory
+ * said 401. The local directory's development tokens come from {@link createDevTokenProvider}; a
+ * studio plugs its Xbox user token / XSTS exchange in behind the same interface (see README).
+ */
+import got from 'got';
+import { z } from 'zod';
+import { err, ok, type Result } from '../../shared/result';
+import { rallypointUserAgent } from './directory-client';
+import {
+  classifyStatus,
+  classifyTransportError,
+  directoryError,
+  type DirectoryError,
+} from './directory-error';
+import { parseRetryAfter } from './retry-policy';
+
+/** One player's credentials for the session directory. */
+export interface AccessToken {
+  /** Whose token this is; the join machine compares it with the invite's XUID. */
+  readonly xuid: string;
+  /** The `uhs` claim that goes into `XBL3.0 x=<userHash>;<token>`. */
+  readonly userHash: string;
+  readonly token: string;
+}
+
+/** Why no token could be had, in the same vocabulary as DirectoryError. */
+export interface TokenError {
+  readonly code:
+    'unauthorized' | 'directory-unavailable' | 'rate-limited' | 'malformed-response' | 'cancelled';
+  /** Developer-facing; never contains a token. */
+  readonly message: string;
+  readonly retryable: boolean;
+  readonly status?: number;
+  readonly retryAfterMs?: number;
+}
+
+export interface TokenProvider {
+  /**
+   * `forceRefresh: false` may answer from a cache; `true` means the directory refused the last
+   * token (401), so the provider must obtain a new one rather than hand back the same.
+   */
+  getToken(options: {
+    forceRefresh: boolean;
+    signal?: AbortSignal;
+  }): Promise<Result<AccessToken, TokenError>>;
+}
+
+/**
+ * Narrows a classified directory failure to the token vocabulary: an identity endpoint that
+ * refuses (404, 403, 409, …) means this player cannot get a token, i.e. unauthorized.
+ */
+export function toTokenError(error: DirectoryError): TokenError {
+  const code =
+    error.code === 'directory-unavailable' ||
+    error.code === 'rate-limited' ||
+    error.code === 'malformed-response' ||
+    error.code === 'cancelled'
+      ? error.code
+      : 'unauthorized';
+  return {
+    code,
+    message: error.message,
+    retryable: error.retryable,
+    ...(error.status === undefined ? {} : { status: error.status }),
+    ...(error.retryAfterMs === undefined ? {} : { retryAfterMs: error.retryAfterMs }),
+  };
+}
+
+const devTokenAnswer = z.object({
+  xuid: z.string().regex(/^\d{1,20}$/),
+  gamertag: z.string(),
+  userHash: z.string().min(1),
+  token: z.string().min(1),
+  authorization: z.string().optional(),
+});
+
+export interface DevTokenProviderOptions {
+  readonly baseUrl: string;
+  readonly xuid: string;
+  readonly gamertag: string;
+  /** Per-request timeout in milliseconds. Default 5000. */
+  readonly attemptTimeoutMs?: number;
+}
+
+/**
+ * Development identities from the local directory (`POST /dev/tokens`). The token is cached until
+ * a forced refresh. Dev tokens only work against the directory that issued them: a studio's
+ * production build plugs a real provider in instead.
+ */
+export function createDevTokenProvider(options: DevTokenProviderOptions): TokenProvider {
+  const endpoint = new URL('/dev/tokens', options.baseUrl).href;
+  const timeoutMs = options.attemptTimeoutMs ?? 5000;
+  let cached: AccessToken | undefined;
+
+  async function issue(signal: AbortSignal | undefined): Promise<Result<AccessToken, TokenError>> {
+    const callerSignal = signal ?? new AbortController().signal;
+    const attemptSignal = AbortSignal.any([callerSignal, AbortSignal.timeout(timeoutMs)]);
+    let response;
+    try {
+      response = await got.post(endpoint, {
+        body: JSON.stringify({ xuid: options.xuid, gamertag: options.gamertag }),
+        headers: {
+          'content-type': 'application/json; charset=utf-8',
+          'user-agent': rallypointUserAgent(),
+        },
+        signal: attemptSignal,
+        retry: { limit: 0 },
+        throwHttpErrors: false,
+        followRedirect: false,
+        responseType: 'text',
+      });
+    } catch (error) {
+      const timedOut = attemptSignal.aborted && !callerSignal.aborted;
+      return err(
+        toTokenError(classifyTransportError(error, { write: false, callerSignal, timedOut })),
+      );
+    }
+    if (response.statusCode !== 200 && response.statusCode !== 201) {
+      const retryAfter = parseRetryAfter(response.headers['retry-after'], Date.now());
+      const failure = classifyStatus({
+        status: response.statusCode,
+        text: response.body,
+        write: false,
+        ...(retryAfter === undefined ? {} : { retryAfterMs: retryAfter }),
+      });
+      return err(toTokenError(failure));
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(response.body);
+    } catch {
+      return err(
+        toTokenError(directoryError('malformed-response', 'dev token answer is not JSON')),
+      );
+    }
+    const parsed = devTokenAnswer.safeParse(json);
+    if (!parsed.success || parsed.data.xuid !== options.xuid) {
+      const problem = directoryError('malformed-response', 'dev token answer has the wrong shape');
+      return err(toTokenError(problem));
+    }
+    const { xuid, userHash, token } = parsed.data;
+    return ok({ xuid, userHash, token });
+  }
+
+  return {
+    async getToken({ forceRefresh, signal }) {
+      if (signal?.aborted) {
+        return err({ code: 'cancelled', message: 'token request aborted', retryable: false });
+      }
+      if (!forceRefresh && cached !== undefined) return ok(cached);
+      if (forceRefresh) cached = undefined;
+      const result = await issue(signal);
+      if (result.ok) cached = result.value;
+      return result;
+    },
+  };
+}
