@@ -1,0 +1,467 @@
+/**
+ * The directory client against tiny node:http servers on loopback that answer exactly what each
+ * test needs: captured headers and bodies, garbage, silence, redirects.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { readFileSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  createDirectoryClient,
+  isSessionPath,
+  type DirectoryClientOptions,
+} from '../../src/main/join/directory-client';
+import type { AccessToken, TokenProvider } from '../../src/main/join/token-provider';
+import { err, ok } from '../../src/shared/result';
+
+const handleId = '0f3c12ab-5d6e-4f70-8a9b-0c1d2e3f4a5b';
+const sessionLocation = '/serviceconfigs/scid-1/sessionTemplates/game/sessions/s1';
+const packageVersion = (JSON.parse(readFileSync('package.json', 'utf8')) as { version: string })
+  .version;
+
+interface Captured {
+  readonly method: string;
+  readonly url: string;
+  readonly headers: IncomingMessage['headers'];
+  readonly body: string;
+}
+
+type Handler = (request: Captured, response: ServerResponse) => void;
+
+const servers: Server[] = [];
+
+async function serve(handler: Handler): Promise<{ url: string; requests: Captured[] }> {
+  const requests: Captured[] = [];
+  const server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      const captured = {
+        method: request.method ?? '',
+        url: request.url ?? '',
+        headers: request.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+      };
+      requests.push(captured);
+      handler(captured, response);
+    });
+  });
+  servers.push(server);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}`, requests };
+}
+
+afterEach(async () => {
+  for (const server of servers.splice(0)) {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  }
+});
+
+function session(xuids: readonly string[], max = 8): Record<string, unknown> {
+  const members: Record<string, unknown> = {};
+  xuids.forEach((xuid, index) => {
+    members[String(index)] = {
+      next: index + 1,
+      constants: { system: { xuid, index } },
+      properties: { system: { active: true } },
+      gamertag: `Player${xuid}`,
+    };
+  });
+  return {
+    membersInfo: { first: 0, next: xuids.length, count: xuids.length },
+    constants: { system: { maxMembersCount: max, visibility: 'open' } },
+    members,
+  };
+}
+
+function sendJson(
+  response: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
+  response.writeHead(status, {
+    'content-type': 'application/json',
+    'content-location': sessionLocation,
+    etag: '"e1"',
+    ...headers,
+  });
+  response.end(JSON.stringify(body));
+}
+
+/** Tokens from a list, one per call, recording what each call asked for. */
+function scriptedTokens(tokens: readonly string[]): TokenProvider & { calls: boolean[] } {
+  const calls: boolean[] = [];
+  return {
+    calls,
+    getToken({ forceRefresh }) {
+      calls.push(forceRefresh);
+      const token = tokens[Math.min(calls.length - 1, tokens.length - 1)] ?? 'none';
+      const access: AccessToken = { xuid: '2814', userHash: 'uh1', token };
+      return Promise.resolve(ok(access));
+    },
+  };
+}
+
+function client(url: string, extra: Partial<DirectoryClientOptions> = {}) {
+  return createDirectoryClient({
+    baseUrl: url,
+    tokens: scriptedTokens(['tok-1']),
+    locale: 'de-DE',
+    ...extra,
+  });
+}
+
+const signal = () => new AbortController().signal;
+
+describe('requests on the wire', () => {
+  it('sends the MPSD headers and the join body exactly', async () => {
+    const directory = await serve((_request, response) =>
+      sendJson(response, 201, session(['2814'])),
+    );
+    const result = await client(directory.url).joinByHandle(
+      handleId,
+      { xuid: '2814', secureDeviceAddress: 'c2RhLTE=', connection: 'conn-1' },
+      { signal: signal() },
+    );
+    expect(result.ok).toBe(true);
+    const [request] = directory.requests;
+    expect(request?.method).toBe('PUT');
+    expect(request?.url).toBe(`/handles/${handleId}/session`);
+    const { headers } = request!;
+    expect(headers['x-xbl-contract-version']).toBe('107');
+    expect(headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(headers['accept-language']).toBe('de-DE');
+    expect(headers['user-agent']).toBe(`Rallypoint/${packageVersion}`);
+    expect(headers['authorization']).toBe('XBL3.0 x=uh1;tok-1');
+    expect(Object.keys(headers).sort()).toEqual(
+      [
+        'accept-encoding',
+        'accept-language',
+        'authorization',
+        'connection',
+        'content-length',
+        'content-type',
+        'host',
+        'user-agent',
+        'x-xbl-contract-version',
+      ].sort(),
+    );
+    expect(JSON.parse(request!.body)).toEqual({
+      members: {
+        me: {
+          constants: { system: { xuid: '2814', initialize: true } },
+          properties: {
+            system: { active: true, secureDeviceAddress: 'c2RhLTE=', connection: 'conn-1' },
+          },
+        },
+      },
+    });
+  });
+
+  it('omits secureDeviceAddress and connection when the game gives none', async () => {
+    const directory = await serve((_request, response) =>
+      sendJson(response, 200, session(['2814'])),
+    );
+    await client(directory.url).joinByHandle(handleId, { xuid: '2814' }, { signal: signal() });
+    expect(JSON.parse(directory.requests[0]!.body)).toEqual({
+      members: {
+        me: {
+          constants: { system: { xuid: '2814', initialize: true } },
+          properties: { system: { active: true } },
+        },
+      },
+    });
+  });
+
+  it('reads by handle with a GET carrying the same headers and no body', async () => {
+    const directory = await serve((_request, response) =>
+      sendJson(response, 200, session(['1', '2'])),
+    );
+    const result = await client(directory.url).readByHandle(handleId, { signal: signal() });
+    expect(result.ok && result.value?.membersInfo.count).toBe(2);
+    const [request] = directory.requests;
+    expect(request?.method).toBe('GET');
+    expect(request?.headers['x-xbl-contract-version']).toBe('107');
+    expect(request?.headers['authorization']).toBe('XBL3.0 x=uh1;tok-1');
+    expect(request?.body).toBe('');
+  });
+
+  it('leaves by writing "me": null to the session path', async () => {
+    const directory = await serve((_request, response) => {
+      response.writeHead(204);
+      response.end();
+    });
+    const result = await client(directory.url).leave(sessionLocation, { signal: signal() });
+    expect(result).toEqual({ ok: true, value: undefined });
+    expect(directory.requests[0]?.method).toBe('PUT');
+    expect(directory.requests[0]?.url).toBe(sessionLocation);
+    expect(JSON.parse(directory.requests[0]!.body)).toEqual({ members: { me: null } });
+  });
+
+  it('keeps a path prefix of the base URL', async () => {
+    const directory = await serve((_request, response) =>
+      sendJson(response, 200, session(['2814'])),
+    );
+    await client(`${directory.url}/mpsd/`).joinByHandle(
+      handleId,
+      { xuid: '2814' },
+      { signal: signal() },
+    );
+    expect(directory.requests[0]?.url).toBe(`/mpsd/handles/${handleId}/session`);
+  });
+});
+
+describe('answers that cannot be trusted', () => {
+  it.each([
+    ['garbage text', 'not json at all <html>'],
+    ['JSON that is not a session', JSON.stringify({ members: {} })],
+    [
+      'a session whose member chain is broken',
+      JSON.stringify({ ...session(['2814']), membersInfo: { first: 0, next: 3 } }),
+    ],
+  ])('turns %s on a join into malformed-response (ambiguous)', async (_name, body) => {
+    const directory = await serve((_request, response) => {
+      response.writeHead(200, { 'content-location': sessionLocation });
+      response.end(body);
+    });
+    const result = await client(directory.url).joinByHandle(
+      handleId,
+      { xuid: '2814' },
+      { signal: signal() },
+    );
+    expect(result.ok).toBe(false);
+    if (!result.ok) {
+      expect(result.error.code).toBe('malformed-response');
+      expect(result.error.ambiguous).toBe(true);
+      expect(result.error.retryable).toBe(false);
+    }
+  });
+
+  it('turns garbage on a read into malformed-response (not ambiguous)', async () => {
+    const directory = await serve((_request, response) => {
+      response.writeHead(200, { 'content-location': sessionLocation });
+      response.end('\u0000\u0001garbage');
+    });
+    const result = await client(directory.url).readByHandle(handleId, { signal: signal() });
+    expect(!result.ok && result.error).toMatchObject({
+      code: 'malformed-response',
+      ambiguous: false,
+    });
+  });
+
+  it('refuses a success that does not list the player', async () => {
+    const directory = await serve((_request, response) =>
+      sendJson(response, 200, session(['999'])),
+    );
+    const result = await client(directory.url).joinByHandle(
+      handleId,
+      { xuid: '2814' },
+      { signal: signal() },
+    );
+    expect(!result.ok && result.error.code).toBe('malformed-response');
+  });
+
+  it('refuses a Content-Location on another origin and never writes there', async () => {
+    const elsewhere = await serve((_request, response) => sendJson(response, 200, {}));
+    const directory = await serve((_request, response) =>
+      sendJson(response, 200, session(['2814']), {
+        'content-location': `${elsewhere.url}${sessionLocation}`,
+      }),
+    );
+    const result = await client(directory.url).joinByHandle(
+      handleId,
+      { xuid: '2814' },
+      { signal: signal() },
+    );
+    expect(!result.ok && result.error.code).toBe('malformed-response');
+    const left = await client(directory.url).leave(`${elsewhere.url}${sessionLocation}`, {
+      signal: signal(),
+    });
+    expect(!left.ok && left.error.code).toBe('malformed-response');
+    expect(elsewhere.requests).toHaveLength(0);
+  });
+
+  it('builds the session path from the handle when Content-Location is missing', async () => {
+    const directory = await serve((request, response) => {
+      if (request.url === `/handles/${handleId}`) {
+        sendJson(response, 200, {
+          id: handleId,
+          type: 'invite',
+          version: 1,
+          sessionRef: { scid: 'scid-9', templateName: 'game', name: 'n 1' },
+        });
+        return;
+      }
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end(JSON.stringify(session(['2814'])));
+    });
+    const result = await client(directory.url).joinByHandle(
+      handleId,
+      { xuid: '2814' },
+      { signal: signal() },
+    );
+    expect(result.ok && result.value.contentLocation).toBe(
+      '/serviceconfigs/scid-9/sessionTemplates/game/sessions/n%201',
+    );
+  });
+
+  it('does not follow redirects (they could carry the token elsewhere)', async () => {
+    const elsewhere = await serve((_request, response) =>
+      sendJson(response, 200, session(['2814'])),
+    );
+    const directory = await serve((_request, response) => {
+      response.writeHead(307, { location: `${elsewhere.url}/handles/${handleId}/session` });
+      response.end();
+    });
+    const result = await client(directory.url).joinByHandle(
+      handleId,
+      { xuid: '2814' },
+      { signal: signal() },
+    );
+    expect(!result.ok && result.error).toMatchObject({
+      code: 'directory-unavailable',
+      status: 307,
+      retryable: false,
+    });
+    expect(elsewhere.requests).toHaveLength(0);
+  });
+
+  it.each(['../../dev/tokens', '', 'not-a-guid', `${handleId}/../x`])(
+    'refuses handle id %j without sending anything',
+    async (bad) => {
+      const directory = await serve((_request, response) => sendJson(response, 200, {}));
+      const result = await client(directory.url).joinByHandle(
+        bad,
+        { xuid: '2814' },
+        { signal: signal() },
+      );
+      expect(!result.ok && result.error.code).toBe('invite-expired');
+      expect(directory.requests).toHaveLength(0);
+    },
+  );
+
+  it('accepts only session paths for leave', () => {
+    expect(isSessionPath(sessionLocation)).toBe(true);
+    expect(isSessionPath('/serviceconfigs/a/sessiontemplates/b/sessions/c')).toBe(true);
+    expect(isSessionPath('/serviceconfigs/a/sessionTemplates/%2e%2e/sessions/c')).toBe(false);
+    expect(isSessionPath('/dev/tokens')).toBe(false);
+    expect(isSessionPath(`${sessionLocation}/members/me`)).toBe(false);
+  });
+});
+
+describe('timeouts, cancellation and tokens', () => {
+  it('gives up an attempt that gets no answer: directory-unavailable, ambiguous', async () => {
+    const directory = await serve(() => {
+      // Never answers.
+    });
+    const result = await client(directory.url, { attemptTimeoutMs: 300 }).joinByHandle(
+      handleId,
+      { xuid: '2814' },
+      { signal: signal() },
+    );
+    expect(!result.ok && result.error).toMatchObject({
+      code: 'directory-unavailable',
+      ambiguous: true,
+      retryable: true,
+    });
+  });
+
+  it('cancels an in-flight request when the signal fires', async () => {
+    let answered = false;
+    const directory = await serve((_request, response) => {
+      setTimeout(() => {
+        answered = true;
+        sendJson(response, 200, session(['2814']));
+      }, 20_000).unref();
+    });
+    const controller = new AbortController();
+    const pending = client(directory.url).joinByHandle(
+      handleId,
+      { xuid: '2814' },
+      { signal: controller.signal },
+    );
+    while (directory.requests.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    controller.abort();
+    const result = await pending;
+    expect(!result.ok && result.error).toMatchObject({ code: 'cancelled', retryable: false });
+    expect(answered).toBe(false);
+  });
+
+  it('cancels before sending when the signal has already fired', async () => {
+    const directory = await serve((_request, response) => sendJson(response, 200, {}));
+    const controller = new AbortController();
+    controller.abort();
+    const result = await client(directory.url).readByHandle(handleId, {
+      signal: controller.signal,
+    });
+    expect(!result.ok && result.error.code).toBe('cancelled');
+    expect(directory.requests).toHaveLength(0);
+  });
+
+  it('refreshes a refused token once and never logs a token', async () => {
+    const lines: unknown[][] = [];
+    const log = {
+      info: (...args: unknown[]) => lines.push(args),
+      warn: (...args: unknown[]) => lines.push(args),
+    };
+    const directory = await serve((request, response) => {
+      if (request.headers.authorization !== 'XBL3.0 x=uh1;fresh-secret-2') {
+        response.writeHead(401);
+        response.end();
+        return;
+      }
+      sendJson(response, 201, session(['2814']));
+    });
+    const tokens = scriptedTokens(['stale-secret-1', 'fresh-secret-2']);
+    const result = await client(directory.url, { tokens, log }).joinByHandle(
+      handleId,
+      { xuid: '2814' },
+      { signal: signal() },
+    );
+    expect(result.ok && result.value.joined).toBe(true);
+    expect(tokens.calls).toEqual([false, true]);
+    expect(directory.requests).toHaveLength(2);
+    const logged = JSON.stringify(lines);
+    expect(logged).toContain('401');
+    expect(logged).not.toMatch(/secret|XBL3\.0|uh1/);
+  });
+
+  it('reports unauthorized after the refreshed token is refused too', async () => {
+    const directory = await serve((_request, response) => {
+      response.writeHead(401);
+      response.end();
+    });
+    const tokens = scriptedTokens(['a', 'b', 'c']);
+    const result = await client(directory.url, { tokens }).joinByHandle(
+      handleId,
+      { xuid: '2814' },
+      { signal: signal() },
+    );
+    expect(!result.ok && result.error).toMatchObject({ code: 'unauthorized', retryable: false });
+    expect(tokens.calls).toEqual([false, true]);
+    expect(directory.requests).toHaveLength(2);
+  });
+
+  it('passes a token provider failure through with its code', async () => {
+    const directory = await serve((_request, response) => sendJson(response, 200, {}));
+    const tokens: TokenProvider = {
+      getToken: () =>
+        Promise.resolve(
+          err({ code: 'directory-unavailable', message: 'sts down', retryable: true }),
+        ),
+    };
+    const result = await client(directory.url, { tokens }).joinByHandle(
+      handleId,
+      { xuid: '2814' },
+      { signal: signal() },
+    );
+    expect(!result.ok && result.error).toMatchObject({
+      code: 'directory-unavailable',
+      retryable: true,
+    });
+    expect(directory.requests).toHaveLength(0);
+  });
+});
