@@ -1,0 +1,44 @@
+/**
+ * Run-time checks of every invoke channel's arguments. TypeScript's channel map vanishes at run
+ * time and the renderer is the least trusted process, so each channel has a zod schema that must
+ * accept exactly the contract's tuple: no extra arguments, bounded strings, closed enums.
+ */
+import { z } from 'zod';
+import type { InvokeChannel, InvokeChannels, LogLevel } from '../../shared/ipc-contract';
+import { err, ok, type Result } from '../../shared/result';
+import type { IpcRefusal } from './ipc-refusal';
+
+/** Longest renderer log message accepted; a page has no business logging more at once. */
+export const MAX_RENDERER_LOG_LENGTH = 4_000;
+
+const logLevels = ['error', 'warn', 'info', 'debug'] as const satisfies readonly LogLevel[];
+
+const noArguments = z.tuple([]);
+
+const schemas: { readonly [C in InvokeChannel]: z.ZodType<InvokeChannels[C]['args']> } = {
+  'launcher:get-state': noArguments,
+  'join:retry': noArguments,
+  'join:cancel': noArguments,
+  'join:dismiss': noArguments,
+  'join:switch-account': noArguments,
+  'dev:try-demo-invite': noArguments,
+  'log:write': z.tuple([z.enum(logLevels), z.string().max(MAX_RENDERER_LOG_LENGTH)]),
+};
+
+/** Parses the raw arguments of one invoke; the refusal names what was wrong, not the values. */
+export function parseInvokeArguments<C extends InvokeChannel>(
+  channel: C,
+  raw: readonly unknown[],
+): Result<InvokeChannels[C]['args'], IpcRefusal> {
+  const schema = schemas[channel] as z.ZodType<InvokeChannels[C]['args']> | undefined;
+  if (schema === undefined) {
+    return err({ code: 'bad-arguments', detail: `no schema for channel` });
+  }
+  const parsed = schema.safeParse(raw);
+  if (parsed.success) return ok(parsed.data);
+  const issues = parsed.error.issues
+    .slice(0, 3)
+    .map((issue) => `${issue.path.join('.') || '(arguments)'}: ${issue.code}`)
+    .join(', ');
+  return err({ code: 'bad-arguments', detail: `${raw.length} argument(s) refused: ${issues}` });
+}

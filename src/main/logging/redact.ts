@@ -1,0 +1,134 @@
+/**
+ * Redaction of secrets and untrusted invite data from anything that is about to be logged.
+ *
+ * Log files leave the machine (players attach them to bug reports), so every value passes through
+ * here first: Xbox Live tokens (`XBL3.0 x=<userhash>;<token>`), bearer tokens, `Authorization`
+ * headers, JSON fields that carry tokens or signatures, and the query of invite links (which holds
+ * player XUIDs and can be crafted by any web page). The module is pure and dependency-free so the
+ * electron-log hook, the command line and tests all share one definition of "safe to log".
+ */
+
+/** What replaces a secret. Fixed text, so a redacted log line never hints at the secret's length. */
+export const REDACTED = '[redacted]';
+
+/** How many characters of an invite's handle id survive, enough to correlate log lines. */
+const HANDLE_PREFIX_LENGTH = 8;
+
+/** Deeper structures than this are cut off: logs never need them and cycles stay harmless. */
+const MAX_DEPTH = 8;
+
+/** Object keys whose values are secrets wherever they appear (compared case-insensitively). */
+const SECRET_KEY =
+  /^(?:authorization|proxy-authorization|cookie|set-cookie|password|passwd|secret|client_secret|signature|x-xbl-signature)$|token/i;
+
+/** `XBL3.0 x=<userhash>;<token>`: the whole credential goes, including the user hash. */
+const XBL_TOKEN = /XBL3\.0\s+x=[^\s"',;]*(?:;[^\s"',]*)?/gi;
+
+/** `Bearer <token>` and `Basic <credentials>` anywhere in text. */
+const SCHEME_TOKEN = /\b(Bearer|Basic)\s+[A-Za-z0-9\-._~+/=]{4,}/g;
+
+/** `Authorization: <anything up to the end of the line>` in header dumps. */
+const AUTH_HEADER_LINE =
+  /\b((?:proxy-)?authorization|cookie|set-cookie)(\s*[:=]\s*)(?!\[redacted\])[^\r\n]+/gi;
+
+/** `"token": "..."`-style JSON fields inside text (serialised bodies, error messages). */
+const JSON_SECRET_FIELD =
+  /("(?:[A-Za-z_-]*token[A-Za-z_-]*|authorization|signature|password|secret)"\s*:\s*)"(?:[^"\\]|\\.)*"/gi;
+
+/** Links of the launcher's own scheme (any case), up to the first character that ends a URL in prose. */
+const INVITE_LINK = /rallypoint:[^\s"'`]*/gi;
+
+/** Query parameters of other URLs whose values are credentials (`?access_token=`, `&sig=`). */
+const URL_SECRET_PARAM = /([?&](?:[A-Za-z_]*token|sig|signature|code|key|password)=)[^&#\s"'<>]*/gi;
+
+/**
+ * Returns the text with every known secret shape replaced by {@link REDACTED}. Invite links keep
+ * their scheme, action and the first characters of the handle id, so a log still says which invite
+ * was handled without carrying XUIDs or anything a web page could inject.
+ */
+export function redactText(text: string): string {
+  return text
+    .replace(INVITE_LINK, redactInviteLink)
+    .replace(XBL_TOKEN, `XBL3.0 x=${REDACTED}`)
+    .replace(SCHEME_TOKEN, (_match, scheme: string) => `${scheme} ${REDACTED}`)
+    .replace(AUTH_HEADER_LINE, (_match, name: string, separator: string) => {
+      return `${name}${separator}${REDACTED}`;
+    })
+    .replace(JSON_SECRET_FIELD, (_match, field: string) => `${field}"${REDACTED}"`)
+    .replace(URL_SECRET_PARAM, (_match, name: string) => `${name}${REDACTED}`);
+}
+
+/** `rallypoint://inviteHandleAccept?handle=0f3c…&invitedXuid=…` → `rallypoint://inviteHandleAccept?handle=0f3c12ab…&[redacted]`. */
+function redactInviteLink(link: string): string {
+  const queryStart = link.search(/[?#]/);
+  if (queryStart === -1) return link;
+  const base = link.slice(0, queryStart);
+  const handle = /[?&]handle=([0-9A-Fa-f-]{1,64})/.exec(link.slice(queryStart))?.[1];
+  if (handle === undefined) return `${base}?${REDACTED}`;
+  const prefix = handle.slice(0, HANDLE_PREFIX_LENGTH);
+  return `${base}?handle=${prefix}…&${REDACTED}`;
+}
+
+/**
+ * Returns a copy of any value with secrets removed: strings through {@link redactText}, secret keys
+ * replaced wholesale, Errors rebuilt with redacted message and stack (their own enumerable fields
+ * too), Maps and arrays walked, cycles and depth cut. The input is never mutated: the caller may
+ * still need the real token.
+ */
+export function redact(value: unknown): unknown {
+  return redactValue(value, 0, new WeakMap());
+}
+
+function redactValue(value: unknown, depth: number, seen: WeakMap<object, unknown>): unknown {
+  if (typeof value === 'string') return redactText(value);
+  if (value === null || typeof value !== 'object') {
+    return typeof value === 'function' ? `[function ${value.name || 'anonymous'}]` : value;
+  }
+  const known = seen.get(value);
+  if (known !== undefined) return known;
+  if (depth >= MAX_DEPTH) return '[too deep]';
+  if (value instanceof Error) return redactError(value, depth, seen);
+  if (value instanceof Date || value instanceof RegExp) return value;
+  if (Array.isArray(value)) {
+    const copy: unknown[] = [];
+    seen.set(value, copy);
+    for (const item of value) copy.push(redactValue(item, depth + 1, seen));
+    return copy;
+  }
+  if (value instanceof Map) {
+    const copy = new Map<unknown, unknown>();
+    seen.set(value, copy);
+    for (const [key, item] of value) {
+      copy.set(key, isSecretKey(key) ? REDACTED : redactValue(item, depth + 1, seen));
+    }
+    return copy;
+  }
+  if (value instanceof URL) return redactText(value.href);
+  if (typeof Headers !== 'undefined' && value instanceof Headers) {
+    return redactValue(Object.fromEntries(value.entries()), depth, seen);
+  }
+  const copy: Record<string, unknown> = {};
+  seen.set(value, copy);
+  for (const [key, item] of Object.entries(value)) {
+    copy[key] = isSecretKey(key) ? REDACTED : redactValue(item, depth + 1, seen);
+  }
+  return copy;
+}
+
+function redactError(error: Error, depth: number, seen: WeakMap<object, unknown>): Error {
+  const copy = new Error(redactText(error.message));
+  seen.set(error, copy);
+  copy.name = error.name;
+  copy.stack = error.stack === undefined ? undefined : redactText(error.stack);
+  const fields = copy as unknown as Record<string, unknown>;
+  for (const [key, item] of Object.entries(error)) {
+    if (key === 'message' || key === 'stack' || key === 'name') continue;
+    fields[key] = isSecretKey(key) ? REDACTED : redactValue(item, depth + 1, seen);
+  }
+  if (error.cause !== undefined) copy.cause = redactValue(error.cause, depth + 1, seen);
+  return copy;
+}
+
+function isSecretKey(key: unknown): boolean {
+  return typeof key === 'string' && SECRET_KEY.test(key);
+}

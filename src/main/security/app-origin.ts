@@ -1,0 +1,40 @@
+/**
+ * The launcher window's own origin. The page is served from a privileged custom scheme instead of
+ * file:// because Chromium refuses module scripts from file://, a file:// page shares its origin with
+ * every other local file, and a custom scheme lets main attach a strict Content-Security-Policy as a
+ * real response header. Everything that decides "is this our page?" (IPC sender checks, navigation
+ * guards) compares against the constants here, so the origin is defined exactly once.
+ */
+
+/** Scheme registered as standard + secure before `ready`; never the invite scheme (`rallypoint:`). */
+export const APP_SCHEME = 'app';
+
+/** The only host the scheme answers for; anything else is a 404. */
+export const APP_HOST = 'rallypoint';
+
+export const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`;
+
+/** Where the window starts. */
+export const APP_ENTRY_URL = `${APP_ORIGIN}/index.html`;
+
+/**
+ * True when `url` is a page of the launcher itself. Node's URL reports the origin of non-special
+ * schemes as "null", so scheme and host are compared explicitly; credentials or a port make it a
+ * different (crafted) origin.
+ */
+export function isAppUrl(url: string | undefined | null): boolean {
+  if (typeof url !== 'string' || url.length === 0) return false;
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return false;
+  }
+  return (
+    parsed.protocol === `${APP_SCHEME}:` &&
+    parsed.hostname === APP_HOST &&
+    parsed.port === '' &&
+    parsed.username === '' &&
+    parsed.password === ''
+  );
+}

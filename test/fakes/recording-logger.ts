@@ -1,0 +1,28 @@
+/** A ScopedLogger that keeps every line, for asserting what main decided to log. */
+import { format } from 'node:util';
+import type { ScopedLogger } from '../../src/main/logging/configure-logging';
+
+export type RecordedLevel = 'error' | 'warn' | 'info' | 'debug';
+
+export interface RecordingLogger extends ScopedLogger {
+  readonly entries: { level: RecordedLevel; text: string }[];
+  lines(level?: RecordedLevel): string[];
+}
+
+export function recordingLogger(): RecordingLogger {
+  const entries: { level: RecordedLevel; text: string }[] = [];
+  const at =
+    (level: RecordedLevel) =>
+    (...data: unknown[]) => {
+      entries.push({ level, text: format(...data) });
+    };
+  return {
+    entries,
+    error: at('error'),
+    warn: at('warn'),
+    info: at('info'),
+    debug: at('debug'),
+    lines: (level) =>
+      entries.filter((entry) => level === undefined || entry.level === level).map((e) => e.text),
+  };
+}

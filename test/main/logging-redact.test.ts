@@ -1,0 +1,170 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { REDACTED, redact, redactText } from '../../src/main/logging/redact';
+
+const handle = '0f3c12ab-9d4e-4b7a-8c11-5e2f90a1b2c3';
+const inviteLink = `rallypoint://inviteHandleAccept?handle=${handle}&invitedXuid=2814613569642996&senderXuid=2533274790412345&context=lobby`;
+
+describe('redactText', () => {
+  it('removes the whole XBL3.0 credential, user hash included', () => {
+    const out = redactText('Authorization=XBL3.0 x=1234567890123;eyJhbGciOi.secret-part');
+    expect(out).not.toContain('1234567890123');
+    expect(out).not.toContain('eyJhbGciOi');
+    expect(out).toContain(REDACTED);
+  });
+
+  it('removes XBL tokens in prose and in quoted JSON', () => {
+    const out = redactText('sent {"auth":"XBL3.0 x=uhs;tok.en.value"} then XBL3.0 x=abc;def done');
+    expect(out).not.toMatch(/uhs|tok\.en|abc;def/);
+    expect(out).toContain('done');
+  });
+
+  it('removes Authorization header lines whatever the scheme', () => {
+    const out = redactText(
+      'PUT /handles/x/session\nAuthorization: Bearer abc.def.ghi\nAccept: */*',
+    );
+    expect(out).toBe(`PUT /handles/x/session\nAuthorization: ${REDACTED}\nAccept: */*`);
+  });
+
+  it('removes bearer tokens outside headers', () => {
+    expect(redactText('retrying with Bearer s3cr3tT0ken now')).toBe(
+      `retrying with Bearer ${REDACTED} now`,
+    );
+  });
+
+  it('removes token, authorization and signature fields of JSON text', () => {
+    const out = redactText(
+      '{"token":"abc\\"def","xblToken":"x","Authorization":"y","signature":"z","keep":"me"}',
+    );
+    expect(out).toBe(
+      `{"token":"${REDACTED}","xblToken":"${REDACTED}","Authorization":"${REDACTED}","signature":"${REDACTED}","keep":"me"}`,
+    );
+  });
+
+  it('keeps the scheme, action and handle prefix of an invite link and drops its query', () => {
+    const out = redactText(`received ${inviteLink} from the OS`);
+    expect(out).toBe(
+      `received rallypoint://inviteHandleAccept?handle=0f3c12ab…&${REDACTED} from the OS`,
+    );
+    expect(out).not.toContain('2814613569642996');
+    expect(out).not.toContain('lobby');
+  });
+
+  it('redacts invite links in any letter case and without a handle', () => {
+    expect(redactText('RallyPoint://activityHandleJoin?joinerXuid=1&x=<script>')).toBe(
+      `RallyPoint://activityHandleJoin?${REDACTED}`,
+    );
+    expect(redactText('rallypoint://inviteHandleAccept#frag=1')).toBe(
+      `rallypoint://inviteHandleAccept?${REDACTED}`,
+    );
+  });
+
+  it('leaves a link without a query alone', () => {
+    expect(redactText('rallypoint://inviteHandleAccept')).toBe('rallypoint://inviteHandleAccept');
+  });
+
+  it('removes credential query parameters of other URLs', () => {
+    expect(redactText('GET http://127.0.0.1:9/x?access_token=abc&page=2')).toBe(
+      `GET http://127.0.0.1:9/x?access_token=${REDACTED}&page=2`,
+    );
+  });
+
+  it('leaves ordinary text unchanged', () => {
+    const text = 'joined session 0f3c12ab after 2 attempts (HTTP 200)';
+    expect(redactText(text)).toBe(text);
+  });
+});
+
+describe('redact', () => {
+  it('replaces secret keys at any depth and redacts strings inside nested values', () => {
+    const input = {
+      request: {
+        headers: { Authorization: 'XBL3.0 x=1;2', 'x-xbl-contract-version': '107' },
+        body: { member: { me: { constants: {} } }, deviceToken: 'dev-tok' },
+      },
+      links: [inviteLink],
+      tokens: new Map([['refreshToken', 'r-tok']]),
+    };
+    const out = redact(input) as typeof input;
+    const text = JSON.stringify(out, (_key, value: unknown) =>
+      value instanceof Map ? Object.fromEntries(value) : value,
+    );
+    expect(text).not.toMatch(/XBL3\.0 x=1;2|dev-tok|r-tok|2814613569642996/);
+    expect(out.request.headers['x-xbl-contract-version']).toBe('107');
+    expect(out.request.headers.Authorization).toBe(REDACTED);
+  });
+
+  it('never mutates the input', () => {
+    const input = { authorization: 'XBL3.0 x=a;b', nested: { text: inviteLink } };
+    const snapshot = structuredClone(input);
+    redact(input);
+    expect(input).toEqual(snapshot);
+  });
+
+  it('rebuilds Errors with redacted message, stack, own fields and cause', () => {
+    const cause = new Error('upstream said XBL3.0 x=9;zzz');
+    const error = Object.assign(new Error(`PUT failed for ${inviteLink}`, { cause }), {
+      code: 'ERR_NON_2XX',
+      options: { headers: { authorization: 'XBL3.0 x=7;yyy' } },
+    });
+    const out = redact(error) as Error & {
+      code: string;
+      options: { headers: Record<string, string> };
+    };
+    expect(out).toBeInstanceOf(Error);
+    expect(out.message).not.toContain('2814613569642996');
+    expect(out.stack).not.toContain('2814613569642996');
+    expect(out.code).toBe('ERR_NON_2XX');
+    expect(out.options.headers.authorization).toBe(REDACTED);
+    expect(String((out.cause as Error).message)).not.toContain('zzz');
+    expect(error.message).toContain('2814613569642996');
+  });
+
+  it('survives cycles and very deep values', () => {
+    const cyclic: Record<string, unknown> = { token: 'abc' };
+    cyclic.self = cyclic;
+    let deep: Record<string, unknown> = { leaf: 'XBL3.0 x=1;2' };
+    for (let i = 0; i < 50; i += 1) deep = { deep };
+    expect(() => redact(cyclic)).not.toThrow();
+    expect(JSON.stringify(redact(deep))).not.toContain('x=1;2');
+  });
+
+  it('passes numbers, booleans, null and undefined through', () => {
+    expect(redact(42)).toBe(42);
+    expect(redact(false)).toBe(false);
+    expect(redact(null)).toBe(null);
+    expect(redact(undefined)).toBe(undefined);
+  });
+
+  it('never lets a generated token through, wherever it is embedded', () => {
+    const token = fc.stringMatching(/^[A-Za-z0-9._\-+/=]{12,64}$/);
+    const userHash = fc.stringMatching(/^[0-9]{6,20}$/);
+    const filler = fc.string({ maxLength: 30 }).map((text) => text.replace(/[\n\r]/g, ' '));
+    fc.assert(
+      fc.property(token, userHash, filler, filler, (secret, uhs, before, after) => {
+        const header = `XBL3.0 x=${uhs};${secret}`;
+        const logged = redact([
+          `${before} Authorization: ${header} ${after}`,
+          { headers: { authorization: header }, text: `${before}${header}` },
+          new Error(`${before} ${header} ${after}`),
+          `${before} {"token":"${secret}"} ${after}`,
+        ]);
+        const text = JSON.stringify(logged, (_key, value: unknown) =>
+          value instanceof Error ? `${value.message}\n${value.stack ?? ''}` : value,
+        );
+        return !text.includes(secret) && !text.includes(`${uhs};`);
+      }),
+    );
+  });
+
+  it('never lets an invite query value through', () => {
+    const xuid = fc.stringMatching(/^[1-9][0-9]{11,16}$/);
+    fc.assert(
+      fc.property(fc.uuid(), xuid, xuid, (id, invited, sender) => {
+        const link = `rallypoint://inviteHandleAccept?handle=${id}&invitedXuid=${invited}&senderXuid=${sender}`;
+        const text = JSON.stringify(redact({ message: `got ${link}`, link }));
+        return !text.includes(invited) && !text.includes(sender) && !text.includes(id);
+      }),
+    );
+  });
+});
