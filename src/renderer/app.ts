@@ -1,0 +1,53 @@
+/**
+ * Entry of the launcher window's page. It reads the whole launcher state once, picks the language
+ * from the system locale, then follows main's pushes. Without the preload's bridge (the page
+ * opened outside Rallypoint) it says so instead of failing silently.
+ */
+import type { RallypointBridge } from '../shared/ipc-contract';
+import { createTranslator } from './i18n/translator';
+import { LauncherWindow } from './launcher-window';
+
+declare global {
+  interface Window {
+    /** Exposed by the preload through the context bridge; absent outside Rallypoint. */
+    readonly rallypoint?: RallypointBridge;
+  }
+}
+
+async function start(root: HTMLElement): Promise<void> {
+  const bridge = window.rallypoint;
+  const fallback = createTranslator(navigator.language);
+  if (!bridge) {
+    showProblem(root, fallback.lang, fallback.text('app.bridgeMissing'));
+    return;
+  }
+  root.setAttribute('aria-busy', 'true');
+  root.textContent = fallback.text('app.loading');
+  try {
+    const state = await bridge.getState();
+    const t = createTranslator(state.locale);
+    document.documentElement.lang = t.lang;
+    document.title = t.text('app.name');
+    const launcher = new LauncherWindow(root, bridge, t, state);
+    // Subscribe after the first draw: pushes then only ever move the window forward.
+    bridge.onJoinView((view) => launcher.setView(view));
+    bridge.onRecent((recent) => launcher.setRecent(recent));
+    root.removeAttribute('aria-busy');
+  } catch (error) {
+    bridge.log('error', `launcher window failed to start: ${String(error)}`);
+    showProblem(root, fallback.lang, fallback.text('app.bridgeMissing'));
+  }
+}
+
+function showProblem(root: HTMLElement, lang: string, message: string): void {
+  document.documentElement.lang = lang;
+  root.removeAttribute('aria-busy');
+  const box = document.createElement('p');
+  box.className = 'fatal';
+  box.setAttribute('role', 'alert');
+  box.textContent = message;
+  root.replaceChildren(box);
+}
+
+const root = document.getElementById('app');
+if (root) void start(root);

@@ -1,0 +1,105 @@
+/** Japanese. Typed as `Catalogue`, so a missing or extra key is a compile error. */
+import type { Catalogue } from './catalogue';
+
+export const ja: Catalogue = {
+  lang: 'ja',
+  'app.name': 'Rallypoint',
+  'app.loading': 'Rallypoint を準備しています…',
+  'app.bridgeMissing':
+    'このウィンドウは Rallypoint に接続できませんでした。閉じてから Rallypoint をもう一度開いてください。',
+  'app.actionFailed': 'うまくいきませんでした。もう一度お試しください。',
+
+  'home.title': '最近の招待',
+  'home.empty.title': '招待はまだありません',
+  'home.empty.body':
+    'フレンドからゲームに招待されると、Rallypoint が開いてそのままフレンドのゲームに参加できます。',
+  'home.demo': 'デモ招待を試す',
+  'home.devMode': '開発者モード',
+
+  'recent.invite': '{from} さんからの招待',
+  'recent.join': '{from} さんのプロフィールから',
+  'outcome.joined': '参加済み',
+
+  'join.kind.invite': 'ゲームへの招待',
+  'join.kind.join': 'プロフィールから参加',
+  'join.title.invite': '{from} さんがあなたをゲームに招待しました',
+  'join.title.join': '{from} さんのゲームに参加しています',
+  'join.title.noInvite': '招待リンク',
+  'join.steps': '参加の進行状況',
+
+  'step.received': '招待を受信',
+  'step.signingIn': 'サインイン',
+  'step.joiningSession': 'セッションに参加',
+  'step.startingGame': 'ゲームを起動',
+  'step.inGame': 'プレイ中',
+
+  'status.done': '完了',
+  'status.inProgress': '処理中',
+  'status.pending': '待機中',
+  'status.failed': '失敗',
+
+  'progress.activating': '招待を確認してサインインしています…',
+  'progress.writingSession': 'セッションにあなたの枠を確保しています…',
+  'progress.retrying': 'セッションサービスから応答がありません。まもなく再試行します…',
+  'progress.joining': 'ゲームを起動しています…',
+  'progress.joined': '参加しました。楽しんでください！',
+  'progress.attempt': '{attempt} 回目の試行',
+  'progress.failedAttempt': '{attempt} 回目の試行は完了しませんでした。',
+  'progress.retryingNow': '再試行しています…',
+  'progress.countdown': { other: 'あと {count} 秒で再試行' },
+
+  'session.players': { other: 'プレイヤー {count} / {max} 人' },
+  'session.host': 'ホスト: {host}',
+
+  'action.retry': '再試行',
+  'action.cancel': 'キャンセル',
+  'action.switchAccount': 'アカウントを切り替える',
+  'action.dismiss': '閉じる',
+
+  'error.invalid-link.title': 'この招待リンクは使えません',
+  'error.invalid-link.body':
+    'リンクが壊れているか、一部が欠けています。フレンドにもう一度招待を送ってもらってください。',
+  'error.invalid-link.short': '無効なリンク',
+  'error.invite-expired.title': 'この招待は期限切れです',
+  'error.invite-expired.body':
+    'ゲームセッションが終了したか、招待が古くなっています。フレンドに新しい招待を頼んでください。',
+  'error.invite-expired.short': '期限切れ',
+  'error.session-full.title': 'このゲームは満員です',
+  'error.session-full.body':
+    'セッションの枠がすべて埋まっています。誰かが抜けたら再試行するか、別のゲームに招待してもらってください。',
+  'error.session-full.short': '満員',
+  'error.not-allowed.title': 'このゲームには参加できません',
+  'error.not-allowed.body':
+    'セッションが新しいプレイヤーを受け付けていないか、ホストが許可した人だけが参加できます。',
+  'error.not-allowed.short': '参加不可',
+  'error.conflict.title': '参加中にゲームの状態が変わりました',
+  'error.conflict.body':
+    '同じタイミングで別の人がセッションを更新しました。たいていは再試行で解決します。',
+  'error.conflict.short': 'セッション変更',
+  'error.unauthorized.title': 'サインインの有効期限が切れました',
+  'error.unauthorized.body': 'ゲームに参加するには、もう一度サインインする必要があります。',
+  'error.unauthorized.short': 'サインアウト',
+  'error.wrong-account.title': 'この招待は別のアカウント宛てです',
+  'error.wrong-account.body':
+    'この招待はこの PC の別のプレイヤーに送られました。そのアカウントに切り替えると参加できます。',
+  'error.wrong-account.short': '別のアカウント',
+  'error.directory-unavailable.title': 'ゲームサービスに接続できません',
+  'error.directory-unavailable.body':
+    'インターネット接続を確認してから再試行してください。サービスが一時的に混み合っている可能性もあります。',
+  'error.directory-unavailable.short': '接続できません',
+  'error.rate-limited.title': '短時間に試行が多すぎます',
+  'error.rate-limited.body':
+    'ゲームサービスから間隔をあけるよう求められました。少し待ってから再試行してください。',
+  'error.rate-limited.short': '試行回数超過',
+  'error.malformed-response.title': 'ゲームサービスの応答を読み取れませんでした',
+  'error.malformed-response.body':
+    '通常は一時的な問題です。再試行しても続く場合は Rallypoint を更新してください。',
+  'error.malformed-response.short': '読み取り不可',
+  'error.game-failed.title': 'ゲームが起動しませんでした',
+  'error.game-failed.body':
+    'セッションの枠は確保されています。ゲームがインストールされているか確認してから再試行してください。',
+  'error.game-failed.short': '起動失敗',
+  'error.cancelled.title': '参加をキャンセルしました',
+  'error.cancelled.body': '参加を中止しました。招待が有効なあいだは再試行できます。',
+  'error.cancelled.short': 'キャンセル済み',
+};

@@ -1,0 +1,88 @@
+/**
+ * What every browser test needs around a page: one headless Debian Chromium per file, a page with
+ * CSP violations and console errors recorded, axe-core checks run from the page's own origin (so
+ * the strict CSP stays on), and screenshots saved under test-results/screenshots/.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+export const screenshotDir = join(root, 'test-results/screenshots');
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+    timeout: 20_000,
+  });
+}
+
+export interface LauncherPage {
+  readonly page: Page;
+  /** Console errors and CSP violations seen so far; a polished page has none. */
+  readonly problems: string[];
+  close(): Promise<void>;
+}
+
+export async function openLauncher(
+  browser: Browser,
+  url: string,
+  options: { locale?: string; reducedMotion?: 'reduce' | 'no-preference' } = {},
+): Promise<LauncherPage> {
+  const context = await browser.newContext({
+    viewport: { width: 760, height: 720 },
+    locale: options.locale ?? 'en-US',
+    reducedMotion: options.reducedMotion ?? 'reduce',
+    colorScheme: 'dark',
+  });
+  const page = await context.newPage();
+  page.setDefaultTimeout(10_000);
+  const problems: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(message.text());
+  });
+  page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
+  await page.goto(url);
+  return { page, problems, close: () => context.close() };
+}
+
+/** Runs axe-core in the page (WCAG 2.x A/AA rules) and returns violations as readable lines. */
+export async function axeViolations(page: Page): Promise<string[]> {
+  const loaded = await page.evaluate(() => 'axe' in window);
+  if (!loaded) await page.addScriptTag({ url: '/axe.min.js' });
+  return page.evaluate(async () => {
+    const axe = (window as unknown as { axe: AxeRunner }).axe;
+    const result = await axe.run(document, {
+      runOnly: {
+        type: 'tag',
+        values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'],
+      },
+    });
+    return result.violations.map(
+      (v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`,
+    );
+  });
+}
+
+interface AxeRunner {
+  run(
+    context: Document,
+    options: unknown,
+  ): Promise<{
+    violations: { id: string; help: string; nodes: { target: string[] }[] }[];
+  }>;
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(screenshotDir, { recursive: true });
+  await page.screenshot({ path: join(screenshotDir, `${name}.png`), fullPage: true });
+}

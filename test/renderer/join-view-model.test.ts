@@ -1,0 +1,128 @@
+import { describe, expect, it } from 'vitest';
+import { createTranslator, catalogueFor } from '../../src/renderer/i18n/translator';
+import { en } from '../../src/renderer/i18n/en';
+import { ja } from '../../src/renderer/i18n/ja';
+import { joinActions, transientCodes } from '../../src/renderer/join-actions';
+import { stepStates } from '../../src/renderer/join-steps';
+import { joinErrorCodes, type JoinView } from '../../src/shared/join-view';
+
+const statuses = (view: JoinView) => stepStates(view).map((s) => s.status);
+
+describe('join steps', () => {
+  it('derives each step status from the phase', () => {
+    expect(statuses({ phase: 'activating', attempt: 0 })).toEqual([
+      'done',
+      'inProgress',
+      'pending',
+      'pending',
+      'pending',
+    ]);
+    expect(statuses({ phase: 'retrying', attempt: 1 })).toEqual([
+      'done',
+      'done',
+      'inProgress',
+      'pending',
+      'pending',
+    ]);
+    expect(statuses({ phase: 'joining', attempt: 1 })).toEqual([
+      'done',
+      'done',
+      'done',
+      'inProgress',
+      'pending',
+    ]);
+    expect(statuses({ phase: 'joined', attempt: 1 })).toEqual(Array(5).fill('done'));
+  });
+
+  it('marks exactly one failed step, the one the error code belongs to', () => {
+    const failedAt = (code: (typeof joinErrorCodes)[number], attempt = 1) =>
+      statuses({
+        phase: 'failed',
+        attempt,
+        error: { code, message: '', retryable: false },
+      }).indexOf('failed');
+    expect(failedAt('invalid-link')).toBe(0);
+    expect(failedAt('wrong-account')).toBe(1);
+    expect(failedAt('session-full')).toBe(2);
+    expect(failedAt('game-failed')).toBe(3);
+    expect(failedAt('cancelled', 0)).toBe(1);
+    expect(failedAt('cancelled', 2)).toBe(2);
+    for (const code of joinErrorCodes) {
+      const all = statuses({
+        phase: 'failed',
+        attempt: 1,
+        error: { code, message: '', retryable: false },
+      });
+      expect(all.filter((s) => s === 'failed')).toHaveLength(1);
+      expect(all.slice(0, all.indexOf('failed')).every((s) => s === 'done')).toBe(true);
+    }
+  });
+});
+
+describe('join actions', () => {
+  it('offers Cancel while in progress and Dismiss once finished', () => {
+    for (const phase of ['activating', 'writingSession', 'retrying', 'joining'] as const)
+      expect(joinActions({ phase, attempt: 1 })).toEqual({
+        actions: ['cancel'],
+        primary: 'cancel',
+      });
+    expect(joinActions({ phase: 'joined', attempt: 1 }).actions).toEqual(['dismiss']);
+    expect(joinActions({ phase: 'idle', attempt: 0 }).actions).toEqual([]);
+  });
+
+  it('offers Retry for retryable or transient failures and Switch account for wrong-account', () => {
+    for (const code of joinErrorCodes) {
+      const { actions, primary } = joinActions({
+        phase: 'failed',
+        attempt: 1,
+        error: { code, message: '', retryable: false },
+      });
+      expect(actions).toContain('dismiss');
+      if (code === 'wrong-account') expect(primary).toBe('switchAccount');
+      else if (transientCodes.has(code)) expect(primary).toBe('retry');
+      else expect(actions).toEqual(['dismiss']);
+    }
+    const retryable = joinActions({
+      phase: 'failed',
+      attempt: 1,
+      error: { code: 'session-full', message: '', retryable: true },
+    });
+    expect(retryable.primary).toBe('retry');
+  });
+});
+
+describe('translator', () => {
+  it('picks Japanese for any ja tag and English otherwise, whatever the input', () => {
+    for (const tag of ['ja', 'ja-JP', 'JA_jp', ' ja-Jpan-JP ']) expect(catalogueFor(tag)).toBe(ja);
+    for (const tag of ['en-US', 'jam', 'fr', '', undefined, 42, null])
+      expect(catalogueFor(tag)).toBe(en);
+  });
+
+  it('formats plurals and numbers with Intl', () => {
+    const t = createTranslator('en-GB');
+    expect(t.plural('progress.countdown', 1)).toBe('Next try in 1 second');
+    expect(t.plural('progress.countdown', 2)).toBe('Next try in 2 seconds');
+    expect(t.plural('session.players', 1, { count: 1, max: 1 })).toBe('1 of 1 player');
+    expect(t.plural('session.players', 12000, { count: 1500, max: 12000 })).toBe(
+      '1,500 of 12,000 players',
+    );
+    expect(createTranslator('ja-JP').plural('progress.countdown', 1)).toBe('あと 1 秒で再試行');
+  });
+
+  it('inserts values as text and leaves a missing placeholder visible rather than blank', () => {
+    const t = createTranslator('en');
+    expect(t.text('join.title.invite', { from: '<img src=x>' })).toBe(
+      '<img src=x> invited you to play',
+    );
+    expect(t.text('join.title.invite')).toBe('{from} invited you to play');
+  });
+
+  it('says how long ago in the player’s language', () => {
+    const now = Date.UTC(2026, 0, 10, 12);
+    const t = createTranslator('en');
+    expect(t.relativeTime(now - 2_000, now)).toBe('now');
+    expect(t.relativeTime(now - 5 * 60_000, now)).toBe('5 minutes ago');
+    expect(t.relativeTime(now - 26 * 3_600_000, now)).toBe('yesterday');
+    expect(createTranslator('ja').relativeTime(now - 5 * 60_000, now)).toBe('5 分前');
+  });
+});

@@ -1,0 +1,277 @@
+/**
+ * The launcher page in real Chromium, driven by views pushed from the test host: every error code
+ * gets its own sentence and the actions that fit, the Japanese catalogue renders completely, the
+ * page passes axe in every state, keyboard players reach and activate every action, and the
+ * built bundle stays small. The end-to-end flows against the real join service live in
+ * launcher-join-flow.test.ts.
+ */
+import { readFileSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LauncherState, RecentInvite } from '../../src/shared/ipc-contract';
+import { joinErrorCodes, type JoinErrorCode, type JoinView } from '../../src/shared/join-view';
+import { en } from '../../src/renderer/i18n/en';
+import { ja } from '../../src/renderer/i18n/ja';
+import { axeViolations, launchChromium, openLauncher, screenshot } from './browser-kit';
+import { startTestHost, type InvokeHandlers, type TestHost } from './test-host';
+
+const invite = {
+  kind: 'invite',
+  handleId: '4f8c1a2e-7b1d-4f6e-9a3c-2d5e8f9a0b1c',
+  from: 'NovaRunner',
+} as const;
+const session = { membersCount: 3, maxMembersCount: 8, hostGamertag: 'NovaRunner' };
+
+const dist = resolve(dirname(fileURLToPath(import.meta.url)), '../../dist/renderer');
+
+let browser: Browser;
+let host: TestHost;
+let state: { -readonly [K in keyof LauncherState]: LauncherState[K] };
+const calls: string[] = [];
+
+const handlers: InvokeHandlers = {
+  'launcher:get-state': () => state,
+  'join:retry': () => void calls.push('retry'),
+  'join:cancel': () => void calls.push('cancel'),
+  'join:dismiss': () => void calls.push('dismiss'),
+  'join:switch-account': () => void calls.push('switchAccount'),
+  'dev:try-demo-invite': () => void calls.push('tryDemo'),
+  'log:write': () => undefined,
+};
+
+beforeAll(async () => {
+  browser = await launchChromium();
+  host = await startTestHost(handlers);
+});
+
+afterAll(async () => {
+  await host?.close();
+  await browser?.close();
+});
+
+function failed(code: JoinErrorCode, retryable = false): JoinView {
+  return {
+    phase: 'failed',
+    attempt: 1,
+    invite,
+    session,
+    error: { code, message: `dev detail for ${code}`, retryable },
+  };
+}
+
+async function open(
+  view: JoinView,
+  options: { locale?: string; recent?: RecentInvite[]; devMode?: boolean } = {},
+) {
+  state = {
+    view,
+    recent: options.recent ?? [],
+    locale: options.locale ?? 'en-US',
+    devMode: options.devMode ?? false,
+  };
+  const launcher = await openLauncher(browser, host.url, { locale: options.locale });
+  await launcher.page.locator('main#content h1').waitFor();
+  return launcher;
+}
+
+const actionNames = (page: Page) =>
+  page
+    .locator('main button')
+    .evaluateAll((buttons) => buttons.map((b) => b.getAttribute('data-action')));
+
+describe('launcher page', () => {
+  it('explains every error code in words and offers the actions that fit it', async () => {
+    const launcher = await open(failed('invite-expired'));
+    const { page } = launcher;
+    for (const code of joinErrorCodes) {
+      host.push('join:view', failed(code));
+      const alert = page.getByRole('alert');
+      await expect.poll(() => alert.textContent()).toContain(en[`error.${code}.title`]);
+      expect(await alert.textContent()).toContain(en[`error.${code}.body`]);
+      expect(await alert.textContent()).not.toContain('dev detail');
+      const expected =
+        code === 'wrong-account'
+          ? ['switchAccount', 'dismiss']
+          : [
+                'directory-unavailable',
+                'rate-limited',
+                'conflict',
+                'malformed-response',
+                'game-failed',
+                'cancelled',
+              ].includes(code)
+            ? ['retry', 'dismiss']
+            : ['dismiss'];
+      expect(await actionNames(page)).toEqual(expected);
+      // The primary action takes focus when the error appears.
+      expect(await page.evaluate(() => document.activeElement?.getAttribute('data-action'))).toBe(
+        expected[0],
+      );
+      expect(await page.locator('.step-failed').count()).toBe(1);
+      expect(await axeViolations(page)).toEqual([]);
+    }
+    host.push('join:view', failed('session-full', true));
+    await expect.poll(() => actionNames(page)).toEqual(['retry', 'dismiss']);
+    expect(launcher.problems).toEqual([]);
+    await launcher.close();
+  });
+
+  it('shows steps, the session summary, the attempt and a live countdown while retrying', async () => {
+    const launcher = await open({ phase: 'activating', attempt: 0, invite });
+    const { page } = launcher;
+    const statuses = () =>
+      page
+        .locator('.step')
+        .evaluateAll((steps) => steps.map((s) => s.className.replace('step step-', '')));
+    expect(await statuses()).toEqual(['done', 'inProgress', 'pending', 'pending', 'pending']);
+    expect(await page.locator('h1').textContent()).toBe('NovaRunner invited you to play');
+    expect(await actionNames(page)).toEqual(['cancel']);
+    await screenshot(page, 'page-activating');
+
+    host.push('join:view', {
+      phase: 'retrying',
+      attempt: 2,
+      invite,
+      session,
+      nextRetryAt: Date.now() + 4_000,
+    });
+    const countdown = page.getByTestId('countdown');
+    await expect.poll(() => countdown.textContent()).toMatch(/^Next try in [34] seconds$/);
+    await expect
+      .poll(() => countdown.textContent(), { timeout: 5_000 })
+      .toBe('Next try in 1 second');
+    expect(await page.locator('.attempt').textContent()).toBe('Attempt 2 didn’t go through.');
+    expect(await page.locator('.session-summary').textContent()).toBe(
+      '3 of 8 playersHosted by NovaRunner',
+    );
+    expect(await statuses()).toEqual(['done', 'done', 'inProgress', 'pending', 'pending']);
+    expect(await page.locator('[aria-live="polite"]').textContent()).toContain('Trying again');
+
+    host.push('join:view', { phase: 'joined', attempt: 3, invite, session });
+    await expect.poll(statuses).toEqual(['done', 'done', 'done', 'done', 'done']);
+    expect(await page.getByTestId('countdown').count()).toBe(0);
+    expect(await actionNames(page)).toEqual(['dismiss']);
+    expect(await axeViolations(page)).toEqual([]);
+    await launcher.close();
+  });
+
+  it('lists recent invites with their outcome at home, or an empty state, and the demo in dev mode', async () => {
+    const now = Date.now();
+    const recent: RecentInvite[] = [
+      {
+        handleId: 'a',
+        kind: 'invite',
+        from: 'NovaRunner',
+        outcome: 'joined',
+        at: now - 5 * 60_000,
+      },
+      {
+        handleId: 'b',
+        kind: 'join',
+        from: 'PixelWarden',
+        outcome: 'session-full',
+        at: now - 26 * 3_600_000,
+      },
+    ];
+    let launcher = await open({ phase: 'idle', attempt: 0 }, { recent, devMode: true });
+    let { page } = launcher;
+    const items = page.locator('.recent-item');
+    expect(await items.count()).toBe(2);
+    expect(await items.nth(0).textContent()).toBe('Invite from NovaRunner5 minutes agoJoined');
+    expect(await items.nth(1).textContent()).toBe('From PixelWarden’s profileyesterdayGame full');
+    expect(await actionNames(page)).toEqual(['tryDemo']);
+    await screenshot(page, 'page-home-recent');
+    expect(await axeViolations(page)).toEqual([]);
+
+    host.push('launcher:recent', []);
+    await expect.poll(() => page.locator('.empty-title').textContent()).toBe('No invites yet');
+    await launcher.close();
+
+    launcher = await open({ phase: 'idle', attempt: 0 });
+    page = launcher.page;
+    expect(await page.locator('.empty-title').textContent()).toBe('No invites yet');
+    expect(await actionNames(page)).toEqual([]);
+    await screenshot(page, 'page-home-empty');
+    expect(await axeViolations(page)).toEqual([]);
+    await launcher.close();
+  });
+
+  it('is fully keyboard-operable: Tab reaches every action in order and Enter activates it', async () => {
+    const launcher = await open(failed('wrong-account'));
+    const { page } = launcher;
+    calls.length = 0;
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-action'))).toBe(
+      'switchAccount',
+    );
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-action'))).toBe(
+      'dismiss',
+    );
+    await page.keyboard.press('Shift+Tab');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => calls).toEqual(['switchAccount']);
+    // The focus ring is visible for keyboard focus.
+    const outline = await page.evaluate(
+      () => getComputedStyle(document.activeElement as Element).outlineStyle,
+    );
+    expect(outline).toBe('solid');
+
+    host.push('join:view', { phase: 'writingSession', attempt: 1, invite });
+    await expect.poll(() => actionNames(page)).toEqual(['cancel']);
+    await page.keyboard.press('Enter');
+    await expect.poll(() => calls).toEqual(['switchAccount', 'cancel']);
+    await launcher.close();
+  });
+
+  it('renders Japanese from a ja-JP system locale with no missing keys or English leaking', async () => {
+    expect(Object.keys(ja).sort()).toEqual(Object.keys(en).sort());
+    const englishOnly = new Set(['lang', 'app.name']);
+    for (const key of Object.keys(en) as (keyof typeof en)[]) {
+      if (!englishOnly.has(key))
+        expect(JSON.stringify(ja[key]), key).not.toBe(JSON.stringify(en[key]));
+    }
+    const launcher = await open(
+      { phase: 'retrying', attempt: 1, invite, session, nextRetryAt: Date.now() + 9_000 },
+      { locale: 'ja-JP' },
+    );
+    const { page } = launcher;
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe('ja');
+    const texts: string[] = [await page.locator('body').innerText()];
+    await screenshot(page, 'page-ja-retrying');
+    for (const code of joinErrorCodes) {
+      host.push('join:view', failed(code));
+      await expect
+        .poll(() => page.getByRole('alert').textContent())
+        .toContain(ja[`error.${code}.title`]);
+      texts.push(await page.locator('body').innerText());
+    }
+    host.push('join:view', { phase: 'idle', attempt: 0 });
+    host.push('launcher:recent', [
+      { handleId: 'a', kind: 'invite', from: 'NovaRunner', outcome: 'joined', at: Date.now() },
+    ]);
+    await expect.poll(() => page.locator('.recent-item').count()).toBe(1);
+    texts.push(await page.locator('body').innerText());
+    for (const text of texts) {
+      // Only the brand and the gamertag are Latin; no English sentence or catalogue key leaks.
+      const latinWords = text.match(/[A-Za-z][A-Za-z.'-]+/g) ?? [];
+      expect(latinWords.filter((w) => !['Rallypoint', 'NovaRunner', 'PC'].includes(w))).toEqual([]);
+      expect(text).not.toMatch(/\b(error|step|status|progress|action)\.[a-z]/);
+    }
+    expect(await axeViolations(page)).toEqual([]);
+    await launcher.close();
+  });
+
+  it('keeps the built renderer small and the shipped CSP strict', () => {
+    const size = statSync(join(dist, 'app.js')).size;
+    expect(size).toBeLessThan(100 * 1024);
+    const html = readFileSync(join(dist, 'index.html'), 'utf8');
+    expect(html).toContain(
+      `content="default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'"`,
+    );
+    // No inline script or style anywhere in the shipped page.
+    expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
+    expect(html).not.toMatch(/\sstyle=|<style/);
+  });
+});
