@@ -1,0 +1,194 @@
+/**
+ * One running copy of the game and the local channel to it: JSON lines on its stdin (launcher →
+ * game) and on its stdout (game → launcher). Anything else the game prints (stdout lines that are
+ * not JSON objects, all of stderr) is passed to `onOutput` so the launcher can log or show it.
+ * Started with `spawn` and an argument array: no shell, so nothing in an argument is interpreted.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { err, ok, type Result } from '../../shared/result';
+import type { GameFailure } from './game-hand-off';
+
+/** A message from the game: one JSON object per stdout line, told apart by `type`. */
+export interface GameMessage {
+  readonly type: string;
+  readonly [key: string]: unknown;
+}
+
+export interface GameProcessOptions {
+  readonly env?: NodeJS.ProcessEnv;
+  readonly cwd?: string;
+  readonly onOutput?: (stream: 'stdout' | 'stderr', line: string) => void;
+}
+
+/** How the game process ended. */
+export interface GameExit {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+  /** Set when the process could not be started at all (e.g. ENOENT). */
+  readonly startError?: string;
+}
+
+export class GameProcess {
+  readonly #child: ChildProcess;
+  readonly #listeners = new Set<(message: GameMessage) => void>();
+  #exit: GameExit | undefined;
+  readonly exited: Promise<GameExit>;
+
+  private constructor(child: ChildProcess, options: GameProcessOptions) {
+    this.#child = child;
+    this.exited = new Promise((resolve) => {
+      child.once('error', (error: NodeJS.ErrnoException) => {
+        // 'error' without a pid means the process never started; 'exit' will not follow.
+        if (child.pid === undefined) {
+          this.#exit = { code: null, signal: null, startError: error.code ?? error.message };
+          resolve(this.#exit);
+        }
+      });
+      child.once('exit', (code, signal) => {
+        this.#exit = { code, signal };
+        resolve(this.#exit);
+      });
+    });
+    // Writing to a game that just exited raises EPIPE on stdin; the exit is reported instead.
+    child.stdin?.on('error', () => undefined);
+    if (child.stdout) {
+      createInterface({ input: child.stdout }).on('line', (line) => {
+        const message = parseMessage(line);
+        if (message) for (const listener of [...this.#listeners]) listener(message);
+        else options.onOutput?.('stdout', line);
+      });
+    }
+    if (child.stderr) {
+      createInterface({ input: child.stderr }).on('line', (line) =>
+        options.onOutput?.('stderr', line),
+      );
+    }
+  }
+
+  /** Starts the game without a shell; start failures surface through `exited`. */
+  static start(executable: string, args: readonly string[], options: GameProcessOptions = {}) {
+    const child = spawn(executable, [...args], {
+      shell: false,
+      stdio: ['pipe', 'pipe', 'pipe'],
+      windowsHide: false,
+      env: options.env ?? process.env,
+      cwd: options.cwd,
+    });
+    return new GameProcess(child, options);
+  }
+
+  get pid(): number | undefined {
+    return this.#child.pid;
+  }
+
+  /** True until the process exits (or fails to start). */
+  get running(): boolean {
+    return this.#exit === undefined;
+  }
+
+  /** Sends one JSON line; false when the game can no longer receive. */
+  send(message: GameMessage): boolean {
+    const stdin = this.#child.stdin;
+    if (!this.running || !stdin || stdin.destroyed || !stdin.writable) return false;
+    stdin.write(`${JSON.stringify(message)}\n`);
+    return true;
+  }
+
+  /**
+   * Waits for the first message that satisfies `accept`. Ends early, as a typed failure, when the
+   * game exits, the time is up or the signal aborts.
+   */
+  waitFor(
+    accept: (message: GameMessage) => boolean,
+    options: { readonly timeoutMs: number; readonly signal: AbortSignal },
+  ): Promise<Result<GameMessage, GameFailure | { readonly code: 'cancelled'; message: string }>> {
+    return new Promise((resolve) => {
+      const finish = (
+        result: Result<GameMessage, GameFailure | { readonly code: 'cancelled'; message: string }>,
+      ) => {
+        clearTimeout(timer);
+        this.#listeners.delete(listener);
+        options.signal.removeEventListener('abort', onAbort);
+        resolve(result);
+      };
+      const listener = (message: GameMessage) => {
+        if (accept(message)) finish(ok(message));
+      };
+      const onAbort = () => finish(err({ code: 'cancelled', message: 'The join was cancelled.' }));
+      const timer = setTimeout(
+        () =>
+          finish(
+            err({
+              code: 'game-failed',
+              message: `The game did not confirm the join within ${formatSeconds(options.timeoutMs)}.`,
+            }),
+          ),
+        options.timeoutMs,
+      );
+      if (options.signal.aborted) return onAbort();
+      options.signal.addEventListener('abort', onAbort, { once: true });
+      this.#listeners.add(listener);
+      void this.exited.then((exit) =>
+        finish(err({ code: 'game-failed', message: describeExit(exit) })),
+      );
+    });
+  }
+
+  /** Asks the game to quit, then insists: SIGTERM after `graceMs`, SIGKILL after as long again. */
+  async quit(graceMs: number): Promise<GameExit> {
+    if (this.#exit) return this.#exit;
+    this.send({ type: 'quit' });
+    this.#child.stdin?.end();
+    if (await settlesWithin(this.exited, graceMs)) return this.exited;
+    this.#child.kill('SIGTERM');
+    if (await settlesWithin(this.exited, graceMs)) return this.exited;
+    this.#child.kill('SIGKILL');
+    return this.exited;
+  }
+
+  /** Ends the process at once (a join was cancelled before the game confirmed it). */
+  kill(): void {
+    if (this.running) this.#child.kill('SIGKILL');
+  }
+}
+
+function parseMessage(line: string): GameMessage | undefined {
+  const trimmed = line.trim();
+  if (!trimmed.startsWith('{')) return undefined;
+  try {
+    const value: unknown = JSON.parse(trimmed);
+    if (
+      typeof value === 'object' &&
+      value !== null &&
+      typeof (value as GameMessage).type === 'string'
+    )
+      return value as GameMessage;
+  } catch {
+    // Not a protocol line: treated as ordinary output.
+  }
+  return undefined;
+}
+
+/** A player-readable sentence for how the game ended before confirming. */
+export function describeExit(exit: GameExit): string {
+  if (exit.startError === 'ENOENT')
+    return 'The game could not be started: its program was not found.';
+  if (exit.startError === 'EACCES')
+    return 'The game could not be started: its program is not executable.';
+  if (exit.startError) return `The game could not be started (${exit.startError}).`;
+  if (exit.signal) return `The game closed before joining (stopped by ${exit.signal}).`;
+  return `The game closed before joining (exit code ${exit.code ?? 'unknown'}).`;
+}
+
+function formatSeconds(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`;
+}
+
+async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  const settled = await Promise.race([promise.then(() => true as const), timeout]);
+  clearTimeout(timer);
+  return settled;
+}

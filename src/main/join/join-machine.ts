@@ -1,0 +1,628 @@
+/**
+ * The join flow as one xstate machine: everything between "an invite link arrived" and "the game
+ * says the player is in", including retries with a visible countdown, an overall deadline,
+ * cancellation, supersession by a newer link, and cleaning up after itself.
+ *
+ * Invariants the states below keep:
+ * - Retries live here and only here (the HTTP client never retries on its own), so every attempt
+ *   is visible as `attempt` and every wait as `nextRetryAt`.
+ * - Once an attempt may have reached the directory without an answer (`ambiguous`), every later
+ *   attempt asks "am I already a member?" first: one player, one membership.
+ * - Whatever the way out (cancel, newer invite, game failure, shutdown, deadline), a session the
+ *   player may have been written into is left in the `leaving` state before the machine moves on,
+ *   so no ghost member stays behind. A failed leave is logged; it never changes the outcome shown.
+ */
+import { assign, fromPromise, setup } from 'xstate';
+import type { Invite } from '../../shared/invite';
+import type { JoinErrorCode } from '../../shared/join-view';
+import {
+  findMemberByXuid,
+  memberEntries,
+  type SessionDocument,
+} from '../../shared/mpsd/session-document';
+import type { Result } from '../../shared/result';
+import type { DirectoryClient, MemberJoin, SessionWrite } from './directory-client';
+import type { DirectoryError } from './directory-error';
+import type {
+  GameCancelled,
+  GameFailure,
+  GameHandOff,
+  GameJoined,
+  GameJoinRequest,
+} from './game-hand-off';
+import type { AccessToken, TokenError, TokenProvider } from './token-provider';
+
+/** What the view shows when a join fails: a closed code, a developer detail, and whether RETRY helps. */
+export interface JoinFailure {
+  readonly code: JoinErrorCode;
+  readonly message: string;
+  readonly retryable: boolean;
+}
+
+/**
+ * When to try again after a failed write: milliseconds to wait, or undefined to give up (not
+ * retryable, or the deadline would pass). Engineer A's `nextRetryDelay` is the production policy.
+ */
+export type RetryPolicy = (input: {
+  readonly attempt: number;
+  readonly error: DirectoryError;
+  readonly now: number;
+  readonly deadline: number;
+}) => number | undefined;
+
+/** The launcher's log, narrowed to what the machine writes. Never handed tokens. */
+export interface JoinLog {
+  info(message: string): void;
+  warn(message: string): void;
+}
+
+/** A clock the machine reads (`now`) and schedules on (xstate's `Clock`); tests pass a simulated one. */
+export interface JoinClock {
+  now(): number;
+  setTimeout(callback: () => void, ms: number): unknown;
+  clearTimeout(id: unknown): void;
+}
+
+export interface JoinMachineDeps {
+  readonly client: Pick<DirectoryClient, 'joinByHandle' | 'readByHandle' | 'leave'>;
+  readonly tokens: TokenProvider;
+  readonly game: GameHandOff;
+  readonly retryPolicy: RetryPolicy;
+  readonly clock: JoinClock;
+  /** Overall budget from the first write attempt; past it the join fails (default 20 s). */
+  readonly deadlineMs: number;
+  /** Upper bound on the leaving step, so a dead directory cannot hold the machine. */
+  readonly leaveTimeoutMs: number;
+  /** Extra member fields to write (secure device address, RTA connection). */
+  readonly member?: Omit<MemberJoin, 'xuid'>;
+  readonly log?: JoinLog;
+}
+
+/** A session the player was written into and must eventually leave. */
+export interface Membership {
+  readonly handleId: string;
+  readonly xuid: string;
+  readonly contentLocation: string;
+}
+
+/** A write that may have landed without the launcher hearing back. */
+export interface UnsureWrite {
+  readonly handleId: string;
+  readonly xuid: string;
+}
+
+/** Where the machine goes once the leaving step is over. */
+export type AfterLeave = 'failed' | 'idle' | 'activate' | 'stopped';
+
+export interface JoinContext {
+  readonly invite?: Invite;
+  /** The signed-in player, once the token said who that is. */
+  readonly xuid?: string;
+  readonly attempt: number;
+  readonly checkMembershipFirst: boolean;
+  readonly deadlineAt?: number;
+  readonly nextRetryAt?: number;
+  readonly retryDelayMs: number;
+  readonly lastError?: DirectoryError;
+  readonly error?: JoinFailure;
+  /** The latest session document seen for the current invite. */
+  readonly session?: SessionDocument;
+  readonly membership?: Membership;
+  readonly unsure?: UnsureWrite;
+  readonly afterLeave?: AfterLeave;
+  /** The invite to activate after leaving (supersession, or RETRY while leaving). */
+  readonly pendingInvite?: Invite;
+}
+
+export type JoinEvent =
+  | { readonly type: 'INVITE'; readonly invite: Invite }
+  | { readonly type: 'CANCEL' }
+  | { readonly type: 'RETRY' }
+  | { readonly type: 'DISMISS' }
+  /** Leave whatever was written and stop (the service's `stop()`). */
+  | { readonly type: 'SHUTDOWN' };
+
+const cancelledFailure: JoinFailure = {
+  code: 'cancelled',
+  message: 'The join was cancelled.',
+  retryable: true,
+};
+
+/** A directory error as the view shows it (every directory code is also a join code). */
+export function failureFromDirectory(error: DirectoryError): JoinFailure {
+  return { code: error.code, message: error.message, retryable: error.retryable };
+}
+
+/** Token codes are a subset of the join codes. */
+function failureFromToken(error: TokenError): JoinFailure {
+  return { code: error.code, message: error.message, retryable: error.retryable };
+}
+
+/** The failure shown once the deadline or the policy ends a run of retryable errors. */
+function gaveUp(error: DirectoryError, attempts: number, budgetMs: number): JoinFailure {
+  const code: JoinErrorCode =
+    error.code === 'rate-limited' ? 'rate-limited' : 'directory-unavailable';
+  const plural = attempts === 1 ? 'attempt' : 'attempts';
+  return {
+    code,
+    message: `Gave up after ${attempts} ${plural} in ${Math.round(budgetMs / 1000)} s: ${error.message}`,
+    retryable: true,
+  };
+}
+
+/** Builds the machine around its dependencies; `createJoinService` is the usual way in. */
+export function createJoinMachine(deps: JoinMachineDeps) {
+  const { client, tokens, game, clock, log } = deps;
+
+  const leaveSession = async (
+    input: { readonly membership?: Membership; readonly unsure?: UnsureWrite },
+    signal: AbortSignal,
+  ): Promise<void> => {
+    if (input.membership) {
+      const left = await client.leave(input.membership.contentLocation, { signal });
+      if (left.ok) log?.info(`left session of handle ${input.membership.handleId}`);
+      else
+        log?.warn(
+          `could not leave session of handle ${input.membership.handleId}: ${left.error.code}`,
+        );
+    }
+    const unsure = input.unsure;
+    if (!unsure || unsure.handleId === input.membership?.handleId) return;
+    // An unanswered write may have landed: look, and leave only if the player is really there.
+    const read = await client.readByHandle(unsure.handleId, { signal });
+    if (!read.ok) {
+      log?.warn(`could not check membership for handle ${unsure.handleId}: ${read.error.code}`);
+      return;
+    }
+    const session = read.value;
+    const present =
+      session !== undefined &&
+      (findMemberByXuid(session, unsure.xuid) !== undefined ||
+        memberEntries(session).some((entry) => entry.key === 'me'));
+    if (!present) return;
+    const found = await client.joinByHandle(
+      unsure.handleId,
+      { xuid: unsure.xuid },
+      { signal, checkMembershipFirst: true },
+    );
+    if (!found.ok) {
+      log?.warn(`could not locate session of handle ${unsure.handleId}: ${found.error.code}`);
+      return;
+    }
+    const left = await client.leave(found.value.contentLocation, { signal });
+    if (left.ok) log?.info(`left session of handle ${unsure.handleId} after an unanswered write`);
+    else log?.warn(`could not leave session of handle ${unsure.handleId}: ${left.error.code}`);
+  };
+
+  return setup({
+    types: {} as { context: JoinContext; events: JoinEvent },
+    actors: {
+      identify: fromPromise(({ signal }): Promise<Result<AccessToken, TokenError>> =>
+        tokens.getToken({ forceRefresh: false, signal }),
+      ),
+      writeSession: fromPromise(
+        ({
+          input,
+          signal,
+        }: {
+          input: { handleId: string; member: MemberJoin; checkMembershipFirst: boolean };
+          signal: AbortSignal;
+        }): Promise<Result<SessionWrite, DirectoryError>> =>
+          client.joinByHandle(input.handleId, input.member, {
+            signal,
+            checkMembershipFirst: input.checkMembershipFirst,
+          }),
+      ),
+      handOff: fromPromise(
+        ({
+          input,
+          signal,
+        }: {
+          input: GameJoinRequest;
+          signal: AbortSignal;
+        }): Promise<Result<GameJoined, GameFailure | GameCancelled>> =>
+          game.join(input, { signal }),
+      ),
+      leaveSession: fromPromise(
+        ({
+          input,
+          signal,
+        }: {
+          input: { membership?: Membership; unsure?: UnsureWrite };
+          signal: AbortSignal;
+        }) => leaveSession(input, signal),
+      ),
+    },
+    delays: {
+      retryDelay: ({ context }) => context.retryDelayMs,
+      untilDeadline: ({ context }) =>
+        Math.max(0, (context.deadlineAt ?? clock.now()) - clock.now()),
+      leaveTimeout: deps.leaveTimeoutMs,
+    },
+    actions: {
+      startInvite: assign(({ event }) => {
+        if (event.type !== 'INVITE') return {};
+        return {
+          invite: event.invite,
+          pendingInvite: event.invite,
+          afterLeave: 'activate' as const,
+        };
+      }),
+      resetRun: assign({
+        attempt: 0,
+        checkMembershipFirst: false,
+        deadlineAt: undefined,
+        nextRetryAt: undefined,
+        retryDelayMs: 0,
+        lastError: undefined,
+        error: undefined,
+        session: undefined,
+        xuid: undefined,
+        pendingInvite: undefined,
+        afterLeave: undefined,
+      }),
+      cancelRun: assign({ error: cancelledFailure, afterLeave: 'failed' as const }),
+      logInvite: ({ context }) =>
+        log?.info(
+          `activating ${context.invite?.kind ?? 'invite'} for handle ${context.invite?.handleId ?? '?'}`,
+        ),
+    },
+  }).createMachine({
+    id: 'join',
+    context: { attempt: 0, checkMembershipFirst: false, retryDelayMs: 0 },
+    initial: 'idle',
+    on: {
+      SHUTDOWN: { target: '.leaving', actions: assign({ afterLeave: 'stopped' as const }) },
+    },
+    states: {
+      idle: {
+        on: {
+          INVITE: [
+            {
+              guard: ({ context }) =>
+                context.membership !== undefined || context.unsure !== undefined,
+              target: 'leaving',
+              actions: 'startInvite',
+            },
+            { target: 'activating', actions: 'startInvite' },
+          ],
+        },
+      },
+
+      activating: {
+        entry: ['resetRun', 'logInvite'],
+        invoke: {
+          src: 'identify',
+          onDone: [
+            {
+              guard: ({ event }) => !event.output.ok,
+              target: 'failed',
+              actions: assign(({ event }) => ({
+                error: event.output.ok ? undefined : failureFromToken(event.output.error),
+              })),
+            },
+            {
+              guard: ({ context, event }) =>
+                event.output.ok && event.output.value.xuid !== context.invite?.localXuid,
+              target: 'failed',
+              actions: assign(({ context, event }) => ({
+                xuid: event.output.ok ? event.output.value.xuid : undefined,
+                error: {
+                  code: 'wrong-account' as const,
+                  message: `This invite is for the player with XUID ${context.invite?.localXuid ?? '?'}, but XUID ${
+                    event.output.ok ? event.output.value.xuid : '?'
+                  } is signed in.`,
+                  retryable: false,
+                },
+              })),
+            },
+            {
+              target: 'writingSession',
+              actions: assign(({ event }) => ({
+                xuid: event.output.ok ? event.output.value.xuid : undefined,
+              })),
+            },
+          ],
+          onError: {
+            target: 'failed',
+            actions: assign(({ event }) => ({
+              error: {
+                code: 'unauthorized' as const,
+                message: `Could not get a sign-in token: ${String(event.error)}`,
+                retryable: true,
+              },
+            })),
+          },
+        },
+        on: {
+          INVITE: {
+            guard: ({ context, event }) => event.invite.handleId !== context.invite?.handleId,
+            target: 'activating',
+            reenter: true,
+            actions: assign(({ event }) => ({ invite: event.invite })),
+          },
+          CANCEL: { target: 'failed', actions: assign({ error: cancelledFailure }) },
+        },
+      },
+
+      writingSession: {
+        entry: assign(({ context }) => ({
+          attempt: context.attempt + 1,
+          deadlineAt: context.deadlineAt ?? clock.now() + deps.deadlineMs,
+          nextRetryAt: undefined,
+          unsure: { handleId: context.invite?.handleId ?? '', xuid: context.xuid ?? '' },
+        })),
+        invoke: {
+          src: 'writeSession',
+          input: ({ context }) => ({
+            handleId: context.invite?.handleId ?? '',
+            member: { ...deps.member, xuid: context.xuid ?? '' },
+            checkMembershipFirst: context.checkMembershipFirst,
+          }),
+          onDone: [
+            {
+              guard: ({ event }) => event.output.ok,
+              target: 'joining',
+              actions: assign(({ context, event }) => {
+                if (!event.output.ok) return {};
+                log?.info(`written into the session of handle ${context.invite?.handleId ?? '?'}`);
+                return {
+                  session: event.output.value.session,
+                  unsure: undefined,
+                  lastError: undefined,
+                  membership: {
+                    handleId: context.invite?.handleId ?? '',
+                    xuid: context.xuid ?? '',
+                    contentLocation: event.output.value.contentLocation,
+                  },
+                };
+              }),
+            },
+            {
+              // A retryable failure with time left: count down, visibly, then try again.
+              guard: ({ context, event }) =>
+                !event.output.ok &&
+                event.output.error.retryable &&
+                deps.retryPolicy({
+                  attempt: context.attempt,
+                  error: event.output.error,
+                  now: clock.now(),
+                  deadline: context.deadlineAt ?? clock.now(),
+                }) !== undefined,
+              target: 'retrying',
+              actions: assign(({ context, event }) => {
+                if (event.output.ok) return {};
+                const error = event.output.error;
+                const delay =
+                  deps.retryPolicy({
+                    attempt: context.attempt,
+                    error,
+                    now: clock.now(),
+                    deadline: context.deadlineAt ?? clock.now(),
+                  }) ?? 0;
+                log?.info(
+                  `attempt ${context.attempt} failed (${error.code}${
+                    error.status === undefined ? '' : ` ${error.status}`
+                  }); retrying in ${delay} ms`,
+                );
+                return {
+                  lastError: error,
+                  retryDelayMs: delay,
+                  nextRetryAt: clock.now() + delay,
+                  checkMembershipFirst: context.checkMembershipFirst || error.ambiguous,
+                  unsure:
+                    context.checkMembershipFirst || error.ambiguous ? context.unsure : undefined,
+                };
+              }),
+            },
+            {
+              // Not retryable, or out of time: fail, leaving first if a write may have landed.
+              target: 'leaving',
+              actions: assign(({ context, event }) => {
+                if (event.output.ok) return {};
+                const error = event.output.error;
+                const maybeWritten = context.checkMembershipFirst || error.ambiguous;
+                log?.warn(`attempt ${context.attempt} failed (${error.code}); giving up`);
+                return {
+                  lastError: error,
+                  error: error.retryable
+                    ? gaveUp(error, context.attempt, deps.deadlineMs)
+                    : failureFromDirectory(error),
+                  unsure: maybeWritten ? context.unsure : undefined,
+                  afterLeave: 'failed' as const,
+                };
+              }),
+            },
+          ],
+          onError: {
+            target: 'leaving',
+            actions: assign(({ event }) => ({
+              error: {
+                code: 'malformed-response' as const,
+                message: `The directory client failed unexpectedly: ${String(event.error)}`,
+                retryable: true,
+              },
+              afterLeave: 'failed' as const,
+            })),
+          },
+        },
+        after: {
+          untilDeadline: {
+            // The attempt in flight is abandoned (its request aborted); it may have landed.
+            target: 'leaving',
+            actions: assign(({ context }) => ({
+              error: context.lastError
+                ? gaveUp(context.lastError, context.attempt, deps.deadlineMs)
+                : {
+                    code: 'directory-unavailable' as const,
+                    message: `The session directory did not answer within ${Math.round(deps.deadlineMs / 1000)} s.`,
+                    retryable: true,
+                  },
+              afterLeave: 'failed' as const,
+            })),
+          },
+        },
+        on: {
+          CANCEL: { target: 'leaving', actions: 'cancelRun' },
+          INVITE: {
+            guard: ({ context, event }) => event.invite.handleId !== context.invite?.handleId,
+            target: 'leaving',
+            actions: 'startInvite',
+          },
+        },
+      },
+
+      retrying: {
+        after: { retryDelay: 'writingSession' },
+        on: {
+          RETRY: 'writingSession',
+          CANCEL: { target: 'leaving', actions: 'cancelRun' },
+          INVITE: {
+            guard: ({ context, event }) => event.invite.handleId !== context.invite?.handleId,
+            target: 'leaving',
+            actions: 'startInvite',
+          },
+        },
+      },
+
+      joining: {
+        invoke: {
+          src: 'handOff',
+          input: ({ context }) => ({
+            invite: context.invite as Invite,
+            xuid: context.xuid ?? '',
+            sessionRef: context.membership?.contentLocation ?? '',
+            session: context.session as SessionDocument,
+          }),
+          onDone: [
+            {
+              guard: ({ event }) => event.output.ok,
+              target: 'joined',
+              actions: () => log?.info('the game confirmed the join'),
+            },
+            {
+              target: 'leaving',
+              actions: assign(({ event }) => {
+                const message = event.output.ok ? '' : event.output.error.message;
+                log?.warn(`game hand-off failed: ${message}`);
+                return {
+                  error: { code: 'game-failed' as const, message, retryable: true },
+                  afterLeave: 'failed' as const,
+                };
+              }),
+            },
+          ],
+          onError: {
+            target: 'leaving',
+            actions: assign(({ event }) => ({
+              error: {
+                code: 'game-failed' as const,
+                message: `The game hand-off failed unexpectedly: ${String(event.error)}`,
+                retryable: true,
+              },
+              afterLeave: 'failed' as const,
+            })),
+          },
+        },
+        on: {
+          CANCEL: { target: 'leaving', actions: 'cancelRun' },
+          INVITE: {
+            guard: ({ context, event }) => event.invite.handleId !== context.invite?.handleId,
+            target: 'leaving',
+            actions: 'startInvite',
+          },
+        },
+      },
+
+      joined: {
+        on: {
+          INVITE: {
+            guard: ({ context, event }) => event.invite.handleId !== context.invite?.handleId,
+            target: 'leaving',
+            actions: 'startInvite',
+          },
+          DISMISS: 'idle',
+        },
+      },
+
+      failed: {
+        on: {
+          RETRY: {
+            guard: ({ context }) => context.error?.retryable === true,
+            target: 'activating',
+          },
+          DISMISS: 'idle',
+          INVITE: [
+            {
+              guard: ({ context }) =>
+                context.membership !== undefined || context.unsure !== undefined,
+              target: 'leaving',
+              actions: 'startInvite',
+            },
+            { target: 'activating', actions: 'startInvite' },
+          ],
+        },
+      },
+
+      leaving: {
+        invoke: {
+          src: 'leaveSession',
+          input: ({ context }) => ({ membership: context.membership, unsure: context.unsure }),
+          onDone: 'afterLeaving',
+          onError: {
+            target: 'afterLeaving',
+            actions: ({ event }) => log?.warn(`leaving failed: ${String(event.error)}`),
+          },
+        },
+        after: {
+          leaveTimeout: {
+            target: 'afterLeaving',
+            actions: () => log?.warn('leaving the session took too long; moving on'),
+          },
+        },
+        exit: assign({ membership: undefined, unsure: undefined }),
+        on: {
+          INVITE: { actions: 'startInvite' },
+          CANCEL: {
+            guard: ({ context }) => context.afterLeave === 'activate',
+            actions: assign(({ context }) => ({
+              invite: context.pendingInvite,
+              error: cancelledFailure,
+              afterLeave: 'failed' as const,
+            })),
+          },
+          RETRY: {
+            guard: ({ context }) =>
+              context.afterLeave === 'failed' && context.error?.retryable === true,
+            actions: assign(({ context }) => ({
+              pendingInvite: context.invite,
+              afterLeave: 'activate' as const,
+            })),
+          },
+          DISMISS: {
+            guard: ({ context }) => context.afterLeave === 'failed',
+            actions: assign({ afterLeave: 'idle' as const }),
+          },
+          SHUTDOWN: { actions: assign({ afterLeave: 'stopped' as const }) },
+        },
+      },
+
+      afterLeaving: {
+        always: [
+          { guard: ({ context }) => context.afterLeave === 'stopped', target: 'stopped' },
+          {
+            guard: ({ context }) => context.afterLeave === 'activate',
+            target: 'activating',
+            actions: assign(({ context }) => ({ invite: context.pendingInvite })),
+          },
+          { guard: ({ context }) => context.afterLeave === 'failed', target: 'failed' },
+          { target: 'idle' },
+        ],
+      },
+
+      stopped: { type: 'final' },
+    },
+  });
+}
+
+export type JoinMachine = ReturnType<typeof createJoinMachine>;

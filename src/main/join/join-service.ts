@@ -1,0 +1,159 @@
+/**
+ * The join flow as the rest of the launcher uses it: the Electron main process, the command line
+ * and the window's test host all drive the same machine through these few calls and watch the same
+ * JoinView stream. The xstate actor stays inside; nothing outside needs to know it exists.
+ */
+import { createActor, waitFor } from 'xstate';
+import type { Invite } from '../../shared/invite';
+import { idleJoinView, type JoinView } from '../../shared/join-view';
+import type { DirectoryClient } from './directory-client';
+import type { GameHandOff } from './game-hand-off';
+import {
+  createJoinMachine,
+  type JoinClock,
+  type JoinLog,
+  type JoinMachineDeps,
+  type RetryPolicy,
+} from './join-machine';
+import { toJoinView, type JoinSnapshot } from './join-view-mapper';
+import { nextRetryDelay, type RetryPolicyOptions } from './retry-policy';
+import type { TokenProvider } from './token-provider';
+
+export interface JoinService {
+  /** A validated invite arrived: it supersedes the current one (leaving its session if written). */
+  submit(invite: Invite): void;
+  cancel(): void;
+  /** From a retryable failure: try again now. During a countdown: skip the wait. */
+  retry(): void;
+  /** A finished or failed join goes back to idle (a joined session stays joined). */
+  dismiss(): void;
+  view(): JoinView;
+  /** The handle whose join is running (not finished), for de-duplicating repeated clicks. */
+  inFlightHandleId(): string | undefined;
+  /** Called with every changed view; returns the unsubscribe function. */
+  subscribe(listener: (view: JoinView) => void): () => void;
+  /** Leaves any written session, then stops the machine. Safe to call twice. */
+  stop(): Promise<void>;
+}
+
+export interface JoinServiceDeps {
+  readonly client: DirectoryClient;
+  readonly tokens: TokenProvider;
+  readonly game: GameHandOff;
+  /** Defaults to the system clock; tests pass xstate's SimulatedClock or use fake timers. */
+  readonly clock?: JoinClock;
+  /** Overall budget from the first write attempt. Default 20 000 ms (XSAPI's retry window). */
+  readonly deadlineMs?: number;
+  /** Upper bound on leaving a session. Default 5000 ms. */
+  readonly leaveTimeoutMs?: number;
+  /** Backoff tuning for the default policy (tests shorten it). */
+  readonly retry?: RetryPolicyOptions;
+  /** Replaces the retry policy entirely. */
+  readonly retryPolicy?: RetryPolicy;
+  /** Jitter source for the default policy. Default Math.random. */
+  readonly random?: () => number;
+  readonly member?: JoinMachineDeps['member'];
+  readonly log?: JoinLog;
+}
+
+/** The default budget for one join, matching XSAPI's 20 s retry window. */
+export const defaultJoinDeadlineMs = 20_000;
+export const defaultLeaveTimeoutMs = 5_000;
+
+/** The wall clock, as the machine wants it. */
+export const systemClock: JoinClock = {
+  now: () => Date.now(),
+  setTimeout: (callback, ms) => setTimeout(callback, ms),
+  clearTimeout: (id) => clearTimeout(id as NodeJS.Timeout),
+};
+
+const runningStates = new Set(['activating', 'writingSession', 'retrying', 'joining']);
+
+/** Starts a join machine and wraps it in the JoinService calls. */
+export function createJoinService(deps: JoinServiceDeps): JoinService {
+  const clock = deps.clock ?? systemClock;
+  const random = deps.random ?? Math.random;
+  const retryPolicy: RetryPolicy =
+    deps.retryPolicy ??
+    ((input) =>
+      nextRetryDelay({ ...input, random, ...(deps.retry ? { policy: deps.retry } : {}) }));
+  const leaveTimeoutMs = deps.leaveTimeoutMs ?? defaultLeaveTimeoutMs;
+  const machine = createJoinMachine({
+    client: deps.client,
+    tokens: deps.tokens,
+    game: deps.game,
+    retryPolicy,
+    clock,
+    deadlineMs: deps.deadlineMs ?? defaultJoinDeadlineMs,
+    leaveTimeoutMs,
+    ...(deps.member ? { member: deps.member } : {}),
+    ...(deps.log ? { log: deps.log } : {}),
+  });
+  const actor = createActor(machine, { clock });
+  const listeners = new Set<(view: JoinView) => void>();
+  let current: JoinView = idleJoinView;
+  let currentJson = JSON.stringify(current);
+  let stopping: Promise<void> | undefined;
+
+  const publish = (snapshot: JoinSnapshot) => {
+    const view = toJoinView(snapshot);
+    const json = JSON.stringify(view);
+    if (json === currentJson) return;
+    current = view;
+    currentJson = json;
+    for (const listener of [...listeners]) {
+      try {
+        listener(view);
+      } catch (error) {
+        deps.log?.warn(`a join view listener failed: ${String(error)}`);
+      }
+    }
+  };
+
+  actor.subscribe({
+    next: publish,
+    // Without an error observer xstate rethrows asynchronously, which in Electron main is a crash dialog.
+    error: (error) => deps.log?.warn(`join machine stopped on an error: ${String(error)}`),
+  });
+  actor.start();
+
+  const send = (event: Parameters<typeof actor.send>[0]) => {
+    if (!stopping) actor.send(event);
+  };
+
+  return {
+    submit: (invite) => send({ type: 'INVITE', invite }),
+    cancel: () => send({ type: 'CANCEL' }),
+    retry: () => send({ type: 'RETRY' }),
+    dismiss: () => send({ type: 'DISMISS' }),
+    view: () => current,
+    inFlightHandleId() {
+      const snapshot = actor.getSnapshot();
+      const state = typeof snapshot.value === 'string' ? snapshot.value : '';
+      if (runningStates.has(state)) return snapshot.context.invite?.handleId;
+      if (state === 'leaving' && snapshot.context.afterLeave === 'activate') {
+        return snapshot.context.pendingInvite?.handleId;
+      }
+      return undefined;
+    },
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    stop() {
+      stopping ??= (async () => {
+        actor.send({ type: 'SHUTDOWN' });
+        try {
+          await waitFor(actor, (snapshot) => snapshot.status === 'done', {
+            timeout: leaveTimeoutMs + 1000,
+          });
+        } catch {
+          deps.log?.warn('the join machine did not finish leaving in time; stopping anyway');
+        }
+        actor.stop();
+        listeners.clear();
+      })();
+      return stopping;
+    },
+  };
+}

@@ -1,0 +1,482 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { err } from '../../src/shared/result';
+import type { JoinView } from '../../src/shared/join-view';
+import { directoryError } from '../../src/main/join/directory-error';
+import { createJoinService, type JoinServiceDeps } from '../../src/main/join/join-service';
+import {
+  FakeDirectory,
+  FakeGame,
+  FakeTokens,
+  MemoryLog,
+  expired,
+  hang,
+  invite,
+  throttled,
+  unavailable,
+  written,
+} from './join-machine-fakes';
+
+/** Delays the tests can predict: attempt n waits n seconds. */
+const linearPolicy: JoinServiceDeps['retryPolicy'] = ({ attempt, error, now, deadline }) => {
+  if (!error.retryable) return undefined;
+  const delay = attempt * 1000;
+  return now + delay < deadline ? delay : undefined;
+};
+
+function start(overrides: Partial<JoinServiceDeps> = {}) {
+  const directory = (overrides.client as FakeDirectory | undefined) ?? new FakeDirectory();
+  const tokens = (overrides.tokens as FakeTokens | undefined) ?? new FakeTokens();
+  const game = (overrides.game as FakeGame | undefined) ?? new FakeGame();
+  const log = new MemoryLog();
+  const service = createJoinService({
+    retryPolicy: linearPolicy,
+    log,
+    ...overrides,
+    client: directory,
+    tokens,
+    game,
+  });
+  const views: JoinView[] = [];
+  service.subscribe((view) => views.push(view));
+  return { service, directory, tokens, game, log, views };
+}
+
+/** Lets promise callbacks (fake actors) run without moving the clock. */
+const settle = () => vi.advanceTimersByTimeAsync(0);
+
+beforeEach(() => {
+  vi.useFakeTimers({ now: new Date('2026-11-27T09:00:00Z') });
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe('join machine: the way in', () => {
+  it('goes activating → writingSession → joining → joined and names the inviter by gamertag', async () => {
+    const { service, directory, game, views } = start();
+    service.submit(invite());
+    await settle();
+
+    expect(views.map((view) => view.phase)).toEqual([
+      'activating',
+      'writingSession',
+      'joining',
+      'joined',
+    ]);
+    expect(service.view()).toEqual({
+      phase: 'joined',
+      attempt: 1,
+      invite: { kind: 'invite', handleId: invite().handleId, from: 'HostPlayer' },
+      session: { membersCount: 2, maxMembersCount: 8, hostGamertag: 'HostPlayer' },
+    });
+    // Before the session names them, the inviter is their XUID.
+    expect(views[0]?.invite?.from).toBe(invite().remoteXuid);
+    expect(directory.joins).toHaveLength(1);
+    expect(directory.joins[0]?.member).toEqual({ xuid: invite().localXuid });
+    expect(directory.joins[0]?.checkMembershipFirst).toBe(false);
+    expect(game.joins[0]?.request.sessionRef).toBe(
+      '/serviceconfigs/s/sessionTemplates/t/sessions/a',
+    );
+    expect(directory.leaves).toEqual([]);
+    expect(service.inFlightHandleId()).toBeUndefined();
+  });
+
+  it('refuses an invite meant for another account before writing anything', async () => {
+    const { service, directory } = start({ tokens: new FakeTokens('1111111111') });
+    service.submit(invite());
+    await settle();
+    expect(service.view().phase).toBe('failed');
+    expect(service.view().error).toMatchObject({ code: 'wrong-account', retryable: false });
+    expect(service.view().error?.message).toContain(invite().localXuid);
+    expect(directory.joins).toHaveLength(0);
+    service.retry();
+    await settle();
+    expect(service.view().error?.code).toBe('wrong-account');
+  });
+
+  it('reports a token failure with its own code', async () => {
+    const tokens = new FakeTokens();
+    tokens.answer = err({ code: 'directory-unavailable', message: 'no answer', retryable: true });
+    const { service } = start({ tokens });
+    service.submit(invite());
+    await settle();
+    expect(service.view().error).toMatchObject({ code: 'directory-unavailable', retryable: true });
+  });
+
+  it('fails at once on an error retrying cannot fix', async () => {
+    const { service, directory } = start({ client: new FakeDirectory([expired()]) });
+    service.submit(invite());
+    await settle();
+    expect(service.view()).toMatchObject({
+      phase: 'failed',
+      attempt: 1,
+      error: { code: 'invite-expired', retryable: false },
+    });
+    expect(directory.joins).toHaveLength(1);
+    // A definite refusal wrote nothing: no leave, no membership check.
+    expect(directory.leaves).toEqual([]);
+    expect(directory.reads).toEqual([]);
+  });
+
+  it('never logs the token', async () => {
+    const { service, log } = start({ client: new FakeDirectory([unavailable(), written()]) });
+    service.submit(invite());
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(service.view().phase).toBe('joined');
+    expect(log.lines.length).toBeGreaterThan(0);
+    expect(log.lines.join('\n')).not.toContain('secret-token-value');
+    expect(JSON.stringify(service.view())).not.toContain('secret-token-value');
+  });
+});
+
+describe('join machine: retries and the countdown', () => {
+  it('shows each countdown with nextRetryAt and tries again when it runs out', async () => {
+    const directory = new FakeDirectory([unavailable(), unavailable(), written()]);
+    const { service } = start({ client: directory });
+    const t0 = Date.now();
+    service.submit(invite());
+    await settle();
+
+    expect(service.view()).toMatchObject({ phase: 'retrying', attempt: 1, nextRetryAt: t0 + 1000 });
+    expect(service.inFlightHandleId()).toBe(invite().handleId);
+    await vi.advanceTimersByTimeAsync(999);
+    expect(service.view().phase).toBe('retrying');
+    expect(directory.joins).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(directory.joins).toHaveLength(2);
+    expect(service.view()).toMatchObject({
+      phase: 'retrying',
+      attempt: 2,
+      nextRetryAt: t0 + 1000 + 2000,
+    });
+    await vi.advanceTimersByTimeAsync(2000);
+    expect(service.view()).toMatchObject({ phase: 'joined', attempt: 3 });
+    expect(service.view().nextRetryAt).toBeUndefined();
+  });
+
+  it('RETRY during a countdown skips the wait', async () => {
+    const directory = new FakeDirectory([unavailable(), written()]);
+    const { service } = start({ client: directory });
+    service.submit(invite());
+    await settle();
+    expect(service.view().phase).toBe('retrying');
+    service.retry();
+    await settle();
+    expect(directory.joins).toHaveLength(2);
+    expect(service.view()).toMatchObject({ phase: 'joined', attempt: 2 });
+  });
+
+  it('asks "am I already a member?" on every attempt after an ambiguous failure', async () => {
+    const directory = new FakeDirectory([unavailable(true), unavailable(false), written()]);
+    const { service } = start({ client: directory });
+    service.submit(invite());
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(service.view().phase).toBe('joined');
+    expect(directory.joins.map((call) => call.checkMembershipFirst)).toEqual([false, true, true]);
+  });
+
+  it('stops at the deadline with directory-unavailable, and RETRY starts afresh', async () => {
+    const directory = new FakeDirectory(Array.from({ length: 50 }, () => unavailable()));
+    const { service } = start({ client: directory, deadlineMs: 20_000 });
+    const t0 = Date.now();
+    let failedAt = 0;
+    service.subscribe((next) => {
+      if (next.phase === 'failed') failedAt = Date.now();
+    });
+    service.submit(invite());
+    await vi.advanceTimersByTimeAsync(25_000);
+    const view = service.view();
+    expect(view).toMatchObject({
+      phase: 'failed',
+      error: { code: 'directory-unavailable', retryable: true },
+    });
+    // Waits of 1, 2, 3, 4, 5 s fit in 20 s; the sixth (6 s) would not.
+    expect(directory.joins).toHaveLength(6);
+    expect(view.attempt).toBe(6);
+    expect(view.error?.message).toMatch(/6 attempts/);
+    // The last attempt started at 1+2+3+4+5 = 15 s; the policy refused a sixth wait.
+    expect(failedAt - t0).toBe(15_000);
+
+    // The directory recovers; RETRY starts a new run with a fresh deadline and attempt count.
+    directory.clearWrites();
+    service.retry();
+    await settle();
+    expect(service.view()).toMatchObject({ phase: 'joined', attempt: 1 });
+  });
+
+  it('gives up on throttling with rate-limited', async () => {
+    const directory = new FakeDirectory(Array.from({ length: 50 }, () => throttled(4000)));
+    const { service } = start({
+      client: directory,
+      retryPolicy: ({ error, now, deadline }) =>
+        error.retryAfterMs !== undefined && now + error.retryAfterMs < deadline
+          ? error.retryAfterMs
+          : undefined,
+    });
+    service.submit(invite());
+    await vi.advanceTimersByTimeAsync(30_000);
+    expect(service.view().error).toMatchObject({ code: 'rate-limited', retryable: true });
+    expect(directory.joins).toHaveLength(5);
+  });
+
+  it('abandons an attempt that hangs past the deadline and checks whether it landed', async () => {
+    const directory = new FakeDirectory([
+      hang(err(directoryError('cancelled', 'aborted', { ambiguous: true }))),
+    ]);
+    const { service } = start({ client: directory, deadlineMs: 20_000 });
+    service.submit(invite());
+    await vi.advanceTimersByTimeAsync(19_999);
+    expect(service.view().phase).toBe('writingSession');
+    await vi.advanceTimersByTimeAsync(1);
+    expect(directory.joins[0]?.signal.aborted).toBe(true);
+    expect(service.view()).toMatchObject({
+      phase: 'failed',
+      error: { code: 'directory-unavailable', retryable: true },
+    });
+    // The write might have landed: the machine looked, found the player, and left.
+    expect(directory.reads).toEqual([invite().handleId]);
+    expect(directory.leaves).toHaveLength(1);
+  });
+});
+
+describe('join machine: CANCEL in each state', () => {
+  it('while activating: aborts the token request', async () => {
+    const tokens = new FakeTokens();
+    tokens.answer = hang(err({ code: 'cancelled', message: 'aborted', retryable: false }));
+    const { service, directory } = start({ tokens });
+    service.submit(invite());
+    await settle();
+    expect(service.view().phase).toBe('activating');
+    service.cancel();
+    await settle();
+    expect(tokens.signals[0]?.aborted).toBe(true);
+    expect(service.view()).toMatchObject({ phase: 'failed', error: { code: 'cancelled' } });
+    expect(directory.joins).toHaveLength(0);
+  });
+
+  it('while writing: aborts the PUT, then leaves if it landed after all', async () => {
+    const directory = new FakeDirectory([hang(err(directoryError('cancelled', 'aborted')))]);
+    const { service } = start({ client: directory });
+    service.submit(invite());
+    await settle();
+    expect(service.view().phase).toBe('writingSession');
+    service.cancel();
+    await settle();
+    expect(directory.joins[0]?.signal.aborted).toBe(true);
+    expect(directory.reads).toEqual([invite().handleId]);
+    expect(directory.leaves).toHaveLength(1);
+    expect(service.view()).toMatchObject({
+      phase: 'failed',
+      error: { code: 'cancelled', retryable: true },
+    });
+  });
+
+  it('while writing: leaves nothing when the check shows the write did not land', async () => {
+    const directory = new FakeDirectory([hang(err(directoryError('cancelled', 'aborted')))]);
+    directory.readAnswer = { ok: true, value: undefined };
+    const { service } = start({ client: directory });
+    service.submit(invite());
+    await settle();
+    service.cancel();
+    await settle();
+    expect(directory.reads).toHaveLength(1);
+    expect(directory.leaves).toEqual([]);
+    expect(service.view().error?.code).toBe('cancelled');
+  });
+
+  it('while counting down after a definite failure: stops without touching the directory', async () => {
+    const directory = new FakeDirectory([unavailable(false)]);
+    const { service } = start({ client: directory });
+    service.submit(invite());
+    await settle();
+    expect(service.view().phase).toBe('retrying');
+    service.cancel();
+    await settle();
+    expect(service.view()).toMatchObject({ phase: 'failed', error: { code: 'cancelled' } });
+    expect(directory.reads).toEqual([]);
+    expect(directory.leaves).toEqual([]);
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(directory.joins).toHaveLength(1);
+  });
+
+  it('while counting down after an ambiguous failure: checks and leaves', async () => {
+    const directory = new FakeDirectory([unavailable(true)]);
+    const { service } = start({ client: directory });
+    service.submit(invite());
+    await settle();
+    service.cancel();
+    await settle();
+    expect(directory.reads).toEqual([invite().handleId]);
+    // Located through a membership-first join (which finds, not adds), then left.
+    expect(directory.joins.at(-1)?.checkMembershipFirst).toBe(true);
+    expect(directory.leaves).toHaveLength(1);
+  });
+
+  it('while the game is joining: aborts the hand-off and leaves the session', async () => {
+    const game = new FakeGame();
+    game.answer = hang(err({ code: 'cancelled' as const, message: 'aborted' }));
+    const { service, directory } = start({ game });
+    service.submit(invite());
+    await settle();
+    expect(service.view().phase).toBe('joining');
+    service.cancel();
+    await settle();
+    expect(game.joins[0]?.signal.aborted).toBe(true);
+    expect(directory.leaves).toEqual(['/serviceconfigs/s/sessionTemplates/t/sessions/a']);
+    expect(service.view()).toMatchObject({ phase: 'failed', error: { code: 'cancelled' } });
+  });
+
+  it('once joined: CANCEL changes nothing (the player is in the game)', async () => {
+    const { service, directory } = start();
+    service.submit(invite());
+    await settle();
+    service.cancel();
+    await settle();
+    expect(service.view().phase).toBe('joined');
+    expect(directory.leaves).toEqual([]);
+  });
+});
+
+describe('join machine: nothing left behind', () => {
+  it('leaves the session when the game fails, and still shows game-failed', async () => {
+    const game = new FakeGame();
+    game.answer = err({ code: 'game-failed' as const, message: 'The game closed before joining.' });
+    const { service, directory } = start({ game });
+    service.submit(invite());
+    await settle();
+    expect(directory.leaves).toEqual(['/serviceconfigs/s/sessionTemplates/t/sessions/a']);
+    expect(service.view()).toMatchObject({
+      phase: 'failed',
+      error: { code: 'game-failed', message: 'The game closed before joining.', retryable: true },
+    });
+  });
+
+  it('logs a failed leave and still ends in the right state', async () => {
+    const game = new FakeGame();
+    game.answer = err({ code: 'game-failed' as const, message: 'crashed' });
+    const directory = new FakeDirectory();
+    directory.leaveAnswer = err(directoryError('directory-unavailable', 'down', { status: 503 }));
+    const { service, log } = start({ game, client: directory });
+    service.submit(invite());
+    await settle();
+    expect(service.view().error?.code).toBe('game-failed');
+    expect(log.lines.some((line) => line.startsWith('warn could not leave'))).toBe(true);
+  });
+
+  it('a leave that hangs is abandoned after the leave timeout', async () => {
+    const game = new FakeGame();
+    game.answer = err({ code: 'game-failed' as const, message: 'crashed' });
+    const directory = new FakeDirectory();
+    directory.leaveAnswer = hang(err(directoryError('cancelled', 'aborted')));
+    const { service } = start({ game, client: directory, leaveTimeoutMs: 3000 });
+    service.submit(invite());
+    await settle();
+    // The player already sees the failure while the leave is pending.
+    expect(service.view().error?.code).toBe('game-failed');
+    expect(service.inFlightHandleId()).toBeUndefined();
+    await vi.advanceTimersByTimeAsync(3000);
+    expect(service.view().error?.code).toBe('game-failed');
+    // The machine is free again: a retry with a working game joins.
+    game.answer = { ok: true, value: { connection: 'x', handedToRunningGame: true } };
+    directory.leaveAnswer = { ok: true, value: undefined };
+    service.retry();
+    await settle();
+    expect(service.view().phase).toBe('joined');
+  });
+
+  it('a newer invite supersedes a joined one: leave the old session, join the new', async () => {
+    const directory = new FakeDirectory([
+      written('/serviceconfigs/s/sessionTemplates/t/sessions/old'),
+      written('/serviceconfigs/s/sessionTemplates/t/sessions/new'),
+    ]);
+    const { service, game } = start({ client: directory });
+    const second = invite('0f0e0d0c-0b0a-4909-8807-060504030201');
+    service.submit(invite());
+    await settle();
+    service.submit(second);
+    await settle();
+    expect(directory.leaves).toEqual(['/serviceconfigs/s/sessionTemplates/t/sessions/old']);
+    expect(service.view()).toMatchObject({
+      phase: 'joined',
+      invite: { handleId: second.handleId },
+    });
+    expect(game.joins.map((call) => call.request.invite.handleId)).toEqual([
+      invite().handleId,
+      second.handleId,
+    ]);
+  });
+
+  it('a newer invite during a write aborts it, cleans up, and joins the new one', async () => {
+    const directory = new FakeDirectory([
+      hang(err(directoryError('cancelled', 'aborted'))),
+      written('/serviceconfigs/s/sessionTemplates/t/sessions/new'),
+      written('/serviceconfigs/s/sessionTemplates/t/sessions/old-found'),
+    ]);
+    const { service } = start({ client: directory });
+    const second = invite('0f0e0d0c-0b0a-4909-8807-060504030201');
+    service.submit(invite());
+    await settle();
+    service.submit(second);
+    expect(service.inFlightHandleId()).toBe(second.handleId);
+    await settle();
+    expect(directory.joins[0]?.signal.aborted).toBe(true);
+    expect(service.view()).toMatchObject({
+      phase: 'joined',
+      invite: { handleId: second.handleId },
+    });
+    expect(directory.reads).toEqual([invite().handleId]);
+  });
+
+  it('the same invite again while it is running changes nothing', async () => {
+    const directory = new FakeDirectory([unavailable()]);
+    const { service } = start({ client: directory });
+    service.submit(invite());
+    await settle();
+    service.submit(invite());
+    await settle();
+    expect(service.view()).toMatchObject({ phase: 'retrying', attempt: 1 });
+  });
+
+  it('DISMISS returns to idle; a joined session stays until stop() leaves it', async () => {
+    const { service, directory } = start();
+    service.submit(invite());
+    await settle();
+    service.dismiss();
+    await settle();
+    expect(service.view()).toEqual({ phase: 'idle', attempt: 0 });
+    expect(directory.leaves).toEqual([]);
+    const stopped = service.stop();
+    await settle();
+    await stopped;
+    expect(directory.leaves).toEqual(['/serviceconfigs/s/sessionTemplates/t/sessions/a']);
+    // After stop nothing is accepted.
+    service.submit(invite());
+    await settle();
+    expect(directory.joins).toHaveLength(1);
+  });
+
+  it('DISMISS of a failure goes back to idle and the next invite starts cleanly', async () => {
+    const directory = new FakeDirectory([expired(), written()]);
+    const { service } = start({ client: directory });
+    service.submit(invite());
+    await settle();
+    service.dismiss();
+    await settle();
+    expect(service.view().phase).toBe('idle');
+    service.submit(invite());
+    await settle();
+    expect(service.view()).toMatchObject({ phase: 'joined', attempt: 1 });
+  });
+
+  it('stop() during a write aborts it and cleans up', async () => {
+    const directory = new FakeDirectory([hang(err(directoryError('cancelled', 'aborted')))]);
+    const { service } = start({ client: directory });
+    service.submit(invite());
+    await settle();
+    const stopped = service.stop();
+    await settle();
+    await stopped;
+    expect(directory.joins[0]?.signal.aborted).toBe(true);
+    expect(directory.leaves).toHaveLength(1);
+  });
+});
