@@ -1,0 +1,88 @@
+/**
+ * Development identities. The real service trusts tokens from Xbox Live's security service; the
+ * local directory hands out its own opaque tokens instead, each bound to one XUID, gamertag, title
+ * and device, so "members.me" can always be resolved to the caller without any account.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+
+/** Who is calling, as resolved from an `Authorization: XBL3.0 x=<userHash>;<token>` header. */
+export interface CallerIdentity {
+  readonly xuid: string;
+  readonly gamertag: string;
+  readonly titleId: string;
+  /** Device the token was issued to; `joinRestriction: local` compares it. */
+  readonly deviceId: string;
+  /** MPSD device token derived from the device, published once a secureDeviceAddress is set. */
+  readonly deviceToken: string;
+  /** XUIDs this identity follows; `joinRestriction: followed` consults it. */
+  readonly follows: readonly string[];
+}
+
+/** What `POST /dev/tokens` answers. */
+export interface IssuedToken {
+  readonly xuid: string;
+  readonly gamertag: string;
+  readonly titleId: string;
+  readonly userHash: string;
+  readonly token: string;
+  readonly authorization: string;
+}
+
+export interface IssueTokenRequest {
+  readonly xuid: string;
+  readonly gamertag: string;
+  readonly titleId: string;
+  readonly deviceId?: string;
+  readonly follows?: readonly string[];
+}
+
+/** Why a caller could not be identified; every case answers 401. */
+export type AuthFailure = 'missing' | 'malformed' | 'unknown';
+
+const headerPattern = /^XBL3\.0 x=([^;\s]+);(\S+)$/;
+
+/** Issues and verifies dev tokens; tokens live as long as the directory process. */
+export class DevTokenRegistry {
+  readonly #byToken = new Map<string, { userHash: string; identity: CallerIdentity }>();
+
+  issue(request: IssueTokenRequest): IssuedToken {
+    const token = randomBytes(24).toString('base64url');
+    const userHash = createHash('sha256').update(`uhs:${request.xuid}`).digest('hex').slice(0, 20);
+    const deviceId = request.deviceId ?? randomBytes(8).toString('hex');
+    const deviceToken = createHash('sha256')
+      .update(`device:${deviceId}`)
+      .digest('hex')
+      .slice(0, 32);
+    this.#byToken.set(token, {
+      userHash,
+      identity: {
+        xuid: request.xuid,
+        gamertag: request.gamertag,
+        titleId: request.titleId,
+        deviceId,
+        deviceToken,
+        follows: [...(request.follows ?? [])],
+      },
+    });
+    return {
+      xuid: request.xuid,
+      gamertag: request.gamertag,
+      titleId: request.titleId,
+      userHash,
+      token,
+      authorization: `XBL3.0 x=${userHash};${token}`,
+    };
+  }
+
+  /** Resolves an Authorization header value to the identity it was issued for. */
+  verify(
+    header: string | undefined,
+  ): { ok: true; identity: CallerIdentity } | { ok: false; reason: AuthFailure } {
+    if (header === undefined || header === '') return { ok: false, reason: 'missing' };
+    const match = headerPattern.exec(header.trim());
+    if (!match) return { ok: false, reason: 'malformed' };
+    const entry = this.#byToken.get(match[2] ?? '');
+    if (!entry || entry.userHash !== match[1]) return { ok: false, reason: 'unknown' };
+    return { ok: true, identity: entry.identity };
+  }
+}

@@ -1,0 +1,262 @@
+/**
+ * The directory's HTTP front: routing, fault injection, authentication, the contract-version check,
+ * rate limits and body parsing, in that order, then one call into `DirectoryService`. Plain
+ * `node:http` keeps the per-request cost close to a bare server (see bench/directory-bench.ts); zod
+ * does the schema validation a framework would otherwise bring.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Clock } from './directory-options';
+import type { DevTokenRegistry } from './dev-tokens';
+import type { DirectoryAnswer } from './directory-answer';
+import type { DirectoryService, WriteOptions } from './directory-service';
+import type { FaultInjector } from './fault-injector';
+import { matchRoute } from './http-routes';
+import type { RateLimiter } from './rate-limiter';
+import { readJsonBody } from './request-body';
+import { sessionPath } from './session-record';
+import { renderSessionJson } from './session-render';
+
+export interface DirectoryHttpDeps {
+  readonly service: DirectoryService;
+  readonly tokens: DevTokenRegistry;
+  readonly rateLimiter?: RateLimiter;
+  readonly faults: FaultInjector;
+  readonly clock: Clock;
+}
+
+/** Lowest `x-xbl-contract-version` the handle and session URIs accept. */
+export const minimumContractVersion = 104;
+
+const bodyErrors = {
+  'too-large': [413, 'The request body is larger than 64 KB.'],
+  'invalid-json': [400, 'The request body is not valid JSON.'],
+  empty: [400, 'The request needs a JSON body.'],
+  aborted: [400, 'The request body was cut off.'],
+} as const;
+
+function send(response: ServerResponse, answer: DirectoryAnswer): void {
+  if (response.headersSent || response.destroyed) return;
+  switch (answer.kind) {
+    case 'session': {
+      const body = renderSessionJson(answer.record);
+      response.writeHead(answer.status, {
+        'content-type': 'application/json; charset=utf-8',
+        'content-length': Buffer.byteLength(body),
+        etag: answer.record.etag,
+        'content-location': sessionPath(answer.record.ref),
+        'cache-control': 'no-store',
+      });
+      response.end(body);
+      return;
+    }
+    case 'empty': {
+      const headers: Record<string, string> = { 'cache-control': 'no-store' };
+      if (answer.etag !== undefined) headers.etag = answer.etag;
+      response.writeHead(answer.status, headers);
+      response.end();
+      return;
+    }
+    case 'json': {
+      const body = JSON.stringify(answer.body);
+      response.writeHead(answer.status, {
+        ...answer.headers,
+        'content-type': 'application/json; charset=utf-8',
+        'content-length': Buffer.byteLength(body),
+        'cache-control': 'no-store',
+      });
+      response.end(body);
+      return;
+    }
+    case 'text': {
+      response.writeHead(answer.status, {
+        ...answer.headers,
+        'content-type': 'text/plain; charset=utf-8',
+        'content-length': Buffer.byteLength(answer.message),
+      });
+      response.end(answer.message);
+      return;
+    }
+  }
+}
+
+const text = (
+  status: number,
+  message: string,
+  headers?: Record<string, string>,
+): DirectoryAnswer => ({
+  kind: 'text',
+  status,
+  message,
+  headers,
+});
+
+function bodyError(reason: keyof typeof bodyErrors): DirectoryAnswer {
+  const [status, message] = bodyErrors[reason];
+  return text(status, message);
+}
+
+function header(request: IncomingMessage, name: string): string | undefined {
+  const value = request.headers[name];
+  return Array.isArray(value) ? value.join(', ') : value;
+}
+
+const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+export function createDirectoryListener(deps: DirectoryHttpDeps) {
+  const { service, tokens, faults, clock, rateLimiter } = deps;
+
+  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const method = request.method ?? 'GET';
+    const rawUrl = request.url ?? '/';
+    const queryAt = rawUrl.indexOf('?');
+    const pathname = queryAt < 0 ? rawUrl : rawUrl.slice(0, queryAt);
+    const query = new URLSearchParams(queryAt < 0 ? '' : rawUrl.slice(queryAt + 1));
+    const match = matchRoute(pathname);
+    if (match.kind === 'bad-path')
+      return send(response, text(400, 'The request URI is not valid.'));
+    if (match.kind === 'not-found')
+      return send(response, text(404, 'The requested resource does not exist.'));
+    if (!match.methods.includes(method)) {
+      return send(
+        response,
+        text(405, `${method} is not allowed here; use ${match.methods.join(' or ')}.`, {
+          allow: match.methods.join(', '),
+        }),
+      );
+    }
+    const { route } = match;
+    const hasBody = method === 'PUT' || method === 'POST';
+
+    if (route.name === 'dev-tokens') {
+      const body = await readJsonBody(request);
+      if (!body.ok) return send(response, bodyError(body.reason));
+      return send(response, service.issueToken(body.value));
+    }
+
+    const fault = faults.decide(method, pathname, clock.now());
+    if (faults.latencyMs > 0) await delay(faults.latencyMs);
+    const retryAfter = String(faults.retryAfterSeconds);
+    switch (fault) {
+      case '503':
+        return send(
+          response,
+          text(503, 'The service is temporarily unavailable (injected fault).', {
+            'retry-after': retryAfter,
+          }),
+        );
+      case '500':
+        return send(response, text(500, 'Internal server error (injected fault).'));
+      case '429':
+        return send(response, {
+          kind: 'json',
+          status: 429,
+          body: {
+            version: 1,
+            currentRequests: 31,
+            maxRequests: 30,
+            periodInSeconds: 15,
+            limitType: 'Rate',
+          },
+          headers: { 'retry-after': retryAfter },
+        });
+      case 'reset-before-apply':
+        request.socket.destroy();
+        return;
+      default:
+        break;
+    }
+
+    const auth = tokens.verify(header(request, 'authorization'));
+    if (!auth.ok) {
+      const reason = {
+        missing: 'The request has no Authorization header.',
+        malformed: 'The Authorization header is not of the form "XBL3.0 x=<userhash>;<token>".',
+        unknown: 'The Authorization token is not valid for this directory.',
+      }[auth.reason];
+      return send(response, text(401, reason, { 'www-authenticate': 'XBL3.0' }));
+    }
+    const caller = auth.identity;
+
+    const contract = header(request, 'x-xbl-contract-version');
+    const contractVersion = contract === undefined ? NaN : Number(contract.trim());
+    if (!Number.isInteger(contractVersion) || contractVersion < minimumContractVersion) {
+      return send(
+        response,
+        text(
+          400,
+          `The x-xbl-contract-version header is missing or below ${minimumContractVersion}; send 107.`,
+        ),
+      );
+    }
+
+    if (rateLimiter) {
+      const exceeded = rateLimiter.take(`${caller.xuid}:${caller.titleId}`, clock.now());
+      if (exceeded) {
+        const { retryAfterSeconds, ...body } = exceeded;
+        return send(response, {
+          kind: 'json',
+          status: 429,
+          body,
+          headers: { 'retry-after': String(retryAfterSeconds) },
+        });
+      }
+    }
+
+    let body: unknown;
+    if (hasBody) {
+      const read = await readJsonBody(request);
+      if (!read.ok) {
+        if (read.reason === 'too-large') response.setHeader('connection', 'close');
+        return send(response, bodyError(read.reason));
+      }
+      body = read.value;
+    }
+
+    const writeOptions: WriteOptions = {
+      ifMatch: header(request, 'if-match'),
+      ifNoneMatch: header(request, 'if-none-match'),
+      noCommit: query.get('nocommit')?.toLowerCase() === 'true',
+    };
+    let answer: DirectoryAnswer;
+    switch (route.name) {
+      case 'handles':
+        answer = await service.createHandle(caller, body);
+        break;
+      case 'handle':
+        answer =
+          method === 'GET'
+            ? await service.getHandle(caller, route.handleId)
+            : await service.deleteHandle(caller, route.handleId);
+        break;
+      case 'handle-session':
+        answer =
+          method === 'GET'
+            ? await service.getSessionByHandle(caller, route.handleId, writeOptions.ifNoneMatch)
+            : await service.putSessionByHandle(caller, route.handleId, body, writeOptions);
+        break;
+      case 'session':
+        answer =
+          method === 'GET'
+            ? await service.getSession(caller, route.ref, writeOptions.ifNoneMatch)
+            : await service.putSession(caller, route.ref, body, writeOptions);
+        break;
+      case 'session-member-me':
+        answer = await service.leaveSession(caller, route.ref, writeOptions);
+        break;
+    }
+    if (fault === 'reset-after-apply') {
+      request.socket.destroy();
+      return;
+    }
+    send(response, answer);
+  }
+
+  return (request: IncomingMessage, response: ServerResponse): void => {
+    handle(request, response).catch((error: unknown) => {
+      process.stderr.write(
+        `directory: internal error on ${request.method} ${request.url?.split('?')[0]}: ${String((error as Error)?.stack ?? error)}\n`,
+      );
+      send(response, text(500, 'Internal server error.'));
+    });
+  };
+}

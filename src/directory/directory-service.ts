@@ -1,0 +1,433 @@
+/**
+ * The directory's behaviour, free of HTTP: handles, sessions and dev tokens, each call taking an
+ * already authenticated caller and already parsed input and returning a `DirectoryAnswer`. The HTTP
+ * server and the demo seed both go through here, so the seed builds its session exactly as a client
+ * would.
+ */
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import type { Clock, SessionRef } from './directory-options';
+import type { CallerIdentity, DevTokenRegistry } from './dev-tokens';
+import { textAnswer, type DirectoryAnswer } from './directory-answer';
+import {
+  devTokenRequestSchema,
+  guidPattern,
+  handleRequestSchema,
+  sessionDeltaSchema,
+  type SessionDelta,
+} from './request-schemas';
+import { checkRead, type SessionAccess } from './session-access';
+import { sessionKey, type SessionRecord } from './session-record';
+import type { HandleRecord, Mutation, SessionStore } from './session-store';
+import type { SessionTemplate, SessionTemplates } from './session-templates';
+import { applyTimers } from './session-timers';
+import { etagMatches, writeSession, type WriteOutcome } from './session-write';
+
+export interface DirectoryServiceDeps {
+  readonly store: SessionStore;
+  readonly templates: SessionTemplates;
+  readonly tokens: DevTokenRegistry;
+  readonly clock: Clock;
+  readonly handleLifetimeMs: number;
+  readonly defaultTitleId: string;
+}
+
+/** Preconditions and flags a session PUT may carry. */
+export interface WriteOptions {
+  readonly ifMatch?: string;
+  readonly ifNoneMatch?: string;
+  /** `?nocommit=true`: answer the merged session without storing it. */
+  readonly noCommit?: boolean;
+}
+
+const sessionNamePattern = /^[A-Za-z0-9_.-]{1,100}$/;
+
+const badHandleMessage =
+  'The request URI contains an invalid handle ID. It may contain invalid characters or be all zeroes.';
+
+/** Validates a handle ID from a URL: a GUID, not all zeroes; lower-cased. */
+export function parseHandleId(raw: string): string | undefined {
+  if (!guidPattern.test(raw) || /^[0-]+$/.test(raw)) return undefined;
+  return raw.toLowerCase();
+}
+
+function invalidBody(error: z.ZodError): DirectoryAnswer {
+  return textAnswer(400, `The request body is invalid: ${z.prettifyError(error)}`);
+}
+
+function renderHandle(handle: HandleRecord): Record<string, unknown> {
+  const body: Record<string, unknown> = {
+    id: handle.id,
+    type: handle.type,
+    version: handle.version,
+    sessionRef: handle.sessionRef,
+  };
+  if (handle.type === 'invite') {
+    body.invitedXuid = handle.invitedXuid;
+    body.senderXuid = handle.senderXuid;
+    body.inviteAttributes = handle.inviteAttributes;
+  } else if (handle.type === 'activity') {
+    body.ownerXuid = handle.ownerXuid;
+    body.titleId = handle.titleId;
+  } else {
+    body.originSessionRef = handle.originSessionRef;
+  }
+  body.expiration = new Date(handle.expiresAt).toISOString();
+  return body;
+}
+
+export class DirectoryService {
+  readonly #deps: DirectoryServiceDeps;
+
+  constructor(deps: DirectoryServiceDeps) {
+    this.#deps = deps;
+  }
+
+  /** `POST /dev/tokens`. */
+  issueToken(body: unknown): DirectoryAnswer {
+    const parsed = devTokenRequestSchema.safeParse(body);
+    if (!parsed.success) return invalidBody(parsed.error);
+    const issued = this.#deps.tokens.issue({
+      ...parsed.data,
+      titleId: parsed.data.titleId ?? this.#deps.defaultTitleId,
+    });
+    return { kind: 'json', status: 201, body: issued };
+  }
+
+  /** Resolves a session reference to its template; 404 as MPSD for unknown configs. */
+  resolveRef(
+    ref: SessionRef,
+  ):
+    | { ok: true; ref: SessionRef; template: SessionTemplate }
+    | { ok: false; answer: DirectoryAnswer } {
+    if (!guidPattern.test(ref.scid)) {
+      return {
+        ok: false,
+        answer: textAnswer(
+          404,
+          'The requested service config is either invalid or not configured for sessions.',
+        ),
+      };
+    }
+    const template = this.#deps.templates.get(ref.templateName);
+    if (!template) {
+      return {
+        ok: false,
+        answer: textAnswer(
+          404,
+          `The session template ${ref.templateName} does not exist in this service config.`,
+        ),
+      };
+    }
+    if (!sessionNamePattern.test(ref.name)) {
+      return {
+        ok: false,
+        answer: textAnswer(400, 'Session names are 1 to 100 letters, digits, "_", "-" or ".".'),
+      };
+    }
+    return {
+      ok: true,
+      template,
+      ref: { scid: ref.scid.toLowerCase(), templateName: template.name, name: ref.name },
+    };
+  }
+
+  /** Reads a session after applying its lazy timers (and storing what they changed). */
+  async #readSession(ref: SessionRef): Promise<SessionRecord | undefined> {
+    const now = this.#deps.clock.now();
+    return this.#deps.store.update(
+      sessionKey(ref),
+      (current): Mutation<SessionRecord | undefined> => {
+        if (!current) return { action: 'keep', result: undefined };
+        const timers = applyTimers(current, now);
+        if (timers.kind === 'deleted') return { action: 'delete', result: undefined };
+        if (timers.kind === 'changed')
+          return { action: 'store', record: timers.record, result: timers.record };
+        return { action: 'keep', result: current };
+      },
+    );
+  }
+
+  async #loadHandle(
+    rawId: string,
+  ): Promise<{ ok: true; handle: HandleRecord } | { ok: false; answer: DirectoryAnswer }> {
+    const id = parseHandleId(rawId);
+    if (id === undefined) return { ok: false, answer: textAnswer(400, badHandleMessage) };
+    const handle = await this.#deps.store.getHandle(id);
+    if (!handle)
+      return {
+        ok: false,
+        answer: textAnswer(404, 'The handle was not found. It may have been deleted.'),
+      };
+    if (this.#deps.clock.now() >= handle.expiresAt) {
+      await this.#deps.store.deleteHandle(id);
+      return { ok: false, answer: textAnswer(404, 'The handle was not found: it has expired.') };
+    }
+    return { ok: true, handle };
+  }
+
+  /** `POST /handles`. */
+  async createHandle(caller: CallerIdentity, body: unknown): Promise<DirectoryAnswer> {
+    const parsed = handleRequestSchema.safeParse(body);
+    if (!parsed.success) return invalidBody(parsed.error);
+    const request = parsed.data;
+    const resolved = this.resolveRef(request.sessionRef);
+    if (!resolved.ok) return resolved.answer;
+    const now = this.#deps.clock.now();
+    const base = {
+      id: randomUUID(),
+      version: 1 as const,
+      sessionRef: resolved.ref,
+      createdAt: now,
+      expiresAt: now + this.#deps.handleLifetimeMs,
+    };
+    let handle: HandleRecord;
+    if (request.type === 'transfer') {
+      const origin = this.resolveRef(request.originSessionRef);
+      if (!origin.ok) return origin.answer;
+      const [target, lobby] = await Promise.all([
+        this.#readSession(resolved.ref),
+        this.#readSession(origin.ref),
+      ]);
+      if (!target) {
+        return textAnswer(403, 'A transfer handle needs an existing target session.');
+      }
+      if (!lobby?.members.some((member) => member.xuid === caller.xuid && !member.reserved)) {
+        return textAnswer(403, 'Only members of the origin session can create a transfer handle.');
+      }
+      handle = { ...base, type: 'transfer', originSessionRef: origin.ref, titleId: caller.titleId };
+    } else {
+      const session = await this.#readSession(resolved.ref);
+      const self = session?.members.find(
+        (member) => member.xuid === caller.xuid && !member.reserved,
+      );
+      if (!session) return textAnswer(404, 'The session the handle would point to was not found.');
+      if (!self) {
+        return textAnswer(
+          403,
+          `Only members of the session can create ${request.type} handles for it.`,
+        );
+      }
+      if (request.type === 'invite') {
+        handle = {
+          ...base,
+          type: 'invite',
+          invitedXuid: request.invitedXuid,
+          senderXuid: caller.xuid,
+          titleId: request.inviteAttributes.titleId,
+          inviteAttributes: request.inviteAttributes,
+        };
+      } else {
+        if (self.propertiesSystem.active !== true) {
+          return textAnswer(403, 'Only active members can publish an activity handle.');
+        }
+        await this.#deps.store.deleteHandlesOf(caller.xuid, 'activity', resolved.ref.scid);
+        handle = { ...base, type: 'activity', ownerXuid: caller.xuid, titleId: caller.titleId };
+      }
+    }
+    await this.#deps.store.putHandle(handle);
+    return { kind: 'json', status: 201, body: renderHandle(handle) };
+  }
+
+  /** `GET /handles/{id}`. */
+  async getHandle(_caller: CallerIdentity, rawId: string): Promise<DirectoryAnswer> {
+    const loaded = await this.#loadHandle(rawId);
+    if (!loaded.ok) return loaded.answer;
+    return { kind: 'json', status: 200, body: renderHandle(loaded.handle) };
+  }
+
+  /** `DELETE /handles/{id}`: only the handle's sender or owner may delete it. */
+  async deleteHandle(caller: CallerIdentity, rawId: string): Promise<DirectoryAnswer> {
+    const loaded = await this.#loadHandle(rawId);
+    if (!loaded.ok) return loaded.answer;
+    const { handle } = loaded;
+    const owner = handle.senderXuid ?? handle.ownerXuid;
+    if (owner !== undefined && owner !== caller.xuid) {
+      return textAnswer(403, 'Only the user who created the handle can delete it.');
+    }
+    await this.#deps.store.deleteHandle(handle.id);
+    return { kind: 'empty', status: 204 };
+  }
+
+  #accessOf(handle: HandleRecord): SessionAccess {
+    if (handle.type === 'invite') return { via: 'invite', invitedXuid: handle.invitedXuid ?? '' };
+    return { via: handle.type };
+  }
+
+  /** `GET /handles/{id}/session`. */
+  async getSessionByHandle(
+    caller: CallerIdentity,
+    rawId: string,
+    ifNoneMatch?: string,
+  ): Promise<DirectoryAnswer> {
+    const loaded = await this.#loadHandle(rawId);
+    if (!loaded.ok) return loaded.answer;
+    const resolved = this.resolveRef(loaded.handle.sessionRef);
+    if (!resolved.ok) return resolved.answer;
+    return this.#getSession(caller, resolved.ref, this.#accessOf(loaded.handle), ifNoneMatch);
+  }
+
+  /** `PUT /handles/{id}/session`: the join by invite or activity. */
+  async putSessionByHandle(
+    caller: CallerIdentity,
+    rawId: string,
+    body: unknown,
+    options: WriteOptions,
+  ): Promise<DirectoryAnswer> {
+    const loaded = await this.#loadHandle(rawId);
+    if (!loaded.ok) return loaded.answer;
+    const resolved = this.resolveRef(loaded.handle.sessionRef);
+    if (!resolved.ok) return resolved.answer;
+    if (loaded.handle.type === 'transfer') {
+      const origin = loaded.handle.originSessionRef;
+      const lobby = origin ? await this.#readSession(origin) : undefined;
+      if (!lobby?.members.some((member) => member.xuid === caller.xuid && !member.reserved)) {
+        return textAnswer(403, 'Only members of the origin session can use this transfer handle.');
+      }
+    }
+    return this.#putSession(
+      caller,
+      resolved.ref,
+      resolved.template,
+      body,
+      this.#accessOf(loaded.handle),
+      options,
+    );
+  }
+
+  /** `GET /serviceconfigs/{scid}/sessionTemplates/{template}/sessions/{name}`. */
+  async getSession(
+    caller: CallerIdentity,
+    ref: SessionRef,
+    ifNoneMatch?: string,
+  ): Promise<DirectoryAnswer> {
+    const resolved = this.resolveRef(ref);
+    if (!resolved.ok) return resolved.answer;
+    return this.#getSession(caller, resolved.ref, { via: 'direct' }, ifNoneMatch);
+  }
+
+  /** `PUT /serviceconfigs/{scid}/sessionTemplates/{template}/sessions/{name}`. */
+  async putSession(
+    caller: CallerIdentity,
+    ref: SessionRef,
+    body: unknown,
+    options: WriteOptions,
+  ): Promise<DirectoryAnswer> {
+    const resolved = this.resolveRef(ref);
+    if (!resolved.ok) return resolved.answer;
+    return this.#putSession(
+      caller,
+      resolved.ref,
+      resolved.template,
+      body,
+      { via: 'direct' },
+      options,
+    );
+  }
+
+  /** `DELETE .../sessions/{name}/members/me`: the caller leaves. */
+  async leaveSession(
+    caller: CallerIdentity,
+    ref: SessionRef,
+    options: WriteOptions,
+  ): Promise<DirectoryAnswer> {
+    const resolved = this.resolveRef(ref);
+    if (!resolved.ok) return resolved.answer;
+    const answer = await this.#putSession(
+      caller,
+      resolved.ref,
+      resolved.template,
+      { members: { me: null } },
+      { via: 'direct' },
+      options,
+    );
+    if (answer.kind === 'session' && answer.status === 200) {
+      return { kind: 'empty', status: 204, etag: answer.record.etag };
+    }
+    return answer;
+  }
+
+  async #getSession(
+    caller: CallerIdentity,
+    ref: SessionRef,
+    access: SessionAccess,
+    ifNoneMatch: string | undefined,
+  ): Promise<DirectoryAnswer> {
+    const record = await this.#readSession(ref);
+    if (!record) return { kind: 'empty', status: 204 };
+    const denied = checkRead(record, caller, access);
+    if (denied) return textAnswer(denied.status, denied.message);
+    if (ifNoneMatch !== undefined && etagMatches(ifNoneMatch, record.etag)) {
+      return { kind: 'empty', status: 304, etag: record.etag };
+    }
+    return { kind: 'session', status: 200, record };
+  }
+
+  async #putSession(
+    caller: CallerIdentity,
+    ref: SessionRef,
+    template: SessionTemplate,
+    body: unknown,
+    access: SessionAccess,
+    options: WriteOptions,
+  ): Promise<DirectoryAnswer> {
+    const parsed = sessionDeltaSchema.safeParse(body);
+    if (!parsed.success) return invalidBody(parsed.error);
+    const delta: SessionDelta = parsed.data;
+    const now = this.#deps.clock.now();
+    const outcome = await this.#deps.store.update(
+      sessionKey(ref),
+      (current): Mutation<WriteOutcome> => {
+        let base = current;
+        let timersChanged = false;
+        if (current) {
+          const timers = applyTimers(current, now);
+          if (timers.kind !== 'unchanged') timersChanged = true;
+          base = timers.kind === 'deleted' ? undefined : timers.record;
+        }
+        const result = writeSession(base, {
+          caller,
+          ref: current?.ref ?? ref,
+          template,
+          delta,
+          access,
+          now,
+          ifMatch: options.ifMatch,
+          ifNoneMatch: options.ifNoneMatch,
+        });
+        const keepTimers = (): Mutation<WriteOutcome> => {
+          if (!timersChanged) return { action: 'keep', result };
+          return base ? { action: 'store', record: base, result } : { action: 'delete', result };
+        };
+        if (options.noCommit) return keepTimers();
+        switch (result.kind) {
+          case 'created':
+            return { action: 'store', record: result.record, result };
+          case 'updated':
+            return result.changed
+              ? { action: 'store', record: result.record, result }
+              : keepTimers();
+          case 'deleted':
+            return { action: 'delete', result };
+          default:
+            return keepTimers();
+        }
+      },
+    );
+    switch (outcome.kind) {
+      case 'created':
+        return { kind: 'session', status: 201, record: outcome.record };
+      case 'updated':
+        return { kind: 'session', status: 200, record: outcome.record };
+      case 'deleted':
+      case 'not-created':
+        return { kind: 'empty', status: 204 };
+      case 'precondition-failed':
+        return outcome.record
+          ? { kind: 'session', status: 412, record: outcome.record }
+          : { kind: 'empty', status: 412 };
+      case 'rejected':
+        return textAnswer(outcome.status, outcome.message);
+    }
+  }
+}

@@ -1,0 +1,83 @@
+/**
+ * Seeded fault injection: decides, per request to the handle and session API, whether to answer
+ * with an error, drop the connection before or after applying the request, or add latency. Every
+ * fault is logged so a resilience test can count what it survived.
+ */
+import type { FaultKind, FaultLog, FaultOptions, FaultRecord } from './directory-options';
+import { seededRandom, type RandomSource } from './seeded-random';
+
+/** The decision for one request; `none` lets it through untouched. */
+export type FaultDecision = FaultKind | 'none';
+
+export class FaultInjector implements FaultLog {
+  readonly #random: RandomSource;
+  readonly #options: FaultOptions;
+  readonly #entries: FaultRecord[] = [];
+  readonly #counts = new Map<FaultKind, number>();
+
+  constructor(options: FaultOptions | undefined) {
+    this.#options = options ?? {};
+    this.#random = seededRandom(this.#options.seed ?? 1);
+  }
+
+  get entries(): readonly FaultRecord[] {
+    return this.#entries;
+  }
+
+  get latencyMs(): number {
+    return Math.max(0, this.#options.latencyMs ?? 0);
+  }
+
+  get retryAfterSeconds(): number {
+    return Math.max(0, Math.round(this.#options.retryAfterSeconds ?? 1));
+  }
+
+  /** True when any fault or latency is configured; lets the server skip the work otherwise. */
+  get enabled(): boolean {
+    const o = this.#options;
+    return (
+      this.latencyMs > 0 ||
+      [
+        o.fraction503,
+        o.fraction500,
+        o.fraction429,
+        o.fractionResetBeforeApply,
+        o.fractionResetAfterApply,
+      ].some((fraction) => (fraction ?? 0) > 0)
+    );
+  }
+
+  count(kind?: FaultKind): number {
+    if (kind === undefined) return this.#entries.length;
+    return this.#counts.get(kind) ?? 0;
+  }
+
+  /** Draws one number and maps it onto the configured fractions, in a fixed order. */
+  decide(method: string, path: string, now: number): FaultDecision {
+    if (!this.enabled) return 'none';
+    const o = this.#options;
+    const draw = this.#random();
+    const bands: Array<[FaultKind, number | undefined]> = [
+      ['503', o.fraction503],
+      ['500', o.fraction500],
+      ['429', o.fraction429],
+      ['reset-before-apply', o.fractionResetBeforeApply],
+      ['reset-after-apply', o.fractionResetAfterApply],
+    ];
+    let upper = 0;
+    for (const [kind, fraction] of bands) {
+      upper += clampFraction(fraction);
+      if (draw < upper) {
+        this.#entries.push({ kind, method, path, at: now });
+        this.#counts.set(kind, (this.#counts.get(kind) ?? 0) + 1);
+        return kind;
+      }
+    }
+    return 'none';
+  }
+}
+
+function clampFraction(value: number | undefined): number {
+  if (value === undefined || !Number.isFinite(value)) return 0;
+  return Math.min(1, Math.max(0, value));
+}

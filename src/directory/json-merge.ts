@@ -1,0 +1,39 @@
+/**
+ * Field-wise merge as MPSD applies deltas to property bags: each field in the delta replaces the
+ * stored one, `null` deletes it, absent fields are kept. It also reports whether anything changed,
+ * so an idempotent re-send neither bumps the change number nor the ETag.
+ */
+export interface MergeResult {
+  readonly value: Readonly<Record<string, unknown>>;
+  readonly changed: boolean;
+}
+
+export function mergeFields(
+  base: Readonly<Record<string, unknown>>,
+  delta: Readonly<Record<string, unknown>> | undefined,
+): MergeResult {
+  if (delta === undefined) return { value: base, changed: false };
+  let result: Record<string, unknown> | undefined;
+  for (const [key, value] of Object.entries(delta)) {
+    if (value === undefined) continue;
+    if (value === null) {
+      if (!(key in base) && !(result && key in result)) continue;
+      result ??= { ...base };
+      delete result[key];
+      continue;
+    }
+    if (sameJson(base[key], value)) continue;
+    result ??= { ...base };
+    result[key] = value;
+  }
+  return result === undefined ? { value: base, changed: false } : { value: result, changed: true };
+}
+
+/** Structural equality of JSON values. */
+export function sameJson(left: unknown, right: unknown): boolean {
+  if (left === right) return true;
+  if (typeof left !== 'object' || typeof right !== 'object' || left === null || right === null) {
+    return false;
+  }
+  return JSON.stringify(left) === JSON.stringify(right);
+}

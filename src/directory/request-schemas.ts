@@ -1,0 +1,216 @@
+/**
+ * zod schemas for everything a client may send the directory: dev token requests, handle creation
+ * and MPSD session deltas. A body that does not match answers 400 with zod's readable message, so a
+ * studio integrating against the directory learns which field is wrong. Enum strings are accepted
+ * in any case (XSAPI's own test data capitalises them) and stored in lower case, as MPSD emits them.
+ */
+import { z } from 'zod';
+
+/** A decimal XUID as MPSD writes it: a string of digits. */
+export const xuidSchema = z.string().regex(/^[0-9]{1,20}$/, 'must be a decimal XUID string');
+
+export const guidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+const lowerEnum = <const T extends readonly [string, ...string[]]>(values: T) =>
+  z
+    .string()
+    .transform((value) => value.toLowerCase())
+    .pipe(z.enum(values));
+
+/** `null` (infinite) or a non-negative integer number of milliseconds. */
+const timeout = z.number().int().min(0).nullable();
+
+export const visibilitySchema = lowerEnum(['private', 'visible', 'open']);
+export type Visibility = z.infer<typeof visibilitySchema>;
+
+/** Session `constants.system`: the fields the directory interprets are typed, others kept. */
+export const sessionConstantsSystemSchema = z.looseObject({
+  version: z.number().int().min(1).optional(),
+  maxMembersCount: z.number().int().min(1).max(1000).optional(),
+  visibility: visibilitySchema.optional(),
+  initiators: z.array(xuidSchema).optional(),
+  inviteProtocol: z.string().max(100).optional(),
+  reservedRemovalTimeout: timeout.optional(),
+  inactiveRemovalTimeout: timeout.optional(),
+  readyRemovalTimeout: timeout.optional(),
+  sessionEmptyTimeout: timeout.optional(),
+  capabilities: z.record(z.string(), z.boolean()).optional(),
+  metrics: z.record(z.string(), z.boolean()).optional(),
+  memberInitialization: z
+    .looseObject({
+      joinTimeout: z.number().int().min(0).optional(),
+      measurementTimeout: z.number().int().min(0).optional(),
+      evaluationTimeout: z.number().int().min(0).optional(),
+      externalEvaluation: z.boolean().optional(),
+      membersNeededToStart: z.number().int().min(1).optional(),
+    })
+    .optional(),
+});
+
+const jsonObject = z.record(z.string(), z.unknown());
+
+const sessionPropertiesSystemSchema = z.strictObject({
+  keywords: z.array(z.string().max(100)).max(40).nullable().optional(),
+  turn: z.array(z.number().int().min(0)).nullable().optional(),
+  joinRestriction: lowerEnum(['none', 'local', 'followed']).nullable().optional(),
+  readRestriction: lowerEnum(['none', 'local', 'followed']).nullable().optional(),
+  closed: z.boolean().nullable().optional(),
+  locked: z.boolean().nullable().optional(),
+  owners: z.array(z.number().int().min(0)).nullable().optional(),
+  host: z.string().max(128).nullable().optional(),
+  initializationSucceeded: z.boolean().nullable().optional(),
+  serverConnectionStringCandidates: z.array(z.string().max(256)).max(32).nullable().optional(),
+  matchmaking: jsonObject.nullable().optional(),
+  matchmakingResubmit: z.boolean().nullable().optional(),
+  allocateCloudCompute: z.boolean().nullable().optional(),
+});
+
+export const changeTypeSchema = lowerEnum([
+  'everything',
+  'host',
+  'initialization',
+  'matchmakingstatus',
+  'memberslist',
+  'membersstatus',
+  'joinability',
+  'customproperty',
+  'memberscustomproperty',
+]);
+
+const canonicalChangeType: Record<string, string> = {
+  matchmakingstatus: 'matchmakingStatus',
+  memberslist: 'membersList',
+  membersstatus: 'membersStatus',
+  customproperty: 'customProperty',
+  memberscustomproperty: 'membersCustomProperty',
+};
+
+const memberPropertiesSystemSchema = z.strictObject({
+  active: z.boolean().optional(),
+  ready: z.boolean().optional(),
+  connection: z.string().regex(guidPattern, 'must be a GUID').nullable().optional(),
+  subscription: z
+    .strictObject({
+      id: z.string().regex(guidPattern, 'must be a GUID').optional(),
+      changeTypes: z
+        .array(changeTypeSchema.transform((type) => canonicalChangeType[type] ?? type))
+        .max(16),
+    })
+    .nullable()
+    .optional(),
+  secureDeviceAddress: z
+    .string()
+    .max(4096)
+    .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'must be base64')
+    .nullable()
+    .optional(),
+  initializationGroup: z.array(z.number().int().min(0)).nullable().optional(),
+  groups: z.array(z.string().max(100)).max(32).nullable().optional(),
+  encounters: z.array(z.string().max(100)).max(32).nullable().optional(),
+  measurements: jsonObject.nullable().optional(),
+  serverMeasurements: jsonObject.nullable().optional(),
+});
+export type MemberSystemDelta = z.infer<typeof memberPropertiesSystemSchema>;
+
+const memberDeltaSchema = z.strictObject({
+  constants: z
+    .strictObject({
+      system: z
+        .strictObject({
+          xuid: xuidSchema.optional(),
+          initialize: z.boolean().optional(),
+          team: z.string().max(100).optional(),
+          index: z.number().int().optional(),
+          matchmakingResult: jsonObject.optional(),
+        })
+        .optional(),
+      custom: z.unknown().optional(),
+    })
+    .optional(),
+  properties: z
+    .strictObject({
+      system: memberPropertiesSystemSchema.optional(),
+      custom: jsonObject.optional(),
+    })
+    .optional(),
+  roles: z.record(z.string(), z.string().max(100).nullable()).optional(),
+});
+export type MemberDelta = z.infer<typeof memberDeltaSchema>;
+
+/** An MPSD session PUT body (`MultiplayerSessionRequest`). `{}` is a valid no-op. */
+export const sessionDeltaSchema = z.strictObject({
+  constants: z
+    .strictObject({
+      system: sessionConstantsSystemSchema.optional(),
+      custom: z.unknown().optional(),
+    })
+    .optional(),
+  properties: z
+    .strictObject({
+      system: sessionPropertiesSystemSchema.optional(),
+      custom: jsonObject.optional(),
+    })
+    .optional(),
+  members: z
+    .record(
+      z
+        .string()
+        .regex(
+          /^(me|reserve_[0-9]{1,3}|[0-9]{1,6})$/,
+          'member keys are "me", "reserve_N" or an index',
+        ),
+      memberDeltaSchema.nullable(),
+    )
+    .optional(),
+  servers: z.record(z.string(), z.unknown()).optional(),
+});
+export type SessionDelta = z.infer<typeof sessionDeltaSchema>;
+
+export const sessionRefSchema = z.strictObject({
+  scid: z.string().min(1).max(100),
+  templateName: z.string().min(1).max(100),
+  name: z.string().min(1).max(100),
+});
+
+const titleIdSchema = z.string().regex(/^[0-9]{1,10}$/, 'must be a decimal title ID string');
+
+/** `POST /handles` bodies: invite, activity and transfer handles, `version: 1`. */
+export const handleRequestSchema = z.discriminatedUnion('type', [
+  z.strictObject({
+    version: z.literal(1),
+    type: z.literal('invite'),
+    sessionRef: sessionRefSchema,
+    invitedXuid: xuidSchema,
+    inviteAttributes: z.strictObject({
+      titleId: titleIdSchema,
+      context: z.string().max(256).optional(),
+      contextString: z.string().max(256).optional(),
+      senderString: z.string().max(256).optional(),
+    }),
+  }),
+  z.strictObject({
+    version: z.literal(1),
+    type: z.literal('activity'),
+    sessionRef: sessionRefSchema,
+  }),
+  z.strictObject({
+    version: z.literal(1),
+    type: z.literal('transfer'),
+    sessionRef: sessionRefSchema,
+    originSessionRef: sessionRefSchema,
+  }),
+]);
+export type HandleRequest = z.infer<typeof handleRequestSchema>;
+
+/** `POST /dev/tokens` body. */
+export const devTokenRequestSchema = z.strictObject({
+  xuid: xuidSchema,
+  gamertag: z
+    .string()
+    .min(1)
+    .max(32)
+    .regex(/^[\p{L}\p{N} _-]+$/u, 'letters, digits, spaces, "_" and "-" only'),
+  titleId: titleIdSchema.optional(),
+  deviceId: z.string().min(1).max(64).optional(),
+  follows: z.array(xuidSchema).max(1000).optional(),
+});

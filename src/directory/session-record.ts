@@ -1,0 +1,78 @@
+/**
+ * The directory's stored form of a session. Records are plain JSON-safe data and are never mutated
+ * once stored: every write builds a new record, so a store may keep, copy or serialise them freely
+ * (a shared store such as Redis would keep them as JSON), and the rendered document of a record can
+ * be cached by identity.
+ */
+import type { SessionRef } from './directory-options';
+
+export interface MemberRecord {
+  readonly index: number;
+  readonly xuid: string;
+  /** Empty while reserved: MPSD shows the gamertag only once the member accepted. */
+  readonly gamertag: string;
+  readonly constantsSystem: Readonly<Record<string, unknown>>;
+  readonly constantsCustom: unknown;
+  readonly propertiesSystem: Readonly<Record<string, unknown>>;
+  readonly propertiesCustom: Readonly<Record<string, unknown>>;
+  readonly roles?: Readonly<Record<string, string>>;
+  readonly reserved: boolean;
+  readonly joinTime?: string;
+  readonly activeTitleId?: string;
+  /** Published once the member uploads a secureDeviceAddress. */
+  readonly deviceToken?: string;
+  /** Internal: the member's device, for `joinRestriction: local`. Never rendered. */
+  readonly deviceId?: string;
+  /** Internal: XUIDs the member follows, for `joinRestriction: followed`. Never rendered. */
+  readonly follows?: readonly string[];
+  /** Internal: epoch ms when the member entered its current status, for the removal timers. */
+  readonly statusSince: number;
+}
+
+export interface SessionRecord {
+  readonly ref: SessionRef;
+  readonly contractVersion: number;
+  readonly branch: string;
+  readonly correlationId: string;
+  readonly startTime: string;
+  readonly changeNumber: number;
+  readonly etag: string;
+  readonly constantsSystem: Readonly<Record<string, unknown>>;
+  readonly constantsCustom: unknown;
+  readonly propertiesSystem: Readonly<Record<string, unknown>>;
+  readonly propertiesCustom: Readonly<Record<string, unknown>>;
+  /** Sorted by index. */
+  readonly members: readonly MemberRecord[];
+  /** The index the next added member gets; indices are never reused. */
+  readonly nextIndex: number;
+  /** XUIDs that were ever accepted members, for `locked` sessions. */
+  readonly formerXuids: readonly string[];
+  /** Epoch ms when the last member left, for `sessionEmptyTimeout`. */
+  readonly emptySince?: number;
+}
+
+export type MemberStatus = 'active' | 'ready' | 'reserved' | 'inactive';
+
+/** XSAPI's derivation: active, else ready, else reserved, else inactive. */
+export function memberStatus(member: MemberRecord): MemberStatus {
+  if (member.propertiesSystem.active === true) return 'active';
+  if (member.propertiesSystem.ready === true) return 'ready';
+  if (member.reserved) return 'reserved';
+  return 'inactive';
+}
+
+/** Store key of a session: SCIDs, template and session names are case-insensitive in MPSD. */
+export function sessionKey(ref: SessionRef): string {
+  return `${ref.scid}~${ref.templateName}~${ref.name}`.toLowerCase();
+}
+
+/** The `Content-Location` path of a session. */
+export function sessionPath(ref: SessionRef): string {
+  return `/serviceconfigs/${ref.scid}/sessionTemplates/${ref.templateName}/sessions/${ref.name}`;
+}
+
+/** Reads a timeout constant: `null` means never, a number is milliseconds. */
+export function timeoutOf(record: SessionRecord, name: string): number | null {
+  const value = record.constantsSystem[name];
+  return typeof value === 'number' ? value : null;
+}

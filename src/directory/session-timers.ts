@@ -1,0 +1,76 @@
+/**
+ * MPSD's member and session timers, applied lazily: just before every read and write the directory
+ * evaluates what would have expired by now, as the real service does, instead of running background
+ * timers. At most one timeout applies per member per evaluation (removal is the only action).
+ */
+import { randomUUID } from 'node:crypto';
+import { memberStatus, timeoutOf, type MemberRecord, type SessionRecord } from './session-record';
+import { dropStaleHost } from './session-host';
+
+const timeoutByStatus = {
+  reserved: 'reservedRemovalTimeout',
+  inactive: 'inactiveRemovalTimeout',
+  ready: 'readyRemovalTimeout',
+} as const;
+
+function memberDeadline(record: SessionRecord, member: MemberRecord): number | undefined {
+  const status = memberStatus(member);
+  if (status === 'active') return undefined;
+  const timeout = timeoutOf(record, timeoutByStatus[status]);
+  return timeout === null ? undefined : member.statusSince + timeout;
+}
+
+/**
+ * Result of evaluating timers: the same record when nothing expired, a new record when members were
+ * removed, or `deleted` when the session's empty timeout ran out.
+ */
+export type TimerOutcome =
+  | { readonly kind: 'unchanged'; readonly record: SessionRecord }
+  | { readonly kind: 'changed'; readonly record: SessionRecord }
+  | { readonly kind: 'deleted' };
+
+export function applyTimers(record: SessionRecord, now: number): TimerOutcome {
+  const kept = record.members.filter((member) => {
+    const deadline = memberDeadline(record, member);
+    return deadline === undefined || now < deadline;
+  });
+  let next = record;
+  if (kept.length !== record.members.length) {
+    next = dropStaleHost({
+      ...record,
+      members: kept,
+      changeNumber: record.changeNumber + 1,
+      etag: newEtag(),
+      emptySince: kept.length === 0 ? now : undefined,
+    });
+  }
+  if (next.members.length === 0) {
+    const emptyTimeout = timeoutOf(next, 'sessionEmptyTimeout');
+    const since = next.emptySince ?? now;
+    if (emptyTimeout !== null && now >= since + emptyTimeout) return { kind: 'deleted' };
+  }
+  return next === record ? { kind: 'unchanged', record } : { kind: 'changed', record: next };
+}
+
+/** The earliest moment a timer of this session fires, for the document's `nextTimer`. */
+export function nextTimer(record: SessionRecord): number | undefined {
+  let earliest: number | undefined;
+  for (const member of record.members) {
+    const deadline = memberDeadline(record, member);
+    if (deadline !== undefined && (earliest === undefined || deadline < earliest))
+      earliest = deadline;
+  }
+  if (record.members.length === 0 && record.emptySince !== undefined) {
+    const emptyTimeout = timeoutOf(record, 'sessionEmptyTimeout');
+    if (emptyTimeout !== null) {
+      const deadline = record.emptySince + emptyTimeout;
+      if (earliest === undefined || deadline < earliest) earliest = deadline;
+    }
+  }
+  return earliest;
+}
+
+/** A fresh strong entity tag; quoted as HTTP wants, echoed verbatim by XSAPI. */
+export function newEtag(): string {
+  return `"${randomUUID()}"`;
+}

@@ -1,0 +1,418 @@
+/**
+ * Applies one MPSD session delta (a PUT body) to a session, as a pure function of the stored record,
+ * the caller and the clock. The store runs it inside its atomic update, so it may run more than once
+ * for one request; it never touches shared state itself. This is where seats are counted, so
+ * concurrent joins can never exceed maxMembersCount or share an index.
+ */
+import { randomUUID } from 'node:crypto';
+import type { SessionRef } from './directory-options';
+import type { CallerIdentity } from './dev-tokens';
+import type { MemberDelta, SessionDelta } from './request-schemas';
+import { checkJoin, checkOutsiderWrite, type SessionAccess } from './session-access';
+import { dropStaleHost } from './session-host';
+import { memberStatus, timeoutOf, type MemberRecord, type SessionRecord } from './session-record';
+import type { SessionTemplate } from './session-templates';
+import { newEtag } from './session-timers';
+import { mergeFields, sameJson } from './json-merge';
+
+export interface WriteRequest {
+  readonly caller: CallerIdentity;
+  /** Canonical reference (the template's own spelling). */
+  readonly ref: SessionRef;
+  readonly template: SessionTemplate;
+  readonly delta: SessionDelta;
+  readonly access: SessionAccess;
+  readonly now: number;
+  readonly ifMatch?: string;
+  readonly ifNoneMatch?: string;
+}
+
+/** Every way a write can end; the HTTP layer maps each to a status code. */
+export type WriteOutcome =
+  | { readonly kind: 'created'; readonly record: SessionRecord }
+  | { readonly kind: 'updated'; readonly record: SessionRecord; readonly changed: boolean }
+  /** The write removed the last member and the session's empty timeout is 0. */
+  | { readonly kind: 'deleted' }
+  /** A create without members: MPSD answers 204 and stores nothing. */
+  | { readonly kind: 'not-created' }
+  | { readonly kind: 'precondition-failed'; readonly record?: SessionRecord }
+  | { readonly kind: 'rejected'; readonly status: 400 | 403 | 409; readonly message: string };
+
+type Rejection = Extract<WriteOutcome, { kind: 'rejected' }>;
+
+const reject = (status: Rejection['status'], message: string): Rejection => ({
+  kind: 'rejected',
+  status,
+  message,
+});
+
+/** Compares entity tags the way clients send them: quoted or not, weak prefix ignored. */
+export function etagMatches(header: string, etag: string): boolean {
+  const bare = (value: string) => value.trim().replace(/^W\//, '').replace(/^"|"$/g, '');
+  const wanted = bare(etag);
+  return header
+    .split(',')
+    .some((candidate) => candidate.trim() === '*' || bare(candidate) === wanted);
+}
+
+function checkPreconditions(
+  record: SessionRecord | undefined,
+  request: WriteRequest,
+): WriteOutcome | undefined {
+  const { ifMatch, ifNoneMatch } = request;
+  if (ifNoneMatch !== undefined && record) {
+    if (ifNoneMatch.trim() === '*' || etagMatches(ifNoneMatch, record.etag)) {
+      return { kind: 'precondition-failed', record };
+    }
+  }
+  if (ifMatch !== undefined) {
+    if (!record) return { kind: 'precondition-failed' };
+    if (!etagMatches(ifMatch, record.etag)) return { kind: 'precondition-failed', record };
+  }
+  return undefined;
+}
+
+function createSessionConstants(
+  request: WriteRequest,
+): { system: Record<string, unknown>; custom: unknown } | Rejection {
+  const { template, delta } = request;
+  const askedSystem = delta.constants?.system ?? {};
+  for (const [key, value] of Object.entries(askedSystem)) {
+    if (value === undefined) continue;
+    if (key in template.fixedSystem && !sameJson(template.fixedSystem[key], value)) {
+      return reject(
+        409,
+        `The constant ${key} conflicts with session template ${template.name}, which sets it to ${JSON.stringify(template.fixedSystem[key])}.`,
+      );
+    }
+  }
+  const system: Record<string, unknown> = {
+    ...template.defaultSystem,
+    ...askedSystem,
+    ...template.fixedSystem,
+  };
+  const capabilities = system.capabilities as Record<string, boolean> | undefined;
+  const max = system.maxMembersCount as number;
+  if (max > 100 && capabilities?.large !== true) {
+    return reject(400, 'maxMembersCount above 100 needs the "large" capability.');
+  }
+  const initiators = system.initiators as string[] | undefined;
+  if (initiators && initiators.length > 0 && !initiators.includes(request.caller.xuid)) {
+    return reject(400, 'constants.system.initiators must include the creating user.');
+  }
+  let custom: unknown = delta.constants?.custom ?? {};
+  if (Object.keys(template.fixedCustom).length > 0) {
+    if (typeof custom !== 'object' || custom === null || Array.isArray(custom)) {
+      return reject(409, `constants.custom conflicts with session template ${template.name}.`);
+    }
+    for (const [key, value] of Object.entries(template.fixedCustom)) {
+      const asked = (custom as Record<string, unknown>)[key];
+      if (asked !== undefined && !sameJson(asked, value)) {
+        return reject(
+          409,
+          `The custom constant ${key} conflicts with session template ${template.name}.`,
+        );
+      }
+    }
+    custom = { ...(custom as Record<string, unknown>), ...template.fixedCustom };
+  }
+  return { system, custom };
+}
+
+function checkConstantsUnchanged(
+  record: SessionRecord,
+  delta: SessionDelta,
+): Rejection | undefined {
+  for (const [key, value] of Object.entries(delta.constants?.system ?? {})) {
+    if (value !== undefined && !sameJson(record.constantsSystem[key], value)) {
+      return reject(409, `The constant ${key} cannot change once the session exists.`);
+    }
+  }
+  const custom = delta.constants?.custom;
+  if (custom !== undefined && !sameJson(record.constantsCustom, custom)) {
+    return reject(409, 'constants.custom cannot change once the session exists.');
+  }
+  return undefined;
+}
+
+function newSession(
+  request: WriteRequest,
+  constants: { system: Record<string, unknown>; custom: unknown },
+): SessionRecord {
+  return {
+    ref: request.ref,
+    contractVersion: request.template.contractVersion,
+    branch: randomUUID(),
+    correlationId: randomUUID(),
+    startTime: new Date(request.now).toISOString(),
+    changeNumber: 0,
+    etag: newEtag(),
+    constantsSystem: constants.system,
+    constantsCustom: constants.custom,
+    propertiesSystem: {},
+    propertiesCustom: {},
+    members: [],
+    nextIndex: 0,
+    formerXuids: [],
+  };
+}
+
+/** Mutable working copy of the members while one delta is applied. */
+interface Working {
+  members: MemberRecord[];
+  nextIndex: number;
+  formerXuids: string[];
+  changed: boolean;
+}
+
+function seatsLeft(record: SessionRecord, working: Working): number {
+  return (record.constantsSystem.maxMembersCount as number) - working.members.length;
+}
+
+function fullMessage(record: SessionRecord): string {
+  const max = record.constantsSystem.maxMembersCount as number;
+  return `The session is full: all ${max} of its ${max} seats are taken.`;
+}
+
+function applyMemberProperties(
+  member: MemberRecord,
+  delta: MemberDelta,
+  caller: CallerIdentity,
+  now: number,
+): { member: MemberRecord; changed: boolean } | Rejection {
+  const system = delta.properties?.system;
+  if (system?.active === true && system.ready === true) {
+    return reject(400, 'A member cannot be both active and ready.');
+  }
+  const normalized: Record<string, unknown> = { ...(system ?? {}) };
+  if (system?.active === true)
+    normalized.ready = member.propertiesSystem.ready === undefined ? undefined : false;
+  if (system?.ready === true)
+    normalized.active = member.propertiesSystem.active === undefined ? undefined : false;
+  const systemMerge = mergeFields(member.propertiesSystem, normalized);
+  const customMerge = mergeFields(member.propertiesCustom, delta.properties?.custom);
+  const rolesMerge = mergeFields(member.roles ?? {}, delta.roles);
+  let next: MemberRecord = member;
+  if (systemMerge.changed || customMerge.changed || rolesMerge.changed) {
+    next = {
+      ...member,
+      propertiesSystem: systemMerge.value,
+      propertiesCustom: customMerge.value,
+      roles: rolesMerge.value as Record<string, string>,
+    };
+  }
+  if (
+    typeof next.propertiesSystem.secureDeviceAddress === 'string' &&
+    next.deviceToken !== caller.deviceToken
+  ) {
+    next = { ...next, deviceToken: caller.deviceToken };
+  } else if (
+    next.propertiesSystem.secureDeviceAddress === undefined &&
+    next.deviceToken !== undefined
+  ) {
+    const { deviceToken: _gone, ...rest } = next;
+    next = rest;
+  }
+  if (memberStatus(next) === 'active' && next.activeTitleId !== caller.titleId) {
+    next = { ...next, activeTitleId: caller.titleId };
+  }
+  if (memberStatus(next) !== memberStatus(member)) next = { ...next, statusSince: now };
+  return { member: next, changed: next !== member };
+}
+
+function applyMe(
+  record: SessionRecord,
+  working: Working,
+  delta: MemberDelta | null,
+  request: WriteRequest,
+): Rejection | undefined {
+  const { caller, now } = request;
+  const position = working.members.findIndex((member) => member.xuid === caller.xuid);
+  const existing = working.members[position];
+  if (delta === null) {
+    if (existing) {
+      working.members.splice(position, 1);
+      working.changed = true;
+    }
+    return undefined;
+  }
+  const claimed = delta.constants?.system?.xuid;
+  if (claimed !== undefined && claimed !== caller.xuid) {
+    return reject(
+      403,
+      'members.me must describe the calling user: constants.system.xuid is another user.',
+    );
+  }
+  let member: MemberRecord;
+  if (existing && !existing.reserved) {
+    member = existing;
+  } else if (existing) {
+    member = {
+      ...existing,
+      reserved: false,
+      gamertag: caller.gamertag,
+      joinTime: new Date(now).toISOString(),
+      deviceId: caller.deviceId,
+      follows: caller.follows,
+      statusSince: now,
+    };
+    working.changed = true;
+  } else {
+    const denied = checkJoin(record, caller, request.access);
+    if (denied) return reject(denied.status, denied.message);
+    if (seatsLeft(record, working) < 1) return reject(403, fullMessage(record));
+    const constantsSystem: Record<string, unknown> = {};
+    const askedSystem = delta.constants?.system;
+    if (askedSystem?.initialize !== undefined) constantsSystem.initialize = askedSystem.initialize;
+    if (askedSystem?.team !== undefined) constantsSystem.team = askedSystem.team;
+    if (askedSystem?.matchmakingResult !== undefined) {
+      constantsSystem.matchmakingResult = askedSystem.matchmakingResult;
+    }
+    member = {
+      index: working.nextIndex,
+      xuid: caller.xuid,
+      gamertag: caller.gamertag,
+      constantsSystem,
+      constantsCustom: delta.constants?.custom ?? {},
+      propertiesSystem: {},
+      propertiesCustom: {},
+      reserved: false,
+      joinTime: new Date(now).toISOString(),
+      deviceId: caller.deviceId,
+      follows: caller.follows,
+      statusSince: now,
+    };
+    working.nextIndex += 1;
+    working.changed = true;
+  }
+  const applied = applyMemberProperties(member, delta, caller, now);
+  if ('kind' in applied) return applied;
+  if (applied.changed) working.changed = true;
+  if (!working.formerXuids.includes(caller.xuid)) working.formerXuids.push(caller.xuid);
+  if (position >= 0) working.members[position] = applied.member;
+  else working.members.push(applied.member);
+  return undefined;
+}
+
+function applyReservations(
+  record: SessionRecord,
+  working: Working,
+  reservations: Array<[number, MemberDelta | null]>,
+  request: WriteRequest,
+): Rejection | undefined {
+  if (reservations.length === 0) return undefined;
+  const callerIsMember = working.members.some((m) => m.xuid === request.caller.xuid && !m.reserved);
+  if (!callerIsMember) {
+    return reject(403, 'Only members of the session can reserve seats for other users.');
+  }
+  for (const [, delta] of reservations.sort(([a], [b]) => a - b)) {
+    const xuid = delta?.constants?.system?.xuid;
+    if (!delta || xuid === undefined) {
+      return reject(400, 'A reservation (members.reserve_N) needs constants.system.xuid.');
+    }
+    if (working.members.some((member) => member.xuid === xuid)) continue;
+    if (seatsLeft(record, working) < 1) return reject(403, fullMessage(record));
+    const constantsSystem: Record<string, unknown> = {};
+    if (delta.constants?.system?.initialize !== undefined) {
+      constantsSystem.initialize = delta.constants.system.initialize;
+    }
+    if (delta.constants?.system?.team !== undefined)
+      constantsSystem.team = delta.constants.system.team;
+    working.members.push({
+      index: working.nextIndex,
+      xuid,
+      gamertag: '',
+      constantsSystem,
+      constantsCustom: delta.constants?.custom ?? {},
+      propertiesSystem: {},
+      propertiesCustom: {},
+      reserved: true,
+      statusSince: request.now,
+    });
+    working.nextIndex += 1;
+    working.changed = true;
+  }
+  return undefined;
+}
+
+/** Applies a session delta to the (timer-evaluated) stored session. */
+export function writeSession(
+  current: SessionRecord | undefined,
+  request: WriteRequest,
+): WriteOutcome {
+  const precondition = checkPreconditions(current, request);
+  if (precondition) return precondition;
+  const { delta, caller, now } = request;
+  let record: SessionRecord;
+  const creating = current === undefined;
+  if (current === undefined) {
+    const constants = createSessionConstants(request);
+    if ('kind' in constants) return constants;
+    record = newSession(request, constants);
+  } else {
+    const conflict = checkConstantsUnchanged(current, delta);
+    if (conflict) return conflict;
+    record = current;
+  }
+  const self = record.members.find((member) => member.xuid === caller.xuid);
+  if (!creating && !self) {
+    const touchesSomething =
+      delta.properties !== undefined ||
+      (delta.members !== undefined && Object.values(delta.members).some((value) => value !== null));
+    if (touchesSomething) {
+      const denied = checkOutsiderWrite(record, request.access);
+      if (denied) return reject(denied.status, denied.message);
+    }
+  }
+
+  const working: Working = {
+    members: [...record.members],
+    nextIndex: record.nextIndex,
+    formerXuids: [...record.formerXuids],
+    changed: false,
+  };
+  const reservations: Array<[number, MemberDelta | null]> = [];
+  for (const [key, value] of Object.entries(delta.members ?? {})) {
+    if (key === 'me') continue;
+    if (key.startsWith('reserve_'))
+      reservations.push([Number(key.slice('reserve_'.length)), value]);
+    else {
+      return reject(
+        403,
+        "The request body can't contain existing member references unless the authentication principal includes a server.",
+      );
+    }
+  }
+  if (delta.members && 'me' in delta.members) {
+    const meRejection = applyMe(record, working, delta.members.me ?? null, request);
+    if (meRejection) return meRejection;
+  }
+  const reserveRejection = applyReservations(record, working, reservations, request);
+  if (reserveRejection) return reserveRejection;
+
+  const systemMerge = mergeFields(record.propertiesSystem, delta.properties?.system);
+  const customMerge = mergeFields(record.propertiesCustom, delta.properties?.custom);
+  const changed = working.changed || systemMerge.changed || customMerge.changed;
+
+  if (working.members.length === 0) {
+    const emptyTimeout = timeoutOf(record, 'sessionEmptyTimeout');
+    if (creating && emptyTimeout === 0) return { kind: 'not-created' };
+    if (!creating && emptyTimeout === 0 && changed) return { kind: 'deleted' };
+  }
+  if (!changed && !creating) return { kind: 'updated', record, changed: false };
+
+  const next = dropStaleHost({
+    ...record,
+    members: working.members,
+    nextIndex: working.nextIndex,
+    formerXuids: working.formerXuids,
+    propertiesSystem: systemMerge.value,
+    propertiesCustom: customMerge.value,
+    changeNumber: record.changeNumber + 1,
+    etag: newEtag(),
+    emptySince: working.members.length === 0 ? (record.emptySince ?? now) : undefined,
+  });
+  return creating
+    ? { kind: 'created', record: next }
+    : { kind: 'updated', record: next, changed: true };
+}
