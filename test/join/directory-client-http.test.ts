@@ -465,3 +465,80 @@ describe('timeouts, cancellation and tokens', () => {
     expect(directory.requests).toHaveLength(0);
   });
 });
+
+describe('how answers map to error codes', () => {
+  const full = session(['1', '2'], 2);
+  it.each([
+    [404, 'The handle was not found.', {}, { code: 'invite-expired', retryable: false }],
+    [410, '', {}, { code: 'invite-expired' }],
+    [400, 'The request URI contains an invalid handle ID.', {}, { code: 'invite-expired' }],
+    [403, 'The session is full: all 4 of its 4 seats are taken.', {}, { code: 'session-full' }],
+    [403, JSON.stringify(full), { 'content-type': 'application/json' }, { code: 'session-full' }],
+    [403, 'The session is closed to new members.', {}, { code: 'not-allowed' }],
+    [
+      409,
+      'The constant maxMembersCount conflicts with session template game.',
+      {},
+      { code: 'conflict', retryable: false },
+    ],
+    [408, '', {}, { code: 'directory-unavailable', retryable: true, ambiguous: false }],
+    [
+      429,
+      '{}',
+      { 'retry-after': '7' },
+      { code: 'rate-limited', retryable: true, retryAfterMs: 7000 },
+    ],
+    [500, '', {}, { code: 'directory-unavailable', retryable: true, ambiguous: true }],
+    [502, '', {}, { code: 'directory-unavailable', retryable: true, ambiguous: true }],
+    [
+      503,
+      '',
+      { 'retry-after': 'Thu, 01 Jan 2099 00:00:00 GMT' },
+      { code: 'directory-unavailable', retryable: true, retryAfterMs: 86_400_000 },
+    ],
+    [504, '', {}, { code: 'directory-unavailable', retryable: true }],
+    [501, '', {}, { code: 'directory-unavailable', retryable: false }],
+    [405, 'Use PUT.', {}, { code: 'directory-unavailable', retryable: false }],
+  ] as const)('%i %s', async (status, body, headers, expected) => {
+    const directory = await serve((_request, response) => {
+      response.writeHead(status, { 'content-type': 'text/plain', ...headers });
+      response.end(body);
+    });
+    const result = await client(directory.url).joinByHandle(
+      handleId,
+      { xuid: '2814' },
+      { signal: signal() },
+    );
+    expect(!result.ok && result.error).toMatchObject({ status, ...expected });
+  });
+
+  it('treats a 204 on a read as "no session" and on a join as invite-expired', async () => {
+    const directory = await serve((_request, response) => {
+      response.writeHead(204);
+      response.end();
+    });
+    expect(await client(directory.url).readByHandle(handleId, { signal: signal() })).toEqual(
+      ok(undefined),
+    );
+    const joined = await client(directory.url).joinByHandle(
+      handleId,
+      { xuid: '2814' },
+      { signal: signal() },
+    );
+    expect(!joined.ok && joined.error.code).toBe('invite-expired');
+  });
+
+  it('reports a refused connection as retryable but not ambiguous', async () => {
+    const directory = await serve(() => undefined);
+    const url = directory.url;
+    for (const server of servers.splice(0)) {
+      await new Promise((resolve) => server.close(resolve));
+    }
+    const result = await client(url).joinByHandle(handleId, { xuid: '2814' }, { signal: signal() });
+    expect(!result.ok && result.error).toMatchObject({
+      code: 'directory-unavailable',
+      retryable: true,
+      ambiguous: false,
+    });
+  });
+});

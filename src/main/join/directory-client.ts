@@ -67,7 +67,15 @@ export interface DirectoryClient {
   joinByHandle(
     handleId: string,
     member: MemberJoin,
-    options: { signal: AbortSignal; checkMembershipFirst?: boolean },
+    options: {
+      signal: AbortSignal;
+      checkMembershipFirst?: boolean;
+      /**
+       * ETag of a copy read earlier: the write then only applies if the session is unchanged
+       * (MPSD's synchronized update); otherwise the 412's session is adopted or reported.
+       */
+      ifMatch?: string;
+    },
   ): Promise<Result<SessionWrite, DirectoryError>>;
   /** The session behind a handle; `undefined` when the handle is valid but its session is gone (204). */
   readByHandle(
@@ -248,13 +256,14 @@ export function createDirectoryClient(options: DirectoryClientOptions): Director
     body: unknown,
     token: AccessToken,
     attempt: Attempt,
+    extraHeaders: Readonly<Record<string, string>>,
   ): Promise<Result<Answer, DirectoryError>> {
     const started = Date.now();
     const write = method === 'PUT';
     try {
       const response = await http(`${base}${path}`, {
         method,
-        headers: { authorization: authorizationHeader(token) },
+        headers: { ...extraHeaders, authorization: authorizationHeader(token) },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
         signal: attempt.signal,
       });
@@ -301,15 +310,16 @@ export function createDirectoryClient(options: DirectoryClientOptions): Director
     path: string,
     body: unknown,
     attempt: Attempt,
+    extraHeaders: Readonly<Record<string, string>> = {},
   ): Promise<Result<Answer, DirectoryError>> {
     const token = await options.tokens.getToken({ forceRefresh: false, signal: attempt.signal });
     if (!token.ok) return err(fromTokenError(token.error, attempt));
-    const first = await exchange(method, path, body, token.value, attempt);
+    const first = await exchange(method, path, body, token.value, attempt, extraHeaders);
     if (!first.ok || first.value.status !== 401) return first;
     log.warn(`directory refused the token for ${method} ${path} (401); refreshing it once`);
     const fresh = await options.tokens.getToken({ forceRefresh: true, signal: attempt.signal });
     if (!fresh.ok) return err(fromTokenError(fresh.error, attempt));
-    const second = await exchange(method, path, body, fresh.value, attempt);
+    const second = await exchange(method, path, body, fresh.value, attempt, extraHeaders);
     if (!second.ok || second.value.status !== 401) return second;
     return err(
       directoryError('unauthorized', 'directory refused a freshly issued token (401)', {
@@ -427,7 +437,7 @@ export function createDirectoryClient(options: DirectoryClientOptions): Director
   }
 
   return {
-    async joinByHandle(handleId, member, { signal, checkMembershipFirst = false }) {
+    async joinByHandle(handleId, member, { signal, checkMembershipFirst = false, ifMatch }) {
       if (!handleIdPattern.test(handleId)) return err(badHandle(handleId));
       const attempt = startAttempt(signal);
       if (checkMembershipFirst) {
@@ -440,7 +450,9 @@ export function createDirectoryClient(options: DirectoryClientOptions): Director
         }
       }
       const path = `/handles/${handleId}/session`;
-      const answer = await authorized('PUT', path, joinRequestBody(member), attempt);
+      const precondition: Record<string, string> =
+        ifMatch === undefined ? {} : { 'if-match': ifMatch };
+      const answer = await authorized('PUT', path, joinRequestBody(member), attempt, precondition);
       if (!answer.ok) return answer;
       const { status } = answer.value;
       if (status === 200 || status === 201) {
