@@ -77,7 +77,7 @@ describe('electron-builder.yml as electron-builder loads it', () => {
     const filters = [config.files ?? []]
       .flat()
       .flatMap((set) => (typeof set === 'string' ? [set] : [set.filter ?? []].flat()));
-    expect(filters.sort()).toEqual(['!dist/**/*.map', 'dist/**', 'package.json'].sort());
+    expect(filters.sort()).toEqual(['!**/*.map', 'dist/**', 'package.json'].sort());
     expect(config.extraResources ?? []).toEqual([]);
     expect(config.extraFiles ?? []).toEqual([]);
   });

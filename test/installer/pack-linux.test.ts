@@ -1,0 +1,262 @@
+/**
+ * Packs the launcher offline with electron-builder's real pipeline (pack-linux-dir.ts, a child
+ * process) around a stand-in Electron binary that carries a real fuse wire, then checks what would
+ * ship: the asar holds the built program and nothing else, the fuses are flipped as configured,
+ * and the desktop entries the deb and the AppImage install pass `desktop-file-validate` and claim
+ * the invite schemes.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { extractFile, listPackage } from '@electron/asar';
+import { FuseV1Options, getCurrentFuseWire } from '@electron/fuses';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadResolvedBuilderConfig, registeredSchemes, repoRoot } from './electron-builder-config';
+
+const run = promisify(execFile);
+
+/** The sentinel @electron/fuses looks for in an Electron binary, then wire version 1. */
+const fuseSentinel = 'dL7pKGdnNz796PbbjQWNKmHXBZaB9tsX';
+/**
+ * A stock Electron 45 fuse wire, one byte per fuse in FuseV1Options order: '1' enabled, '0'
+ * disabled. Starting from the stock values means every fuse the config sets must visibly change.
+ */
+const stockWire: Record<FuseV1Options, '0' | '1'> = {
+  [FuseV1Options.RunAsNode]: '1',
+  [FuseV1Options.EnableCookieEncryption]: '0',
+  [FuseV1Options.EnableNodeOptionsEnvironmentVariable]: '1',
+  [FuseV1Options.EnableNodeCliInspectArguments]: '1',
+  [FuseV1Options.EnableEmbeddedAsarIntegrityValidation]: '0',
+  [FuseV1Options.OnlyLoadAppFromAsar]: '0',
+  [FuseV1Options.LoadBrowserProcessSpecificV8Snapshot]: '0',
+  [FuseV1Options.GrantFileProtocolExtraPrivileges]: '1',
+};
+const fuseCount = Object.keys(stockWire).length;
+
+const desktopFileValidate = [
+  '/usr/bin/desktop-file-validate',
+  '/usr/local/bin/desktop-file-validate',
+].find((path) => existsSync(path));
+
+interface PackResult {
+  readonly appOutDir: string;
+  readonly desktopEntries: { readonly deb: string; readonly appImage: string };
+}
+
+/** A folder electron-builder accepts as an unpacked Electron: the `electron` file is a stub. */
+function writeStandInElectron(dir: string): void {
+  const wire = Buffer.from(
+    Array.from({ length: fuseCount }, (_, index) => stockWire[index as FuseV1Options]).join(''),
+  );
+  const binary = Buffer.concat([
+    Buffer.from('#!/bin/sh\necho "stand-in Electron for packaging tests" >&2\nexit 1\n'),
+    Buffer.from(fuseSentinel),
+    Buffer.from([1, fuseCount]),
+    wire,
+    Buffer.from('\n'),
+  ]);
+  writeFileSync(join(dir, 'electron'), binary, { mode: 0o755 });
+  writeFileSync(join(dir, 'LICENSE'), 'stand-in\n');
+  writeFileSync(join(dir, 'version'), '45.5.0');
+}
+
+const mainBuilt = existsSync(join(repoRoot, 'dist/main/main.cjs'));
+const workDir = mkdtempSync(join(tmpdir(), 'rallypoint-pack-'));
+let packed: PackResult;
+let asarEntries: string[] = [];
+
+beforeAll(async () => {
+  const electronDist = join(workDir, 'electron-dist');
+  const { mkdirSync } = await import('node:fs');
+  mkdirSync(electronDist);
+  writeStandInElectron(electronDist);
+  const args = [
+    join(repoRoot, 'node_modules/tsx/dist/cli.mjs'),
+    join(repoRoot, 'test/installer/pack-linux-dir.ts'),
+    electronDist,
+    join(workDir, 'out'),
+    // Until the main process is built (src/main/electron/main.ts), electron-builder's check that
+    // the entry file is in the asar would stop the pack; everything else is still checked.
+    ...(mainBuilt ? [] : ['--no-sanity-check']),
+  ];
+  const { stdout } = await run(process.execPath, args, {
+    cwd: repoRoot,
+    timeout: 240_000,
+    maxBuffer: 16 * 1024 * 1024,
+    env: { ...process.env, ELECTRON_BUILDER_OFFLINE: 'true', CI: 'true' },
+  });
+  const lastLine = stdout.trim().split('\n').at(-1) ?? '';
+  packed = JSON.parse(lastLine) as PackResult;
+  asarEntries = listPackage(join(packed.appOutDir, 'resources/app.asar'), { isPack: false }).map(
+    (entry) => entry.replaceAll('\\', '/'),
+  );
+}, 300_000);
+
+afterAll(() => rmSync(workDir, { recursive: true, force: true }));
+
+describe('packed app (electron-builder --linux dir, offline)', () => {
+  it('names the executable rallypoint and packs an app.asar', () => {
+    expect(existsSync(join(packed.appOutDir, 'rallypoint'))).toBe(true);
+    expect(existsSync(join(packed.appOutDir, 'resources/app.asar'))).toBe(true);
+    expect(existsSync(join(packed.appOutDir, 'resources/app'))).toBe(false);
+  });
+
+  it.skipIf(!mainBuilt)('holds the main process bundle electron starts', () => {
+    expect(asarEntries).toContain('/dist/main/main.cjs');
+  });
+
+  it('holds the built preload and renderer, and package.json', () => {
+    for (const file of [
+      '/package.json',
+      '/dist/preload/preload.cjs',
+      '/dist/renderer/index.html',
+    ]) {
+      if (file === '/package.json' || existsSync(join(repoRoot, file))) {
+        expect(asarEntries).toContain(file);
+      }
+    }
+  });
+
+  it('holds no sources, tests, benches, scripts, build resources or source maps', () => {
+    const forbidden = /^\/(src|test|bench|scripts|build|release|\.ci|\.git)(\/|$)/;
+    expect(asarEntries.filter((entry) => forbidden.test(entry))).toEqual([]);
+    expect(asarEntries.filter((entry) => entry.endsWith('.map'))).toEqual([]);
+    const ownFiles = asarEntries.filter((entry) => !entry.startsWith('/node_modules/'));
+    expect(ownFiles.filter((entry) => /\.(ts|tsx|mts|cts)$/.test(entry))).toEqual([]);
+    for (const file of [
+      '/electron-builder.yml',
+      '/tsconfig.json',
+      '/vitest.config.ts',
+      '/README.md',
+    ]) {
+      expect(asarEntries).not.toContain(file);
+    }
+  });
+
+  it('ships production dependencies only', () => {
+    const topLevel = new Set(
+      asarEntries
+        .filter((entry) => entry.startsWith('/node_modules/'))
+        .map((entry) =>
+          entry
+            .split('/')
+            .slice(2, entry.split('/')[2]?.startsWith('@') ? 4 : 3)
+            .join('/'),
+        ),
+    );
+    for (const dependency of ['got', 'xstate', 'zod', 'electron-log']) {
+      expect(topLevel.has(dependency), dependency).toBe(true);
+    }
+    for (const devDependency of [
+      'electron',
+      'electron-builder',
+      'vitest',
+      'playwright-core',
+      'esbuild',
+    ]) {
+      expect(topLevel.has(devDependency), devDependency).toBe(false);
+    }
+  });
+
+  it('carries desktopName in the packed package.json, so Electron names its desktop entry', () => {
+    const packedPackage = JSON.parse(
+      extractFile(join(packed.appOutDir, 'resources/app.asar'), 'package.json').toString('utf8'),
+    ) as { desktopName?: string; main?: string };
+    expect(packedPackage.desktopName).toBe('rallypoint.desktop');
+    expect(packedPackage.main).toBe('dist/main/main.cjs');
+  });
+
+  it('flips every configured fuse in the binary', async () => {
+    const config = await loadResolvedBuilderConfig();
+    const fuses = config.electronFuses ?? {};
+    const expected: Partial<Record<FuseV1Options, boolean | null | undefined>> = {
+      [FuseV1Options.RunAsNode]: fuses.runAsNode,
+      [FuseV1Options.EnableCookieEncryption]: fuses.enableCookieEncryption,
+      [FuseV1Options.EnableNodeOptionsEnvironmentVariable]:
+        fuses.enableNodeOptionsEnvironmentVariable,
+      [FuseV1Options.EnableNodeCliInspectArguments]: fuses.enableNodeCliInspectArguments,
+      [FuseV1Options.EnableEmbeddedAsarIntegrityValidation]:
+        fuses.enableEmbeddedAsarIntegrityValidation,
+      [FuseV1Options.OnlyLoadAppFromAsar]: fuses.onlyLoadAppFromAsar,
+      [FuseV1Options.GrantFileProtocolExtraPrivileges]: fuses.grantFileProtocolExtraPrivileges,
+    };
+    const wire = await getCurrentFuseWire(join(packed.appOutDir, 'rallypoint'));
+    for (const [index, value] of Object.entries(expected)) {
+      const option = Number(index) as FuseV1Options;
+      const state = String.fromCharCode(wire[option] as number);
+      expect(value, FuseV1Options[option]).toBeTypeOf('boolean');
+      expect(state, FuseV1Options[option]).toBe(value ? '1' : '0');
+      expect(state, `${FuseV1Options[option]} should differ from stock`).not.toBe(
+        stockWire[option],
+      );
+    }
+    // Fuses the config leaves alone keep Electron's value.
+    const untouched = String.fromCharCode(
+      wire[FuseV1Options.LoadBrowserProcessSpecificV8Snapshot] as number,
+    );
+    expect(untouched).toBe(stockWire[FuseV1Options.LoadBrowserProcessSpecificV8Snapshot]);
+  });
+});
+
+describe('Linux desktop entries (deb and AppImage), as electron-builder writes them', () => {
+  function entryKeys(file: string): Map<string, string> {
+    const keys = new Map<string, string>();
+    for (const line of readFileSync(file, 'utf8').split('\n')) {
+      const at = line.indexOf('=');
+      if (at > 0) keys.set(line.slice(0, at), line.slice(at + 1));
+    }
+    return keys;
+  }
+
+  it.skipIf(!desktopFileValidate)('pass desktop-file-validate', async () => {
+    for (const file of [packed.desktopEntries.deb, packed.desktopEntries.appImage]) {
+      const { stdout, stderr } = await run(desktopFileValidate ?? 'desktop-file-validate', [file], {
+        timeout: 30_000,
+      });
+      expect(`${stdout}${stderr}`.trim(), file).toBe('');
+    }
+  });
+
+  it.skipIf(!desktopFileValidate)(
+    'fail desktop-file-validate when broken (the check can fail)',
+    async () => {
+      const broken = join(workDir, 'broken.desktop');
+      writeFileSync(
+        broken,
+        readFileSync(packed.desktopEntries.deb, 'utf8').replace(
+          'Type=Application',
+          'Type=Nonsense',
+        ),
+      );
+      await expect(run(desktopFileValidate ?? 'desktop-file-validate', [broken])).rejects.toThrow();
+    },
+  );
+
+  it('are named rallypoint.desktop and claim every invite scheme', async () => {
+    const config = await loadResolvedBuilderConfig();
+    const expected = registeredSchemes(config)
+      .map((scheme) => `x-scheme-handler/${scheme};`)
+      .join('');
+    for (const file of [packed.desktopEntries.deb, packed.desktopEntries.appImage]) {
+      expect(file.endsWith('/rallypoint.desktop')).toBe(true);
+      const keys = entryKeys(file);
+      expect(keys.get('MimeType')).toBe(expected);
+      expect(keys.get('StartupWMClass')).toBe('rallypoint');
+      expect(keys.get('Categories')).toBe('Game;');
+      // %U hands the link to the launcher as one argument, never through a shell.
+      expect(keys.get('Exec')).toMatch(/ %U$/);
+    }
+    expect(entryKeys(packed.desktopEntries.deb).get('Exec')).toBe('/opt/Rallypoint/rallypoint %U');
+    expect(entryKeys(packed.desktopEntries.appImage).get('Exec')).toMatch(/^AppRun .*%U$/);
+  });
+
+  it('are registered on deb install by update-desktop-database', () => {
+    const script = readFileSync(
+      join(repoRoot, 'node_modules/app-builder-lib/templates/linux/after-install.tpl'),
+      'utf8',
+    );
+    expect(script).toContain('update-desktop-database');
+  });
+});
