@@ -1,7 +1,7 @@
 /**
  * Which buttons a join view offers, and which one is primary (it takes focus when an error
- * appears). Every finished state can be dismissed; in-progress states can be cancelled; a failure
- * offers the one remedy that fits its code.
+ * appears). Every finished state can be dismissed; in-progress states can be cancelled (and a
+ * retry countdown skipped); a failure offers the one remedy that fits its code.
  */
 import type { JoinErrorCode, JoinView } from '../shared/join-view';
 
@@ -32,9 +32,11 @@ export function joinActions(view: JoinView): JoinActions {
       return { actions: [], primary: undefined };
     case 'activating':
     case 'writingSession':
-    case 'retrying':
     case 'joining':
       return { actions: ['cancel'], primary: 'cancel' };
+    case 'retrying':
+      // The machine is only waiting out a backoff: the player may skip the wait.
+      return { actions: ['retry', 'cancel'], primary: 'cancel' };
     case 'joined':
       return { actions: ['dismiss'], primary: 'dismiss' };
     case 'failed': {

@@ -123,7 +123,9 @@ export function renderJoinPanel(
         attrs: { type: 'button', 'data-action': action },
         onClick: () => onAction(action),
       },
-      t.text(actionText[action]),
+      t.text(
+        action === 'retry' && view.phase === 'retrying' ? 'action.retryNow' : actionText[action],
+      ),
     );
     if (action === primary) primaryButton = button;
     return button;

@@ -61,11 +61,15 @@ describe('join steps', () => {
 
 describe('join actions', () => {
   it('offers Cancel while in progress and Dismiss once finished', () => {
-    for (const phase of ['activating', 'writingSession', 'retrying', 'joining'] as const)
+    for (const phase of ['activating', 'writingSession', 'joining'] as const)
       expect(joinActions({ phase, attempt: 1 })).toEqual({
         actions: ['cancel'],
         primary: 'cancel',
       });
+    expect(joinActions({ phase: 'retrying', attempt: 1 })).toEqual({
+      actions: ['retry', 'cancel'],
+      primary: 'cancel',
+    });
     expect(joinActions({ phase: 'joined', attempt: 1 }).actions).toEqual(['dismiss']);
     expect(joinActions({ phase: 'idle', attempt: 0 }).actions).toEqual([]);
   });

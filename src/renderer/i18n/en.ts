@@ -58,6 +58,7 @@ export const en = {
   'session.host': 'Hosted by {host}',
 
   'action.retry': 'Try again',
+  'action.retryNow': 'Try now',
   'action.cancel': 'Cancel',
   'action.switchAccount': 'Switch account',
   'action.dismiss': 'Dismiss',

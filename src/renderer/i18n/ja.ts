@@ -52,6 +52,7 @@ export const ja: Catalogue = {
   'session.host': 'ホスト: {host}',
 
   'action.retry': '再試行',
+  'action.retryNow': '今すぐ再試行',
   'action.cancel': 'キャンセル',
   'action.switchAccount': 'アカウントを切り替える',
   'action.dismiss': '閉じる',
