@@ -52,17 +52,20 @@ export interface TokenProvider {
  * refuses (404, 403, 409, …) means this player cannot get a token, i.e. unauthorized.
  */
 export function toTokenError(error: DirectoryError): TokenError {
-  const code =
-    error.code === 'directory-unavailable' ||
-    error.code === 'rate-limited' ||
-    error.code === 'malformed-response' ||
-    error.code === 'cancelled'
+  const refused =
+    error.status !== undefined && error.status >= 400 && error.status < 500 && !error.retryable;
+  const code = refused
+    ? 'unauthorized'
+    : error.code === 'directory-unavailable' ||
+        error.code === 'rate-limited' ||
+        error.code === 'malformed-response' ||
+        error.code === 'cancelled'
       ? error.code
       : 'unauthorized';
   return {
     code,
     message: error.message,
-    retryable: error.retryable,
+    retryable: refused ? false : error.retryable,
     ...(error.status === undefined ? {} : { status: error.status }),
     ...(error.retryAfterMs === undefined ? {} : { retryAfterMs: error.retryAfterMs }),
   };
