@@ -13,7 +13,10 @@ import { findInviteRoute, type InviteRoute } from './invite-routes';
 
 /** Which links belong to this game. */
 export interface InviteLinkConfig {
-  /** The game's own URL schemes, without `://` (compared in any letter case). */
+  /**
+   * The game's own URL schemes, without `://` (compared in any letter case). The first is the one
+   * the launcher registers with the operating system; the others are accepted when they arrive.
+   */
   readonly schemes: readonly string[];
   /** The game's Xbox title id, 8 hex digits: `ms-xbl-<titleId>://` links are the game's too. */
   readonly titleId: string;
@@ -40,6 +43,11 @@ export const developmentInviteLinkConfig: InviteLinkConfig = {
   schemes: ['rallypoint-dev', 'rallypoint'],
   titleId: demoTitleId,
 };
+
+/** The config a build uses: development builds (`app.isPackaged` false) get their own scheme. */
+export function inviteLinkConfigFor(isPackaged: boolean): InviteLinkConfig {
+  return isPackaged ? defaultInviteLinkConfig : developmentInviteLinkConfig;
+}
 
 /** Longest link accepted, in UTF-16 code units: real links are under 300 characters. */
 export const maxInviteLinkLength = 2048;
