@@ -252,6 +252,35 @@ describe('answers that cannot be trusted', () => {
     });
   });
 
+  it('stops reading an endless answer and reports malformed-response', async () => {
+    let written = 0;
+    const directory = await serve((_request, response) => {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      const chunk = Buffer.alloc(64 * 1024, 0x20);
+      const pump = (): void => {
+        while (!response.destroyed && written < 64 * 1024 * 1024) {
+          written += chunk.length;
+          if (!response.write(chunk)) {
+            response.once('drain', pump);
+            return;
+          }
+        }
+        response.end();
+      };
+      pump();
+    });
+    const result = await client(directory.url).joinByHandle(
+      handleId,
+      { xuid: '2814' },
+      { signal: signal() },
+    );
+    expect(!result.ok && result.error).toMatchObject({
+      code: 'malformed-response',
+      ambiguous: true,
+    });
+    expect(written).toBeLessThan(64 * 1024 * 1024);
+  });
+
   it('refuses a success that does not list the player', async () => {
     const directory = await serve((_request, response) =>
       sendJson(response, 200, session(['999'])),

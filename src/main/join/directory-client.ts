@@ -35,6 +35,12 @@ export type { DirectoryError, DirectoryErrorCode } from './directory-error';
 /** MPSD contract version the client speaks (XSAPI sends the same). */
 export const contractVersion = '107';
 
+/**
+ * Largest answer read (4 MiB). A full 100-member session is around 100 KB and large sessions list
+ * only the caller, so anything bigger is broken or hostile and must not fill the launcher's memory.
+ */
+export const maxAnswerBytes = 4 * 1024 * 1024;
+
 /** Default time one attempt (all its requests together) may take. */
 export const defaultAttemptTimeoutMs = 5000;
 
@@ -260,13 +266,21 @@ export function createDirectoryClient(options: DirectoryClientOptions): Director
   ): Promise<Result<Answer, DirectoryError>> {
     const started = Date.now();
     const write = method === 'PUT';
+    let oversized = false;
     try {
-      const response = await http(`${base}${path}`, {
+      const request = http(`${base}${path}`, {
         method,
         headers: { ...extraHeaders, authorization: authorizationHeader(token) },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
         signal: attempt.signal,
       });
+      request.on('downloadProgress', ({ transferred }) => {
+        if (transferred > maxAnswerBytes && !oversized) {
+          oversized = true;
+          request.cancel();
+        }
+      });
+      const response = await request;
       const status = response.statusCode;
       log.info(`directory ${method} ${path} → ${status} in ${Date.now() - started} ms`);
       const etag = header(response.headers.etag);
@@ -280,11 +294,16 @@ export function createDirectoryClient(options: DirectoryClientOptions): Director
         ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
       });
     } catch (error) {
-      const failure = classifyTransportError(error, {
-        write,
-        callerSignal: attempt.caller,
-        timedOut: timedOut(attempt),
-      });
+      const failure =
+        oversized && !attempt.caller.aborted
+          ? directoryError('malformed-response', `answer larger than ${maxAnswerBytes} bytes`, {
+              ambiguous: write,
+            })
+          : classifyTransportError(error, {
+              write,
+              callerSignal: attempt.caller,
+              timedOut: timedOut(attempt),
+            });
       log.warn(
         `directory ${method} ${path} failed after ${Date.now() - started} ms: ${failure.code} (${failure.message})`,
       );
