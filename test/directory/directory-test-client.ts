@@ -1,0 +1,151 @@
+/**
+ * A tiny HTTP client for the directory tests: real requests over loopback with `fetch`, the
+ * contract-version header by default, and dev identities minted through `POST /dev/tokens`.
+ */
+import { expect } from 'vitest';
+import { parseSessionDocument, type SessionDocument } from '../../src/shared/mpsd/session-document';
+
+export interface Player {
+  readonly xuid: string;
+  readonly gamertag: string;
+  readonly authorization: string;
+}
+
+export interface Answer {
+  readonly status: number;
+  readonly headers: Headers;
+  readonly text: string;
+  json<T = Record<string, unknown>>(): T;
+}
+
+export interface CallOptions {
+  readonly as?: Player;
+  readonly body?: unknown;
+  readonly rawBody?: string;
+  readonly headers?: Record<string, string>;
+  /** Leave out `x-xbl-contract-version`. */
+  readonly noContract?: boolean;
+}
+
+export async function call(
+  base: string,
+  method: string,
+  path: string,
+  options: CallOptions = {},
+): Promise<Answer> {
+  const headers: Record<string, string> = { ...options.headers };
+  if (!options.noContract) headers['x-xbl-contract-version'] ??= '107';
+  if (options.as) headers.authorization ??= options.as.authorization;
+  let body: string | undefined = options.rawBody;
+  if (options.body !== undefined) {
+    body = JSON.stringify(options.body);
+    headers['content-type'] ??= 'application/json; charset=utf-8';
+  }
+  const response = await fetch(base + path, { method, headers, body });
+  const text = await response.text();
+  return {
+    status: response.status,
+    headers: response.headers,
+    text,
+    json: <T>() => JSON.parse(text) as T,
+  };
+}
+
+let nextXuid = 2_533_274_900_000_000n;
+
+/** Mints a dev identity with a fresh XUID (or the given one). */
+export async function player(
+  base: string,
+  gamertag: string,
+  extra: { xuid?: string; titleId?: string; deviceId?: string; follows?: string[] } = {},
+): Promise<Player> {
+  nextXuid += 1n;
+  const xuid = extra.xuid ?? String(nextXuid);
+  const answer = await call(base, 'POST', '/dev/tokens', {
+    body: { ...extra, xuid, gamertag },
+    noContract: true,
+  });
+  expect(answer.status, answer.text).toBe(201);
+  const issued = answer.json<{ authorization: string; xuid: string; gamertag: string }>();
+  return { xuid: issued.xuid, gamertag: issued.gamertag, authorization: issued.authorization };
+}
+
+export const scid = '0b5f1c2a-3d4e-4f60-8a1b-2c3d4e5f6a7b';
+
+export function sessionUrl(name: string, template = 'default', serviceConfig = scid): string {
+  return `/serviceconfigs/${serviceConfig}/sessionTemplates/${template}/sessions/${name}`;
+}
+
+/** The body XSAPI sends to join as active (mpsd-protocol.md §2.5). */
+export function joinBody(
+  who: Player,
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
+  return {
+    members: {
+      me: {
+        constants: { system: { xuid: who.xuid, initialize: true } },
+        properties: { system: { active: true, ...extra } },
+      },
+    },
+  };
+}
+
+const rfc1123 =
+  /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} GMT$/;
+
+/**
+ * Asserts that an answer carries a session document XSAPI would accept: the §5.6 validator, plus
+ * the headers XSAPI reads and the invariants the directory promises (lower-case enums, string
+ * XUIDs, membersInfo counts that match the members).
+ */
+export function expectSessionDocument(answer: Answer): SessionDocument {
+  expect(answer.headers.get('content-type')).toMatch(/^application\/json/);
+  expect(answer.headers.get('etag')).toBeTruthy();
+  expect(answer.headers.get('date')).toMatch(rfc1123);
+  expect(answer.headers.get('content-location')).toMatch(
+    /^\/serviceconfigs\/[^/]+\/sessionTemplates\/[^/]+\/sessions\/[^/]+$/,
+  );
+  const raw = answer.json<Record<string, unknown>>();
+  const parsed = parseSessionDocument(raw);
+  if (!parsed.ok)
+    throw new Error(`session document rejected: ${parsed.error.message}\n${answer.text}`);
+  const doc = parsed.value;
+  const members = Object.entries((raw.members ?? {}) as Record<string, Record<string, unknown>>);
+  const info = raw.membersInfo as Record<string, number>;
+  expect(info.count).toBe(members.length);
+  expect(info.accepted).toBe(members.filter(([, m]) => m.reserved !== true).length);
+  expect(info.active).toBe(
+    members.filter(
+      ([, m]) => (m.properties as { system: { active?: boolean } }).system.active === true,
+    ).length,
+  );
+  const indices = new Set<number>();
+  for (const [key, member] of members) {
+    const system = (member.constants as { system: { xuid: unknown; index: unknown } }).system;
+    expect(typeof system.xuid).toBe('string');
+    expect(String(system.index)).toBe(key);
+    expect(indices.has(Number(key))).toBe(false);
+    indices.add(Number(key));
+    expect(Number(key)).toBeLessThan(info.next ?? 0);
+  }
+  const constants = (raw.constants as { system: Record<string, unknown> }).system;
+  for (const name of ['visibility']) {
+    const value = constants[name];
+    if (typeof value === 'string') expect(value).toBe(value.toLowerCase());
+  }
+  for (const timeout of [
+    'reservedRemovalTimeout',
+    'inactiveRemovalTimeout',
+    'readyRemovalTimeout',
+    'sessionEmptyTimeout',
+  ]) {
+    const value = constants[timeout];
+    expect(value === null || Number.isInteger(value)).toBe(true);
+  }
+  expect(typeof raw.contractVersion).toBe('number');
+  expect(typeof raw.changeNumber).toBe('number');
+  expect(raw.branch).toMatch(/^[0-9a-f-]{36}$/);
+  expect(raw.correlationId).toMatch(/^[0-9a-f-]{36}$/);
+  return doc;
+}
