@@ -24,9 +24,18 @@ const say = (line: string) => process.stderr.write(`${line}\n`);
 const answer = (message: Record<string, unknown>) =>
   process.stdout.write(`${JSON.stringify(message)}\n`);
 
+/** Secure device addresses are base64; show the address inside when it is plain text. */
+function readable(connection: string): string {
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(connection)) return connection;
+  const decoded = Buffer.from(connection, 'base64').toString('utf8');
+  return /^[\x20-\x7e]+$/.test(decoded)
+    ? `${decoded} (secure device address ${connection})`
+    : connection;
+}
+
 function join(joinId: string | undefined, sessionRef: string, connection: string): void {
   say(`joining session ${sessionRef}`);
-  say(`connecting to ${connection}`);
+  say(`connecting to ${readable(connection)}`);
   if (mode === 'crash') {
     say('crashing on purpose (--mode crash)');
     process.exit(3);

@@ -6,8 +6,8 @@
 import { createActor, waitFor } from 'xstate';
 import type { Invite } from '../../shared/invite';
 import { idleJoinView, type JoinView } from '../../shared/join-view';
-import type { DirectoryClient } from './directory-client';
-import type { GameHandOff } from './game-hand-off';
+import { createDirectoryClient, type DirectoryClient } from './directory-client';
+import { createGameHandOff, type GameHandOff } from './game-hand-off';
 import {
   createJoinMachine,
   type JoinClock,
@@ -17,7 +17,8 @@ import {
 } from './join-machine';
 import { toJoinView, type JoinSnapshot } from './join-view-mapper';
 import { nextRetryDelay, type RetryPolicyOptions } from './retry-policy';
-import type { TokenProvider } from './token-provider';
+import type { LauncherConfig } from './launcher-config';
+import { createDevTokenProvider, type TokenProvider } from './token-provider';
 
 export interface JoinService {
   /** A validated invite arrived: it supersedes the current one (leaving its session if written). */
@@ -154,6 +155,78 @@ export function createJoinService(deps: JoinServiceDeps): JoinService {
         listeners.clear();
       })();
       return stopping;
+    },
+  };
+}
+
+/** The whole join stack for one signed-in player, built from the launcher's settings. */
+export interface LauncherJoin {
+  readonly service: JoinService;
+  readonly game: GameHandOff;
+  /** Leaves any written session, stops the machine, then asks the game it started to quit. */
+  close(): Promise<void>;
+}
+
+export interface LauncherJoinOptions {
+  readonly log?: JoinLog;
+  /** The game's own output lines (not its protocol lines). */
+  readonly onGameOutput?: (stream: 'stdout' | 'stderr', line: string) => void;
+  readonly onGameStarted?: (pid: number | undefined) => void;
+  /** Shares one game between several launchers (the fault-injection suite does). */
+  readonly game?: GameHandOff;
+  readonly clock?: JoinClock;
+  readonly random?: () => number;
+}
+
+/**
+ * Builds client, development token provider, game hand-off and join service from a resolved
+ * configuration: what the Electron main process, the command line and the window's test host use.
+ */
+export function createLauncherJoin(
+  config: LauncherConfig,
+  options: LauncherJoinOptions = {},
+): LauncherJoin {
+  const tokens = createDevTokenProvider({
+    baseUrl: config.directoryUrl,
+    xuid: config.identity.xuid,
+    gamertag: config.identity.gamertag,
+    attemptTimeoutMs: config.attemptTimeoutMs,
+  });
+  const client = createDirectoryClient({
+    baseUrl: config.directoryUrl,
+    tokens,
+    attemptTimeoutMs: config.attemptTimeoutMs,
+    ...(config.locale ? { locale: config.locale } : {}),
+    ...(options.log ? { log: options.log } : {}),
+  });
+  const ownsGame = options.game === undefined;
+  const game =
+    options.game ??
+    createGameHandOff(config.game, {
+      ...(options.onGameOutput ? { onOutput: options.onGameOutput } : {}),
+      ...(options.onGameStarted ? { onStarted: options.onGameStarted } : {}),
+    });
+  const service = createJoinService({
+    client,
+    tokens,
+    game,
+    deadlineMs: config.deadlineMs,
+    leaveTimeoutMs: config.leaveTimeoutMs,
+    ...(config.retry ? { retry: config.retry } : {}),
+    ...(options.log ? { log: options.log } : {}),
+    ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.random ? { random: options.random } : {}),
+  });
+  let closing: Promise<void> | undefined;
+  return {
+    service,
+    game,
+    close() {
+      closing ??= (async () => {
+        await service.stop();
+        if (ownsGame) await game.close();
+      })();
+      return closing;
     },
   };
 }

@@ -1,0 +1,224 @@
+/**
+ * `rallypoint activate` and `rallypoint demo`: the launcher's join flow without a window. Both run
+ * the very machine the launcher runs (createLauncherJoin), print its views, and turn the outcome
+ * into an exit code a script can branch on.
+ */
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startDirectory } from '../directory/start-directory';
+import type { RunningDirectory } from '../directory/directory-options';
+import type { Invite } from '../shared/invite';
+import { defaultInviteLinkConfig, parseInviteLink } from '../shared/invite-link';
+import type { JoinView } from '../shared/join-view';
+import type { JoinLog } from '../main/join/join-machine';
+import { createLauncherJoin } from '../main/join/join-service';
+import { splitArgsTemplate } from '../main/join/game-args';
+import {
+  demoGameSettings,
+  resolveLauncherConfig,
+  type LauncherConfigInput,
+} from '../main/join/launcher-config';
+import { err, ok, type Result } from '../shared/result';
+import type { ActivateOptions } from './cli-args';
+import { exitCodes, joinErrorExitCodes } from './cli-exit-codes';
+import { createProgressPrinter, type ProgressPrinter } from './cli-progress';
+
+/** Where the command writes; tests and the demo pass the process streams. */
+export interface CliIo {
+  readonly out: (line: string) => void;
+  readonly err: (line: string) => void;
+}
+
+/** The built demo game next to this program (dist/cli → dist/demo-game), or under ./dist. */
+export function findDemoGame(): string {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const candidates = [
+    join(here, '..', 'demo-game', 'demo-game.js'),
+    resolve('dist', 'demo-game', 'demo-game.js'),
+  ];
+  return candidates.find((candidate) => existsSync(candidate)) ?? candidates[0] ?? '';
+}
+
+/** `rallypoint activate <link>`. */
+export async function runActivate(options: ActivateOptions, io: CliIo): Promise<number> {
+  const printer = createProgressPrinter(io.out, { json: options.json });
+  const parsed = parseInviteLink(options.link ?? '', defaultInviteLinkConfig);
+  if (!parsed.ok) {
+    const view: JoinView = {
+      phase: 'failed',
+      attempt: 0,
+      error: { code: 'invalid-link', message: parsed.error.message, retryable: false },
+    };
+    printer.show(view);
+    return exitCodes.invalidLink;
+  }
+  let directory: RunningDirectory | undefined;
+  let directoryUrl = options.directory;
+  if (directoryUrl === undefined) {
+    directory = await startEmbeddedDirectory(false, io);
+    if (!directory) return exitCodes.directoryStart;
+    directoryUrl = directory.url;
+    printer.note(
+      `  ✔ embedded local directory at ${directoryUrl} (it knows only its own sessions)`,
+    );
+  }
+  try {
+    return await activate(parsed.invite, directoryUrl, options, printer, io);
+  } finally {
+    await directory?.close();
+  }
+}
+
+/** `rallypoint demo`: the embedded directory, its demo invite, the demo game, joined and tidied up. */
+export async function runDemo(options: ActivateOptions, io: CliIo): Promise<number> {
+  const printer = createProgressPrinter(io.out, { json: options.json });
+  printer.note('Rallypoint demo: accept an invite, join the session, start the game.');
+  printer.note('');
+  const directory = await startEmbeddedDirectory(true, io);
+  if (!directory?.demo) return exitCodes.directoryStart;
+  const { demo } = directory;
+  try {
+    printer.note(`  ✔ local session directory running at ${directory.url}`);
+    printer.note(`  ✔ ${demo.host.gamertag} is hosting a game and invited ${demo.player.gamertag}`);
+    printer.note(`    invite link: ${demo.inviteLink}`);
+    const parsed = parseInviteLink(demo.inviteLink, defaultInviteLinkConfig);
+    if (!parsed.ok) {
+      io.err(`demo: the demo invite link did not parse: ${parsed.error.message}`);
+      return exitCodes.internalError;
+    }
+    printer.note(`  ✔ the link is valid: handle ${parsed.invite.handleId}`);
+    return await activate(
+      parsed.invite,
+      directory.url,
+      { ...options, gamertag: options.gamertag ?? demo.player.gamertag },
+      printer,
+      io,
+    );
+  } finally {
+    await directory.close();
+    printer.note('  ✔ local session directory stopped');
+  }
+}
+
+async function startEmbeddedDirectory(
+  seedDemo: boolean,
+  io: CliIo,
+): Promise<RunningDirectory | undefined> {
+  try {
+    return await startDirectory({ port: 0, ...(seedDemo ? { seed: 'demo' as const } : {}) });
+  } catch (error) {
+    io.err(`could not start the embedded directory: ${String(error)}`);
+    return undefined;
+  }
+}
+
+async function activate(
+  invite: Invite,
+  directoryUrl: string,
+  options: ActivateOptions,
+  printer: ProgressPrinter,
+  io: CliIo,
+): Promise<number> {
+  const xuid = options.xuid ?? invite.localXuid;
+  const game = gameSettings(options);
+  if (!game.ok) {
+    io.err(`rallypoint: ${game.error}`);
+    return exitCodes.invalidConfig;
+  }
+  const config = resolveLauncherConfig({
+    directoryUrl,
+    identity: { xuid, gamertag: options.gamertag ?? `Player${xuid.slice(-4)}` },
+    game: game.value,
+    ...(options.deadlineMs === undefined ? {} : { deadlineMs: options.deadlineMs }),
+  });
+  if (!config.ok) {
+    io.err(`rallypoint: ${config.error.message}`);
+    return exitCodes.invalidConfig;
+  }
+  const log: JoinLog | undefined = options.verbose
+    ? { info: (line) => io.err(`log: ${line}`), warn: (line) => io.err(`log: warning: ${line}`) }
+    : undefined;
+  const launcher = createLauncherJoin(config.value, {
+    ...(log ? { log } : {}),
+    onGameOutput: (_stream, line) =>
+      options.json ? io.err(`game │ ${line}`) : io.out(`    game │ ${line}`),
+  });
+
+  let finish: (view: JoinView) => void = () => undefined;
+  const outcome = new Promise<JoinView>((resolve) => (finish = resolve));
+  let settled = false;
+  const unsubscribe = launcher.service.subscribe((view) => {
+    if (settled) return;
+    printer.show(view);
+    if (view.phase === 'joined' || view.phase === 'failed') {
+      settled = true;
+      finish(view);
+    }
+  });
+
+  let interrupted = false;
+  let stopStaying: () => void = () => undefined;
+  const onSignal = () => {
+    if (interrupted) process.exit(joinErrorExitCodes.cancelled);
+    interrupted = true;
+    if (settled) stopStaying();
+    else launcher.service.cancel();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  try {
+    launcher.service.submit(invite);
+    const final = await outcome;
+    unsubscribe();
+    if (final.phase === 'joined' && options.stay && !interrupted) {
+      printer.note('    staying in the session; press Ctrl-C to leave');
+      await new Promise<void>((resolve) => {
+        const timer = setInterval(() => {
+          if (!launcher.game.isRunning()) done();
+        }, 250);
+        const done = () => {
+          clearInterval(timer);
+          resolve();
+        };
+        stopStaying = done;
+      });
+    }
+    await launcher.close();
+    if (final.phase === 'joined') {
+      printer.note('  ✔ left the session and closed the game');
+      return exitCodes.joined;
+    }
+    return final.error ? joinErrorExitCodes[final.error.code] : exitCodes.internalError;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+/**
+ * The game from the flags: `--game` names another executable (with `--game-args` or the default
+ * template); without it the demo game runs, optionally with other arguments after its script.
+ */
+function gameSettings(options: ActivateOptions): Result<LauncherConfigInput['game'], string> {
+  const tuning = {
+    ...(options.ackTimeoutMs === undefined ? {} : { ackTimeoutMs: options.ackTimeoutMs }),
+    ...(options.connectionProperty === undefined
+      ? {}
+      : { connectionProperty: options.connectionProperty }),
+  };
+  if (options.game !== undefined) {
+    return ok({
+      executable: options.game,
+      ...(options.gameArgs === undefined ? {} : { args: options.gameArgs }),
+      ...tuning,
+    });
+  }
+  const script = findDemoGame();
+  const demo = demoGameSettings(script);
+  if (options.gameArgs === undefined) return ok({ ...demo, ...tuning });
+  const args = splitArgsTemplate(options.gameArgs);
+  if (!args.ok) return err(`--game-args: ${args.error}`);
+  return ok({ ...demo, args: [script, ...args.value], ...tuning });
+}

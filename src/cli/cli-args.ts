@@ -1,0 +1,119 @@
+/**
+ * Reads the `rallypoint` command line into typed options. Unknown flags and missing values are
+ * usage errors with a message, never guesses.
+ */
+import { parseArgs } from 'node:util';
+import { err, ok, type Result } from '../shared/result';
+
+export interface ActivateOptions {
+  readonly link?: string;
+  readonly directory?: string;
+  readonly xuid?: string;
+  readonly gamertag?: string;
+  readonly json: boolean;
+  readonly verbose: boolean;
+  /** Stay in the session with the game until it exits or Ctrl-C, instead of leaving at once. */
+  readonly stay: boolean;
+  readonly game?: string;
+  readonly gameArgs?: string;
+  readonly connectionProperty?: string;
+  readonly deadlineMs?: number;
+  readonly ackTimeoutMs?: number;
+}
+
+export type CliCommand =
+  | { readonly kind: 'help' }
+  | { readonly kind: 'activate'; readonly options: ActivateOptions }
+  | { readonly kind: 'demo'; readonly options: ActivateOptions };
+
+export const usage = `Usage:
+  rallypoint activate <invite-link> [options]   accept an invite headless and join the game
+  rallypoint demo [options]                     local directory + demo invite + demo game, end to end
+  rallypoint help
+
+Options:
+  --directory URL        session directory (default: start the embedded local directory)
+  --xuid XUID            signed-in player (default: the player the invite is for)
+  --gamertag NAME        gamertag of the signed-in player (development tokens)
+  --json                 print one JSON view per line instead of progress text
+  --stay                 once joined, stay until the game exits or Ctrl-C, then leave
+  --game EXE             game executable (default: the demo game)
+  --game-args TEMPLATE   argument template, e.g. "--join {sessionRef} --connect {connection}"
+                         placeholders: {handleId} {sessionRef} {connection} {xuid} {inviteKind} {context}
+  --connection-property NAME   session custom property holding the connection, if any
+  --deadline-ms N        overall join budget (default 20000)
+  --ack-timeout-ms N     time the game has to confirm the join (default 60000)
+  --verbose              print the launcher's log lines on stderr`;
+
+function positiveInteger(
+  name: string,
+  value: string | undefined,
+): Result<number | undefined, string> {
+  if (value === undefined) return ok(undefined);
+  if (!/^\d{1,9}$/.test(value)) return err(`--${name} needs a whole number of milliseconds`);
+  return ok(Number(value));
+}
+
+/** Parses `process.argv.slice(2)`. */
+export function parseCliArgs(argv: readonly string[]): Result<CliCommand, string> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
+    return ok({ kind: 'help' });
+  }
+  if (command !== 'activate' && command !== 'demo') return err(`unknown command "${command}"`);
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...rest],
+      allowPositionals: true,
+      strict: true,
+      options: {
+        directory: { type: 'string' },
+        xuid: { type: 'string' },
+        gamertag: { type: 'string' },
+        json: { type: 'boolean', default: false },
+        verbose: { type: 'boolean', default: false },
+        stay: { type: 'boolean', default: false },
+        game: { type: 'string' },
+        'game-args': { type: 'string' },
+        'connection-property': { type: 'string' },
+        'deadline-ms': { type: 'string' },
+        'ack-timeout-ms': { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (error) {
+    return err(error instanceof Error ? error.message : String(error));
+  }
+  const { values, positionals } = parsed;
+  if (values.help) return ok({ kind: 'help' });
+  if (command === 'activate' && positionals.length !== 1) {
+    return err(
+      positionals.length === 0
+        ? 'activate needs the invite link (quote it: the shell treats & specially)'
+        : 'activate takes exactly one invite link',
+    );
+  }
+  if (command === 'demo' && positionals.length > 0) return err('demo takes no link');
+  const deadline = positiveInteger('deadline-ms', values['deadline-ms']);
+  if (!deadline.ok) return deadline;
+  const ack = positiveInteger('ack-timeout-ms', values['ack-timeout-ms']);
+  if (!ack.ok) return ack;
+  const options: ActivateOptions = {
+    json: values.json,
+    verbose: values.verbose,
+    stay: values.stay,
+    ...(positionals[0] === undefined ? {} : { link: positionals[0] }),
+    ...(values.directory === undefined ? {} : { directory: values.directory }),
+    ...(values.xuid === undefined ? {} : { xuid: values.xuid }),
+    ...(values.gamertag === undefined ? {} : { gamertag: values.gamertag }),
+    ...(values.game === undefined ? {} : { game: values.game }),
+    ...(values['game-args'] === undefined ? {} : { gameArgs: values['game-args'] }),
+    ...(values['connection-property'] === undefined
+      ? {}
+      : { connectionProperty: values['connection-property'] }),
+    ...(deadline.value === undefined ? {} : { deadlineMs: deadline.value }),
+    ...(ack.value === undefined ? {} : { ackTimeoutMs: ack.value }),
+  };
+  return ok({ kind: command, options });
+}

@@ -1,0 +1,40 @@
+/**
+ * `rallypoint`: the launcher's command line. `activate <link>` accepts one invite headless (what
+ * a studio's CI or a developer without a window uses); `demo` runs the whole flow on this machine.
+ * Exit codes are listed in src/cli/cli-exit-codes.ts and the README.
+ */
+import { runActivate, runDemo } from './cli-activate';
+import { parseCliArgs, usage } from './cli-args';
+import { exitCodes } from './cli-exit-codes';
+
+async function main(): Promise<number> {
+  const command = parseCliArgs(process.argv.slice(2));
+  if (!command.ok) {
+    process.stderr.write(`rallypoint: ${command.error}\n\n${usage}\n`);
+    return exitCodes.usage;
+  }
+  const io = {
+    out: (line: string) => process.stdout.write(`${line}\n`),
+    err: (line: string) => process.stderr.write(`${line}\n`),
+  };
+  switch (command.value.kind) {
+    case 'help':
+      io.out(usage);
+      return exitCodes.joined;
+    case 'activate':
+      return runActivate(command.value.options, io);
+    case 'demo':
+      return runDemo(command.value.options, io);
+  }
+}
+
+let code: number;
+try {
+  code = await main();
+} catch (error) {
+  process.stderr.write(`rallypoint: unexpected error: ${String(error)}\n`);
+  code = exitCodes.internalError;
+}
+process.exitCode = code;
+// Idle keep-alive sockets to a remote directory must not hold the process open.
+setTimeout(() => process.exit(code), 1000).unref();
