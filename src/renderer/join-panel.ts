@@ -142,7 +142,13 @@ export function renderJoinPanel(
     el('h1', { className: 'card-title', attrs: { id: 'join-title', tabindex: '-1' } }, title),
     summary,
     steps,
-    el('div', { className: 'status' }, live.status, attempt, countdown),
+    el(
+      'div',
+      { className: `status${live.status.textContent || attempt || countdown ? '' : ' is-empty'}` },
+      live.status,
+      attempt,
+      countdown,
+    ),
     live.alert,
     el('div', { className: 'actions' }, ...buttons),
   );

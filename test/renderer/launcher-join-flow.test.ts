@@ -1,0 +1,243 @@
+/**
+ * The launcher window end to end in real Chromium: the built page, its bridge over a WebSocket to
+ * the test host, the real join service (xstate machine, HTTP client, dev-token sign-in, demo game
+ * child process) and the real local session directory on loopback. Each scenario saves a
+ * screenshot of every state and checks it with axe.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startDirectory } from '../../src/directory/start-directory';
+import type { DirectoryOptions, RunningDirectory } from '../../src/directory/directory-options';
+import type { JoinView } from '../../src/shared/join-view';
+import {
+  axeViolations,
+  launchChromium,
+  openLauncher,
+  screenshot,
+  type LauncherPage,
+} from './browser-kit';
+import { startFlakyFront, type FlakyFront } from './flaky-front';
+import { startLauncherBackend, type Account, type LauncherBackend } from './launcher-backend';
+import { startTestHost, type TestHost } from './test-host';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const couchGuest: Account = { xuid: '2533274800000099', gamertag: 'CouchGuest' };
+
+let browser: Browser;
+/** Everything a scenario started, closed in reverse order after it. */
+let cleanups: (() => Promise<void>)[] = [];
+
+beforeAll(async () => {
+  browser = await launchChromium();
+});
+
+afterEach(async () => {
+  for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
+  cleanups = [];
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+interface Scenario {
+  readonly directory: RunningDirectory;
+  readonly backend: LauncherBackend;
+  readonly host: TestHost;
+  readonly launcher: LauncherPage;
+  readonly page: Page;
+}
+
+async function scenario(options: {
+  directory?: DirectoryOptions;
+  front?: (directoryUrl: string) => Promise<FlakyFront>;
+  signedIn?: (demoPlayer: Account) => Account;
+  devMode?: boolean;
+  open?: boolean;
+}): Promise<Scenario> {
+  const directory = await startDirectory({ port: 0, seed: 'demo', ...options.directory });
+  cleanups.push(() => directory.close());
+  const demo = directory.demo;
+  if (!demo) throw new Error('the demo seed is missing');
+  let directoryUrl = directory.url;
+  if (options.front) {
+    const front = await options.front(directory.url);
+    cleanups.push(() => front.close());
+    directoryUrl = front.url;
+  }
+  const player: Account = { xuid: demo.player.xuid, gamertag: demo.player.gamertag };
+  const backend = await startLauncherBackend({
+    directoryUrl,
+    demoInviteLink: demo.inviteLink,
+    signedIn: options.signedIn?.(player) ?? player,
+    accounts: [couchGuest, player],
+    locale: 'en-US',
+    devMode: options.devMode ?? false,
+    retry: { baseDelayMs: 200, maxDelayMs: 1_000 },
+  });
+  cleanups.push(() => backend.close());
+  const host = await startTestHost(backend.handlers);
+  backend.attach(host);
+  cleanups.push(() => host.close());
+  const launcher = await openLauncher(browser, host.url);
+  cleanups.push(() => launcher.close());
+  await launcher.page.locator('main#content h1').waitFor();
+  return { directory, backend, host, launcher, page: launcher.page };
+}
+
+const stepStatuses = (page: Page) =>
+  page
+    .locator('.step')
+    .evaluateAll((steps) => steps.map((s) => s.className.replace('step step-', '')));
+const actionNames = (page: Page) =>
+  page
+    .locator('main button')
+    .evaluateAll((buttons) => buttons.map((b) => b.getAttribute('data-action')));
+const focusedAction = (page: Page) =>
+  page.evaluate(() => document.activeElement?.getAttribute('data-action'));
+const alertText = (page: Page) => page.getByRole('alert').textContent();
+
+async function checkState(page: Page, name: string): Promise<void> {
+  await screenshot(page, name);
+  expect(await axeViolations(page), name).toEqual([]);
+}
+
+async function waitForPhase(backend: LauncherBackend, phase: JoinView['phase']): Promise<void> {
+  await expect.poll(() => backend.view().phase, { timeout: 15_000 }).toBe(phase);
+}
+
+describe('launcher window against the real join service and directory', () => {
+  it('happy path: a keyboard player tries the demo invite and ends up in game', async () => {
+    const { page, backend, launcher } = await scenario({ devMode: true });
+    expect(await page.locator('.empty-title').textContent()).toBe('No invites yet');
+    await checkState(page, 'flow-01-home-empty');
+
+    // Tab reaches the demo button; Enter activates it.
+    await page.keyboard.press('Tab');
+    expect(await focusedAction(page)).toBe('tryDemo');
+    await page.keyboard.press('Enter');
+    await expect
+      .poll(() => stepStatuses(page), { timeout: 15_000 })
+      .toEqual(['done', 'done', 'done', 'done', 'done']);
+    expect(await page.locator('h1').textContent()).toBe('RallyHost invited you to play');
+    expect(await page.locator('[aria-live="polite"]').textContent()).toBe('You’re in. Have fun!');
+    expect(await page.locator('.session-summary').textContent()).toMatch(
+      /^2 of 16 playersHosted by RallyHost$/,
+    );
+    expect(backend.view().phase).toBe('joined');
+    await checkState(page, 'flow-02-in-game');
+
+    // Dismiss with the keyboard: back home, where the invite is listed as joined.
+    expect(await actionNames(page)).toEqual(['dismiss']);
+    await page.locator('[data-action="dismiss"]').focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.locator('.recent-item').count()).toBe(1);
+    expect(await page.locator('.recent-item').textContent()).toMatch(
+      /^Invite from RallyHost(now|\d+ seconds? ago)Joined$/,
+    );
+    await checkState(page, 'flow-03-home-recent');
+    expect(launcher.problems).toEqual([]);
+  });
+
+  it('expired invite: says so, offers only Dismiss, and focuses it', async () => {
+    let offsetMs = 0;
+    const { page, backend, directory } = await scenario({
+      directory: { clock: { now: () => Date.now() + offsetMs } },
+    });
+    offsetMs = 2 * 60 * 60 * 1000; // two hours later: the one-hour handle has lapsed
+    backend.accept(directory.demo!.inviteLink);
+    await waitForPhase(backend, 'failed');
+    await expect.poll(() => alertText(page)).toContain('This invite has expired');
+    expect(backend.view().error?.code).toBe('invite-expired');
+    expect(await actionNames(page)).toEqual(['dismiss']);
+    expect(await focusedAction(page)).toBe('dismiss');
+    expect(await stepStatuses(page)).toEqual(['done', 'done', 'failed', 'pending', 'pending']);
+    await checkState(page, 'flow-10-invite-expired');
+  });
+
+  it('full session: says the game is full', async () => {
+    const templates = JSON.parse(
+      readFileSync(join(root, 'src/directory/session-templates.json'), 'utf8'),
+    ) as { templates: Record<string, { constants: { system: Record<string, unknown> } }> };
+    templates.templates.game!.constants.system.maxMembersCount = 1;
+    const folder = mkdtempSync(join(tmpdir(), 'rallypoint-templates-'));
+    cleanups.push(async () => rmSync(folder, { recursive: true, force: true }));
+    const templatesFile = join(folder, 'templates.json');
+    writeFileSync(templatesFile, JSON.stringify(templates));
+
+    const { page, backend, directory } = await scenario({ directory: { templatesFile } });
+    backend.accept(directory.demo!.inviteLink);
+    await waitForPhase(backend, 'failed');
+    expect(backend.view().error?.code).toBe('session-full');
+    await expect.poll(() => alertText(page)).toContain('The game is full');
+    expect(await actionNames(page)).toEqual(['dismiss']);
+    expect(await focusedAction(page)).toBe('dismiss');
+    await checkState(page, 'flow-20-session-full');
+  });
+
+  it('wrong account: Switch account signs in as the invited player and joins', async () => {
+    const { page, backend, directory } = await scenario({ signedIn: () => couchGuest });
+    backend.accept(directory.demo!.inviteLink);
+    await waitForPhase(backend, 'failed');
+    expect(backend.view().error?.code).toBe('wrong-account');
+    await expect.poll(() => alertText(page)).toContain('This invite is for a different account');
+    expect(await actionNames(page)).toEqual(['switchAccount', 'dismiss']);
+    expect(await focusedAction(page)).toBe('switchAccount');
+    expect(await stepStatuses(page)).toEqual(['done', 'failed', 'pending', 'pending', 'pending']);
+    await checkState(page, 'flow-30-wrong-account');
+
+    await page.keyboard.press('Enter');
+    await waitForPhase(backend, 'joined');
+    expect(backend.signedIn().gamertag).toBe('RallyPlayer');
+    await expect.poll(() => stepStatuses(page)).toEqual(['done', 'done', 'done', 'done', 'done']);
+    expect(await page.getByRole('alert').isHidden()).toBe(true);
+    await checkState(page, 'flow-31-switched-and-joined');
+  });
+
+  it('transient failure: shows the attempt and a live countdown, then joins', async () => {
+    const { page, backend, directory } = await scenario({
+      front: (url) => startFlakyFront(url, { failFirst: 1, retryAfterSeconds: 3 }),
+    });
+    backend.accept(directory.demo!.inviteLink);
+    const countdown = page.getByTestId('countdown');
+    await expect
+      .poll(() => countdown.textContent(), { timeout: 10_000 })
+      .toMatch(/^Next try in [1-3] seconds?$/);
+    expect(await page.locator('.attempt').textContent()).toBe('Attempt 1 didn’t go through.');
+    expect(await stepStatuses(page)).toEqual(['done', 'done', 'inProgress', 'pending', 'pending']);
+    expect(await actionNames(page)).toEqual(['retry', 'cancel']);
+    await checkState(page, 'flow-40-retrying');
+
+    await waitForPhase(backend, 'joined');
+    await expect.poll(() => stepStatuses(page)).toEqual(['done', 'done', 'done', 'done', 'done']);
+    expect(await page.getByTestId('countdown').count()).toBe(0);
+    await checkState(page, 'flow-41-joined-after-retry');
+  });
+
+  it('cancel: stops a join in flight, then offers Try again and Dismiss', async () => {
+    const { page, backend, directory } = await scenario({
+      directory: { faults: { latencyMs: 8_000 } },
+    });
+    backend.accept(directory.demo!.inviteLink);
+    await expect.poll(() => backend.view().phase, { timeout: 10_000 }).toBe('writingSession');
+    await expect.poll(() => actionNames(page)).toEqual(['cancel']);
+    await checkState(page, 'flow-50-joining-session');
+
+    await page.locator('[data-action="cancel"]').click();
+    await waitForPhase(backend, 'failed');
+    expect(backend.view().error?.code).toBe('cancelled');
+    await expect.poll(() => alertText(page)).toContain('Joining cancelled');
+    expect(await actionNames(page)).toEqual(['retry', 'dismiss']);
+    expect(await focusedAction(page)).toBe('retry');
+    await checkState(page, 'flow-51-cancelled');
+
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.locator('.recent-item').count()).toBe(1);
+    expect(await page.locator('.recent-item .badge').textContent()).toBe('Cancelled');
+  });
+});
