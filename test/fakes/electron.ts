@@ -142,7 +142,10 @@ export class FakeSession {
 }
 
 export class FakeBrowserWindow extends EventEmitter {
-  static readonly instances: FakeBrowserWindow[] = [];
+  /** Every window created since the last reset (kept in the shared state, see {@link current}). */
+  static get instances(): FakeBrowserWindow[] {
+    return current().windows;
+  }
   readonly webContents: FakeWebContents;
   readonly options: Record<string, unknown>;
   visible = false;
@@ -300,6 +303,8 @@ export interface FakeElectronState {
   readonly session: { defaultSession: FakeSession; fromPartition(name: string): FakeSession };
   readonly privilegedSchemes: unknown[][];
   readonly openedExternally: string[];
+  readonly errorBoxes: { title: string; content: string }[];
+  readonly windows: FakeBrowserWindow[];
 }
 
 function createState(): FakeElectronState {
@@ -318,6 +323,8 @@ function createState(): FakeElectronState {
     },
     privilegedSchemes: [],
     openedExternally: [],
+    errorBoxes: [],
+    windows: [],
   };
 }
 
@@ -334,7 +341,6 @@ export function current(): FakeElectronState {
 /** Starts every test from a fresh app, ipcMain, session and window list. */
 export function resetFakeElectron(): FakeElectronState {
   (globalThis as GlobalWithFake)[STATE_KEY] = createState();
-  FakeBrowserWindow.instances.length = 0;
   return current();
 }
 
@@ -373,6 +379,11 @@ export const electronModule = {
       return current().session.defaultSession;
     },
     fromPartition: (name: string) => current().session.fromPartition(name),
+  },
+  dialog: {
+    showErrorBox(title: string, content: string): void {
+      current().errorBoxes.push({ title, content });
+    },
   },
   shell: {
     async openExternal(url: string): Promise<void> {

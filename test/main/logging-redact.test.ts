@@ -168,3 +168,23 @@ describe('redact', () => {
     );
   });
 });
+
+describe('redactText on other invite schemes', () => {
+  it('covers the development scheme, ms-xbl title links and a studio scheme', () => {
+    for (const link of [
+      'rallypoint-dev://inviteHandleAccept?handle=abcdef12-0000&invitedXuid=99887766',
+      'ms-xbl-52414c59://inviteHandleAccept?handle=abcdef12-0000&invitedXuid=99887766',
+      'mygame://inviteHandleAccept/?handle=abcdef12-0000&invitedXuid=99887766',
+    ]) {
+      const out = redactText(`link ${link} end`);
+      expect(out).not.toContain('99887766');
+      expect(out).toContain('handle=abcdef12…');
+      expect(out).toMatch(/ end$/);
+    }
+  });
+
+  it('leaves web URLs without credentials untouched', () => {
+    const text = 'PUT http://127.0.0.1:4000/handles/abc/session?x=1 https://a.example/?page=2';
+    expect(redactText(text)).toBe(text);
+  });
+});

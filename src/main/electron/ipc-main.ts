@@ -6,21 +6,19 @@
  * is answered the same way, so a bug in one handler never reaches the renderer as a stack trace.
  */
 import { ipcMain, type IpcMain, type IpcMainInvokeEvent, type WebContents } from 'electron';
-import type {
-  InvokeChannel,
-  InvokeChannels,
-  PushChannel,
-  PushChannels,
+import {
+  invokeChannels,
+  type InvokeChannel,
+  type PushChannel,
+  type PushChannels,
 } from '../../shared/ipc-contract';
 import { parseInvokeArguments } from '../ipc/invoke-arguments';
+import type { InvokeHandler, InvokeHandlers } from '../ipc/invoke-handler';
 import { IpcRefusedError, type IpcRefusal } from '../ipc/ipc-refusal';
 import { checkSender, type IpcSender } from '../ipc/sender-policy';
 import type { ScopedLogger } from '../logging/configure-logging';
 
-/** A handler receives the already-checked arguments. */
-export type InvokeHandler<C extends InvokeChannel> = (
-  ...args: InvokeChannels[C]['args']
-) => InvokeChannels[C]['result'] | Promise<InvokeChannels[C]['result']>;
+export type { InvokeHandler } from '../ipc/invoke-handler';
 
 export interface TypedIpcMainOptions {
   /** The launcher window's webContents id right now; undefined while there is no window. */
@@ -33,6 +31,8 @@ export interface TypedIpcMainOptions {
 export interface TypedIpcMain {
   /** Registers the handler for one invoke channel, with sender and argument checks in front. */
   handle<C extends InvokeChannel>(channel: C, handler: InvokeHandler<C>): void;
+  /** Registers a whole table, one handler per channel of the contract. */
+  handleAll(handlers: InvokeHandlers): void;
   /** Sends a push to a webContents; false (and a debug line) when it is already gone. */
   push<C extends PushChannel>(
     webContents: WebContents,
@@ -69,7 +69,7 @@ export function createTypedIpcMain(options: TypedIpcMainOptions): TypedIpcMain {
     throw new IpcRefusedError(refusal.code);
   };
 
-  return {
+  const api: TypedIpcMain = {
     handle(channel, handler) {
       registered.add(channel);
       ipc.handle(channel, async (event, ...raw: unknown[]) => {
@@ -97,9 +97,16 @@ export function createTypedIpcMain(options: TypedIpcMainOptions): TypedIpcMain {
       return true;
     },
 
+    handleAll(handlers) {
+      for (const channel of invokeChannels) {
+        api.handle(channel, handlers[channel] as InvokeHandler<typeof channel>);
+      }
+    },
+
     dispose() {
       for (const channel of registered) ipc.removeHandler(channel);
       registered.clear();
     },
   };
+  return api;
 }

@@ -35,8 +35,13 @@ const AUTH_HEADER_LINE =
 const JSON_SECRET_FIELD =
   /("(?:[A-Za-z_-]*token[A-Za-z_-]*|authorization|signature|password|secret)"\s*:\s*)"(?:[^"\\]|\\.)*"/gi;
 
-/** Links of the launcher's own scheme (any case), up to the first character that ends a URL in prose. */
-const INVITE_LINK = /rallypoint:[^\s"'`]*/gi;
+/**
+ * Links that may be invites, up to whitespace or a quote: the launcher's schemes (also without
+ * `//`), `ms-xbl-<titleId>:` links, and any other `scheme://` URL that is not a web or file URL, so a
+ * studio's own invite scheme is covered without configuration.
+ */
+const INVITE_LINK =
+  /\b(?:(?:rallypoint(?:-dev)?|ms-xbl-[0-9a-f]{8}):|(?!(?:https?|wss?|file|app|devtools|data):)[a-z][a-z0-9+.-]*:\/\/)[^\s"'`]*/gi;
 
 /** Query parameters of other URLs whose values are credentials (`?access_token=`, `&sig=`). */
 const URL_SECRET_PARAM = /([?&](?:[A-Za-z_]*token|sig|signature|code|key|password)=)[^&#\s"'<>]*/gi;

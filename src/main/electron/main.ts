@@ -1,0 +1,303 @@
+/**
+ * The Electron entry and the launcher's one composition root: link intake → join flow → IPC →
+ * window. Everything here is wiring; the logic lives in Electron-free modules.
+ *
+ * Order matters. Logging, link intake (the macOS `open-url` listener and the single-instance lock)
+ * and the privileged app scheme are set up synchronously on import, before `ready` and before any
+ * `await`, because Electron does not replay a launching link to late listeners and only accepts
+ * privileged schemes before `ready`. Links that arrive before the window and the join flow exist
+ * wait in the intake's queue and are delivered when `attach` runs.
+ */
+import { app, dialog, session, type BrowserWindow } from 'electron';
+import type { Invite } from '../../shared/invite';
+import { inviteLinkConfigFor, parseInviteLink } from '../../shared/invite-link';
+import type { LauncherState } from '../../shared/ipc-contract';
+import { startDirectory } from '../../directory/start-directory';
+import type { RunningDirectory } from '../../directory/directory-options';
+import { ActiveJoin, type JoinStack } from '../active-join';
+import { LinkIntake } from '../intake/link-intake';
+import { IpcRefusedError } from '../ipc/ipc-refusal';
+import { createLauncherHandlers } from '../ipc/launcher-handlers';
+import { TokenBucket } from '../ipc/token-bucket';
+import { createLauncherJoin } from '../join/join-service';
+import { resolveLauncherConfig } from '../join/launcher-config';
+import { LauncherView } from '../launcher-view';
+import {
+  gamertagFor,
+  readSettingsFile,
+  resolveLauncherSettings,
+  type LauncherSettings,
+} from '../launcher-settings';
+import type { LauncherLoggers } from '../logging/configure-logging';
+import { logJoinPhases } from '../logging/join-phase-log';
+import { RecentInvites } from '../recent-invites';
+import { RecentInvitesFile } from '../recent-invites-file';
+import { registerAppScheme, serveAppScheme } from './app-protocol';
+import { createTypedIpcMain } from './ipc-main';
+import { installLinkIntake } from './link-intake-adapter';
+import { mainLogPath, setUpMainLogging } from './logging';
+import { bringToFront, createLauncherWindow, guardSession, guardWebContents } from './window';
+
+/** What the composition root built; tests drive it, `before-quit` closes it. */
+export interface Launcher {
+  readonly settings: LauncherSettings;
+  readonly directoryUrl: string;
+  /** The embedded directory, when main started one. */
+  readonly directory: RunningDirectory | undefined;
+  readonly join: ActiveJoin;
+  readonly view: LauncherView;
+  readonly recent: RecentInvites;
+  window(): BrowserWindow | undefined;
+  /** Leaves any written session, stops the game main started and the embedded directory. */
+  close(): Promise<void>;
+}
+
+/** How long quitting may take to leave a session and stop the game before the app exits anyway. */
+const QUIT_BUDGET_MS = 8_000;
+
+/**
+ * Boots the launcher. Synchronous up to `app.whenReady()`; resolves with the composed launcher,
+ * or undefined in a second instance (it handed its link to the running launcher and exits).
+ */
+export function bootLauncher(): Promise<Launcher | undefined> {
+  const devMode = !app.isPackaged;
+  const logs = setUpMainLogging({ devMode });
+  logs.app.info(
+    `Rallypoint ${app.getVersion()} starting (${devMode ? 'development' : 'packaged'}), log: ${mainLogPath()}`,
+  );
+
+  let launcher: Launcher | undefined;
+  let openWindow: () => void = () => undefined;
+  const intake = new LinkIntake({
+    config: inviteLinkConfigFor(app.isPackaged),
+    logger: logs.intake,
+    onArrivalWhileDetached: () => openWindow(),
+  });
+  if (installLinkIntake(app, intake, { logger: logs.intake }) === 'secondary') {
+    return Promise.resolve(undefined);
+  }
+
+  const settingsFile = readSettingsFile(process.env, app.getPath('userData'));
+  const settings = settingsFile.ok
+    ? resolveLauncherSettings({
+        env: process.env,
+        isPackaged: app.isPackaged,
+        appRoot: app.getAppPath(),
+        userData: app.getPath('userData'),
+        settingsFile: settingsFile.value,
+      })
+    : settingsFile;
+
+  registerAppScheme();
+  const externalLinkOrigins = settings.ok ? settings.value.externalLinkOrigins : [];
+  app.on('web-contents-created', (_event, contents) => {
+    guardWebContents(contents, { log: logs.window, externalLinkOrigins });
+  });
+  app.on('window-all-closed', () => {
+    // macOS apps stay in the dock with no window; a link or a dock click opens one again.
+    if (process.platform !== 'darwin') app.quit();
+  });
+  app.on('activate', () => openWindow());
+
+  let quitting = false;
+  app.on('before-quit', (event) => {
+    if (quitting || launcher === undefined) return;
+    event.preventDefault();
+    quitting = true;
+    logs.app.info('quitting: leaving any session and stopping the game');
+    const budget = new Promise<void>((resolve) => setTimeout(resolve, QUIT_BUDGET_MS).unref());
+    void Promise.race([launcher.close(), budget])
+      .catch((error: unknown) => logs.app.error('shutdown failed', error))
+      .finally(() => app.quit());
+  });
+
+  return app.whenReady().then(async () => {
+    if (!settings.ok) {
+      failStart(logs, `Settings: ${settings.error.message}`);
+      return undefined;
+    }
+    try {
+      launcher = await composeLauncher(settings.value, intake, logs, (open) => {
+        openWindow = open;
+      });
+      return launcher;
+    } catch (error) {
+      failStart(logs, error instanceof Error ? error.message : String(error));
+      return undefined;
+    }
+  });
+}
+
+/** Builds everything that needs `ready`: directory, join flow, IPC, window; then attaches intake. */
+async function composeLauncher(
+  settings: LauncherSettings,
+  intake: LinkIntake,
+  logs: LauncherLoggers,
+  exposeOpenWindow: (open: () => void) => void,
+): Promise<Launcher> {
+  guardSession(session.defaultSession, logs.window);
+  serveAppScheme(session.defaultSession, {
+    root: settings.rendererRoot,
+    devMode: settings.devMode,
+    log: logs.window,
+  });
+
+  const directory =
+    settings.directory.kind === 'embedded'
+      ? await startDirectory(settings.directory.seedDemo ? { seed: 'demo' } : {})
+      : undefined;
+  const directoryUrl = directory?.url ?? (settings.directory as { url: string }).url;
+  logs.directory.info(
+    directory === undefined
+      ? `using the configured session directory ${directoryUrl}`
+      : `embedded session directory listening on ${directoryUrl}${directory.demo ? ' with the demo session' : ''}`,
+  );
+
+  const buildStack = (identity: { xuid: string; gamertag: string }): JoinStack => {
+    const config = resolveLauncherConfig({ ...settings.join, directoryUrl, identity });
+    if (!config.ok) throw new Error(`Settings: ${config.error.message}`);
+    logs.join.info(`join flow for ${identity.gamertag} (xuid …${identity.xuid.slice(-4)})`);
+    return createLauncherJoin(config.value, {
+      log: logs.join,
+      onGameStarted: (pid) => logs.join.info(`game started (pid ${pid ?? 'unknown'})`),
+      onGameOutput: (stream, line) => logs.join.debug(`game ${stream}: ${line}`),
+    });
+  };
+  let identity = settings.identity;
+  const join = new ActiveJoin(buildStack(identity));
+  const view = new LauncherView(join, (error) => logs.ipc.warn('a view listener failed', error));
+  logJoinPhases(view, logs.join);
+
+  const recentFile = new RecentInvitesFile(settings.recentInvitesFile);
+  const loaded = await recentFile.load();
+  if (loaded.status === 'unreadable') {
+    logs.app.warn(`recent invites file unreadable (${loaded.reason}); starting with an empty list`);
+  }
+  const recent = new RecentInvites({ initial: loaded.status === 'loaded' ? loaded.recent : [] });
+
+  let window: BrowserWindow | undefined;
+  const ipc = createTypedIpcMain({
+    trustedWebContentsId: () =>
+      window?.isDestroyed() === false ? window.webContents.id : undefined,
+    log: logs.ipc,
+  });
+  view.subscribe((current) => {
+    if (window !== undefined) ipc.push(window.webContents, 'join:view', current);
+  });
+  view.subscribe((current) => {
+    if (!recent.observe(current)) return;
+    if (window !== undefined) ipc.push(window.webContents, 'launcher:recent', recent.list());
+    recentFile.save(recent.list()).catch((error: unknown) => {
+      logs.app.warn('could not save the recent invites', error);
+    });
+  });
+
+  const demoInvite = demoInviteOf(directory, settings.devMode);
+  const submit = (invite: Invite, source: string) => {
+    if (join.inFlightHandleId() === invite.handleId) {
+      logs.join.info(`${source}: handle=${invite.handleId.slice(0, 8)}… is already joining`);
+      return;
+    }
+    join.submit(invite);
+  };
+
+  ipc.handleAll(
+    createLauncherHandlers({
+      state: (): LauncherState => ({
+        view: view.current(),
+        recent: recent.list(),
+        locale: app.getLocale(),
+        devMode: demoInvite !== undefined,
+      }),
+      retry: () => join.retry(),
+      cancel: () => join.cancel(),
+      dismiss: () => view.dismiss(),
+      switchAccount: async () => {
+        const invite = join.lastInvite();
+        if (invite === undefined) throw new IpcRefusedError('not-available');
+        // A real identity provider would show its account picker here; the development identity
+        // simply becomes the account the invite was sent to.
+        identity = { xuid: invite.localXuid, gamertag: gamertagFor(invite.localXuid) };
+        logs.join.info(`switching the development identity to xuid …${invite.localXuid.slice(-4)}`);
+        await join.replace(buildStack(identity));
+        join.submit(invite);
+      },
+      tryDemoInvite: demoInvite === undefined ? undefined : () => submit(demoInvite, 'demo invite'),
+      rendererLog: logs.renderer,
+      rendererLogBudget: new TokenBucket({ capacity: 100, refillPerSecond: 20 }),
+    }),
+  );
+
+  const detachIntake: { current: (() => void) | undefined } = { current: undefined };
+  const open = (): void => {
+    if (window !== undefined && !window.isDestroyed()) {
+      bringToFront(window);
+      return;
+    }
+    window = createLauncherWindow({
+      preloadPath: settings.preloadPath,
+      devMode: settings.devMode,
+      log: logs.window,
+      externalLinkOrigins: settings.externalLinkOrigins,
+    });
+    window.on('closed', () => {
+      window = undefined;
+      detachIntake.current?.();
+      detachIntake.current = undefined;
+    });
+    detachIntake.current = intake.attach({
+      submit: (invite) => submit(invite, 'intake'),
+      inFlightHandleId: () => join.inFlightHandleId(),
+      rejectLink: (error) => view.showRejectedLink(error),
+      revealWindow: () => {
+        if (window !== undefined) bringToFront(window);
+      },
+    });
+  };
+  exposeOpenWindow(open);
+  open();
+
+  let closing: Promise<void> | undefined;
+  return {
+    settings,
+    directoryUrl,
+    directory,
+    join,
+    view,
+    recent,
+    window: () => window,
+    close() {
+      closing ??= (async () => {
+        ipc.dispose();
+        view.close();
+        await join.close();
+        await directory?.close();
+        logs.app.info('launcher closed');
+      })();
+      return closing;
+    },
+  };
+}
+
+/** The embedded directory's demo invite, parsed like any link, in development builds only. */
+function demoInviteOf(
+  directory: RunningDirectory | undefined,
+  devMode: boolean,
+): Invite | undefined {
+  if (!devMode || directory?.demo === undefined) return undefined;
+  const parsed = parseInviteLink(directory.demo.inviteLink, inviteLinkConfigFor(false));
+  return parsed.ok ? parsed.invite : undefined;
+}
+
+/** A start-up failure the player must see: an error box naming the log file, then exit. */
+function failStart(logs: LauncherLoggers, message: string): void {
+  logs.app.error(`cannot start: ${message}`);
+  dialog.showErrorBox(
+    'Rallypoint could not start',
+    `${message}\n\nDetails are in the log file:\n${mainLogPath()}`,
+  );
+  app.exit(1);
+}
+
+/** The running launcher (undefined in a second instance); the promise tests and tools await. */
+export const launcher: Promise<Launcher | undefined> = bootLauncher();
