@@ -82,7 +82,7 @@ export function userApplicationsDirectory(
  * read as a Chromium or Electron switch (the CVE-2018-1000006 lesson).
  *
  * - Windows: `setAsDefaultProtocolClient` writes `HKCU\Software\Classes\<scheme>` with the command
- *   `"<exe>" [<app path>] "--" "%1"`. A development build must name the app folder, because the
+ *   the quoted `<exe>`, then `[<app path>] --`, then the quoted `"%1"`. A development build must name the app folder, because the
  *   stock `electron.exe` does not know which app to load otherwise; it is resolved to an absolute
  *   path since the registry command runs from anywhere.
  * - macOS: the scheme must be declared in Info.plist by the packager; the call only makes this
