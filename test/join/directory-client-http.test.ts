@@ -5,6 +5,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   createDirectoryClient,
@@ -458,6 +459,31 @@ describe('timeouts, cancellation and tokens', () => {
     expect(logged).not.toMatch(/secret|XBL3\.0|uh1/);
   });
 
+  it.each([
+    [
+      'the Authorization header',
+      (request: Captured) => `bad header: ${request.headers.authorization}`,
+    ],
+    ['the bare token', () => 'token tok-secret-123456 is not valid here'],
+  ])('never puts %s echoed in an error body into the message', async (_name, echo) => {
+    const directory = await serve((request, response) => {
+      response.writeHead(400, { 'content-type': 'text/plain' });
+      response.end(echo(request));
+    });
+    const tokens = scriptedTokens(['tok-secret-123456']);
+    const result = await client(directory.url, { tokens }).joinByHandle(
+      handleId,
+      { xuid: '2814' },
+      { signal: signal() },
+    );
+    expect(result.ok).toBe(false);
+    if (!result.ok) {
+      expect(result.error.message).toContain('400');
+      expect(result.error.message).not.toContain('tok-secret');
+      expect(result.error.message).not.toContain('uh1');
+    }
+  });
+
   it('reports unauthorized after the refreshed token is refused too', async () => {
     const directory = await serve((_request, response) => {
       response.writeHead(401);
@@ -569,5 +595,73 @@ describe('how answers map to error codes', () => {
       retryable: true,
       ambiguous: false,
     });
+  });
+});
+
+describe('any answer at all', () => {
+  it('always comes back as a typed Result, never a throw', async () => {
+    let next: { status: number; body: string; headers: Record<string, string> } = {
+      status: 200,
+      body: '',
+      headers: {},
+    };
+    const directory = await serve((_request, response) => {
+      response.writeHead(next.status, next.headers);
+      response.end(next.body);
+    });
+    const codes = new Set<string>([
+      'invite-expired',
+      'session-full',
+      'not-allowed',
+      'conflict',
+      'unauthorized',
+      'directory-unavailable',
+      'rate-limited',
+      'malformed-response',
+      'cancelled',
+    ]);
+    const answer = fc.record({
+      status: fc.integer({ min: 200, max: 599 }),
+      body: fc.oneof(
+        fc.string(),
+        fc.jsonValue().map((value) => JSON.stringify(value)),
+        fc.constant(JSON.stringify(session(['2814']))),
+      ),
+      headers: fc.record(
+        {
+          'content-location': fc.oneof(fc.constant(sessionLocation), fc.webUrl(), fc.string()),
+          'retry-after': fc.oneof(
+            fc.nat().map(String),
+            fc.date().map((d) => d.toUTCString()),
+            fc.string(),
+          ),
+          etag: fc.string(),
+        },
+        { requiredKeys: [] },
+      ),
+    });
+    await fc.assert(
+      fc.asyncProperty(answer, async (generated) => {
+        // Header values must be sendable by node:http; anything else is the transport's business.
+        const headers = Object.fromEntries(
+          Object.entries(generated.headers).filter(([, value]) => /^[\x20-\x7e]*$/.test(value)),
+        );
+        next = { ...generated, headers };
+        const result = await client(directory.url).joinByHandle(
+          handleId,
+          { xuid: '2814' },
+          { signal: signal() },
+        );
+        if (result.ok) {
+          expect(result.value.session.membersInfo).toBeDefined();
+          expect(isSessionPath(result.value.contentLocation)).toBe(true);
+        } else {
+          expect(codes.has(result.error.code)).toBe(true);
+          expect(typeof result.error.message).toBe('string');
+          expect(typeof result.error.retryable).toBe('boolean');
+        }
+      }),
+      { numRuns: 60 },
+    );
   });
 });

@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   findMemberByXuid,
@@ -241,5 +242,45 @@ describe('handle documents and write bodies from the fixtures', () => {
   it('rejects a write body keyed by another player', () => {
     const body = { members: { '12': { constants: { system: { xuid: '12' } } } } };
     expect(sessionWriteRequestSchema.safeParse(body).success).toBe(false);
+  });
+});
+
+describe('parseSessionDocument on arbitrary input', () => {
+  it('never throws, whatever JSON arrives', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), (value) => {
+        const result = parseSessionDocument(value);
+        expect(typeof result.ok).toBe('boolean');
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('never throws on mutated valid documents, and accepts only well-chained ones', () => {
+    const member = fc.record({
+      next: fc.integer({ min: -1, max: 6 }),
+      constants: fc.record({ system: fc.record({ xuid: fc.oneof(fc.string(), fc.integer()) }) }),
+    });
+    const doc = fc.record({
+      membersInfo: fc.record({
+        first: fc.integer({ min: 0, max: 4 }),
+        next: fc.integer({ min: 0, max: 6 }),
+      }),
+      members: fc.dictionary(fc.constantFrom('0', '1', '2', '3', '4', '5'), member),
+    });
+    fc.assert(
+      fc.property(doc, (value) => {
+        const result = parseSessionDocument(value);
+        if (result.ok) {
+          // Walking the accepted chain must end exactly at membersInfo.next.
+          const entries = memberEntries(result.value);
+          const last = entries.at(-1);
+          expect(last === undefined ? value.membersInfo.first : last.member.next).toBe(
+            value.membersInfo.next,
+          );
+        }
+      }),
+      { numRuns: 500 },
+    );
   });
 });

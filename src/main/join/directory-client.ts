@@ -221,6 +221,11 @@ function header(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
+/** Error bodies feed developer messages and logs: a token the directory echoed is cut out. */
+function withoutSecret(text: string, secret: string): string {
+  return secret.length >= 8 ? text.split(secret).join('[redacted]') : text;
+}
+
 function parseJson(text: string): unknown {
   try {
     return JSON.parse(text) as unknown;
@@ -288,7 +293,7 @@ export function createDirectoryClient(options: DirectoryClientOptions): Director
       const retryAfterMs = parseRetryAfter(header(response.headers['retry-after']), Date.now());
       return ok({
         status,
-        text: response.body,
+        text: status >= 300 ? withoutSecret(response.body, token.token) : response.body,
         ...(etag === undefined ? {} : { etag }),
         ...(contentLocation === undefined ? {} : { contentLocation }),
         ...(retryAfterMs === undefined ? {} : { retryAfterMs }),

@@ -73,9 +73,15 @@ export interface FailedAnswer {
   readonly sessionFull?: boolean;
 }
 
-/** Short, single-line excerpt of a body for developer messages. */
+/** Credentials a misbehaving directory might echo back in an error body. */
+const echoedCredential = /XBL3\.0\s+x=\S*|\bBearer\s+\S+/gi;
+
+/**
+ * Short, single-line excerpt of a body for developer messages. Anything shaped like a credential is
+ * cut out: messages end up in logs, and a directory could echo the Authorization header.
+ */
 export function excerpt(text: string, limit = 200): string {
-  const line = text.replace(/\s+/g, ' ').trim();
+  const line = text.replace(echoedCredential, '[redacted]').replace(/\s+/g, ' ').trim();
   return line.length > limit ? `${line.slice(0, limit)}…` : line;
 }
 
