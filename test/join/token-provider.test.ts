@@ -1,7 +1,8 @@
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { authorizationHeader } from '../../src/main/join/directory-client';
+import { authorizationHeader, createDirectoryClient } from '../../src/main/join/directory-client';
+import { ok } from '../../src/shared/result';
 import { createDevTokenProvider } from '../../src/main/join/token-provider';
 import { startDirectory } from '../../src/directory/start-directory';
 import type { RunningDirectory } from '../../src/directory/directory-options';
@@ -131,4 +132,33 @@ describe('createDevTokenProvider failures', () => {
       retryable: true,
     });
   });
+});
+
+describe('misconfiguration', () => {
+  it.each(['not a url', 'ftp://127.0.0.1/', 'file:///etc/passwd'])(
+    'fails with a value, not a throw, for base URL %j',
+    async (baseUrl) => {
+      const tokens = createDevTokenProvider({ baseUrl, ...player });
+      const token = await tokens.getToken({ forceRefresh: false });
+      expect(!token.ok && token.error).toMatchObject({
+        code: 'directory-unavailable',
+        retryable: false,
+      });
+      const client = createDirectoryClient({
+        baseUrl,
+        tokens: {
+          getToken: () => Promise.resolve(ok({ xuid: player.xuid, userHash: 'u', token: 't' })),
+        },
+      });
+      const joined = await client.joinByHandle(
+        crypto.randomUUID(),
+        { xuid: player.xuid },
+        { signal: new AbortController().signal },
+      );
+      expect(!joined.ok && joined.error).toMatchObject({
+        code: 'directory-unavailable',
+        retryable: false,
+      });
+    },
+  );
 });

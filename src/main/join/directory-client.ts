@@ -234,10 +234,23 @@ function parseJson(text: string): unknown {
   }
 }
 
-/** Creates a client bound to one directory and one player's token provider. */
+/** The origin of an http(s) URL; undefined for anything else, so a bad setting fails as a value. */
+function httpOrigin(url: string): string | undefined {
+  try {
+    const parsed = new URL(url);
+    return parsed.protocol === 'http:' || parsed.protocol === 'https:' ? parsed.origin : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Creates a client bound to one directory and one player's token provider. Never throws: a base
+ * URL that is not http(s) makes every call fail with a non-retryable directory-unavailable.
+ */
 export function createDirectoryClient(options: DirectoryClientOptions): DirectoryClient {
   const base = options.baseUrl.replace(/\/+$/, '');
-  const origin = new URL(base).origin;
+  const origin = httpOrigin(base);
   const attemptTimeoutMs = options.attemptTimeoutMs ?? defaultAttemptTimeoutMs;
   const log: DirectoryLog = options.log ?? { info: () => undefined, warn: () => undefined };
   const http: Got = got.extend({
@@ -261,6 +274,17 @@ export function createDirectoryClient(options: DirectoryClientOptions): Director
     return attempt.signal.aborted && !attempt.caller.aborted;
   }
 
+  const misconfigured = (): Result<never, DirectoryError> =>
+    err(
+      directoryError(
+        'directory-unavailable',
+        `directory URL is not http(s): ${excerpt(base, 80)}`,
+        {
+          retryable: false,
+        },
+      ),
+    );
+
   async function exchange(
     method: 'GET' | 'PUT',
     path: string,
@@ -269,6 +293,7 @@ export function createDirectoryClient(options: DirectoryClientOptions): Director
     attempt: Attempt,
     extraHeaders: Readonly<Record<string, string>>,
   ): Promise<Result<Answer, DirectoryError>> {
+    if (origin === undefined) return misconfigured();
     const started = Date.now();
     const write = method === 'PUT';
     let oversized = false;

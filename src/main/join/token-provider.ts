@@ -79,6 +79,16 @@ const devTokenAnswer = z.object({
   authorization: z.string().optional(),
 });
 
+/** `<baseUrl>/dev/tokens` (a path prefix is kept); undefined unless the base is http(s). */
+function devTokensUrl(baseUrl: string): string | undefined {
+  try {
+    const url = new URL(`${baseUrl.replace(/\/+$/, '')}/dev/tokens`);
+    return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export interface DevTokenProviderOptions {
   readonly baseUrl: string;
   readonly xuid: string;
@@ -93,11 +103,15 @@ export interface DevTokenProviderOptions {
  * production build plugs a real provider in instead.
  */
 export function createDevTokenProvider(options: DevTokenProviderOptions): TokenProvider {
-  const endpoint = new URL('/dev/tokens', options.baseUrl).href;
+  const endpoint = devTokensUrl(options.baseUrl);
   const timeoutMs = options.attemptTimeoutMs ?? 5000;
   let cached: AccessToken | undefined;
 
   async function issue(signal: AbortSignal | undefined): Promise<Result<AccessToken, TokenError>> {
+    if (endpoint === undefined) {
+      const message = 'directory URL is not http(s)';
+      return err({ code: 'directory-unavailable', message, retryable: false });
+    }
     const callerSignal = signal ?? new AbortController().signal;
     const attemptSignal = AbortSignal.any([callerSignal, AbortSignal.timeout(timeoutMs)]);
     let response;
