@@ -1,25 +1,30 @@
 /**
- * Packs the launcher for Linux with electron-builder's real pipeline, offline, as
- * `electron-builder --linux dir --config electron-builder.yml -c.electronDist=<dir>` would:
- * file filters, asar, production node_modules, extraMetadata and the fuse flip all run for real;
- * only the Electron binary is a stand-in (no download is possible here).
+ * Packs the launcher with electron-builder's real pipeline, offline, as
+ * `electron-builder --linux dir --config electron-builder.yml -c.electronDist=<dir>` (or `--mac`)
+ * would: file filters, asar, production node_modules, extraMetadata, Info.plist generation and the
+ * fuse flip all run for real; only the Electron distribution is a stand-in (stand-in-electron.ts),
+ * because nothing can be downloaded here.
  *
- * After packing it also asks electron-builder's own Linux target classes for the desktop entries
- * the deb and the AppImage would install, and writes them next to the packed app, because those
- * targets need tools (fpm, appimagetool) that cannot be downloaded here.
+ * On Linux it also asks electron-builder's own deb and AppImage target classes for the desktop
+ * entries they would install, and writes them next to the packed app: those targets need tools
+ * (fpm, appimagetool) that cannot be downloaded here.
  *
- * Usage (run by pack-linux.test.ts as a child process):
- *   tsx test/installer/pack-linux-dir.ts <electronDist> <outputDir> [--no-sanity-check]
- * Prints one JSON line: { appOutDir, desktopEntries: { deb, appImage } }.
+ * It packs a snapshot of the project (project-snapshot.ts) rather than the working tree, so another
+ * test run rebuilding dist/ at the same moment cannot pull files away mid-pack.
+ *
+ * Usage (run by the pack tests as a child process):
+ *   tsx test/installer/pack-dir.ts <linux|mac> <projectDir> <electronDist> <outputDir>
+ *     [--no-sanity-check]
+ * Prints one JSON line: { appOutDir, desktopEntries: { deb, appImage } } (no entries on mac).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { AfterPackContext } from 'app-builder-lib';
 import type { LinuxPackager } from 'app-builder-lib/out/linuxPackager';
 import { LinuxTargetHelper } from 'app-builder-lib/out/targets/LinuxTargetHelper';
 import { Arch, build, Platform } from 'electron-builder';
-import { builderConfigPath, repoRoot } from './electron-builder-config';
+import { repoRoot } from './electron-builder-config';
 
 // These two modules are CommonJS with a `default` export: require keeps the class itself.
 const require = createRequire(import.meta.url);
@@ -28,17 +33,34 @@ const { default: FpmTarget } =
 const { default: AppImageTarget } =
   require('app-builder-lib/out/targets/appimage/AppImageTarget') as typeof import('app-builder-lib/out/targets/appimage/AppImageTarget');
 
-const [electronDist, outputDir, flag] = process.argv.slice(2);
-if (!electronDist || !outputDir) {
-  console.error('usage: pack-linux-dir.ts <electronDist> <outputDir> [--no-sanity-check]');
+const [platformName, projectDir, electronDist, outputDir, flag] = process.argv.slice(2);
+if (
+  (platformName !== 'linux' && platformName !== 'mac') ||
+  !projectDir ||
+  !electronDist ||
+  !outputDir
+) {
+  console.error(
+    'usage: pack-dir.ts <linux|mac> <projectDir> <electronDist> <outputDir> [--no-sanity-check]',
+  );
   process.exit(2);
 }
+const platform = platformName === 'linux' ? Platform.LINUX : Platform.MAC;
 
 const desktopEntries: Record<string, string> = {};
 let appOutDir = '';
 
-async function writeDesktopEntries(context: AfterPackContext): Promise<void> {
+function installedElectronVersion(): string {
+  const pkg = readFileSync(join(repoRoot, 'node_modules/electron/package.json'), 'utf8');
+  return (JSON.parse(pkg) as { version: string }).version;
+}
+
+async function afterPack(context: AfterPackContext): Promise<void> {
   appOutDir = context.appOutDir;
+  if (platform === Platform.LINUX) await writeDesktopEntries(context);
+}
+
+async function writeDesktopEntries(context: AfterPackContext): Promise<void> {
   const packager = context.packager as LinuxPackager;
   const helper = new LinuxTargetHelper(packager);
   const fileName = `${helper.getDesktopFileName()}.desktop`;
@@ -64,16 +86,18 @@ async function writeDesktopEntries(context: AfterPackContext): Promise<void> {
 }
 
 await build({
-  projectDir: repoRoot,
-  targets: Platform.LINUX.createTarget('dir', Arch.x64),
+  projectDir,
+  targets: platform.createTarget('dir', Arch.x64),
   publish: 'never',
   config: {
     // A path in `extends` loads that file and merges these options over it, like `-c.` flags.
-    extends: builderConfigPath,
+    extends: join(projectDir, 'electron-builder.yml'),
     electronDist,
+    // What electron-builder reads from the installed electron package, which the snapshot omits.
+    electronVersion: installedElectronVersion(),
     directories: { output: outputDir },
     disableSanityCheckAsar: flag === '--no-sanity-check',
-    afterPack: writeDesktopEntries,
+    afterPack,
   },
 });
 

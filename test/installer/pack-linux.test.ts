@@ -1,5 +1,5 @@
 /**
- * Packs the launcher offline with electron-builder's real pipeline (pack-linux-dir.ts, a child
+ * Packs the launcher offline with electron-builder's real pipeline (pack-dir.ts, a child
  * process) around a stand-in Electron binary that carries a real fuse wire, then checks what would
  * ship: the asar holds the built program and nothing else, the fuses are flipped as configured,
  * and the desktop entries the deb and the AppImage install pass `desktop-file-validate` and claim
@@ -14,87 +14,45 @@ import { extractFile, listPackage } from '@electron/asar';
 import { FuseV1Options, getCurrentFuseWire } from '@electron/fuses';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadResolvedBuilderConfig, registeredSchemes, repoRoot } from './electron-builder-config';
+import { sampleDevDependencies, snapshotProject } from './project-snapshot';
+import {
+  packWithStandIn,
+  stockFuseWire,
+  writeStandInLinuxElectron,
+  type PackResult,
+} from './stand-in-electron';
 
 const run = promisify(execFile);
-
-/** The sentinel @electron/fuses looks for in an Electron binary, then wire version 1. */
-const fuseSentinel = 'dL7pKGdnNz796PbbjQWNKmHXBZaB9tsX';
-/**
- * A stock Electron 45 fuse wire, one byte per fuse in FuseV1Options order: '1' enabled, '0'
- * disabled. Starting from the stock values means every fuse the config sets must visibly change.
- */
-const stockWire: Record<FuseV1Options, '0' | '1'> = {
-  [FuseV1Options.RunAsNode]: '1',
-  [FuseV1Options.EnableCookieEncryption]: '0',
-  [FuseV1Options.EnableNodeOptionsEnvironmentVariable]: '1',
-  [FuseV1Options.EnableNodeCliInspectArguments]: '1',
-  [FuseV1Options.EnableEmbeddedAsarIntegrityValidation]: '0',
-  [FuseV1Options.OnlyLoadAppFromAsar]: '0',
-  [FuseV1Options.LoadBrowserProcessSpecificV8Snapshot]: '0',
-  [FuseV1Options.GrantFileProtocolExtraPrivileges]: '1',
-};
-const fuseCount = Object.keys(stockWire).length;
 
 const desktopFileValidate = [
   '/usr/bin/desktop-file-validate',
   '/usr/local/bin/desktop-file-validate',
 ].find((path) => existsSync(path));
 
-interface PackResult {
-  readonly appOutDir: string;
-  readonly desktopEntries: { readonly deb: string; readonly appImage: string };
-}
-
-/** A folder electron-builder accepts as an unpacked Electron: the `electron` file is a stub. */
-function writeStandInElectron(dir: string): void {
-  const wire = Buffer.from(
-    Array.from({ length: fuseCount }, (_, index) => stockWire[index as FuseV1Options]).join(''),
-  );
-  const binary = Buffer.concat([
-    Buffer.from('#!/bin/sh\necho "stand-in Electron for packaging tests" >&2\nexit 1\n'),
-    Buffer.from(fuseSentinel),
-    Buffer.from([1, fuseCount]),
-    wire,
-    Buffer.from('\n'),
-  ]);
-  writeFileSync(join(dir, 'electron'), binary, { mode: 0o755 });
-  writeFileSync(join(dir, 'LICENSE'), 'stand-in\n');
-  writeFileSync(join(dir, 'version'), '45.5.0');
-}
-
-const mainBuilt = existsSync(join(repoRoot, 'dist/main/main.cjs'));
 const workDir = mkdtempSync(join(tmpdir(), 'rallypoint-pack-'));
+/** Taken before the tests are collected, so skips can depend on what it holds. */
+const project = await snapshotProject(join(workDir, 'project'));
+const mainBuilt = existsSync(join(project, 'dist/main/main.cjs'));
 let packed: PackResult;
 let asarEntries: string[] = [];
 
 beforeAll(async () => {
   const electronDist = join(workDir, 'electron-dist');
-  const { mkdirSync } = await import('node:fs');
-  mkdirSync(electronDist);
-  writeStandInElectron(electronDist);
-  const args = [
-    join(repoRoot, 'node_modules/tsx/dist/cli.mjs'),
-    join(repoRoot, 'test/installer/pack-linux-dir.ts'),
-    electronDist,
-    join(workDir, 'out'),
-    // Until the main process is built (src/main/electron/main.ts), electron-builder's check that
-    // the entry file is in the asar would stop the pack; everything else is still checked.
-    ...(mainBuilt ? [] : ['--no-sanity-check']),
-  ];
-  const { stdout } = await run(process.execPath, args, {
-    cwd: repoRoot,
-    timeout: 240_000,
-    maxBuffer: 16 * 1024 * 1024,
-    env: { ...process.env, ELECTRON_BUILDER_OFFLINE: 'true', CI: 'true' },
-  });
-  const lastLine = stdout.trim().split('\n').at(-1) ?? '';
-  packed = JSON.parse(lastLine) as PackResult;
+  writeStandInLinuxElectron(electronDist);
+  packed = await packWithStandIn('linux', project, electronDist, join(workDir, 'out'), mainBuilt);
   asarEntries = listPackage(join(packed.appOutDir, 'resources/app.asar'), { isPack: false }).map(
     (entry) => entry.replaceAll('\\', '/'),
   );
 }, 300_000);
 
 afterAll(() => rmSync(workDir, { recursive: true, force: true }));
+
+function debEntry(): string {
+  return packed.desktopEntries.deb ?? 'missing deb desktop entry';
+}
+function appImageEntry(): string {
+  return packed.desktopEntries.appImage ?? 'missing AppImage desktop entry';
+}
 
 describe('packed app (electron-builder --linux dir, offline)', () => {
   it('names the executable rallypoint and packs an app.asar', () => {
@@ -113,7 +71,7 @@ describe('packed app (electron-builder --linux dir, offline)', () => {
       '/dist/preload/preload.cjs',
       '/dist/renderer/index.html',
     ]) {
-      if (file === '/package.json' || existsSync(join(repoRoot, file))) {
+      if (file === '/package.json' || existsSync(join(project, file))) {
         expect(asarEntries).toContain(file);
       }
     }
@@ -149,13 +107,7 @@ describe('packed app (electron-builder --linux dir, offline)', () => {
     for (const dependency of ['got', 'xstate', 'zod', 'electron-log']) {
       expect(topLevel.has(dependency), dependency).toBe(true);
     }
-    for (const devDependency of [
-      'electron',
-      'electron-builder',
-      'vitest',
-      'playwright-core',
-      'esbuild',
-    ]) {
+    for (const devDependency of [...sampleDevDependencies, 'electron', 'vitest']) {
       expect(topLevel.has(devDependency), devDependency).toBe(false);
     }
   });
@@ -189,14 +141,14 @@ describe('packed app (electron-builder --linux dir, offline)', () => {
       expect(value, FuseV1Options[option]).toBeTypeOf('boolean');
       expect(state, FuseV1Options[option]).toBe(value ? '1' : '0');
       expect(state, `${FuseV1Options[option]} should differ from stock`).not.toBe(
-        stockWire[option],
+        stockFuseWire[option],
       );
     }
     // Fuses the config leaves alone keep Electron's value.
     const untouched = String.fromCharCode(
       wire[FuseV1Options.LoadBrowserProcessSpecificV8Snapshot] as number,
     );
-    expect(untouched).toBe(stockWire[FuseV1Options.LoadBrowserProcessSpecificV8Snapshot]);
+    expect(untouched).toBe(stockFuseWire[FuseV1Options.LoadBrowserProcessSpecificV8Snapshot]);
   });
 });
 
@@ -211,7 +163,7 @@ describe('Linux desktop entries (deb and AppImage), as electron-builder writes t
   }
 
   it.skipIf(!desktopFileValidate)('pass desktop-file-validate', async () => {
-    for (const file of [packed.desktopEntries.deb, packed.desktopEntries.appImage]) {
+    for (const file of [debEntry(), appImageEntry()]) {
       const { stdout, stderr } = await run(desktopFileValidate ?? 'desktop-file-validate', [file], {
         timeout: 30_000,
       });
@@ -225,10 +177,7 @@ describe('Linux desktop entries (deb and AppImage), as electron-builder writes t
       const broken = join(workDir, 'broken.desktop');
       writeFileSync(
         broken,
-        readFileSync(packed.desktopEntries.deb, 'utf8').replace(
-          'Type=Application',
-          'Type=Nonsense',
-        ),
+        readFileSync(debEntry(), 'utf8').replace('Type=Application', 'Type=Nonsense'),
       );
       await expect(run(desktopFileValidate ?? 'desktop-file-validate', [broken])).rejects.toThrow();
     },
@@ -239,7 +188,7 @@ describe('Linux desktop entries (deb and AppImage), as electron-builder writes t
     const expected = registeredSchemes(config)
       .map((scheme) => `x-scheme-handler/${scheme};`)
       .join('');
-    for (const file of [packed.desktopEntries.deb, packed.desktopEntries.appImage]) {
+    for (const file of [debEntry(), appImageEntry()]) {
       expect(file.endsWith('/rallypoint.desktop')).toBe(true);
       const keys = entryKeys(file);
       expect(keys.get('MimeType')).toBe(expected);
@@ -248,8 +197,8 @@ describe('Linux desktop entries (deb and AppImage), as electron-builder writes t
       // %U hands the link to the launcher as one argument, never through a shell.
       expect(keys.get('Exec')).toMatch(/ %U$/);
     }
-    expect(entryKeys(packed.desktopEntries.deb).get('Exec')).toBe('/opt/Rallypoint/rallypoint %U');
-    expect(entryKeys(packed.desktopEntries.appImage).get('Exec')).toMatch(/^AppRun .*%U$/);
+    expect(entryKeys(debEntry()).get('Exec')).toBe('/opt/Rallypoint/rallypoint %U');
+    expect(entryKeys(appImageEntry()).get('Exec')).toMatch(/^AppRun .*%U$/);
   });
 
   it('are registered on deb install by update-desktop-database', () => {
