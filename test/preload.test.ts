@@ -1,3 +1,6 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { RallypointBridge } from '../src/shared/ipc-contract';
 import { idleJoinView, type JoinView } from '../src/shared/join-view';
@@ -123,5 +126,19 @@ describe('preload bridge', () => {
     await new Promise((resolve) => setTimeout(resolve, 0));
     expect(fake.invokes.map((i) => i.args[0])).toEqual(['info', 'warn', 'error']);
     expect((fake.invokes[1]?.args[1] as string).length).toBe(2_000);
+  });
+
+  it('ships as one CommonJS file that requires nothing but electron', async () => {
+    // A sandboxed preload can require only electron and a few polyfills: everything else is bundled.
+    const bundle = join(
+      resolve(dirname(fileURLToPath(import.meta.url)), '..'),
+      'dist/preload/preload.cjs',
+    );
+    // Other test files may be rebuilding dist/ right now: wait for the file to be back.
+    await vi.waitFor(() => expect(existsSync(bundle)).toBe(true), { timeout: 10_000 });
+    const code = readFileSync(bundle, 'utf8');
+    const required = [...code.matchAll(/require\(\s*["']([^"']+)["']\s*\)/g)].map((m) => m[1]);
+    expect(new Set(required)).toEqual(new Set(['electron']));
+    expect(code).not.toMatch(/^\s*(import|export)\s/m);
   });
 });

@@ -4,7 +4,8 @@
  * opened outside Rallypoint) it says so instead of failing silently.
  */
 import type { RallypointBridge } from '../shared/ipc-contract';
-import { createTranslator } from './i18n/translator';
+import { el } from './dom';
+import { createTranslator, type Translator } from './i18n/translator';
 import { LauncherWindow } from './launcher-window';
 
 declare global {
@@ -18,7 +19,7 @@ async function start(root: HTMLElement): Promise<void> {
   const bridge = window.rallypoint;
   const fallback = createTranslator(navigator.language);
   if (!bridge) {
-    showProblem(root, fallback.lang, fallback.text('app.bridgeMissing'));
+    showProblem(root, fallback, fallback.text('app.bridgeMissing'));
     return;
   }
   root.setAttribute('aria-busy', 'true');
@@ -35,18 +36,21 @@ async function start(root: HTMLElement): Promise<void> {
     root.removeAttribute('aria-busy');
   } catch (error) {
     bridge.log('error', `launcher window failed to start: ${String(error)}`);
-    showProblem(root, fallback.lang, fallback.text('app.bridgeMissing'));
+    showProblem(root, fallback, fallback.text('app.bridgeMissing'));
   }
 }
 
-function showProblem(root: HTMLElement, lang: string, message: string): void {
-  document.documentElement.lang = lang;
+function showProblem(root: HTMLElement, t: Translator, message: string): void {
+  document.documentElement.lang = t.lang;
   root.removeAttribute('aria-busy');
-  const box = document.createElement('p');
-  box.className = 'fatal';
-  box.setAttribute('role', 'alert');
-  box.textContent = message;
-  root.replaceChildren(box);
+  root.replaceChildren(
+    el(
+      'main',
+      { className: 'content' },
+      el('h1', { className: 'fatal-title' }, t.text('app.name')),
+      el('p', { className: 'fatal', attrs: { role: 'alert' } }, message),
+    ),
+  );
 }
 
 const root = document.getElementById('app');

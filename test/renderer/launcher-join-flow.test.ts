@@ -200,13 +200,13 @@ describe('launcher window against the real join service and directory', () => {
 
   it('transient failure: shows the attempt and a live countdown, then joins', async () => {
     const { page, backend, directory } = await scenario({
-      front: (url) => startFlakyFront(url, { failFirst: 1, retryAfterSeconds: 3 }),
+      front: (url) => startFlakyFront(url, { failFirst: 1, retryAfterSeconds: 5 }),
     });
     backend.accept(directory.demo!.inviteLink);
     const countdown = page.getByTestId('countdown');
     await expect
       .poll(() => countdown.textContent(), { timeout: 10_000 })
-      .toMatch(/^Next try in [1-3] seconds?$/);
+      .toMatch(/^Next try in [1-5] seconds?$/);
     expect(await page.locator('.attempt').textContent()).toBe('Attempt 1 didn’t go through.');
     expect(await stepStatuses(page)).toEqual(['done', 'done', 'inProgress', 'pending', 'pending']);
     expect(await actionNames(page)).toEqual(['retry', 'cancel']);

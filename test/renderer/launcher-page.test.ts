@@ -5,11 +5,11 @@
  * built bundle stays small. The end-to-end flows against the real join service live in
  * launcher-join-flow.test.ts.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { LauncherState, RecentInvite } from '../../src/shared/ipc-contract';
 import { joinErrorCodes, type JoinErrorCode, type JoinView } from '../../src/shared/join-view';
 import { en } from '../../src/renderer/i18n/en';
@@ -263,7 +263,47 @@ describe('launcher page', () => {
     await launcher.close();
   });
 
-  it('keeps the built renderer small and the shipped CSP strict', () => {
+  it('respects prefers-reduced-motion: the spinner only spins when motion is welcome', async () => {
+    const view: JoinView = { phase: 'writingSession', attempt: 1, invite };
+    const animation = async (reducedMotion: 'reduce' | 'no-preference') => {
+      state = { view, recent: [], locale: 'en-US', devMode: false };
+      const launcher = await openLauncher(browser, host.url, { reducedMotion });
+      const icon = launcher.page.locator('.step-inProgress .step-icon');
+      await icon.waitFor();
+      const name = await icon.evaluate((node) => getComputedStyle(node).animationName);
+      await launcher.close();
+      return name;
+    };
+    expect(await animation('no-preference')).toBe('spin');
+    expect(await animation('reduce')).toBe('none');
+  });
+
+  it('tells the player when the page was opened without Rallypoint’s bridge', async () => {
+    const bare = await startTestHost(handlers, { bridge: false });
+    const launcher = await openLauncher(browser, bare.url);
+    try {
+      const alert = launcher.page.getByRole('alert');
+      await expect.poll(() => alert.textContent()).toBe(en['app.bridgeMissing']);
+      expect(await axeViolations(launcher.page)).toEqual([]);
+      expect(launcher.problems).toEqual([]);
+    } finally {
+      await launcher.close();
+      await bare.close();
+    }
+  });
+
+  it('builds everything without inline styles, so the strict CSP holds', async () => {
+    const launcher = await open(failed('game-failed'));
+    expect(await launcher.page.locator('[style]').count()).toBe(0);
+    expect(launcher.problems.filter((p) => /Content Security Policy/i.test(p))).toEqual([]);
+    await launcher.close();
+  });
+
+  it('keeps the built renderer small and the shipped CSP strict', async () => {
+    // Other test files may be rebuilding dist/ right now: wait for the files to be back.
+    await vi.waitFor(() => expect(existsSync(join(dist, 'index.html'))).toBe(true), {
+      timeout: 10_000,
+    });
     const size = statSync(join(dist, 'app.js')).size;
     expect(size).toBeLessThan(100 * 1024);
     const html = readFileSync(join(dist, 'index.html'), 'utf8');

@@ -84,7 +84,15 @@ async function snapshotRenderer(): Promise<Map<string, Buffer>> {
   }
 }
 
-export async function startTestHost(handlers: InvokeHandlers): Promise<TestHost> {
+export interface TestHostOptions {
+  /** False serves the page without a bridge, as if opened outside Rallypoint. Default true. */
+  readonly bridge?: boolean;
+}
+
+export async function startTestHost(
+  handlers: InvokeHandlers,
+  options: TestHostOptions = {},
+): Promise<TestHost> {
   const bridge = await bridgeScript();
   const files = await snapshotRenderer();
   const axe = await readFile(axePath);
@@ -103,7 +111,7 @@ export async function startTestHost(handlers: InvokeHandlers): Promise<TestHost>
     const file = files.get(name);
     if (!file) return send(404, 'text/plain', 'not found');
     const body =
-      name === 'index.html'
+      name === 'index.html' && options.bridge !== false
         ? file
             .toString('utf8')
             .replace('<script type="module"', '<script src="test-bridge.js"></script>\n    $&')
