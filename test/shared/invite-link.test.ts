@@ -4,6 +4,7 @@ import {
   defaultInviteLinkConfig,
   developmentInviteLinkConfig,
   findInviteLinkInArgv,
+  inviteLinkConfigFor,
   inviteLinkErrorCodes,
   parseInviteLink,
   type InviteLinkErrorCode,
@@ -316,6 +317,14 @@ describe('findInviteLinkInArgv', () => {
       kind: 'rejected',
       error: { code: 'unknown-action' },
     });
+  });
+});
+
+describe('inviteLinkConfigFor', () => {
+  it('gives development builds their own scheme first, packaged builds the product scheme', () => {
+    expect(inviteLinkConfigFor(true)).toBe(defaultInviteLinkConfig);
+    expect(inviteLinkConfigFor(false).schemes[0]).toBe('rallypoint-dev');
+    expect(inviteLinkConfigFor(false).schemes).toContain('rallypoint');
   });
 });
 
