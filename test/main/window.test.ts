@@ -57,6 +57,8 @@ describe('launcher window', () => {
       allowRunningInsecureContent: false,
       experimentalFeatures: false,
       webviewTag: false,
+      navigateOnDragDrop: false,
+      disableBlinkFeatures: 'Auxclick',
       devTools: false,
     });
     expect(prefs).not.toHaveProperty('enableBlinkFeatures');
