@@ -65,7 +65,15 @@ export function renderJoinPanel(
         },
         el('span', { className: 'step-icon', attrs: { 'aria-hidden': 'true' } }),
         el('span', { className: 'step-label' }, t.text(`step.${step}`)),
-        el('span', { className: 'step-status' }, t.text(statusText[status])),
+        el(
+          'span',
+          { className: 'step-status' },
+          t.text(
+            status === 'failed' && view.error?.code === 'cancelled'
+              ? 'status.cancelled'
+              : statusText[status],
+          ),
+        ),
       ),
     ),
   );

@@ -37,6 +37,7 @@ export const en = {
   'status.inProgress': 'In progress',
   'status.pending': 'Waiting',
   'status.failed': 'Failed',
+  'status.cancelled': 'Stopped',
 
   'progress.activating': 'Checking the invite and signing you in…',
   'progress.writingSession': 'Saving your spot in the session…',

@@ -37,6 +37,7 @@ export const ja: Catalogue = {
   'status.inProgress': '処理中',
   'status.pending': '待機中',
   'status.failed': '失敗',
+  'status.cancelled': '中止',
 
   'progress.activating': '招待を確認してサインインしています…',
   'progress.writingSession': 'セッションにあなたの枠を確保しています…',
