@@ -13,6 +13,7 @@ import {
   developmentInviteLinkConfig,
   isInviteLinkScheme,
 } from '../../src/shared/invite-link';
+import { linuxIconSizes, mainIconSize } from '../../scripts/render-icons';
 import {
   appBuilderSchemePath,
   loadResolvedBuilderConfig,
@@ -147,6 +148,40 @@ describe('electron-builder.yml as electron-builder loads it', () => {
       enableEmbeddedAsarIntegrityValidation: true,
       grantFileProtocolExtraPrivileges: false,
     });
+  });
+
+  it('points every platform at an icon already in its format', async () => {
+    const config = await loadResolvedBuilderConfig();
+    expect(config.win?.icon).toBe('build/icon.ico');
+    expect(config.mac?.icon).toBe('build/icon.icns');
+    expect(config.linux?.icon).toBe('build/icons');
+
+    // ICO: type 1, and a 256 px entry (width byte 0), which Windows needs for large tiles.
+    const ico = readFileSync(join(repoRoot, 'build/icon.ico'));
+    expect(ico.readUInt16LE(0)).toBe(0);
+    expect(ico.readUInt16LE(2)).toBe(1);
+    const entries = ico.readUInt16LE(4);
+    const widths = Array.from({ length: entries }, (_, i) => ico[6 + i * 16] || 256);
+    expect(widths).toContain(256);
+    expect(widths).toContain(16);
+
+    // ICNS: magic, a length that matches the file, and the 1024 px (ic10) and 512 px (ic09) chunks.
+    const icns = readFileSync(join(repoRoot, 'build/icon.icns'));
+    expect(icns.toString('latin1', 0, 4)).toBe('icns');
+    expect(icns.readUInt32BE(4)).toBe(icns.length);
+    const chunks: string[] = [];
+    for (let at = 8; at < icns.length; at += icns.readUInt32BE(at + 4)) {
+      chunks.push(icns.toString('latin1', at, at + 4));
+    }
+    expect(chunks).toEqual(expect.arrayContaining(['ic10', 'ic09', 'ic07']));
+
+    // PNG set: each file is a PNG of the size its name says (IHDR width and height).
+    for (const size of [...linuxIconSizes, mainIconSize]) {
+      const name = size === mainIconSize ? 'icon.png' : `icons/${size}x${size}.png`;
+      const png = readFileSync(join(repoRoot, 'build', name));
+      expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');
+      expect([png.readUInt32BE(16), png.readUInt32BE(20)], name).toEqual([size, size]);
+    }
   });
 
   it('is the configuration `npm run dist` builds with', () => {

@@ -15,7 +15,8 @@
  * Usage (run by the pack tests as a child process):
  *   tsx test/installer/pack-dir.ts <linux|mac> <projectDir> <electronDist> <outputDir>
  *     [--no-sanity-check]
- * Prints one JSON line: { appOutDir, desktopEntries: { deb, appImage } } (no entries on mac).
+ * Prints one JSON line: { appOutDir, desktopEntries: { deb, appImage }, desktopIcons } (Linux
+ * only fills the last two).
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -48,6 +49,7 @@ if (
 const platform = platformName === 'linux' ? Platform.LINUX : Platform.MAC;
 
 const desktopEntries: Record<string, string> = {};
+let desktopIcons: Array<{ file: string; size: number }> = [];
 let appOutDir = '';
 
 function installedElectronVersion(): string {
@@ -67,6 +69,9 @@ async function writeDesktopEntries(context: AfterPackContext): Promise<void> {
 
   const deb = new FpmTarget('deb', packager, helper, outputDir ?? '');
   const debEntry = await helper.computeDesktopEntry(deb.options);
+
+  // The icon set both targets install under /usr/share/icons (or inside the AppImage).
+  desktopIcons = (await helper.icons).map(({ file, size }) => ({ file, size }));
 
   const appImage = new AppImageTarget('appImage', packager, helper, outputDir ?? '');
   // The AppImage target computes its entry (Exec=AppRun …) lazily in a private field.
@@ -101,4 +106,4 @@ await build({
   },
 });
 
-console.log(JSON.stringify({ appOutDir, desktopEntries }));
+console.log(JSON.stringify({ appOutDir, desktopEntries, desktopIcons }));

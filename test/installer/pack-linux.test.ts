@@ -14,6 +14,7 @@ import { extractFile, listPackage } from '@electron/asar';
 import { FuseV1Options, getCurrentFuseWire } from '@electron/fuses';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadResolvedBuilderConfig, registeredSchemes, repoRoot } from './electron-builder-config';
+import { linuxIconSizes } from '../../scripts/render-icons';
 import { sampleDevDependencies, snapshotProject } from './project-snapshot';
 import {
   packWithStandIn,
@@ -199,6 +200,16 @@ describe('Linux desktop entries (deb and AppImage), as electron-builder writes t
     }
     expect(entryKeys(debEntry()).get('Exec')).toBe('/opt/Rallypoint/rallypoint %U');
     expect(entryKeys(appImageEntry()).get('Exec')).toMatch(/^AppRun .*%U$/);
+  });
+
+  it('install the rendered icon set as is, with no conversion tool to download', () => {
+    const sizes = packed.desktopIcons.map((icon) => icon.size).sort((a, b) => a - b);
+    expect(sizes).toEqual([...linuxIconSizes]);
+    for (const icon of packed.desktopIcons) {
+      expect(icon.file.endsWith(`/build/icons/${icon.size}x${icon.size}.png`), icon.file).toBe(
+        true,
+      );
+    }
   });
 
   it('are registered on deb install by update-desktop-database', () => {

@@ -5,14 +5,14 @@
  * ElectronAsarIntegrity when the integrity fuse is on. The dmg itself needs macOS (hdiutil).
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { getRawHeader } from '@electron/asar';
 import { FuseV1Options, getCurrentFuseWire } from '@electron/fuses';
 import { parsePlistFile } from 'app-builder-lib/out/util/plist';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadResolvedBuilderConfig } from './electron-builder-config';
+import { loadResolvedBuilderConfig, repoRoot } from './electron-builder-config';
 import { snapshotProject } from './project-snapshot';
 import { packWithStandIn, writeStandInMacElectron, type PackResult } from './stand-in-electron';
 
@@ -25,6 +25,7 @@ interface UrlType {
 interface AppInfoPlist {
   readonly CFBundleIdentifier: string;
   readonly CFBundleExecutable: string;
+  readonly CFBundleIconFile?: string;
   readonly CFBundleURLTypes?: UrlType[];
   readonly ElectronAsarIntegrity?: Record<string, { algorithm: string; hash: string }>;
 }
@@ -66,6 +67,12 @@ describe('packed macOS app (electron-builder --mac dir, offline)', () => {
     expect(plist.CFBundleIdentifier).toBe('gg.rallypoint.launcher');
     expect(plist.CFBundleExecutable).toBe('Rallypoint');
     expect(existsSync(join(appContents, 'MacOS/Rallypoint'))).toBe(true);
+  });
+
+  it('shows the Rallypoint icon, shipped as the committed icns without conversion', () => {
+    expect(plist.CFBundleIconFile).toBe('icon.icns');
+    const shipped = readFileSync(join(appContents, 'Resources/icon.icns'));
+    expect(shipped.equals(readFileSync(join(repoRoot, 'build/icon.icns')))).toBe(true);
   });
 
   it('records the asar header hash Electron validates when the integrity fuse is on', () => {

@@ -98,6 +98,7 @@ export function writeStandInMacElectron(dir: string): void {
 export interface PackResult {
   readonly appOutDir: string;
   readonly desktopEntries: { readonly deb?: string; readonly appImage?: string };
+  readonly desktopIcons: ReadonlyArray<{ readonly file: string; readonly size: number }>;
 }
 
 /**
