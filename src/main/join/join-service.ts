@@ -33,6 +33,11 @@ export interface JoinService {
   inFlightHandleId(): string | undefined;
   /** Called with every changed view; returns the unsubscribe function. */
   subscribe(listener: (view: JoinView) => void): () => void;
+  /**
+   * Resolves once the machine rests (joined, failed or idle) with nothing left to leave: the
+   * command line and tests wait on it before reading the directory's own view.
+   */
+  settled(): Promise<JoinView>;
   /** Leaves any written session, then stops the machine. Safe to call twice. */
   stop(): Promise<void>;
 }
@@ -69,6 +74,7 @@ export const systemClock: JoinClock = {
 };
 
 const runningStates = new Set(['activating', 'writingSession', 'retrying', 'joining']);
+const restingStates = new Set(['idle', 'joined', 'failed', 'stopped']);
 
 /** Starts a join machine and wraps it in the JoinService calls. */
 export function createJoinService(deps: JoinServiceDeps): JoinService {
@@ -140,6 +146,12 @@ export function createJoinService(deps: JoinServiceDeps): JoinService {
     subscribe(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
+    },
+    async settled() {
+      const snapshot = await waitFor(actor, (next) =>
+        restingStates.has(typeof next.value === 'string' ? next.value : ''),
+      );
+      return toJoinView(snapshot);
     },
     stop() {
       stopping ??= (async () => {
