@@ -53,7 +53,13 @@ export async function serveRendererAsset(
   const url = safeUrl(request.url);
   const scheme = options.expectScheme ?? APP_SCHEME;
   const host = options.expectHost ?? APP_HOST;
-  if (url === undefined || url.protocol !== `${scheme}:` || url.host !== host) {
+  if (
+    url === undefined ||
+    url.protocol !== `${scheme}:` ||
+    url.host !== host ||
+    url.username !== '' ||
+    url.password !== ''
+  ) {
     return refuse('wrong-origin', 404);
   }
   if (request.method !== 'GET' && request.method !== 'HEAD') {
