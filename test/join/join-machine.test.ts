@@ -351,16 +351,39 @@ describe('join machine: nothing left behind', () => {
     });
   });
 
-  it('logs a failed leave and still ends in the right state', async () => {
+  it('retries a leave that fails transiently (leaving is idempotent)', async () => {
+    const game = new FakeGame();
+    game.answer = err({ code: 'game-failed' as const, message: 'crashed' });
+    const directory = new FakeDirectory();
+    let leaves = 0;
+    directory.leaveAnswer = async () =>
+      ++leaves < 3
+        ? err(directoryError('directory-unavailable', 'down', { status: 503 }))
+        : { ok: true, value: undefined };
+    const { service, log } = start({ game, client: directory });
+    service.submit(invite());
+    await settle();
+    expect(service.view().error?.code).toBe('game-failed');
+    // Waits of 1 s and 2 s (the test policy), then the third leave succeeds.
+    await vi.advanceTimersByTimeAsync(3000);
+    expect(directory.leaves).toHaveLength(3);
+    expect(log.lines).toContain(`info left session of handle ${invite().handleId}`);
+  });
+
+  it('logs a leave that keeps failing and still ends in the right state', async () => {
     const game = new FakeGame();
     game.answer = err({ code: 'game-failed' as const, message: 'crashed' });
     const directory = new FakeDirectory();
     directory.leaveAnswer = err(directoryError('directory-unavailable', 'down', { status: 503 }));
     const { service, log } = start({ game, client: directory });
     service.submit(invite());
-    await settle();
+    await vi.advanceTimersByTimeAsync(6000);
     expect(service.view().error?.code).toBe('game-failed');
+    expect(directory.leaves.length).toBeGreaterThan(1);
     expect(log.lines.some((line) => line.startsWith('warn could not leave'))).toBe(true);
+    expect(service.inFlightHandleId()).toBeUndefined();
+    const view = await service.settled();
+    expect(view.error?.code).toBe('game-failed');
   });
 
   it('a leave that hangs is abandoned after the leave timeout', async () => {

@@ -76,7 +76,28 @@ export const player = (n: number): Identity => ({
 
 export const host: Identity = { xuid: '2533274811111111', gamertag: 'TestHost' };
 
+/**
+ * One request, repeated through injected faults (503, 429, resets) so test set-up works against a
+ * directory started with `faults`; the flow under test never goes through here.
+ */
 async function call(
+  directory: string,
+  method: string,
+  path: string,
+  authorization: string | undefined,
+  body?: unknown,
+): Promise<{ status: number; json: unknown; headers: Headers }> {
+  for (let tries = 1; ; tries += 1) {
+    try {
+      const answer = await callOnce(directory, method, path, authorization, body);
+      if (![429, 500, 503].includes(answer.status) || tries >= 100) return answer;
+    } catch (error) {
+      if (tries >= 100) throw error;
+    }
+  }
+}
+
+async function callOnce(
   directory: string,
   method: string,
   path: string,

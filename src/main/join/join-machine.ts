@@ -154,12 +154,45 @@ function gaveUp(error: DirectoryError, attempts: number, budgetMs: number): Join
 export function createJoinMachine(deps: JoinMachineDeps) {
   const { client, tokens, game, clock, log } = deps;
 
+  /** Waits on the machine's clock; resolves early (false) when the signal aborts. */
+  const pause = (ms: number, signal: AbortSignal) =>
+    new Promise<boolean>((resolve) => {
+      if (signal.aborted) return resolve(false);
+      const onAbort = () => {
+        clock.clearTimeout(timer);
+        resolve(false);
+      };
+      const timer = clock.setTimeout(() => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(true);
+      }, ms);
+      signal.addEventListener('abort', onAbort, { once: true });
+    });
+
+  /**
+   * Leaving is idempotent (`"me": null`), so a transient failure is retried with the same policy
+   * as joining, inside the leave budget: a ghost member is worse than a second request.
+   */
+  const persistently = async <T>(
+    step: () => Promise<Result<T, DirectoryError>>,
+    signal: AbortSignal,
+  ): Promise<Result<T, DirectoryError>> => {
+    const deadline = clock.now() + deps.leaveTimeoutMs;
+    for (let attempt = 1; ; attempt += 1) {
+      const result = await step();
+      if (result.ok || signal.aborted) return result;
+      const delay = deps.retryPolicy({ attempt, error: result.error, now: clock.now(), deadline });
+      if (delay === undefined || !(await pause(delay, signal))) return result;
+    }
+  };
+
   const leaveSession = async (
     input: { readonly membership?: Membership; readonly unsure?: UnsureWrite },
     signal: AbortSignal,
   ): Promise<void> => {
     if (input.membership) {
-      const left = await client.leave(input.membership.contentLocation, { signal });
+      const location = input.membership.contentLocation;
+      const left = await persistently(() => client.leave(location, { signal }), signal);
       if (left.ok) log?.info(`left session of handle ${input.membership.handleId}`);
       else
         log?.warn(
@@ -169,7 +202,7 @@ export function createJoinMachine(deps: JoinMachineDeps) {
     const unsure = input.unsure;
     if (!unsure || unsure.handleId === input.membership?.handleId) return;
     // An unanswered write may have landed: look, and leave only if the player is really there.
-    const read = await client.readByHandle(unsure.handleId, { signal });
+    const read = await persistently(() => client.readByHandle(unsure.handleId, { signal }), signal);
     if (!read.ok) {
       log?.warn(`could not check membership for handle ${unsure.handleId}: ${read.error.code}`);
       return;
@@ -180,16 +213,22 @@ export function createJoinMachine(deps: JoinMachineDeps) {
       (findMemberByXuid(session, unsure.xuid) !== undefined ||
         memberEntries(session).some((entry) => entry.key === 'me'));
     if (!present) return;
-    const found = await client.joinByHandle(
-      unsure.handleId,
-      { xuid: unsure.xuid },
-      { signal, checkMembershipFirst: true },
+    // Membership-first finds the session's location without writing again.
+    const found = await persistently(
+      () =>
+        client.joinByHandle(
+          unsure.handleId,
+          { xuid: unsure.xuid },
+          { signal, checkMembershipFirst: true },
+        ),
+      signal,
     );
     if (!found.ok) {
       log?.warn(`could not locate session of handle ${unsure.handleId}: ${found.error.code}`);
       return;
     }
-    const left = await client.leave(found.value.contentLocation, { signal });
+    const location = found.value.contentLocation;
+    const left = await persistently(() => client.leave(location, { signal }), signal);
     if (left.ok) log?.info(`left session of handle ${unsure.handleId} after an unanswered write`);
     else log?.warn(`could not leave session of handle ${unsure.handleId}: ${left.error.code}`);
   };
