@@ -1,26 +1,28 @@
 /**
- * The window's controller: keeps the latest join view and recent list from main, redraws the
- * home or join screen, runs the retry countdown and manages focus the way a keyboard player
- * expects (the primary action when an error appears, the same button across redraws).
+ * The window's controller: keeps the latest join view and recent list from main, shows the home
+ * screen or the join screen, and manages focus the way a keyboard player expects: onto the primary
+ * action when an error appears or a join starts, back to the heading when returning home, and
+ * never lost when the button that had it goes away.
  */
 import type { LauncherState, RallypointBridge, RecentInvite } from '../shared/ipc-contract';
 import type { JoinView } from '../shared/join-view';
-import { startCountdown } from './countdown';
 import { el } from './dom';
 import { renderHome } from './home-view';
 import type { Translator } from './i18n/translator';
 import type { JoinAction } from './join-actions';
-import { renderJoinPanel, type LiveRegions } from './join-panel';
+import { JoinScreen } from './join-screen';
+
+/** How often the home screen refreshes "5 minutes ago". */
+const relativeTimeRefreshMs = 30_000;
 
 export class LauncherWindow {
   private view: JoinView;
   private recent: readonly RecentInvite[];
   private readonly devMode: boolean;
-  private readonly live: LiveRegions;
   private readonly content: HTMLElement;
   private readonly notice: HTMLElement;
-  private stopCountdown: (() => void) | undefined;
-  private stopRelativeTimes: (() => void) | undefined;
+  private joinScreen: JoinScreen | undefined;
+  private homeTimer: ReturnType<typeof setInterval> | undefined;
 
   constructor(
     root: HTMLElement,
@@ -32,10 +34,6 @@ export class LauncherWindow {
     this.view = state.view;
     this.recent = state.recent;
     this.devMode = state.devMode;
-    this.live = {
-      status: el('p', { className: 'status-line', attrs: { 'aria-live': 'polite' } }),
-      alert: el('div', { className: 'error-box is-empty', attrs: { role: 'alert' } }),
-    };
     this.notice = el('p', { className: 'notice', attrs: { role: 'status' } });
     this.content = el('main', { className: 'content', attrs: { id: 'content' } });
     root.replaceChildren(
@@ -48,85 +46,65 @@ export class LauncherWindow {
       this.content,
       this.notice,
     );
-    this.render(undefined);
+    this.render(false);
   }
 
   setView(view: JoinView): void {
-    const previous = this.view;
     this.view = view;
-    this.render(previous);
+    this.render(true);
   }
 
   setRecent(recent: readonly RecentInvite[]): void {
     this.recent = recent;
-    if (this.view.phase === 'idle') this.render(this.view);
+    if (this.view.phase === 'idle') this.drawHome(false);
   }
 
-  private render(previous: JoinView | undefined): void {
-    this.stopCountdown?.();
-    this.stopCountdown = undefined;
-    this.stopRelativeTimes?.();
-    this.stopRelativeTimes = undefined;
-    const focusedAction = document.activeElement?.getAttribute('data-action') ?? undefined;
-    const focusWasInside = this.content.contains(document.activeElement);
-
+  private render(moveFocus: boolean): void {
     if (this.view.phase === 'idle') {
-      this.live.status.textContent = '';
-      this.live.alert.replaceChildren();
-      const draw = (): void => {
-        this.content.replaceChildren(
-          renderHome(this.t, {
-            recent: this.recent,
-            devMode: this.devMode,
-            now: this.now(),
-            onTryDemo: () => this.run('tryDemo'),
-          }),
-        );
-      };
-      draw();
-      // "2 minutes ago" must not go stale while the window stays open.
-      const timer = setInterval(() => {
-        const keep = document.activeElement?.getAttribute('data-action');
-        draw();
-        if (keep) this.focusAction(keep);
-      }, 30_000);
-      this.stopRelativeTimes = () => clearInterval(timer);
-      if (previous && previous.phase !== 'idle') this.focusHeading();
-      else if (focusedAction) this.focusAction(focusedAction);
+      const wasJoin = this.joinScreen !== undefined;
+      this.joinScreen?.dispose();
+      this.joinScreen = undefined;
+      this.drawHome(moveFocus && wasJoin);
       return;
     }
-
-    const panel = renderJoinPanel(this.t, this.view, this.live, (action) => this.run(action));
-    this.content.replaceChildren(panel.element);
-    const nextRetryAt = this.view.nextRetryAt;
-    if (panel.countdown && nextRetryAt !== undefined) {
-      const target = panel.countdown;
-      this.stopCountdown = startCountdown(
-        target,
-        nextRetryAt,
-        {
-          remaining: (seconds) => this.t.plural('progress.countdown', seconds),
-          due: () => this.t.text('progress.retryingNow'),
-        },
-        this.now,
-      );
+    this.stopHomeTimer();
+    const focusWasInside = this.content.contains(document.activeElement);
+    let screen = this.joinScreen;
+    const isNew = screen === undefined;
+    if (!screen) {
+      screen = new JoinScreen(this.t, (action) => this.run(action), this.now);
+      this.joinScreen = screen;
+      this.content.replaceChildren(screen.element);
     }
-
-    const errorAppeared =
-      this.view.phase === 'failed' &&
-      (previous?.phase !== 'failed' || previous.error?.code !== this.view.error?.code);
-    if (errorAppeared && panel.primary) panel.primary.focus();
-    else if (focusedAction && this.focusAction(focusedAction)) return;
-    else if (focusWasInside || previous?.phase === 'idle') {
-      if (panel.primary) panel.primary.focus();
+    const errorAppeared = screen.update(this.view);
+    const focusLost = focusWasInside && !this.content.contains(document.activeElement);
+    if (errorAppeared || (moveFocus && isNew) || focusLost) {
+      const primary = screen.primaryButton(this.view);
+      if (primary) primary.focus();
       else this.focusHeading();
     }
   }
 
-  private focusAction(action: string): boolean {
-    const button = this.content.querySelector<HTMLElement>(`[data-action="${action}"]`);
-    button?.focus();
-    return button !== null;
+  private drawHome(focusHeading: boolean): void {
+    const focused = document.activeElement?.getAttribute('data-action');
+    this.content.replaceChildren(
+      renderHome(this.t, {
+        recent: this.recent,
+        devMode: this.devMode,
+        now: this.now(),
+        onTryDemo: () => this.run('tryDemo'),
+      }),
+    );
+    if (focusHeading) this.focusHeading();
+    else if (focused)
+      this.content.querySelector<HTMLElement>(`[data-action="${focused}"]`)?.focus();
+    // "2 minutes ago" must not go stale while the window stays open.
+    this.homeTimer ??= setInterval(() => this.drawHome(false), relativeTimeRefreshMs);
+  }
+
+  private stopHomeTimer(): void {
+    if (this.homeTimer !== undefined) clearInterval(this.homeTimer);
+    this.homeTimer = undefined;
   }
 
   private focusHeading(): void {

@@ -129,6 +129,18 @@ describe('launcher page', () => {
     expect(await page.locator('h1').textContent()).toBe('NovaRunner invited you to play');
     expect(await actionNames(page)).toEqual(['cancel']);
     await screenshot(page, 'page-activating');
+    // Live regions must stay the same nodes across updates, or screen readers miss changes.
+    const mark = () =>
+      page.evaluate(() => {
+        for (const node of document.querySelectorAll('[aria-live], [role="alert"]'))
+          (node as HTMLElement).dataset.mark = 'kept';
+      });
+    const marked = () =>
+      page
+        .locator('[aria-live="polite"], [role="alert"]')
+        .evaluateAll((nodes) => nodes.map((n) => (n as HTMLElement).dataset.mark));
+    await mark();
+    await page.locator('[data-action="cancel"]').focus();
 
     host.push('join:view', {
       phase: 'retrying',
@@ -149,9 +161,14 @@ describe('launcher page', () => {
     expect(await statuses()).toEqual(['done', 'done', 'inProgress', 'pending', 'pending']);
     expect(await page.locator('[aria-live="polite"]').textContent()).toContain('Trying again');
 
+    // Focus stays on Cancel while the join moves on.
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-action'))).toBe(
+      'cancel',
+    );
     host.push('join:view', { phase: 'joined', attempt: 3, invite, session });
     await expect.poll(statuses).toEqual(['done', 'done', 'done', 'done', 'done']);
-    expect(await page.getByTestId('countdown').count()).toBe(0);
+    expect(await marked()).toEqual(['kept', 'kept']);
+    expect(await page.getByTestId('countdown').isHidden()).toBe(true);
     expect(await actionNames(page)).toEqual(['dismiss']);
     expect(await axeViolations(page)).toEqual([]);
     await launcher.close();

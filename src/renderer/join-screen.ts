@@ -1,0 +1,247 @@
+/**
+ * The screen for one invite activation: who invited and to what, the session summary, the five
+ * steps with their status, the progress sentence, attempt and retry countdown, the error in player
+ * words, and the actions that fit. It is built once per activation and updated in place, so the
+ * live regions stay the same nodes (screen readers announce changes, not re-insertions) and a
+ * focused button survives every update that keeps it.
+ */
+import type { JoinView } from '../shared/join-view';
+import { startCountdown } from './countdown';
+import { el, setText } from './dom';
+import type { TextKey } from './i18n/catalogue';
+import type { Translator } from './i18n/translator';
+import { joinActions, type JoinAction } from './join-actions';
+import { stepStates, type StepStatus } from './join-steps';
+
+const actionText: Readonly<Record<JoinAction, TextKey>> = {
+  retry: 'action.retry',
+  cancel: 'action.cancel',
+  switchAccount: 'action.switchAccount',
+  dismiss: 'action.dismiss',
+};
+
+const statusText: Readonly<Record<StepStatus, TextKey>> = {
+  done: 'status.done',
+  inProgress: 'status.inProgress',
+  pending: 'status.pending',
+  failed: 'status.failed',
+};
+
+const progressKey: Readonly<Record<Exclude<JoinView['phase'], 'idle' | 'failed'>, TextKey>> = {
+  activating: 'progress.activating',
+  writingSession: 'progress.writingSession',
+  retrying: 'progress.retrying',
+  joining: 'progress.joining',
+  joined: 'progress.joined',
+};
+
+export class JoinScreen {
+  readonly element: HTMLElement;
+  private readonly eyebrow = el('p', { className: 'eyebrow' });
+  private readonly title = el('h1', {
+    className: 'card-title',
+    attrs: { id: 'join-title', tabindex: '-1' },
+  });
+  private readonly summary = el('p', { className: 'session-summary' });
+  private readonly steps: HTMLOListElement;
+  private readonly status = el('div', { className: 'status' });
+  /** `aria-live="polite"`: the progress sentence. */
+  private readonly progress = el('p', {
+    className: 'status-line',
+    attrs: { 'aria-live': 'polite' },
+  });
+  private readonly attempt = el('p', { className: 'attempt' });
+  private readonly countdown = el('p', {
+    className: 'countdown',
+    attrs: { 'data-testid': 'countdown' },
+  });
+  /** `role="alert"`: always present, empty until an error appears, so its arrival is announced. */
+  private readonly alert = el('div', { className: 'error-region', attrs: { role: 'alert' } });
+  private readonly actions = el('div', { className: 'actions' });
+  private actionsKey = '';
+  private errorKey = '';
+  private stopCountdown: (() => void) | undefined;
+
+  constructor(
+    private readonly t: Translator,
+    private readonly onAction: (action: JoinAction) => void,
+    private readonly now: () => number,
+  ) {
+    this.steps = el('ol', { className: 'steps', attrs: { 'aria-label': t.text('join.steps') } });
+    this.status.append(this.progress, this.attempt, this.countdown);
+    this.element = el(
+      'section',
+      { className: 'card join', attrs: { 'aria-labelledby': 'join-title' } },
+      this.eyebrow,
+      this.title,
+      this.summary,
+      this.steps,
+      this.status,
+      this.alert,
+      this.actions,
+    );
+  }
+
+  /** Draws `view`; returns true when an error newly appeared (the caller then moves focus). */
+  update(view: JoinView): boolean {
+    const { t } = this;
+    const invite = view.invite;
+    this.element.className = `card join join-${view.phase}`;
+    setText(this.eyebrow, t.text(invite?.kind === 'join' ? 'join.kind.join' : 'join.kind.invite'));
+    setText(
+      this.title,
+      invite
+        ? t.text(invite.kind === 'join' ? 'join.title.join' : 'join.title.invite', {
+            from: invite.from,
+          })
+        : t.text('join.title.noInvite'),
+    );
+    this.drawSummary(view);
+    this.drawSteps(view);
+    this.drawStatus(view);
+    const errorAppeared = this.drawError(view);
+    this.drawActions(view);
+    return errorAppeared;
+  }
+
+  /** The button to focus when an error appears or focus would otherwise be lost. */
+  primaryButton(view: JoinView): HTMLButtonElement | null {
+    const { primary } = joinActions(view);
+    return primary ? this.actions.querySelector(`[data-action="${primary}"]`) : null;
+  }
+
+  dispose(): void {
+    this.stopCountdown?.();
+    this.stopCountdown = undefined;
+  }
+
+  private drawSummary(view: JoinView): void {
+    const session = view.session;
+    this.summary.hidden = !session;
+    if (!session) return this.summary.replaceChildren();
+    this.summary.replaceChildren(
+      el(
+        'span',
+        { className: 'chip' },
+        this.t.plural('session.players', session.maxMembersCount, {
+          count: session.membersCount,
+          max: session.maxMembersCount,
+        }),
+      ),
+      ...(session.hostGamertag
+        ? [
+            el(
+              'span',
+              { className: 'chip' },
+              this.t.text('session.host', { host: session.hostGamertag }),
+            ),
+          ]
+        : []),
+    );
+  }
+
+  private drawSteps(view: JoinView): void {
+    this.steps.replaceChildren(
+      ...stepStates(view).map(({ step, status }) =>
+        el(
+          'li',
+          {
+            className: `step step-${status}`,
+            attrs: status === 'inProgress' ? { 'aria-current': 'step' } : {},
+          },
+          el('span', { className: 'step-icon', attrs: { 'aria-hidden': 'true' } }),
+          el('span', { className: 'step-label' }, this.t.text(`step.${step}`)),
+          el(
+            'span',
+            { className: 'step-status' },
+            this.t.text(
+              status === 'failed' && view.error?.code === 'cancelled'
+                ? 'status.cancelled'
+                : statusText[status],
+            ),
+          ),
+        ),
+      ),
+    );
+  }
+
+  private drawStatus(view: JoinView): void {
+    const { t } = this;
+    const phase = view.phase;
+    setText(
+      this.progress,
+      phase === 'idle' || phase === 'failed' ? '' : t.text(progressKey[phase]),
+    );
+    const showAttempt = phase === 'retrying' || (phase === 'writingSession' && view.attempt > 1);
+    setText(
+      this.attempt,
+      showAttempt
+        ? t.text(phase === 'retrying' ? 'progress.failedAttempt' : 'progress.attempt', {
+            attempt: view.attempt,
+          })
+        : '',
+    );
+    this.stopCountdown?.();
+    this.stopCountdown = undefined;
+    const nextRetryAt = view.nextRetryAt;
+    this.countdown.hidden = phase !== 'retrying' || nextRetryAt === undefined;
+    if (phase === 'retrying' && nextRetryAt !== undefined) {
+      this.stopCountdown = startCountdown(
+        this.countdown,
+        nextRetryAt,
+        {
+          remaining: (seconds) => t.plural('progress.countdown', seconds),
+          due: () => t.text('progress.retryingNow'),
+        },
+        this.now,
+      );
+    } else {
+      setText(this.countdown, '');
+    }
+    this.status.hidden = !this.progress.textContent && !showAttempt && this.countdown.hidden;
+  }
+
+  private drawError(view: JoinView): boolean {
+    const error = view.phase === 'failed' ? view.error : undefined;
+    const key = error ? error.code : '';
+    if (key === this.errorKey) return false;
+    this.errorKey = key;
+    if (!error) {
+      this.alert.replaceChildren();
+      return false;
+    }
+    this.alert.replaceChildren(
+      el(
+        'div',
+        { className: 'error-box' },
+        el('h2', { className: 'error-title' }, this.t.text(`error.${error.code}.title`)),
+        el('p', { className: 'error-body' }, this.t.text(`error.${error.code}.body`)),
+      ),
+    );
+    return true;
+  }
+
+  private drawActions(view: JoinView): void {
+    const { actions, primary } = joinActions(view);
+    const key = `${view.phase === 'retrying' ? 'retrying:' : ''}${actions.join(',')}:${primary ?? ''}`;
+    if (key === this.actionsKey) return;
+    this.actionsKey = key;
+    this.actions.replaceChildren(
+      ...actions.map((action) =>
+        el(
+          'button',
+          {
+            className: `button ${action === primary && action !== 'cancel' ? 'button-primary' : 'button-secondary'}`,
+            attrs: { type: 'button', 'data-action': action },
+            onClick: () => this.onAction(action),
+          },
+          this.t.text(
+            action === 'retry' && view.phase === 'retrying'
+              ? 'action.retryNow'
+              : actionText[action],
+          ),
+        ),
+      ),
+    );
+  }
+}
