@@ -137,6 +137,12 @@ describe('electron-builder.yml as electron-builder loads it', () => {
     expect(config.linux?.desktop?.entry?.Exec).toBeUndefined();
   });
 
+  it('has what the deb target refuses to build without: a homepage and a maintainer', async () => {
+    const config = await loadResolvedBuilderConfig();
+    expect(config.extraMetadata?.homepage).toMatch(/^https:\/\//);
+    expect(config.linux?.maintainer).toMatch(/^.+ <[^@\s]+@[^@\s]+>$/);
+  });
+
   it('flips the Electron fuses that close side doors into the app', async () => {
     const config = await loadResolvedBuilderConfig();
     expect(config.electronFuses).toEqual({
