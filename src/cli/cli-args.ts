@@ -38,7 +38,7 @@ Options:
   --json                 print one JSON view per line instead of progress text
   --stay                 once joined, stay until the game exits or Ctrl-C, then leave
   --game EXE             game executable (default: the demo game)
-  --game-args TEMPLATE   argument template, e.g. "--join {sessionRef} --connect {connection}"
+  --game-args=TEMPLATE   argument template, e.g. --game-args="--join {sessionRef} --connect {connection}"
                          placeholders: {handleId} {sessionRef} {connection} {xuid} {inviteKind} {context}
   --connection-property NAME   session custom property holding the connection, if any
   --deadline-ms N        overall join budget (default 20000)
