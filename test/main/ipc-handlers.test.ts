@@ -1,0 +1,130 @@
+/**
+ * The launcher's handler table and the argument schemas for every channel of the contract.
+ */
+import { describe, expect, it } from 'vitest';
+import { invokeChannels, type LauncherState } from '../../src/shared/ipc-contract';
+import { idleJoinView } from '../../src/shared/join-view';
+import { parseInvokeArguments } from '../../src/main/ipc/invoke-arguments';
+import { createLauncherHandlers } from '../../src/main/ipc/launcher-handlers';
+import { checkSender } from '../../src/main/ipc/sender-policy';
+import { TokenBucket } from '../../src/main/ipc/token-bucket';
+import { recordingLogger } from '../fakes/recording-logger';
+
+function table(options: { demo?: boolean; now?: () => number } = {}) {
+  const calls: string[] = [];
+  const rendererLog = recordingLogger();
+  const state: LauncherState = { view: idleJoinView, recent: [], locale: 'ja-JP', devMode: true };
+  const handlers = createLauncherHandlers({
+    state: () => state,
+    retry: () => calls.push('retry'),
+    cancel: () => calls.push('cancel'),
+    dismiss: () => calls.push('dismiss'),
+    switchAccount: async () => {
+      calls.push('switch');
+    },
+    tryDemoInvite: options.demo === false ? undefined : () => void calls.push('demo'),
+    rendererLog,
+    rendererLogBudget: new TokenBucket({
+      capacity: 3,
+      refillPerSecond: 1,
+      now: options.now ?? (() => 0),
+    }),
+  });
+  return { calls, rendererLog, handlers, state };
+}
+
+describe('launcher handler table', () => {
+  it('has a handler for every channel of the contract', () => {
+    const { handlers } = table();
+    expect(Object.keys(handlers).sort()).toEqual([...invokeChannels].sort());
+  });
+
+  it('routes each action to the join flow', async () => {
+    const { handlers, calls, state } = table();
+    expect(handlers['launcher:get-state']()).toBe(state);
+    handlers['join:retry']();
+    handlers['join:cancel']();
+    handlers['join:dismiss']();
+    await handlers['join:switch-account']();
+    await handlers['dev:try-demo-invite']();
+    expect(calls).toEqual(['retry', 'cancel', 'dismiss', 'switch', 'demo']);
+  });
+
+  it('answers the demo channel with not-available when there is no demo', () => {
+    const { handlers } = table({ demo: false });
+    expect(() => handlers['dev:try-demo-invite']()).toThrow('rallypoint-ipc:not-available');
+  });
+
+  it('writes renderer lines at their level, drops a flood and says how many it dropped', () => {
+    let now = 0;
+    const { handlers, rendererLog } = table({ now: () => now });
+    for (let i = 0; i < 10; i += 1) handlers['log:write']('info', `line ${i}`);
+    expect(rendererLog.lines('info')).toEqual(['line 0', 'line 1', 'line 2']);
+    now = 2_000;
+    handlers['log:write']('error', 'after the pause');
+    expect(rendererLog.lines('warn')).toEqual(['dropped 7 renderer log line(s): too many at once']);
+    expect(rendererLog.lines('error')).toEqual(['after the pause']);
+  });
+});
+
+describe('invoke argument schemas', () => {
+  it('accepts exactly the contract tuple for each channel', () => {
+    for (const channel of invokeChannels) {
+      const valid = channel === 'log:write' ? ['warn', 'text'] : [];
+      expect(parseInvokeArguments(channel, valid).ok, channel).toBe(true);
+      expect(parseInvokeArguments(channel, [...valid, 1]).ok, channel).toBe(false);
+    }
+  });
+
+  it('never echoes refused values into the refusal detail', () => {
+    const refused = parseInvokeArguments('log:write', ['XBL3.0 x=1;secret', 'm']);
+    expect(refused.ok).toBe(false);
+    expect(!refused.ok && refused.error.detail).not.toContain('secret');
+  });
+});
+
+describe('sender policy', () => {
+  const top = { webContentsId: 7, frameUrl: 'app://rallypoint/index.html', isTopFrame: true };
+
+  it('accepts only the trusted webContents top frame on the app origin', () => {
+    expect(checkSender(top, 7).ok).toBe(true);
+    expect(checkSender(top, 8)).toMatchObject({ ok: false, error: { code: 'unknown-sender' } });
+    expect(checkSender(top, undefined)).toMatchObject({
+      ok: false,
+      error: { code: 'unknown-sender' },
+    });
+    expect(checkSender({ ...top, isTopFrame: false }, 7)).toMatchObject({
+      error: { code: 'subframe' },
+    });
+    expect(checkSender({ ...top, frameUrl: null }, 7)).toMatchObject({
+      error: { code: 'frame-gone' },
+    });
+    for (const url of [
+      'https://rallypoint/index.html',
+      'app://rallypoint.evil/index.html',
+      'app://x@rallypoint/index.html',
+      'app://rallypoint:1/index.html',
+      'file:///app/index.html',
+      'about:blank',
+      'not a url',
+    ]) {
+      expect(checkSender({ ...top, frameUrl: url }, 7), url).toMatchObject({
+        error: { code: 'foreign-origin' },
+      });
+    }
+  });
+});
+
+describe('TokenBucket', () => {
+  it('refills over time up to its capacity', () => {
+    let now = 0;
+    const bucket = new TokenBucket({ capacity: 2, refillPerSecond: 10, now: () => now });
+    expect([bucket.take(), bucket.take(), bucket.take()]).toEqual([true, true, false]);
+    now = 100;
+    expect([bucket.take(), bucket.take()]).toEqual([true, false]);
+    now = 10_000;
+    expect([bucket.take(), bucket.take(), bucket.take()]).toEqual([true, true, false]);
+    expect(bucket.drainDropped()).toBe(3);
+    expect(bucket.drainDropped()).toBe(0);
+  });
+});
