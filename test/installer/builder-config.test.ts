@@ -14,6 +14,7 @@ import {
   isInviteLinkScheme,
 } from '../../src/shared/invite-link';
 import { linuxIconSizes, mainIconSize } from '../../scripts/render-icons';
+import { schemesToRegister } from '../../src/main/intake/protocol-registration-plan';
 import {
   appBuilderSchemePath,
   loadResolvedBuilderConfig,
@@ -101,6 +102,11 @@ describe('electron-builder.yml as electron-builder loads it', () => {
       (scheme) => !defaultInviteLinkConfig.schemes.includes(scheme),
     );
     for (const scheme of devOnly) expect(schemes).not.toContain(scheme);
+  });
+
+  it('registers the same schemes the packaged launcher claims again at run time', async () => {
+    const config = await loadResolvedBuilderConfig();
+    expect(registeredSchemes(config)).toEqual(schemesToRegister(defaultInviteLinkConfig, true));
   });
 
   it('gives macOS what it needs for CFBundleURLTypes: a name, a role and schemes', async () => {
