@@ -1,0 +1,75 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  checkArgPlaceholders,
+  expandGameArgs,
+  gameArgPlaceholders,
+  splitArgsTemplate,
+  type GameArgValues,
+} from '../../src/main/join/game-args';
+
+const values = (overrides: Partial<GameArgValues> = {}): GameArgValues => ({
+  handleId: 'h',
+  sessionRef: '/serviceconfigs/s/sessionTemplates/t/sessions/n',
+  connection: '127.0.0.1:30000',
+  xuid: '2533274800000002',
+  inviteKind: 'invite',
+  context: '',
+  ...overrides,
+});
+
+describe('game argument template', () => {
+  it('splits on whitespace and keeps quoted spaces in one argument', () => {
+    expect(splitArgsTemplate('--join {sessionRef}  --connect {connection}')).toEqual({
+      ok: true,
+      value: ['--join', '{sessionRef}', '--connect', '{connection}'],
+    });
+    expect(splitArgsTemplate(`--title "Capture the flag" --map 'Harbor {handleId}' ""`)).toEqual({
+      ok: true,
+      value: ['--title', 'Capture the flag', '--map', 'Harbor {handleId}', ''],
+    });
+    expect(splitArgsTemplate('   ')).toEqual({ ok: true, value: [] });
+  });
+
+  it('refuses an unterminated quote instead of guessing', () => {
+    const split = splitArgsTemplate('--name "open');
+    expect(split.ok).toBe(false);
+    expect(split.ok ? '' : split.error).toMatch(/unterminated " quote/);
+  });
+
+  it('refuses unknown placeholders and names the known ones', () => {
+    const checked = checkArgPlaceholders(['--join', '{sesionRef}']);
+    expect(checked.ok).toBe(false);
+    expect(checked.ok ? '' : checked.error).toContain('{sesionRef}');
+    expect(checked.ok ? '' : checked.error).toContain('{sessionRef}');
+    expect(checkArgPlaceholders(gameArgPlaceholders.map((name) => `{${name}}`)).ok).toBe(true);
+  });
+
+  it('replaces placeholders inside an argument', () => {
+    expect(
+      expandGameArgs(['--at={connection}', 'x{handleId}y'], values({ handleId: 'H' })),
+    ).toEqual(['--at=127.0.0.1:30000', 'xHy']);
+  });
+
+  it('never changes the number of arguments, whatever a session puts in a value', () => {
+    const hostile = fc.string({ unit: 'binary' });
+    fc.assert(
+      fc.property(hostile, hostile, (connection, sessionRef) => {
+        const args = ['--join', '{sessionRef}', '--connect', '{connection}', 'a{connection}b'];
+        const expanded = expandGameArgs(args, values({ connection, sessionRef }));
+        expect(expanded).toHaveLength(args.length);
+        expect(expanded[1]).toBe(sessionRef);
+        expect(expanded[3]).toBe(connection);
+        expect(expanded[4]).toBe(`a${connection}b`);
+      }),
+    );
+  });
+
+  it('does not substitute placeholders that arrive inside values', () => {
+    const expanded = expandGameArgs(
+      ['{connection}', '{handleId}'],
+      values({ connection: '{handleId} $(rm -rf ~); `x`', handleId: 'H' }),
+    );
+    expect(expanded).toEqual(['{handleId} $(rm -rf ~); `x`', 'H']);
+  });
+});
