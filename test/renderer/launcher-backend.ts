@@ -1,20 +1,23 @@
 /**
- * What Electron main does for the window, rebuilt for the browser tests from the real parts: the
- * real join stack (`createLauncherJoin`: directory client, dev-token sign-in, game hand-off to the
- * real demo game process, xstate join machine) against a real local directory, the real recent
- * invites list, and the IPC contract's handlers. "Switch account" signs in as the account the
- * failed invite was for, the way an account picker would, and accepts the invite again.
+ * What Electron main does for the window, composed for the browser tests from main's own parts:
+ * the real join stack (`createLauncherJoin`: directory client, dev-token sign-in, game hand-off to
+ * the real demo game process, xstate join machine) behind main's `ActiveJoin`, main's handler table
+ * (`createLauncherHandlers`), and main's recent-invites list. Only Electron is missing: pushes go to
+ * the test host instead of `webContents.send`. "Switch account" signs in as the account the failed
+ * invite was for, the way an account picker would, and accepts the invite again.
  */
 import { build } from 'esbuild';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ActiveJoin } from '../../src/main/active-join';
+import { createLauncherHandlers } from '../../src/main/ipc/launcher-handlers';
+import { TokenBucket } from '../../src/main/ipc/token-bucket';
 import { createLauncherJoin, type LauncherJoin } from '../../src/main/join/join-service';
 import { demoGameSettings, resolveLauncherConfig } from '../../src/main/join/launcher-config';
 import type { RetryPolicyOptions } from '../../src/main/join/retry-policy';
 import { RecentInvites } from '../../src/main/recent-invites';
-import type { Invite } from '../../src/shared/invite';
 import { developmentInviteLinkConfig, parseInviteLink } from '../../src/shared/invite-link';
 import type { LogLevel } from '../../src/shared/ipc-contract';
 import type { JoinView } from '../../src/shared/join-view';
@@ -80,10 +83,8 @@ export async function startLauncherBackend(
   const logs: { level: LogLevel; message: string }[] = [];
   let host: TestHost | undefined;
   let account = options.signedIn;
-  let lastInvite: Invite | undefined;
-  let unsubscribe: (() => void) | undefined;
 
-  const startJoin = (who: Account): LauncherJoin => {
+  const buildStack = (who: Account): LauncherJoin => {
     const config = resolveLauncherConfig({
       directoryUrl: options.directoryUrl,
       identity: who,
@@ -92,52 +93,50 @@ export async function startLauncherBackend(
       locale: options.locale,
     });
     if (!config.ok) throw new Error(config.error.message);
-    const launcherJoin = createLauncherJoin(config.value);
-    unsubscribe?.();
-    unsubscribe = launcherJoin.service.subscribe((view) => {
-      host?.push('join:view', view);
-      if (recent.observe(view)) host?.push('launcher:recent', recent.list());
-    });
-    return launcherJoin;
+    return createLauncherJoin(config.value);
   };
 
-  let current = startJoin(account);
-
-  const submit = (invite: Invite): void => {
-    lastInvite = invite;
-    current.service.submit(invite);
-  };
+  const active = new ActiveJoin(buildStack(account));
+  active.subscribe((view) => {
+    host?.push('join:view', view);
+    if (recent.observe(view)) host?.push('launcher:recent', recent.list());
+  });
 
   const accept = (link: string): void => {
     const parsed = parseInviteLink(link, developmentInviteLinkConfig);
     if (!parsed.ok) throw new Error(`test link refused: ${parsed.error.code}`);
-    submit(parsed.invite);
+    active.submit(parsed.invite);
   };
 
-  const handlers: InvokeHandlers = {
-    'launcher:get-state': () => ({
-      view: current.service.view(),
+  const rendererLog = Object.fromEntries(
+    (['error', 'warn', 'info', 'debug'] as const).map((level) => [
+      level,
+      (...data: unknown[]) => void logs.push({ level, message: data.map(String).join(' ') }),
+    ]),
+  ) as Record<LogLevel, (...data: unknown[]) => void>;
+
+  const handlers: InvokeHandlers = createLauncherHandlers({
+    state: () => ({
+      view: active.view(),
       recent: recent.list(),
       locale: options.locale,
       devMode: options.devMode,
     }),
-    'join:retry': () => current.service.retry(),
-    'join:cancel': () => current.service.cancel(),
-    'join:dismiss': () => current.service.dismiss(),
-    'join:switch-account': async () => {
-      const invite = lastInvite;
+    retry: () => active.retry(),
+    cancel: () => active.cancel(),
+    dismiss: () => active.dismiss(),
+    switchAccount: async () => {
+      const invite = active.lastInvite();
       const target = options.accounts.find((a) => a.xuid === invite?.localXuid);
       if (!invite || !target) throw new Error('no account on this PC matches the invite');
-      const previous = current;
-      await previous.close();
       account = target;
-      current = startJoin(account);
-      host?.push('join:view', current.service.view());
-      submit(invite);
+      await active.replace(buildStack(account));
+      active.submit(invite);
     },
-    'dev:try-demo-invite': () => accept(options.demoInviteLink),
-    'log:write': (level, message) => void logs.push({ level, message }),
-  };
+    tryDemoInvite: options.devMode ? () => accept(options.demoInviteLink) : undefined,
+    rendererLog,
+    rendererLogBudget: new TokenBucket({ capacity: 100, refillPerSecond: 20 }),
+  });
 
   return {
     handlers,
@@ -145,12 +144,11 @@ export async function startLauncherBackend(
       host = pageHost;
     },
     accept,
-    view: () => current.service.view(),
+    view: () => active.view(),
     signedIn: () => account,
     logs,
     async close() {
-      unsubscribe?.();
-      await current.close();
+      await active.close();
       rmSync(folder, { recursive: true, force: true });
     },
   };

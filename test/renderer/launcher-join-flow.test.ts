@@ -218,6 +218,19 @@ describe('launcher window against the real join service and directory', () => {
     await checkState(page, 'flow-41-joined-after-retry');
   });
 
+  it('Try now skips a long Retry-After wait and joins', async () => {
+    const { page, backend, directory } = await scenario({
+      front: (url) => startFlakyFront(url, { failFirst: 1, retryAfterSeconds: 15 }),
+    });
+    backend.accept(directory.demo!.inviteLink);
+    await expect.poll(() => actionNames(page), { timeout: 10_000 }).toEqual(['retry', 'cancel']);
+    expect(await page.locator('[data-action="retry"]').textContent()).toBe('Try now');
+    await page.locator('[data-action="retry"]').click();
+    // Bounded well inside the 15 s the directory asked for: the button really skipped the wait.
+    await expect.poll(() => backend.view().phase, { timeout: 10_000 }).toBe('joined');
+    await expect.poll(() => stepStatuses(page)).toEqual(['done', 'done', 'done', 'done', 'done']);
+  });
+
   it('cancel: stops a join in flight, then offers Try again and Dismiss', async () => {
     const { page, backend, directory } = await scenario({
       directory: { faults: { latencyMs: 8_000 } },
