@@ -1,8 +1,9 @@
 /**
  * What Electron main does for the window, composed for the browser tests from main's own parts:
  * the real join stack (`createLauncherJoin`: directory client, dev-token sign-in, game hand-off to
- * the real demo game process, xstate join machine) behind main's `ActiveJoin`, main's handler table
- * (`createLauncherHandlers`), and main's recent-invites list. Only Electron is missing: pushes go to
+ * the real demo game process, xstate join machine) behind main's `ActiveJoin`, main's
+ * `LauncherView` (which shows refused links), main's handler table (`createLauncherHandlers`) and
+ * main's recent-invites list. Only Electron is missing: pushes go to
  * the test host instead of `webContents.send`. "Switch account" signs in as the account the failed
  * invite was for, the way an account picker would, and accepts the invite again.
  */
@@ -14,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { ActiveJoin } from '../../src/main/active-join';
 import { createLauncherHandlers } from '../../src/main/ipc/launcher-handlers';
 import { TokenBucket } from '../../src/main/ipc/token-bucket';
+import { LauncherView } from '../../src/main/launcher-view';
 import { createLauncherJoin, type LauncherJoin } from '../../src/main/join/join-service';
 import { demoGameSettings, resolveLauncherConfig } from '../../src/main/join/launcher-config';
 import type { RetryPolicyOptions } from '../../src/main/join/retry-policy';
@@ -49,7 +51,7 @@ export interface LauncherBackend {
   readonly handlers: InvokeHandlers;
   /** Connects pushes to the page host; call once the host exists. */
   attach(host: TestHost): void;
-  /** Accepts an invite link as if the OS had opened it. */
+  /** Takes an invite link as if the OS had opened it; a refused link shows as `invalid-link`. */
   accept(link: string): void;
   view(): JoinView;
   /** Who is signed in now. */
@@ -97,14 +99,15 @@ export async function startLauncherBackend(
   };
 
   const active = new ActiveJoin(buildStack(account));
-  active.subscribe((view) => {
+  const launcherView = new LauncherView(active);
+  launcherView.subscribe((view) => {
     host?.push('join:view', view);
     if (recent.observe(view)) host?.push('launcher:recent', recent.list());
   });
 
   const accept = (link: string): void => {
     const parsed = parseInviteLink(link, developmentInviteLinkConfig);
-    if (!parsed.ok) throw new Error(`test link refused: ${parsed.error.code}`);
+    if (!parsed.ok) return launcherView.showRejectedLink(parsed.error);
     active.submit(parsed.invite);
   };
 
@@ -117,14 +120,14 @@ export async function startLauncherBackend(
 
   const handlers: InvokeHandlers = createLauncherHandlers({
     state: () => ({
-      view: active.view(),
+      view: launcherView.current(),
       recent: recent.list(),
       locale: options.locale,
       devMode: options.devMode,
     }),
     retry: () => active.retry(),
     cancel: () => active.cancel(),
-    dismiss: () => active.dismiss(),
+    dismiss: () => launcherView.dismiss(),
     switchAccount: async () => {
       const invite = active.lastInvite();
       const target = options.accounts.find((a) => a.xuid === invite?.localXuid);
@@ -144,10 +147,11 @@ export async function startLauncherBackend(
       host = pageHost;
     },
     accept,
-    view: () => active.view(),
+    view: () => launcherView.current(),
     signedIn: () => account,
     logs,
     async close() {
+      launcherView.close();
       await active.close();
       rmSync(folder, { recursive: true, force: true });
     },

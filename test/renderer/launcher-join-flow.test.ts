@@ -143,6 +143,32 @@ describe('launcher window against the real join service and directory', () => {
     expect(launcher.problems).toEqual([]);
   });
 
+  it('a malformed link from a web page: a clear error, nothing else happens, Dismiss goes home', async () => {
+    const { page, backend, launcher } = await scenario({});
+    backend.accept(
+      'rallypoint://inviteHandleAccept/?handle=../../etc/passwd&invitedXuid=1&senderXuid=<script>',
+    );
+    await waitForPhase(backend, 'failed');
+    expect(backend.view().error?.code).toBe('invalid-link');
+    await expect.poll(() => alertText(page)).toContain('This invite link doesn’t work');
+    expect(await stepStatuses(page)).toEqual([
+      'failed',
+      'pending',
+      'pending',
+      'pending',
+      'pending',
+    ]);
+    expect(await actionNames(page)).toEqual(['dismiss']);
+    expect(await focusedAction(page)).toBe('dismiss');
+    // The developer detail (which echoes the link) never reaches the screen.
+    expect(await page.locator('body').innerText()).not.toMatch(/passwd|script|handle=/);
+    await checkState(page, 'flow-05-invalid-link');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.locator('.empty-title').textContent()).toBe('No invites yet');
+    expect(await page.evaluate(() => document.activeElement?.tagName)).toBe('H1');
+    expect(launcher.problems).toEqual([]);
+  });
+
   it('expired invite: says so, offers only Dismiss, and focuses it', async () => {
     let offsetMs = 0;
     const { page, backend, directory } = await scenario({

@@ -24,7 +24,7 @@ export const en = {
   'join.kind.join': 'Join from profile',
   'join.title.invite': '{from} invited you to play',
   'join.title.join': 'Joining {from}’s game',
-  'join.title.noInvite': 'Invite link',
+  'join.title.noInvite': 'An invite link was opened',
   'join.steps': 'Join progress',
 
   'step.received': 'Invite received',

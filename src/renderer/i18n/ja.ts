@@ -24,7 +24,7 @@ export const ja: Catalogue = {
   'join.kind.join': 'プロフィールから参加',
   'join.title.invite': '{from} さんがあなたをゲームに招待しました',
   'join.title.join': '{from} さんのゲームに参加しています',
-  'join.title.noInvite': '招待リンク',
+  'join.title.noInvite': '招待リンクが開かれました',
   'join.steps': '参加の進行状況',
 
   'step.received': '招待を受信',
