@@ -21,6 +21,7 @@ export type RouteMatch =
 function decodeSegments(pathname: string): string[] | undefined {
   const trimmed = pathname.replace(/^\/+/, '').replace(/\/+$/, '');
   const raw = trimmed === '' ? [] : trimmed.split('/');
+  if (!pathname.includes('%')) return raw;
   try {
     return raw.map((segment) => decodeURIComponent(segment));
   } catch {

@@ -1,17 +1,23 @@
 /**
  * Renders a session record as the MPSD session document XSAPI parses (mpsd-protocol.md §5): members
  * keyed by decimal index and chained through `next` up to `membersInfo.next`, every member with
- * `constants.system.xuid` as a string, enum values in lower case. Rendering is cached per record,
- * and records are immutable, so reads of an unchanged session cost one map lookup.
+ * `constants.system.xuid` as a string, enum values in lower case.
+ *
+ * Records and member records are immutable, so the JSON is cached by identity at two levels: a
+ * whole document per session record (reads of an unchanged session cost one lookup) and each
+ * member's body per member record (a write that changes one member re-serialises only that member).
  */
 import { memberStatus, type MemberRecord, type SessionRecord } from './session-record';
 import { nextTimer } from './session-timers';
 
-const renderedJson = new WeakMap<SessionRecord, string>();
+const documentJson = new WeakMap<SessionRecord, string>();
+/** A member's JSON without its leading `{` and without `next`, which depends on its neighbour. */
+const memberBodyJson = new WeakMap<MemberRecord, string>();
 
-function renderMember(member: MemberRecord, next: number): Record<string, unknown> {
+function memberBody(member: MemberRecord): string {
+  let body = memberBodyJson.get(member);
+  if (body !== undefined) return body;
   const rendered: Record<string, unknown> = {
-    next,
     constants: {
       system: { ...member.constantsSystem, xuid: member.xuid, index: member.index },
       custom: member.constantsCustom ?? {},
@@ -26,21 +32,16 @@ function renderMember(member: MemberRecord, next: number): Record<string, unknow
     rendered.activeTitleId = member.activeTitleId;
   }
   if (member.deviceToken !== undefined) rendered.deviceToken = member.deviceToken;
-  return rendered;
+  body = JSON.stringify(rendered).slice(1);
+  memberBodyJson.set(member, body);
+  return body;
 }
 
-/** The session document as a plain object. */
-export function renderSession(record: SessionRecord): Record<string, unknown> {
-  const members: Record<string, unknown> = {};
-  let accepted = 0;
-  let active = 0;
-  record.members.forEach((member, position) => {
-    const following = record.members[position + 1];
-    members[String(member.index)] = renderMember(member, following?.index ?? record.nextIndex);
-    if (!member.reserved) accepted += 1;
-    if (memberStatus(member) === 'active') active += 1;
-  });
-  const document: Record<string, unknown> = {
+/** The session document as JSON text. */
+export function renderSessionJson(record: SessionRecord): string {
+  const cached = documentJson.get(record);
+  if (cached !== undefined) return cached;
+  const head: Record<string, unknown> = {
     contractVersion: record.contractVersion,
     branch: record.branch,
     changeNumber: record.changeNumber,
@@ -48,27 +49,32 @@ export function renderSession(record: SessionRecord): Record<string, unknown> {
     startTime: record.startTime,
   };
   const timer = nextTimer(record);
-  if (timer !== undefined) document.nextTimer = new Date(timer).toISOString();
-  document.constants = { system: record.constantsSystem, custom: record.constantsCustom ?? {} };
-  document.properties = { system: record.propertiesSystem, custom: record.propertiesCustom };
-  document.members = members;
-  document.membersInfo = {
+  if (timer !== undefined) head.nextTimer = new Date(timer).toISOString();
+  head.constants = { system: record.constantsSystem, custom: record.constantsCustom ?? {} };
+  head.properties = { system: record.propertiesSystem, custom: record.propertiesCustom };
+
+  const members: string[] = [];
+  let accepted = 0;
+  let active = 0;
+  record.members.forEach((member, position) => {
+    const next = record.members[position + 1]?.index ?? record.nextIndex;
+    members.push(`"${member.index}":{"next":${next},${memberBody(member)}`);
+    if (!member.reserved) accepted += 1;
+    if (memberStatus(member) === 'active') active += 1;
+  });
+  const membersInfo = {
     first: record.members[0]?.index ?? record.nextIndex,
     next: record.nextIndex,
     count: record.members.length,
     accepted,
     active,
   };
-  document.servers = {};
-  return document;
+  const json = `${JSON.stringify(head).slice(0, -1)},"members":{${members.join(',')}},"membersInfo":${JSON.stringify(membersInfo)},"servers":{}}`;
+  documentJson.set(record, json);
+  return json;
 }
 
-/** The session document as JSON text, rendered once per record. */
-export function renderSessionJson(record: SessionRecord): string {
-  let json = renderedJson.get(record);
-  if (json === undefined) {
-    json = JSON.stringify(renderSession(record));
-    renderedJson.set(record, json);
-  }
-  return json;
+/** The session document as a plain object (for callers that want to inspect it). */
+export function renderSession(record: SessionRecord): Record<string, unknown> {
+  return JSON.parse(renderSessionJson(record)) as Record<string, unknown>;
 }

@@ -1,0 +1,287 @@
+/**
+ * Directory throughput next to a bare `node:http` server answering a JSON body of the same size, in
+ * the same run on the same machine. Two workloads, each with 50 concurrent connections:
+ *
+ * - join: distinct players joining 16-seat sessions through activity handles
+ *   (`PUT /handles/{id}/session`), every request a new member;
+ * - re-PUT: members of full 16-seat sessions re-writing their properties (every write changes the
+ *   session, so it is stored, gets a new ETag and is rendered again).
+ *
+ * The load generator (autocannon) runs in a worker thread so it does not share the server's event
+ * loop. Prints requests/s, p50 and p99 latency, and the ratio directory / bare.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Worker } from 'node:worker_threads';
+import { startDirectory } from '../src/directory/start-directory';
+
+const connections = 50;
+const seats = 16;
+const scid = '4f1d2c3b-5a69-4788-9a0b-1c2d3e4f5a6b';
+const contract = { 'x-xbl-contract-version': '107', 'content-type': 'application/json' };
+
+interface LoadPlan {
+  readonly url: string;
+  /** Fixed number of requests, or a duration in seconds. */
+  readonly amount?: number;
+  readonly duration?: number;
+  /** One entry per request, cycled: method, path, headers, body. */
+  readonly requests: ReadonlyArray<{
+    method: string;
+    path: string;
+    headers: Record<string, string>;
+    body?: string;
+  }>;
+}
+
+interface LoadResult {
+  readonly requestsPerSecond: number;
+  readonly p50: number;
+  readonly p99: number;
+  readonly total: number;
+  readonly non2xx: number;
+  readonly errors: number;
+  readonly meanBytes: number;
+}
+
+/** Runs autocannon in a worker thread (its own event loop, its own core when one is free). */
+function load(plan: LoadPlan): Promise<LoadResult> {
+  const source = `
+    const { workerData, parentPort } = require('node:worker_threads');
+    const { createRequire } = require('node:module');
+    const autocannon = createRequire(workerData.from)('autocannon');
+    const { plan, connections } = workerData;
+    let next = 0;
+    const requests = [{
+      setupRequest(request) {
+        const entry = plan.requests[next++ % plan.requests.length];
+        request.method = entry.method;
+        request.path = entry.path;
+        request.headers = entry.headers;
+        request.body = entry.body;
+        return request;
+      },
+    }];
+    const options = { url: plan.url, connections, requests };
+    if (plan.amount !== undefined) options.amount = plan.amount;
+    else options.duration = plan.duration;
+    autocannon(options, (error, raw) => {
+      if (error) return parentPort.postMessage({ error: String(error) });
+      // Off the main thread autocannon hands back encoded histograms: aggregate them here.
+      const result = autocannon.aggregateResult([raw], options);
+      parentPort.postMessage({
+        requestsPerSecond: result.requests.total / result.duration,
+        p50: result.latency.p50,
+        p99: result.latency.p99,
+        total: result.requests.total,
+        non2xx: result.non2xx,
+        errors: result.errors + result.timeouts,
+        meanBytes: raw.totalBytes / Math.max(1, result.requests.total),
+      });
+    });
+  `;
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(source, {
+      eval: true,
+      workerData: { plan, connections, from: import.meta.url },
+    });
+    worker.once('message', (message: LoadResult | { error: string }) => {
+      void worker.terminate();
+      if ('error' in message) reject(new Error(message.error));
+      else resolve(message);
+    });
+    worker.once('error', reject);
+  });
+}
+
+/** A bare node:http server answering every request with the same JSON body of `bytes` bytes. */
+async function bareServer(bytes: number): Promise<{ url: string; server: Server }> {
+  const filler = 'x'.repeat(Math.max(0, bytes - 14));
+  const body = JSON.stringify({ filler });
+  const server = createServer((request, response) => {
+    request.resume();
+    request.on('end', () => {
+      response.writeHead(200, {
+        'content-type': 'application/json; charset=utf-8',
+        'content-length': Buffer.byteLength(body),
+      });
+      response.end(body);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
+}
+
+async function post(
+  url: string,
+  path: string,
+  body: unknown,
+  authorization?: string,
+): Promise<Record<string, unknown>> {
+  const response = await fetch(url + path, {
+    method: path === '/handles' || path === '/dev/tokens' ? 'POST' : 'PUT',
+    headers: { ...contract, ...(authorization ? { authorization } : {}) },
+    body: JSON.stringify(body),
+  });
+  if (response.status >= 300)
+    throw new Error(`${path}: ${response.status} ${await response.text()}`);
+  return (await response.json()) as Record<string, unknown>;
+}
+
+async function tokens(
+  url: string,
+  count: number,
+  prefix: string,
+): Promise<Array<{ xuid: string; authorization: string }>> {
+  const out: Array<{ xuid: string; authorization: string }> = [];
+  const batch = 100;
+  for (let start = 0; start < count; start += batch) {
+    const minted = await Promise.all(
+      Array.from({ length: Math.min(batch, count - start) }, (_, i) =>
+        post(url, '/dev/tokens', {
+          xuid: `${prefix}${String(start + i).padStart(7, '0')}`,
+          gamertag: `Bench ${start + i}`,
+        }),
+      ),
+    );
+    out.push(
+      ...minted.map((t) => ({ xuid: String(t.xuid), authorization: String(t.authorization) })),
+    );
+  }
+  return out;
+}
+
+const joinBody = (xuid: string) =>
+  JSON.stringify({
+    members: {
+      me: {
+        constants: { system: { xuid, initialize: true } },
+        properties: {
+          system: { active: true, connection: '0f5e3c2a-1b4d-4e6f-8a9b-0c1d2e3f4a5b' },
+        },
+      },
+    },
+  });
+
+function line(name: string, result: LoadResult): string {
+  return `  ${name.padEnd(30)} ${result.requestsPerSecond.toFixed(0).padStart(6)} req/s   p50 ${result.p50.toFixed(1).padStart(5)} ms   p99 ${result.p99.toFixed(1).padStart(5)} ms   ${result.total} req, ${result.non2xx} non-2xx, ${result.errors} errors, ${result.meanBytes.toFixed(0)} B/answer`;
+}
+
+const median = (values: number[]) =>
+  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
+
+/**
+ * Alternates the directory and a bare server answering the same number of bytes, round by round,
+ * so load from other processes on a shared machine hits both alike; reports the median ratio.
+ */
+async function compare(
+  name: string,
+  rounds: number,
+  seconds: number,
+  directoryRound: (round: number) => Promise<LoadResult>,
+): Promise<void> {
+  console.log(`${name}: ${rounds} rounds, ${connections} connections`);
+  const ratios: number[] = [];
+  const p99s: number[] = [];
+  const bareP99s: number[] = [];
+  for (let round = 0; round < rounds; round += 1) {
+    const measured = await directoryRound(round);
+    const bare = await bareServer(Math.round(measured.meanBytes));
+    try {
+      const plan = {
+        url: bare.url,
+        requests: [{ method: 'PUT', path: '/', headers: contract, body: joinBody('1') }],
+      };
+      if (round === 0) await load({ ...plan, duration: 1 });
+      const baseline = await load({ ...plan, duration: seconds });
+      console.log(line(`round ${round + 1} bare node:http`, baseline));
+      console.log(line(`round ${round + 1} directory`, measured));
+      ratios.push(measured.requestsPerSecond / baseline.requestsPerSecond);
+      p99s.push(measured.p99);
+      bareP99s.push(baseline.p99);
+    } finally {
+      bare.server.close();
+    }
+  }
+  const ratio = median(ratios);
+  const p99 = median(p99s);
+  console.log(
+    `${name}: ratio ${ratio.toFixed(2)} (rounds ${ratios.map((r) => r.toFixed(2)).join(', ')}; goal >= 0.50), ` +
+      `p99 ${p99.toFixed(1)} ms (bare ${median(bareP99s).toFixed(1)} ms; goal < 20 ms): ` +
+      `${ratio >= 0.5 ? 'meets' : 'MISSES'} the ratio goal, ${p99 < 20 ? 'meets' : 'MISSES'} the p99 goal\n`,
+  );
+}
+
+export default async function directoryBench(): Promise<void> {
+  const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
+  const joinsPerRound = Number(process.env.BENCH_JOINS ?? 6_000);
+  const seconds = Number(process.env.BENCH_SECONDS ?? 3);
+  const directory = process.env.BENCH_URL
+    ? { url: process.env.BENCH_URL, close: async () => {} }
+    : await startDirectory({ rateLimits: false });
+  try {
+    const { url } = directory;
+    // Join workload: one host per 16-seat session with an activity handle; 15 joiners per session.
+    const sessions = Math.ceil((rounds * joinsPerRound) / (seats - 1));
+    const hosts = await tokens(url, sessions, '25330');
+    const joiners = await tokens(url, sessions * (seats - 1), '25331');
+    const handles: string[] = [];
+    for (let s = 0; s < sessions; s += 1) {
+      const host = hosts[s];
+      if (!host) throw new Error('missing host');
+      const name = `bench-join-${s}`;
+      await post(
+        url,
+        `/serviceconfigs/${scid}/sessionTemplates/game/sessions/${name}`,
+        JSON.parse(joinBody(host.xuid)),
+        host.authorization,
+      );
+      const handle = await post(
+        url,
+        '/handles',
+        { version: 1, type: 'activity', sessionRef: { scid, templateName: 'game', name } },
+        host.authorization,
+      );
+      handles.push(String(handle.id));
+    }
+    // Each request is a new player; sessions fill one after another, so documents grow from 2 to
+    // 16 members as real joins make them.
+    const joinRequest = (k: number) => {
+      const joiner = joiners[k];
+      if (!joiner) throw new Error('missing joiner');
+      return {
+        method: 'PUT',
+        path: `/handles/${handles[Math.floor(k / (seats - 1))]}/session`,
+        headers: { ...contract, authorization: joiner.authorization },
+        body: joinBody(joiner.xuid),
+      };
+    };
+    await compare('join by handle', rounds, seconds, (round) => {
+      const first = round * joinsPerRound;
+      const requests = Array.from({ length: joinsPerRound }, (_, k) => joinRequest(first + k));
+      return load({ url, amount: requests.length, requests });
+    });
+
+    // Re-PUT workload: members of 50 full sessions from above re-writing a custom property.
+    const members = 50 * (seats - 1);
+    const reputRequests = Array.from({ length: members * 8 }, (_, n) => {
+      const k = n % members;
+      const joiner = joiners[k];
+      if (!joiner) throw new Error('missing joiner');
+      return {
+        method: 'PUT',
+        path: `/serviceconfigs/${scid}/sessionTemplates/game/sessions/bench-join-${Math.floor(k / (seats - 1))}`,
+        headers: { ...contract, authorization: joiner.authorization },
+        body: JSON.stringify({
+          members: { me: { properties: { custom: { score: n, ping: (n * 7) % 90 } } } },
+        }),
+      };
+    });
+    await load({ url, duration: 1, requests: reputRequests });
+    await compare('members re-PUT properties', rounds, seconds, () =>
+      load({ url, duration: seconds, requests: reputRequests }),
+    );
+  } finally {
+    await directory.close();
+  }
+}
