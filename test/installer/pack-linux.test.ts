@@ -17,7 +17,7 @@ import { loadResolvedBuilderConfig, registeredSchemes, repoRoot } from './electr
 import { linuxIconSizes } from '../../scripts/render-icons';
 import { sampleDevDependencies, snapshotProject } from './project-snapshot';
 import {
-  packWithStandIn,
+  packProjectDir,
   stockFuseWire,
   writeStandInLinuxElectron,
   type PackResult,
@@ -40,7 +40,7 @@ let asarEntries: string[] = [];
 beforeAll(async () => {
   const electronDist = join(workDir, 'electron-dist');
   writeStandInLinuxElectron(electronDist);
-  packed = await packWithStandIn('linux', project, electronDist, join(workDir, 'out'), mainBuilt);
+  packed = await packProjectDir('linux', project, electronDist, join(workDir, 'out'), mainBuilt);
   asarEntries = listPackage(join(packed.appOutDir, 'resources/app.asar'), { isPack: false }).map(
     (entry) => entry.replaceAll('\\', '/'),
   );
@@ -220,3 +220,27 @@ describe('Linux desktop entries (deb and AppImage), as electron-builder writes t
     expect(script).toContain('update-desktop-database');
   });
 });
+
+/** The real Electron binary, where it has been downloaded (`npx install-electron`); not here. */
+const realElectronDist = join(repoRoot, 'node_modules/electron/dist');
+const hasRealElectron = existsSync(join(realElectronDist, 'electron'));
+
+describe.skipIf(!hasRealElectron)(
+  'packed with the real Electron binary (skipped where node_modules/electron/dist is absent)',
+  () => {
+    it('has its fuses flipped as configured, by the CI check script', async () => {
+      const out = join(workDir, 'real-out');
+      const real = await packProjectDir('linux', project, realElectronDist, out, mainBuilt);
+      const { stdout } = await run(
+        process.execPath,
+        [
+          join(repoRoot, 'node_modules/tsx/dist/cli.mjs'),
+          join(repoRoot, 'scripts/check-fuses.ts'),
+          join(real.appOutDir, 'rallypoint'),
+        ],
+        { cwd: repoRoot, timeout: 60_000 },
+      );
+      expect(stdout).not.toContain('FAIL');
+    }, 300_000);
+  },
+);

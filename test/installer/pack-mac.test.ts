@@ -14,7 +14,7 @@ import { parsePlistFile } from 'app-builder-lib/out/util/plist';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadResolvedBuilderConfig, repoRoot } from './electron-builder-config';
 import { snapshotProject } from './project-snapshot';
-import { packWithStandIn, writeStandInMacElectron, type PackResult } from './stand-in-electron';
+import { packProjectDir, writeStandInMacElectron, type PackResult } from './stand-in-electron';
 
 interface UrlType {
   readonly CFBundleURLName: string;
@@ -41,7 +41,7 @@ let plist: AppInfoPlist;
 beforeAll(async () => {
   const electronDist = join(workDir, 'electron-dist');
   writeStandInMacElectron(electronDist);
-  packed = await packWithStandIn('mac', project, electronDist, join(workDir, 'out'), mainBuilt);
+  packed = await packProjectDir('mac', project, electronDist, join(workDir, 'out'), mainBuilt);
   appContents = join(packed.appOutDir, 'Rallypoint.app/Contents');
   plist = (await parsePlistFile(join(appContents, 'Info.plist'))) as AppInfoPlist;
 }, 300_000);

@@ -102,11 +102,12 @@ export interface PackResult {
 }
 
 /**
- * Runs pack-dir.ts on a project snapshot as a child process, bounded in time. Until the main
+ * Runs pack-dir.ts on a project snapshot with the given Electron distribution (a stand-in, or
+ * the real one where it exists) as a child process, bounded in time. Until the main
  * process is built (dist/main/main.cjs), electron-builder's check that the entry file is in the
  * asar is turned off with `sanityCheck: false`; everything else still runs.
  */
-export async function packWithStandIn(
+export async function packProjectDir(
   platform: 'linux' | 'mac',
   projectDir: string,
   electronDist: string,
