@@ -77,6 +77,10 @@ export class FakeWebContents extends EventEmitter {
   getURL(): string {
     return this.mainFrame.url;
   }
+  reloads = 0;
+  reload(): void {
+    this.reloads += 1;
+  }
   /** Pushes of one channel, in order. */
   pushes(channel: string): unknown[] {
     return this.sent.filter((entry) => entry.channel === channel).map((entry) => entry.payload);

@@ -140,9 +140,24 @@ describe('navigation and window guards', () => {
     expect(event.defaultPrevented).toBe(true);
   });
 
-  it('logs a renderer crash', () => {
-    env.contents.emit('render-process-gone', new FakeEvent(), { reason: 'crashed', exitCode: 11 });
+  it('logs a renderer crash and reloads the page, but not endlessly', () => {
+    for (let i = 0; i < 5; i += 1) {
+      env.contents.emit('render-process-gone', new FakeEvent(), {
+        reason: 'crashed',
+        exitCode: 11,
+      });
+    }
     expect(env.log.lines('error').join('\n')).toMatch(/renderer process gone/);
+    expect(env.contents.reloads).toBe(3);
+    expect(env.log.lines('error').join('\n')).toMatch(/keeps failing/);
+  });
+
+  it('does not reload after a clean exit', () => {
+    env.contents.emit('render-process-gone', new FakeEvent(), {
+      reason: 'clean-exit',
+      exitCode: 0,
+    });
+    expect(env.contents.reloads).toBe(0);
   });
 
   it('guards any web contents once, however often asked', () => {

@@ -5,6 +5,7 @@
  * elsewhere, open windows, ask for permissions or reach the network.
  */
 import { BrowserWindow, shell, type Session, type WebContents } from 'electron';
+import { TokenBucket } from '../ipc/token-bucket';
 import type { ScopedLogger } from '../logging/configure-logging';
 import { APP_ENTRY_URL } from '../security/app-origin';
 import { externalLinkTarget, mayNavigate, mayRequest } from '../security/navigation-policy';
@@ -129,6 +130,22 @@ export function createLauncherWindow(options: LauncherWindowOptions): BrowserWin
   });
   guardWebContents(window.webContents, options);
   window.once('ready-to-show', () => window.show());
+  // A crashed or killed renderer leaves a blank window; the page redraws itself from
+  // `launcher:get-state`, so reloading loses nothing. A page that keeps dying is left alone.
+  const reloads = new TokenBucket({ capacity: 3, refillPerSecond: 3 / 60 });
+  window.webContents.on('render-process-gone', (_event, details) => {
+    if (details.reason === 'clean-exit' || window.isDestroyed()) return;
+    if (reloads.take()) {
+      options.log.warn(
+        `reloading the launcher page after the renderer was lost (${details.reason})`,
+      );
+      window.webContents.reload();
+    } else {
+      options.log.error('the launcher page keeps failing; not reloading it again for now');
+    }
+  });
+  window.on('unresponsive', () => options.log.warn('the launcher window stopped responding'));
+  window.on('responsive', () => options.log.info('the launcher window responds again'));
   options.log.info('loading launcher page', APP_ENTRY_URL);
   window.loadURL(APP_ENTRY_URL).catch((error: unknown) => {
     options.log.error('launcher page did not load', error);

@@ -33,18 +33,23 @@ const AUTH_HEADER_LINE =
 
 /** `"token": "..."`-style JSON fields inside text (serialised bodies, error messages). */
 const JSON_SECRET_FIELD =
-  /("(?:[A-Za-z_-]*token[A-Za-z_-]*|authorization|signature|password|secret)"\s*:\s*)"(?:[^"\\]|\\.)*"/gi;
+  /("(?:[A-Za-z_-]{0,40}token[A-Za-z_-]{0,40}|authorization|signature|password|secret)"\s*:\s*)"(?:[^"\\]|\\.)*"/gi;
 
 /**
+ * Every quantifier that can backtrack is bounded ({0,31}, {0,40}): a log line is untrusted text
+ * (a page's own log lines, a directory's error body), and an unbounded one made redaction
+ * quadratic on long dotted or base64 runs (see bench/logging-redaction-bench.ts).
+ *
  * Links that may be invites, up to whitespace or a quote: the launcher's schemes (also without
  * `//`), `ms-xbl-<titleId>:` links, and any other `scheme://` URL that is not a web or file URL, so a
  * studio's own invite scheme is covered without configuration.
  */
 const INVITE_LINK =
-  /\b(?:(?:rallypoint(?:-dev)?|ms-xbl-[0-9a-f]{8}):|(?!(?:https?|wss?|file|app|devtools|data):)[a-z][a-z0-9+.-]*:\/\/)[^\s"'`]*/gi;
+  /\b(?:(?:rallypoint(?:-dev)?|ms-xbl-[0-9a-f]{8}):|(?!(?:https?|wss?|file|app|devtools|data):)[a-z][a-z0-9+.-]{0,31}:\/\/)[^\s"'`]*/gi;
 
 /** Query parameters of other URLs whose values are credentials (`?access_token=`, `&sig=`). */
-const URL_SECRET_PARAM = /([?&](?:[A-Za-z_]*token|sig|signature|code|key|password)=)[^&#\s"'<>]*/gi;
+const URL_SECRET_PARAM =
+  /([?&](?:[A-Za-z_]{0,40}token|sig|signature|code|key|password)=)[^&#\s"'<>]*/gi;
 
 /**
  * Returns the text with every known secret shape replaced by {@link REDACTED}. Invite links keep
