@@ -67,8 +67,9 @@ describe('electron-builder.yml as electron-builder loads it', () => {
     expect(config.linux?.executableName).toBe('rallypoint');
   });
 
-  it('writes installers to release/, never into dist/ which holds the program', async () => {
+  it('writes installers to release/, never into dist/ which holds the program, and uploads nothing', async () => {
     const config = await loadResolvedBuilderConfig();
+    expect(config.publish).toBeNull();
     expect(config.directories?.output).toBe('release');
     expect(config.directories?.buildResources).toBe('build');
   });
