@@ -4,7 +4,7 @@
  * session on a real local directory over loopback and starts the real demo game, and the window's
  * webContents receives the pushes the renderer would draw.
  */
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -219,6 +219,62 @@ describe('composition root', () => {
     expect(window.webContents.windowOpenHandler?.({ url: 'https://evil.example' })).toEqual({
       action: 'deny',
     });
+  });
+
+  it('hands over and starts nothing in a second instance', async () => {
+    const fake = resetFakeElectron();
+    fake.app.lockGranted = false;
+    process.argv = [process.execPath, '.', 'rallypoint://inviteHandleAccept?handle=x'];
+    vi.resetModules();
+    const entry = await import('../../src/main/electron/main');
+    fake.app.makeReady();
+    expect(await entry.launcher).toBeUndefined();
+    expect(fake.app.quitCalls).toEqual(['exit:0']);
+    expect(fake.windows).toHaveLength(0);
+    expect(fake.ipcMain.handlers.size).toBe(0);
+  });
+
+  it('stops with an error box naming the bad setting and the log file', async () => {
+    const settings = join(mkdtempSync(join(tmpdir(), 'rallypoint-settings-')), 'settings.json');
+    writeFileSync(settings, JSON.stringify({ externalLinkOrigins: ['ftp://nope.example'] }));
+    process.env.RALLYPOINT_CONFIG = settings;
+    const fake = resetFakeElectron();
+    process.argv = [process.execPath, '.'];
+    vi.resetModules();
+    const entry = await import('../../src/main/electron/main');
+    fake.app.makeReady();
+    expect(await entry.launcher).toBeUndefined();
+    expect(fake.errorBoxes).toHaveLength(1);
+    expect(fake.errorBoxes[0]?.content).toMatch(/externalLinkOrigins/);
+    expect(fake.errorBoxes[0]?.content).toMatch(/main\.log/);
+    expect(fake.app.quitCalls).toEqual(['exit:1']);
+  });
+
+  it('leaves the joined session when the player quits', async () => {
+    directory = await startDirectory({ seed: 'demo' });
+    const demo = directory.demo!;
+    process.env.RALLYPOINT_DIRECTORY_URL = directory.url;
+    const { window } = await boot([demo.inviteLink]);
+    await phaseReached(window, 'joined');
+    const { scid, templateName, name } = demo.sessionRef;
+    const members = async () => {
+      const response = await fetch(
+        `${directory!.url}/serviceconfigs/${scid}/sessionTemplates/${templateName}/sessions/${name}`,
+        { headers: { authorization: demo.host.authorization, 'x-xbl-contract-version': '107' } },
+      );
+      const body = (await response.json()) as {
+        members: Record<string, { constants: { system: { xuid: string } } }>;
+      };
+      return Object.values(body.members).map((member) => member.constants.system.xuid);
+    };
+    expect(await members()).toContain(demo.player.xuid);
+
+    current().app.quit();
+    await vi.waitFor(() => expect(current().app.quitCalls).toEqual(['quit', 'quit']), {
+      timeout: 15_000,
+    });
+    expect(await members()).not.toContain(demo.player.xuid);
+    launcher = undefined;
   });
 
   it('reopens the window for a link that arrives after it was closed', async () => {
