@@ -4,6 +4,7 @@
  */
 import type { RecentInvite } from '../shared/ipc-contract';
 import { el } from './dom';
+import { errorText } from './error-text';
 import type { Translator } from './i18n/translator';
 
 export interface HomeProps {
@@ -66,7 +67,7 @@ export function renderHome(t: Translator, props: HomeProps): HTMLElement {
 
 function recentItem(t: Translator, item: RecentInvite, now: number): HTMLElement {
   const joined = item.outcome === 'joined';
-  const outcome = joined ? t.text('outcome.joined') : t.text(`error.${item.outcome}.short`);
+  const outcome = joined ? t.text('outcome.joined') : t.text(errorText(item.outcome).short);
   const at = Number.isFinite(item.at) ? item.at : now;
   return el(
     'li',

@@ -8,6 +8,7 @@
 import type { JoinView } from '../shared/join-view';
 import { startCountdown } from './countdown';
 import { el, setText } from './dom';
+import { errorText } from './error-text';
 import type { TextKey } from './i18n/catalogue';
 import type { Translator } from './i18n/translator';
 import { joinActions, type JoinAction } from './join-actions';
@@ -210,12 +211,13 @@ export class JoinScreen {
       this.alert.replaceChildren();
       return false;
     }
+    const text = errorText(error.code);
     this.alert.replaceChildren(
       el(
         'div',
         { className: 'error-box' },
-        el('h2', { className: 'error-title' }, this.t.text(`error.${error.code}.title`)),
-        el('p', { className: 'error-body' }, this.t.text(`error.${error.code}.body`)),
+        el('h2', { className: 'error-title' }, this.t.text(text.title)),
+        el('p', { className: 'error-body' }, this.t.text(text.body)),
       ),
     );
     return true;

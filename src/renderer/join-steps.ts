@@ -54,7 +54,8 @@ function currentStepIndex(view: JoinView): number {
       const code = view.error?.code;
       if (code === undefined) return 2;
       if (code === 'cancelled' && view.attempt === 0) return 1;
-      return failedStepByCode[code];
+      // A code this page does not know (another version) is shown at the session step.
+      return failedStepByCode[code] ?? 2;
     }
   }
 }

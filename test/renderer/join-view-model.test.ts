@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createTranslator, catalogueFor } from '../../src/renderer/i18n/translator';
 import { en } from '../../src/renderer/i18n/en';
 import { ja } from '../../src/renderer/i18n/ja';
+import { errorText } from '../../src/renderer/error-text';
 import { joinActions, transientCodes } from '../../src/renderer/join-actions';
 import { stepStates } from '../../src/renderer/join-steps';
 import { joinErrorCodes, type JoinView } from '../../src/shared/join-view';
@@ -128,5 +129,29 @@ describe('translator', () => {
     expect(t.relativeTime(now - 5 * 60_000, now)).toBe('5 minutes ago');
     expect(t.relativeTime(now - 26 * 3_600_000, now)).toBe('yesterday');
     expect(createTranslator('ja').relativeTime(now - 5 * 60_000, now)).toBe('5 分前');
+  });
+});
+
+describe('error text', () => {
+  it('has a title, body and short label for every code, and a generic one for unknown codes', () => {
+    for (const code of joinErrorCodes) {
+      const text = errorText(code);
+      for (const key of [text.title, text.body, text.short]) expect(en[key]).toBeTruthy();
+    }
+    expect(errorText('from-a-newer-version').title).toBe('error.unknown.title');
+    expect(errorText(undefined).short).toBe('error.unknown.short');
+    const view = {
+      phase: 'failed',
+      attempt: 1,
+      error: { code: 'from-a-newer-version', message: '', retryable: false },
+    } as unknown as JoinView;
+    expect(stepStates(view).map((s) => s.status)).toEqual([
+      'done',
+      'done',
+      'failed',
+      'pending',
+      'pending',
+    ]);
+    expect(joinActions(view).actions).toEqual(['dismiss']);
   });
 });

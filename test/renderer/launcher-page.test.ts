@@ -112,6 +112,11 @@ describe('launcher page', () => {
       expect(await page.locator('.step-failed').count()).toBe(1);
       expect(await axeViolations(page)).toEqual([]);
     }
+    // A code from a newer main still reads as a sentence, never a raw key.
+    host.push('join:view', failed('from-a-newer-version' as JoinErrorCode));
+    await expect
+      .poll(() => page.getByRole('alert').textContent())
+      .toContain(en['error.unknown.title']);
     host.push('join:view', failed('session-full', true));
     await expect.poll(() => actionNames(page)).toEqual(['retry', 'dismiss']);
     expect(launcher.problems).toEqual([]);

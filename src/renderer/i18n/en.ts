@@ -110,4 +110,7 @@ export const en = {
   'error.cancelled.title': 'Joining cancelled',
   'error.cancelled.body': 'You stopped joining. You can try again while the invite is still open.',
   'error.cancelled.short': 'Cancelled',
+  'error.unknown.title': 'Something went wrong while joining',
+  'error.unknown.body': 'Try again in a moment. If it keeps happening, restart Rallypoint.',
+  'error.unknown.short': 'Didn’t join',
 } satisfies Record<string, string | Plural>;

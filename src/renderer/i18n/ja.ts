@@ -104,4 +104,8 @@ export const ja: Catalogue = {
   'error.cancelled.title': '参加をキャンセルしました',
   'error.cancelled.body': '参加を中止しました。招待が有効なあいだは再試行できます。',
   'error.cancelled.short': 'キャンセル済み',
+  'error.unknown.title': '参加中に問題が発生しました',
+  'error.unknown.body':
+    'しばらくしてから再試行してください。繰り返し起こる場合は Rallypoint を再起動してください。',
+  'error.unknown.short': '参加できず',
 };
