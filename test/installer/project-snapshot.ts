@@ -5,7 +5,7 @@
  * dependencies. Packing the copy keeps the pack tests stable while other test runs rebuild dist/.
  */
 import { execFile } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { promisify } from 'node:util';
 import { repoRoot } from './electron-builder-config';
@@ -28,10 +28,7 @@ const projectEntries = [
 /** Copies the project into `into` (which must not exist yet); returns `into`. */
 export async function snapshotProject(into: string): Promise<string> {
   mkdirSync(into, { recursive: true });
-  for (const entry of projectEntries) {
-    const from = join(repoRoot, entry);
-    if (existsSync(from)) cpSync(from, join(into, entry), { recursive: true });
-  }
+  for (const entry of projectEntries) await copyEntry(entry, into);
   const { stdout } = await run('npm', ['ls', '--omit=dev', '--all', '--parseable'], {
     cwd: repoRoot,
     timeout: 60_000,
@@ -48,4 +45,23 @@ export async function snapshotProject(into: string): Promise<string> {
     cpSync(path, target, { recursive: true });
   }
   return into;
+}
+
+/**
+ * Copies one project entry. Another test run may be rebuilding dist/ (it deletes, then writes,
+ * within about a second): a copy that loses files to that is retried from scratch a few times.
+ */
+async function copyEntry(entry: string, into: string): Promise<void> {
+  const from = join(repoRoot, entry);
+  const to = join(into, entry);
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      if (existsSync(from)) cpSync(from, to, { recursive: true });
+      return;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || attempt >= 5) throw error;
+      rmSync(to, { recursive: true, force: true });
+      await new Promise((done) => setTimeout(done, 1500));
+    }
+  }
 }
