@@ -287,6 +287,11 @@ export class FakeApp extends EventEmitter {
   isDefaultProtocolClient(scheme: string): boolean {
     return this.protocolClients.includes(scheme);
   }
+  sandboxEnabled = false;
+  enableSandbox(): void {
+    if (this.#ready) throw new Error('enableSandbox after ready');
+    this.sandboxEnabled = true;
+  }
   setAppUserModelId(): void {}
   setDesktopName(): void {}
   focus(): void {}

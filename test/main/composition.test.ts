@@ -211,6 +211,7 @@ describe('composition root', () => {
     );
     expect(current().ipcMain.handlers.size).toBe(7);
     expect(current().privilegedSchemes).toHaveLength(1);
+    expect(current().app.sandboxEnabled).toBe(true);
     const page = await current().session.defaultSession.protocolHandlers.get('app')!(
       new Request(APP_ENTRY_URL),
     );

@@ -88,6 +88,8 @@ export function bootLauncher(): Promise<Launcher | undefined> {
       })
     : settingsFile;
 
+  // Every renderer sandboxed, not only the launcher window's (devtools, anything created later).
+  app.enableSandbox();
   registerAppScheme();
   const externalLinkOrigins = settings.ok ? settings.value.externalLinkOrigins : [];
   app.on('web-contents-created', (_event, contents) => {
