@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createTranslator, catalogueFor } from '../../src/renderer/i18n/translator';
+import { catalogueFor, createTranslator, displayName } from '../../src/renderer/i18n/translator';
 import { en } from '../../src/renderer/i18n/en';
 import { ja } from '../../src/renderer/i18n/ja';
 import { errorText } from '../../src/renderer/error-text';
@@ -120,6 +120,16 @@ describe('translator', () => {
       '<img src=x> invited you to play',
     );
     expect(t.text('join.title.invite')).toBe('{from} invited you to play');
+  });
+
+  it('strips bidi and control characters from names and shortens absurd ones', () => {
+    const t = createTranslator('en');
+    expect(t.text('join.title.invite', { from: 'Evil\u202Eyalp' })).toBe(
+      'Evilyalp invited you to play',
+    );
+    expect(t.text('session.host', { host: 'a\u0000b\u2067c\u200Fd' })).toBe('Hosted by abcd');
+    expect(displayName('x'.repeat(48))).toBe('x'.repeat(48));
+    expect(displayName('😀'.repeat(60))).toBe('😀'.repeat(47) + '…');
   });
 
   it('says how long ago in the player’s language', () => {

@@ -111,6 +111,7 @@ describe('launcher page', () => {
       );
       expect(await page.locator('.step-failed').count()).toBe(1);
       expect(await axeViolations(page)).toEqual([]);
+      await screenshot(page, `page-error-${code}`);
     }
     // A code from a newer main still reads as a sentence, never a raw key.
     host.push('join:view', failed('from-a-newer-version' as JoinErrorCode));
@@ -282,6 +283,35 @@ describe('launcher page', () => {
       expect(text).not.toMatch(/\b(error|step|status|progress|action)\.[a-z]/);
     }
     expect(await axeViolations(page)).toEqual([]);
+    await launcher.close();
+  });
+
+  it('shows hostile or huge names as plain text without breaking the layout', async () => {
+    const hostile = '<img src=x onerror="window.pwned=1">\u202eevil' + 'W'.repeat(400);
+    const launcher = await open({
+      phase: 'writingSession',
+      attempt: 1,
+      invite: { ...invite, from: hostile },
+      session: { membersCount: 1e9, maxMembersCount: 1e9, hostGamertag: hostile },
+    });
+    const { page } = launcher;
+    // Shown literally, without the right-to-left override (which would reverse "invited you to
+    // play") and shortened to a name-sized length.
+    const title = await page.locator('h1').textContent();
+    expect(title).toBe(
+      `${'<img src=x onerror="window.pwned=1">evil' + 'W'.repeat(7)}… invited you to play`,
+    );
+    expect(await page.locator('img').count()).toBe(0);
+    expect(await page.evaluate(() => 'pwned' in window)).toBe(false);
+    // Nothing overflows the window sideways.
+    expect(
+      await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth),
+    ).toBe(true);
+    expect(await page.locator('.session-summary').textContent()).toContain(
+      '1,000,000,000 of 1,000,000,000 players',
+    );
+    await screenshot(page, 'page-hostile-names');
+    expect(launcher.problems).toEqual([]);
     await launcher.close();
   });
 

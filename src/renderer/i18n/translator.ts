@@ -9,6 +9,24 @@ import { ja } from './ja';
 
 export type Params = Readonly<Record<string, string | number>>;
 
+/** Longest name shown in a sentence, in code points; real gamertags are far shorter. */
+export const maxNameLength = 48;
+
+/** Control characters and bidi controls (LRM/RLM/ALM, embeddings, overrides, isolates). */
+const unsafeInName = /[\p{Cc}\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/gu;
+
+/**
+ * Makes a name from the network safe to put inside a sentence: a right-to-left override in a
+ * gamertag must not reverse the words around it, and a name far longer than any real one is
+ * shortened rather than pushing the buttons off screen.
+ */
+export function displayName(value: string): string {
+  const clean = [...value.replace(unsafeInName, '')];
+  return clean.length > maxNameLength
+    ? `${clean.slice(0, maxNameLength - 1).join('')}…`
+    : clean.join('');
+}
+
 export interface Translator {
   /** BCP 47 language of the chosen catalogue, for `<html lang>` and Intl. */
   readonly lang: string;
@@ -35,7 +53,7 @@ export function createTranslator(locale: unknown): Translator {
     template.replace(/\{(\w+)\}/g, (whole, name: string) => {
       const value = params?.[name];
       if (value === undefined) return whole;
-      return typeof value === 'number' ? numbers.format(value) : value;
+      return typeof value === 'number' ? numbers.format(value) : displayName(value);
     });
 
   return {
