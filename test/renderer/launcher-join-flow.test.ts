@@ -57,7 +57,7 @@ async function scenario(options: {
   front?: (directoryUrl: string) => Promise<FlakyFront>;
   signedIn?: (demoPlayer: Account) => Account;
   devMode?: boolean;
-  open?: boolean;
+  locale?: string;
 }): Promise<Scenario> {
   const directory = await startDirectory({ port: 0, seed: 'demo', ...options.directory });
   cleanups.push(() => directory.close());
@@ -75,7 +75,7 @@ async function scenario(options: {
     demoInviteLink: demo.inviteLink,
     signedIn: options.signedIn?.(player) ?? player,
     accounts: [couchGuest, player],
-    locale: 'en-US',
+    locale: options.locale ?? 'en-US',
     devMode: options.devMode ?? false,
     retry: { baseDelayMs: 200, maxDelayMs: 1_000 },
   });
@@ -83,7 +83,7 @@ async function scenario(options: {
   const host = await startTestHost(backend.handlers);
   backend.attach(host);
   cleanups.push(() => host.close());
-  const launcher = await openLauncher(browser, host.url);
+  const launcher = await openLauncher(browser, host.url, { locale: options.locale ?? 'en-US' });
   cleanups.push(() => launcher.close());
   await launcher.page.locator('main#content h1').waitFor();
   return { directory, backend, host, launcher, page: launcher.page };
@@ -141,6 +141,23 @@ describe('launcher window against the real join service and directory', () => {
     );
     await checkState(page, 'flow-03-home-recent');
     expect(launcher.problems).toEqual([]);
+  });
+
+  it('a Japanese system gets the whole flow in Japanese', async () => {
+    const { page, backend, directory } = await scenario({ locale: 'ja-JP' });
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe('ja');
+    backend.accept(directory.demo!.inviteLink);
+    await waitForPhase(backend, 'joined');
+    await expect
+      .poll(() => page.locator('h1').textContent())
+      .toBe('RallyHost さんがあなたをゲームに招待しました');
+    await expect
+      .poll(() => page.locator('[aria-live="polite"]').textContent())
+      .toBe('参加しました。楽しんでください！');
+    expect(await page.locator('.session-summary').textContent()).toBe(
+      'プレイヤー 2 / 16 人ホスト: RallyHost',
+    );
+    await checkState(page, 'flow-04-ja-in-game');
   });
 
   it('a malformed link from a web page: a clear error, nothing else happens, Dismiss goes home', async () => {
