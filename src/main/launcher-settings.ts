@@ -74,6 +74,15 @@ export function resolveLauncherSettings(
   const configuredUrl = nonEmpty(env.RALLYPOINT_DIRECTORY_URL) ?? directoryUrl;
   const demoGame = join(environment.appRoot, 'dist', 'demo-game', 'demo-game.js');
   const join_ = joinSettings as Omit<LauncherConfigInput, 'directoryUrl' | 'identity'>;
+  if (join_.game === undefined && environment.isPackaged) {
+    // The demo game runs under ELECTRON_RUN_AS_NODE, which the packaged build's fuses switch off:
+    // without this check the launcher would start a second copy of itself as "the game".
+    return err({
+      code: 'invalid-settings',
+      message:
+        "game is not configured: a packaged launcher starts the studio's game (settings file: game.executable); the demo game runs only in development builds",
+    });
+  }
   return ok({
     devMode,
     directory:

@@ -252,8 +252,18 @@ describe('launcher settings', () => {
     expect(settings.value.recentInvitesFile).toBe('/data/recent-invites.json');
   });
 
+  it('asks packaged builds for the studio game instead of the development-only demo game', () => {
+    const missing = resolveLauncherSettings({ ...base, isPackaged: true });
+    expect(missing).toMatchObject({ ok: false, error: { code: 'invalid-settings' } });
+    expect(!missing.ok && missing.error.message).toMatch(/^game is not configured/);
+  });
+
   it('seeds no demo in packaged builds', () => {
-    const settings = resolveLauncherSettings({ ...base, isPackaged: true });
+    const settings = resolveLauncherSettings({
+      ...base,
+      isPackaged: true,
+      settingsFile: { game: { executable: '/opt/game/game' } },
+    });
     expect(settings.ok && settings.value.directory).toEqual({ kind: 'embedded', seedDemo: false });
     expect(settings.ok && settings.value.devMode).toBe(false);
   });

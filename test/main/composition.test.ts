@@ -152,6 +152,9 @@ describe('composition root', () => {
   it('refuses the demo invite in packaged builds', async () => {
     directory = await startDirectory({ seed: 'demo' });
     process.env.RALLYPOINT_DIRECTORY_URL = directory.url;
+    const settings = join(mkdtempSync(join(tmpdir(), 'rallypoint-settings-')), 'settings.json');
+    writeFileSync(settings, JSON.stringify({ game: { executable: process.execPath } }));
+    process.env.RALLYPOINT_CONFIG = settings;
     resetFakeElectron();
     const fake = current();
     fake.app.isPackaged = true;
