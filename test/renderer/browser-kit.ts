@@ -7,6 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { expect } from 'vitest';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const screenshotDir = join(root, 'test-results/screenshots');
@@ -85,4 +86,15 @@ interface AxeRunner {
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(screenshotDir, { recursive: true });
   await page.screenshot({ path: join(screenshotDir, `${name}.png`), fullPage: true });
+}
+
+/**
+ * `expect.poll` with a bound that suits a shared, busy machine: the page normally updates within
+ * milliseconds, but vitest's default one-second poll would fail on a slow moment, not a bug.
+ */
+export function eventually<T>(
+  read: () => T | Promise<T>,
+  options: { timeout?: number; interval?: number } = {},
+) {
+  return expect.poll(read, { timeout: 10_000, interval: 50, ...options });
 }

@@ -15,6 +15,7 @@ import type { DirectoryOptions, RunningDirectory } from '../../src/directory/dir
 import type { JoinView } from '../../src/shared/join-view';
 import {
   axeViolations,
+  eventually,
   launchChromium,
   openLauncher,
   screenshot,
@@ -107,7 +108,7 @@ async function checkState(page: Page, name: string): Promise<void> {
 }
 
 async function waitForPhase(backend: LauncherBackend, phase: JoinView['phase']): Promise<void> {
-  await expect.poll(() => backend.view().phase, { timeout: 15_000 }).toBe(phase);
+  await eventually(() => backend.view().phase, { timeout: 15_000 }).toBe(phase);
 }
 
 describe('launcher window against the real join service and directory', () => {
@@ -120,9 +121,13 @@ describe('launcher window against the real join service and directory', () => {
     await page.keyboard.press('Tab');
     expect(await focusedAction(page)).toBe('tryDemo');
     await page.keyboard.press('Enter');
-    await expect
-      .poll(() => stepStatuses(page), { timeout: 15_000 })
-      .toEqual(['done', 'done', 'done', 'done', 'done']);
+    await eventually(() => stepStatuses(page), { timeout: 15_000 }).toEqual([
+      'done',
+      'done',
+      'done',
+      'done',
+      'done',
+    ]);
     expect(await page.locator('h1').textContent()).toBe('RallyHost invited you to play');
     expect(await page.locator('[aria-live="polite"]').textContent()).toBe('You’re in. Have fun!');
     expect(await page.locator('.session-summary').textContent()).toMatch(
@@ -135,7 +140,7 @@ describe('launcher window against the real join service and directory', () => {
     expect(await actionNames(page)).toEqual(['dismiss']);
     await page.locator('[data-action="dismiss"]').focus();
     await page.keyboard.press('Enter');
-    await expect.poll(() => page.locator('.recent-item').count()).toBe(1);
+    await eventually(() => page.locator('.recent-item').count()).toBe(1);
     expect(await page.locator('.recent-item').textContent()).toMatch(
       /^Invite from RallyHost(now|\d+ seconds? ago)Joined$/,
     );
@@ -148,12 +153,12 @@ describe('launcher window against the real join service and directory', () => {
     expect(await page.evaluate(() => document.documentElement.lang)).toBe('ja');
     backend.accept(directory.demo!.inviteLink);
     await waitForPhase(backend, 'joined');
-    await expect
-      .poll(() => page.locator('h1').textContent())
-      .toBe('RallyHost さんがあなたをゲームに招待しました');
-    await expect
-      .poll(() => page.locator('[aria-live="polite"]').textContent())
-      .toBe('参加しました。楽しんでください！');
+    await eventually(() => page.locator('h1').textContent()).toBe(
+      'RallyHost さんがあなたをゲームに招待しました',
+    );
+    await eventually(() => page.locator('[aria-live="polite"]').textContent()).toBe(
+      '参加しました。楽しんでください！',
+    );
     expect(await page.locator('.session-summary').textContent()).toBe(
       'プレイヤー 2 / 16 人ホスト: RallyHost',
     );
@@ -167,7 +172,7 @@ describe('launcher window against the real join service and directory', () => {
     );
     await waitForPhase(backend, 'failed');
     expect(backend.view().error?.code).toBe('invalid-link');
-    await expect.poll(() => alertText(page)).toContain('This invite link doesn’t work');
+    await eventually(() => alertText(page)).toContain('This invite link doesn’t work');
     expect(await stepStatuses(page)).toEqual([
       'failed',
       'pending',
@@ -181,7 +186,7 @@ describe('launcher window against the real join service and directory', () => {
     expect(await page.locator('body').innerText()).not.toMatch(/passwd|script|handle=/);
     await checkState(page, 'flow-05-invalid-link');
     await page.keyboard.press('Enter');
-    await expect.poll(() => page.locator('.empty-title').textContent()).toBe('No invites yet');
+    await eventually(() => page.locator('.empty-title').textContent()).toBe('No invites yet');
     expect(await page.evaluate(() => document.activeElement?.tagName)).toBe('H1');
     expect(launcher.problems).toEqual([]);
   });
@@ -194,7 +199,7 @@ describe('launcher window against the real join service and directory', () => {
     offsetMs = 2 * 60 * 60 * 1000; // two hours later: the one-hour handle has lapsed
     backend.accept(directory.demo!.inviteLink);
     await waitForPhase(backend, 'failed');
-    await expect.poll(() => alertText(page)).toContain('This invite has expired');
+    await eventually(() => alertText(page)).toContain('This invite has expired');
     expect(backend.view().error?.code).toBe('invite-expired');
     expect(await actionNames(page)).toEqual(['dismiss']);
     expect(await focusedAction(page)).toBe('dismiss');
@@ -216,7 +221,7 @@ describe('launcher window against the real join service and directory', () => {
     backend.accept(directory.demo!.inviteLink);
     await waitForPhase(backend, 'failed');
     expect(backend.view().error?.code).toBe('session-full');
-    await expect.poll(() => alertText(page)).toContain('The game is full');
+    await eventually(() => alertText(page)).toContain('The game is full');
     expect(await actionNames(page)).toEqual(['dismiss']);
     expect(await focusedAction(page)).toBe('dismiss');
     await checkState(page, 'flow-20-session-full');
@@ -227,7 +232,7 @@ describe('launcher window against the real join service and directory', () => {
     backend.accept(directory.demo!.inviteLink);
     await waitForPhase(backend, 'failed');
     expect(backend.view().error?.code).toBe('wrong-account');
-    await expect.poll(() => alertText(page)).toContain('This invite is for a different account');
+    await eventually(() => alertText(page)).toContain('This invite is for a different account');
     expect(await actionNames(page)).toEqual(['switchAccount', 'dismiss']);
     expect(await focusedAction(page)).toBe('switchAccount');
     expect(await stepStatuses(page)).toEqual(['done', 'failed', 'pending', 'pending', 'pending']);
@@ -236,7 +241,7 @@ describe('launcher window against the real join service and directory', () => {
     await page.keyboard.press('Enter');
     await waitForPhase(backend, 'joined');
     expect(backend.signedIn().gamertag).toBe('RallyPlayer');
-    await expect.poll(() => stepStatuses(page)).toEqual(['done', 'done', 'done', 'done', 'done']);
+    await eventually(() => stepStatuses(page)).toEqual(['done', 'done', 'done', 'done', 'done']);
     expect(await alertText(page)).toBe('');
     await checkState(page, 'flow-31-switched-and-joined');
   });
@@ -247,16 +252,16 @@ describe('launcher window against the real join service and directory', () => {
     });
     backend.accept(directory.demo!.inviteLink);
     const countdown = page.getByTestId('countdown');
-    await expect
-      .poll(() => countdown.textContent(), { timeout: 10_000 })
-      .toMatch(/^Next try in [1-5] seconds?$/);
+    await eventually(() => countdown.textContent(), { timeout: 10_000 }).toMatch(
+      /^Next try in [1-5] seconds?$/,
+    );
     expect(await page.locator('.attempt').textContent()).toBe('Attempt 1 didn’t go through.');
     expect(await stepStatuses(page)).toEqual(['done', 'done', 'inProgress', 'pending', 'pending']);
     expect(await actionNames(page)).toEqual(['retry', 'cancel']);
     await checkState(page, 'flow-40-retrying');
 
     await waitForPhase(backend, 'joined');
-    await expect.poll(() => stepStatuses(page)).toEqual(['done', 'done', 'done', 'done', 'done']);
+    await eventually(() => stepStatuses(page)).toEqual(['done', 'done', 'done', 'done', 'done']);
     expect(await page.getByTestId('countdown').isHidden()).toBe(true);
     await checkState(page, 'flow-41-joined-after-retry');
   });
@@ -266,12 +271,12 @@ describe('launcher window against the real join service and directory', () => {
       front: (url) => startFlakyFront(url, { failFirst: 1, retryAfterSeconds: 15 }),
     });
     backend.accept(directory.demo!.inviteLink);
-    await expect.poll(() => actionNames(page), { timeout: 10_000 }).toEqual(['retry', 'cancel']);
+    await eventually(() => actionNames(page), { timeout: 10_000 }).toEqual(['retry', 'cancel']);
     expect(await page.locator('[data-action="retry"]').textContent()).toBe('Try now');
     await page.locator('[data-action="retry"]').click();
     // Bounded well inside the 15 s the directory asked for: the button really skipped the wait.
-    await expect.poll(() => backend.view().phase, { timeout: 10_000 }).toBe('joined');
-    await expect.poll(() => stepStatuses(page)).toEqual(['done', 'done', 'done', 'done', 'done']);
+    await eventually(() => backend.view().phase, { timeout: 10_000 }).toBe('joined');
+    await eventually(() => stepStatuses(page)).toEqual(['done', 'done', 'done', 'done', 'done']);
   });
 
   it('cancel: stops a join in flight, then offers Try again and Dismiss', async () => {
@@ -279,21 +284,21 @@ describe('launcher window against the real join service and directory', () => {
       directory: { faults: { latencyMs: 8_000 } },
     });
     backend.accept(directory.demo!.inviteLink);
-    await expect.poll(() => backend.view().phase, { timeout: 10_000 }).toBe('writingSession');
-    await expect.poll(() => actionNames(page)).toEqual(['cancel']);
+    await eventually(() => backend.view().phase, { timeout: 10_000 }).toBe('writingSession');
+    await eventually(() => actionNames(page)).toEqual(['cancel']);
     await checkState(page, 'flow-50-joining-session');
 
     await page.locator('[data-action="cancel"]').click();
     await waitForPhase(backend, 'failed');
     expect(backend.view().error?.code).toBe('cancelled');
-    await expect.poll(() => alertText(page)).toContain('Joining cancelled');
+    await eventually(() => alertText(page)).toContain('Joining cancelled');
     expect(await actionNames(page)).toEqual(['retry', 'dismiss']);
     expect(await focusedAction(page)).toBe('retry');
     await checkState(page, 'flow-51-cancelled');
 
     await page.keyboard.press('Tab');
     await page.keyboard.press('Enter');
-    await expect.poll(() => page.locator('.recent-item').count()).toBe(1);
+    await eventually(() => page.locator('.recent-item').count()).toBe(1);
     expect(await page.locator('.recent-item .badge').textContent()).toBe('Cancelled');
   });
 });

@@ -14,7 +14,7 @@ import type { LauncherState, RecentInvite } from '../../src/shared/ipc-contract'
 import { joinErrorCodes, type JoinErrorCode, type JoinView } from '../../src/shared/join-view';
 import { en } from '../../src/renderer/i18n/en';
 import { ja } from '../../src/renderer/i18n/ja';
-import { axeViolations, launchChromium, openLauncher, screenshot } from './browser-kit';
+import { axeViolations, eventually, launchChromium, openLauncher, screenshot } from './browser-kit';
 import { startTestHost, type InvokeHandlers, type TestHost } from './test-host';
 
 const invite = {
@@ -88,7 +88,7 @@ describe('launcher page', () => {
     for (const code of joinErrorCodes) {
       host.push('join:view', failed(code));
       const alert = page.getByRole('alert');
-      await expect.poll(() => alert.textContent()).toContain(en[`error.${code}.title`]);
+      await eventually(() => alert.textContent()).toContain(en[`error.${code}.title`]);
       expect(await alert.textContent()).toContain(en[`error.${code}.body`]);
       expect(await alert.textContent()).not.toContain('dev detail');
       const expected =
@@ -115,11 +115,11 @@ describe('launcher page', () => {
     }
     // A code from a newer main still reads as a sentence, never a raw key.
     host.push('join:view', failed('from-a-newer-version' as JoinErrorCode));
-    await expect
-      .poll(() => page.getByRole('alert').textContent())
-      .toContain(en['error.unknown.title']);
+    await eventually(() => page.getByRole('alert').textContent()).toContain(
+      en['error.unknown.title'],
+    );
     host.push('join:view', failed('session-full', true));
-    await expect.poll(() => actionNames(page)).toEqual(['retry', 'dismiss']);
+    await eventually(() => actionNames(page)).toEqual(['retry', 'dismiss']);
     expect(launcher.problems).toEqual([]);
     await launcher.close();
   });
@@ -153,13 +153,13 @@ describe('launcher page', () => {
       attempt: 2,
       invite,
       session,
-      nextRetryAt: Date.now() + 4_000,
+      nextRetryAt: Date.now() + 5_000,
     });
+    // The countdown ticks down on its own, with plural forms, to "now" at the deadline.
     const countdown = page.getByTestId('countdown');
-    await expect.poll(() => countdown.textContent()).toMatch(/^Next try in [34] seconds$/);
-    await expect
-      .poll(() => countdown.textContent(), { timeout: 5_000 })
-      .toBe('Next try in 1 second');
+    await eventually(() => countdown.textContent()).toMatch(/^Next try in [2-5] seconds$/);
+    await eventually(() => countdown.textContent()).toBe('Next try in 1 second');
+    await eventually(() => countdown.textContent()).toBe('Trying again now…');
     expect(await page.locator('.attempt').textContent()).toBe('Attempt 2 didn’t go through.');
     expect(await page.locator('.session-summary').textContent()).toBe(
       '3 of 8 playersHosted by NovaRunner',
@@ -172,7 +172,7 @@ describe('launcher page', () => {
       'cancel',
     );
     host.push('join:view', { phase: 'joined', attempt: 3, invite, session });
-    await expect.poll(statuses).toEqual(['done', 'done', 'done', 'done', 'done']);
+    await eventually(statuses).toEqual(['done', 'done', 'done', 'done', 'done']);
     expect(await marked()).toEqual(['kept', 'kept']);
     expect(await page.getByTestId('countdown').isHidden()).toBe(true);
     expect(await actionNames(page)).toEqual(['dismiss']);
@@ -209,7 +209,7 @@ describe('launcher page', () => {
     expect(await axeViolations(page)).toEqual([]);
 
     host.push('launcher:recent', []);
-    await expect.poll(() => page.locator('.empty-title').textContent()).toBe('No invites yet');
+    await eventually(() => page.locator('.empty-title').textContent()).toBe('No invites yet');
     await launcher.close();
 
     launcher = await open({ phase: 'idle', attempt: 0 });
@@ -234,7 +234,7 @@ describe('launcher page', () => {
     );
     await page.keyboard.press('Shift+Tab');
     await page.keyboard.press('Enter');
-    await expect.poll(() => calls).toEqual(['switchAccount']);
+    await eventually(() => calls).toEqual(['switchAccount']);
     // The focus ring is visible for keyboard focus.
     const outline = await page.evaluate(
       () => getComputedStyle(document.activeElement as Element).outlineStyle,
@@ -242,9 +242,9 @@ describe('launcher page', () => {
     expect(outline).toBe('solid');
 
     host.push('join:view', { phase: 'writingSession', attempt: 1, invite });
-    await expect.poll(() => actionNames(page)).toEqual(['cancel']);
+    await eventually(() => actionNames(page)).toEqual(['cancel']);
     await page.keyboard.press('Enter');
-    await expect.poll(() => calls).toEqual(['switchAccount', 'cancel']);
+    await eventually(() => calls).toEqual(['switchAccount', 'cancel']);
     await launcher.close();
   });
 
@@ -265,16 +265,16 @@ describe('launcher page', () => {
     await screenshot(page, 'page-ja-retrying');
     for (const code of joinErrorCodes) {
       host.push('join:view', failed(code));
-      await expect
-        .poll(() => page.getByRole('alert').textContent())
-        .toContain(ja[`error.${code}.title`]);
+      await eventually(() => page.getByRole('alert').textContent()).toContain(
+        ja[`error.${code}.title`],
+      );
       texts.push(await page.locator('body').innerText());
     }
     host.push('join:view', { phase: 'idle', attempt: 0 });
     host.push('launcher:recent', [
       { handleId: 'a', kind: 'invite', from: 'NovaRunner', outcome: 'joined', at: Date.now() },
     ]);
-    await expect.poll(() => page.locator('.recent-item').count()).toBe(1);
+    await eventually(() => page.locator('.recent-item').count()).toBe(1);
     texts.push(await page.locator('body').innerText());
     for (const text of texts) {
       // Only the brand and the gamertag are Latin; no English sentence or catalogue key leaks.
@@ -335,7 +335,7 @@ describe('launcher page', () => {
     const launcher = await openLauncher(browser, bare.url);
     try {
       const alert = launcher.page.getByRole('alert');
-      await expect.poll(() => alert.textContent()).toBe(en['app.bridgeMissing']);
+      await eventually(() => alert.textContent()).toBe(en['app.bridgeMissing']);
       expect(await axeViolations(launcher.page)).toEqual([]);
       expect(launcher.problems).toEqual([]);
     } finally {
