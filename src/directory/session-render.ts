@@ -11,6 +11,17 @@ import { memberStatus, type MemberRecord, type SessionRecord } from './session-r
 import { nextTimer } from './session-timers';
 
 const documentJson = new WeakMap<SessionRecord, string>();
+/** JSON of a property bag, by the identity of its (immutable) system object. */
+const bagJson = new WeakMap<object, { custom: unknown; json: string }>();
+
+function bag(system: Readonly<Record<string, unknown>>, custom: unknown): string {
+  const cached = bagJson.get(system);
+  if (cached !== undefined && cached.custom === custom) return cached.json;
+  const json = JSON.stringify({ system, custom: custom ?? {} });
+  bagJson.set(system, { custom, json });
+  return json;
+}
+
 /** A member's JSON without its leading `{` and without `next`, which depends on its neighbour. */
 const memberBodyJson = new WeakMap<MemberRecord, string>();
 
@@ -41,17 +52,13 @@ function memberBody(member: MemberRecord): string {
 export function renderSessionJson(record: SessionRecord): string {
   const cached = documentJson.get(record);
   if (cached !== undefined) return cached;
-  const head: Record<string, unknown> = {
-    contractVersion: record.contractVersion,
-    branch: record.branch,
-    changeNumber: record.changeNumber,
-    correlationId: record.correlationId,
-    startTime: record.startTime,
-  };
   const timer = nextTimer(record);
-  if (timer !== undefined) head.nextTimer = new Date(timer).toISOString();
-  head.constants = { system: record.constantsSystem, custom: record.constantsCustom ?? {} };
-  head.properties = { system: record.propertiesSystem, custom: record.propertiesCustom };
+  const head =
+    `{"contractVersion":${record.contractVersion},"branch":"${record.branch}","changeNumber":${record.changeNumber},` +
+    `"correlationId":"${record.correlationId}","startTime":"${record.startTime}",` +
+    (timer === undefined ? '' : `"nextTimer":"${new Date(timer).toISOString()}",`) +
+    `"constants":${bag(record.constantsSystem, record.constantsCustom)},` +
+    `"properties":${bag(record.propertiesSystem, record.propertiesCustom)}`;
 
   const members: string[] = [];
   let accepted = 0;
@@ -69,7 +76,7 @@ export function renderSessionJson(record: SessionRecord): string {
     accepted,
     active,
   };
-  const json = `${JSON.stringify(head).slice(0, -1)},"members":{${members.join(',')}},"membersInfo":${JSON.stringify(membersInfo)},"servers":{}}`;
+  const json = `${head},"members":{${members.join(',')}},"membersInfo":${JSON.stringify(membersInfo)},"servers":{}}`;
   documentJson.set(record, json);
   return json;
 }
