@@ -5,9 +5,14 @@
 import type { SessionRecord } from './session-record';
 import type { HandleRecord, Mutation, SessionStore } from './session-store';
 
+const ownerKey = (ownerXuid: string, type: HandleRecord['type'], scid: string) =>
+  `${type}|${ownerXuid}|${scid.toLowerCase()}`;
+
 export class MemorySessionStore implements SessionStore {
   readonly #sessions = new Map<string, SessionRecord>();
   readonly #handles = new Map<string, HandleRecord>();
+  /** Handle ids by owner, type and SCID, so replacing an activity never scans every handle. */
+  readonly #byOwner = new Map<string, Set<string>>();
 
   update<T>(key: string, mutate: (current: SessionRecord | undefined) => Mutation<T>): Promise<T> {
     try {
@@ -26,24 +31,35 @@ export class MemorySessionStore implements SessionStore {
 
   putHandle(handle: HandleRecord): Promise<void> {
     this.#handles.set(handle.id, handle);
+    if (handle.ownerXuid !== undefined) {
+      const key = ownerKey(handle.ownerXuid, handle.type, handle.sessionRef.scid);
+      let ids = this.#byOwner.get(key);
+      if (!ids) {
+        ids = new Set();
+        this.#byOwner.set(key, ids);
+      }
+      ids.add(handle.id);
+    }
     return Promise.resolve();
   }
 
   deleteHandle(id: string): Promise<boolean> {
-    return Promise.resolve(this.#handles.delete(id));
+    const handle = this.#handles.get(id);
+    if (!handle) return Promise.resolve(false);
+    this.#handles.delete(id);
+    if (handle.ownerXuid !== undefined) {
+      const key = ownerKey(handle.ownerXuid, handle.type, handle.sessionRef.scid);
+      const ids = this.#byOwner.get(key);
+      ids?.delete(id);
+      if (ids?.size === 0) this.#byOwner.delete(key);
+    }
+    return Promise.resolve(true);
   }
 
   deleteHandlesOf(ownerXuid: string, type: HandleRecord['type'], scid: string): Promise<void> {
-    const wanted = scid.toLowerCase();
-    for (const [id, handle] of this.#handles) {
-      if (
-        handle.type === type &&
-        handle.ownerXuid === ownerXuid &&
-        handle.sessionRef.scid.toLowerCase() === wanted
-      ) {
-        this.#handles.delete(id);
-      }
-    }
+    const key = ownerKey(ownerXuid, type, scid);
+    for (const id of this.#byOwner.get(key) ?? []) this.#handles.delete(id);
+    this.#byOwner.delete(key);
     return Promise.resolve();
   }
 }
