@@ -67,6 +67,16 @@ describe('launcher handler table', () => {
   });
 });
 
+describe('renderer log lines', () => {
+  it('cannot forge a second log line or hide text behind bidi controls', () => {
+    const { handlers, rendererLog } = table();
+    handlers['log:write']('warn', 'ok\n09:00:00.000 (join) › join: joined\r\u202egnp.exe');
+    expect(rendererLog.lines('warn')).toEqual([
+      'ok\\u{0a}09:00:00.000 (join) › join: joined\\u{0d}\\u{202e}gnp.exe',
+    ]);
+  });
+});
+
 describe('invoke argument schemas', () => {
   it('accepts exactly the contract tuple for each channel', () => {
     for (const channel of invokeChannels) {

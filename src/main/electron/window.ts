@@ -158,5 +158,8 @@ export function bringToFront(window: BrowserWindow): void {
   if (window.isDestroyed()) return;
   if (window.isMinimized()) window.restore();
   if (!window.isVisible()) window.show();
+  // macOS keeps the clicking app in front unless the launcher asks; the player just clicked an
+  // invite meant for it, so it does.
+  if (process.platform === 'darwin') app.focus({ steal: true });
   window.focus();
 }

@@ -6,6 +6,7 @@
  */
 import type { LauncherState, LogLevel } from '../../shared/ipc-contract';
 import type { ScopedLogger } from '../logging/configure-logging';
+import { escapeControlCharacters } from '../logging/untrusted-text';
 import type { InvokeHandlers } from './invoke-handler';
 import { IpcRefusedError } from './ipc-refusal';
 import type { TokenBucket } from './token-bucket';
@@ -43,7 +44,7 @@ export function createLauncherHandlers(deps: LauncherHandlerDeps): InvokeHandler
       const dropped = deps.rendererLogBudget.drainDropped();
       if (dropped > 0)
         deps.rendererLog.warn(`dropped ${dropped} renderer log line(s): too many at once`);
-      deps.rendererLog[level](message);
+      deps.rendererLog[level](escapeControlCharacters(message));
     },
   };
 }
