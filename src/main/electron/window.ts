@@ -4,7 +4,7 @@
  * guards make sure that even a page that goes wrong (injected markup, a bad link) cannot navigate
  * elsewhere, open windows, ask for permissions or reach the network.
  */
-import { BrowserWindow, shell, type Session, type WebContents } from 'electron';
+import { app, BrowserWindow, shell, type Session, type WebContents } from 'electron';
 import { TokenBucket } from '../ipc/token-bucket';
 import type { ScopedLogger } from '../logging/configure-logging';
 import { APP_ENTRY_URL } from '../security/app-origin';
