@@ -28,10 +28,12 @@ export const directoryUsage = `usage: npm run directory -- [options]
   --fault-reset-after F        fraction applied, then reset instead of answered
   --fault-latency-ms N         latency added to every API request
   --fault-retry-after S        seconds sent in injected Retry-After headers (default 1)
+  --log-requests               print one line per request (method, path, status, time, caller)
   --help                       print this text`;
 
 export type CliCommand =
-  { readonly kind: 'help' } | { readonly kind: 'start'; readonly options: DirectoryOptions };
+  | { readonly kind: 'help' }
+  | { readonly kind: 'start'; readonly options: DirectoryOptions; readonly logRequests: boolean };
 
 const numberFlags = {
   port: { min: 0, max: 65535, integer: true },
@@ -66,6 +68,7 @@ export function parseDirectoryArgs(argv: readonly string[]): Result<CliCommand, 
         'demo-address': { type: 'string' },
         'title-id': { type: 'string' },
         'no-rate-limits': { type: 'boolean' },
+        'log-requests': { type: 'boolean' },
         help: { type: 'boolean' },
         ...Object.fromEntries(
           Object.keys(numberFlags).map((name) => [name, { type: 'string' as const }]),
@@ -122,6 +125,7 @@ export function parseDirectoryArgs(argv: readonly string[]): Result<CliCommand, 
   const anyFault = Object.values(faults).some((value) => value !== undefined);
   return ok({
     kind: 'start',
+    logRequests: values['log-requests'] === true,
     options: {
       port: numbers.port,
       host: typeof values.host === 'string' ? values.host : undefined,

@@ -18,7 +18,18 @@ async function main(): Promise<number> {
   }
   let directory;
   try {
-    directory = await startDirectory(parsed.value.options);
+    const { options, logRequests } = parsed.value;
+    directory = await startDirectory(
+      logRequests
+        ? {
+            ...options,
+            onRequest: (entry) =>
+              process.stdout.write(
+                `${entry.method} ${entry.path} -> ${entry.status} in ${entry.ms.toFixed(1)} ms${entry.xuid ? ` (xuid ${entry.xuid})` : ''}\n`,
+              ),
+          }
+        : options,
+    );
   } catch (error) {
     const message = error instanceof DirectoryStartError ? error.message : String(error);
     process.stderr.write(`directory: ${message}\n`);

@@ -5,7 +5,7 @@
  * does the schema validation a framework would otherwise bring.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Clock } from './directory-options';
+import type { Clock, RequestLogEntry } from './directory-options';
 import type { DevTokenRegistry } from './dev-tokens';
 import type { DirectoryAnswer } from './directory-answer';
 import type { DirectoryService, WriteOptions } from './directory-service';
@@ -22,6 +22,8 @@ export interface DirectoryHttpDeps {
   readonly rateLimiter?: RateLimiter;
   readonly faults: FaultInjector;
   readonly clock: Clock;
+  /** Called once per finished request; never given tokens, bodies or query strings. */
+  readonly onRequest?: (entry: RequestLogEntry) => void;
 }
 
 /** Lowest `x-xbl-contract-version` the handle and session URIs accept. */
@@ -103,7 +105,9 @@ function header(request: IncomingMessage, name: string): string | undefined {
 const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export function createDirectoryListener(deps: DirectoryHttpDeps) {
-  const { service, tokens, faults, clock, rateLimiter } = deps;
+  const { service, tokens, faults, clock, rateLimiter, onRequest } = deps;
+  /** The caller of each request once authenticated, for the request log. */
+  const callers = new WeakMap<IncomingMessage, string>();
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const method = request.method ?? 'GET';
@@ -176,6 +180,7 @@ export function createDirectoryListener(deps: DirectoryHttpDeps) {
       return send(response, text(401, reason, { 'www-authenticate': 'XBL3.0' }));
     }
     const caller = auth.identity;
+    if (onRequest) callers.set(request, caller.xuid);
 
     const contract = header(request, 'x-xbl-contract-version');
     const contractVersion = contract === undefined ? NaN : Number(contract.trim());
@@ -252,6 +257,18 @@ export function createDirectoryListener(deps: DirectoryHttpDeps) {
   }
 
   return (request: IncomingMessage, response: ServerResponse): void => {
+    if (onRequest) {
+      const started = performance.now();
+      response.once('close', () => {
+        onRequest({
+          method: request.method ?? 'GET',
+          path: (request.url ?? '/').split('?')[0] ?? '/',
+          status: response.writableFinished ? response.statusCode : 'reset',
+          ms: performance.now() - started,
+          xuid: callers.get(request),
+        });
+      });
+    }
     handle(request, response).catch((error: unknown) => {
       process.stderr.write(
         `directory: internal error on ${request.method} ${request.url?.split('?')[0]}: ${String((error as Error)?.stack ?? error)}\n`,

@@ -64,6 +64,18 @@ export interface FaultLog {
   count(kind?: FaultKind): number;
 }
 
+/** One finished request, for `onRequest`: no tokens, bodies or query strings. */
+export interface RequestLogEntry {
+  readonly method: string;
+  /** The path without its query string. */
+  readonly path: string;
+  /** The status sent, or `reset` when the connection was closed without an answer. */
+  readonly status: number | 'reset';
+  readonly ms: number;
+  /** The caller's XUID once authenticated. */
+  readonly xuid?: string;
+}
+
 /** Options of `startDirectory` (and, as flags, of `npm run directory`). */
 export interface DirectoryOptions {
   /** TCP port; 0 (default) picks a free one. */
@@ -86,6 +98,8 @@ export interface DirectoryOptions {
   readonly clock?: Clock;
   /** Title ID given to dev tokens that do not name one (decimal string). */
   readonly defaultTitleId?: string;
+  /** Called once per finished request (the command line's `--log-requests` prints them). */
+  readonly onRequest?: (entry: RequestLogEntry) => void;
 }
 
 /** A player identity, as the demo seed hands it out. */

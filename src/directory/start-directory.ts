@@ -60,7 +60,14 @@ export async function startDirectory(
   });
   const server = createServer(
     { keepAliveTimeout: 10_000 },
-    createDirectoryListener({ service, tokens, faults, clock, rateLimiter }),
+    createDirectoryListener({
+      service,
+      tokens,
+      faults,
+      clock,
+      rateLimiter,
+      onRequest: options.onRequest,
+    }),
   );
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {

@@ -25,11 +25,13 @@ describe('parseDirectoryArgs', () => {
       '0.25',
       '--fault-latency-ms',
       '20',
+      '--log-requests',
     ]);
     expect(parsed).toEqual({
       ok: true,
       value: {
         kind: 'start',
+        logRequests: true,
         options: expect.objectContaining({
           port: 8123,
           host: '0.0.0.0',

@@ -119,6 +119,36 @@ describe('directory command line', () => {
     expect(invalidExit.stderr).toMatch(/maxMembersCount/);
   });
 
+  it('logs one line per request with --log-requests, never a token', async () => {
+    const { child, lines } = start(['--log-requests', '--seed', 'demo']);
+    const url = await readUntil(lines, 'directory listening on');
+    const someone = await player(url, 'Logged');
+    const missing = '5d0e7c9a-1b2c-4d3e-8f40-5a6b7c8d9e0f';
+    await call(url, 'GET', `/handles/${missing}?secret=query`, { as: someone });
+    const logged = await readUntil(lines, `GET /handles/${missing} -> 404`);
+    expect(logged).toMatch(new RegExp(`^in \\d+\\.\\d ms \\(xuid ${someone.xuid}\\)$`));
+    child.kill('SIGTERM');
+    let output = '';
+    for (;;) {
+      const next = await lines.next();
+      if (next.done) break;
+      output += `${next.value}\n`;
+    }
+    const token = someone.authorization.split(';')[1] ?? '';
+    expect(token.length).toBeGreaterThan(10);
+    expect(output).not.toContain(token);
+    expect(output).not.toContain('secret=query');
+  });
+
+  it('exits 1 when the port is taken', async () => {
+    const { lines } = start([]);
+    const url = new URL(await readUntil(lines, 'directory listening on'));
+    const second = start(['--port', url.port]);
+    const { code, stderr } = await exited(second.child);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/cannot listen on 127\.0\.0\.1:\d+/);
+  });
+
   it('serves a custom templates file', async () => {
     const folder = mkdtempSync(join(tmpdir(), 'rallypoint-templates-'));
     const file = join(folder, 'templates.json');
