@@ -12,7 +12,7 @@ import { errorText } from './error-text';
 import type { TextKey } from './i18n/catalogue';
 import type { Translator } from './i18n/translator';
 import { joinActions, type JoinAction } from './join-actions';
-import { stepStates, type StepStatus } from './join-steps';
+import { joinSteps, stepStates, type StepStatus } from './join-steps';
 
 const actionText: Readonly<Record<JoinAction, TextKey>> = {
   retry: 'action.retry',
@@ -45,6 +45,7 @@ export class JoinScreen {
   });
   private readonly summary = el('p', { className: 'session-summary' });
   private readonly steps: HTMLOListElement;
+  private readonly stepRows: readonly { item: HTMLLIElement; status: HTMLSpanElement }[];
   private readonly status = el('div', { className: 'status' });
   /** `aria-live="polite"`: the progress sentence. */
   private readonly progress = el('p', {
@@ -61,6 +62,7 @@ export class JoinScreen {
   private readonly actions = el('div', { className: 'actions' });
   private actionsKey = '';
   private errorKey = '';
+  private summaryKey: string | undefined;
   private stopCountdown: (() => void) | undefined;
 
   constructor(
@@ -68,7 +70,23 @@ export class JoinScreen {
     private readonly onAction: (action: JoinAction) => void,
     private readonly now: () => number,
   ) {
-    this.steps = el('ol', { className: 'steps', attrs: { 'aria-label': t.text('join.steps') } });
+    // The five rows are built once; updates change only their class and status word.
+    this.stepRows = joinSteps.map((step) => {
+      const status = el('span', { className: 'step-status' });
+      const item = el(
+        'li',
+        { className: 'step' },
+        el('span', { className: 'step-icon', attrs: { 'aria-hidden': 'true' } }),
+        el('span', { className: 'step-label' }, t.text(`step.${step}`)),
+        status,
+      );
+      return { item, status };
+    });
+    this.steps = el(
+      'ol',
+      { className: 'steps', attrs: { 'aria-label': t.text('join.steps') } },
+      ...this.stepRows.map((row) => row.item),
+    );
     this.status.append(this.progress, this.attempt, this.countdown);
     this.element = el(
       'section',
@@ -87,7 +105,8 @@ export class JoinScreen {
   update(view: JoinView): boolean {
     const { t } = this;
     const invite = view.invite;
-    this.element.className = `card join join-${view.phase}`;
+    const cls = `card join join-${view.phase}`;
+    if (this.element.className !== cls) this.element.className = cls;
     setText(this.eyebrow, t.text(invite?.kind === 'join' ? 'join.kind.join' : 'join.kind.invite'));
     setText(
       this.title,
@@ -118,6 +137,11 @@ export class JoinScreen {
 
   private drawSummary(view: JoinView): void {
     const session = view.session;
+    const key = session
+      ? `${session.membersCount}/${session.maxMembersCount}/${session.hostGamertag ?? ''}`
+      : '';
+    if (key === this.summaryKey) return;
+    this.summaryKey = key;
     this.summary.hidden = !session;
     if (!session) return this.summary.replaceChildren();
     this.summary.replaceChildren(
@@ -142,28 +166,22 @@ export class JoinScreen {
   }
 
   private drawSteps(view: JoinView): void {
-    this.steps.replaceChildren(
-      ...stepStates(view).map(({ step, status }) =>
-        el(
-          'li',
-          {
-            className: `step step-${status}`,
-            attrs: status === 'inProgress' ? { 'aria-current': 'step' } : {},
-          },
-          el('span', { className: 'step-icon', attrs: { 'aria-hidden': 'true' } }),
-          el('span', { className: 'step-label' }, this.t.text(`step.${step}`)),
-          el(
-            'span',
-            { className: 'step-status' },
-            this.t.text(
-              status === 'failed' && view.error?.code === 'cancelled'
-                ? 'status.cancelled'
-                : statusText[status],
-            ),
-          ),
+    stepStates(view).forEach(({ status }, index) => {
+      const row = this.stepRows[index];
+      if (!row) return;
+      const className = `step step-${status}`;
+      if (row.item.className !== className) row.item.className = className;
+      if (status === 'inProgress') row.item.setAttribute('aria-current', 'step');
+      else row.item.removeAttribute('aria-current');
+      setText(
+        row.status,
+        this.t.text(
+          status === 'failed' && view.error?.code === 'cancelled'
+            ? 'status.cancelled'
+            : statusText[status],
         ),
-      ),
-    );
+      );
+    });
   }
 
   private drawStatus(view: JoinView): void {
