@@ -179,6 +179,17 @@ export class FakeGame implements GameHandOff {
     handedToRunningGame: false,
   });
   closed = 0;
+  readonly #exitListeners = new Set<(description: string) => void>();
+
+  onExit(listener: (description: string) => void): () => void {
+    this.#exitListeners.add(listener);
+    return () => this.#exitListeners.delete(listener);
+  }
+
+  /** The player quits the game. */
+  exit(description = 'exit code 0'): void {
+    for (const listener of this.#exitListeners) listener(description);
+  }
 
   async join(request: GameJoinRequest, options: { signal: AbortSignal }) {
     this.joins.push({ request, signal: options.signal });

@@ -491,6 +491,29 @@ describe('join machine: nothing left behind', () => {
     expect(service.view()).toMatchObject({ phase: 'joined', attempt: 1 });
   });
 
+  it('the player quitting the game leaves the session and returns to idle', async () => {
+    const { service, directory, game } = start();
+    service.submit(invite());
+    await settle();
+    expect(service.view().phase).toBe('joined');
+    game.exit('exit code 0');
+    await settle();
+    expect(directory.leaves).toEqual(['/serviceconfigs/s/sessionTemplates/t/sessions/a']);
+    expect(service.view()).toEqual({ phase: 'idle', attempt: 0 });
+    // Also after DISMISS: the membership is still known and left when the game goes.
+    service.submit(invite('0f0e0d0c-0b0a-4909-8807-060504030201'));
+    await settle();
+    service.dismiss();
+    await settle();
+    game.exit();
+    await settle();
+    expect(directory.leaves).toHaveLength(2);
+    // A game exit with nothing joined changes nothing.
+    game.exit();
+    await settle();
+    expect(directory.leaves).toHaveLength(2);
+  });
+
   it('stop() during a write aborts it and cleans up', async () => {
     const directory = new FakeDirectory([hang(err(directoryError('cancelled', 'aborted')))]);
     const { service } = start({ client: directory });

@@ -122,6 +122,27 @@ describe('join service against the local directory', () => {
     expect(await second.memberXuids()).toEqual([host.xuid, me.xuid]);
   });
 
+  it('when the player quits the game, the launcher leaves the session', async () => {
+    const dir = await directory();
+    const session = await createSession(dir.url);
+    const me = player(4);
+    const starts: number[] = [];
+    const { service, game } = launcher(launcherConfig(dir.url, me), [], starts);
+    service.submit(await session.invite(me));
+    await service.settled();
+    expect(await session.memberXuids()).toEqual([host.xuid, me.xuid]);
+    const backHome = new Promise<JoinView>((resolve) =>
+      service.subscribe((view) => view.phase === 'idle' && resolve(view)),
+    );
+    // The game goes away on its own: the player closed it.
+    expect(starts).toHaveLength(1);
+    process.kill(starts[0] ?? 0, 'SIGTERM');
+    expect(await backHome).toEqual({ phase: 'idle', attempt: 0 });
+    await service.settled();
+    expect(game.isRunning()).toBe(false);
+    expect(await session.memberXuids()).toEqual([host.xuid]);
+  });
+
   it('stop() leaves the session and close() ends the game', async () => {
     const dir = await directory();
     const session = await createSession(dir.url);

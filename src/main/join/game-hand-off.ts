@@ -50,6 +50,11 @@ export interface GameHandOff {
   ): Promise<Result<GameJoined, GameFailure | GameCancelled>>;
   /** True while a copy the launcher started is running. */
   isRunning(): boolean;
+  /**
+   * Called when a running copy that had confirmed a join exits (the player quit the game), so the
+   * launcher can leave the session behind it. Returns the unsubscribe function.
+   */
+  onExit?(listener: (description: string) => void): () => void;
   /** Asks a running game to quit (and makes sure it does). */
   close(): Promise<void>;
 }
@@ -81,6 +86,20 @@ export function createGameHandOff(
   options: GameHandOffOptions = {},
 ): GameHandOff {
   let current: GameProcess | undefined;
+  const exitListeners = new Set<(description: string) => void>();
+  /** Copies that confirmed at least one join: their exit means the player left the game. */
+  const playing = new WeakSet<GameProcess>();
+
+  const watch = (game: GameProcess) => {
+    void game.exited.then((exit) => {
+      if (current === game) current = undefined;
+      if (!playing.has(game)) return;
+      const description = exit.signal
+        ? `stopped by ${exit.signal}`
+        : `exit code ${exit.code ?? '?'}`;
+      for (const listener of [...exitListeners]) listener(description);
+    });
+  };
 
   const acknowledges = (joinId: string) => (message: GameMessage) =>
     (message.type === 'joined' || message.type === 'join-failed') &&
@@ -88,6 +107,11 @@ export function createGameHandOff(
 
   return {
     isRunning: () => current?.running === true,
+
+    onExit(listener) {
+      exitListeners.add(listener);
+      return () => exitListeners.delete(listener);
+    },
 
     async join(request, { signal }) {
       const resolved = resolveGameConnection(request.session, config.connectionProperty);
@@ -122,6 +146,7 @@ export function createGameHandOff(
           onOutput: options.onOutput,
         });
         current = game;
+        watch(game);
         startedNow = true;
         options.onStarted?.(game.pid);
       }
@@ -131,6 +156,7 @@ export function createGameHandOff(
         signal,
       });
       if (answer.ok && answer.value.type === 'joined') {
+        playing.add(game);
         return ok({ connection, handedToRunningGame: !startedNow, pid: game.pid });
       }
       // A copy started for this join that never confirmed it is of no use to the player.
@@ -146,6 +172,8 @@ export function createGameHandOff(
     async close() {
       const game = current;
       current = undefined;
+      // Closing is the launcher's own doing, not the player quitting: no exit notice.
+      if (game) playing.delete(game);
       if (game) await game.quit(config.quitGraceMs ?? 2000);
     },
   };

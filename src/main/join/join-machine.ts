@@ -120,7 +120,9 @@ export type JoinEvent =
   | { readonly type: 'RETRY' }
   | { readonly type: 'DISMISS' }
   /** Leave whatever was written and stop (the service's `stop()`). */
-  | { readonly type: 'SHUTDOWN' };
+  | { readonly type: 'SHUTDOWN' }
+  /** The game that confirmed the join has exited: the player is no longer playing. */
+  | { readonly type: 'GAME_EXITED'; readonly description: string };
 
 const cancelledFailure: JoinFailure = {
   code: 'cancelled',
@@ -316,6 +318,11 @@ export function createJoinMachine(deps: JoinMachineDeps) {
     states: {
       idle: {
         on: {
+          GAME_EXITED: {
+            guard: ({ context }) => context.membership !== undefined,
+            target: 'leaving',
+            actions: assign({ afterLeave: 'idle' as const }),
+          },
           INVITE: [
             {
               guard: ({ context }) =>
@@ -575,6 +582,14 @@ export function createJoinMachine(deps: JoinMachineDeps) {
 
       joined: {
         on: {
+          GAME_EXITED: {
+            target: 'leaving',
+            actions: [
+              assign({ afterLeave: 'idle' as const }),
+              ({ event }) =>
+                log?.info(`the game exited (${event.description}); leaving the session`),
+            ],
+          },
           INVITE: {
             guard: ({ context, event }) => event.invite.handleId !== context.invite?.handleId,
             target: 'leaving',

@@ -123,6 +123,9 @@ export function createJoinService(deps: JoinServiceDeps): JoinService {
     error: (error) => deps.log?.warn(`join machine stopped on an error: ${String(error)}`),
   });
   actor.start();
+  const stopWatchingGame = deps.game.onExit?.((description) =>
+    actor.send({ type: 'GAME_EXITED', description }),
+  );
 
   const send = (event: Parameters<typeof actor.send>[0]) => {
     if (!stopping) actor.send(event);
@@ -163,6 +166,7 @@ export function createJoinService(deps: JoinServiceDeps): JoinService {
         } catch {
           deps.log?.warn('the join machine did not finish leaving in time; stopping anyway');
         }
+        stopWatchingGame?.();
         actor.stop();
         listeners.clear();
       })();
