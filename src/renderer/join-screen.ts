@@ -53,10 +53,7 @@ export class JoinScreen {
     attrs: { 'aria-live': 'polite' },
   });
   private readonly attempt = el('p', { className: 'attempt' });
-  private readonly countdown = el('p', {
-    className: 'countdown',
-    attrs: { 'data-testid': 'countdown' },
-  });
+  private readonly countdown = el('p', { className: 'countdown' });
   /** `role="alert"`: always present, empty until an error appears, so its arrival is announced. */
   private readonly alert = el('div', { className: 'error-region', attrs: { role: 'alert' } });
   private readonly actions = el('div', { className: 'actions' });
@@ -105,8 +102,8 @@ export class JoinScreen {
   update(view: JoinView): boolean {
     const { t } = this;
     const invite = view.invite;
-    const cls = `card join join-${view.phase}`;
-    if (this.element.className !== cls) this.element.className = cls;
+    const className = `card join join-${view.phase}`;
+    if (this.element.className !== className) this.element.className = className;
     setText(this.eyebrow, t.text(invite?.kind === 'join' ? 'join.kind.join' : 'join.kind.invite'));
     setText(
       this.title,

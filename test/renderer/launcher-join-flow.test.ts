@@ -251,7 +251,7 @@ describe('launcher window against the real join service and directory', () => {
       front: (url) => startFlakyFront(url, { failFirst: 1, retryAfterSeconds: 5 }),
     });
     backend.accept(directory.demo!.inviteLink);
-    const countdown = page.getByTestId('countdown');
+    const countdown = page.locator('.countdown');
     await eventually(() => countdown.textContent(), { timeout: 10_000 }).toMatch(
       /^Next try in [1-5] seconds?$/,
     );
@@ -262,7 +262,7 @@ describe('launcher window against the real join service and directory', () => {
 
     await waitForPhase(backend, 'joined');
     await eventually(() => stepStatuses(page)).toEqual(['done', 'done', 'done', 'done', 'done']);
-    expect(await page.getByTestId('countdown').isHidden()).toBe(true);
+    expect(await page.locator('.countdown').isHidden()).toBe(true);
     await checkState(page, 'flow-41-joined-after-retry');
   });
 

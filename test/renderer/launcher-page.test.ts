@@ -156,7 +156,7 @@ describe('launcher page', () => {
       nextRetryAt: Date.now() + 5_000,
     });
     // The countdown ticks down on its own, with plural forms, to "now" at the deadline.
-    const countdown = page.getByTestId('countdown');
+    const countdown = page.locator('.countdown');
     await eventually(() => countdown.textContent()).toMatch(/^Next try in [2-5] seconds$/);
     await eventually(() => countdown.textContent()).toBe('Next try in 1 second');
     await eventually(() => countdown.textContent()).toBe('Trying again now…');
@@ -174,7 +174,7 @@ describe('launcher page', () => {
     host.push('join:view', { phase: 'joined', attempt: 3, invite, session });
     await eventually(statuses).toEqual(['done', 'done', 'done', 'done', 'done']);
     expect(await marked()).toEqual(['kept', 'kept']);
-    expect(await page.getByTestId('countdown').isHidden()).toBe(true);
+    expect(await page.locator('.countdown').isHidden()).toBe(true);
     expect(await actionNames(page)).toEqual(['dismiss']);
     expect(await axeViolations(page)).toEqual([]);
     await launcher.close();
