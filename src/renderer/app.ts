@@ -30,7 +30,8 @@ async function start(root: HTMLElement): Promise<void> {
     document.documentElement.lang = t.lang;
     document.title = t.text('app.name');
     const launcher = new LauncherWindow(root, bridge, t, state);
-    // Subscribe after the first draw: pushes then only ever move the window forward.
+    // Subscribing in the same task the state arrived in loses nothing: a push main sent before
+    // answering is already part of the state, and one sent after arrives as a later task.
     bridge.onJoinView((view) => launcher.setView(view));
     bridge.onRecent((recent) => launcher.setRecent(recent));
     root.removeAttribute('aria-busy');
