@@ -1,6 +1,7 @@
 /**
  * Packs the launcher with electron-builder's real pipeline, offline, as
- * `electron-builder --linux dir --config electron-builder.yml -c.electronDist=<dir>` (or `--mac`)
+ * `electron-builder --linux dir --config electron-builder.yml -c.electronDist=<dir>` (or `--mac`,
+ * `--win`)
  * would: file filters, asar, production node_modules, extraMetadata, Info.plist generation and the
  * fuse flip all run for real; only the Electron distribution is a stand-in (stand-in-electron.ts),
  * because nothing can be downloaded here.
@@ -13,7 +14,7 @@
  * test run rebuilding dist/ at the same moment cannot pull files away mid-pack.
  *
  * Usage (run by the pack tests as a child process):
- *   tsx test/installer/pack-dir.ts <linux|mac> <projectDir> <electronDist> <outputDir>
+ *   tsx test/installer/pack-dir.ts <linux|mac|win> <projectDir> <electronDist> <outputDir>
  *     [--no-sanity-check]
  * Prints one JSON line: { appOutDir, desktopEntries: { deb, appImage }, desktopIcons } (Linux
  * only fills the last two).
@@ -35,18 +36,19 @@ const { default: AppImageTarget } =
   require('app-builder-lib/out/targets/appimage/AppImageTarget') as typeof import('app-builder-lib/out/targets/appimage/AppImageTarget');
 
 const [platformName, projectDir, electronDist, outputDir, flag] = process.argv.slice(2);
+const platforms = { linux: Platform.LINUX, mac: Platform.MAC, win: Platform.WINDOWS } as const;
 if (
-  (platformName !== 'linux' && platformName !== 'mac') ||
+  !(platformName === 'linux' || platformName === 'mac' || platformName === 'win') ||
   !projectDir ||
   !electronDist ||
   !outputDir
 ) {
   console.error(
-    'usage: pack-dir.ts <linux|mac> <projectDir> <electronDist> <outputDir> [--no-sanity-check]',
+    'usage: pack-dir.ts <linux|mac|win> <projectDir> <electronDist> <outputDir> [--no-sanity-check]',
   );
   process.exit(2);
 }
-const platform = platformName === 'linux' ? Platform.LINUX : Platform.MAC;
+const platform = platforms[platformName];
 
 const desktopEntries: Record<string, string> = {};
 let desktopIcons: Array<{ file: string; size: number }> = [];

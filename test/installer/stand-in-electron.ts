@@ -7,7 +7,7 @@
  * flip electron-builder performs is the real one, and a test can read the result back.
  */
 import { execFile } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { FuseV1Options } from '@electron/fuses';
@@ -33,14 +33,22 @@ export const stockFuseWire: Readonly<Record<FuseV1Options, '0' | '1'>> = {
   [FuseV1Options.GrantFileProtocolExtraPrivileges]: '1',
 };
 
-function fusedStub(): Buffer {
+/** The sentinel, wire version 1, the fuse count, then one byte per fuse. */
+function fuseWire(): Buffer {
   const count = Object.keys(stockFuseWire).length;
   const wire = Array.from({ length: count }, (_, index) => stockFuseWire[index as FuseV1Options]);
   return Buffer.concat([
-    Buffer.from('#!/bin/sh\necho "stand-in Electron for packaging tests" >&2\nexit 1\n'),
     Buffer.from(fuseSentinel),
     Buffer.from([1, count]),
     Buffer.from(wire.join('')),
+  ]);
+}
+
+/** A stub script with a fuse wire inside, for the Linux and macOS binaries. */
+function fusedStub(): Buffer {
+  return Buffer.concat([
+    Buffer.from('#!/bin/sh\necho "stand-in Electron for packaging tests" >&2\nexit 1\n'),
+    fuseWire(),
     Buffer.from('\n'),
   ]);
 }
@@ -94,6 +102,46 @@ export function writeStandInMacElectron(dir: string): void {
   writeFileSync(join(framework, 'Electron Framework'), fusedStub());
 }
 
+/**
+ * An unpacked Windows Electron: `electron.exe` must be a real PE image, because electron-builder
+ * rewrites its version information and icon and adds the asar integrity resource. makensis makes
+ * one (a do-nothing program with Electron's version block); the fuse wire is appended after it.
+ */
+export async function writeStandInWindowsElectron(dir: string, makensis: string): Promise<void> {
+  mkdirSync(dir, { recursive: true });
+  const version = (key: string, value: string) => `VIAddVersionKey /LANG=1033 "${key}" "${value}"`;
+  writeFileSync(
+    join(dir, 'stand-in.nsi'),
+    [
+      'Unicode true',
+      'Target amd64-unicode',
+      'Name "Electron"',
+      'OutFile "electron.exe"',
+      'SilentInstall silent',
+      'RequestExecutionLevel user',
+      'VIProductVersion "45.5.0.0"',
+      'VIFileVersion "45.5.0.0"',
+      version('ProductName', 'Electron'),
+      version('FileDescription', 'Electron'),
+      version('CompanyName', 'GitHub, Inc.'),
+      version('LegalCopyright', 'Copyright (C) GitHub, Inc.'),
+      version('FileVersion', '45.5.0'),
+      version('ProductVersion', '45.5.0'),
+      version('InternalName', 'electron.exe'),
+      version('OriginalFilename', 'electron.exe'),
+      'Section',
+      'SectionEnd',
+      '',
+    ].join('\n'),
+  );
+  await run(makensis, ['-V2', '-WX', 'stand-in.nsi'], { cwd: dir, timeout: 60_000 });
+  rmSync(join(dir, 'stand-in.nsi'));
+  // Data after the last PE section is ignored by Windows and kept by electron-builder's rewrite.
+  appendFileSync(join(dir, 'electron.exe'), fuseWire());
+  writeFileSync(join(dir, 'LICENSE'), 'stand-in\n');
+  writeFileSync(join(dir, 'version'), '45.5.0');
+}
+
 /** What pack-dir.ts reports. */
 export interface PackResult {
   readonly appOutDir: string;
@@ -108,7 +156,7 @@ export interface PackResult {
  * asar is turned off with `sanityCheck: false`; everything else still runs.
  */
 export async function packProjectDir(
-  platform: 'linux' | 'mac',
+  platform: 'linux' | 'mac' | 'win',
   projectDir: string,
   electronDist: string,
   outputDir: string,
