@@ -30,15 +30,21 @@ let browser: Browser;
 let host: TestHost;
 let state: { -readonly [K in keyof LauncherState]: LauncherState[K] };
 const calls: string[] = [];
+const pageLogs: string[] = [];
+/** When set, main refuses Retry, as it would if the join stack were being replaced. */
+let refuseRetry = false;
 
 const handlers: InvokeHandlers = {
   'launcher:get-state': () => state,
-  'join:retry': () => void calls.push('retry'),
+  'join:retry': () => {
+    if (refuseRetry) throw new Error('not-available');
+    calls.push('retry');
+  },
   'join:cancel': () => void calls.push('cancel'),
   'join:dismiss': () => void calls.push('dismiss'),
   'join:switch-account': () => void calls.push('switchAccount'),
   'dev:try-demo-invite': () => void calls.push('tryDemo'),
-  'log:write': () => undefined,
+  'log:write': (level, message) => void pageLogs.push(`${level}: ${message}`),
 };
 
 beforeAll(async () => {
@@ -313,6 +319,25 @@ describe('launcher page', () => {
     await screenshot(page, 'page-hostile-names');
     expect(launcher.problems).toEqual([]);
     await launcher.close();
+  });
+
+  it('says so when main refuses an action, and logs it without any detail from the view', async () => {
+    const launcher = await open(failed('directory-unavailable'));
+    const { page } = launcher;
+    refuseRetry = true;
+    pageLogs.length = 0;
+    try {
+      await page.keyboard.press('Enter');
+      await eventually(() => page.locator('.notice').textContent()).toBe(en['app.actionFailed']);
+      expect(await page.locator('.notice').getAttribute('role')).toBe('status');
+      await eventually(() => pageLogs).toHaveLength(1);
+      expect(pageLogs[0]).toMatch(/^warn: window action retry failed: .*not-available/);
+      expect(pageLogs[0]).not.toContain(invite.handleId);
+      expect(await axeViolations(page)).toEqual([]);
+    } finally {
+      refuseRetry = false;
+      await launcher.close();
+    }
   });
 
   it('respects prefers-reduced-motion: the spinner only spins when motion is welcome', async () => {
