@@ -1,3 +1,4 @@
+import { SimulatedClock } from 'xstate';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { err } from '../../src/shared/result';
 import type { JoinView } from '../../src/shared/join-view';
@@ -524,5 +525,28 @@ describe('join machine: nothing left behind', () => {
     await stopped;
     expect(directory.joins[0]?.signal.aborted).toBe(true);
     expect(directory.leaves).toHaveLength(1);
+  });
+});
+
+describe('join machine: injectable clock', () => {
+  it("runs its countdown on xstate's SimulatedClock, with no real or fake timers", async () => {
+    vi.useRealTimers();
+    const clock = new SimulatedClock();
+    clock.set(1_000_000);
+    const directory = new FakeDirectory([unavailable(), written()]);
+    const { service } = start({ client: directory, clock });
+    service.submit(invite());
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(service.view()).toMatchObject({
+      phase: 'retrying',
+      attempt: 1,
+      nextRetryAt: 1_001_000,
+    });
+    clock.increment(999);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(directory.joins).toHaveLength(1);
+    clock.increment(1);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(service.view()).toMatchObject({ phase: 'joined', attempt: 2 });
   });
 });

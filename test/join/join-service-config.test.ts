@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest';
+import {
+  demoGameArgsTemplate,
+  demoGameSettings,
+  launcherDefaults,
+  resolveLauncherConfig,
+} from '../../src/main/join/launcher-config';
+
+const base = {
+  directoryUrl: 'http://127.0.0.1:4100/',
+  identity: { xuid: '2533274800000002', gamertag: 'RallyPlayer' },
+  game: { executable: '/opt/game/bin/game' },
+};
+
+const problem = (input: unknown) => {
+  const resolved = resolveLauncherConfig(input);
+  return resolved.ok ? undefined : resolved.error.message;
+};
+
+describe('launcher configuration', () => {
+  it('fills every default and splits the default template', () => {
+    const resolved = resolveLauncherConfig(base);
+    expect(resolved).toEqual({
+      ok: true,
+      value: {
+        directoryUrl: 'http://127.0.0.1:4100',
+        identity: base.identity,
+        game: {
+          executable: '/opt/game/bin/game',
+          args: ['--join', '{sessionRef}', '--connect', '{connection}'],
+          ackTimeoutMs: launcherDefaults.ackTimeoutMs,
+          quitGraceMs: launcherDefaults.quitGraceMs,
+        },
+        deadlineMs: 20_000,
+        attemptTimeoutMs: 5_000,
+        leaveTimeoutMs: 5_000,
+      },
+    });
+  });
+
+  it('accepts https anywhere and http only on this machine', () => {
+    expect(problem({ ...base, directoryUrl: 'https://sessions.example.com' })).toBeUndefined();
+    expect(problem({ ...base, directoryUrl: 'http://localhost:9' })).toBeUndefined();
+    expect(problem({ ...base, directoryUrl: 'http://[::1]:9' })).toBeUndefined();
+    expect(problem({ ...base, directoryUrl: 'http://sessions.example.com' })).toMatch(
+      /^directoryUrl must be https:\/\//,
+    );
+    expect(problem({ ...base, directoryUrl: 'file:///etc/passwd' })).toMatch(/^directoryUrl/);
+    expect(problem({ ...base, directoryUrl: 'not a url' })).toBe('directoryUrl is not a URL');
+  });
+
+  it('names the setting that is wrong', () => {
+    expect(problem({ ...base, identity: { xuid: '12ab', gamertag: 'x' } })).toMatch(
+      /^identity\.xuid a XUID is 1 to 20 decimal digits/,
+    );
+    expect(problem({ ...base, game: { ...base.game, args: '--join {sesionRef}' } })).toMatch(
+      /^game\.args: unknown placeholder \{sesionRef\}/,
+    );
+    expect(problem({ ...base, game: { ...base.game, args: '--name "open' } })).toMatch(
+      /^game\.args: .*unterminated/,
+    );
+    expect(problem({ ...base, deadlineMs: 5 })).toMatch(/^deadlineMs/);
+    expect(problem({ ...base, game: { ...base.game, ackTimeoutMs: 1.5 } })).toMatch(
+      /^game\.ackTimeoutMs/,
+    );
+    expect(problem({ ...base, surprise: true })).toMatch(/surprise|Unrecognized/i);
+    expect(problem(undefined)).toBeDefined();
+    expect(problem('rallypoint://x')).toBeDefined();
+  });
+
+  it('takes arguments as a list verbatim (no splitting of list items)', () => {
+    const resolved = resolveLauncherConfig({
+      ...base,
+      game: { ...base.game, args: ['--title', 'Capture the flag', '{connection}'] },
+    });
+    expect(resolved.ok && resolved.value.game.args).toEqual([
+      '--title',
+      'Capture the flag',
+      '{connection}',
+    ]);
+  });
+
+  it('runs the demo game with this Node in Node mode', () => {
+    const game = demoGameSettings('/path with spaces/demo-game.js');
+    expect(game.executable).toBe(process.execPath);
+    expect(game.args).toEqual([
+      '/path with spaces/demo-game.js',
+      ...demoGameArgsTemplate.split(' '),
+    ]);
+    expect(game.env).toEqual({ ELECTRON_RUN_AS_NODE: '1' });
+  });
+});
