@@ -50,6 +50,8 @@ export class LauncherWindow {
   }
 
   setView(view: JoinView): void {
+    // A notice about a refused action is stale once the join has moved on.
+    if (view.phase !== this.view.phase) this.notice.textContent = '';
     this.view = view;
     this.render(true);
   }
