@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import type { DirectoryOptions, FaultOptions, RateLimitOptions } from './directory-options';
 import { err, ok, type Result } from '../shared/result';
 
+/** The `--help` text, also printed after a bad flag. */
 export const directoryUsage = `usage: npm run directory -- [options]
 
   --port N                     TCP port (default 0: a free one)
@@ -31,6 +32,7 @@ export const directoryUsage = `usage: npm run directory -- [options]
   --log-requests               print one line per request (method, path, status, time, caller)
   --help                       print this text`;
 
+/** What the command line asked for: the help text, or a directory with these options. */
 export type CliCommand =
   | { readonly kind: 'help' }
   | { readonly kind: 'start'; readonly options: DirectoryOptions; readonly logRequests: boolean };
@@ -54,6 +56,7 @@ const numberFlags = {
 
 type NumberFlag = keyof typeof numberFlags;
 
+/** Parses argv (without node and the script); a bad flag is an error naming it, never a throw. */
 export function parseDirectoryArgs(argv: readonly string[]): Result<CliCommand, string> {
   let values: Record<string, string | boolean | undefined>;
   try {

@@ -29,6 +29,7 @@ function pickTemplate(templates: SessionTemplates): string {
   return templates.names()[0] ?? 'default';
 }
 
+/** Creates the demo session and invite through the service; throws only if the shipped logic is broken. */
 export async function seedDemo(
   service: DirectoryService,
   tokens: DevTokenRegistry,

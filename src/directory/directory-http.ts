@@ -104,6 +104,7 @@ function header(request: IncomingMessage, name: string): string | undefined {
 
 const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+/** The `node:http` request listener; never throws (internal errors answer 500 and go to stderr). */
 export function createDirectoryListener(deps: DirectoryHttpDeps) {
   const { service, tokens, faults, clock, rateLimiter, onRequest } = deps;
   /** The caller of each request once authenticated, for the request log. */

@@ -76,6 +76,7 @@ function renderHandle(handle: HandleRecord): Record<string, unknown> {
   return body;
 }
 
+/** One instance per directory; all state lives in the injected store and token registry. */
 export class DirectoryService {
   readonly #deps: DirectoryServiceDeps;
 

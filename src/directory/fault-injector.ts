@@ -9,6 +9,7 @@ import { seededRandom, type RandomSource } from './seeded-random';
 /** The decision for one request; `none` lets it through untouched. */
 export type FaultDecision = FaultKind | 'none';
 
+/** Decides faults and is the `faultLog` a running directory exposes. */
 export class FaultInjector implements FaultLog {
   readonly #random: RandomSource;
   readonly #options: FaultOptions;

@@ -29,6 +29,7 @@ function decodeSegments(pathname: string): string[] | undefined {
   }
 }
 
+/** Matches a path (without query) to a route and the methods it allows. */
 export function matchRoute(pathname: string): RouteMatch {
   const segments = decodeSegments(pathname);
   if (!segments) return { kind: 'bad-path' };

@@ -8,6 +8,7 @@ import type { HandleRecord, Mutation, SessionStore } from './session-store';
 const ownerKey = (ownerXuid: string, type: HandleRecord['type'], scid: string) =>
   `${type}|${ownerXuid}|${scid.toLowerCase()}`;
 
+/** Sessions and handles in maps of this process; lost when the directory stops. */
 export class MemorySessionStore implements SessionStore {
   readonly #sessions = new Map<string, SessionRecord>();
   readonly #handles = new Map<string, HandleRecord>();

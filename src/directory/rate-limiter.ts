@@ -4,6 +4,7 @@
  */
 import type { RateLimitOptions } from './directory-options';
 
+/** The limits MPSD documents: 30 requests per 15 s and 300 per 300 s, per user and title. */
 export const mpsdRateLimits: RateLimitOptions = {
   burstRequests: 30,
   burstPeriodMs: 15_000,

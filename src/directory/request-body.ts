@@ -11,6 +11,7 @@ export type BodyResult =
   | { readonly ok: true; readonly value: unknown }
   | { readonly ok: false; readonly reason: 'too-large' | 'invalid-json' | 'empty' | 'aborted' };
 
+/** Resolves once the body is read, too large, or cut off; never rejects. */
 export function readJsonBody(request: IncomingMessage): Promise<BodyResult> {
   const declared = Number(request.headers['content-length']);
   if (Number.isFinite(declared) && declared > maxBodyBytes) {

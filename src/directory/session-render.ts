@@ -80,8 +80,3 @@ export function renderSessionJson(record: SessionRecord): string {
   documentJson.set(record, json);
   return json;
 }
-
-/** The session document as a plain object (for callers that want to inspect it). */
-export function renderSession(record: SessionRecord): Record<string, unknown> {
-  return JSON.parse(renderSessionJson(record)) as Record<string, unknown>;
-}
