@@ -72,12 +72,16 @@ export async function runActivate(options: ActivateOptions, io: CliIo): Promise<
 
 /** `rallypoint demo`: the embedded directory, its demo invite, the demo game, joined and tidied up. */
 export async function runDemo(options: ActivateOptions, io: CliIo): Promise<number> {
-  const printer = createProgressPrinter(io.out, { json: options.json });
-  printer.note('Rallypoint demo: accept an invite, join the session, start the game.');
-  printer.note('');
+  const intro = createProgressPrinter(io.out, { json: options.json });
+  intro.note('Rallypoint demo: accept an invite, join the session, start the game.');
+  intro.note('');
   const directory = await startEmbeddedDirectory(true, io);
   if (!directory?.demo) return exitCodes.directoryStart;
   const { demo } = directory;
+  const printer = createProgressPrinter(io.out, {
+    json: options.json,
+    names: new Map([[demo.host.xuid, demo.host.gamertag]]),
+  });
   try {
     printer.note(`  ✔ local session directory running at ${directory.url}`);
     printer.note(`  ✔ ${demo.host.gamertag} is hosting a game and invited ${demo.player.gamertag}`);

@@ -29,7 +29,12 @@ export interface ProgressPrinter {
 /** Prints views to `write` (one call per line, no trailing newline needed). */
 export function createProgressPrinter(
   write: (line: string) => void,
-  options: { readonly json: boolean; readonly now?: () => number },
+  options: {
+    readonly json: boolean;
+    readonly now?: () => number;
+    /** Gamertags already known by XUID (the demo's host), used until the session names them. */
+    readonly names?: ReadonlyMap<string, string>;
+  },
 ): ProgressPrinter {
   const now = options.now ?? Date.now;
   let last = '';
@@ -47,7 +52,11 @@ export function createProgressPrinter(
       if (key === last) return;
       last = key;
       if (view.phase === 'activating') startedAt = now();
-      const line = describe(view, now(), startedAt);
+      const from = view.invite?.from;
+      const known = from === undefined ? undefined : options.names?.get(from);
+      const named =
+        known && view.invite ? { ...view, invite: { ...view.invite, from: known } } : view;
+      const line = describe(named, now(), startedAt);
       if (line) write(line);
     },
   };
