@@ -32,6 +32,8 @@ export interface GameExit {
 export class GameProcess {
   readonly #child: ChildProcess;
   readonly #listeners = new Set<(message: GameMessage) => void>();
+  /** Waiters to tell when the process ends; a set (not `exited.then`) so finished waits let go. */
+  readonly #exitWaiters = new Set<(exit: GameExit) => void>();
   #exit: GameExit | undefined;
   readonly exited: Promise<GameExit>;
 
@@ -41,14 +43,13 @@ export class GameProcess {
       child.once('error', (error: NodeJS.ErrnoException) => {
         // 'error' without a pid means the process never started; 'exit' will not follow.
         if (child.pid === undefined) {
-          this.#exit = { code: null, signal: null, startError: error.code ?? error.message };
-          resolve(this.#exit);
+          this.#ended(
+            { code: null, signal: null, startError: error.code ?? error.message },
+            resolve,
+          );
         }
       });
-      child.once('exit', (code, signal) => {
-        this.#exit = { code, signal };
-        resolve(this.#exit);
-      });
+      child.once('exit', (code, signal) => this.#ended({ code, signal }, resolve));
     });
     // Writing to a game that just exited raises EPIPE on stdin; the exit is reported instead.
     child.stdin?.on('error', () => undefined);
@@ -64,6 +65,14 @@ export class GameProcess {
         options.onOutput?.('stderr', line),
       );
     }
+  }
+
+  #ended(exit: GameExit, resolve: (exit: GameExit) => void): void {
+    if (this.#exit) return;
+    this.#exit = exit;
+    resolve(exit);
+    for (const waiter of [...this.#exitWaiters]) waiter(exit);
+    this.#exitWaiters.clear();
   }
 
   /** Starts the game without a shell; start failures surface through `exited`. */
@@ -109,6 +118,7 @@ export class GameProcess {
       ) => {
         clearTimeout(timer);
         this.#listeners.delete(listener);
+        this.#exitWaiters.delete(onExit);
         options.signal.removeEventListener('abort', onAbort);
         resolve(result);
       };
@@ -116,6 +126,8 @@ export class GameProcess {
         if (accept(message)) finish(ok(message));
       };
       const onAbort = () => finish(err({ code: 'cancelled', message: 'The join was cancelled.' }));
+      const onExit = (exit: GameExit) =>
+        finish(err({ code: 'game-failed', message: describeExit(exit) }));
       const timer = setTimeout(
         () =>
           finish(
@@ -128,10 +140,9 @@ export class GameProcess {
       );
       if (options.signal.aborted) return onAbort();
       options.signal.addEventListener('abort', onAbort, { once: true });
+      if (this.#exit) return onExit(this.#exit);
       this.#listeners.add(listener);
-      void this.exited.then((exit) =>
-        finish(err({ code: 'game-failed', message: describeExit(exit) })),
-      );
+      this.#exitWaiters.add(onExit);
     });
   }
 

@@ -91,6 +91,12 @@ export interface UnsureWrite {
   readonly xuid: string;
 }
 
+/** One write attempt's result, with the wait before the next one when there may be one. */
+interface WriteOutcome {
+  readonly result: Result<SessionWrite, DirectoryError>;
+  readonly retryDelayMs?: number;
+}
+
 /** Where the machine goes once the leaving step is over. */
 export type AfterLeave = 'failed' | 'idle' | 'activate' | 'stopped';
 
@@ -242,17 +248,33 @@ export function createJoinMachine(deps: JoinMachineDeps) {
         tokens.getToken({ forceRefresh: false, signal }),
       ),
       writeSession: fromPromise(
-        ({
+        async ({
           input,
           signal,
         }: {
-          input: { handleId: string; member: MemberJoin; checkMembershipFirst: boolean };
+          input: {
+            handleId: string;
+            member: MemberJoin;
+            checkMembershipFirst: boolean;
+            attempt: number;
+            deadlineAt: number;
+          };
           signal: AbortSignal;
-        }): Promise<Result<SessionWrite, DirectoryError>> =>
-          client.joinByHandle(input.handleId, input.member, {
+        }): Promise<WriteOutcome> => {
+          const result = await client.joinByHandle(input.handleId, input.member, {
             signal,
             checkMembershipFirst: input.checkMembershipFirst,
-          }),
+          });
+          if (result.ok || !result.error.retryable) return { result };
+          // Decided once, here, so the guard and the countdown agree even with random jitter.
+          const retryDelayMs = deps.retryPolicy({
+            attempt: input.attempt,
+            error: result.error,
+            now: clock.now(),
+            deadline: input.deadlineAt,
+          });
+          return retryDelayMs === undefined ? { result } : { result, retryDelayMs };
+        },
       ),
       handOff: fromPromise(
         ({
@@ -404,60 +426,50 @@ export function createJoinMachine(deps: JoinMachineDeps) {
             handleId: context.invite?.handleId ?? '',
             member: { ...deps.member, xuid: context.xuid ?? '' },
             checkMembershipFirst: context.checkMembershipFirst,
+            attempt: context.attempt,
+            deadlineAt: context.deadlineAt ?? clock.now(),
           }),
           onDone: [
             {
-              guard: ({ event }) => event.output.ok,
+              guard: ({ event }) => event.output.result.ok,
               target: 'joining',
               actions: assign(({ context, event }) => {
-                if (!event.output.ok) return {};
+                const { result } = event.output;
+                if (!result.ok) return {};
                 log?.info(`written into the session of handle ${context.invite?.handleId ?? '?'}`);
                 return {
-                  session: event.output.value.session,
+                  session: result.value.session,
                   unsure: undefined,
                   lastError: undefined,
                   membership: {
                     handleId: context.invite?.handleId ?? '',
                     xuid: context.xuid ?? '',
-                    contentLocation: event.output.value.contentLocation,
+                    contentLocation: result.value.contentLocation,
                   },
                 };
               }),
             },
             {
               // A retryable failure with time left: count down, visibly, then try again.
-              guard: ({ context, event }) =>
-                !event.output.ok &&
-                event.output.error.retryable &&
-                deps.retryPolicy({
-                  attempt: context.attempt,
-                  error: event.output.error,
-                  now: clock.now(),
-                  deadline: context.deadlineAt ?? clock.now(),
-                }) !== undefined,
+              guard: ({ event }) => event.output.retryDelayMs !== undefined,
               target: 'retrying',
               actions: assign(({ context, event }) => {
-                if (event.output.ok) return {};
-                const error = event.output.error;
-                const delay =
-                  deps.retryPolicy({
-                    attempt: context.attempt,
-                    error,
-                    now: clock.now(),
-                    deadline: context.deadlineAt ?? clock.now(),
-                  }) ?? 0;
+                const { result } = event.output;
+                if (result.ok) return {};
+                const error = result.error;
+                const delay = event.output.retryDelayMs ?? 0;
                 log?.info(
                   `attempt ${context.attempt} failed (${error.code}${
                     error.status === undefined ? '' : ` ${error.status}`
                   }); retrying in ${delay} ms`,
                 );
+                const maybeWritten = context.checkMembershipFirst || error.ambiguous;
                 return {
                   lastError: error,
                   retryDelayMs: delay,
                   nextRetryAt: clock.now() + delay,
-                  checkMembershipFirst: context.checkMembershipFirst || error.ambiguous,
-                  unsure:
-                    context.checkMembershipFirst || error.ambiguous ? context.unsure : undefined,
+                  checkMembershipFirst: maybeWritten,
+                  unsure: maybeWritten ? context.unsure : undefined,
                 };
               }),
             },
@@ -465,8 +477,9 @@ export function createJoinMachine(deps: JoinMachineDeps) {
               // Not retryable, or out of time: fail, leaving first if a write may have landed.
               target: 'leaving',
               actions: assign(({ context, event }) => {
-                if (event.output.ok) return {};
-                const error = event.output.error;
+                const { result } = event.output;
+                if (result.ok) return {};
+                const error = result.error;
                 const maybeWritten = context.checkMembershipFirst || error.ambiguous;
                 log?.warn(`attempt ${context.attempt} failed (${error.code}); giving up`);
                 return {
