@@ -32,6 +32,7 @@ export const minimumContractVersion = 104;
 const bodyErrors = {
   'too-large': [413, 'The request body is larger than 64 KB.'],
   'invalid-json': [400, 'The request body is not valid JSON.'],
+  'too-deep': [400, 'The request body nests objects or arrays more than 32 levels deep.'],
   empty: [400, 'The request needs a JSON body.'],
   aborted: [400, 'The request body was cut off.'],
 } as const;

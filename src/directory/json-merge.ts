@@ -17,14 +17,20 @@ export function mergeFields(
   for (const [key, value] of Object.entries(delta)) {
     if (value === undefined) continue;
     if (value === null) {
-      if (!(key in base) && !(result && key in result)) continue;
+      if (!Object.hasOwn(base, key)) continue;
       result ??= { ...base };
       delete result[key];
       continue;
     }
-    if (sameJson(base[key], value)) continue;
+    if (Object.hasOwn(base, key) && sameJson(base[key], value)) continue;
     result ??= { ...base };
-    result[key] = value;
+    // defineProperty, not assignment: a key such as "__proto__" stays an ordinary property.
+    Object.defineProperty(result, key, {
+      value,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
   }
   return result === undefined ? { value: base, changed: false } : { value: result, changed: true };
 }

@@ -7,9 +7,32 @@ import type { IncomingMessage } from 'node:http';
 
 export const maxBodyBytes = 64 * 1024;
 
+/**
+ * Deepest nesting a body may have. Without a cap a 64 KB body of nested arrays parses, is stored in
+ * a custom property, and then overflows the stack every time the session is rendered.
+ */
+export const maxJsonDepth = 32;
+
 export type BodyResult =
   | { readonly ok: true; readonly value: unknown }
-  | { readonly ok: false; readonly reason: 'too-large' | 'invalid-json' | 'empty' | 'aborted' };
+  | {
+      readonly ok: false;
+      readonly reason: 'too-large' | 'invalid-json' | 'too-deep' | 'empty' | 'aborted';
+    };
+
+/** True when `value` nests objects or arrays deeper than `limit`; iterative, so it cannot overflow. */
+export function nestedDeeperThan(value: unknown, limit: number): boolean {
+  const stack: Array<[unknown, number]> = [[value, 1]];
+  while (stack.length > 0) {
+    const [current, depth] = stack.pop() as [unknown, number];
+    if (typeof current !== 'object' || current === null) continue;
+    if (depth > limit) return true;
+    for (const child of Object.values(current)) {
+      if (typeof child === 'object' && child !== null) stack.push([child, depth + 1]);
+    }
+  }
+  return false;
+}
 
 /** Resolves once the body is read, too large, or cut off; never rejects. */
 export function readJsonBody(request: IncomingMessage): Promise<BodyResult> {
@@ -39,7 +62,9 @@ export function readJsonBody(request: IncomingMessage): Promise<BodyResult> {
       if (size === 0) return finish({ ok: false, reason: 'empty' });
       const text = Buffer.concat(chunks, size).toString('utf8');
       try {
-        finish({ ok: true, value: JSON.parse(text) as unknown });
+        const value = JSON.parse(text) as unknown;
+        if (nestedDeeperThan(value, maxJsonDepth)) finish({ ok: false, reason: 'too-deep' });
+        else finish({ ok: true, value });
       } catch {
         finish({ ok: false, reason: 'invalid-json' });
       }

@@ -47,7 +47,14 @@ export const sessionConstantsSystemSchema = z.looseObject({
     .optional(),
 });
 
-const jsonObject = z.record(z.string(), z.unknown());
+/**
+ * A JSON object kept as parsed. `z.record` would rebuild it by assignment, turning a "__proto__"
+ * key into a prototype change; this keeps such keys as the ordinary properties JSON says they are.
+ */
+const jsonObject = z.custom<Record<string, unknown>>(
+  (value) => typeof value === 'object' && value !== null && !Array.isArray(value),
+  'must be a JSON object',
+);
 
 const sessionPropertiesSystemSchema = z.strictObject({
   keywords: z.array(z.string().max(100)).max(40).nullable().optional(),
