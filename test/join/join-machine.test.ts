@@ -88,7 +88,9 @@ describe('join machine: the way in', () => {
     await settle();
     expect(service.view().phase).toBe('failed');
     expect(service.view().error).toMatchObject({ code: 'wrong-account', retryable: false });
-    expect(service.view().error?.message).toContain(invite().localXuid);
+    expect(service.view().error?.message).toBe(
+      `The invite is for player xuid …${invite().localXuid.slice(-4)}, but xuid …1111 is signed in.`,
+    );
     expect(directory.joins).toHaveLength(0);
     service.retry();
     await settle();
@@ -126,6 +128,9 @@ describe('join machine: the way in', () => {
     expect(service.view().phase).toBe('joined');
     expect(log.lines.length).toBeGreaterThan(0);
     expect(log.lines.join('\n')).not.toContain('secret-token-value');
+    // Handles grant access to their session: logs carry only their first characters.
+    expect(log.lines.join('\n')).not.toContain(invite().handleId);
+    expect(log.lines.join('\n')).not.toContain(invite().localXuid);
     expect(JSON.stringify(service.view())).not.toContain('secret-token-value');
   });
 });
@@ -368,7 +373,9 @@ describe('join machine: nothing left behind', () => {
     // Waits of 1 s and 2 s (the test policy), then the third leave succeeds.
     await vi.advanceTimersByTimeAsync(3000);
     expect(directory.leaves).toHaveLength(3);
-    expect(log.lines).toContain(`info left session of handle ${invite().handleId}`);
+    expect(log.lines).toContain(
+      `info left the session of handle=${invite().handleId.slice(0, 8)}…`,
+    );
   });
 
   it('logs a leave that keeps failing and still ends in the right state', async () => {

@@ -136,6 +136,18 @@ const cancelledFailure: JoinFailure = {
   retryable: true,
 };
 
+/**
+ * How logs and messages name a handle and a player: enough to correlate, not the whole value. An
+ * invite handle id grants access to its session, and XUIDs identify people.
+ */
+function label(handleId: string | undefined): string {
+  return handleId === undefined ? 'no handle' : `handle=${handleId.slice(0, 8)}…`;
+}
+
+function xuidLabel(xuid: string | undefined): string {
+  return xuid === undefined ? 'an unknown player' : `xuid …${xuid.slice(-4)}`;
+}
+
 /** A directory error as the view shows it (every directory code is also a join code). */
 export function failureFromDirectory(error: DirectoryError): JoinFailure {
   return { code: error.code, message: error.message, retryable: error.retryable };
@@ -201,10 +213,10 @@ export function createJoinMachine(deps: JoinMachineDeps) {
     if (input.membership) {
       const location = input.membership.contentLocation;
       const left = await persistently(() => client.leave(location, { signal }), signal);
-      if (left.ok) log?.info(`left session of handle ${input.membership.handleId}`);
+      if (left.ok) log?.info(`left the session of ${label(input.membership.handleId)}`);
       else
         log?.warn(
-          `could not leave session of handle ${input.membership.handleId}: ${left.error.code}`,
+          `could not leave the session of ${label(input.membership.handleId)}: ${left.error.code}`,
         );
     }
     const unsure = input.unsure;
@@ -212,7 +224,7 @@ export function createJoinMachine(deps: JoinMachineDeps) {
     // An unanswered write may have landed: look, and leave only if the player is really there.
     const read = await persistently(() => client.readByHandle(unsure.handleId, { signal }), signal);
     if (!read.ok) {
-      log?.warn(`could not check membership for handle ${unsure.handleId}: ${read.error.code}`);
+      log?.warn(`could not check membership for ${label(unsure.handleId)}: ${read.error.code}`);
       return;
     }
     const session = read.value;
@@ -232,13 +244,14 @@ export function createJoinMachine(deps: JoinMachineDeps) {
       signal,
     );
     if (!found.ok) {
-      log?.warn(`could not locate session of handle ${unsure.handleId}: ${found.error.code}`);
+      log?.warn(`could not locate the session of ${label(unsure.handleId)}: ${found.error.code}`);
       return;
     }
     const location = found.value.contentLocation;
     const left = await persistently(() => client.leave(location, { signal }), signal);
-    if (left.ok) log?.info(`left session of handle ${unsure.handleId} after an unanswered write`);
-    else log?.warn(`could not leave session of handle ${unsure.handleId}: ${left.error.code}`);
+    if (left.ok)
+      log?.info(`left the session of ${label(unsure.handleId)} after an unanswered write`);
+    else log?.warn(`could not leave the session of ${label(unsure.handleId)}: ${left.error.code}`);
   };
 
   return setup({
@@ -327,7 +340,7 @@ export function createJoinMachine(deps: JoinMachineDeps) {
       cancelRun: assign({ error: cancelledFailure, afterLeave: 'failed' as const }),
       logInvite: ({ context }) =>
         log?.info(
-          `activating ${context.invite?.kind ?? 'invite'} for handle ${context.invite?.handleId ?? '?'}`,
+          `activating ${context.invite?.kind ?? 'invite'} for ${label(context.invite?.handleId)}`,
         ),
     },
   }).createMachine({
@@ -377,9 +390,9 @@ export function createJoinMachine(deps: JoinMachineDeps) {
                 xuid: event.output.ok ? event.output.value.xuid : undefined,
                 error: {
                   code: 'wrong-account' as const,
-                  message: `This invite is for the player with XUID ${context.invite?.localXuid ?? '?'}, but XUID ${
-                    event.output.ok ? event.output.value.xuid : '?'
-                  } is signed in.`,
+                  message: `The invite is for player ${xuidLabel(context.invite?.localXuid)}, but ${xuidLabel(
+                    event.output.ok ? event.output.value.xuid : undefined,
+                  )} is signed in.`,
                   retryable: false,
                 },
               })),
@@ -436,7 +449,7 @@ export function createJoinMachine(deps: JoinMachineDeps) {
               actions: assign(({ context, event }) => {
                 const { result } = event.output;
                 if (!result.ok) return {};
-                log?.info(`written into the session of handle ${context.invite?.handleId ?? '?'}`);
+                log?.info(`written into the session of ${label(context.invite?.handleId)}`);
                 return {
                   session: result.value.session,
                   unsure: undefined,
