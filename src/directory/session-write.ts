@@ -13,6 +13,13 @@ import { dropStaleHost } from './session-host';
 import { memberStatus, timeoutOf, type MemberRecord, type SessionRecord } from './session-record';
 import type { SessionTemplate } from './session-templates';
 import { newEtag } from './session-timers';
+import { renderSessionJson } from './session-render';
+
+/**
+ * Largest session document the directory stores. Each request is capped at 64 KB, but writes add
+ * up; without a cap a few hundred writes could make every read of a session megabytes long.
+ */
+export const maxSessionBytes = 512 * 1024;
 import { mergeFields, sameJson } from './json-merge';
 
 export interface WriteRequest {
@@ -36,7 +43,7 @@ export type WriteOutcome =
   /** A create without members: MPSD answers 204 and stores nothing. */
   | { readonly kind: 'not-created' }
   | { readonly kind: 'precondition-failed'; readonly record?: SessionRecord }
-  | { readonly kind: 'rejected'; readonly status: 400 | 403 | 409; readonly message: string };
+  | { readonly kind: 'rejected'; readonly status: 400 | 403 | 409 | 413; readonly message: string };
 
 type Rejection = Extract<WriteOutcome, { kind: 'rejected' }>;
 
@@ -412,6 +419,10 @@ export function writeSession(
     etag: newEtag(),
     emptySince: working.members.length === 0 ? (record.emptySince ?? now) : undefined,
   });
+  // Rendering here is not wasted: the document is cached per record and sent from the cache.
+  if (Buffer.byteLength(renderSessionJson(next)) > maxSessionBytes) {
+    return reject(413, `The session document would grow beyond ${maxSessionBytes / 1024} KB.`);
+  }
   return creating
     ? { kind: 'created', record: next }
     : { kind: 'updated', record: next, changed: true };

@@ -58,6 +58,26 @@ describe('hostile bodies', () => {
     expect(Object.hasOwn(custom, 'constructor')).toBe(true);
   });
 
+  it('caps a session document at 512 KB, however many writes add to it', async () => {
+    const path = sessionUrl('growing');
+    await call(directory.url, 'PUT', path, { as: someone, body: joinBody(someone) });
+    const statuses: number[] = [];
+    for (let i = 0; i < 10; i += 1) {
+      const body = { properties: { custom: { [`blob${i}`]: 'x'.repeat(60 * 1024) } } };
+      statuses.push((await call(directory.url, 'PUT', path, { as: someone, body })).status);
+    }
+    expect(statuses.slice(0, 8)).toEqual([200, 200, 200, 200, 200, 200, 200, 200]);
+    expect(statuses.slice(8)).toEqual([413, 413]);
+    const read = await call(directory.url, 'GET', path, { as: someone });
+    expect(read.text.length).toBeLessThanOrEqual(512 * 1024);
+    expectSessionDocument(read);
+    const shrink = await call(directory.url, 'PUT', path, {
+      as: someone,
+      body: { properties: { custom: { blob0: null } } },
+    });
+    expect(shrink.status).toBe(200);
+  });
+
   it('answers a JSON array, string or number body with 400', async () => {
     for (const rawBody of ['[]', '"text"', '42', 'null', 'true']) {
       const answer = await call(directory.url, 'PUT', sessionUrl('scalar'), {
