@@ -1,9 +1,14 @@
-import { SimulatedClock } from 'xstate';
+import { createActor, SimulatedClock } from 'xstate';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { err } from '../../src/shared/result';
 import type { JoinView } from '../../src/shared/join-view';
 import { directoryError } from '../../src/main/join/directory-error';
-import { createJoinService, type JoinServiceDeps } from '../../src/main/join/join-service';
+import { createJoinMachine } from '../../src/main/join/join-machine';
+import {
+  createJoinService,
+  systemClock,
+  type JoinServiceDeps,
+} from '../../src/main/join/join-service';
 import {
   FakeDirectory,
   FakeGame,
@@ -520,6 +525,32 @@ describe('join machine: nothing left behind', () => {
     game.exit();
     await settle();
     expect(directory.leaves).toHaveLength(2);
+  });
+
+  it('a late INVITE cannot undo a shutdown in progress', async () => {
+    // Straight on the machine: the service itself already drops events once stop() was called.
+    const directory = new FakeDirectory();
+    const machine = createJoinMachine({
+      client: directory,
+      tokens: new FakeTokens(),
+      game: new FakeGame(),
+      retryPolicy: () => undefined,
+      clock: systemClock,
+      deadlineMs: 20_000,
+      leaveTimeoutMs: 5_000,
+    });
+    const actor = createActor(machine);
+    actor.start();
+    actor.send({ type: 'INVITE', invite: invite() });
+    await settle();
+    expect(actor.getSnapshot().value).toBe('joined');
+    actor.send({ type: 'SHUTDOWN' });
+    // Arrives while the session is being left.
+    actor.send({ type: 'INVITE', invite: invite('0f0e0d0c-0b0a-4909-8807-060504030201') });
+    await settle();
+    expect(actor.getSnapshot().status).toBe('done');
+    expect(directory.joins).toHaveLength(1);
+    expect(directory.leaves).toHaveLength(1);
   });
 
   it('stop() during a write aborts it and cleans up', async () => {

@@ -662,7 +662,11 @@ export function createJoinMachine(deps: JoinMachineDeps) {
         },
         exit: assign({ membership: undefined, unsure: undefined }),
         on: {
-          INVITE: { actions: 'startInvite' },
+          // A shutdown in progress is final: a late invite must not turn it back into a join.
+          INVITE: {
+            guard: ({ context }) => context.afterLeave !== 'stopped',
+            actions: 'startInvite',
+          },
           CANCEL: {
             guard: ({ context }) => context.afterLeave === 'activate',
             actions: assign(({ context }) => ({
