@@ -30,10 +30,12 @@ export type TimerOutcome =
   | { readonly kind: 'deleted' };
 
 export function applyTimers(record: SessionRecord, now: number): TimerOutcome {
-  const kept = record.members.filter((member) => {
+  const alive = (member: MemberRecord) => {
     const deadline = memberDeadline(record, member);
     return deadline === undefined || now < deadline;
-  });
+  };
+  // Most evaluations expire nothing: only then is a new members array worth allocating.
+  const kept = record.members.every(alive) ? record.members : record.members.filter(alive);
   let next = record;
   if (kept.length !== record.members.length) {
     next = dropStaleHost({

@@ -168,7 +168,7 @@ function newSession(
 interface Working {
   members: MemberRecord[];
   nextIndex: number;
-  formerXuids: string[];
+  formerXuids: readonly string[];
   changed: boolean;
 }
 
@@ -295,7 +295,9 @@ function applyMe(
   const applied = applyMemberProperties(member, delta, caller, now);
   if ('kind' in applied) return applied;
   if (applied.changed) working.changed = true;
-  if (!working.formerXuids.includes(caller.xuid)) working.formerXuids.push(caller.xuid);
+  if (!working.formerXuids.includes(caller.xuid)) {
+    working.formerXuids = [...working.formerXuids, caller.xuid];
+  }
   if (position >= 0) working.members[position] = applied.member;
   else working.members.push(applied.member);
   return undefined;
@@ -375,7 +377,7 @@ export function writeSession(
   const working: Working = {
     members: [...record.members],
     nextIndex: record.nextIndex,
-    formerXuids: [...record.formerXuids],
+    formerXuids: record.formerXuids,
     changed: false,
   };
   const reservations: Array<[number, MemberDelta | null]> = [];
