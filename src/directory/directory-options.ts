@@ -94,7 +94,10 @@ export interface DirectoryOptions {
   readonly rateLimits?: Partial<RateLimitOptions> | false;
   /** Fault injection; off when omitted. */
   readonly faults?: FaultOptions;
-  /** Time source for handle expiry, member timeouts and dates. Default: `Date.now`. */
+  /**
+   * Time source for handle expiry, member timeouts, rate-limit windows and document dates. Default:
+   * `Date.now`. A frozen clock never frees a rate-limit window: pass `rateLimits: false` with one.
+   */
   readonly clock?: Clock;
   /** Title ID given to dev tokens that do not name one (decimal string). */
   readonly defaultTitleId?: string;
