@@ -182,6 +182,11 @@ export function createDirectoryListener(deps: DirectoryHttpDeps) {
       return send(response, text(401, reason, { 'www-authenticate': 'XBL3.0' }));
     }
     const caller = auth.identity;
+    service.sweepIfDue().catch((error: unknown) => {
+      process.stderr.write(
+        `directory: sweep failed: ${String((error as Error)?.stack ?? error)}\n`,
+      );
+    });
     if (onRequest) callers.set(request, caller.xuid);
 
     const contract = header(request, 'x-xbl-contract-version');

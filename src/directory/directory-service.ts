@@ -40,6 +40,9 @@ export interface WriteOptions {
   readonly noCommit?: boolean;
 }
 
+/** How often expired handles and sessions are swept (see `sweepIfDue`). */
+export const sweepIntervalMs = 60_000;
+
 const sessionNamePattern = /^[A-Za-z0-9_.-]{1,100}$/;
 
 const badHandleMessage =
@@ -79,9 +82,41 @@ function renderHandle(handle: HandleRecord): Record<string, unknown> {
 /** One instance per directory; all state lives in the injected store and token registry. */
 export class DirectoryService {
   readonly #deps: DirectoryServiceDeps;
+  #nextSweepAt = 0;
+  #sweeping = false;
 
   constructor(deps: DirectoryServiceDeps) {
     this.#deps = deps;
+  }
+
+  /**
+   * Removes expired handles and applies every session's timers, at most once per `sweepIntervalMs`.
+   * Timers stay lazy per session (as MPSD), but sessions nobody reads again would otherwise stay in
+   * memory for as long as the directory runs. Requests trigger it; there is no background timer.
+   */
+  async sweepIfDue(): Promise<void> {
+    const now = this.#deps.clock.now();
+    if (this.#sweeping || now < this.#nextSweepAt) return;
+    this.#sweeping = true;
+    this.#nextSweepAt = now + sweepIntervalMs;
+    try {
+      await this.#deps.store.deleteExpiredHandles(now);
+      const keys = await this.#deps.store.listSessionKeys();
+      for (const [position, key] of keys.entries()) {
+        await this.#deps.store.update(key, (current): Mutation<void> => {
+          if (!current) return { action: 'keep', result: undefined };
+          const timers = applyTimers(current, now);
+          if (timers.kind === 'deleted') return { action: 'delete', result: undefined };
+          if (timers.kind === 'changed')
+            return { action: 'store', record: timers.record, result: undefined };
+          return { action: 'keep', result: undefined };
+        });
+        // Let requests in between batches of a large sweep.
+        if (position % 500 === 499) await new Promise((resolve) => setImmediate(resolve));
+      }
+    } finally {
+      this.#sweeping = false;
+    }
   }
 
   /** `POST /dev/tokens`. */
@@ -158,7 +193,10 @@ export class DirectoryService {
     if (!handle)
       return {
         ok: false,
-        answer: textAnswer(404, 'The handle was not found. It may have been deleted.'),
+        answer: textAnswer(
+          404,
+          'The handle was not found: it never existed, was deleted, or has expired.',
+        ),
       };
     if (this.#deps.clock.now() >= handle.expiresAt) {
       await this.#deps.store.deleteHandle(id);

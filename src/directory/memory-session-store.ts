@@ -57,6 +57,21 @@ export class MemorySessionStore implements SessionStore {
     return Promise.resolve(true);
   }
 
+  deleteExpiredHandles(now: number): Promise<number> {
+    const expired = [...this.#handles.values()].filter((handle) => now >= handle.expiresAt);
+    for (const handle of expired) void this.deleteHandle(handle.id);
+    return Promise.resolve(expired.length);
+  }
+
+  listSessionKeys(): Promise<string[]> {
+    return Promise.resolve([...this.#sessions.keys()]);
+  }
+
+  /** How much this store holds, for tests and diagnostics. */
+  get size(): { readonly sessions: number; readonly handles: number } {
+    return { sessions: this.#sessions.size, handles: this.#handles.size };
+  }
+
   deleteHandlesOf(ownerXuid: string, type: HandleRecord['type'], scid: string): Promise<void> {
     const key = ownerKey(ownerXuid, type, scid);
     for (const id of this.#byOwner.get(key) ?? []) this.#handles.delete(id);

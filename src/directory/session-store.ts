@@ -43,4 +43,8 @@ export interface SessionStore {
   deleteHandle(id: string): Promise<boolean>;
   /** Deletes every handle `owner` holds of this type for this SCID (a new activity replaces the old). */
   deleteHandlesOf(ownerXuid: string, type: HandleRecord['type'], scid: string): Promise<void>;
+  /** Deletes every handle that expired at or before `now`; returns how many. */
+  deleteExpiredHandles(now: number): Promise<number>;
+  /** Keys of every stored session, for the periodic timer sweep. */
+  listSessionKeys(): Promise<string[]>;
 }

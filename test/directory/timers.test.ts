@@ -3,6 +3,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDirectory } from '../../src/directory/start-directory';
+import { MemorySessionStore } from '../../src/directory/memory-session-store';
 import type { RunningDirectory } from '../../src/directory/directory-options';
 import {
   call,
@@ -129,6 +130,40 @@ describe('lazy timers', () => {
       expect((await call(short.url, 'GET', `/handles/${id}`, { as: owner })).status).toBe(404);
     } finally {
       await short.close();
+    }
+  });
+
+  it('sweeps expired handles and abandoned sessions once a minute, on the next request', async () => {
+    const store = new MemorySessionStore();
+    const swept = await startDirectory(
+      { rateLimits: false, clock, handleLifetimeMs: 10_000 },
+      store,
+    );
+    try {
+      const owner = await player(swept.url, 'Abandoner');
+      const name = 'abandoned';
+      const path = sessionUrl(name);
+      await call(swept.url, 'PUT', path, { as: owner, body: joinBody(owner) });
+      await call(swept.url, 'POST', '/handles', {
+        as: owner,
+        body: {
+          version: 1,
+          type: 'activity',
+          sessionRef: { scid: path.split('/')[2], templateName: 'default', name },
+        },
+      });
+      // Going inactive empties the session on its next evaluation; nobody reads it again.
+      await call(swept.url, 'PUT', path, {
+        as: owner,
+        body: { members: { me: { properties: { system: { active: false } } } } },
+      });
+      expect(store.size).toEqual({ sessions: 1, handles: 1 });
+      clock.t += 60_000;
+      await call(swept.url, 'GET', sessionUrl('unrelated'), { as: owner });
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(store.size).toEqual({ sessions: 0, handles: 0 });
+    } finally {
+      await swept.close();
     }
   });
 });
