@@ -102,13 +102,49 @@ describe('join machine: the way in', () => {
     expect(service.view().error?.code).toBe('wrong-account');
   });
 
-  it('reports a token failure with its own code', async () => {
+  it('retries a sign-in the directory could not serve, with the same countdown', async () => {
+    const tokens = new FakeTokens();
+    const signedIn = tokens.answer;
+    let calls = 0;
+    tokens.answer = async () =>
+      ++calls < 3
+        ? err({ code: 'directory-unavailable' as const, message: 'no answer', retryable: true })
+        : typeof signedIn === 'function'
+          ? signedIn(new AbortController().signal)
+          : signedIn;
+    const { service, directory } = start({ tokens });
+    const t0 = Date.now();
+    service.submit(invite());
+    await settle();
+    expect(service.view()).toMatchObject({ phase: 'retrying', attempt: 0, nextRetryAt: t0 + 1000 });
+    expect(service.inFlightHandleId()).toBe(invite().handleId);
+    service.retry(); // skips the wait
+    await settle();
+    expect(service.view()).toMatchObject({ phase: 'retrying', nextRetryAt: t0 + 2000 });
+    await vi.advanceTimersByTimeAsync(2000);
+    expect(service.view()).toMatchObject({ phase: 'joined', attempt: 1 });
+    expect(directory.joins).toHaveLength(1);
+  });
+
+  it('a sign-in that keeps failing ends with its own code once the budget is spent', async () => {
     const tokens = new FakeTokens();
     tokens.answer = err({ code: 'directory-unavailable', message: 'no answer', retryable: true });
+    const { service, directory } = start({ tokens, deadlineMs: 5_000 });
+    service.submit(invite());
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(service.view().error).toMatchObject({ code: 'directory-unavailable', retryable: true });
+    expect(tokens.calls).toBe(3); // waits of 1 s and 2 s fit in 5 s; a third (3 s) does not
+    expect(directory.joins).toHaveLength(0);
+  });
+
+  it('a refused sign-in fails at once', async () => {
+    const tokens = new FakeTokens();
+    tokens.answer = err({ code: 'unauthorized', message: 'refused', retryable: false });
     const { service } = start({ tokens });
     service.submit(invite());
     await settle();
-    expect(service.view().error).toMatchObject({ code: 'directory-unavailable', retryable: true });
+    expect(service.view().error).toMatchObject({ code: 'unauthorized', retryable: false });
+    expect(tokens.calls).toBe(1);
   });
 
   it('fails at once on an error retrying cannot fix', async () => {
@@ -251,6 +287,20 @@ describe('join machine: retries and the countdown', () => {
 });
 
 describe('join machine: CANCEL in each state', () => {
+  it('while waiting to sign in again: stops the countdown', async () => {
+    const tokens = new FakeTokens();
+    tokens.answer = err({ code: 'directory-unavailable', message: 'no answer', retryable: true });
+    const { service } = start({ tokens });
+    service.submit(invite());
+    await settle();
+    expect(service.view().phase).toBe('retrying');
+    service.cancel();
+    await settle();
+    expect(service.view()).toMatchObject({ phase: 'failed', error: { code: 'cancelled' } });
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(tokens.calls).toBe(1);
+  });
+
   it('while activating: aborts the token request', async () => {
     const tokens = new FakeTokens();
     tokens.answer = hang(err({ code: 'cancelled', message: 'aborted', retryable: false }));

@@ -30,6 +30,7 @@ import type {
   GameJoined,
   GameJoinRequest,
 } from './game-hand-off';
+import type { RetryableFailure } from './retry-policy';
 import type { AccessToken, TokenError, TokenProvider } from './token-provider';
 
 /** What the view shows when a join fails: a closed code, a developer detail, and whether RETRY helps. */
@@ -45,7 +46,8 @@ export interface JoinFailure {
  */
 export type RetryPolicy = (input: {
   readonly attempt: number;
-  readonly error: DirectoryError;
+  /** A directory or token failure (both say whether they are retryable, and Retry-After). */
+  readonly error: RetryableFailure;
   readonly now: number;
   readonly deadline: number;
 }) => number | undefined;
@@ -97,6 +99,12 @@ interface WriteOutcome {
   readonly retryDelayMs?: number;
 }
 
+/** One sign-in attempt's result, with the wait before the next one when there may be one. */
+interface SignInOutcome {
+  readonly result: Result<AccessToken, TokenError>;
+  readonly retryDelayMs?: number;
+}
+
 /** Where the machine goes once the leaving step is over. */
 export type AfterLeave = 'failed' | 'idle' | 'activate' | 'stopped';
 
@@ -105,6 +113,9 @@ export interface JoinContext {
   /** The signed-in player, once the token said who that is. */
   readonly xuid?: string;
   readonly attempt: number;
+  /** Sign-in attempts of this run (a token failure is retried like a write). */
+  readonly signInAttempt: number;
+  readonly signInDeadlineAt?: number;
   readonly checkMembershipFirst: boolean;
   readonly deadlineAt?: number;
   readonly nextRetryAt?: number;
@@ -257,8 +268,24 @@ export function createJoinMachine(deps: JoinMachineDeps) {
   return setup({
     types: {} as { context: JoinContext; events: JoinEvent },
     actors: {
-      identify: fromPromise(({ signal }): Promise<Result<AccessToken, TokenError>> =>
-        tokens.getToken({ forceRefresh: false, signal }),
+      identify: fromPromise(
+        async ({
+          input,
+          signal,
+        }: {
+          input: { attempt: number; deadlineAt: number };
+          signal: AbortSignal;
+        }): Promise<SignInOutcome> => {
+          const result = await tokens.getToken({ forceRefresh: false, signal });
+          if (result.ok || !result.error.retryable || signal.aborted) return { result };
+          const retryDelayMs = deps.retryPolicy({
+            attempt: input.attempt,
+            error: result.error,
+            now: clock.now(),
+            deadline: input.deadlineAt,
+          });
+          return retryDelayMs === undefined ? { result } : { result, retryDelayMs };
+        },
       ),
       writeSession: fromPromise(
         async ({
@@ -326,6 +353,8 @@ export function createJoinMachine(deps: JoinMachineDeps) {
       }),
       resetRun: assign({
         attempt: 0,
+        signInAttempt: 0,
+        signInDeadlineAt: undefined,
         checkMembershipFirst: false,
         deadlineAt: undefined,
         nextRetryAt: undefined,
@@ -345,7 +374,7 @@ export function createJoinMachine(deps: JoinMachineDeps) {
     },
   }).createMachine({
     id: 'join',
-    context: { attempt: 0, checkMembershipFirst: false, retryDelayMs: 0 },
+    context: { attempt: 0, signInAttempt: 0, checkMembershipFirst: false, retryDelayMs: 0 },
     initial: 'idle',
     on: {
       SHUTDOWN: { target: '.leaving', actions: assign({ afterLeave: 'stopped' as const }) },
@@ -372,47 +401,80 @@ export function createJoinMachine(deps: JoinMachineDeps) {
 
       activating: {
         entry: ['resetRun', 'logInvite'],
-        invoke: {
-          src: 'identify',
-          onDone: [
-            {
-              guard: ({ event }) => !event.output.ok,
-              target: 'failed',
-              actions: assign(({ event }) => ({
-                error: event.output.ok ? undefined : failureFromToken(event.output.error),
-              })),
-            },
-            {
-              guard: ({ context, event }) =>
-                event.output.ok && event.output.value.xuid !== context.invite?.localXuid,
-              target: 'failed',
-              actions: assign(({ context, event }) => ({
-                xuid: event.output.ok ? event.output.value.xuid : undefined,
-                error: {
-                  code: 'wrong-account' as const,
-                  message: `The invite is for player ${xuidLabel(context.invite?.localXuid)}, but ${xuidLabel(
-                    event.output.ok ? event.output.value.xuid : undefined,
-                  )} is signed in.`,
-                  retryable: false,
-                },
-              })),
-            },
-            {
-              target: 'writingSession',
-              actions: assign(({ event }) => ({
-                xuid: event.output.ok ? event.output.value.xuid : undefined,
-              })),
-            },
-          ],
-          onError: {
-            target: 'failed',
-            actions: assign(({ event }) => ({
-              error: {
-                code: 'unauthorized' as const,
-                message: `Could not get a sign-in token: ${String(event.error)}`,
-                retryable: true,
-              },
+        initial: 'signingIn',
+        states: {
+          signingIn: {
+            entry: assign(({ context }) => ({
+              signInAttempt: context.signInAttempt + 1,
+              signInDeadlineAt: context.signInDeadlineAt ?? clock.now() + deps.deadlineMs,
+              nextRetryAt: undefined,
             })),
+            invoke: {
+              src: 'identify',
+              input: ({ context }) => ({
+                attempt: context.signInAttempt,
+                deadlineAt: context.signInDeadlineAt ?? clock.now(),
+              }),
+              onDone: [
+                {
+                  // The directory could not issue a token just now: count down and ask again.
+                  guard: ({ event }) => event.output.retryDelayMs !== undefined,
+                  target: 'waiting',
+                  actions: assign(({ event }) => ({
+                    retryDelayMs: event.output.retryDelayMs ?? 0,
+                    nextRetryAt: clock.now() + (event.output.retryDelayMs ?? 0),
+                  })),
+                },
+                {
+                  guard: ({ event }) => !event.output.result.ok,
+                  target: '#join.failed',
+                  actions: assign(({ event }) => ({
+                    error: event.output.result.ok
+                      ? undefined
+                      : failureFromToken(event.output.result.error),
+                  })),
+                },
+                {
+                  guard: ({ context, event }) =>
+                    event.output.result.ok &&
+                    event.output.result.value.xuid !== context.invite?.localXuid,
+                  target: '#join.failed',
+                  actions: assign(({ context, event }) => {
+                    const xuid = event.output.result.ok
+                      ? event.output.result.value.xuid
+                      : undefined;
+                    return {
+                      xuid,
+                      error: {
+                        code: 'wrong-account' as const,
+                        message: `The invite is for player ${xuidLabel(context.invite?.localXuid)}, but ${xuidLabel(xuid)} is signed in.`,
+                        retryable: false,
+                      },
+                    };
+                  }),
+                },
+                {
+                  target: '#join.writingSession',
+                  actions: assign(({ event }) => ({
+                    xuid: event.output.result.ok ? event.output.result.value.xuid : undefined,
+                  })),
+                },
+              ],
+              onError: {
+                target: '#join.failed',
+                actions: assign(({ event }) => ({
+                  error: {
+                    code: 'unauthorized' as const,
+                    message: `Could not get a sign-in token: ${String(event.error)}`,
+                    retryable: true,
+                  },
+                })),
+              },
+            },
+          },
+          waiting: {
+            after: { retryDelay: 'signingIn' },
+            on: { RETRY: 'signingIn' },
           },
         },
         on: {

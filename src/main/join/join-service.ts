@@ -139,7 +139,7 @@ export function createJoinService(deps: JoinServiceDeps): JoinService {
     view: () => current,
     inFlightHandleId() {
       const snapshot = actor.getSnapshot();
-      const state = typeof snapshot.value === 'string' ? snapshot.value : '';
+      const state = typeof snapshot.value === 'string' ? snapshot.value : 'activating';
       if (runningStates.has(state)) return snapshot.context.invite?.handleId;
       if (state === 'leaving' && snapshot.context.afterLeave === 'activate') {
         return snapshot.context.pendingInvite?.handleId;

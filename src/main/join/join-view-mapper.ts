@@ -21,8 +21,11 @@ export function toJoinView(snapshot: JoinSnapshot): JoinView {
   return viewOf(stateName(snapshot.value), snapshot.context);
 }
 
-function stateName(value: JoinSnapshot['value']): string {
-  return typeof value === 'string' ? value : (Object.keys(value)[0] ?? 'idle');
+/** The top-level state, or `signInWaiting` for the countdown between sign-in attempts. */
+export function stateName(value: JoinSnapshot['value']): string {
+  if (typeof value === 'string') return value;
+  if (value.activating === 'waiting') return 'signInWaiting';
+  return Object.keys(value)[0] ?? 'idle';
 }
 
 /** The view for a state name and context; exported for tests that build contexts by hand. */
@@ -41,6 +44,15 @@ export function viewOf(state: string, context: JoinContext): JoinView {
       default:
         return { phase: 'idle', attempt: 0 };
     }
+  }
+  if (state === 'signInWaiting') {
+    // Sign-in is retried like a write: the same countdown, before any write attempt.
+    return {
+      phase: 'retrying',
+      attempt: 0,
+      ...(context.nextRetryAt === undefined ? {} : { nextRetryAt: context.nextRetryAt }),
+      ...inviteView(context.invite, context),
+    };
   }
   const phase = phaseOf(state);
   if (phase === 'idle') return { phase, attempt: 0 };
