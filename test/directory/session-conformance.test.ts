@@ -207,4 +207,72 @@ describe('XSAPI request bodies', () => {
     expect(joined.status, joined.text).toBe(200);
     expect(expectSessionDocument(joined).membersInfo?.count).toBe(2);
   });
+
+  it("creates a session from the constants and properties of XSAPI's fullest document", async () => {
+    const full = JSON.parse(
+      readFileSync(new URL('./fixtures/xsapi-session-full.json', import.meta.url), 'utf8'),
+    ) as { constants: unknown; properties: unknown };
+    const creator = await player(url, 'Initiator', { xuid: '3456' });
+    const created = await call(url, 'PUT', sessionUrl('from-full-document'), {
+      as: creator,
+      body: { constants: full.constants, properties: full.properties, ...joinBody(creator) },
+    });
+    expect(created.status, created.text).toBe(201);
+    const doc = expectSessionDocument(created);
+    expect(doc.constants?.system).toMatchObject({
+      visibility: 'open',
+      maxMembersCount: 100,
+      inactiveRemovalTimeout: 7200000,
+      capabilities: { gameplay: true, connectivity: true },
+      memberInitialization: { membersNeededToStart: 2 },
+    });
+    expect(doc.properties?.system).toMatchObject({
+      joinRestriction: 'none',
+      closed: true,
+      keywords: ['hello'],
+    });
+    // "99e4c701" is no member's device token, so MPSD drops it.
+    expect(doc.properties?.system?.host).toBeUndefined();
+  });
+
+  it("creates the reserved-members game session of XSAPI's Multiplayer Manager tests", async () => {
+    const reservedDoc = JSON.parse(
+      readFileSync(
+        new URL('./fixtures/xsapi-game-session-reserved-members.json', import.meta.url),
+        'utf8',
+      ),
+    ) as { constants: { system: { initiators: string[] } } };
+    const creator = await player(url, 'Game Host');
+    const [second, third] = [await player(url, 'Second'), await player(url, 'Third')];
+    const ids = { TestXboxUserId_1: creator.xuid, '2345': second.xuid, '3456': third.xuid };
+    const initiators = reservedDoc.constants.system.initiators.map(
+      (id) => ids[id as keyof typeof ids] ?? id,
+    );
+    const created = await call(url, 'PUT', sessionUrl('mpm-game'), {
+      as: creator,
+      body: {
+        constants: {
+          ...reservedDoc.constants,
+          system: { ...reservedDoc.constants.system, initiators },
+        },
+        ...joinBody(creator),
+      },
+    });
+    expect(created.status, created.text).toBe(201);
+    const reserved = await call(url, 'PUT', sessionUrl('mpm-game'), {
+      as: creator,
+      body: {
+        members: {
+          reserve_0: { constants: { system: { xuid: second.xuid, initialize: true } } },
+          reserve_1: { constants: { system: { xuid: third.xuid } } },
+        },
+      },
+    });
+    const doc = expectSessionDocument(reserved);
+    expect(doc.membersInfo).toMatchObject({ first: 0, next: 3, count: 3, accepted: 1, active: 1 });
+    expect(doc.members?.['1']).toMatchObject({
+      reserved: true,
+      constants: { system: { initialize: true } },
+    });
+  });
 });
