@@ -204,6 +204,32 @@ describe('rallypoint activate', () => {
     expect(await session.memberXuids()).toEqual([host.xuid]);
   });
 
+  it('--stay keeps the player in the session until Ctrl-C, then leaves and exits 0', async () => {
+    directory = await testDirectory();
+    const session = await createSession(directory.url);
+    const me = player(508);
+    const invite = await session.invite(me);
+    let membersWhileStaying: string[] = [];
+    let asked = false;
+    const run = await rallypoint(
+      ['activate', linkFor(invite.handleId, me.xuid), '--directory', directory.url, '--stay'],
+      {
+        onStdout: (text, interrupt) => {
+          if (asked || !text.includes('staying in the session')) return;
+          asked = true;
+          void session.memberXuids().then((members) => {
+            membersWhileStaying = members;
+            interrupt();
+          });
+        },
+      },
+    );
+    expect(run.code, run.stderr).toBe(0);
+    expect(membersWhileStaying).toEqual([host.xuid, me.xuid]);
+    expect(run.stdout).toContain('left the session and closed the game');
+    expect(await session.memberXuids()).toEqual([host.xuid]);
+  });
+
   it('usage errors: exit 2 with the usage text', async () => {
     const run = await rallypoint(['activate']);
     expect(run.code).toBe(2);
