@@ -387,6 +387,34 @@ describe('join machine: CANCEL in each state', () => {
     expect(service.view()).toMatchObject({ phase: 'failed', error: { code: 'cancelled' } });
   });
 
+  it('while leaving for a newer invite: the newer invite is cancelled, the old session still left', async () => {
+    const directory = new FakeDirectory();
+    let release: () => void = () => undefined;
+    directory.leaveAnswer = () =>
+      new Promise((resolve) => (release = () => resolve({ ok: true, value: undefined })));
+    const { service } = start({ client: directory });
+    const newer = invite('0f0e0d0c-0b0a-4909-8807-060504030201');
+    service.submit(invite());
+    await settle();
+    service.submit(newer);
+    await settle();
+    expect(service.view()).toMatchObject({
+      phase: 'activating',
+      invite: { handleId: newer.handleId },
+    });
+    service.cancel();
+    await settle();
+    release();
+    await settle();
+    expect(service.view()).toMatchObject({
+      phase: 'failed',
+      invite: { handleId: newer.handleId },
+      error: { code: 'cancelled' },
+    });
+    expect(directory.leaves).toHaveLength(1);
+    expect(directory.joins).toHaveLength(1);
+  });
+
   it('once joined: CANCEL changes nothing (the player is in the game)', async () => {
     const { service, directory } = start();
     service.submit(invite());
