@@ -342,6 +342,14 @@ export function createJoinMachine(deps: JoinMachineDeps) {
         Math.max(0, (context.deadlineAt ?? clock.now()) - clock.now()),
       leaveTimeout: deps.leaveTimeoutMs,
     },
+    guards: {
+      /** An INVITE for another handle supersedes the current one; the same handle again is a duplicate. */
+      isNewHandle: ({ context, event }) =>
+        event.type === 'INVITE' && event.invite.handleId !== context.invite?.handleId,
+      /** A written (or possibly written) membership must be left before anything new starts. */
+      mayHoldSession: ({ context }) =>
+        context.membership !== undefined || context.unsure !== undefined,
+    },
     actions: {
       startInvite: assign(({ event }) => {
         if (event.type !== 'INVITE') return {};
@@ -389,8 +397,7 @@ export function createJoinMachine(deps: JoinMachineDeps) {
           },
           INVITE: [
             {
-              guard: ({ context }) =>
-                context.membership !== undefined || context.unsure !== undefined,
+              guard: 'mayHoldSession',
               target: 'leaving',
               actions: 'startInvite',
             },
@@ -479,7 +486,7 @@ export function createJoinMachine(deps: JoinMachineDeps) {
         },
         on: {
           INVITE: {
-            guard: ({ context, event }) => event.invite.handleId !== context.invite?.handleId,
+            guard: 'isNewHandle',
             target: 'activating',
             reenter: true,
             actions: assign(({ event }) => ({ invite: event.invite })),
@@ -599,7 +606,7 @@ export function createJoinMachine(deps: JoinMachineDeps) {
         on: {
           CANCEL: { target: 'leaving', actions: 'cancelRun' },
           INVITE: {
-            guard: ({ context, event }) => event.invite.handleId !== context.invite?.handleId,
+            guard: 'isNewHandle',
             target: 'leaving',
             actions: 'startInvite',
           },
@@ -612,7 +619,7 @@ export function createJoinMachine(deps: JoinMachineDeps) {
           RETRY: 'writingSession',
           CANCEL: { target: 'leaving', actions: 'cancelRun' },
           INVITE: {
-            guard: ({ context, event }) => event.invite.handleId !== context.invite?.handleId,
+            guard: 'isNewHandle',
             target: 'leaving',
             actions: 'startInvite',
           },
@@ -661,7 +668,7 @@ export function createJoinMachine(deps: JoinMachineDeps) {
         on: {
           CANCEL: { target: 'leaving', actions: 'cancelRun' },
           INVITE: {
-            guard: ({ context, event }) => event.invite.handleId !== context.invite?.handleId,
+            guard: 'isNewHandle',
             target: 'leaving',
             actions: 'startInvite',
           },
@@ -679,7 +686,7 @@ export function createJoinMachine(deps: JoinMachineDeps) {
             ],
           },
           INVITE: {
-            guard: ({ context, event }) => event.invite.handleId !== context.invite?.handleId,
+            guard: 'isNewHandle',
             target: 'leaving',
             actions: 'startInvite',
           },
@@ -696,8 +703,7 @@ export function createJoinMachine(deps: JoinMachineDeps) {
           DISMISS: 'idle',
           INVITE: [
             {
-              guard: ({ context }) =>
-                context.membership !== undefined || context.unsure !== undefined,
+              guard: 'mayHoldSession',
               target: 'leaving',
               actions: 'startInvite',
             },
