@@ -7,17 +7,13 @@
  */
 import type { Invite } from '../shared/invite';
 import { idleJoinView, type JoinView } from '../shared/join-view';
+import type { JoinService } from './join/join-service';
 
-/** The join service calls main uses (src/main/join/join-service.ts provides them). */
-export interface JoinServicePort {
-  submit(invite: Invite): void;
-  cancel(): void;
-  retry(): void;
-  dismiss(): void;
-  view(): JoinView;
-  inFlightHandleId(): string | undefined;
-  subscribe(listener: (view: JoinView) => void): () => void;
-}
+/** The join service calls main uses: the service's own interface, less shutdown and settling. */
+export type JoinServicePort = Pick<
+  JoinService,
+  'submit' | 'cancel' | 'retry' | 'dismiss' | 'view' | 'inFlightHandleId' | 'subscribe'
+>;
 
 /** One built join stack: the service and how to shut it down (leave the session, stop the game). */
 export interface JoinStack {
