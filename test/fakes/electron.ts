@@ -241,13 +241,22 @@ export class FakeApp extends EventEmitter {
   readonly userData = mkdtempSync(join(tmpdir(), 'rallypoint-fake-electron-'));
   readonly quitCalls: string[] = [];
   lockGranted = true;
+  /** How often `requestSingleInstanceLock` was called. */
+  lockRequests = 0;
+  /** Paths set with `setPath`, by name. */
+  readonly setPaths = new Map<string, string>();
   readonly protocolClients: string[] = [];
   #ready = false;
   #readyWaiters: (() => void)[] = [];
 
   getPath(name: string): string {
+    const set = this.setPaths.get(name);
+    if (set !== undefined) return set;
     if (name === 'logs') return join(this.userData, 'logs');
     return this.userData;
+  }
+  setPath(name: string, path: string): void {
+    this.setPaths.set(name, path);
   }
   setAppLogsPath(): void {}
   getAppPath(): string {
@@ -278,6 +287,7 @@ export class FakeApp extends EventEmitter {
     for (const resolve of this.#readyWaiters.splice(0)) resolve();
   }
   requestSingleInstanceLock(): boolean {
+    this.lockRequests += 1;
     return this.lockGranted;
   }
   setAsDefaultProtocolClient(scheme: string): boolean {

@@ -1,6 +1,7 @@
 /**
  * The composition root's own state, each piece on its own: recent invites (and their file), the
- * window's view with refused links, the switchable join facade, and the settings resolution.
+ * window's view with refused links and the switchable join facade (the settings resolution has its
+ * own tests in launcher-settings.test.ts).
  */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,12 +12,6 @@ import type { RecentInvite } from '../../src/shared/ipc-contract';
 import { idleJoinView, type JoinView } from '../../src/shared/join-view';
 import { ActiveJoin, type JoinServicePort, type JoinStack } from '../../src/main/active-join';
 import { LauncherView } from '../../src/main/launcher-view';
-import {
-  defaultDevIdentity,
-  gamertagFor,
-  readSettingsFile,
-  resolveLauncherSettings,
-} from '../../src/main/launcher-settings';
 import { RecentInvites } from '../../src/main/recent-invites';
 import { RecentInvitesFile } from '../../src/main/recent-invites-file';
 
@@ -233,94 +228,5 @@ describe('ActiveJoin', () => {
     expect(closed).toEqual(['first', 'second']);
     expect(join.view()).toEqual(idleJoinView);
     expect(() => join.submit(invite(handleA))).toThrow(/not running/);
-  });
-});
-
-describe('launcher settings', () => {
-  const base = { env: {}, isPackaged: false, appRoot: '/app', userData: '/data' };
-
-  it('defaults to the embedded directory with the demo, the demo player and the demo game', () => {
-    const settings = resolveLauncherSettings(base);
-    expect(settings.ok).toBe(true);
-    if (!settings.ok) return;
-    expect(settings.value.devMode).toBe(true);
-    expect(settings.value.directory).toEqual({ kind: 'embedded', seedDemo: true });
-    expect(settings.value.identity).toEqual(defaultDevIdentity);
-    expect(settings.value.join.game?.args).toContain('/app/dist/demo-game/demo-game.js');
-    expect(settings.value.preloadPath).toBe('/app/dist/preload/preload.cjs');
-    expect(settings.value.rendererRoot).toBe('/app/dist/renderer');
-    expect(settings.value.recentInvitesFile).toBe('/data/recent-invites.json');
-  });
-
-  it('asks packaged builds for the studio game instead of the development-only demo game', () => {
-    const missing = resolveLauncherSettings({ ...base, isPackaged: true });
-    expect(missing).toMatchObject({ ok: false, error: { code: 'invalid-settings' } });
-    expect(!missing.ok && missing.error.message).toMatch(/^game is not configured/);
-  });
-
-  it('seeds no demo in packaged builds', () => {
-    const settings = resolveLauncherSettings({
-      ...base,
-      isPackaged: true,
-      settingsFile: { game: { executable: '/opt/game/game' } },
-    });
-    expect(settings.ok && settings.value.directory).toEqual({ kind: 'embedded', seedDemo: false });
-    expect(settings.ok && settings.value.devMode).toBe(false);
-  });
-
-  it('takes the environment over the settings file, and the file over defaults', () => {
-    const settingsFile = {
-      directoryUrl: 'https://mpsd.example.com',
-      identity: { xuid: '42', gamertag: 'FromFile' },
-      externalLinkOrigins: ['https://support.example.com/path'],
-      deadlineMs: 30_000,
-    };
-    const fromFile = resolveLauncherSettings({ ...base, settingsFile });
-    expect(fromFile.ok && fromFile.value.directory).toEqual({
-      kind: 'configured',
-      url: 'https://mpsd.example.com',
-    });
-    expect(fromFile.ok && fromFile.value.identity.gamertag).toBe('FromFile');
-    expect(fromFile.ok && fromFile.value.externalLinkOrigins).toEqual([
-      'https://support.example.com',
-    ]);
-    expect(fromFile.ok && fromFile.value.join).toMatchObject({ deadlineMs: 30_000 });
-    const fromEnv = resolveLauncherSettings({
-      ...base,
-      settingsFile,
-      env: { RALLYPOINT_DIRECTORY_URL: 'http://127.0.0.1:9', RALLYPOINT_DEV_GAMERTAG: 'Env' },
-    });
-    expect(fromEnv.ok && fromEnv.value.directory).toEqual({
-      kind: 'configured',
-      url: 'http://127.0.0.1:9',
-    });
-    expect(fromEnv.ok && fromEnv.value.identity).toEqual({ xuid: '42', gamertag: 'Env' });
-  });
-
-  it('names the bad setting', () => {
-    const bad = resolveLauncherSettings({
-      ...base,
-      settingsFile: { externalLinkOrigins: ['http://x.example'] },
-    });
-    expect(bad).toMatchObject({ ok: false, error: { code: 'invalid-settings' } });
-    expect(!bad.ok && bad.error.message).toMatch(/^externalLinkOrigins\.0 /);
-  });
-
-  it('reads the settings file: absent is fine, an explicit missing file or bad JSON is not', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'rallypoint-settings-'));
-    expect(readSettingsFile({}, dir)).toEqual({ ok: true, value: undefined });
-    expect(readSettingsFile({ RALLYPOINT_CONFIG: join(dir, 'nope.json') }, dir).ok).toBe(false);
-    writeFileSync(join(dir, 'settings.json'), '{"deadlineMs": 1000}');
-    expect(readSettingsFile({}, dir)).toEqual({ ok: true, value: { deadlineMs: 1000 } });
-    writeFileSync(join(dir, 'settings.json'), '{oops');
-    expect(readSettingsFile({}, dir)).toMatchObject({
-      ok: false,
-      error: { message: /not valid JSON/ },
-    });
-  });
-
-  it('names switched-to development accounts', () => {
-    expect(gamertagFor(defaultDevIdentity.xuid)).toBe('RallyPlayer');
-    expect(gamertagFor('2533274899991234')).toBe('Player1234');
   });
 });

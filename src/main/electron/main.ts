@@ -7,8 +7,15 @@
  * `await`, because Electron does not replay a launching link to late listeners and only accepts
  * privileged schemes before `ready`. Links that arrive before the window and the join flow exist
  * wait in the intake's queue and are delivered when `attach` runs.
+ *
+ * One thing comes before all of that: when the first argument is `--rallypoint-demo-game`, this
+ * process is the demo game the launcher started (src/main/demo-game-mode.ts), not a launcher. It
+ * must decide so before link intake, which would take the single-instance lock, hand this
+ * process's argv to the running launcher and quit.
  */
+import { join as joinPath } from 'node:path';
 import { app, dialog, session, type BrowserWindow } from 'electron';
+import { runDemoGame } from '../../demo-game/run-demo-game';
 import type { Invite } from '../../shared/invite';
 import { inviteLinkConfigFor, parseInviteLink } from '../../shared/invite-link';
 import type { LauncherState } from '../../shared/ipc-contract';
@@ -20,12 +27,15 @@ import { IpcRefusedError } from '../ipc/ipc-refusal';
 import { createLauncherHandlers } from '../ipc/launcher-handlers';
 import { TokenBucket } from '../ipc/token-bucket';
 import { createLauncherJoin } from '../join/join-service';
+import { demoGameLaunch } from '../demo-game-mode';
 import { resolveLauncherConfig } from '../join/launcher-config';
 import { LauncherView } from '../launcher-view';
 import {
   gamertagFor,
   readSettingsFile,
+  readStudioSettings,
   resolveLauncherSettings,
+  studioSettingsPath,
   type LauncherSettings,
 } from '../launcher-settings';
 import type { LauncherLoggers } from '../logging/configure-logging';
@@ -37,6 +47,40 @@ import { createTypedIpcMain } from './ipc-main';
 import { installLinkIntake } from './link-intake-adapter';
 import { mainLogPath, setUpMainLogging } from './logging';
 import { bringToFront, createLauncherWindow, guardSession, guardWebContents } from './window';
+
+/**
+ * In demo-game mode, the demo game's exit code once it ended; undefined in a launcher. Decided
+ * here, on the module's first lines, before anything below touches the app.
+ */
+export const demoGame: Promise<number> | undefined = runDemoGameIfAsked();
+
+/**
+ * Runs the demo game over this process's stdin/stdout when the launch asks for it: no window, no
+ * single-instance lock, no protocol registration, no dock icon; the app exits when the game does
+ * (on `{"type":"quit"}` or when stdin ends).
+ */
+function runDemoGameIfAsked(): Promise<number> | undefined {
+  const gameArgv = demoGameLaunch(process.argv, app.isPackaged);
+  if (gameArgv === undefined) return undefined;
+  app.dock?.hide();
+  // Its own browser profile, so it never shares files with the launcher that started it.
+  app.setPath('userData', joinPath(app.getPath('temp'), 'rallypoint-demo-game'));
+  return new Promise((resolve) => {
+    runDemoGame({
+      argv: gameArgv,
+      input: process.stdin,
+      output: process.stdout,
+      joinId: process.env.RALLYPOINT_JOIN_ID,
+      exit: (code) => {
+        // The last protocol line must leave before the process does (pipes are async on Windows).
+        process.stdout.write('', () => {
+          resolve(code);
+          app.exit(code);
+        });
+      },
+    });
+  });
+}
 
 /** What the composition root built; tests drive it, `before-quit` closes it. */
 export interface Launcher {
@@ -77,16 +121,7 @@ export function bootLauncher(): Promise<Launcher | undefined> {
     return Promise.resolve(undefined);
   }
 
-  const settingsFile = readSettingsFile(process.env, app.getPath('userData'));
-  const settings = settingsFile.ok
-    ? resolveLauncherSettings({
-        env: process.env,
-        isPackaged: app.isPackaged,
-        appRoot: app.getAppPath(),
-        userData: app.getPath('userData'),
-        settingsFile: settingsFile.value,
-      })
-    : settingsFile;
+  const settings = readSettings();
 
   // Every renderer sandboxed, not only the launcher window's (devtools, anything created later).
   app.enableSandbox();
@@ -127,6 +162,31 @@ export function bootLauncher(): Promise<Launcher | undefined> {
       failStart(logs, error instanceof Error ? error.message : String(error));
       return undefined;
     }
+  });
+}
+
+/** Reads both settings files and resolves the settings; the paths are all Electron supplies. */
+function readSettings(): ReturnType<typeof resolveLauncherSettings> {
+  const appRoot = app.getAppPath();
+  const studio = readStudioSettings(
+    studioSettingsPath({
+      isPackaged: app.isPackaged,
+      // Electron sets it; undefined only where main runs under plain Node (tests).
+      resourcesPath: process.resourcesPath as string | undefined,
+      appRoot,
+    }),
+  );
+  if (!studio.ok) return studio;
+  const user = readSettingsFile(process.env, app.getPath('userData'));
+  if (!user.ok) return user;
+  return resolveLauncherSettings({
+    env: process.env,
+    isPackaged: app.isPackaged,
+    appRoot,
+    userData: app.getPath('userData'),
+    execPath: process.execPath,
+    settingsFile: user.value,
+    studioSettings: studio.value,
   });
 }
 
@@ -301,5 +361,9 @@ function failStart(logs: LauncherLoggers, message: string): void {
   app.exit(1);
 }
 
-/** The running launcher (undefined in a second instance); the promise tests and tools await. */
-export const launcher: Promise<Launcher | undefined> = bootLauncher();
+/**
+ * The running launcher (undefined in a second instance and in demo-game mode); the promise tests
+ * and tools await.
+ */
+export const launcher: Promise<Launcher | undefined> =
+  demoGame === undefined ? bootLauncher() : Promise.resolve(undefined);
