@@ -4,13 +4,16 @@
  * embedded directory, and a demo invite asked for over IPC ends in `joined` with the real demo game.
  * This catches what unit tests of the sources cannot: a bundling mistake (an ESM-only dependency,
  * `import.meta` in CommonJS, a missing asset) that would only show when Electron loads the file.
+ * The same bundle started with `--rallypoint-demo-game` is the demo game over real pipes.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
+import { createInterface } from 'node:readline';
 import { describe, expect, it } from 'vitest';
+import { DEMO_GAME_FLAG } from '../../src/main/demo-game-mode';
 
 const root = resolve(import.meta.dirname, '..', '..');
 
@@ -59,29 +62,67 @@ setImmediate(async () => {
 });
 `;
 
+/** Bundles the faked Electron for a child process; returns it and a shim `require('electron')` maps to. */
+async function buildFakeElectron(): Promise<{ work: string; fakePath: string; shimPath: string }> {
+  const work = mkdtempSync(join(tmpdir(), 'rallypoint-bundle-'));
+  const fakePath = join(work, 'fake-electron.cjs');
+  await build({
+    entryPoints: [join(root, 'test', 'fakes', 'electron.ts')],
+    outfile: fakePath,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    logLevel: 'error',
+  });
+  // What `require('electron')` returns: the fake's named exports, as Electron's module has them.
+  const shimPath = join(work, 'electron-shim.cjs');
+  writeFileSync(
+    shimPath,
+    `module.exports = require(${JSON.stringify(fakePath)}).electronMockFactory();\n`,
+  );
+  return { work, fakePath, shimPath };
+}
+
+/**
+ * Demo-game mode's driver: maps `electron` to the fake, fires `ready`, and turns the fake's
+ * `app.exit` into a report on stderr (stdout is the game's protocol channel) and a real exit.
+ */
+const demoGameDriver = String.raw`
+const Module = require('node:module');
+const shimPath = process.env.FAKE_ELECTRON_SHIM;
+const resolveFilename = Module._resolveFilename;
+Module._resolveFilename = function (request, ...rest) {
+  return request === 'electron' ? shimPath : resolveFilename.call(this, request, ...rest);
+};
+const state = require(process.env.FAKE_ELECTRON).current();
+state.app.exit = (code) => {
+  process.stderr.write('RESULT ' + JSON.stringify({
+    code,
+    lockRequests: state.app.lockRequests,
+    windows: state.windows.length,
+    handlers: state.ipcMain.handlers.size,
+    protocolClients: state.app.protocolClients,
+    privilegedSchemes: state.privilegedSchemes.length,
+    sandbox: state.app.sandboxEnabled,
+    userData: state.app.setPaths.get('userData'),
+  }) + '\n');
+  process.exit(code);
+};
+setTimeout(() => {
+  process.stderr.write('RESULT {"error":"timed out"}\n');
+  process.exit(9);
+}, 20000).unref();
+setImmediate(() => state.app.makeReady());
+`;
+
 describe('built main bundle', () => {
   it('boots in a child process and joins the demo invite end to end', async () => {
     const bundle = join(root, 'dist', 'main', 'main.cjs');
     expect(existsSync(bundle)).toBe(true);
-    const work = mkdtempSync(join(tmpdir(), 'rallypoint-bundle-'));
-    const fakePath = join(work, 'fake-electron.cjs');
-    await build({
-      entryPoints: [join(root, 'test', 'fakes', 'electron.ts')],
-      outfile: fakePath,
-      bundle: true,
-      platform: 'node',
-      format: 'cjs',
-      target: 'node20',
-      logLevel: 'error',
-    });
+    const { work, fakePath, shimPath } = await buildFakeElectron();
     const driverPath = join(work, 'driver.cjs');
     writeFileSync(driverPath, driver);
-    // What `require('electron')` returns: the fake's named exports, as Electron's module has them.
-    const shimPath = join(work, 'electron-shim.cjs');
-    writeFileSync(
-      shimPath,
-      `module.exports = require(${JSON.stringify(fakePath)}).electronMockFactory();\n`,
-    );
 
     const child = spawn(process.execPath, ['-r', driverPath, bundle], {
       cwd: root,
@@ -118,5 +159,66 @@ describe('built main bundle', () => {
       /\(directory\) .*embedded session directory listening on http:\/\/127\.0\.0\.1:\d+ with the demo session/,
     );
     expect(stdout).not.toMatch(/invitedXuid=\d/);
+  });
+
+  it('is the demo game over real pipes when started with --rallypoint-demo-game', async () => {
+    const bundle = join(root, 'dist', 'main', 'main.cjs');
+    const { work, fakePath, shimPath } = await buildFakeElectron();
+    const driverPath = join(work, 'demo-game-driver.cjs');
+    writeFileSync(driverPath, demoGameDriver);
+    // Development layout: `[node, main.cjs, flag, …]`, the flag right after the app path.
+    const child = spawn(
+      process.execPath,
+      ['-r', driverPath, bundle, DEMO_GAME_FLAG, '--join', '/s/first', '--connect', 'c'],
+      {
+        cwd: root,
+        env: {
+          ...process.env,
+          FAKE_ELECTRON: fakePath,
+          FAKE_ELECTRON_SHIM: shimPath,
+          HOME: work,
+          RALLYPOINT_JOIN_ID: 'first',
+        },
+        stdio: ['pipe', 'pipe', 'pipe'],
+      },
+    );
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = new Promise<number | null>((done) => child.on('exit', done));
+    const stdoutLines: string[] = [];
+    const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+    const next = async () => {
+      const { value, done } = await lines.next();
+      if (done) throw new Error(`stdout ended; stderr:\n${stderr.slice(-2000)}`);
+      stdoutLines.push(value as string);
+      return JSON.parse(value as string) as Record<string, unknown>;
+    };
+
+    expect(await next()).toEqual({ type: 'joined', joinId: 'first', sessionRef: '/s/first' });
+    child.stdin.write(
+      `${JSON.stringify({ type: 'join', joinId: 'second', sessionRef: '/s/2', connection: 'c' })}\n`,
+    );
+    expect(await next()).toEqual({ type: 'joined', joinId: 'second', sessionRef: '/s/2' });
+    child.stdin.end();
+    const code = await exited;
+
+    const line = stderr.split('\n').find((text) => text.startsWith('RESULT '));
+    expect(line, `no result; stderr:\n${stderr.slice(-2000)}`).toBeDefined();
+    const result = JSON.parse(line!.slice('RESULT '.length)) as Record<string, unknown>;
+    expect(result).toMatchObject({
+      code: 0,
+      lockRequests: 0,
+      windows: 0,
+      handlers: 0,
+      protocolClients: [],
+      privilegedSchemes: 0,
+      sandbox: false,
+    });
+    expect(String(result.userData)).toMatch(/rallypoint-demo-game$/);
+    expect(code).toBe(0);
+    // stdout carried protocol lines only; the game's chatter and no launcher log went to stderr.
+    expect(stdoutLines).toHaveLength(2);
+    expect(stderr).toContain('demo game started');
+    expect(stderr).not.toContain('starting (development)');
   });
 });
