@@ -81,7 +81,10 @@ describe('electron-builder.yml as electron-builder loads it', () => {
       .flat()
       .flatMap((set) => (typeof set === 'string' ? [set] : [set.filter ?? []].flat()));
     expect(filters.sort()).toEqual(['!**/*.map', 'dist/**', 'package.json'].sort());
-    expect(config.extraResources ?? []).toEqual([]);
+    // Beside the asar, only the studio settings (studio-settings.test.ts).
+    expect(config.extraResources ?? []).toEqual([
+      { from: 'build/studio-settings.json', to: 'studio-settings.json' },
+    ]);
     expect(config.extraFiles ?? []).toEqual([]);
   });
 

@@ -56,6 +56,13 @@ function appImageEntry(): string {
 }
 
 describe('packed app (electron-builder --linux dir, offline)', () => {
+  it('ships the studio settings next to the asar, as <resources>/studio-settings.json', () => {
+    const shipped = join(packed.appOutDir, 'resources/studio-settings.json');
+    expect(readFileSync(shipped, 'utf8')).toBe(
+      readFileSync(join(project, 'build/studio-settings.json'), 'utf8'),
+    );
+  });
+
   it('names the executable rallypoint and packs an app.asar', () => {
     expect(existsSync(join(packed.appOutDir, 'rallypoint'))).toBe(true);
     expect(existsSync(join(packed.appOutDir, 'resources/app.asar'))).toBe(true);

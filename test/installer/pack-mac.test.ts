@@ -75,6 +75,12 @@ describe('packed macOS app (electron-builder --mac dir, offline)', () => {
     expect(shipped.equals(readFileSync(join(repoRoot, 'build/icon.icns')))).toBe(true);
   });
 
+  it('ships the studio settings in Contents/Resources, next to the asar', () => {
+    expect(readFileSync(join(appContents, 'Resources/studio-settings.json'), 'utf8')).toBe(
+      readFileSync(join(project, 'build/studio-settings.json'), 'utf8'),
+    );
+  });
+
   it('records the asar header hash Electron validates when the integrity fuse is on', () => {
     const integrity = plist.ElectronAsarIntegrity?.['Resources/app.asar'];
     const { headerString } = getRawHeader(join(appContents, 'Resources/app.asar'));

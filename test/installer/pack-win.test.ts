@@ -51,6 +51,10 @@ describe.skipIf(!makensis)(
       ).toContain('/package.json');
     });
 
+    it('ships the studio settings next to the asar, as resources\\studio-settings.json', () => {
+      expect(existsSync(join(packed.appOutDir, 'resources/studio-settings.json'))).toBe(true);
+    });
+
     it('carries Rallypoint version information, not Electron’s', () => {
       const [info] = Resource.VersionInfo.fromEntries(resources.entries);
       const strings = info?.getStringValues({ lang: 1033, codepage: 1200 });
