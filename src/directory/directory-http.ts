@@ -14,7 +14,7 @@ import { matchRoute } from './http-routes';
 import type { RateLimiter } from './rate-limiter';
 import { readJsonBody } from './request-body';
 import { sessionPath } from './session-record';
-import { renderSessionJson } from './session-render';
+import { renderSessionJson, sessionJsonBytes } from './session-render';
 
 export interface DirectoryHttpDeps {
   readonly service: DirectoryService;
@@ -44,7 +44,7 @@ function send(response: ServerResponse, answer: DirectoryAnswer): void {
       const body = renderSessionJson(answer.record);
       response.writeHead(answer.status, {
         'content-type': 'application/json; charset=utf-8',
-        'content-length': Buffer.byteLength(body),
+        'content-length': sessionJsonBytes(answer.record),
         etag: answer.record.etag,
         'content-location': sessionPath(answer.record.ref),
         'cache-control': 'no-store',
@@ -116,7 +116,8 @@ export function createDirectoryListener(deps: DirectoryHttpDeps) {
     const rawUrl = request.url ?? '/';
     const queryAt = rawUrl.indexOf('?');
     const pathname = queryAt < 0 ? rawUrl : rawUrl.slice(0, queryAt);
-    const query = new URLSearchParams(queryAt < 0 ? '' : rawUrl.slice(queryAt + 1));
+    // Most requests carry no query; only `nocommit` is read from one.
+    const query = queryAt < 0 ? undefined : new URLSearchParams(rawUrl.slice(queryAt + 1));
     const match = matchRoute(pathname);
     if (match.kind === 'bad-path')
       return send(response, text(400, 'The request URI is not valid.'));
@@ -141,7 +142,7 @@ export function createDirectoryListener(deps: DirectoryHttpDeps) {
 
     const fault = faults.decide(method, pathname, clock.now());
     if (faults.latencyMs > 0) await delay(faults.latencyMs);
-    const retryAfter = String(faults.retryAfterSeconds);
+    const retryAfter = fault === 'none' ? '' : String(faults.retryAfterSeconds);
     switch (fault) {
       case '503':
         return send(
@@ -182,11 +183,13 @@ export function createDirectoryListener(deps: DirectoryHttpDeps) {
       return send(response, text(401, reason, { 'www-authenticate': 'XBL3.0' }));
     }
     const caller = auth.identity;
-    service.sweepIfDue().catch((error: unknown) => {
-      process.stderr.write(
-        `directory: sweep failed: ${String((error as Error)?.stack ?? error)}\n`,
-      );
-    });
+    if (service.sweepDue()) {
+      service.sweepIfDue().catch((error: unknown) => {
+        process.stderr.write(
+          `directory: sweep failed: ${String((error as Error)?.stack ?? error)}\n`,
+        );
+      });
+    }
     if (onRequest) callers.set(request, caller.xuid);
 
     const contract = header(request, 'x-xbl-contract-version');
@@ -227,7 +230,7 @@ export function createDirectoryListener(deps: DirectoryHttpDeps) {
     const writeOptions: WriteOptions = {
       ifMatch: header(request, 'if-match'),
       ifNoneMatch: header(request, 'if-none-match'),
-      noCommit: query.get('nocommit')?.toLowerCase() === 'true',
+      noCommit: query?.get('nocommit')?.toLowerCase() === 'true',
     };
     let answer: DirectoryAnswer;
     switch (route.name) {

@@ -15,10 +15,22 @@ export class FaultInjector implements FaultLog {
   readonly #options: FaultOptions;
   readonly #entries: FaultRecord[] = [];
   readonly #counts = new Map<FaultKind, number>();
+  /** Options are fixed at construction, so whether anything is configured is decided once. */
+  readonly #enabled: boolean;
 
   constructor(options: FaultOptions | undefined) {
     this.#options = options ?? {};
     this.#random = seededRandom(this.#options.seed ?? 1);
+    const o = this.#options;
+    this.#enabled =
+      this.latencyMs > 0 ||
+      [
+        o.fraction503,
+        o.fraction500,
+        o.fraction429,
+        o.fractionResetBeforeApply,
+        o.fractionResetAfterApply,
+      ].some((fraction) => (fraction ?? 0) > 0);
   }
 
   get entries(): readonly FaultRecord[] {
@@ -35,17 +47,7 @@ export class FaultInjector implements FaultLog {
 
   /** True when any fault or latency is configured; lets the server skip the work otherwise. */
   get enabled(): boolean {
-    const o = this.#options;
-    return (
-      this.latencyMs > 0 ||
-      [
-        o.fraction503,
-        o.fraction500,
-        o.fraction429,
-        o.fractionResetBeforeApply,
-        o.fractionResetAfterApply,
-      ].some((fraction) => (fraction ?? 0) > 0)
-    );
+    return this.#enabled;
   }
 
   count(kind?: FaultKind): number {

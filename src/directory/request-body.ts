@@ -22,13 +22,19 @@ export type BodyResult =
 
 /** True when `value` nests objects or arrays deeper than `limit`; iterative, so it cannot overflow. */
 export function nestedDeeperThan(value: unknown, limit: number): boolean {
-  const stack: Array<[unknown, number]> = [[value, 1]];
-  while (stack.length > 0) {
-    const [current, depth] = stack.pop() as [unknown, number];
+  // Two parallel stacks instead of a [value, depth] pair per object: this runs on every body.
+  const values: unknown[] = [value];
+  const depths: number[] = [1];
+  while (values.length > 0) {
+    const current = values.pop();
+    const depth = depths.pop() as number;
     if (typeof current !== 'object' || current === null) continue;
     if (depth > limit) return true;
     for (const child of Object.values(current)) {
-      if (typeof child === 'object' && child !== null) stack.push([child, depth + 1]);
+      if (typeof child === 'object' && child !== null) {
+        values.push(child);
+        depths.push(depth + 1);
+      }
     }
   }
   return false;
@@ -60,7 +66,9 @@ export function readJsonBody(request: IncomingMessage): Promise<BodyResult> {
     });
     request.on('end', () => {
       if (size === 0) return finish({ ok: false, reason: 'empty' });
-      const text = Buffer.concat(chunks, size).toString('utf8');
+      // A small body arrives in one chunk; concatenating would only copy it.
+      const bytes = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size);
+      const text = bytes.toString('utf8');
       try {
         const value = JSON.parse(text) as unknown;
         if (nestedDeeperThan(value, maxJsonDepth)) finish({ ok: false, reason: 'too-deep' });

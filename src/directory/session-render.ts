@@ -10,7 +10,13 @@
 import { memberStatus, type MemberRecord, type SessionRecord } from './session-record';
 import { nextTimer } from './session-timers';
 
-const documentJson = new WeakMap<SessionRecord, string>();
+/** A rendered document and its UTF-8 length, which the size cap and `Content-Length` both need. */
+interface RenderedDocument {
+  readonly json: string;
+  readonly bytes: number;
+}
+
+const documents = new WeakMap<SessionRecord, RenderedDocument>();
 /** JSON of a property bag, by the identity of its (immutable) system object. */
 const bagJson = new WeakMap<object, { custom: unknown; json: string }>();
 
@@ -50,7 +56,19 @@ function memberBody(member: MemberRecord): string {
 
 /** The session document as JSON text. */
 export function renderSessionJson(record: SessionRecord): string {
-  const cached = documentJson.get(record);
+  return renderDocument(record).json;
+}
+
+/**
+ * The UTF-8 byte length of the session document, computed once per record: a write checks it
+ * against the size cap and the answer sends it as `Content-Length`.
+ */
+export function sessionJsonBytes(record: SessionRecord): number {
+  return renderDocument(record).bytes;
+}
+
+function renderDocument(record: SessionRecord): RenderedDocument {
+  const cached = documents.get(record);
   if (cached !== undefined) return cached;
   const timer = nextTimer(record);
   const head =
@@ -77,6 +95,7 @@ export function renderSessionJson(record: SessionRecord): string {
     active,
   };
   const json = `${head},"members":{${members.join(',')}},"membersInfo":${JSON.stringify(membersInfo)},"servers":{}}`;
-  documentJson.set(record, json);
-  return json;
+  const rendered = { json, bytes: Buffer.byteLength(json) };
+  documents.set(record, rendered);
+  return rendered;
 }

@@ -29,13 +29,21 @@ export type TimerOutcome =
   | { readonly kind: 'changed'; readonly record: SessionRecord }
   | { readonly kind: 'deleted' };
 
+function alive(record: SessionRecord, member: MemberRecord, now: number): boolean {
+  const deadline = memberDeadline(record, member);
+  return deadline === undefined || now < deadline;
+}
+
 export function applyTimers(record: SessionRecord, now: number): TimerOutcome {
-  const alive = (member: MemberRecord) => {
-    const deadline = memberDeadline(record, member);
-    return deadline === undefined || now < deadline;
-  };
-  // Most evaluations expire nothing: only then is a new members array worth allocating.
-  const kept = record.members.every(alive) ? record.members : record.members.filter(alive);
+  // Most evaluations expire nothing: only then is a new members array worth allocating. This runs
+  // before every read and write, so it allocates no closure either.
+  let kept = record.members;
+  for (let i = 0; i < record.members.length; i += 1) {
+    if (!alive(record, record.members[i] as MemberRecord, now)) {
+      kept = record.members.filter((member) => alive(record, member, now));
+      break;
+    }
+  }
   let next = record;
   if (kept.length !== record.members.length) {
     next = dropStaleHost({

@@ -13,7 +13,7 @@ import { dropStaleHost } from './session-host';
 import { memberStatus, timeoutOf, type MemberRecord, type SessionRecord } from './session-record';
 import type { SessionTemplate } from './session-templates';
 import { newEtag } from './session-timers';
-import { renderSessionJson } from './session-render';
+import { sessionJsonBytes } from './session-render';
 
 /**
  * Largest session document the directory stores. Each request is capped at 64 KB, but writes add
@@ -421,8 +421,9 @@ export function writeSession(
     etag: newEtag(),
     emptySince: working.members.length === 0 ? (record.emptySince ?? now) : undefined,
   });
-  // Rendering here is not wasted: the document is cached per record and sent from the cache.
-  if (Buffer.byteLength(renderSessionJson(next)) > maxSessionBytes) {
+  // Rendering here is not wasted: the document and its length are cached per record and sent
+  // from the cache.
+  if (sessionJsonBytes(next) > maxSessionBytes) {
     return reject(413, `The session document would grow beyond ${maxSessionBytes / 1024} KB.`);
   }
   return creating

@@ -1,0 +1,216 @@
+/**
+ * The per-request shortcuts of the hot path: the cached document length (Content-Length and the
+ * 512 KB cap count UTF-8 bytes, not characters), the sweep check that skips the sweep call, the
+ * fault decision made once per injector, the depth check, and timers that allocate nothing when
+ * nothing expires.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startDirectory } from '../../src/directory/start-directory';
+import type { RunningDirectory } from '../../src/directory/directory-options';
+import { DevTokenRegistry } from '../../src/directory/dev-tokens';
+import { DirectoryService, sweepIntervalMs } from '../../src/directory/directory-service';
+import { FaultInjector } from '../../src/directory/fault-injector';
+import { MemorySessionStore } from '../../src/directory/memory-session-store';
+import { maxJsonDepth, nestedDeeperThan } from '../../src/directory/request-body';
+import type { SessionRecord } from '../../src/directory/session-record';
+import { renderSessionJson, sessionJsonBytes } from '../../src/directory/session-render';
+import { loadSessionTemplates } from '../../src/directory/session-templates';
+import { applyTimers } from '../../src/directory/session-timers';
+import {
+  call,
+  expectSessionDocument,
+  joinBody,
+  player,
+  sessionUrl,
+  type Player,
+} from './directory-test-client';
+
+let directory: RunningDirectory;
+let someone: Player;
+
+beforeAll(async () => {
+  directory = await startDirectory({ rateLimits: false });
+  someone = await player(directory.url, 'Bytes');
+});
+afterAll(() => directory.close());
+
+describe('document length cache', () => {
+  it('sends Content-Length in UTF-8 bytes for a document with multi-byte text', async () => {
+    const path = sessionUrl('multibyte');
+    await call(directory.url, 'PUT', path, { as: someone, body: joinBody(someone) });
+    const write = await call(directory.url, 'PUT', path, {
+      as: someone,
+      body: { properties: { custom: { motto: 'Grüße, 世界 🎮' } } },
+    });
+    expect(write.status).toBe(200);
+    expect(Number(write.headers.get('content-length'))).toBe(Buffer.byteLength(write.text));
+    expect(Buffer.byteLength(write.text)).toBeGreaterThan(write.text.length);
+    const read = await call(directory.url, 'GET', path, { as: someone });
+    expectSessionDocument(read);
+    expect(Number(read.headers.get('content-length'))).toBe(Buffer.byteLength(read.text));
+    expect(read.json<{ properties: { custom: { motto: string } } }>().properties.custom.motto).toBe(
+      'Grüße, 世界 🎮',
+    );
+  });
+
+  it('applies the 512 KB cap to bytes, so two-byte text reaches it in half the characters', async () => {
+    const path = sessionUrl('multibyte-cap');
+    await call(directory.url, 'PUT', path, { as: someone, body: joinBody(someone) });
+    const statuses: number[] = [];
+    // 30 K two-byte characters: 60 KB per write, under the 64 KB body cap.
+    for (let i = 0; i < 10; i += 1) {
+      const body = { properties: { custom: { [`blob${i}`]: 'é'.repeat(30 * 1024) } } };
+      statuses.push((await call(directory.url, 'PUT', path, { as: someone, body })).status);
+    }
+    expect(statuses.slice(0, 8)).toEqual([200, 200, 200, 200, 200, 200, 200, 200]);
+    expect(statuses.slice(8)).toEqual([413, 413]);
+    const read = await call(directory.url, 'GET', path, { as: someone });
+    expect(Buffer.byteLength(read.text)).toBeLessThanOrEqual(512 * 1024);
+    expect(Number(read.headers.get('content-length'))).toBe(Buffer.byteLength(read.text));
+  });
+
+  it('caches the length with the rendering, per record', () => {
+    const record: SessionRecord = {
+      ref: { scid: '0b5f1c2a-3d4e-4f60-8a1b-2c3d4e5f6a7b', templateName: 'default', name: 'x' },
+      contractVersion: 107,
+      branch: 'b',
+      correlationId: 'c',
+      startTime: '2026-03-01T10:00:00.000Z',
+      changeNumber: 1,
+      etag: '"e"',
+      constantsSystem: { maxMembersCount: 4 },
+      constantsCustom: {},
+      propertiesSystem: {},
+      propertiesCustom: { word: 'naïve' },
+      members: [],
+      nextIndex: 0,
+      formerXuids: [],
+    };
+    expect(sessionJsonBytes(record)).toBe(Buffer.byteLength(renderSessionJson(record)));
+    expect(renderSessionJson(record)).toBe(renderSessionJson(record));
+    const changed = { ...record, propertiesCustom: { word: 'plain' } };
+    expect(sessionJsonBytes(changed)).toBe(Buffer.byteLength(renderSessionJson(changed)));
+    expect(sessionJsonBytes(changed)).toBe(sessionJsonBytes(record) - 1);
+  });
+});
+
+describe('sweep check', () => {
+  it('is due at start, not again until the interval passed, and sweepIfDue honours it', async () => {
+    const templates = loadSessionTemplates();
+    if (!templates.ok) throw new Error(templates.error);
+    const clock = { t: 1_000_000, now: () => clock.t };
+    const store = new MemorySessionStore();
+    const service = new DirectoryService({
+      store,
+      templates: templates.value,
+      tokens: new DevTokenRegistry(),
+      clock,
+      handleLifetimeMs: 1000,
+      defaultTitleId: '1',
+    });
+    expect(service.sweepDue()).toBe(true);
+    await service.sweepIfDue();
+    expect(service.sweepDue()).toBe(false);
+    clock.t += sweepIntervalMs - 1;
+    expect(service.sweepDue()).toBe(false);
+    expect(service.sweepDue(clock.t + 1)).toBe(true);
+    clock.t += 1;
+    expect(service.sweepDue()).toBe(true);
+    await service.sweepIfDue();
+    expect(service.sweepDue()).toBe(false);
+  });
+});
+
+describe('fault injector', () => {
+  it('decides once whether anything is configured', () => {
+    expect(new FaultInjector(undefined).enabled).toBe(false);
+    expect(new FaultInjector({ seed: 3, fraction503: 0 }).enabled).toBe(false);
+    expect(new FaultInjector({ latencyMs: 5 }).enabled).toBe(true);
+    expect(new FaultInjector({ fractionResetAfterApply: 0.1 }).enabled).toBe(true);
+    const off = new FaultInjector({ seed: 1 });
+    expect(off.decide('GET', '/handles/x', 0)).toBe('none');
+    expect(off.count()).toBe(0);
+    const always = new FaultInjector({ fraction500: 1 });
+    expect(always.decide('GET', '/handles/x', 5)).toBe('500');
+    expect(always.count('500')).toBe(1);
+  });
+});
+
+describe('depth check', () => {
+  const nested = (levels: number, array: boolean): unknown => {
+    let value: unknown = 1;
+    for (let i = 0; i < levels; i += 1) value = array ? [value] : { n: value };
+    return value;
+  };
+
+  it('allows exactly the limit and refuses one level more, for objects and arrays', () => {
+    for (const array of [false, true]) {
+      expect(nestedDeeperThan(nested(maxJsonDepth, array), maxJsonDepth)).toBe(false);
+      expect(nestedDeeperThan(nested(maxJsonDepth + 1, array), maxJsonDepth)).toBe(true);
+    }
+    expect(nestedDeeperThan('text', 1)).toBe(false);
+    expect(nestedDeeperThan(null, 1)).toBe(false);
+    expect(nestedDeeperThan({ a: [1, { b: 2 }], c: { d: null } }, 3)).toBe(false);
+    expect(nestedDeeperThan({ a: [1, { b: [] }], c: { d: null } }, 3)).toBe(true);
+  });
+
+  it('finds the deep branch among many shallow siblings', () => {
+    const wide: Record<string, unknown> = {};
+    for (let i = 0; i < 100; i += 1) wide[`k${i}`] = { x: [i] };
+    wide.deep = nested(maxJsonDepth, false);
+    expect(nestedDeeperThan(wide, maxJsonDepth)).toBe(true);
+    expect(nestedDeeperThan(wide, maxJsonDepth + 1)).toBe(false);
+  });
+});
+
+describe('timers without expiry', () => {
+  const member = (index: number, active: boolean, statusSince: number) => ({
+    index,
+    xuid: String(2533274800000000 + index),
+    gamertag: `P${index}`,
+    constantsSystem: {},
+    constantsCustom: {},
+    propertiesSystem: active ? { active: true } : {},
+    propertiesCustom: {},
+    reserved: false,
+    statusSince,
+  });
+  const record = (members: SessionRecord['members']): SessionRecord => ({
+    ref: { scid: '0b5f1c2a-3d4e-4f60-8a1b-2c3d4e5f6a7b', templateName: 'default', name: 't' },
+    contractVersion: 107,
+    branch: 'b',
+    correlationId: 'c',
+    startTime: '2026-03-01T10:00:00.000Z',
+    changeNumber: 3,
+    etag: '"e"',
+    constantsSystem: { inactiveRemovalTimeout: 1000, sessionEmptyTimeout: 0 },
+    constantsCustom: {},
+    propertiesSystem: {},
+    propertiesCustom: {},
+    members,
+    nextIndex: members.length,
+    formerXuids: [],
+  });
+
+  it('returns the same record when nothing expired', () => {
+    const session = record([member(0, true, 0), member(1, false, 500)]);
+    const outcome = applyTimers(session, 1499);
+    expect(outcome).toEqual({ kind: 'unchanged', record: session });
+    if (outcome.kind === 'deleted') throw new Error('deleted');
+    expect(outcome.record).toBe(session);
+    expect(outcome.record.members).toBe(session.members);
+  });
+
+  it('removes exactly the expired members, wherever they are', () => {
+    const session = record([member(0, false, 0), member(1, true, 0), member(2, false, 900)]);
+    const outcome = applyTimers(session, 1000);
+    expect(outcome.kind).toBe('changed');
+    if (outcome.kind !== 'changed') throw new Error(outcome.kind);
+    expect(outcome.record.members.map((m) => m.index)).toEqual([1, 2]);
+    expect(outcome.record.changeNumber).toBe(4);
+    expect(outcome.record.etag).not.toBe(session.etag);
+    expect(applyTimers(session, 5000)).toMatchObject({ kind: 'changed' });
+    const last = applyTimers(record([member(0, false, 0)]), 1000);
+    expect(last).toEqual({ kind: 'deleted' });
+  });
+});
