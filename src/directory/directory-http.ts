@@ -14,7 +14,7 @@ import { matchRoute } from './http-routes';
 import type { RateLimiter } from './rate-limiter';
 import { readJsonBody } from './request-body';
 import { sessionPath } from './session-record';
-import { renderSessionJson, sessionJsonBytes } from './session-render';
+import { renderSessionBytes } from './session-render';
 
 export interface DirectoryHttpDeps {
   readonly service: DirectoryService;
@@ -41,10 +41,10 @@ function send(response: ServerResponse, answer: DirectoryAnswer): void {
   if (response.headersSent || response.destroyed) return;
   switch (answer.kind) {
     case 'session': {
-      const body = renderSessionJson(answer.record);
+      const body = renderSessionBytes(answer.record);
       response.writeHead(answer.status, {
         'content-type': 'application/json; charset=utf-8',
-        'content-length': sessionJsonBytes(answer.record),
+        'content-length': body.length,
         etag: answer.record.etag,
         'content-location': sessionPath(answer.record.ref),
         'cache-control': 'no-store',

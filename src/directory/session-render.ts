@@ -3,20 +3,19 @@
  * keyed by decimal index and chained through `next` up to `membersInfo.next`, every member with
  * `constants.system.xuid` as a string, enum values in lower case.
  *
- * Records and member records are immutable, so the JSON is cached by identity at two levels: a
- * whole document per session record (reads of an unchanged session cost one lookup) and each
- * member's body per member record (a write that changes one member re-serialises only that member).
+ * Records and member records are immutable, so the rendering is cached by identity at two levels,
+ * as UTF-8 bytes: a whole document per session record (reads of an unchanged session cost one
+ * lookup and no encoding) and each member's entry per member record (a write that changes one
+ * member serialises only that member, then copies the others' bytes).
  */
 import { memberStatus, type MemberRecord, type SessionRecord } from './session-record';
 import { nextTimer } from './session-timers';
 
-/** A rendered document and its UTF-8 length, which the size cap and `Content-Length` both need. */
-interface RenderedDocument {
-  readonly json: string;
-  readonly bytes: number;
-}
-
-const documents = new WeakMap<SessionRecord, RenderedDocument>();
+/**
+ * Rendered documents as UTF-8 bytes: the length the size cap and `Content-Length` need is the
+ * buffer's, and every answer sends the same bytes without encoding the text again.
+ */
+const documents = new WeakMap<SessionRecord, Buffer>();
 /** JSON of a property bag, by the identity of its (immutable) system object. */
 const bagJson = new WeakMap<object, { custom: unknown; json: string }>();
 
@@ -29,11 +28,7 @@ function bag(system: Readonly<Record<string, unknown>>, custom: unknown): string
 }
 
 /** A member's JSON without its leading `{` and without `next`, which depends on its neighbour. */
-const memberBodyJson = new WeakMap<MemberRecord, string>();
-
 function memberBody(member: MemberRecord): string {
-  let body = memberBodyJson.get(member);
-  if (body !== undefined) return body;
   const rendered: Record<string, unknown> = {
     constants: {
       system: { ...member.constantsSystem, xuid: member.xuid, index: member.index },
@@ -49,25 +44,38 @@ function memberBody(member: MemberRecord): string {
     rendered.activeTitleId = member.activeTitleId;
   }
   if (member.deviceToken !== undefined) rendered.deviceToken = member.deviceToken;
-  body = JSON.stringify(rendered).slice(1);
-  memberBodyJson.set(member, body);
-  return body;
-}
-
-/** The session document as JSON text. */
-export function renderSessionJson(record: SessionRecord): string {
-  return renderDocument(record).json;
+  return JSON.stringify(rendered).slice(1);
 }
 
 /**
- * The UTF-8 byte length of the session document, computed once per record: a write checks it
- * against the size cap and the answer sends it as `Content-Length`.
+ * A member's entry in `members` as UTF-8 bytes, `"index":{"next":N,…}`, with the `next` it was
+ * rendered for: a neighbour joining or leaving changes `next`, anything else reuses the bytes.
  */
-export function sessionJsonBytes(record: SessionRecord): number {
-  return renderDocument(record).bytes;
+const memberEntries = new WeakMap<
+  MemberRecord,
+  { readonly next: number; readonly bytes: Buffer }
+>();
+
+function memberEntry(member: MemberRecord, next: number): Buffer {
+  const cached = memberEntries.get(member);
+  if (cached !== undefined && cached.next === next) return cached.bytes;
+  const bytes = Buffer.from(`"${member.index}":{"next":${next},${memberBody(member)}`);
+  memberEntries.set(member, { next, bytes });
+  return bytes;
 }
 
-function renderDocument(record: SessionRecord): RenderedDocument {
+const comma = Buffer.from(',');
+
+/** The session document as JSON text. */
+export function renderSessionJson(record: SessionRecord): string {
+  return renderSessionBytes(record).toString('utf8');
+}
+
+/**
+ * The session document as UTF-8 bytes, rendered once per record. A write re-encodes only the head,
+ * the members it changed and the tail; the members' bytes are copied, never serialised again.
+ */
+export function renderSessionBytes(record: SessionRecord): Buffer {
   const cached = documents.get(record);
   if (cached !== undefined) return cached;
   const timer = nextTimer(record);
@@ -76,26 +84,37 @@ function renderDocument(record: SessionRecord): RenderedDocument {
     `"correlationId":"${record.correlationId}","startTime":"${record.startTime}",` +
     (timer === undefined ? '' : `"nextTimer":"${new Date(timer).toISOString()}",`) +
     `"constants":${bag(record.constantsSystem, record.constantsCustom)},` +
-    `"properties":${bag(record.propertiesSystem, record.propertiesCustom)}`;
+    `"properties":${bag(record.propertiesSystem, record.propertiesCustom)},"members":{`;
 
-  const members: string[] = [];
+  const parts: Buffer[] = [Buffer.from(head)];
   let accepted = 0;
   let active = 0;
-  record.members.forEach((member, position) => {
-    const next = record.members[position + 1]?.index ?? record.nextIndex;
-    members.push(`"${member.index}":{"next":${next},${memberBody(member)}`);
+  const { members } = record;
+  for (let position = 0; position < members.length; position += 1) {
+    const member = members[position] as MemberRecord;
+    const next = members[position + 1]?.index ?? record.nextIndex;
+    if (position > 0) parts.push(comma);
+    parts.push(memberEntry(member, next));
     if (!member.reserved) accepted += 1;
     if (memberStatus(member) === 'active') active += 1;
-  });
+  }
   const membersInfo = {
-    first: record.members[0]?.index ?? record.nextIndex,
+    first: members[0]?.index ?? record.nextIndex,
     next: record.nextIndex,
-    count: record.members.length,
+    count: members.length,
     accepted,
     active,
   };
-  const json = `${head},"members":{${members.join(',')}},"membersInfo":${JSON.stringify(membersInfo)},"servers":{}}`;
-  const rendered = { json, bytes: Buffer.byteLength(json) };
-  documents.set(record, rendered);
-  return rendered;
+  parts.push(Buffer.from(`},"membersInfo":${JSON.stringify(membersInfo)},"servers":{}}`));
+  const bytes = Buffer.concat(parts);
+  documents.set(record, bytes);
+  return bytes;
+}
+
+/**
+ * The UTF-8 byte length of the session document: a write checks it against the size cap and the
+ * answer sends it as `Content-Length`.
+ */
+export function sessionJsonBytes(record: SessionRecord): number {
+  return renderSessionBytes(record).length;
 }

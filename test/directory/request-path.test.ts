@@ -94,6 +94,69 @@ describe('document length cache', () => {
   });
 });
 
+describe('member entry cache', () => {
+  const member = (index: number): SessionRecord['members'][number] => ({
+    index,
+    xuid: String(2533274800000000 + index),
+    gamertag: `P${index}`,
+    constantsSystem: {},
+    constantsCustom: {},
+    propertiesSystem: { active: true },
+    propertiesCustom: { n: index },
+    reserved: false,
+    statusSince: 0,
+  });
+  const session = (members: SessionRecord['members'], nextIndex: number): SessionRecord => ({
+    ref: { scid: '0b5f1c2a-3d4e-4f60-8a1b-2c3d4e5f6a7b', templateName: 'default', name: 'm' },
+    contractVersion: 107,
+    branch: 'b',
+    correlationId: 'c',
+    startTime: '2026-03-01T10:00:00.000Z',
+    changeNumber: nextIndex,
+    etag: `"${nextIndex}"`,
+    constantsSystem: {},
+    constantsCustom: {},
+    propertiesSystem: {},
+    propertiesCustom: {},
+    members,
+    nextIndex,
+    formerXuids: [],
+  });
+  const chain = (record: SessionRecord) => {
+    const document = JSON.parse(renderSessionJson(record)) as {
+      members: Record<string, { next: number; properties: { custom: { n: number } } }>;
+      membersInfo: { first: number; next: number; count: number };
+    };
+    return {
+      next: Object.fromEntries(Object.entries(document.members).map(([k, m]) => [k, m.next])),
+      custom: Object.values(document.members).map((m) => m.properties.custom.n),
+      info: document.membersInfo,
+    };
+  };
+
+  it('re-renders a reused member when its neighbour changes, so next always chains', () => {
+    const [a, b, c] = [member(0), member(1), member(2)];
+    expect(chain(session([a, b, c], 3)).next).toEqual({ 0: 1, 1: 2, 2: 3 });
+    // b left: a's next must now point at c; c keeps its bytes.
+    expect(chain(session([a, c], 3))).toEqual({
+      next: { 0: 2, 2: 3 },
+      custom: [0, 2],
+      info: { first: 0, next: 3, count: 2, accepted: 2, active: 2 },
+    });
+    // A new member joined after c: c's next moves on, and the old rendering stays valid.
+    const d = member(3);
+    expect(chain(session([a, c, d], 4)).next).toEqual({ 0: 2, 2: 3, 3: 4 });
+    expect(chain(session([a, b, c], 3)).next).toEqual({ 0: 1, 1: 2, 2: 3 });
+    expect(chain(session([], 4)).info).toEqual({
+      first: 4,
+      next: 4,
+      count: 0,
+      accepted: 0,
+      active: 0,
+    });
+  });
+});
+
 describe('sweep check', () => {
   it('is due at start, not again until the interval passed, and sweepIfDue honours it', async () => {
     const templates = loadSessionTemplates();
