@@ -151,6 +151,15 @@ const cancelledFailure: JoinFailure = {
  * How logs and messages name a handle and a player: enough to correlate, not the whole value. An
  * invite handle id grants access to its session, and XUIDs identify people.
  */
+/**
+ * Once a write may have happened (writing, counting down, handing off), cancelling or a new invite
+ * must first leave the session: both go through `leaving`, never straight to the next state.
+ */
+const leaveOnCancelOrNewInvite = {
+  CANCEL: { target: 'leaving', actions: 'cancelRun' },
+  INVITE: { guard: 'isNewHandle', target: 'leaving', actions: 'startInvite' },
+} as const;
+
 function label(handleId: string | undefined): string {
   return handleId === undefined ? 'no handle' : `handle=${handleId.slice(0, 8)}…`;
 }
@@ -603,26 +612,14 @@ export function createJoinMachine(deps: JoinMachineDeps) {
             })),
           },
         },
-        on: {
-          CANCEL: { target: 'leaving', actions: 'cancelRun' },
-          INVITE: {
-            guard: 'isNewHandle',
-            target: 'leaving',
-            actions: 'startInvite',
-          },
-        },
+        on: leaveOnCancelOrNewInvite,
       },
 
       retrying: {
         after: { retryDelay: 'writingSession' },
         on: {
           RETRY: 'writingSession',
-          CANCEL: { target: 'leaving', actions: 'cancelRun' },
-          INVITE: {
-            guard: 'isNewHandle',
-            target: 'leaving',
-            actions: 'startInvite',
-          },
+          ...leaveOnCancelOrNewInvite,
         },
       },
 
@@ -665,14 +662,7 @@ export function createJoinMachine(deps: JoinMachineDeps) {
             })),
           },
         },
-        on: {
-          CANCEL: { target: 'leaving', actions: 'cancelRun' },
-          INVITE: {
-            guard: 'isNewHandle',
-            target: 'leaving',
-            actions: 'startInvite',
-          },
-        },
+        on: leaveOnCancelOrNewInvite,
       },
 
       joined: {
