@@ -64,7 +64,8 @@ function memberEntry(member: MemberRecord, next: number): Buffer {
   return bytes;
 }
 
-const comma = Buffer.from(',');
+/** `,` between member entries. */
+const commaByte = 0x2c;
 
 /** The session document as JSON text. */
 export function renderSessionJson(record: SessionRecord): string {
@@ -86,27 +87,37 @@ export function renderSessionBytes(record: SessionRecord): Buffer {
     `"constants":${bag(record.constantsSystem, record.constantsCustom)},` +
     `"properties":${bag(record.propertiesSystem, record.propertiesCustom)},"members":{`;
 
-  const parts: Buffer[] = [Buffer.from(head)];
+  // One allocation per document: the entries are looked up (and rendered if they changed) first,
+  // so the length is known, then head, entries and tail are written into the same buffer. Building
+  // a list of parts and concatenating it cost two extra small buffers and a copy per write.
+  const { members } = record;
+  const entries: Buffer[] = new Array<Buffer>(members.length);
+  let length = Buffer.byteLength(head) + Math.max(0, members.length - 1);
   let accepted = 0;
   let active = 0;
-  const { members } = record;
   for (let position = 0; position < members.length; position += 1) {
     const member = members[position] as MemberRecord;
     const next = members[position + 1]?.index ?? record.nextIndex;
-    if (position > 0) parts.push(comma);
-    parts.push(memberEntry(member, next));
+    const entry = memberEntry(member, next);
+    entries[position] = entry;
+    length += entry.length;
     if (!member.reserved) accepted += 1;
     if (memberStatus(member) === 'active') active += 1;
   }
-  const membersInfo = {
-    first: members[0]?.index ?? record.nextIndex,
-    next: record.nextIndex,
-    count: members.length,
-    accepted,
-    active,
-  };
-  parts.push(Buffer.from(`},"membersInfo":${JSON.stringify(membersInfo)},"servers":{}}`));
-  const bytes = Buffer.concat(parts);
+  const first = members[0]?.index ?? record.nextIndex;
+  // The same text JSON.stringify gives for these integer fields, in this order.
+  const tail =
+    `},"membersInfo":{"first":${first},"next":${record.nextIndex},"count":${members.length},` +
+    `"accepted":${accepted},"active":${active}},"servers":{}}`;
+  length += Buffer.byteLength(tail);
+  const bytes = Buffer.allocUnsafe(length);
+  let offset = bytes.write(head, 0);
+  for (let position = 0; position < entries.length; position += 1) {
+    if (position > 0) offset = bytes.writeUInt8(commaByte, offset);
+    offset += (entries[position] as Buffer).copy(bytes, offset);
+  }
+  offset += bytes.write(tail, offset);
+  if (offset !== length) throw new Error('session render: the document length was miscounted');
   documents.set(record, bytes);
   return bytes;
 }

@@ -157,6 +157,101 @@ describe('member entry cache', () => {
   });
 });
 
+describe('single-buffer rendering', () => {
+  it('writes head, multi-byte member entries and membersInfo into one exactly sized document', () => {
+    const base = {
+      constantsSystem: {},
+      constantsCustom: {},
+      propertiesCustom: {},
+      statusSince: 0,
+    };
+    const record: SessionRecord = {
+      ref: { scid: '0b5f1c2a-3d4e-4f60-8a1b-2c3d4e5f6a7b', templateName: 'default', name: 'one' },
+      contractVersion: 107,
+      branch: 'b',
+      correlationId: 'c',
+      startTime: '2026-03-01T10:00:00.000Z',
+      changeNumber: 3,
+      etag: '"3"',
+      constantsSystem: {},
+      constantsCustom: {},
+      propertiesSystem: {},
+      propertiesCustom: { title: 'Größe 世界' },
+      members: [
+        {
+          ...base,
+          index: 2,
+          xuid: '2533274800000002',
+          gamertag: 'Zoë 🎮',
+          propertiesSystem: { active: true },
+          reserved: false,
+        },
+        {
+          ...base,
+          index: 5,
+          xuid: '2533274800000005',
+          gamertag: '',
+          propertiesSystem: {},
+          reserved: true,
+        },
+        {
+          ...base,
+          index: 7,
+          xuid: '2533274800000007',
+          gamertag: 'Ready',
+          propertiesSystem: { ready: true },
+          reserved: false,
+        },
+      ],
+      nextIndex: 9,
+      formerXuids: [],
+    };
+    const text = renderSessionJson(record);
+    expect(sessionJsonBytes(record)).toBe(Buffer.byteLength(text));
+    const document = JSON.parse(text) as {
+      properties: { custom: { title: string } };
+      members: Record<string, { next: number; gamertag?: string; reserved?: boolean }>;
+      membersInfo: Record<string, number>;
+      servers: Record<string, never>;
+    };
+    expect(document.properties.custom.title).toBe('Größe 世界');
+    expect(document.members['2']?.gamertag).toBe('Zoë 🎮');
+    expect(document.members['5']?.reserved).toBe(true);
+    expect(Object.values(document.members).map((m) => m.next)).toEqual([5, 7, 9]);
+    expect(document.membersInfo).toEqual({ first: 2, next: 9, count: 3, accepted: 2, active: 1 });
+    expect(JSON.stringify(document.membersInfo)).toBe(
+      '{"first":2,"next":9,"count":3,"accepted":2,"active":1}',
+    );
+    expect(document.servers).toEqual({});
+    expect(text.endsWith('"servers":{}}')).toBe(true);
+  });
+
+  it('renders a session without members with membersInfo pointing at nextIndex', () => {
+    const record: SessionRecord = {
+      ref: { scid: '0b5f1c2a-3d4e-4f60-8a1b-2c3d4e5f6a7b', templateName: 'default', name: 'none' },
+      contractVersion: 107,
+      branch: 'b',
+      correlationId: 'c',
+      startTime: '2026-03-01T10:00:00.000Z',
+      changeNumber: 1,
+      etag: '"1"',
+      constantsSystem: {},
+      constantsCustom: {},
+      propertiesSystem: {},
+      propertiesCustom: {},
+      members: [],
+      nextIndex: 4,
+      formerXuids: [],
+    };
+    const document = JSON.parse(renderSessionJson(record)) as {
+      members: Record<string, unknown>;
+      membersInfo: Record<string, number>;
+    };
+    expect(document.members).toEqual({});
+    expect(document.membersInfo).toEqual({ first: 4, next: 4, count: 0, accepted: 0, active: 0 });
+  });
+});
+
 describe('sweep check', () => {
   it('is due at start, not again until the interval passed, and sweepIfDue honours it', async () => {
     const templates = loadSessionTemplates();
