@@ -55,9 +55,17 @@ export type MemberStatus = 'active' | 'ready' | 'reserved' | 'inactive';
 
 /** XSAPI's derivation: active, else ready, else reserved, else inactive. */
 export function memberStatus(member: MemberRecord): MemberStatus {
-  if (member.propertiesSystem.active === true) return 'active';
-  if (member.propertiesSystem.ready === true) return 'ready';
-  if (member.reserved) return 'reserved';
+  return statusOf(member.propertiesSystem, member.reserved);
+}
+
+/** The status a member with these system properties would have, without building the member. */
+export function statusOf(
+  propertiesSystem: Readonly<Record<string, unknown>>,
+  reserved: boolean,
+): MemberStatus {
+  if (propertiesSystem.active === true) return 'active';
+  if (propertiesSystem.ready === true) return 'ready';
+  if (reserved) return 'reserved';
   return 'inactive';
 }
 

@@ -10,7 +10,13 @@ import type { CallerIdentity } from './dev-tokens';
 import type { MemberDelta, SessionDelta } from './request-schemas';
 import { checkJoin, checkOutsiderWrite, type SessionAccess } from './session-access';
 import { dropStaleHost } from './session-host';
-import { memberStatus, timeoutOf, type MemberRecord, type SessionRecord } from './session-record';
+import {
+  memberStatus,
+  statusOf,
+  timeoutOf,
+  type MemberRecord,
+  type SessionRecord,
+} from './session-record';
 import type { SessionTemplate } from './session-templates';
 import { newEtag } from './session-timers';
 import { sessionJsonBytes } from './session-render';
@@ -199,32 +205,41 @@ function applyMemberProperties(
   const systemMerge = mergeFields(member.propertiesSystem, normalized);
   const customMerge = mergeFields(member.propertiesCustom, delta.properties?.custom);
   const rolesMerge = mergeFields(member.roles ?? {}, delta.roles);
-  let next: MemberRecord = member;
-  if (systemMerge.changed || customMerge.changed || rolesMerge.changed) {
-    next = {
-      ...member,
-      propertiesSystem: systemMerge.value,
-      propertiesCustom: customMerge.value,
-      roles: rolesMerge.value as Record<string, string>,
-    };
-  }
+  // The decisions are made on the merged values first and the new record is built once: a join
+  // used to copy the whole member record up to four times (properties, device token, active
+  // title, status time), each copy garbage as soon as the next was made.
+  const propertiesChanged = systemMerge.changed || customMerge.changed || rolesMerge.changed;
+  const propertiesSystem = propertiesChanged ? systemMerge.value : member.propertiesSystem;
+  const address = propertiesSystem.secureDeviceAddress;
+  const setDeviceToken = typeof address === 'string' && member.deviceToken !== caller.deviceToken;
+  const dropDeviceToken =
+    !setDeviceToken && address === undefined && member.deviceToken !== undefined;
+  const status = statusOf(propertiesSystem, member.reserved);
+  const setActiveTitle = status === 'active' && member.activeTitleId !== caller.titleId;
+  const statusMoved = status !== memberStatus(member);
   if (
-    typeof next.propertiesSystem.secureDeviceAddress === 'string' &&
-    next.deviceToken !== caller.deviceToken
+    !propertiesChanged &&
+    !setDeviceToken &&
+    !dropDeviceToken &&
+    !setActiveTitle &&
+    !statusMoved
   ) {
-    next = { ...next, deviceToken: caller.deviceToken };
-  } else if (
-    next.propertiesSystem.secureDeviceAddress === undefined &&
-    next.deviceToken !== undefined
-  ) {
+    return { member, changed: false };
+  }
+  const next: { -readonly [K in keyof MemberRecord]: MemberRecord[K] } = { ...member };
+  if (propertiesChanged) {
+    next.propertiesSystem = systemMerge.value;
+    next.propertiesCustom = customMerge.value;
+    next.roles = rolesMerge.value as Record<string, string>;
+  }
+  if (setDeviceToken) next.deviceToken = caller.deviceToken;
+  if (setActiveTitle) next.activeTitleId = caller.titleId;
+  if (statusMoved) next.statusSince = now;
+  if (dropDeviceToken) {
     const { deviceToken: _gone, ...rest } = next;
-    next = rest;
+    return { member: rest, changed: true };
   }
-  if (memberStatus(next) === 'active' && next.activeTitleId !== caller.titleId) {
-    next = { ...next, activeTitleId: caller.titleId };
-  }
-  if (memberStatus(next) !== memberStatus(member)) next = { ...next, statusSince: now };
-  return { member: next, changed: next !== member };
+  return { member: next, changed: true };
 }
 
 function applyMe(

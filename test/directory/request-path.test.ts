@@ -252,6 +252,59 @@ describe('single-buffer rendering', () => {
   });
 });
 
+describe('member record built once per write', () => {
+  type Doc = {
+    members: Record<
+      string,
+      {
+        deviceToken?: string;
+        activeTitleId?: string;
+        properties: { system: Record<string, unknown> };
+      }
+    >;
+  };
+  const me = (system: Record<string, unknown>) => ({ members: { me: { properties: { system } } } });
+
+  it('adds and drops the device token, sets the active title and keeps an unchanged member', async () => {
+    const path = sessionUrl('member-once');
+    const joined = await call(directory.url, 'PUT', path, { as: someone, body: joinBody(someone) });
+    expect(joined.status).toBe(201);
+    const first = joined.json<Doc>().members['0'];
+    expect(first?.activeTitleId).toMatch(/^[0-9]+$/);
+    expect(first && 'deviceToken' in first).toBe(false);
+
+    const withAddress = await call(directory.url, 'PUT', path, {
+      as: someone,
+      body: me({ secureDeviceAddress: 'AAEC' }),
+    });
+    expect(withAddress.json<Doc>().members['0']?.deviceToken).toMatch(/^[0-9a-f]{32}$/);
+
+    const same = await call(directory.url, 'PUT', path, {
+      as: someone,
+      body: me({ secureDeviceAddress: 'AAEC', active: true }),
+    });
+    expect(same.status).toBe(200);
+    expect(same.headers.get('etag')).toBe(withAddress.headers.get('etag'));
+
+    const dropped = await call(directory.url, 'PUT', path, {
+      as: someone,
+      body: me({ secureDeviceAddress: null }),
+    });
+    const member = dropped.json<Doc>().members['0'];
+    expect(member && 'deviceToken' in member).toBe(false);
+    expect(dropped.headers.get('etag')).not.toBe(withAddress.headers.get('etag'));
+
+    const ready = await call(directory.url, 'PUT', path, {
+      as: someone,
+      body: me({ ready: true }),
+    });
+    const readyMember = ready.json<Doc>().members['0'];
+    expect(readyMember?.properties.system).toMatchObject({ ready: true, active: false });
+    // activeTitleId is shown only while the member is active.
+    expect(readyMember && 'activeTitleId' in readyMember).toBe(false);
+  });
+});
+
 describe('sweep check', () => {
   it('is due at start, not again until the interval passed, and sweepIfDue honours it', async () => {
     const templates = loadSessionTemplates();
