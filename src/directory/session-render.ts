@@ -5,8 +5,8 @@
  *
  * Records and member records are immutable, so the rendering is cached by identity at two levels,
  * as UTF-8 bytes: a whole document per session record (reads of an unchanged session cost one
- * lookup and no encoding) and each member's entry per member record (a write that changes one
- * member serialises only that member, then copies the others' bytes).
+ * lookup and no encoding) and each member's entry, all but its `next`, per member record (a write
+ * that changes or adds one member serialises only that member, then copies the others' bytes).
  */
 import { memberStatus, type MemberRecord, type SessionRecord } from './session-record';
 import { nextTimer } from './session-timers';
@@ -48,20 +48,25 @@ function memberBody(member: MemberRecord): string {
 }
 
 /**
- * A member's entry in `members` as UTF-8 bytes, `"index":{"next":N,…}`, with the `next` it was
- * rendered for: a neighbour joining or leaving changes `next`, anything else reuses the bytes.
+ * A member's JSON after `"index":{"next":N,` as UTF-8 bytes. `next` depends on the neighbour, so it
+ * is not part of the cached bytes: when someone joins after this member (every join does that to
+ * the previous last member) only the short ASCII prefix is written again, the member is not
+ * serialised again.
  */
-const memberEntries = new WeakMap<
-  MemberRecord,
-  { readonly next: number; readonly bytes: Buffer }
->();
+const memberBodies = new WeakMap<MemberRecord, Buffer>();
 
-function memberEntry(member: MemberRecord, next: number): Buffer {
-  const cached = memberEntries.get(member);
-  if (cached !== undefined && cached.next === next) return cached.bytes;
-  const bytes = Buffer.from(`"${member.index}":{"next":${next},${memberBody(member)}`);
-  memberEntries.set(member, { next, bytes });
+function memberBodyBytes(member: MemberRecord): Buffer {
+  let bytes = memberBodies.get(member);
+  if (bytes === undefined) {
+    bytes = Buffer.from(memberBody(member));
+    memberBodies.set(member, bytes);
+  }
   return bytes;
+}
+
+/** The ASCII start of a member's entry, up to and including the comma after `next`. */
+function memberPrefix(member: MemberRecord, next: number): string {
+  return `"${member.index}":{"next":${next},`;
 }
 
 /** `,` between member entries. */
@@ -87,20 +92,24 @@ export function renderSessionBytes(record: SessionRecord): Buffer {
     `"constants":${bag(record.constantsSystem, record.constantsCustom)},` +
     `"properties":${bag(record.propertiesSystem, record.propertiesCustom)},"members":{`;
 
-  // One allocation per document: the entries are looked up (and rendered if they changed) first,
+  // One allocation per document: the member bodies are looked up (and rendered if new) first,
   // so the length is known, then head, entries and tail are written into the same buffer. Building
   // a list of parts and concatenating it cost two extra small buffers and a copy per write.
   const { members } = record;
-  const entries: Buffer[] = new Array<Buffer>(members.length);
+  const prefixes: string[] = new Array<string>(members.length);
+  const bodies: Buffer[] = new Array<Buffer>(members.length);
   let length = Buffer.byteLength(head) + Math.max(0, members.length - 1);
   let accepted = 0;
   let active = 0;
   for (let position = 0; position < members.length; position += 1) {
     const member = members[position] as MemberRecord;
     const next = members[position + 1]?.index ?? record.nextIndex;
-    const entry = memberEntry(member, next);
-    entries[position] = entry;
-    length += entry.length;
+    const prefix = memberPrefix(member, next);
+    const body = memberBodyBytes(member);
+    prefixes[position] = prefix;
+    bodies[position] = body;
+    // The prefix is ASCII (digits and punctuation): one byte per character.
+    length += prefix.length + body.length;
     if (!member.reserved) accepted += 1;
     if (memberStatus(member) === 'active') active += 1;
   }
@@ -112,9 +121,10 @@ export function renderSessionBytes(record: SessionRecord): Buffer {
   length += Buffer.byteLength(tail);
   const bytes = Buffer.allocUnsafe(length);
   let offset = bytes.write(head, 0);
-  for (let position = 0; position < entries.length; position += 1) {
+  for (let position = 0; position < bodies.length; position += 1) {
     if (position > 0) offset = bytes.writeUInt8(commaByte, offset);
-    offset += (entries[position] as Buffer).copy(bytes, offset);
+    offset += bytes.write(prefixes[position] as string, offset, 'latin1');
+    offset += (bodies[position] as Buffer).copy(bytes, offset);
   }
   offset += bytes.write(tail, offset);
   if (offset !== length) throw new Error('session render: the document length was miscounted');

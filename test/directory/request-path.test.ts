@@ -134,6 +134,26 @@ describe('member entry cache', () => {
     };
   };
 
+  it('renders the same bytes from cached member bodies as from fresh ones after joins and leaves', () => {
+    const [a, b, c, d] = [member(0), member(1), member(2), member(3)];
+    const clone = (record: SessionRecord): SessionRecord =>
+      JSON.parse(JSON.stringify(record)) as SessionRecord;
+    const steps = [
+      session([a], 1),
+      session([a, b], 2),
+      session([a, b, c], 3),
+      session([a, c], 3),
+      session([a, c, d], 4),
+      session([c, d], 4),
+    ];
+    for (const step of steps) {
+      // The clone's members are new objects, so nothing of it comes from the caches.
+      expect(renderSessionJson(step)).toBe(renderSessionJson(clone(step)));
+      expect(sessionJsonBytes(step)).toBe(Buffer.byteLength(renderSessionJson(step)));
+    }
+    expect(chain(steps[4] as SessionRecord).next).toEqual({ 0: 2, 2: 3, 3: 4 });
+  });
+
   it('re-renders a reused member when its neighbour changes, so next always chains', () => {
     const [a, b, c] = [member(0), member(1), member(2)];
     expect(chain(session([a, b, c], 3)).next).toEqual({ 0: 1, 1: 2, 2: 3 });
