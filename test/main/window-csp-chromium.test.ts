@@ -9,7 +9,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../renderer/browser-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serveRendererAsset } from '../../src/main/security/renderer-assets';
 
@@ -41,18 +42,7 @@ let browser: Browser;
 const servers: Server[] = [];
 
 beforeAll(async () => {
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-    timeout: 20_000,
-  });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {
