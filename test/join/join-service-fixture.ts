@@ -18,6 +18,7 @@ import {
   type LauncherConfig,
   type LauncherConfigInput,
 } from '../../src/main/join/launcher-config';
+import { call as directoryCall } from '../directory/directory-test-client';
 
 let privateDist: string | undefined;
 
@@ -104,23 +105,17 @@ async function callOnce(
   authorization: string | undefined,
   body?: unknown,
 ): Promise<{ status: number; json: unknown; headers: Headers }> {
-  const response = await fetch(`${directory}${path}`, {
-    method,
-    headers: {
-      'x-xbl-contract-version': '107',
-      'content-type': 'application/json; charset=utf-8',
-      ...(authorization ? { authorization } : {}),
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  const answer = await directoryCall(directory, method, path, {
+    headers: authorization ? { authorization } : {},
+    body,
   });
-  const text = await response.text();
-  let json: unknown = text;
+  let json: unknown = answer.text;
   try {
-    json = JSON.parse(text);
+    json = answer.json();
   } catch {
     // Plain-text answers stay text.
   }
-  return { status: response.status, json, headers: response.headers };
+  return { status: answer.status, json, headers: answer.headers };
 }
 
 export async function authorization(directory: string, who: Identity): Promise<string> {
