@@ -21,6 +21,7 @@ import { createJoinService } from '../src/main/join/join-service';
 import { createDevTokenProvider } from '../src/main/join/token-provider';
 import { defaultInviteLinkConfig, parseInviteLink } from '../src/shared/invite-link';
 import type { JoinView } from '../src/shared/join-view';
+import { call } from '../test/directory/directory-test-client';
 
 const iterations = 300;
 const warmup = 20;
@@ -39,6 +40,7 @@ function quantile(values: readonly number[], q: number): number {
 }
 const ms = (value: number) => `${value.toFixed(2)} ms`;
 
+/** One plain request to the directory, for set-up; the measured paths never go through here. */
 async function http(
   base: string,
   method: string,
@@ -46,17 +48,11 @@ async function http(
   authorization: string | undefined,
   body?: unknown,
 ): Promise<{ status: number; json: unknown }> {
-  const response = await fetch(`${base}${path}`, {
-    method,
-    headers: {
-      'x-xbl-contract-version': '107',
-      'content-type': 'application/json; charset=utf-8',
-      ...(authorization ? { authorization } : {}),
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  const answer = await call(base, method, path, {
+    headers: authorization ? { authorization } : {},
+    body,
   });
-  const text = await response.text();
-  return { status: response.status, json: text === '' ? undefined : (JSON.parse(text) as unknown) };
+  return { status: answer.status, json: answer.text === '' ? undefined : answer.json() };
 }
 
 async function token(base: string, who: Identity): Promise<string> {
