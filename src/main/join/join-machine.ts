@@ -42,7 +42,7 @@ export interface JoinFailure {
 
 /**
  * When to try again after a failed write: milliseconds to wait, or undefined to give up (not
- * retryable, or the deadline would pass). Engineer A's `nextRetryDelay` is the production policy.
+ * retryable, or the deadline would pass). `nextRetryDelay` (retry-policy.ts) is the production policy.
  */
 export type RetryPolicy = (input: {
   readonly attempt: number;
@@ -93,17 +93,17 @@ export interface UnsureWrite {
   readonly xuid: string;
 }
 
-/** One write attempt's result, with the wait before the next one when there may be one. */
-interface WriteOutcome {
-  readonly result: Result<SessionWrite, DirectoryError>;
+/** One attempt's result, with the wait before the next one when there may be one. */
+interface AttemptOutcome<T, E extends RetryableFailure> {
+  readonly result: Result<T, E>;
   readonly retryDelayMs?: number;
 }
 
-/** One sign-in attempt's result, with the wait before the next one when there may be one. */
-interface SignInOutcome {
-  readonly result: Result<AccessToken, TokenError>;
-  readonly retryDelayMs?: number;
-}
+/** One write attempt's result. */
+type WriteOutcome = AttemptOutcome<SessionWrite, DirectoryError>;
+
+/** One sign-in attempt's result. */
+type SignInOutcome = AttemptOutcome<AccessToken, TokenError>;
 
 /** Where the machine goes once the leaving step is over. */
 export type AfterLeave = 'failed' | 'idle' | 'activate' | 'stopped';
@@ -193,6 +193,25 @@ function gaveUp(error: DirectoryError, attempts: number, budgetMs: number): Join
 /** Builds the machine around its dependencies; `createJoinService` is the usual way in. */
 export function createJoinMachine(deps: JoinMachineDeps) {
   const { client, tokens, game, clock, log } = deps;
+
+  /**
+   * Attaches the wait before the next attempt to a retryable failure. Decided once, when the
+   * attempt ends, so the guard and the countdown agree even with random jitter.
+   */
+  const withRetryDelay = <T, E extends RetryableFailure>(
+    result: Result<T, E>,
+    attempt: number,
+    deadlineAt: number,
+  ): AttemptOutcome<T, E> => {
+    if (result.ok || !result.error.retryable) return { result };
+    const retryDelayMs = deps.retryPolicy({
+      attempt,
+      error: result.error,
+      now: clock.now(),
+      deadline: deadlineAt,
+    });
+    return retryDelayMs === undefined ? { result } : { result, retryDelayMs };
+  };
 
   /** Waits on the machine's clock; resolves early (false) when the signal aborts. */
   const pause = (ms: number, signal: AbortSignal) =>
@@ -286,14 +305,8 @@ export function createJoinMachine(deps: JoinMachineDeps) {
           signal: AbortSignal;
         }): Promise<SignInOutcome> => {
           const result = await tokens.getToken({ forceRefresh: false, signal });
-          if (result.ok || !result.error.retryable || signal.aborted) return { result };
-          const retryDelayMs = deps.retryPolicy({
-            attempt: input.attempt,
-            error: result.error,
-            now: clock.now(),
-            deadline: input.deadlineAt,
-          });
-          return retryDelayMs === undefined ? { result } : { result, retryDelayMs };
+          if (signal.aborted) return { result };
+          return withRetryDelay(result, input.attempt, input.deadlineAt);
         },
       ),
       writeSession: fromPromise(
@@ -314,15 +327,7 @@ export function createJoinMachine(deps: JoinMachineDeps) {
             signal,
             checkMembershipFirst: input.checkMembershipFirst,
           });
-          if (result.ok || !result.error.retryable) return { result };
-          // Decided once, here, so the guard and the countdown agree even with random jitter.
-          const retryDelayMs = deps.retryPolicy({
-            attempt: input.attempt,
-            error: result.error,
-            now: clock.now(),
-            deadline: input.deadlineAt,
-          });
-          return retryDelayMs === undefined ? { result } : { result, retryDelayMs };
+          return withRetryDelay(result, input.attempt, input.deadlineAt);
         },
       ),
       handOff: fromPromise(
