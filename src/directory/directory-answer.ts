@@ -3,10 +3,16 @@
  * status line, headers and body. Keeping it a closed union means every outcome has one rendering.
  */
 import type { SessionRecord } from './session-record';
+import type { RenderedJson } from './session-render';
 
 export type DirectoryAnswer =
   /** The whole session document, with `ETag` and `Content-Location`. */
-  | { readonly kind: 'session'; readonly status: 200 | 201 | 412; readonly record: SessionRecord }
+  | {
+      readonly kind: 'session';
+      readonly status: 200 | 201 | 412;
+      readonly record: SessionRecord;
+      readonly document: RenderedJson;
+    }
   /** No body (204, 304, 412 without a session). */
   | { readonly kind: 'empty'; readonly status: 204 | 304 | 412; readonly etag?: string }
   | {

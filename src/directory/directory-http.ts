@@ -14,7 +14,6 @@ import { matchRoute } from './http-routes';
 import type { RateLimiter } from './rate-limiter';
 import { readJsonBody } from './request-body';
 import { sessionPath } from './session-record';
-import { renderSessionBytes } from './session-render';
 
 export interface DirectoryHttpDeps {
   readonly service: DirectoryService;
@@ -41,15 +40,14 @@ function send(response: ServerResponse, answer: DirectoryAnswer): void {
   if (response.headersSent || response.destroyed) return;
   switch (answer.kind) {
     case 'session': {
-      const body = renderSessionBytes(answer.record);
       response.writeHead(answer.status, {
         'content-type': 'application/json; charset=utf-8',
-        'content-length': body.length,
+        'content-length': answer.document.bytes,
         etag: answer.record.etag,
         'content-location': sessionPath(answer.record.ref),
         'cache-control': 'no-store',
       });
-      response.end(body);
+      response.end(answer.document.text);
       return;
     }
     case 'empty': {

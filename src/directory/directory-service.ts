@@ -18,6 +18,7 @@ import {
 } from './request-schemas';
 import { checkRead, type SessionAccess } from './session-access';
 import { sessionKey, type SessionRecord } from './session-record';
+import { SessionRenderer } from './session-render';
 import type { HandleRecord, Mutation, SessionStore } from './session-store';
 import type { SessionTemplate, SessionTemplates } from './session-templates';
 import { applyTimers } from './session-timers';
@@ -82,6 +83,8 @@ function renderHandle(handle: HandleRecord): Record<string, unknown> {
 /** One instance per directory; all state lives in the injected store and token registry. */
 export class DirectoryService {
   readonly #deps: DirectoryServiceDeps;
+  /** The last document of each session, so a write re-renders only what it changed. */
+  readonly #renderer = new SessionRenderer();
   #nextSweepAt = 0;
   #sweeping = false;
 
@@ -103,17 +106,20 @@ export class DirectoryService {
       await this.#deps.store.deleteExpiredHandles(now);
       const keys = await this.#deps.store.listSessionKeys();
       for (const [position, key] of keys.entries()) {
-        await this.#deps.store.update(key, (current): Mutation<void> => {
-          if (!current) return { action: 'keep', result: undefined };
+        const kept = await this.#deps.store.update(key, (current): Mutation<boolean> => {
+          if (!current) return { action: 'keep', result: false };
           const timers = applyTimers(current, now);
-          if (timers.kind === 'deleted') return { action: 'delete', result: undefined };
+          if (timers.kind === 'deleted') return { action: 'delete', result: false };
           if (timers.kind === 'changed')
-            return { action: 'store', record: timers.record, result: undefined };
-          return { action: 'keep', result: undefined };
+            return { action: 'store', record: timers.record, result: true };
+          return { action: 'keep', result: true };
         });
+        if (!kept) this.#renderer.forget(key);
         // Let requests in between batches of a large sweep.
         if (position % 500 === 499) await new Promise((resolve) => setImmediate(resolve));
       }
+      // Sessions a shared store deleted by itself leave nothing behind in this process either.
+      this.#renderer.retainOnly(new Set(await this.#deps.store.listSessionKeys()));
     } finally {
       this.#sweeping = false;
     }
@@ -177,10 +183,10 @@ export class DirectoryService {
   }
 
   /** Reads a session after applying its lazy timers (and storing what they changed). */
-  async #readSession(ref: SessionRef): Promise<SessionRecord | undefined> {
+  async #readSession(ref: SessionRef, key = sessionKey(ref)): Promise<SessionRecord | undefined> {
     const now = this.#deps.clock.now();
-    return this.#deps.store.update(
-      sessionKey(ref),
+    const record = await this.#deps.store.update(
+      key,
       (current): Mutation<SessionRecord | undefined> => {
         if (!current) return { action: 'keep', result: undefined };
         const timers = applyTimers(current, now);
@@ -190,6 +196,13 @@ export class DirectoryService {
         return { action: 'keep', result: current };
       },
     );
+    if (!record) this.#renderer.forget(key);
+    return record;
+  }
+
+  /** The answer carrying a session's whole document. */
+  #sessionAnswer(status: 200 | 201 | 412, key: string, record: SessionRecord): DirectoryAnswer {
+    return { kind: 'session', status, record, document: this.#renderer.render(key, record) };
   }
 
   async #loadHandle(
@@ -400,14 +413,15 @@ export class DirectoryService {
     access: SessionAccess,
     ifNoneMatch: string | undefined,
   ): Promise<DirectoryAnswer> {
-    const record = await this.#readSession(ref);
+    const key = sessionKey(ref);
+    const record = await this.#readSession(ref, key);
     if (!record) return { kind: 'empty', status: 204 };
     const denied = checkRead(record, caller, access);
     if (denied) return textAnswer(denied.status, denied.message);
     if (ifNoneMatch !== undefined && etagMatches(ifNoneMatch, record.etag)) {
       return { kind: 'empty', status: 304, etag: record.etag };
     }
-    return { kind: 'session', status: 200, record };
+    return this.#sessionAnswer(200, key, record);
   }
 
   async #putSession(
@@ -422,55 +436,57 @@ export class DirectoryService {
     if (!parsed.success) return invalidBody(parsed.error);
     const delta: SessionDelta = parsed.data;
     const now = this.#deps.clock.now();
-    const outcome = await this.#deps.store.update(
-      sessionKey(ref),
-      (current): Mutation<WriteOutcome> => {
-        let base = current;
-        let timersChanged = false;
-        if (current) {
-          const timers = applyTimers(current, now);
-          if (timers.kind !== 'unchanged') timersChanged = true;
-          base = timers.kind === 'deleted' ? undefined : timers.record;
+    const key = sessionKey(ref);
+    const documentBytes = (record: SessionRecord) => this.#renderer.render(key, record).bytes;
+    const outcome = await this.#deps.store.update(key, (current): Mutation<WriteOutcome> => {
+      let base = current;
+      let timersChanged = false;
+      if (current) {
+        const timers = applyTimers(current, now);
+        if (timers.kind !== 'unchanged') timersChanged = true;
+        base = timers.kind === 'deleted' ? undefined : timers.record;
+      }
+      const result = writeSession(base, {
+        caller,
+        ref: current?.ref ?? ref,
+        template,
+        delta,
+        access,
+        now,
+        ifMatch: options.ifMatch,
+        ifNoneMatch: options.ifNoneMatch,
+        documentBytes,
+      });
+      if (!options.noCommit) {
+        switch (result.kind) {
+          case 'created':
+            return { action: 'store', record: result.record, result };
+          case 'updated':
+            if (result.changed) return { action: 'store', record: result.record, result };
+            break;
+          case 'deleted':
+            return { action: 'delete', result };
+          default:
+            break;
         }
-        const result = writeSession(base, {
-          caller,
-          ref: current?.ref ?? ref,
-          template,
-          delta,
-          access,
-          now,
-          ifMatch: options.ifMatch,
-          ifNoneMatch: options.ifNoneMatch,
-        });
-        if (!options.noCommit) {
-          switch (result.kind) {
-            case 'created':
-              return { action: 'store', record: result.record, result };
-            case 'updated':
-              if (result.changed) return { action: 'store', record: result.record, result };
-              break;
-            case 'deleted':
-              return { action: 'delete', result };
-            default:
-              break;
-          }
-        }
-        // Nothing of the write is stored; only what the timers changed, if anything.
-        if (!timersChanged) return { action: 'keep', result };
-        return base ? { action: 'store', record: base, result } : { action: 'delete', result };
-      },
-    );
+      }
+      // Nothing of the write is stored; only what the timers changed, if anything.
+      if (!timersChanged) return { action: 'keep', result };
+      return base ? { action: 'store', record: base, result } : { action: 'delete', result };
+    });
     switch (outcome.kind) {
       case 'created':
-        return { kind: 'session', status: 201, record: outcome.record };
+        return this.#sessionAnswer(201, key, outcome.record);
       case 'updated':
-        return { kind: 'session', status: 200, record: outcome.record };
+        return this.#sessionAnswer(200, key, outcome.record);
       case 'deleted':
+        this.#renderer.forget(key);
+        return { kind: 'empty', status: 204 };
       case 'not-created':
         return { kind: 'empty', status: 204 };
       case 'precondition-failed':
         return outcome.record
-          ? { kind: 'session', status: 412, record: outcome.record }
+          ? this.#sessionAnswer(412, key, outcome.record)
           : { kind: 'empty', status: 412 };
       case 'rejected':
         return textAnswer(outcome.status, outcome.message);

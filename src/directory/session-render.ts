@@ -3,139 +3,173 @@
  * keyed by decimal index and chained through `next` up to `membersInfo.next`, every member with
  * `constants.system.xuid` as a string, enum values in lower case.
  *
- * Records and member records are immutable, so the rendering is cached by identity at two levels,
- * as UTF-8 bytes: a whole document per session record (reads of an unchanged session cost one
- * lookup and no encoding) and each member's entry, all but its `next`, per member record (a write
- * that changes or adds one member serialises only that member, then copies the others' bytes).
+ * Records are immutable and a write changes at most a few members, so a `SessionRenderer` keeps the
+ * last rendering of each session and reuses every piece whose source object is the same one: the
+ * whole document for an unchanged record (repeated reads), the constants and properties JSON, and
+ * each member's entry but its `next`. It keeps them in one map keyed by session, not in WeakMaps
+ * keyed by record: every write makes new records, and a WeakMap entry per record made V8's
+ * scavenger process an ephemeron per write, which cost more than rendering the document twice.
+ * Documents are text, not bytes: joining cached pieces is a string concatenation V8 does without
+ * copying, and the HTTP layer then writes the status line, headers and body in one go.
  */
 import { memberStatus, type MemberRecord, type SessionRecord } from './session-record';
 import { nextTimer } from './session-timers';
 
-/**
- * Rendered documents as UTF-8 bytes: the length the size cap and `Content-Length` need is the
- * buffer's, and every answer sends the same bytes without encoding the text again.
- */
-const documents = new WeakMap<SessionRecord, Buffer>();
-/** JSON of a property bag, by the identity of its (immutable) system object. */
-const bagJson = new WeakMap<object, { custom: unknown; json: string }>();
-
-function bag(system: Readonly<Record<string, unknown>>, custom: unknown): string {
-  const cached = bagJson.get(system);
-  if (cached !== undefined && cached.custom === custom) return cached.json;
-  const json = JSON.stringify({ system, custom: custom ?? {} });
-  bagJson.set(system, { custom, json });
-  return json;
+/** JSON text and its UTF-8 length, counted once when it is rendered. */
+export interface RenderedJson {
+  readonly text: string;
+  readonly bytes: number;
 }
 
-/** A member's JSON without its leading `{` and without `next`, which depends on its neighbour. */
-function memberBody(member: MemberRecord): string {
-  const rendered: Record<string, unknown> = {
-    constants: {
-      system: { ...member.constantsSystem, xuid: member.xuid, index: member.index },
-      custom: member.constantsCustom ?? {},
-    },
-    properties: { system: member.propertiesSystem, custom: member.propertiesCustom },
-  };
-  if (member.roles && Object.keys(member.roles).length > 0) rendered.roles = member.roles;
-  if (member.reserved) rendered.reserved = true;
-  else rendered.gamertag = member.gamertag;
-  if (member.joinTime !== undefined) rendered.joinTime = member.joinTime;
+/** What a renderer keeps of the last document it rendered for a session. */
+interface Rendering {
+  readonly record: SessionRecord;
+  readonly document: RenderedJson;
+  readonly constantsJson: string;
+  readonly propertiesJson: string;
+  /** Each member's entry after `"index":{"next":N,`, in the order of `record.members`. */
+  readonly bodies: readonly RenderedJson[];
+}
+
+const bag = (system: Readonly<Record<string, unknown>>, custom: unknown): string =>
+  `{"system":${JSON.stringify(system)},"custom":${JSON.stringify(custom ?? {})}}`;
+
+/** `constants.system` with the member's xuid and index, which the record keeps apart. */
+function constantsSystemJson(member: MemberRecord): string {
+  const system = member.constantsSystem;
+  if (Object.hasOwn(system, 'xuid') || Object.hasOwn(system, 'index')) {
+    return JSON.stringify({ ...system, xuid: member.xuid, index: member.index });
+  }
+  const own = JSON.stringify(system);
+  const identity = `"xuid":${JSON.stringify(member.xuid)},"index":${member.index}}`;
+  return own.length === 2 ? `{${identity}` : `${own.slice(0, -1)},${identity}`;
+}
+
+/**
+ * A member's JSON without its leading `{` and without `next`, which depends on its neighbour. Built
+ * field by field (each value through JSON.stringify) rather than as one object handed to
+ * JSON.stringify: that object and its nested copies were the largest allocation of a write.
+ */
+function memberBody(member: MemberRecord): RenderedJson {
+  let text =
+    `"constants":{"system":${constantsSystemJson(member)},"custom":${JSON.stringify(member.constantsCustom ?? {})}},` +
+    `"properties":{"system":${JSON.stringify(member.propertiesSystem)},"custom":${JSON.stringify(member.propertiesCustom)}}`;
+  if (member.roles && Object.keys(member.roles).length > 0) {
+    text += `,"roles":${JSON.stringify(member.roles)}`;
+  }
+  text += member.reserved ? ',"reserved":true' : `,"gamertag":${JSON.stringify(member.gamertag)}`;
+  if (member.joinTime !== undefined) text += `,"joinTime":${JSON.stringify(member.joinTime)}`;
   if (member.activeTitleId !== undefined && memberStatus(member) === 'active') {
-    rendered.activeTitleId = member.activeTitleId;
+    text += `,"activeTitleId":${JSON.stringify(member.activeTitleId)}`;
   }
-  if (member.deviceToken !== undefined) rendered.deviceToken = member.deviceToken;
-  return JSON.stringify(rendered).slice(1);
-}
-
-/**
- * A member's JSON after `"index":{"next":N,` as UTF-8 bytes. `next` depends on the neighbour, so it
- * is not part of the cached bytes: when someone joins after this member (every join does that to
- * the previous last member) only the short ASCII prefix is written again, the member is not
- * serialised again.
- */
-const memberBodies = new WeakMap<MemberRecord, Buffer>();
-
-function memberBodyBytes(member: MemberRecord): Buffer {
-  let bytes = memberBodies.get(member);
-  if (bytes === undefined) {
-    bytes = Buffer.from(memberBody(member));
-    memberBodies.set(member, bytes);
+  if (member.deviceToken !== undefined) {
+    text += `,"deviceToken":${JSON.stringify(member.deviceToken)}`;
   }
-  return bytes;
+  text += '}';
+  return { text, bytes: Buffer.byteLength(text) };
 }
 
-/** The ASCII start of a member's entry, up to and including the comma after `next`. */
-function memberPrefix(member: MemberRecord, next: number): string {
-  return `"${member.index}":{"next":${next},`;
-}
-
-/** `,` between member entries. */
-const commaByte = 0x2c;
-
-/** The session document as JSON text. */
-export function renderSessionJson(record: SessionRecord): string {
-  return renderSessionBytes(record).toString('utf8');
-}
-
-/**
- * The session document as UTF-8 bytes, rendered once per record. A write re-encodes only the head,
- * the members it changed and the tail; the members' bytes are copied, never serialised again.
- */
-export function renderSessionBytes(record: SessionRecord): Buffer {
-  const cached = documents.get(record);
-  if (cached !== undefined) return cached;
+/** Renders `record`, reusing what `previous` rendered from the same objects. */
+function renderDocument(record: SessionRecord, previous: Rendering | undefined): Rendering {
+  const before = previous?.record;
+  const constantsJson =
+    previous !== undefined &&
+    before?.constantsSystem === record.constantsSystem &&
+    before.constantsCustom === record.constantsCustom
+      ? previous.constantsJson
+      : bag(record.constantsSystem, record.constantsCustom);
+  const propertiesJson =
+    previous !== undefined &&
+    before?.propertiesSystem === record.propertiesSystem &&
+    before.propertiesCustom === record.propertiesCustom
+      ? previous.propertiesJson
+      : bag(record.propertiesSystem, record.propertiesCustom);
   const timer = nextTimer(record);
   const head =
-    `{"contractVersion":${record.contractVersion},"branch":"${record.branch}","changeNumber":${record.changeNumber},` +
-    `"correlationId":"${record.correlationId}","startTime":"${record.startTime}",` +
+    `{"contractVersion":${record.contractVersion},"branch":${JSON.stringify(record.branch)},"changeNumber":${record.changeNumber},` +
+    `"correlationId":${JSON.stringify(record.correlationId)},"startTime":${JSON.stringify(record.startTime)},` +
     (timer === undefined ? '' : `"nextTimer":"${new Date(timer).toISOString()}",`) +
-    `"constants":${bag(record.constantsSystem, record.constantsCustom)},` +
-    `"properties":${bag(record.propertiesSystem, record.propertiesCustom)},"members":{`;
-
-  // One allocation per document: the member bodies are looked up (and rendered if new) first,
-  // so the length is known, then head, entries and tail are written into the same buffer. Building
-  // a list of parts and concatenating it cost two extra small buffers and a copy per write.
-  const { members } = record;
-  const prefixes: string[] = new Array<string>(members.length);
-  const bodies: Buffer[] = new Array<Buffer>(members.length);
-  let length = Buffer.byteLength(head) + Math.max(0, members.length - 1);
+    `"constants":${constantsJson},"properties":${propertiesJson},"members":{`;
+  let text = head;
+  let bytes = Buffer.byteLength(head);
   let accepted = 0;
   let active = 0;
+  const { members } = record;
+  const oldMembers = before?.members ?? [];
+  const bodies: RenderedJson[] = new Array<RenderedJson>(members.length);
+  // Both member lists are sorted by index, so one forward walk finds every reused member.
+  let old = 0;
   for (let position = 0; position < members.length; position += 1) {
     const member = members[position] as MemberRecord;
-    const next = members[position + 1]?.index ?? record.nextIndex;
-    const prefix = memberPrefix(member, next);
-    const body = memberBodyBytes(member);
-    prefixes[position] = prefix;
+    while (old < oldMembers.length && (oldMembers[old] as MemberRecord).index < member.index) {
+      old += 1;
+    }
+    const body =
+      previous !== undefined && oldMembers[old] === member
+        ? (previous.bodies[old] as RenderedJson)
+        : memberBody(member);
     bodies[position] = body;
-    // The prefix is ASCII (digits and punctuation): one byte per character.
-    length += prefix.length + body.length;
+    const next = members[position + 1]?.index ?? record.nextIndex;
+    // The prefix is ASCII (digits and punctuation): its length is its byte count.
+    const prefix = `${position === 0 ? '' : ','}"${member.index}":{"next":${next},`;
+    text += prefix + body.text;
+    bytes += prefix.length + body.bytes;
     if (!member.reserved) accepted += 1;
     if (memberStatus(member) === 'active') active += 1;
   }
   const first = members[0]?.index ?? record.nextIndex;
-  // The same text JSON.stringify gives for these integer fields, in this order.
+  // The same text JSON.stringify gives for these integer fields, in this order; ASCII only.
   const tail =
     `},"membersInfo":{"first":${first},"next":${record.nextIndex},"count":${members.length},` +
     `"accepted":${accepted},"active":${active}},"servers":{}}`;
-  length += Buffer.byteLength(tail);
-  const bytes = Buffer.allocUnsafe(length);
-  let offset = bytes.write(head, 0);
-  for (let position = 0; position < bodies.length; position += 1) {
-    if (position > 0) offset = bytes.writeUInt8(commaByte, offset);
-    offset += bytes.write(prefixes[position] as string, offset, 'latin1');
-    offset += (bodies[position] as Buffer).copy(bytes, offset);
-  }
-  offset += bytes.write(tail, offset);
-  if (offset !== length) throw new Error('session render: the document length was miscounted');
-  documents.set(record, bytes);
-  return bytes;
+  return {
+    record,
+    document: { text: text + tail, bytes: bytes + tail.length },
+    constantsJson,
+    propertiesJson,
+    bodies,
+  };
 }
 
 /**
- * The UTF-8 byte length of the session document: a write checks it against the size cap and the
- * answer sends it as `Content-Length`.
+ * Renders the documents of one directory's sessions, keeping the last rendering of each session
+ * (by store key) so the next one re-serialises only what changed. One entry per live session:
+ * the service forgets a session when it is deleted and prunes the rest on its periodic sweep.
  */
+export class SessionRenderer {
+  readonly #last = new Map<string, Rendering>();
+
+  /** The document of `record`, the session stored under `key`. */
+  render(key: string, record: SessionRecord): RenderedJson {
+    const previous = this.#last.get(key);
+    if (previous !== undefined && previous.record === record) return previous.document;
+    const rendering = renderDocument(record, previous);
+    this.#last.set(key, rendering);
+    return rendering.document;
+  }
+
+  /** Drops what is kept for a deleted session. */
+  forget(key: string): void {
+    this.#last.delete(key);
+  }
+
+  /** Drops what is kept for every session not in `live`. */
+  retainOnly(live: ReadonlySet<string>): void {
+    for (const key of this.#last.keys()) if (!live.has(key)) this.#last.delete(key);
+  }
+
+  /** How many sessions it keeps a rendering of, for tests. */
+  get size(): number {
+    return this.#last.size;
+  }
+}
+
+/** The session document as JSON text, rendered from scratch (tests and one-off uses). */
+export function renderSessionJson(record: SessionRecord): string {
+  return renderDocument(record, undefined).document.text;
+}
+
+/** The UTF-8 byte length of a document rendered from scratch. */
 export function sessionJsonBytes(record: SessionRecord): number {
-  return renderSessionBytes(record).length;
+  return renderDocument(record, undefined).document.bytes;
 }

@@ -19,14 +19,13 @@ import {
 } from './session-record';
 import type { SessionTemplate } from './session-templates';
 import { newEtag } from './session-timers';
-import { sessionJsonBytes } from './session-render';
+import { mergeFields, sameJson } from './json-merge';
 
 /**
  * Largest session document the directory stores. Each request is capped at 64 KB, but writes add
  * up; without a cap a few hundred writes could make every read of a session megabytes long.
  */
 export const maxSessionBytes = 512 * 1024;
-import { mergeFields, sameJson } from './json-merge';
 
 export interface WriteRequest {
   readonly caller: CallerIdentity;
@@ -38,6 +37,11 @@ export interface WriteRequest {
   readonly now: number;
   readonly ifMatch?: string;
   readonly ifNoneMatch?: string;
+  /**
+   * The UTF-8 length of a record's document, for the size cap. The service passes its renderer,
+   * so the document rendered here is the one the answer sends.
+   */
+  readonly documentBytes: (record: SessionRecord) => number;
 }
 
 /** Every way a write can end; the HTTP layer maps each to a status code. */
@@ -436,9 +440,8 @@ export function writeSession(
     etag: newEtag(),
     emptySince: working.members.length === 0 ? (record.emptySince ?? now) : undefined,
   });
-  // Rendering here is not wasted: the document and its length are cached per record and sent
-  // from the cache.
-  if (sessionJsonBytes(next) > maxSessionBytes) {
+  // Rendering here is not wasted: the renderer keeps the document and the answer sends it.
+  if (request.documentBytes(next) > maxSessionBytes) {
     return reject(413, `The session document would grow beyond ${maxSessionBytes / 1024} KB.`);
   }
   return creating

@@ -13,7 +13,11 @@ import { FaultInjector } from '../../src/directory/fault-injector';
 import { MemorySessionStore } from '../../src/directory/memory-session-store';
 import { maxJsonDepth, nestedDeeperThan } from '../../src/directory/request-body';
 import type { SessionRecord } from '../../src/directory/session-record';
-import { renderSessionJson, sessionJsonBytes } from '../../src/directory/session-render';
+import {
+  SessionRenderer,
+  renderSessionJson,
+  sessionJsonBytes,
+} from '../../src/directory/session-render';
 import { loadSessionTemplates } from '../../src/directory/session-templates';
 import { applyTimers } from '../../src/directory/session-timers';
 import {
@@ -69,7 +73,7 @@ describe('document length cache', () => {
     expect(Number(read.headers.get('content-length'))).toBe(Buffer.byteLength(read.text));
   });
 
-  it('caches the length with the rendering, per record', () => {
+  it('counts the length with the rendering, in UTF-8 bytes, cached or not', () => {
     const record: SessionRecord = {
       ref: { scid: '0b5f1c2a-3d4e-4f60-8a1b-2c3d4e5f6a7b', templateName: 'default', name: 'x' },
       contractVersion: 107,
@@ -91,6 +95,15 @@ describe('document length cache', () => {
     const changed = { ...record, propertiesCustom: { word: 'plain' } };
     expect(sessionJsonBytes(changed)).toBe(Buffer.byteLength(renderSessionJson(changed)));
     expect(sessionJsonBytes(changed)).toBe(sessionJsonBytes(record) - 1);
+    const renderer = new SessionRenderer();
+    const first = renderer.render('k', record);
+    expect(renderer.render('k', record)).toBe(first);
+    expect(first.bytes).toBe(Buffer.byteLength(first.text));
+    // The changed properties are rendered again, not taken from the previous document.
+    expect(renderer.render('k', changed)).toEqual({
+      text: renderSessionJson(changed),
+      bytes: sessionJsonBytes(changed),
+    });
   });
 });
 
@@ -122,8 +135,10 @@ describe('member entry cache', () => {
     nextIndex,
     formerXuids: [],
   });
+  // One renderer for every chain() call, so member entries are reused across the records.
+  const chained = new SessionRenderer();
   const chain = (record: SessionRecord) => {
-    const document = JSON.parse(renderSessionJson(record)) as {
+    const document = JSON.parse(chained.render('chain', record).text) as {
       members: Record<string, { next: number; properties: { custom: { n: number } } }>;
       membersInfo: { first: number; next: number; count: number };
     };
@@ -134,7 +149,8 @@ describe('member entry cache', () => {
     };
   };
 
-  it('renders the same bytes from cached member bodies as from fresh ones after joins and leaves', () => {
+  it('renders the same text from kept member entries as from fresh ones after joins and leaves', () => {
+    const renderer = new SessionRenderer();
     const [a, b, c, d] = [member(0), member(1), member(2), member(3)];
     const clone = (record: SessionRecord): SessionRecord =>
       JSON.parse(JSON.stringify(record)) as SessionRecord;
@@ -147,11 +163,34 @@ describe('member entry cache', () => {
       session([c, d], 4),
     ];
     for (const step of steps) {
-      // The clone's members are new objects, so nothing of it comes from the caches.
-      expect(renderSessionJson(step)).toBe(renderSessionJson(clone(step)));
-      expect(sessionJsonBytes(step)).toBe(Buffer.byteLength(renderSessionJson(step)));
+      // The renderer reuses the entries of the members the previous step had; the clone's members
+      // are new objects, so nothing of its rendering is reused.
+      const kept = renderer.render('m', step);
+      expect(kept.text).toBe(renderSessionJson(clone(step)));
+      expect(kept.bytes).toBe(Buffer.byteLength(kept.text));
     }
     expect(chain(steps[4] as SessionRecord).next).toEqual({ 0: 2, 2: 3, 3: 4 });
+  });
+
+  it('renders a member again when its record is replaced, even at the same index', () => {
+    const renderer = new SessionRenderer();
+    const [a, b] = [member(0), member(1)];
+    renderer.render('r', session([a, b], 2));
+    const b2 = { ...b, propertiesCustom: { n: 99 } };
+    const text = renderer.render('r', session([a, b2], 2)).text;
+    expect(text).toBe(renderSessionJson(session([a, b2], 2)));
+    expect(text).toContain('"custom":{"n":99}');
+  });
+
+  it('keeps one rendering per session and forgets deleted ones', () => {
+    const renderer = new SessionRenderer();
+    const a = member(0);
+    for (const key of ['one', 'two', 'three']) renderer.render(key, session([a], 1));
+    expect(renderer.size).toBe(3);
+    renderer.forget('two');
+    expect(renderer.size).toBe(2);
+    renderer.retainOnly(new Set(['three']));
+    expect(renderer.size).toBe(1);
   });
 
   it('re-renders a reused member when its neighbour changes, so next always chains', () => {
