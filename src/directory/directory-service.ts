@@ -13,9 +13,9 @@ import {
   devTokenRequestSchema,
   guidPattern,
   handleRequestSchema,
-  sessionDeltaSchema,
   type SessionDelta,
 } from './request-schemas';
+import { parseSessionDelta } from './session-delta-fast-path';
 import { checkRead, type SessionAccess } from './session-access';
 import { sessionKey, type SessionRecord } from './session-record';
 import { SessionRenderer } from './session-render';
@@ -432,7 +432,7 @@ export class DirectoryService {
     access: SessionAccess,
     options: WriteOptions,
   ): Promise<DirectoryAnswer> {
-    const parsed = sessionDeltaSchema.safeParse(body);
+    const parsed = parseSessionDelta(body);
     if (!parsed.success) return invalidBody(parsed.error);
     const delta: SessionDelta = parsed.data;
     const now = this.#deps.clock.now();

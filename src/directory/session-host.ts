@@ -3,7 +3,7 @@
  * leaves (or a write names a device no member has) the property is deleted, so a joining client
  * never tries to connect to a device that is gone.
  */
-import type { SessionRecord } from './session-record';
+import { sessionRecord, type SessionRecord } from './session-record';
 
 export function dropStaleHost(record: SessionRecord): SessionRecord {
   const host = record.propertiesSystem.host;
@@ -11,5 +11,5 @@ export function dropStaleHost(record: SessionRecord): SessionRecord {
   const wanted = host.toLowerCase();
   if (record.members.some((member) => member.deviceToken?.toLowerCase() === wanted)) return record;
   const { host: _removed, ...rest } = record.propertiesSystem;
-  return { ...record, propertiesSystem: rest };
+  return sessionRecord(record, { propertiesSystem: rest });
 }

@@ -51,6 +51,59 @@ export interface SessionRecord {
   readonly emptySince?: number;
 }
 
+/**
+ * A member record with every field, present or not, in one order. Records built by spreading a
+ * record and adding fields got a different hidden class for each combination of optional fields,
+ * and every function reading members then went through V8's slow, megamorphic property lookups.
+ * `changes` overrides fields of `base`; a key set to `undefined` removes that field's value.
+ */
+export function memberRecord(
+  base: MemberRecord,
+  changes: Partial<MemberRecord> = {},
+): MemberRecord {
+  return {
+    index: 'index' in changes ? (changes.index as number) : base.index,
+    xuid: 'xuid' in changes ? (changes.xuid as string) : base.xuid,
+    gamertag: 'gamertag' in changes ? (changes.gamertag as string) : base.gamertag,
+    constantsSystem: base.constantsSystem,
+    constantsCustom: base.constantsCustom,
+    propertiesSystem: changes.propertiesSystem ?? base.propertiesSystem,
+    propertiesCustom: changes.propertiesCustom ?? base.propertiesCustom,
+    roles: 'roles' in changes ? changes.roles : base.roles,
+    reserved: changes.reserved ?? base.reserved,
+    joinTime: 'joinTime' in changes ? changes.joinTime : base.joinTime,
+    activeTitleId: 'activeTitleId' in changes ? changes.activeTitleId : base.activeTitleId,
+    deviceToken: 'deviceToken' in changes ? changes.deviceToken : base.deviceToken,
+    deviceId: 'deviceId' in changes ? changes.deviceId : base.deviceId,
+    follows: 'follows' in changes ? changes.follows : base.follows,
+    statusSince: changes.statusSince ?? base.statusSince,
+  };
+}
+
+/** A session record with every field in one order (see `memberRecord`), `changes` applied. */
+export function sessionRecord(
+  base: SessionRecord,
+  changes: Partial<SessionRecord> = {},
+): SessionRecord {
+  return {
+    ref: base.ref,
+    contractVersion: base.contractVersion,
+    branch: base.branch,
+    correlationId: base.correlationId,
+    startTime: base.startTime,
+    changeNumber: changes.changeNumber ?? base.changeNumber,
+    etag: changes.etag ?? base.etag,
+    constantsSystem: base.constantsSystem,
+    constantsCustom: base.constantsCustom,
+    propertiesSystem: changes.propertiesSystem ?? base.propertiesSystem,
+    propertiesCustom: changes.propertiesCustom ?? base.propertiesCustom,
+    members: changes.members ?? base.members,
+    nextIndex: changes.nextIndex ?? base.nextIndex,
+    formerXuids: changes.formerXuids ?? base.formerXuids,
+    emptySince: 'emptySince' in changes ? changes.emptySince : base.emptySince,
+  };
+}
+
 export type MemberStatus = 'active' | 'ready' | 'reserved' | 'inactive';
 
 /** XSAPI's derivation: active, else ready, else reserved, else inactive. */

@@ -4,7 +4,13 @@
  * timers. At most one timeout applies per member per evaluation (removal is the only action).
  */
 import { randomBytes } from 'node:crypto';
-import { memberStatus, timeoutOf, type MemberRecord, type SessionRecord } from './session-record';
+import {
+  memberStatus,
+  sessionRecord,
+  timeoutOf,
+  type MemberRecord,
+  type SessionRecord,
+} from './session-record';
 import { dropStaleHost } from './session-host';
 
 const timeoutByStatus = {
@@ -46,13 +52,14 @@ export function applyTimers(record: SessionRecord, now: number): TimerOutcome {
   }
   let next = record;
   if (kept.length !== record.members.length) {
-    next = dropStaleHost({
-      ...record,
-      members: kept,
-      changeNumber: record.changeNumber + 1,
-      etag: newEtag(),
-      emptySince: kept.length === 0 ? now : undefined,
-    });
+    next = dropStaleHost(
+      sessionRecord(record, {
+        members: kept,
+        changeNumber: record.changeNumber + 1,
+        etag: newEtag(),
+        emptySince: kept.length === 0 ? now : undefined,
+      }),
+    );
   }
   if (next.members.length === 0) {
     const emptyTimeout = timeoutOf(next, 'sessionEmptyTimeout');

@@ -11,7 +11,9 @@ import type { MemberDelta, SessionDelta } from './request-schemas';
 import { checkJoin, checkOutsiderWrite, type SessionAccess } from './session-access';
 import { dropStaleHost } from './session-host';
 import {
+  memberRecord,
   memberStatus,
+  sessionRecord,
   statusOf,
   timeoutOf,
   type MemberRecord,
@@ -156,7 +158,7 @@ function newSession(
   request: WriteRequest,
   constants: { system: Record<string, unknown>; custom: unknown },
 ): SessionRecord {
-  return {
+  return sessionRecord({
     ref: request.ref,
     contractVersion: request.template.contractVersion,
     branch: randomUUID(),
@@ -171,7 +173,7 @@ function newSession(
     members: [],
     nextIndex: 0,
     formerXuids: [],
-  };
+  });
 }
 
 /** Mutable working copy of the members while one delta is applied. */
@@ -201,11 +203,16 @@ function applyMemberProperties(
   if (system?.active === true && system.ready === true) {
     return reject(400, 'A member cannot be both active and ready.');
   }
-  const normalized: Record<string, unknown> = { ...(system ?? {}) };
-  if (system?.active === true)
-    normalized.ready = member.propertiesSystem.ready === undefined ? undefined : false;
-  if (system?.ready === true)
-    normalized.active = member.propertiesSystem.active === undefined ? undefined : false;
+  // Becoming active clears ready and the other way round: the one not set becomes false, or stays
+  // absent if it was. The delta is copied only when that changes it.
+  let normalized: Readonly<Record<string, unknown>> | undefined = system;
+  if (system?.active === true) {
+    const ready = member.propertiesSystem.ready === undefined ? undefined : false;
+    if (system.ready !== ready) normalized = { ...system, ready };
+  } else if (system?.ready === true) {
+    const active = member.propertiesSystem.active === undefined ? undefined : false;
+    if (system.active !== active) normalized = { ...system, active };
+  }
   const systemMerge = mergeFields(member.propertiesSystem, normalized);
   const customMerge = mergeFields(member.propertiesCustom, delta.properties?.custom);
   const rolesMerge = mergeFields(member.roles ?? {}, delta.roles);
@@ -230,19 +237,17 @@ function applyMemberProperties(
   ) {
     return { member, changed: false };
   }
-  const next: { -readonly [K in keyof MemberRecord]: MemberRecord[K] } = { ...member };
-  if (propertiesChanged) {
-    next.propertiesSystem = systemMerge.value;
-    next.propertiesCustom = customMerge.value;
-    next.roles = rolesMerge.value as Record<string, string>;
-  }
-  if (setDeviceToken) next.deviceToken = caller.deviceToken;
-  if (setActiveTitle) next.activeTitleId = caller.titleId;
-  if (statusMoved) next.statusSince = now;
-  if (dropDeviceToken) {
-    const { deviceToken: _gone, ...rest } = next;
-    return { member: rest, changed: true };
-  }
+  let deviceToken = member.deviceToken;
+  if (setDeviceToken) deviceToken = caller.deviceToken;
+  else if (dropDeviceToken) deviceToken = undefined;
+  const next = memberRecord(member, {
+    propertiesSystem: propertiesChanged ? systemMerge.value : member.propertiesSystem,
+    propertiesCustom: propertiesChanged ? customMerge.value : member.propertiesCustom,
+    roles: propertiesChanged ? (rolesMerge.value as Record<string, string>) : member.roles,
+    deviceToken,
+    activeTitleId: setActiveTitle ? caller.titleId : member.activeTitleId,
+    statusSince: statusMoved ? now : member.statusSince,
+  });
   return { member: next, changed: true };
 }
 
@@ -273,15 +278,14 @@ function applyMe(
   if (existing && !existing.reserved) {
     member = existing;
   } else if (existing) {
-    member = {
-      ...existing,
+    member = memberRecord(existing, {
       reserved: false,
       gamertag: caller.gamertag,
       joinTime: new Date(now).toISOString(),
       deviceId: caller.deviceId,
       follows: caller.follows,
       statusSince: now,
-    };
+    });
     working.changed = true;
   } else {
     const denied = checkJoin(record, caller, request.access);
@@ -294,7 +298,7 @@ function applyMe(
     if (askedSystem?.matchmakingResult !== undefined) {
       constantsSystem.matchmakingResult = askedSystem.matchmakingResult;
     }
-    member = {
+    member = memberRecord({
       index: working.nextIndex,
       xuid: caller.xuid,
       gamertag: caller.gamertag,
@@ -307,7 +311,7 @@ function applyMe(
       deviceId: caller.deviceId,
       follows: caller.follows,
       statusSince: now,
-    };
+    });
     working.nextIndex += 1;
     working.changed = true;
   }
@@ -346,17 +350,19 @@ function applyReservations(
     }
     if (delta.constants?.system?.team !== undefined)
       constantsSystem.team = delta.constants.system.team;
-    working.members.push({
-      index: working.nextIndex,
-      xuid,
-      gamertag: '',
-      constantsSystem,
-      constantsCustom: delta.constants?.custom ?? {},
-      propertiesSystem: {},
-      propertiesCustom: {},
-      reserved: true,
-      statusSince: request.now,
-    });
+    working.members.push(
+      memberRecord({
+        index: working.nextIndex,
+        xuid,
+        gamertag: '',
+        constantsSystem,
+        constantsCustom: delta.constants?.custom ?? {},
+        propertiesSystem: {},
+        propertiesCustom: {},
+        reserved: true,
+        statusSince: request.now,
+      }),
+    );
     working.nextIndex += 1;
     working.changed = true;
   }
@@ -400,10 +406,11 @@ export function writeSession(
     changed: false,
   };
   const reservations: Array<[number, MemberDelta | null]> = [];
-  for (const [key, value] of Object.entries(delta.members ?? {})) {
-    if (key === 'me') continue;
+  const members = delta.members ?? {};
+  for (const key in members) {
+    if (key === 'me' || !Object.hasOwn(members, key)) continue;
     if (key.startsWith('reserve_'))
-      reservations.push([Number(key.slice('reserve_'.length)), value]);
+      reservations.push([Number(key.slice('reserve_'.length)), members[key] ?? null]);
     else {
       return reject(
         403,
@@ -429,17 +436,18 @@ export function writeSession(
   }
   if (!changed && !creating) return { kind: 'updated', record, changed: false };
 
-  const next = dropStaleHost({
-    ...record,
-    members: working.members,
-    nextIndex: working.nextIndex,
-    formerXuids: working.formerXuids,
-    propertiesSystem: systemMerge.value,
-    propertiesCustom: customMerge.value,
-    changeNumber: record.changeNumber + 1,
-    etag: newEtag(),
-    emptySince: working.members.length === 0 ? (record.emptySince ?? now) : undefined,
-  });
+  const next = dropStaleHost(
+    sessionRecord(record, {
+      members: working.members,
+      nextIndex: working.nextIndex,
+      formerXuids: working.formerXuids,
+      propertiesSystem: systemMerge.value,
+      propertiesCustom: customMerge.value,
+      changeNumber: record.changeNumber + 1,
+      etag: newEtag(),
+      emptySince: working.members.length === 0 ? (record.emptySince ?? now) : undefined,
+    }),
+  );
   // Rendering here is not wasted: the renderer keeps the document and the answer sends it.
   if (request.documentBytes(next) > maxSessionBytes) {
     return reject(413, `The session document would grow beyond ${maxSessionBytes / 1024} KB.`);
