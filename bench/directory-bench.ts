@@ -1,6 +1,8 @@
 /**
  * Directory throughput next to a bare `node:http` server answering a JSON body of the same size, in
- * the same run on the same machine. Two workloads, each with 50 concurrent connections:
+ * the same run on the same machine. Each server runs in a process of its own, started alike
+ * (bench/server-process.ts), and the load generator in a third. Two workloads, each with 50
+ * concurrent connections:
  *
  * - join: distinct players joining 16-seat sessions through activity handles
  *   (`PUT /handles/{id}/session`), every request a new member;
@@ -8,16 +10,14 @@
  *   session, so it is stored, gets a new ETag and is rendered again).
  *
  * The bare server gets the same request bytes as the directory and answers a body of the same size
- * (the directory's mean answer minus its header bytes, measured on the wire). The load generator
- * (autocannon) runs in a child process. Prints requests/s, p50 and p99 latency
- * and the server's CPU time per request, and the ratios directory / bare. On a machine shared with
- * other work the throughput ratio is noisy; the CPU-per-request ratio hardly depends on that load.
+ * (the directory's mean answer minus its header bytes, measured on the wire). Prints requests/s, p50
+ * and p99 latency and each server's CPU time per request, and the ratios directory / bare. On a
+ * machine shared with other work the throughput ratio is noisy; the CPU-per-request ratio hardly
+ * depends on that load.
  */
-import { createServer, type Server } from 'node:http';
-import { connect, type AddressInfo } from 'node:net';
+import { connect } from 'node:net';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { startDirectory } from '../src/directory/start-directory';
 
 const connections = 50;
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -39,6 +39,72 @@ interface LoadPlan {
   }>;
 }
 
+/**
+ * Node flags of both server processes: the ones `npm run directory` runs the directory with
+ * (package.json). A 64 MB young generation halves how often V8 collects it under load; the bare
+ * server gets the same flags so the two differ in nothing but what they do per request.
+ */
+const serverNodeFlags = ['--max-semi-space-size=64'];
+
+/** A server of this bench running in its own process (bench/server-process.ts). */
+interface ServerProcess {
+  readonly url: string;
+  /** The server process's CPU time so far, in microseconds; NaN for a server not started here. */
+  cpu(): Promise<number>;
+  /** Bare server only: the size of the JSON body it answers. */
+  setSize(bytes: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+async function startServer(kind: 'directory' | 'bare'): Promise<ServerProcess> {
+  const child = spawn(
+    process.execPath,
+    [
+      ...serverNodeFlags,
+      '--import',
+      'tsx',
+      fileURLToPath(new URL('server-process.ts', import.meta.url)),
+      kind,
+    ],
+    { cwd: root, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] },
+  );
+  // One question at a time: each IPC request waits for the answer of its own type.
+  const ask = <T>(message: object, type: string) =>
+    new Promise<T>((resolve, reject) => {
+      const onMessage = (answer: { type: string } & T) => {
+        if (answer.type !== type) return;
+        child.off('message', onMessage);
+        child.off('exit', onExit);
+        resolve(answer);
+      };
+      const onExit = (code: number | null) => reject(new Error(`${kind} server exited (${code})`));
+      child.on('message', onMessage);
+      child.once('exit', onExit);
+      if (Object.keys(message).length > 0) child.send(message);
+    });
+  const { url } = await ask<{ url: string }>({}, 'ready');
+  return {
+    url,
+    cpu: async () => (await ask<{ micros: number }>({ type: 'cpu' }, 'cpu')).micros,
+    setSize: async (bytes) => {
+      await ask({ type: 'size', bytes }, 'size');
+    },
+    close: async () => {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.send({ type: 'close' });
+      await exited;
+    },
+  };
+}
+
+/** A directory somebody else started (BENCH_URL): no CPU figures. */
+const externalServer = (url: string): ServerProcess => ({
+  url,
+  cpu: () => Promise.resolve(NaN),
+  setSize: () => Promise.reject(new Error('not a bare server')),
+  close: () => Promise.resolve(),
+});
+
 interface LoadResult {
   readonly requestsPerSecond: number;
   readonly p50: number;
@@ -47,15 +113,15 @@ interface LoadResult {
   readonly non2xx: number;
   readonly errors: number;
   readonly meanBytes: number;
-  /** CPU time this process (the server) spent per answered request, in microseconds. */
+  /** CPU time the server's process spent per answered request, in microseconds. */
   readonly serverCpuUs: number;
 }
 
 /**
- * Runs autocannon in a child process, so the load generator neither shares the server's event loop
- * nor shows up in this process's CPU time, which then measures the server alone.
+ * Runs autocannon in a child process, so the load generator shares neither a process nor an event
+ * loop with the server; the server's own CPU time is asked of its process before and after.
  */
-async function load(plan: LoadPlan): Promise<LoadResult> {
+async function load(plan: LoadPlan, server: ServerProcess): Promise<LoadResult> {
   const source = `
     const autocannon = require(require.resolve('autocannon', { paths: [process.argv[1]] }));
     let input = '';
@@ -98,14 +164,15 @@ async function load(plan: LoadPlan): Promise<LoadResult> {
   });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const before = process.cpuUsage();
+  const before = await server.cpu();
+  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
   child.stdin.end(JSON.stringify({ plan, connections }));
-  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
-  const cpu = process.cpuUsage(before);
+  const code = await exited;
+  const used = (await server.cpu()) - before;
   const message = JSON.parse(output || '{"error":"no output"}') as
     Omit<LoadResult, 'serverCpuUs'> | { error: string };
   if (code !== 0 || 'error' in message) throw new Error(`load generator failed: ${output}`);
-  return { ...message, serverCpuUs: (cpu.user + cpu.system) / Math.max(1, message.total) };
+  return { ...message, serverCpuUs: used / Math.max(1, message.total) };
 }
 
 type PlannedRequest = LoadPlan['requests'][number];
@@ -133,24 +200,6 @@ async function headerBytes(url: string, request: PlannedRequest): Promise<number
     }
   }
   throw new Error(`no answer headers from ${url}${request.path}`);
-}
-
-/** A bare node:http server answering every request with the same JSON body of `bytes` bytes. */
-async function bareServer(bytes: number): Promise<{ url: string; server: Server }> {
-  const filler = 'x'.repeat(Math.max(0, bytes - '{"filler":""}'.length));
-  const body = JSON.stringify({ filler });
-  const server = createServer((request, response) => {
-    request.resume();
-    request.on('end', () => {
-      response.writeHead(200, {
-        'content-type': 'application/json; charset=utf-8',
-        'content-length': Buffer.byteLength(body),
-      });
-      response.end(body);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
 }
 
 async function post(
@@ -224,6 +273,7 @@ async function compare(
   sample: PlannedRequest,
   /** A read of the same resource, to measure the directory's header bytes without writing. */
   probe: PlannedRequest & { url: string },
+  bare: ServerProcess,
 ): Promise<void> {
   console.log(`${name}: ${rounds} rounds, ${connections} connections`);
   const directoryHeaders = await headerBytes(probe.url, probe);
@@ -234,21 +284,17 @@ async function compare(
   for (let round = 0; round < rounds; round += 1) {
     const measured = await directoryRound(round);
     // Same body size as the directory's answers (its mean answer minus its headers).
-    const bare = await bareServer(Math.round(measured.meanBytes) - directoryHeaders);
-    try {
-      // The directory's own request bytes; the bare server ignores them but reads them alike.
-      const plan = { url: bare.url, requests: [sample] };
-      if (round === 0) await load({ ...plan, duration: 1 });
-      const baseline = await load({ ...plan, duration: seconds });
-      console.log(line(`round ${round + 1} bare node:http`, baseline));
-      console.log(line(`round ${round + 1} directory`, measured));
-      ratios.push(measured.requestsPerSecond / baseline.requestsPerSecond);
-      p99s.push(measured.p99);
-      bareP99s.push(baseline.p99);
-      cpuRatios.push(baseline.serverCpuUs / measured.serverCpuUs);
-    } finally {
-      bare.server.close();
-    }
+    await bare.setSize(Math.round(measured.meanBytes) - directoryHeaders);
+    // The directory's own request bytes; the bare server ignores them but reads them alike.
+    const plan = { url: bare.url, requests: [sample] };
+    if (round === 0) await load({ ...plan, duration: 1 }, bare);
+    const baseline = await load({ ...plan, duration: seconds }, bare);
+    console.log(line(`round ${round + 1} bare node:http`, baseline));
+    console.log(line(`round ${round + 1} directory`, measured));
+    ratios.push(measured.requestsPerSecond / baseline.requestsPerSecond);
+    p99s.push(measured.p99);
+    bareP99s.push(baseline.p99);
+    cpuRatios.push(baseline.serverCpuUs / measured.serverCpuUs);
   }
   const ratio = median(ratios);
   const p99 = median(p99s);
@@ -265,8 +311,9 @@ export default async function directoryBench(): Promise<void> {
   const joinsPerRound = Number(process.env.BENCH_JOINS ?? 6_000);
   const seconds = Number(process.env.BENCH_SECONDS ?? 3);
   const directory = process.env.BENCH_URL
-    ? { url: process.env.BENCH_URL, close: async () => {} }
-    : await startDirectory({ rateLimits: false });
+    ? externalServer(process.env.BENCH_URL)
+    : await startServer('directory');
+  const bare = await startServer('bare');
   try {
     const { url } = directory;
     // Join workload: one host per 16-seat session with an activity handle; 15 joiners per session.
@@ -306,7 +353,7 @@ export default async function directoryBench(): Promise<void> {
     };
     // The first round's worth of joins warms the JIT up; rounds 1..N are measured.
     const warmup = Array.from({ length: joinsPerRound }, (_, k) => joinRequest(k));
-    await load({ url, amount: warmup.length, requests: warmup });
+    await load({ url, amount: warmup.length, requests: warmup }, directory);
     const probeHost = hosts[0];
     if (!probeHost) throw new Error('missing host');
     const probe = {
@@ -322,10 +369,11 @@ export default async function directoryBench(): Promise<void> {
       (round) => {
         const first = (round + 1) * joinsPerRound;
         const requests = Array.from({ length: joinsPerRound }, (_, k) => joinRequest(first + k));
-        return load({ url, amount: requests.length, requests });
+        return load({ url, amount: requests.length, requests }, directory);
       },
       joinRequest(joinsPerRound),
       probe,
+      bare,
     );
 
     // Re-PUT workload: members of 50 full sessions from above re-writing a custom property.
@@ -343,18 +391,19 @@ export default async function directoryBench(): Promise<void> {
         }),
       };
     });
-    await load({ url, duration: 1, requests: reputRequests });
+    await load({ url, duration: 1, requests: reputRequests }, directory);
     const reputSample = reputRequests[0];
     if (!reputSample) throw new Error('missing re-PUT request');
     await compare(
       'members re-PUT properties',
       rounds,
       seconds,
-      () => load({ url, duration: seconds, requests: reputRequests }),
+      () => load({ url, duration: seconds, requests: reputRequests }, directory),
       reputSample,
       probe,
+      bare,
     );
   } finally {
-    await directory.close();
+    await Promise.all([directory.close(), bare.close()]);
   }
 }
