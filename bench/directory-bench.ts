@@ -1,8 +1,8 @@
 /**
  * Directory throughput next to a bare `node:http` server answering a JSON body of the same size, in
- * the same run on the same machine. Each server runs in a process of its own, started alike
- * (bench/server-process.ts), and the load generator in a third. Two workloads, each with 50
- * concurrent connections:
+ * the same run on the same machine. Each server runs in a plain `node` process of its own with the
+ * same flags — the directory as it ships (the built bundle, through its command line) — and the load
+ * generator in a third. Two workloads, each with 50 concurrent connections:
  *
  * - join: distinct players joining 16-seat sessions through activity handles
  *   (`PUT /handles/{id}/session`), every request a new member;
@@ -17,6 +17,8 @@
  */
 import { connect } from 'node:net';
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const connections = 50;
@@ -47,62 +49,92 @@ interface LoadPlan {
  */
 const serverNodeFlags = ['--max-semi-space-size=64'];
 
-/** A server of this bench running in its own process (bench/server-process.ts). */
+/**
+ * The bare baseline, plain JavaScript run by plain `node` as the built directory is: reads each
+ * request's body, then answers one JSON body of `argv[1]` bytes.
+ */
+const bareServerSource = `
+  const { createServer } = require('node:http');
+  const bytes = Number(process.argv[1]);
+  const body = JSON.stringify({ filler: 'x'.repeat(Math.max(0, bytes - '{"filler":""}'.length)) });
+  const server = createServer((request, response) => {
+    request.resume();
+    request.on('end', () => {
+      response.writeHead(200, {
+        'content-type': 'application/json; charset=utf-8',
+        'content-length': Buffer.byteLength(body),
+      });
+      response.end(body);
+    });
+  });
+  server.listen(0, '127.0.0.1', () => console.log('bare listening on http://127.0.0.1:' + server.address().port));
+  process.on('SIGINT', () => process.exit(0));
+`;
+
+/** A server of this bench in a process of its own. */
 interface ServerProcess {
   readonly url: string;
-  /** The server process's CPU time so far, in microseconds; NaN for a server not started here. */
-  cpu(): Promise<number>;
-  /** Bare server only: the size of the JSON body it answers. */
-  setSize(bytes: number): Promise<void>;
+  /** The process's CPU time so far (user + system), in microseconds; NaN where unknown. */
+  cpu(): number;
   close(): Promise<void>;
 }
 
-async function startServer(kind: 'directory' | 'bare'): Promise<ServerProcess> {
-  const child = spawn(
-    process.execPath,
-    [
-      ...serverNodeFlags,
-      '--import',
-      'tsx',
-      fileURLToPath(new URL('server-process.ts', import.meta.url)),
-      kind,
-    ],
-    { cwd: root, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] },
-  );
-  // One question at a time: each IPC request waits for the answer of its own type.
-  const ask = <T>(message: object, type: string) =>
-    new Promise<T>((resolve, reject) => {
-      const onMessage = (answer: { type: string } & T) => {
-        if (answer.type !== type) return;
-        child.off('message', onMessage);
-        child.off('exit', onExit);
-        resolve(answer);
-      };
-      const onExit = (code: number | null) => reject(new Error(`${kind} server exited (${code})`));
-      child.on('message', onMessage);
-      child.once('exit', onExit);
-      if (Object.keys(message).length > 0) child.send(message);
+/**
+ * CPU time of a process from /proc (Linux; clock ticks of 10 ms, the kernel's USER_HZ). Elsewhere
+ * NaN, and the bench prints no CPU figures.
+ */
+function processCpuMicros(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return (Number(fields[11]) + Number(fields[12])) * 10_000;
+  } catch {
+    return NaN;
+  }
+}
+
+/** Starts `node <flags> <args>` and resolves once it prints `… listening on http://…`. */
+async function startServer(name: string, args: readonly string[]): Promise<ServerProcess> {
+  const child = spawn(process.execPath, [...serverNodeFlags, ...args], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const url = await new Promise<string>((resolve, reject) => {
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /listening on (http:\/\/\S+)/.exec(output);
+      if (match?.[1]) resolve(match[1]);
     });
-  const { url } = await ask<{ url: string }>({}, 'ready');
+    void exited.then(() => reject(new Error(`${name} exited before listening: ${output}`)));
+  });
+  const pid = child.pid ?? -1;
   return {
     url,
-    cpu: async () => (await ask<{ micros: number }>({ type: 'cpu' }, 'cpu')).micros,
-    setSize: async (bytes) => {
-      await ask({ type: 'size', bytes }, 'size');
-    },
+    cpu: () => processCpuMicros(pid),
     close: async () => {
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.send({ type: 'close' });
+      child.kill('SIGINT');
       await exited;
     },
   };
 }
 
+/** The directory as it ships: the built bundle, through its own command line. */
+const startDirectoryProcess = () =>
+  startServer('directory', [
+    join(root, 'dist/directory/cli.js'),
+    '--port',
+    '0',
+    '--no-rate-limits',
+  ]);
+
+const startBareProcess = (bytes: number) =>
+  startServer('bare server', ['-e', bareServerSource, String(bytes)]);
+
 /** A directory somebody else started (BENCH_URL): no CPU figures. */
 const externalServer = (url: string): ServerProcess => ({
   url,
-  cpu: () => Promise.resolve(NaN),
-  setSize: () => Promise.reject(new Error('not a bare server')),
+  cpu: () => NaN,
   close: () => Promise.resolve(),
 });
 
@@ -165,11 +197,11 @@ async function load(plan: LoadPlan, server: ServerProcess): Promise<LoadResult> 
   });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const before = await server.cpu();
+  const before = server.cpu();
   const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
   child.stdin.end(JSON.stringify({ plan, connections }));
   const code = await exited;
-  const used = (await server.cpu()) - before;
+  const used = server.cpu() - before;
   const message = JSON.parse(output || '{"error":"no output"}') as
     Omit<LoadResult, 'serverCpuUs'> | { error: string };
   if (code !== 0 || 'error' in message) throw new Error(`load generator failed: ${output}`);
@@ -274,7 +306,6 @@ async function compare(
   sample: PlannedRequest,
   /** A read of the same resource, to measure the directory's header bytes without writing. */
   probe: PlannedRequest & { url: string },
-  bare: ServerProcess,
 ): Promise<void> {
   console.log(`${name}: ${rounds} rounds, ${connections} connections`);
   const directoryHeaders = await headerBytes(probe.url, probe);
@@ -285,11 +316,17 @@ async function compare(
   for (let round = 0; round < rounds; round += 1) {
     const measured = await directoryRound(round);
     // Same body size as the directory's answers (its mean answer minus its headers).
-    await bare.setSize(Math.round(measured.meanBytes) - directoryHeaders);
-    // The directory's own request bytes; the bare server ignores them but reads them alike.
-    const plan = { url: bare.url, requests: [sample] };
-    if (round === 0) await load({ ...plan, duration: 1 }, bare);
-    const baseline = await load({ ...plan, duration: seconds }, bare);
+    const bare = await startBareProcess(Math.round(measured.meanBytes) - directoryHeaders);
+    let baseline: LoadResult;
+    try {
+      // The directory's own request bytes; the bare server ignores them but reads them alike.
+      // A fresh process each round, so each gets the same JIT warm-up.
+      const plan = { url: bare.url, requests: [sample] };
+      await load({ ...plan, duration: 1 }, bare);
+      baseline = await load({ ...plan, duration: seconds }, bare);
+    } finally {
+      await bare.close();
+    }
     console.log(line(`round ${round + 1} bare node:http`, baseline));
     console.log(line(`round ${round + 1} directory`, measured));
     ratios.push(measured.requestsPerSecond / baseline.requestsPerSecond);
@@ -311,14 +348,14 @@ export default async function directoryBench(): Promise<void> {
   const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
   const joinsPerRound = Number(process.env.BENCH_JOINS ?? 6_000);
   const seconds = Number(process.env.BENCH_SECONDS ?? 3);
+  const warmupRounds = Number(process.env.BENCH_WARMUP ?? 1);
   const directory = process.env.BENCH_URL
     ? externalServer(process.env.BENCH_URL)
-    : await startServer('directory');
-  const bare = await startServer('bare');
+    : await startDirectoryProcess();
   try {
     const { url } = directory;
     // Join workload: one host per 16-seat session with an activity handle; 15 joiners per session.
-    const sessions = Math.ceil(((rounds + 1) * joinsPerRound) / (seats - 1));
+    const sessions = Math.ceil(((rounds + warmupRounds) * joinsPerRound) / (seats - 1));
     const hosts = await tokens(url, sessions, '25330');
     const joiners = await tokens(url, sessions * (seats - 1), '25331');
     const handles: string[] = [];
@@ -353,7 +390,7 @@ export default async function directoryBench(): Promise<void> {
       };
     };
     // The first round's worth of joins warms the JIT up; rounds 1..N are measured.
-    const warmup = Array.from({ length: joinsPerRound }, (_, k) => joinRequest(k));
+    const warmup = Array.from({ length: warmupRounds * joinsPerRound }, (_, k) => joinRequest(k));
     await load({ url, amount: warmup.length, requests: warmup }, directory);
     const probeHost = hosts[0];
     if (!probeHost) throw new Error('missing host');
@@ -368,13 +405,12 @@ export default async function directoryBench(): Promise<void> {
       rounds,
       seconds,
       (round) => {
-        const first = (round + 1) * joinsPerRound;
+        const first = (round + warmupRounds) * joinsPerRound;
         const requests = Array.from({ length: joinsPerRound }, (_, k) => joinRequest(first + k));
         return load({ url, amount: requests.length, requests }, directory);
       },
       joinRequest(joinsPerRound),
       probe,
-      bare,
     );
 
     // Re-PUT workload: members of 50 full sessions from above re-writing a custom property.
@@ -402,9 +438,8 @@ export default async function directoryBench(): Promise<void> {
       () => load({ url, duration: seconds, requests: reputRequests }, directory),
       reputSample,
       probe,
-      bare,
     );
   } finally {
-    await Promise.all([directory.close(), bare.close()]);
+    await directory.close();
   }
 }
