@@ -18,9 +18,16 @@ export type RouteMatch =
   | { readonly kind: 'not-found' }
   | { readonly kind: 'bad-path' };
 
+/** Slash code unit, to trim the path without a regular expression. */
+const slash = 0x2f;
+
 function decodeSegments(pathname: string): string[] | undefined {
-  const trimmed = pathname.replace(/^\/+/, '').replace(/\/+$/, '');
-  const raw = trimmed === '' ? [] : trimmed.split('/');
+  let start = 0;
+  let end = pathname.length;
+  while (start < end && pathname.charCodeAt(start) === slash) start += 1;
+  while (end > start && pathname.charCodeAt(end - 1) === slash) end -= 1;
+  if (start === end) return [];
+  const raw = pathname.slice(start, end).split('/');
   if (!pathname.includes('%')) return raw;
   try {
     return raw.map((segment) => decodeURIComponent(segment));
@@ -29,41 +36,45 @@ function decodeSegments(pathname: string): string[] | undefined {
   }
 }
 
+/** Case-insensitive match of a fixed (lower-case) path segment. */
+const is = (segment: string | undefined, word: string): boolean =>
+  segment !== undefined && segment.length === word.length && segment.toLowerCase() === word;
+
+// The allowed methods of each resource, shared by every match rather than built per request.
+const post = ['POST'] as const;
+const getOrDelete = ['GET', 'DELETE'] as const;
+const getOrPut = ['GET', 'PUT'] as const;
+const deleteOnly = ['DELETE'] as const;
+
 /** Matches a path (without query) to a route and the methods it allows. */
 export function matchRoute(pathname: string): RouteMatch {
   const segments = decodeSegments(pathname);
   if (!segments) return { kind: 'bad-path' };
-  const lower = segments.map((segment) => segment.toLowerCase());
-  const [first, second, third, , fifth, , seventh, eighth] = lower;
-  if (first === 'dev' && second === 'tokens' && segments.length === 2) {
-    return { kind: 'route', route: { name: 'dev-tokens' }, methods: ['POST'] };
+  const [first, second, third, , fifth, , seventh, eighth] = segments;
+  if (segments.length === 2 && is(first, 'dev') && is(second, 'tokens')) {
+    return { kind: 'route', route: { name: 'dev-tokens' }, methods: post };
   }
-  if (first === 'handles') {
-    if (segments.length === 1)
-      return { kind: 'route', route: { name: 'handles' }, methods: ['POST'] };
-    const handleId = segments[1] ?? '';
+  if (is(first, 'handles')) {
+    if (segments.length === 1) return { kind: 'route', route: { name: 'handles' }, methods: post };
+    const handleId = second ?? '';
     if (segments.length === 2) {
-      return { kind: 'route', route: { name: 'handle', handleId }, methods: ['GET', 'DELETE'] };
+      return { kind: 'route', route: { name: 'handle', handleId }, methods: getOrDelete };
     }
-    if (segments.length === 3 && third === 'session') {
-      return {
-        kind: 'route',
-        route: { name: 'handle-session', handleId },
-        methods: ['GET', 'PUT'],
-      };
+    if (segments.length === 3 && is(third, 'session')) {
+      return { kind: 'route', route: { name: 'handle-session', handleId }, methods: getOrPut };
     }
     return { kind: 'not-found' };
   }
-  if (first === 'serviceconfigs' && third === 'sessiontemplates' && fifth === 'sessions') {
+  if (is(first, 'serviceconfigs') && is(third, 'sessiontemplates') && is(fifth, 'sessions')) {
     const ref: SessionRef = {
-      scid: segments[1] ?? '',
+      scid: second ?? '',
       templateName: segments[3] ?? '',
       name: segments[5] ?? '',
     };
     if (segments.length === 6)
-      return { kind: 'route', route: { name: 'session', ref }, methods: ['GET', 'PUT'] };
-    if (segments.length === 8 && seventh === 'members' && eighth === 'me') {
-      return { kind: 'route', route: { name: 'session-member-me', ref }, methods: ['DELETE'] };
+      return { kind: 'route', route: { name: 'session', ref }, methods: getOrPut };
+    if (segments.length === 8 && is(seventh, 'members') && is(eighth, 'me')) {
+      return { kind: 'route', route: { name: 'session-member-me', ref }, methods: deleteOnly };
     }
   }
   return { kind: 'not-found' };
