@@ -21,10 +21,13 @@ export interface RenderedJson {
   readonly bytes: number;
 }
 
-/** What a renderer keeps of the last document it rendered for a session. */
+/**
+ * What a renderer keeps of the last document it rendered for a session: the pieces, not the
+ * document. A session's last document would otherwise stay in memory as long as the session, a
+ * tree of some fifty strings per session that every garbage collection has to walk.
+ */
 interface Rendering {
   readonly record: SessionRecord;
-  readonly document: RenderedJson;
   readonly constantsJson: string;
   readonly propertiesJson: string;
   /** Each member's entry after `"index":{"next":N,`, in the order of `record.members`. */
@@ -70,7 +73,10 @@ function memberBody(member: MemberRecord): RenderedJson {
 }
 
 /** Renders `record`, reusing what `previous` rendered from the same objects. */
-function renderDocument(record: SessionRecord, previous: Rendering | undefined): Rendering {
+function renderDocument(
+  record: SessionRecord,
+  previous: Rendering | undefined,
+): { rendering: Rendering; document: RenderedJson } {
   const before = previous?.record;
   const constantsJson =
     previous !== undefined &&
@@ -123,11 +129,8 @@ function renderDocument(record: SessionRecord, previous: Rendering | undefined):
     `},"membersInfo":{"first":${first},"next":${record.nextIndex},"count":${members.length},` +
     `"accepted":${accepted},"active":${active}},"servers":{}}`;
   return {
-    record,
+    rendering: { record, constantsJson, propertiesJson, bodies },
     document: { text: text + tail, bytes: bytes + tail.length },
-    constantsJson,
-    propertiesJson,
-    bodies,
   };
 }
 
@@ -138,19 +141,25 @@ function renderDocument(record: SessionRecord, previous: Rendering | undefined):
  */
 export class SessionRenderer {
   readonly #last = new Map<string, Rendering>();
+  /** The one document kept whole: a write renders it for the size cap, then its answer sends it. */
+  #lastRecord: SessionRecord | undefined;
+  #lastDocument: RenderedJson | undefined;
 
   /** The document of `record`, the session stored under `key`. */
   render(key: string, record: SessionRecord): RenderedJson {
-    const previous = this.#last.get(key);
-    if (previous !== undefined && previous.record === record) return previous.document;
-    const rendering = renderDocument(record, previous);
+    if (record === this.#lastRecord && this.#lastDocument !== undefined) return this.#lastDocument;
+    const { rendering, document } = renderDocument(record, this.#last.get(key));
     this.#last.set(key, rendering);
-    return rendering.document;
+    this.#lastRecord = record;
+    this.#lastDocument = document;
+    return document;
   }
 
   /** Drops what is kept for a deleted session. */
   forget(key: string): void {
     this.#last.delete(key);
+    this.#lastRecord = undefined;
+    this.#lastDocument = undefined;
   }
 
   /** Drops what is kept for every session not in `live`. */

@@ -29,6 +29,13 @@ import { mergeFields, sameJson } from './json-merge';
  */
 export const maxSessionBytes = 512 * 1024;
 
+/**
+ * The empty property bag every new member and session starts with, shared: records are never
+ * mutated (a merge copies before it changes anything), and a join made three empty objects per
+ * member that then lived as long as the member.
+ */
+const noFields: Readonly<Record<string, unknown>> = Object.freeze({});
+
 export interface WriteRequest {
   readonly caller: CallerIdentity;
   /** Canonical reference (the template's own spelling). */
@@ -168,8 +175,8 @@ function newSession(
     etag: newEtag(),
     constantsSystem: constants.system,
     constantsCustom: constants.custom,
-    propertiesSystem: {},
-    propertiesCustom: {},
+    propertiesSystem: noFields,
+    propertiesCustom: noFields,
     members: [],
     nextIndex: 0,
     formerXuids: [],
@@ -215,7 +222,7 @@ function applyMemberProperties(
   }
   const systemMerge = mergeFields(member.propertiesSystem, normalized);
   const customMerge = mergeFields(member.propertiesCustom, delta.properties?.custom);
-  const rolesMerge = mergeFields(member.roles ?? {}, delta.roles);
+  const rolesMerge = mergeFields(member.roles ?? noFields, delta.roles);
   // The decisions are made on the merged values first and the new record is built once: a join
   // used to copy the whole member record up to four times (properties, device token, active
   // title, status time), each copy garbage as soon as the next was made.
@@ -243,7 +250,7 @@ function applyMemberProperties(
   const next = memberRecord(member, {
     propertiesSystem: propertiesChanged ? systemMerge.value : member.propertiesSystem,
     propertiesCustom: propertiesChanged ? customMerge.value : member.propertiesCustom,
-    roles: propertiesChanged ? (rolesMerge.value as Record<string, string>) : member.roles,
+    roles: rolesMerge.changed ? (rolesMerge.value as Record<string, string>) : member.roles,
     deviceToken,
     activeTitleId: setActiveTitle ? caller.titleId : member.activeTitleId,
     statusSince: statusMoved ? now : member.statusSince,
@@ -303,9 +310,9 @@ function applyMe(
       xuid: caller.xuid,
       gamertag: caller.gamertag,
       constantsSystem,
-      constantsCustom: delta.constants?.custom ?? {},
-      propertiesSystem: {},
-      propertiesCustom: {},
+      constantsCustom: delta.constants?.custom ?? noFields,
+      propertiesSystem: noFields,
+      propertiesCustom: noFields,
       reserved: false,
       joinTime: new Date(now).toISOString(),
       deviceId: caller.deviceId,
@@ -356,9 +363,9 @@ function applyReservations(
         xuid,
         gamertag: '',
         constantsSystem,
-        constantsCustom: delta.constants?.custom ?? {},
-        propertiesSystem: {},
-        propertiesCustom: {},
+        constantsCustom: delta.constants?.custom ?? noFields,
+        propertiesSystem: noFields,
+        propertiesCustom: noFields,
         reserved: true,
         statusSince: request.now,
       }),
