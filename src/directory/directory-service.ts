@@ -133,6 +133,11 @@ export class DirectoryService {
     return !this.#sweeping && now >= this.#nextSweepAt;
   }
 
+  /** How many sessions the renderer keeps rendered pieces of, for tests and diagnostics. */
+  get renderedSessions(): number {
+    return this.#renderer.size;
+  }
+
   /** `POST /dev/tokens`. */
   issueToken(body: unknown): DirectoryAnswer {
     const parsed = devTokenRequestSchema.safeParse(body);
@@ -480,9 +485,9 @@ export class DirectoryService {
       case 'updated':
         return this.#sessionAnswer(200, key, outcome.record);
       case 'deleted':
-        this.#renderer.forget(key);
-        return { kind: 'empty', status: 204 };
       case 'not-created':
+        // No session is stored under the key now (a timer may have deleted it before the write).
+        this.#renderer.forget(key);
         return { kind: 'empty', status: 204 };
       case 'precondition-failed':
         return outcome.record

@@ -391,6 +391,58 @@ describe('sweep check', () => {
   });
 });
 
+describe('renderings kept by the service', () => {
+  it('are dropped when a session is deleted, by its last member leaving or by the sweep', async () => {
+    const templates = loadSessionTemplates();
+    if (!templates.ok) throw new Error(templates.error);
+    const clock = { t: 1_000_000, now: () => clock.t };
+    const tokens = new DevTokenRegistry();
+    const service = new DirectoryService({
+      store: new MemorySessionStore(),
+      templates: templates.value,
+      tokens,
+      clock,
+      handleLifetimeMs: 1000,
+      defaultTitleId: '1',
+    });
+    const issued = tokens.issue({ xuid: '2533274800000001', gamertag: 'Keeper', titleId: '1' });
+    const verified = tokens.verify(issued.authorization);
+    if (!verified.ok) throw new Error('token');
+    const caller = verified.identity;
+    const scid = '0b5f1c2a-3d4e-4f60-8a1b-2c3d4e5f6a7b';
+    const join = {
+      members: {
+        me: {
+          constants: { system: { xuid: caller.xuid } },
+          properties: { system: { active: true } },
+        },
+      },
+    };
+    // `default` deletes a session as soon as it is empty.
+    const gone = { scid, templateName: 'default', name: 'gone' };
+    expect((await service.putSession(caller, gone, join, {})).kind).toBe('session');
+    expect(service.renderedSessions).toBe(1);
+    expect(await service.leaveSession(caller, gone, {})).toMatchObject({ status: 204 });
+    expect(service.renderedSessions).toBe(0);
+    // An inactive member is removed by 107's inactiveRemovalTimeout 0 before the next write even
+    // runs: the session is deleted by its timers, and its rendering goes too.
+    const lapsed = { scid, templateName: 'default', name: 'lapsed' };
+    const inactive = { members: { me: { constants: { system: { xuid: caller.xuid } } } } };
+    expect((await service.putSession(caller, lapsed, inactive, {})).kind).toBe('session');
+    expect(service.renderedSessions).toBe(1);
+    expect(await service.leaveSession(caller, lapsed, {})).toMatchObject({ status: 204 });
+    expect(service.renderedSessions).toBe(0);
+    // `persistent` keeps an empty session for an hour; the sweep after that deletes it.
+    const kept = { scid, templateName: 'persistent', name: 'kept' };
+    expect((await service.putSession(caller, kept, join, {})).kind).toBe('session');
+    await service.leaveSession(caller, kept, {});
+    expect(service.renderedSessions).toBe(1);
+    clock.t += 3_600_000 + sweepIntervalMs;
+    await service.sweepIfDue();
+    expect(service.renderedSessions).toBe(0);
+  });
+});
+
 describe('fault injector', () => {
   it('decides once whether anything is configured', () => {
     expect(new FaultInjector(undefined).enabled).toBe(false);
