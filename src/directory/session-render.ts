@@ -4,11 +4,12 @@
  * `constants.system.xuid` as a string, enum values in lower case.
  *
  * Records are immutable and a write changes at most a few members, so a `SessionRenderer` keeps the
- * last rendering of each session and reuses every piece whose source object is the same one: the
- * whole document for an unchanged record (repeated reads), the constants and properties JSON, and
- * each member's entry but its `next`. It keeps them in one map keyed by session, not in WeakMaps
- * keyed by record: every write makes new records, and a WeakMap entry per record made V8's
- * scavenger process an ephemeron per write, which cost more than rendering the document twice.
+ * pieces of each session's last rendering and reuses every piece whose source object is the same
+ * one: the constants and properties JSON and each member's entry but its `next` (a read of an
+ * unchanged session joins the pieces again without serialising anything). It keeps them in one map
+ * keyed by session, not in WeakMaps keyed by record: every write makes new records, and a WeakMap
+ * entry per record made V8's scavenger process an ephemeron per write, which cost more than
+ * rendering the document twice.
  * Documents are text, not bytes: joining cached pieces is a string concatenation V8 does without
  * copying, and the HTTP layer then writes the status line, headers and body in one go.
  */
