@@ -364,20 +364,25 @@ describe('member record built once per write', () => {
   });
 });
 
+/** A service over the shipped templates with a clock the test moves, without HTTP. */
+function serviceAt(tokens = new DevTokenRegistry()) {
+  const templates = loadSessionTemplates();
+  if (!templates.ok) throw new Error(templates.error);
+  const clock = { t: 1_000_000, now: () => clock.t };
+  const service = new DirectoryService({
+    store: new MemorySessionStore(),
+    templates: templates.value,
+    tokens,
+    clock,
+    handleLifetimeMs: 1000,
+    defaultTitleId: '1',
+  });
+  return { service, clock };
+}
+
 describe('sweep check', () => {
   it('is due at start, not again until the interval passed, and sweepIfDue honours it', async () => {
-    const templates = loadSessionTemplates();
-    if (!templates.ok) throw new Error(templates.error);
-    const clock = { t: 1_000_000, now: () => clock.t };
-    const store = new MemorySessionStore();
-    const service = new DirectoryService({
-      store,
-      templates: templates.value,
-      tokens: new DevTokenRegistry(),
-      clock,
-      handleLifetimeMs: 1000,
-      defaultTitleId: '1',
-    });
+    const { service, clock } = serviceAt();
     expect(service.sweepDue()).toBe(true);
     await service.sweepIfDue();
     expect(service.sweepDue()).toBe(false);
@@ -393,18 +398,8 @@ describe('sweep check', () => {
 
 describe('renderings kept by the service', () => {
   it('are dropped when a session is deleted, by its last member leaving or by the sweep', async () => {
-    const templates = loadSessionTemplates();
-    if (!templates.ok) throw new Error(templates.error);
-    const clock = { t: 1_000_000, now: () => clock.t };
     const tokens = new DevTokenRegistry();
-    const service = new DirectoryService({
-      store: new MemorySessionStore(),
-      templates: templates.value,
-      tokens,
-      clock,
-      handleLifetimeMs: 1000,
-      defaultTitleId: '1',
-    });
+    const { service, clock } = serviceAt(tokens);
     const issued = tokens.issue({ xuid: '2533274800000001', gamertag: 'Keeper', titleId: '1' });
     const verified = tokens.verify(issued.authorization);
     if (!verified.ok) throw new Error('token');
