@@ -2,7 +2,9 @@
  * A tiny HTTP client for the directory tests: real requests over loopback with `fetch`, the
  * contract-version header by default, and dev identities minted through `POST /dev/tokens`.
  */
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
+import type { RunningDirectory } from '../../src/directory/directory-options';
+import { startDirectory } from '../../src/directory/start-directory';
 import { parseSessionDocument, type SessionDocument } from '../../src/shared/mpsd/session-document';
 
 export interface Player {
@@ -148,4 +150,36 @@ export function expectSessionDocument(answer: Answer): SessionDocument {
   expect(raw.branch).toMatch(/^[0-9a-f-]{36}$/);
   expect(raw.correlationId).toMatch(/^[0-9a-f-]{36}$/);
   return doc;
+}
+
+/** What `directoryWithPlayer` gives a test file; read its fields inside tests, after `beforeAll`. */
+export interface DirectoryWithPlayer {
+  readonly url: string;
+  readonly someone: Player;
+}
+
+/**
+ * A directory with rate limits off and one player, started before the file's tests and closed after
+ * them: the set-up several test files need, written once.
+ */
+export function directoryWithPlayer(gamertag: string): DirectoryWithPlayer {
+  let directory: RunningDirectory | undefined;
+  let someone: Player | undefined;
+  beforeAll(async () => {
+    directory = await startDirectory({ rateLimits: false });
+    someone = await player(directory.url, gamertag);
+  });
+  afterAll(() => directory?.close());
+  const started = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error('directoryWithPlayer: read it inside a test');
+    return value;
+  };
+  return {
+    get url() {
+      return started(directory).url;
+    },
+    get someone() {
+      return started(someone);
+    },
+  };
 }

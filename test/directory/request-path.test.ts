@@ -4,9 +4,7 @@
  * fault decision made once per injector, the depth check, and timers that allocate nothing when
  * nothing expires.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDirectory } from '../../src/directory/start-directory';
-import type { RunningDirectory } from '../../src/directory/directory-options';
+import { describe, expect, it } from 'vitest';
 import { DevTokenRegistry } from '../../src/directory/dev-tokens';
 import { DirectoryService, sweepIntervalMs } from '../../src/directory/directory-service';
 import { FaultInjector } from '../../src/directory/fault-injector';
@@ -24,32 +22,24 @@ import {
   call,
   expectSessionDocument,
   joinBody,
-  player,
+  directoryWithPlayer,
   sessionUrl,
-  type Player,
 } from './directory-test-client';
 
-let directory: RunningDirectory;
-let someone: Player;
-
-beforeAll(async () => {
-  directory = await startDirectory({ rateLimits: false });
-  someone = await player(directory.url, 'Bytes');
-});
-afterAll(() => directory.close());
+const env = directoryWithPlayer('Bytes');
 
 describe('document length cache', () => {
   it('sends Content-Length in UTF-8 bytes for a document with multi-byte text', async () => {
     const path = sessionUrl('multibyte');
-    await call(directory.url, 'PUT', path, { as: someone, body: joinBody(someone) });
-    const write = await call(directory.url, 'PUT', path, {
-      as: someone,
+    await call(env.url, 'PUT', path, { as: env.someone, body: joinBody(env.someone) });
+    const write = await call(env.url, 'PUT', path, {
+      as: env.someone,
       body: { properties: { custom: { motto: 'Grüße, 世界 🎮' } } },
     });
     expect(write.status).toBe(200);
     expect(Number(write.headers.get('content-length'))).toBe(Buffer.byteLength(write.text));
     expect(Buffer.byteLength(write.text)).toBeGreaterThan(write.text.length);
-    const read = await call(directory.url, 'GET', path, { as: someone });
+    const read = await call(env.url, 'GET', path, { as: env.someone });
     expectSessionDocument(read);
     expect(Number(read.headers.get('content-length'))).toBe(Buffer.byteLength(read.text));
     expect(read.json<{ properties: { custom: { motto: string } } }>().properties.custom.motto).toBe(
@@ -59,16 +49,16 @@ describe('document length cache', () => {
 
   it('applies the 512 KB cap to bytes, so two-byte text reaches it in half the characters', async () => {
     const path = sessionUrl('multibyte-cap');
-    await call(directory.url, 'PUT', path, { as: someone, body: joinBody(someone) });
+    await call(env.url, 'PUT', path, { as: env.someone, body: joinBody(env.someone) });
     const statuses: number[] = [];
     // 30 K two-byte characters: 60 KB per write, under the 64 KB body cap.
     for (let i = 0; i < 10; i += 1) {
       const body = { properties: { custom: { [`blob${i}`]: 'é'.repeat(30 * 1024) } } };
-      statuses.push((await call(directory.url, 'PUT', path, { as: someone, body })).status);
+      statuses.push((await call(env.url, 'PUT', path, { as: env.someone, body })).status);
     }
     expect(statuses.slice(0, 8)).toEqual([200, 200, 200, 200, 200, 200, 200, 200]);
     expect(statuses.slice(8)).toEqual([413, 413]);
-    const read = await call(directory.url, 'GET', path, { as: someone });
+    const read = await call(env.url, 'GET', path, { as: env.someone });
     expect(Buffer.byteLength(read.text)).toBeLessThanOrEqual(512 * 1024);
     expect(Number(read.headers.get('content-length'))).toBe(Buffer.byteLength(read.text));
   });
@@ -326,35 +316,38 @@ describe('member record built once per write', () => {
 
   it('adds and drops the device token, sets the active title and keeps an unchanged member', async () => {
     const path = sessionUrl('member-once');
-    const joined = await call(directory.url, 'PUT', path, { as: someone, body: joinBody(someone) });
+    const joined = await call(env.url, 'PUT', path, {
+      as: env.someone,
+      body: joinBody(env.someone),
+    });
     expect(joined.status).toBe(201);
     const first = joined.json<Doc>().members['0'];
     expect(first?.activeTitleId).toMatch(/^[0-9]+$/);
     expect(first && 'deviceToken' in first).toBe(false);
 
-    const withAddress = await call(directory.url, 'PUT', path, {
-      as: someone,
+    const withAddress = await call(env.url, 'PUT', path, {
+      as: env.someone,
       body: me({ secureDeviceAddress: 'AAEC' }),
     });
     expect(withAddress.json<Doc>().members['0']?.deviceToken).toMatch(/^[0-9a-f]{32}$/);
 
-    const same = await call(directory.url, 'PUT', path, {
-      as: someone,
+    const same = await call(env.url, 'PUT', path, {
+      as: env.someone,
       body: me({ secureDeviceAddress: 'AAEC', active: true }),
     });
     expect(same.status).toBe(200);
     expect(same.headers.get('etag')).toBe(withAddress.headers.get('etag'));
 
-    const dropped = await call(directory.url, 'PUT', path, {
-      as: someone,
+    const dropped = await call(env.url, 'PUT', path, {
+      as: env.someone,
       body: me({ secureDeviceAddress: null }),
     });
     const member = dropped.json<Doc>().members['0'];
     expect(member && 'deviceToken' in member).toBe(false);
     expect(dropped.headers.get('etag')).not.toBe(withAddress.headers.get('etag'));
 
-    const ready = await call(directory.url, 'PUT', path, {
-      as: someone,
+    const ready = await call(env.url, 'PUT', path, {
+      as: env.someone,
       body: me({ ready: true }),
     });
     const readyMember = ready.json<Doc>().members['0'];
