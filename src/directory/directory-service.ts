@@ -83,7 +83,7 @@ function renderHandle(handle: HandleRecord): Record<string, unknown> {
 /** One instance per directory; all state lives in the injected store and token registry. */
 export class DirectoryService {
   readonly #deps: DirectoryServiceDeps;
-  /** The last document of each session, so a write re-renders only what it changed. */
+  /** The rendered pieces of each session, so a write re-renders only what it changed. */
   readonly #renderer = new SessionRenderer();
   #nextSweepAt = 0;
   #sweeping = false;
@@ -118,8 +118,9 @@ export class DirectoryService {
         // Let requests in between batches of a large sweep.
         if (position % 500 === 499) await new Promise((resolve) => setImmediate(resolve));
       }
-      // Sessions a shared store deleted by itself leave nothing behind in this process either.
-      this.#renderer.retainOnly(new Set(await this.#deps.store.listSessionKeys()));
+      // Sessions a shared store deleted by itself leave nothing behind in this process either. (One
+      // created during the sweep loses its pieces too, which costs it one full rendering.)
+      this.#renderer.retainOnly(new Set(keys));
     } finally {
       this.#sweeping = false;
     }
