@@ -42,12 +42,23 @@ interface LoadPlan {
 }
 
 /**
- * Node flags of both server processes: the ones `npm run directory` runs the directory with
- * (package.json). Young-generation collections are then rarer than with Node's 16 MB default (an
- * A/B run of two directories: 10–20 % less CPU per request); the bare server gets the same flags so
- * the two differ in nothing but what they do per request.
+ * Node flags of both server processes, read from the `directory` script in package.json (the
+ * flags before `--import`), so the bench runs the directory the way `npm run directory` does. The
+ * bare server gets the same flags so the two differ in nothing but what they do per request.
  */
-const serverNodeFlags = ['--max-semi-space-size=64'];
+const serverNodeFlags = ((): string[] => {
+  const packageJson = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+    scripts: Record<string, string>;
+  };
+  const words = (packageJson.scripts.directory ?? '').split(/\s+/);
+  const flags = words.slice(words.indexOf('node') + 1, words.indexOf('--import'));
+  if (words[0] !== 'node' || flags.some((flag) => !flag.startsWith('--'))) {
+    throw new Error(
+      `package.json's directory script is not "node <flags> --import …": ${words.join(' ')}`,
+    );
+  }
+  return flags;
+})();
 
 /**
  * The bare baseline, plain JavaScript run by plain `node` as the built directory is: reads each
