@@ -5,11 +5,12 @@
  *
  * Records are immutable and a write changes at most a few members, so a `SessionRenderer` keeps the
  * pieces of each session's last rendering and reuses every piece whose source object is the same
- * one: the constants and properties JSON and each member's entry but its `next` (a read of an
- * unchanged session joins the pieces again without serialising anything). It keeps them in one map
- * keyed by session, not in WeakMaps keyed by record: every write makes new records, and a WeakMap
- * entry per record made V8's scavenger process an ephemeron per write, which cost more than
- * rendering the document twice.
+ * one: the constants and properties JSON, each unchanged member's entry, and the unchanged parts of
+ * a changed member's entry (a read of an unchanged session joins the pieces again without
+ * serialising anything; a member re-writing its properties serialises only those). It keeps them
+ * in one map keyed by session, not in WeakMaps keyed by record: every write makes new records, and
+ * a WeakMap entry per record made V8's scavenger process an ephemeron per write, which cost more
+ * than rendering the document twice.
  * Documents are text, not bytes: joining cached pieces is a string concatenation V8 does without
  * copying, and the HTTP layer then writes the status line, headers and body in one go.
  */
@@ -23,17 +24,46 @@ export interface RenderedJson {
 }
 
 /**
+ * One member's entry as last rendered: `"index":{"next":N,` (after a comma unless it is the first
+ * member), then its constants, its properties and the rest of its fields. The text is flat and the
+ * offsets say where each part starts, so a later rendering can take unchanged parts as slices of it
+ * instead of serialising them again or keeping each part as a string of its own.
+ */
+interface MemberEntry {
+  readonly member: MemberRecord;
+  readonly text: string;
+  readonly bytes: number;
+  readonly next: number;
+  readonly first: boolean;
+  readonly constantsAt: number;
+  /** Where `"properties":{"system":…,"custom":` starts. */
+  readonly systemAt: number;
+  /** Where the custom properties' JSON starts. */
+  readonly customAt: number;
+  readonly restAt: number;
+  /** Whether the member was active, for `membersInfo.active` and its `activeTitleId`. */
+  readonly active: boolean;
+}
+
+/**
  * What a renderer keeps of the last document it rendered for a session: the pieces, not the
  * document. A session's last document would otherwise stay in memory as long as the session, a
- * tree of some fifty strings per session that every garbage collection has to walk.
+ * tree of some fifty strings per session that every garbage collection has to walk. Updated in
+ * place, so a write costs one map lookup, not a lookup and a store.
  */
 interface Rendering {
-  readonly record: SessionRecord;
-  readonly constantsJson: string;
-  readonly propertiesJson: string;
-  /** Each member's entry after `"index":{"next":N,`, in the order of `record.members`. */
-  readonly bodies: readonly RenderedJson[];
+  record: SessionRecord;
+  /** `{"contractVersion":…,"branch":…,"changeNumber":` */
+  opening: RenderedJson;
+  /** `"correlationId":…,"startTime":…,` */
+  identity: RenderedJson;
+  /** `"constants":…,"properties":…,"members":{` */
+  middle: RenderedJson;
+  /** In the order of `record.members`. */
+  entries: readonly MemberEntry[];
 }
+
+const rendered = (text: string): RenderedJson => ({ text, bytes: Buffer.byteLength(text) });
 
 const bag = (system: Readonly<Record<string, unknown>>, custom: unknown): string =>
   `{"system":${JSON.stringify(system)},"custom":${JSON.stringify(custom ?? {})}}`;
@@ -49,28 +79,84 @@ function constantsSystemJson(member: MemberRecord): string {
   return own.length === 2 ? `{${identity}` : `${own.slice(0, -1)},${identity}`;
 }
 
-/**
- * A member's JSON without its leading `{` and without `next`, which depends on its neighbour. Built
- * field by field (each value through JSON.stringify) rather than as one object handed to
- * JSON.stringify: that object and its nested copies were the largest allocation of a write.
- */
-function memberBody(member: MemberRecord): RenderedJson {
-  let text =
-    `"constants":{"system":${constantsSystemJson(member)},"custom":${JSON.stringify(member.constantsCustom ?? {})}},` +
-    `"properties":{"system":${JSON.stringify(member.propertiesSystem)},"custom":${JSON.stringify(member.propertiesCustom)}}`;
+const constantsPart = (member: MemberRecord): string =>
+  `"constants":{"system":${constantsSystemJson(member)},"custom":${JSON.stringify(member.constantsCustom ?? {})}},`;
+
+const systemPart = (member: MemberRecord): string =>
+  `"properties":{"system":${JSON.stringify(member.propertiesSystem)},"custom":`;
+
+const customPart = (member: MemberRecord): string => `${JSON.stringify(member.propertiesCustom)}}`;
+
+/** The member's fields after its properties, and the closing brace. */
+function restPart(member: MemberRecord, active: boolean): string {
+  let text = '';
   if (member.roles && Object.keys(member.roles).length > 0) {
     text += `,"roles":${JSON.stringify(member.roles)}`;
   }
   text += member.reserved ? ',"reserved":true' : `,"gamertag":${JSON.stringify(member.gamertag)}`;
   if (member.joinTime !== undefined) text += `,"joinTime":${JSON.stringify(member.joinTime)}`;
-  if (member.activeTitleId !== undefined && memberStatus(member) === 'active') {
+  if (member.activeTitleId !== undefined && active) {
     text += `,"activeTitleId":${JSON.stringify(member.activeTitleId)}`;
   }
   if (member.deviceToken !== undefined) {
     text += `,"deviceToken":${JSON.stringify(member.deviceToken)}`;
   }
-  text += '}';
-  return { text, bytes: Buffer.byteLength(text) };
+  return `${text}}`;
+}
+
+/**
+ * Renders a member's entry. Parts whose sources are the same objects as when `old` (the entry of
+ * the member at this index last time) was rendered are sliced out of its text: a member re-writing
+ * its custom properties serialises those and nothing else.
+ */
+function memberEntry(
+  member: MemberRecord,
+  next: number,
+  first: boolean,
+  old: MemberEntry | undefined,
+): MemberEntry {
+  const active = memberStatus(member) === 'active';
+  const constants =
+    old !== undefined &&
+    old.member.xuid === member.xuid &&
+    old.member.constantsSystem === member.constantsSystem &&
+    old.member.constantsCustom === member.constantsCustom
+      ? old.text.slice(old.constantsAt, old.systemAt)
+      : constantsPart(member);
+  const system =
+    old !== undefined && old.member.propertiesSystem === member.propertiesSystem
+      ? old.text.slice(old.systemAt, old.customAt)
+      : systemPart(member);
+  const custom =
+    old !== undefined && old.member.propertiesCustom === member.propertiesCustom
+      ? old.text.slice(old.customAt, old.restAt)
+      : customPart(member);
+  const rest =
+    old !== undefined &&
+    old.active === active &&
+    old.member.roles === member.roles &&
+    old.member.reserved === member.reserved &&
+    old.member.gamertag === member.gamertag &&
+    old.member.joinTime === member.joinTime &&
+    old.member.activeTitleId === member.activeTitleId &&
+    old.member.deviceToken === member.deviceToken
+      ? old.text.slice(old.restAt)
+      : restPart(member, active);
+  const prefix = `${first ? '' : ','}"${member.index}":{"next":${next},`;
+  const text = prefix + constants + system + custom + rest;
+  return {
+    member,
+    text,
+    // Also flattens the text, so the next rendering slices one string, not a tree of them.
+    bytes: Buffer.byteLength(text),
+    next,
+    first,
+    constantsAt: prefix.length,
+    systemAt: prefix.length + constants.length,
+    customAt: prefix.length + constants.length + system.length,
+    restAt: prefix.length + constants.length + system.length + custom.length,
+    active,
+  };
 }
 
 /** Renders `record`, reusing what `previous` rendered from the same objects. */
@@ -79,50 +165,72 @@ function renderDocument(
   previous: Rendering | undefined,
 ): { rendering: Rendering; document: RenderedJson } {
   const before = previous?.record;
-  const constantsJson =
+  // A session's contract version, branch, correlation id and start time are fixed when it is
+  // created; its constants too. Each part is rendered again only when its sources changed.
+  const opening =
+    previous !== undefined &&
+    before?.contractVersion === record.contractVersion &&
+    before.branch === record.branch
+      ? previous.opening
+      : rendered(
+          `{"contractVersion":${record.contractVersion},"branch":${JSON.stringify(record.branch)},"changeNumber":`,
+        );
+  const identity =
+    previous !== undefined &&
+    before?.correlationId === record.correlationId &&
+    before.startTime === record.startTime
+      ? previous.identity
+      : rendered(
+          `"correlationId":${JSON.stringify(record.correlationId)},"startTime":${JSON.stringify(record.startTime)},`,
+        );
+  const middle =
     previous !== undefined &&
     before?.constantsSystem === record.constantsSystem &&
-    before.constantsCustom === record.constantsCustom
-      ? previous.constantsJson
-      : bag(record.constantsSystem, record.constantsCustom);
-  const propertiesJson =
-    previous !== undefined &&
-    before?.propertiesSystem === record.propertiesSystem &&
+    before.constantsCustom === record.constantsCustom &&
+    before.propertiesSystem === record.propertiesSystem &&
     before.propertiesCustom === record.propertiesCustom
-      ? previous.propertiesJson
-      : bag(record.propertiesSystem, record.propertiesCustom);
+      ? previous.middle
+      : rendered(
+          `"constants":${bag(record.constantsSystem, record.constantsCustom)},` +
+            `"properties":${bag(record.propertiesSystem, record.propertiesCustom)},"members":{`,
+        );
   const timer = nextTimer(record);
-  const head =
-    `{"contractVersion":${record.contractVersion},"branch":${JSON.stringify(record.branch)},"changeNumber":${record.changeNumber},` +
-    `"correlationId":${JSON.stringify(record.correlationId)},"startTime":${JSON.stringify(record.startTime)},` +
-    (timer === undefined ? '' : `"nextTimer":"${new Date(timer).toISOString()}",`) +
-    `"constants":${constantsJson},"properties":${propertiesJson},"members":{`;
-  let text = head;
-  let bytes = Buffer.byteLength(head);
+  // The change number and the timer are ASCII: their lengths are their byte counts.
+  const change = `${record.changeNumber},`;
+  const timerText = timer === undefined ? '' : `"nextTimer":"${new Date(timer).toISOString()}",`;
+  let text = opening.text + change + identity.text + timerText + middle.text;
+  let bytes = opening.bytes + change.length + identity.bytes + timerText.length + middle.bytes;
   let accepted = 0;
   let active = 0;
   const { members } = record;
-  const oldMembers = before?.members ?? [];
-  const bodies: RenderedJson[] = new Array<RenderedJson>(members.length);
-  // Both member lists are sorted by index, so one forward walk finds every reused member.
+  const oldEntries = previous?.entries ?? [];
+  const entries = new Array<MemberEntry>(members.length);
+  // Both member lists are sorted by index, so one forward walk finds the old entry of each index.
   let old = 0;
   for (let position = 0; position < members.length; position += 1) {
     const member = members[position] as MemberRecord;
-    while (old < oldMembers.length && (oldMembers[old] as MemberRecord).index < member.index) {
+    while (
+      old < oldEntries.length &&
+      (oldEntries[old] as MemberEntry).member.index < member.index
+    ) {
       old += 1;
     }
-    const body =
-      previous !== undefined && oldMembers[old] === member
-        ? (previous.bodies[old] as RenderedJson)
-        : memberBody(member);
-    bodies[position] = body;
+    const candidate = oldEntries[old];
+    const oldEntry = candidate?.member.index === member.index ? candidate : undefined;
     const next = members[position + 1]?.index ?? record.nextIndex;
-    // The prefix is ASCII (digits and punctuation): its length is its byte count.
-    const prefix = `${position === 0 ? '' : ','}"${member.index}":{"next":${next},`;
-    text += prefix + body.text;
-    bytes += prefix.length + body.bytes;
+    const first = position === 0;
+    const entry =
+      oldEntry !== undefined &&
+      oldEntry.member === member &&
+      oldEntry.next === next &&
+      oldEntry.first === first
+        ? oldEntry
+        : memberEntry(member, next, first, oldEntry);
+    entries[position] = entry;
+    text += entry.text;
+    bytes += entry.bytes;
     if (!member.reserved) accepted += 1;
-    if (memberStatus(member) === 'active') active += 1;
+    if (entry.active) active += 1;
   }
   const first = members[0]?.index ?? record.nextIndex;
   // The same text JSON.stringify gives for these integer fields, in this order; ASCII only.
@@ -130,7 +238,7 @@ function renderDocument(
     `},"membersInfo":{"first":${first},"next":${record.nextIndex},"count":${members.length},` +
     `"accepted":${accepted},"active":${active}},"servers":{}}`;
   return {
-    rendering: { record, constantsJson, propertiesJson, bodies },
+    rendering: { record, opening, identity, middle, entries },
     document: { text: text + tail, bytes: bytes + tail.length },
   };
 }
@@ -149,8 +257,17 @@ export class SessionRenderer {
   /** The document of `record`, the session stored under `key`. */
   render(key: string, record: SessionRecord): RenderedJson {
     if (record === this.#lastRecord && this.#lastDocument !== undefined) return this.#lastDocument;
-    const { rendering, document } = renderDocument(record, this.#last.get(key));
-    this.#last.set(key, rendering);
+    const kept = this.#last.get(key);
+    const { rendering, document } = renderDocument(record, kept);
+    if (kept === undefined) {
+      this.#last.set(key, rendering);
+    } else {
+      kept.record = rendering.record;
+      kept.opening = rendering.opening;
+      kept.identity = rendering.identity;
+      kept.middle = rendering.middle;
+      kept.entries = rendering.entries;
+    }
     this.#lastRecord = record;
     this.#lastDocument = document;
     return document;

@@ -172,6 +172,78 @@ describe('member entry cache', () => {
     expect(text).toContain('"custom":{"n":99}');
   });
 
+  it('takes unchanged parts of a changed member from its last entry and renders the changed ones', () => {
+    const renderer = new SessionRenderer();
+    const clone = (record: SessionRecord): SessionRecord =>
+      JSON.parse(JSON.stringify(record)) as SessionRecord;
+    // Multi-byte text in every part, so a part sliced at the wrong offset or a byte count taken
+    // from characters shows.
+    const a = {
+      ...member(0),
+      gamertag: 'Zoë 🎮',
+      joinTime: '2026-03-01T10:00:00.000Z',
+      activeTitleId: '1717113201',
+      constantsSystem: { note: 'größe' },
+      propertiesCustom: { motto: '世界' },
+    };
+    const b = { ...member(1), deviceToken: 'tok-b', roles: { team: 'blau' } };
+    const a2 = { ...a, propertiesCustom: { motto: 'neu 世界', n: 2 } };
+    // Ready, not active: the rest part changes too (no more activeTitleId).
+    const a3 = { ...a2, propertiesSystem: { ready: true } };
+    const b2 = { ...b, roles: { team: 'rot' } };
+    const a4 = { ...a3, constantsCustom: { level: 'ü' } };
+    const steps = [
+      session([a, b], 2),
+      session([a2, b], 2),
+      session([a3, b], 2),
+      session([a3, b2], 2),
+      session([a4, b2], 2),
+      // a leaves: b becomes the first member and loses its leading comma.
+      session([b2], 2),
+      session([b2, a4], 2),
+    ];
+    for (const step of steps) {
+      const kept = renderer.render('parts', step);
+      expect(kept.text).toBe(renderSessionJson(clone(step)));
+      expect(kept.bytes).toBe(Buffer.byteLength(kept.text));
+    }
+    const last = JSON.parse(renderer.render('parts', steps[4] as SessionRecord).text) as {
+      members: Record<string, Record<string, unknown>>;
+    };
+    expect(last.members['0']?.activeTitleId).toBeUndefined();
+    expect(last.members['0']?.constants).toEqual({
+      system: { note: 'größe', xuid: a.xuid, index: 0 },
+      custom: { level: 'ü' },
+    });
+    expect(last.members['1']?.roles).toEqual({ team: 'rot' });
+  });
+
+  it('renders the head again when a session under the same key is a new one', () => {
+    const renderer = new SessionRenderer();
+    const first = session([member(0)], 1);
+    renderer.render('again', first);
+    // Deleted and created again under the same key: any field of the head may differ. One field
+    // at a time, so each is shown to be rendered again on its own.
+    const changes: Array<Partial<SessionRecord>> = [
+      { contractVersion: 105 },
+      { branch: 'b-2' },
+      { correlationId: 'c-2' },
+      { startTime: '2026-03-02T11:00:00.000Z' },
+      { changeNumber: 7 },
+      { constantsSystem: { maxMembersCount: 8 } },
+      { constantsCustom: { map: 'dünen' } },
+      { propertiesSystem: { joinRestriction: 'followed' } },
+      { propertiesCustom: { mode: 'coop' } },
+    ];
+    let record = first;
+    for (const change of changes) {
+      record = { ...record, ...change };
+      const kept = renderer.render('again', record);
+      expect(kept.text).toBe(renderSessionJson(record));
+      expect(kept.bytes).toBe(Buffer.byteLength(kept.text));
+    }
+  });
+
   it('keeps one rendering per session and forgets deleted ones', () => {
     const renderer = new SessionRenderer();
     const a = member(0);
