@@ -41,18 +41,28 @@ export type AuthFailure = 'missing' | 'malformed' | 'unknown';
 
 const headerPattern = /^XBL3\.0 x=([^;\s]+);(\S+)$/;
 
+/** Shared by every identity that follows nobody (most of them). */
+const noFollows: readonly string[] = Object.freeze([]);
+
 /** Issues and verifies dev tokens; tokens live as long as the directory process. */
 export class DevTokenRegistry {
   readonly #byToken = new Map<string, { userHash: string; identity: CallerIdentity }>();
 
   issue(request: IssueTokenRequest): IssuedToken {
     const token = randomBytes(24).toString('base64url');
-    const userHash = createHash('sha256').update(`uhs:${request.xuid}`).digest('hex').slice(0, 20);
+    // Hex of the digest's first bytes, not a slice of its whole hex: V8 keeps a slice as a view
+    // of the longer string, and a directory holds one of these per player for its lifetime.
+    const userHash = createHash('sha256')
+      .update(`uhs:${request.xuid}`)
+      .digest()
+      .subarray(0, 10)
+      .toString('hex');
     const deviceId = request.deviceId ?? randomBytes(8).toString('hex');
     const deviceToken = createHash('sha256')
       .update(`device:${deviceId}`)
-      .digest('hex')
-      .slice(0, 32);
+      .digest()
+      .subarray(0, 16)
+      .toString('hex');
     this.#byToken.set(token, {
       userHash,
       identity: {
@@ -61,7 +71,7 @@ export class DevTokenRegistry {
         titleId: request.titleId,
         deviceId,
         deviceToken,
-        follows: [...(request.follows ?? [])],
+        follows: request.follows?.length ? [...request.follows] : noFollows,
       },
     });
     return {

@@ -47,7 +47,11 @@ function send(response: ServerResponse, answer: DirectoryAnswer): void {
         'content-location': sessionPath(answer.record.ref),
         'cache-control': 'no-store',
       });
-      response.end(answer.document.text);
+      // A document whose UTF-8 length equals its length in characters is ASCII, and then its
+      // Latin-1 bytes are its UTF-8 bytes: written as Latin-1, Node copies the characters instead
+      // of encoding each one (most documents; gamertags and custom properties may not be ASCII).
+      const { text, bytes } = answer.document;
+      response.end(text, bytes === text.length ? 'latin1' : 'utf8');
       return;
     }
     case 'empty': {

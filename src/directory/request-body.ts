@@ -20,21 +20,34 @@ export type BodyResult =
       readonly reason: 'too-large' | 'invalid-json' | 'too-deep' | 'empty' | 'aborted';
     };
 
-/** True when `value` nests objects or arrays deeper than `limit`; iterative, so it cannot overflow. */
-export function nestedDeeperThan(value: unknown, limit: number): boolean {
-  // Two parallel stacks instead of a [value, depth] pair per object: this runs on every body.
-  const values: unknown[] = [value];
-  const depths: number[] = [1];
-  while (values.length > 0) {
-    const current = values.pop();
-    const depth = depths.pop() as number;
-    if (typeof current !== 'object' || current === null) continue;
-    if (depth > limit) return true;
-    for (const child of Object.values(current)) {
-      if (typeof child === 'object' && child !== null) {
-        values.push(child);
-        depths.push(depth + 1);
-      }
+const openBrace = 0x7b;
+const openBracket = 0x5b;
+const closeBrace = 0x7d;
+const closeBracket = 0x5d;
+const quote = 0x22;
+const backslash = 0x5c;
+
+/**
+ * True when the JSON `text` nests objects or arrays deeper than `limit`. It reads the text, not the
+ * parsed value: one pass over the characters, allocating nothing, where walking the parsed value
+ * built an array of every object's values. Brackets inside strings do not count. Run it on text
+ * `JSON.parse` accepted: on other text its answer means nothing.
+ */
+export function jsonTextDeeperThan(text: string, limit: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i += 1) {
+    const code = text.charCodeAt(i);
+    if (inString) {
+      if (code === backslash) i += 1;
+      else if (code === quote) inString = false;
+    } else if (code === quote) {
+      inString = true;
+    } else if (code === openBrace || code === openBracket) {
+      depth += 1;
+      if (depth > limit) return true;
+    } else if (code === closeBrace || code === closeBracket) {
+      depth -= 1;
     }
   }
   return false;
@@ -71,7 +84,7 @@ export function readJsonBody(request: IncomingMessage): Promise<BodyResult> {
       const text = bytes.toString('utf8');
       try {
         const value = JSON.parse(text) as unknown;
-        if (nestedDeeperThan(value, maxJsonDepth)) finish({ ok: false, reason: 'too-deep' });
+        if (jsonTextDeeperThan(text, maxJsonDepth)) finish({ ok: false, reason: 'too-deep' });
         else finish({ ok: true, value });
       } catch {
         finish({ ok: false, reason: 'invalid-json' });

@@ -9,7 +9,7 @@ import { DevTokenRegistry } from '../../src/directory/dev-tokens';
 import { DirectoryService, sweepIntervalMs } from '../../src/directory/directory-service';
 import { FaultInjector } from '../../src/directory/fault-injector';
 import { MemorySessionStore } from '../../src/directory/memory-session-store';
-import { maxJsonDepth, nestedDeeperThan } from '../../src/directory/request-body';
+import { jsonTextDeeperThan, maxJsonDepth } from '../../src/directory/request-body';
 import type { SessionRecord } from '../../src/directory/session-record';
 import {
   SessionRenderer,
@@ -524,24 +524,43 @@ describe('depth check', () => {
     for (let i = 0; i < levels; i += 1) value = array ? [value] : { n: value };
     return value;
   };
+  const deeper = (value: unknown, limit: number) =>
+    jsonTextDeeperThan(JSON.stringify(value), limit);
 
   it('allows exactly the limit and refuses one level more, for objects and arrays', () => {
     for (const array of [false, true]) {
-      expect(nestedDeeperThan(nested(maxJsonDepth, array), maxJsonDepth)).toBe(false);
-      expect(nestedDeeperThan(nested(maxJsonDepth + 1, array), maxJsonDepth)).toBe(true);
+      expect(deeper(nested(maxJsonDepth, array), maxJsonDepth)).toBe(false);
+      expect(deeper(nested(maxJsonDepth + 1, array), maxJsonDepth)).toBe(true);
     }
-    expect(nestedDeeperThan('text', 1)).toBe(false);
-    expect(nestedDeeperThan(null, 1)).toBe(false);
-    expect(nestedDeeperThan({ a: [1, { b: 2 }], c: { d: null } }, 3)).toBe(false);
-    expect(nestedDeeperThan({ a: [1, { b: [] }], c: { d: null } }, 3)).toBe(true);
+    expect(deeper('text', 1)).toBe(false);
+    expect(deeper(null, 1)).toBe(false);
+    expect(deeper({ a: [1, { b: 2 }], c: { d: null } }, 3)).toBe(false);
+    expect(deeper({ a: [1, { b: [] }], c: { d: null } }, 3)).toBe(true);
   });
 
   it('finds the deep branch among many shallow siblings', () => {
     const wide: Record<string, unknown> = {};
     for (let i = 0; i < 100; i += 1) wide[`k${i}`] = { x: [i] };
     wide.deep = nested(maxJsonDepth, false);
-    expect(nestedDeeperThan(wide, maxJsonDepth)).toBe(true);
-    expect(nestedDeeperThan(wide, maxJsonDepth + 1)).toBe(false);
+    expect(deeper(wide, maxJsonDepth)).toBe(true);
+    expect(deeper(wide, maxJsonDepth + 1)).toBe(false);
+  });
+
+  it('does not count brackets inside strings, escaped quotes and backslashes included', () => {
+    const brackets = '[{'.repeat(40);
+    // Values with quotes and backslashes: their JSON text has escaped quotes and backslashes.
+    for (const text of [
+      brackets,
+      '"' + brackets,
+      '\\"' + brackets,
+      '\\\\"' + brackets,
+      '\\' + brackets,
+    ]) {
+      expect(deeper({ a: text, [text]: [text] }, 2)).toBe(false);
+    }
+    // After a string that ends in an escaped backslash, brackets count again.
+    expect(jsonTextDeeperThan('{"a":"x\\\\","b":[[[1]]]}', 3)).toBe(true);
+    expect(jsonTextDeeperThan('{"a":"x\\\\","b":[[1]]}', 3)).toBe(false);
   });
 });
 
