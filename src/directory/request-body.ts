@@ -90,7 +90,8 @@ export function readJsonBody(request: IncomingMessage): Promise<BodyResult> {
         finish({ ok: false, reason: 'invalid-json' });
       }
     });
-    request.on('error', () => finish({ ok: false, reason: 'aborted' }));
+    // No 'error' listener: a request whose connection fails emits 'error' only when one is
+    // listening, and 'close' in every case, so 'close' alone settles a cut-off body.
     request.on('close', () => finish({ ok: false, reason: 'aborted' }));
   });
 }

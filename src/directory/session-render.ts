@@ -16,6 +16,7 @@
  */
 import { memberStatus, type MemberRecord, type SessionRecord } from './session-record';
 import { nextTimer } from './session-timers';
+import { isoTime } from './iso-time';
 
 /** JSON text and its UTF-8 length, counted once when it is rendered. */
 export interface RenderedJson {
@@ -197,7 +198,7 @@ function renderDocument(
   const timer = nextTimer(record);
   // The change number and the timer are ASCII: their lengths are their byte counts.
   const change = `${record.changeNumber},`;
-  const timerText = timer === undefined ? '' : `"nextTimer":"${new Date(timer).toISOString()}",`;
+  const timerText = timer === undefined ? '' : `"nextTimer":"${isoTime(timer)}",`;
   let text = opening.text + change + identity.text + timerText + middle.text;
   let bytes = opening.bytes + change.length + identity.bytes + timerText.length + middle.bytes;
   let accepted = 0;

@@ -21,6 +21,7 @@ import {
 } from './session-record';
 import type { SessionTemplate } from './session-templates';
 import { newEtag } from './session-timers';
+import { isoTime } from './iso-time';
 import { mergeFields, sameJson } from './json-merge';
 
 /**
@@ -170,7 +171,7 @@ function newSession(
     contractVersion: request.template.contractVersion,
     branch: randomUUID(),
     correlationId: randomUUID(),
-    startTime: new Date(request.now).toISOString(),
+    startTime: isoTime(request.now),
     changeNumber: 0,
     etag: newEtag(),
     constantsSystem: constants.system,
@@ -288,7 +289,7 @@ function applyMe(
     member = memberRecord(existing, {
       reserved: false,
       gamertag: caller.gamertag,
-      joinTime: new Date(now).toISOString(),
+      joinTime: isoTime(now),
       deviceId: caller.deviceId,
       follows: caller.follows,
       statusSince: now,
@@ -314,7 +315,7 @@ function applyMe(
       propertiesSystem: noFields,
       propertiesCustom: noFields,
       reserved: false,
-      joinTime: new Date(now).toISOString(),
+      joinTime: isoTime(now),
       deviceId: caller.deviceId,
       follows: caller.follows,
       statusSince: now,

@@ -2,12 +2,16 @@
  * Bodies built to hurt: deep nesting that would overflow rendering, prototype keys, and odd but
  * valid JSON. Each gets a typed answer and leaves the session readable.
  */
+import { connect } from 'node:net';
 import { describe, expect, it } from 'vitest';
+import type { RequestLogEntry } from '../../src/directory/directory-options';
+import { startDirectory } from '../../src/directory/start-directory';
 import {
   call,
   expectSessionDocument,
   joinBody,
   directoryWithPlayer,
+  player,
   sessionUrl,
 } from './directory-test-client';
 
@@ -75,6 +79,35 @@ describe('hostile bodies', () => {
         rawBody,
       });
       expect(answer.status, rawBody).toBe(400);
+    }
+  });
+
+  it('drops a write whose body is cut off and keeps serving', async () => {
+    const log: RequestLogEntry[] = [];
+    const directory = await startDirectory({ rateLimits: false, onRequest: (e) => log.push(e) });
+    try {
+      const someone = await player(directory.url, 'CutOff');
+      const path = sessionUrl('cut-off');
+      await call(directory.url, 'PUT', path, { as: someone, body: joinBody(someone) });
+      const { port } = new URL(directory.url);
+      const socket = connect(Number(port), '127.0.0.1');
+      await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+      // The headers promise 200 bytes; 20 arrive, then the connection goes away.
+      socket.write(
+        `PUT ${path} HTTP/1.1\r\nhost: 127.0.0.1\r\nauthorization: ${someone.authorization}\r\n` +
+          'x-xbl-contract-version: 107\r\ncontent-type: application/json\r\n' +
+          'content-length: 200\r\n\r\n{"properties":{"cus',
+      );
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      socket.destroy();
+      await expect
+        .poll(() => log.find((entry) => entry.path === path && entry.status === 'reset'))
+        .toBeDefined();
+      const read = await call(directory.url, 'GET', path, { as: someone });
+      expectSessionDocument(read);
+      expect(read.json<{ properties: { custom: unknown } }>().properties.custom).toEqual({});
+    } finally {
+      await directory.close();
     }
   });
 });
