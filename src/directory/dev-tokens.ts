@@ -40,6 +40,7 @@ export interface IssueTokenRequest {
 export type AuthFailure = 'missing' | 'malformed' | 'unknown';
 
 const headerPattern = /^XBL3\.0 x=([^;\s]+);(\S+)$/;
+const schemePrefix = 'XBL3.0 x=';
 
 /** Shared by every identity that follows nobody (most of them). */
 const noFollows: readonly string[] = Object.freeze([]);
@@ -89,6 +90,21 @@ export class DevTokenRegistry {
     header: string | undefined,
   ): { ok: true; identity: CallerIdentity } | { ok: false; reason: AuthFailure } {
     if (header === undefined || header === '') return { ok: false, reason: 'missing' };
+    // The common case, a well-formed header with a known token, is recognised without running
+    // the pattern: a known token and its user hash have no spaces or semicolons, so finding both
+    // in place proves the header well-formed. Anything else takes the pattern, which also tells
+    // a malformed header from an unknown token.
+    const semicolon = header.indexOf(';', schemePrefix.length);
+    if (semicolon > schemePrefix.length && header.startsWith(schemePrefix)) {
+      const known = this.#byToken.get(header.slice(semicolon + 1));
+      if (
+        known !== undefined &&
+        semicolon === schemePrefix.length + known.userHash.length &&
+        header.startsWith(known.userHash, schemePrefix.length)
+      ) {
+        return { ok: true, identity: known.identity };
+      }
+    }
     const match = headerPattern.exec(header.trim());
     if (!match) return { ok: false, reason: 'malformed' };
     const entry = this.#byToken.get(match[2] ?? '');

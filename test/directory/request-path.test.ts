@@ -615,3 +615,37 @@ describe('timers without expiry', () => {
     expect(last).toEqual({ kind: 'deleted' });
   });
 });
+
+describe('Authorization check', () => {
+  it('gives the same verdict with the shortcut as the header pattern, for near-misses too', () => {
+    const tokens = new DevTokenRegistry();
+    const issued = tokens.issue({ xuid: '2533274800000009', gamertag: 'Header', titleId: '1' });
+    const other = tokens.issue({ xuid: '2533274800000010', gamertag: 'Other', titleId: '1' });
+    const { userHash, token } = issued;
+    const cases: Array<[string | undefined, string]> = [
+      [issued.authorization, 'ok'],
+      [`  ${issued.authorization}\t`, 'ok'],
+      [`XBL3.0 x=${userHash};${token} `, 'ok'],
+      [undefined, 'missing'],
+      ['', 'missing'],
+      [`XBL3.0 x=${other.userHash};${token}`, 'unknown'],
+      [`XBL3.0 x=${userHash}x;${token}`, 'unknown'],
+      [`XBL3.0 x=${userHash.slice(1)};${token}`, 'unknown'],
+      [`XBL3.0 x=${userHash};${token}x`, 'unknown'],
+      [`XBL3.0 x=${userHash};${token.slice(1)}`, 'unknown'],
+      [`XBL3.0 x=${userHash};${other.token}`, 'unknown'],
+      [`XBL3.0 x=;${token}`, 'malformed'],
+      [`XBL3.0 x=${userHash};`, 'malformed'],
+      [`XBL3.0 x=${userHash};${token} x`, 'malformed'],
+      [`XBL3.0 x=${userHash} ;${token}`, 'malformed'],
+      [`xbl3.0 x=${userHash};${token}`, 'malformed'],
+      [`XBL3.0 x=${userHash}${token}`, 'malformed'],
+      [`Bearer ${token}`, 'malformed'],
+    ];
+    for (const [header, verdict] of cases) {
+      const result = tokens.verify(header);
+      expect(result.ok ? 'ok' : result.reason, String(header)).toBe(verdict);
+      if (result.ok) expect(result.identity.gamertag).toBe('Header');
+    }
+  });
+});
