@@ -10,10 +10,11 @@
  *   session, so it is stored, gets a new ETag and is rendered again).
  *
  * The bare server gets the same request bytes as the directory and answers a body of the same size
- * (the directory's mean answer minus its header bytes, measured on the wire). Prints requests/s, p50
- * and p99 latency and each server's CPU time per request, and the ratios directory / bare. On a
- * machine shared with other work the throughput ratio is noisy; the CPU-per-request ratio hardly
- * depends on that load.
+ * (the directory's mean answer minus its header bytes, measured on the wire). Each directory round
+ * sits between two bare runs and is compared with their mean. Prints requests/s, p50 and p99 latency
+ * and each server's CPU time per request, and the ratios directory / bare, the median of the rounds.
+ * On a machine shared with other work the throughput ratio is noisy; the CPU-per-request ratio
+ * depends less on that load.
  */
 import { connect } from 'node:net';
 import { spawn } from 'node:child_process';
@@ -307,9 +308,17 @@ function line(name: string, result: LoadResult): string {
 const median = (values: number[]) =>
   [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
 
+/** What a bare run copies from the directory run it is compared with. */
+type RunShape = Pick<LoadResult, 'meanBytes' | 'seconds'>;
+
+const mean = (a: number, b: number) => (a + b) / 2;
+
 /**
- * Alternates the directory and a bare server answering the same number of bytes, round by round,
- * so load from other processes on a shared machine hits both alike; reports the median ratio.
+ * Brackets each directory round between two bare runs (bare, directory, bare, directory, …, bare)
+ * and compares the round with the mean of the runs just before and after it. On a machine shared
+ * with other work the throughput of both servers drifts by a third within a minute; a baseline
+ * taken on both sides of the round cancels a drift that is steady over the round, where one taken
+ * after it alone did not. The median over the rounds is reported.
  */
 async function compare(
   name: string,
@@ -319,36 +328,50 @@ async function compare(
   sample: PlannedRequest,
   /** A read of the same resource, to measure the directory's header bytes without writing. */
   probe: PlannedRequest & { url: string },
+  /** The warm-up run: sizes the first bare run, before any measured round. */
+  warmup: RunShape,
 ): Promise<void> {
   console.log(`${name}: ${rounds} rounds, ${connections} connections`);
   const directoryHeaders = await headerBytes(probe.url, probe);
+  /** A bare run shaped like `like`: the same body size, as long. */
+  const bareRun = async (like: RunShape, label: string): Promise<LoadResult> => {
+    // Same body size as the directory's answers (its mean answer minus its headers).
+    const bare = await startBareProcess(Math.round(like.meanBytes) - directoryHeaders);
+    try {
+      // The directory's own request bytes; the bare server ignores them but reads them alike.
+      // A fresh process each run, so each gets the same JIT warm-up.
+      const plan = { url: bare.url, requests: [sample] };
+      await load({ ...plan, duration: 1 }, bare);
+      // As long as the directory's round: a 3 s bare round next to a 6 000-request directory
+      // round (under a second) weighed the start of a run (50 new connections, the ramp-up) far
+      // more on the directory.
+      const result = await load({ ...plan, duration: like.seconds }, bare);
+      console.log(line(label, result));
+      return result;
+    } finally {
+      await bare.close();
+    }
+  };
   const ratios: number[] = [];
   const p99s: number[] = [];
   const bareP99s: number[] = [];
   const cpuRatios: number[] = [];
+  let before = await bareRun(warmup, 'bare node:http, before round 1');
+  bareP99s.push(before.p99);
   for (let round = 0; round < rounds; round += 1) {
     const measured = await directoryRound(round);
-    // Same body size as the directory's answers (its mean answer minus its headers).
-    const bare = await startBareProcess(Math.round(measured.meanBytes) - directoryHeaders);
-    let baseline: LoadResult;
-    try {
-      // The directory's own request bytes; the bare server ignores them but reads them alike.
-      // A fresh process each round, so each gets the same JIT warm-up.
-      const plan = { url: bare.url, requests: [sample] };
-      await load({ ...plan, duration: 1 }, bare);
-      // As long as the directory's round took: a 3 s bare round next to a 6 000-request directory
-      // round (under a second) weighed the start of a run (50 new connections, the ramp-up) far
-      // more on the directory.
-      baseline = await load({ ...plan, duration: measured.seconds }, bare);
-    } finally {
-      await bare.close();
-    }
-    console.log(line(`round ${round + 1} bare node:http`, baseline));
     console.log(line(`round ${round + 1} directory`, measured));
-    ratios.push(measured.requestsPerSecond / baseline.requestsPerSecond);
+    const after = await bareRun(
+      measured,
+      round + 1 < rounds ? `bare node:http, after round ${round + 1}` : 'bare node:http, last',
+    );
+    ratios.push(
+      measured.requestsPerSecond / mean(before.requestsPerSecond, after.requestsPerSecond),
+    );
     p99s.push(measured.p99);
-    bareP99s.push(baseline.p99);
-    cpuRatios.push(baseline.serverCpuUs / measured.serverCpuUs);
+    bareP99s.push(after.p99);
+    cpuRatios.push(mean(before.serverCpuUs, after.serverCpuUs) / measured.serverCpuUs);
+    before = after;
   }
   const ratio = median(ratios);
   const p99 = median(p99s);
@@ -361,12 +384,13 @@ async function compare(
 }
 
 export default async function directoryBench(): Promise<void> {
-  const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
+  const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
   // 15 000 joins take a second or two: long enough that a round's start (50 new connections, the
   // ramp-up) is a small part of it, for the directory and for the bare round as long as it.
   const joinsPerRound = Number(process.env.BENCH_JOINS ?? 15_000);
   const seconds = Number(process.env.BENCH_SECONDS ?? 3);
-  const warmupRounds = Number(process.env.BENCH_WARMUP ?? 1);
+  // At least one: the warm-up also sizes the first bare run.
+  const warmupRounds = Math.max(1, Number(process.env.BENCH_WARMUP ?? 1));
   const directory = process.env.BENCH_URL
     ? externalServer(process.env.BENCH_URL)
     : await startDirectoryProcess();
@@ -409,7 +433,7 @@ export default async function directoryBench(): Promise<void> {
     };
     // The first round's worth of joins warms the JIT up; rounds 1..N are measured.
     const warmup = Array.from({ length: warmupRounds * joinsPerRound }, (_, k) => joinRequest(k));
-    await load({ url, amount: warmup.length, requests: warmup }, directory);
+    const joinWarmup = await load({ url, amount: warmup.length, requests: warmup }, directory);
     const probeHost = hosts[0];
     if (!probeHost) throw new Error('missing host');
     const probe = {
@@ -428,6 +452,9 @@ export default async function directoryBench(): Promise<void> {
       },
       joinRequest(joinsPerRound),
       probe,
+      // Rounds are as long as the warm-up; the warm-up's answers are a little smaller (its
+      // sessions were the first filled), which only sizes the first bare run.
+      { meanBytes: joinWarmup.meanBytes, seconds: joinWarmup.seconds / warmupRounds },
     );
 
     // Re-PUT workload: members of 50 full sessions from above re-writing a custom property.
@@ -445,7 +472,7 @@ export default async function directoryBench(): Promise<void> {
         }),
       };
     });
-    await load({ url, duration: 1, requests: reputRequests }, directory);
+    const reputWarmup = await load({ url, duration: 1, requests: reputRequests }, directory);
     const reputSample = reputRequests[0];
     if (!reputSample) throw new Error('missing re-PUT request');
     await compare(
@@ -454,6 +481,7 @@ export default async function directoryBench(): Promise<void> {
       () => load({ url, duration: seconds, requests: reputRequests }, directory),
       reputSample,
       probe,
+      { meanBytes: reputWarmup.meanBytes, seconds },
     );
   } finally {
     await directory.close();
