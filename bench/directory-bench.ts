@@ -452,8 +452,8 @@ export default async function directoryBench(): Promise<void> {
       },
       joinRequest(joinsPerRound),
       probe,
-      // Rounds are as long as the warm-up; the warm-up's answers are a little smaller (its
-      // sessions were the first filled), which only sizes the first bare run.
+      // Rounds are as long as the warm-up; the warm-up's answers are a few bytes shorter (its
+      // sessions' names have fewer digits), which only sizes the first bare run.
       { meanBytes: joinWarmup.meanBytes, seconds: joinWarmup.seconds / warmupRounds },
     );
 
