@@ -1,8 +1,9 @@
 /**
  * The per-request shortcuts of the hot path: the cached document length (Content-Length and the
- * 512 KB cap count UTF-8 bytes, not characters), the sweep check that skips the sweep call, the
- * fault decision made once per injector, the depth check, and timers that allocate nothing when
- * nothing expires.
+ * 512 KB cap count UTF-8 bytes, not characters), the renderer's reuse of unchanged parts, the sweep
+ * check that skips the sweep call, the fault decision made once per injector, the depth check on
+ * the body text, the Authorization shortcut, and timers that allocate nothing when nothing expires.
+ * Each shortcut is checked against the slow way it replaces.
  */
 import { describe, expect, it } from 'vitest';
 import { DevTokenRegistry } from '../../src/directory/dev-tokens';
