@@ -27,6 +27,25 @@ import {
   sessionUrl,
 } from './directory-test-client';
 
+/** A stored session with every field set to a plain default, `fields` replacing any of them. */
+const sessionOf = (fields: Partial<SessionRecord>): SessionRecord => ({
+  ref: { scid: '0b5f1c2a-3d4e-4f60-8a1b-2c3d4e5f6a7b', templateName: 'default', name: 'x' },
+  contractVersion: 107,
+  branch: 'b',
+  correlationId: 'c',
+  startTime: '2026-03-01T10:00:00.000Z',
+  changeNumber: 1,
+  etag: '"e"',
+  constantsSystem: {},
+  constantsCustom: {},
+  propertiesSystem: {},
+  propertiesCustom: {},
+  members: [],
+  nextIndex: 0,
+  formerXuids: [],
+  ...fields,
+});
+
 const env = directoryWithPlayer('Bytes');
 
 describe('document length cache', () => {
@@ -65,22 +84,10 @@ describe('document length cache', () => {
   });
 
   it('counts the length with the rendering, in UTF-8 bytes, cached or not', () => {
-    const record: SessionRecord = {
-      ref: { scid: '0b5f1c2a-3d4e-4f60-8a1b-2c3d4e5f6a7b', templateName: 'default', name: 'x' },
-      contractVersion: 107,
-      branch: 'b',
-      correlationId: 'c',
-      startTime: '2026-03-01T10:00:00.000Z',
-      changeNumber: 1,
-      etag: '"e"',
+    const record = sessionOf({
       constantsSystem: { maxMembersCount: 4 },
-      constantsCustom: {},
-      propertiesSystem: {},
       propertiesCustom: { word: 'naïve' },
-      members: [],
-      nextIndex: 0,
-      formerXuids: [],
-    };
+    });
     expect(sessionJsonBytes(record)).toBe(Buffer.byteLength(renderSessionJson(record)));
     expect(renderSessionJson(record)).toBe(renderSessionJson(record));
     const changed = { ...record, propertiesCustom: { word: 'plain' } };
@@ -110,22 +117,8 @@ describe('member entry cache', () => {
     reserved: false,
     statusSince: 0,
   });
-  const session = (members: SessionRecord['members'], nextIndex: number): SessionRecord => ({
-    ref: { scid: '0b5f1c2a-3d4e-4f60-8a1b-2c3d4e5f6a7b', templateName: 'default', name: 'm' },
-    contractVersion: 107,
-    branch: 'b',
-    correlationId: 'c',
-    startTime: '2026-03-01T10:00:00.000Z',
-    changeNumber: nextIndex,
-    etag: `"${nextIndex}"`,
-    constantsSystem: {},
-    constantsCustom: {},
-    propertiesSystem: {},
-    propertiesCustom: {},
-    members,
-    nextIndex,
-    formerXuids: [],
-  });
+  const session = (members: SessionRecord['members'], nextIndex: number): SessionRecord =>
+    sessionOf({ changeNumber: nextIndex, etag: `"${nextIndex}"`, members, nextIndex });
   // One renderer for every chain() call, so member entries are reused across the records.
   const chained = new SessionRenderer();
   const chain = (record: SessionRecord) => {
@@ -287,17 +280,8 @@ describe('single-buffer rendering', () => {
       propertiesCustom: {},
       statusSince: 0,
     };
-    const record: SessionRecord = {
-      ref: { scid: '0b5f1c2a-3d4e-4f60-8a1b-2c3d4e5f6a7b', templateName: 'default', name: 'one' },
-      contractVersion: 107,
-      branch: 'b',
-      correlationId: 'c',
-      startTime: '2026-03-01T10:00:00.000Z',
+    const record = sessionOf({
       changeNumber: 3,
-      etag: '"3"',
-      constantsSystem: {},
-      constantsCustom: {},
-      propertiesSystem: {},
       propertiesCustom: { title: 'Größe 世界' },
       members: [
         {
@@ -326,8 +310,7 @@ describe('single-buffer rendering', () => {
         },
       ],
       nextIndex: 9,
-      formerXuids: [],
-    };
+    });
     const text = renderSessionJson(record);
     expect(sessionJsonBytes(record)).toBe(Buffer.byteLength(text));
     const document = JSON.parse(text) as {
@@ -349,22 +332,7 @@ describe('single-buffer rendering', () => {
   });
 
   it('renders a session without members with membersInfo pointing at nextIndex', () => {
-    const record: SessionRecord = {
-      ref: { scid: '0b5f1c2a-3d4e-4f60-8a1b-2c3d4e5f6a7b', templateName: 'default', name: 'none' },
-      contractVersion: 107,
-      branch: 'b',
-      correlationId: 'c',
-      startTime: '2026-03-01T10:00:00.000Z',
-      changeNumber: 1,
-      etag: '"1"',
-      constantsSystem: {},
-      constantsCustom: {},
-      propertiesSystem: {},
-      propertiesCustom: {},
-      members: [],
-      nextIndex: 4,
-      formerXuids: [],
-    };
+    const record = sessionOf({ nextIndex: 4 });
     const document = JSON.parse(renderSessionJson(record)) as {
       members: Record<string, unknown>;
       membersInfo: Record<string, number>;
@@ -577,22 +545,13 @@ describe('timers without expiry', () => {
     reserved: false,
     statusSince,
   });
-  const record = (members: SessionRecord['members']): SessionRecord => ({
-    ref: { scid: '0b5f1c2a-3d4e-4f60-8a1b-2c3d4e5f6a7b', templateName: 'default', name: 't' },
-    contractVersion: 107,
-    branch: 'b',
-    correlationId: 'c',
-    startTime: '2026-03-01T10:00:00.000Z',
-    changeNumber: 3,
-    etag: '"e"',
-    constantsSystem: { inactiveRemovalTimeout: 1000, sessionEmptyTimeout: 0 },
-    constantsCustom: {},
-    propertiesSystem: {},
-    propertiesCustom: {},
-    members,
-    nextIndex: members.length,
-    formerXuids: [],
-  });
+  const record = (members: SessionRecord['members']): SessionRecord =>
+    sessionOf({
+      changeNumber: 3,
+      constantsSystem: { inactiveRemovalTimeout: 1000, sessionEmptyTimeout: 0 },
+      members,
+      nextIndex: members.length,
+    });
 
   it('returns the same record when nothing expired', () => {
     const session = record([member(0, true, 0), member(1, false, 500)]);
