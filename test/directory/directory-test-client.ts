@@ -183,3 +183,23 @@ export function directoryWithPlayer(gamertag: string): DirectoryWithPlayer {
     },
   };
 }
+
+/**
+ * Writes ten custom properties of `blob` each into the session at `path` and expects the 512 KB
+ * document cap to refuse the last two: the first eight fit whether `blob` is 60 KB of one-byte
+ * characters or 30 K two-byte ones.
+ */
+export async function expectCapAfterEightBlobs(
+  base: string,
+  as: Player,
+  path: string,
+  blob: string,
+): Promise<void> {
+  const statuses: number[] = [];
+  for (let i = 0; i < 10; i += 1) {
+    const body = { properties: { custom: { [`blob${i}`]: blob } } };
+    statuses.push((await call(base, 'PUT', path, { as, body })).status);
+  }
+  expect(statuses.slice(0, 8)).toEqual([200, 200, 200, 200, 200, 200, 200, 200]);
+  expect(statuses.slice(8)).toEqual([413, 413]);
+}
