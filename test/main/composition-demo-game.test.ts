@@ -15,6 +15,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DEMO_GAME_FLAG } from '../../src/main/demo-game-mode';
 import type { Launcher } from '../../src/main/electron/main';
 import { FakeBrowserWindow, current, resetFakeElectron } from '../fakes/electron';
+import { useThrowawayHome } from './throwaway-home';
 
 vi.mock('electron', async () => (await import('../fakes/electron')).electronMockFactory());
 
@@ -60,13 +61,7 @@ function expectNoLauncher(): void {
 }
 
 beforeEach(() => {
-  const home = mkdtempSync(join(tmpdir(), 'rallypoint-home-'));
-  process.env.HOME = home;
-  process.env.XDG_DATA_HOME = join(home, 'data');
-  process.env.XDG_CONFIG_HOME = join(home, 'config');
-  delete process.env.RALLYPOINT_DIRECTORY_URL;
-  delete process.env.RALLYPOINT_CONFIG;
-  delete process.env.RALLYPOINT_JOIN_ID;
+  useThrowawayHome();
 });
 
 afterEach(async () => {

@@ -14,6 +14,7 @@ import { startDirectory } from '../../src/directory/start-directory';
 import type { RunningDirectory } from '../../src/directory/directory-options';
 import type { Launcher } from '../../src/main/electron/main';
 import { APP_ENTRY_URL } from '../../src/main/security/app-origin';
+import { useThrowawayHome } from './throwaway-home';
 import {
   FakeBrowserWindow,
   FakeEvent,
@@ -71,16 +72,7 @@ async function phaseReached(
 }
 
 beforeEach(() => {
-  // Development builds register their URL scheme with the desktop on start-up: keep that in a
-  // throwaway home, never the real one.
-  const home = mkdtempSync(join(tmpdir(), 'rallypoint-home-'));
-  process.env.HOME = home;
-  process.env.XDG_DATA_HOME = join(home, 'data');
-  process.env.XDG_CONFIG_HOME = join(home, 'config');
-  delete process.env.RALLYPOINT_DIRECTORY_URL;
-  delete process.env.RALLYPOINT_CONFIG;
-  delete process.env.RALLYPOINT_DEV_XUID;
-  delete process.env.RALLYPOINT_DEV_GAMERTAG;
+  useThrowawayHome();
 });
 
 afterEach(async () => {
