@@ -53,7 +53,12 @@ export function jsonTextDeeperThan(text: string, limit: number): boolean {
   return false;
 }
 
-/** Resolves once the body is read, too large, or cut off; never rejects. */
+/**
+ * Resolves once the body is read, too large, or cut off; never rejects. A body with a
+ * `Content-Length` is settled by the chunk that completes it: Node emits `'end'` a tick later, and
+ * waiting for it cost a join about a twentieth of its time in the directory. A chunked body (no
+ * length) is settled by `'end'`.
+ */
 export function readJsonBody(request: IncomingMessage): Promise<BodyResult> {
   const declared = Number(request.headers['content-length']);
   if (Number.isFinite(declared) && declared > maxBodyBytes) {
@@ -68,16 +73,8 @@ export function readJsonBody(request: IncomingMessage): Promise<BodyResult> {
       settled = true;
       resolve(result);
     };
-    request.on('data', (chunk: Buffer) => {
+    const parse = () => {
       if (settled) return;
-      size += chunk.length;
-      if (size > maxBodyBytes) {
-        finish({ ok: false, reason: 'too-large' });
-        return;
-      }
-      chunks.push(chunk);
-    });
-    request.on('end', () => {
       if (size === 0) return finish({ ok: false, reason: 'empty' });
       // A small body arrives in one chunk; concatenating would only copy it.
       const bytes = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size);
@@ -89,7 +86,19 @@ export function readJsonBody(request: IncomingMessage): Promise<BodyResult> {
       } catch {
         finish({ ok: false, reason: 'invalid-json' });
       }
+    };
+    request.on('data', (chunk: Buffer) => {
+      if (settled) return;
+      size += chunk.length;
+      if (size > maxBodyBytes) {
+        finish({ ok: false, reason: 'too-large' });
+        return;
+      }
+      chunks.push(chunk);
+      // Node's parser never passes on more body than Content-Length declares.
+      if (size === declared) parse();
     });
+    request.on('end', parse);
     // No 'error' listener: a request whose connection fails emits 'error' only when one is
     // listening, and 'close' in every case, so 'close' alone settles a cut-off body.
     request.on('close', () => finish({ ok: false, reason: 'aborted' }));
