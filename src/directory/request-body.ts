@@ -26,6 +26,24 @@ const closeBrace = 0x7d;
 const closeBracket = 0x5d;
 const quote = 0x22;
 const backslash = 0x5c;
+const openings = ['{', '['] as const;
+
+/**
+ * Whether `text` has more than `limit` opening brackets, in strings or not. Text with no more than
+ * that cannot nest deeper, and most bodies have a handful: `indexOf` finds them several times
+ * faster than the character-by-character walk, which then runs only on bodies where depth could
+ * matter.
+ */
+function opensMoreThan(text: string, limit: number): boolean {
+  let count = 0;
+  for (const bracket of openings) {
+    for (let at = text.indexOf(bracket); at >= 0; at = text.indexOf(bracket, at + 1)) {
+      count += 1;
+      if (count > limit) return true;
+    }
+  }
+  return false;
+}
 
 /**
  * True when the JSON `text` nests objects or arrays deeper than `limit`. It reads the text, not the
@@ -34,6 +52,7 @@ const backslash = 0x5c;
  * `JSON.parse` accepted: on other text its answer means nothing.
  */
 export function jsonTextDeeperThan(text: string, limit: number): boolean {
+  if (!opensMoreThan(text, limit)) return false;
   let depth = 0;
   let inString = false;
   for (let i = 0; i < text.length; i += 1) {
@@ -56,7 +75,7 @@ export function jsonTextDeeperThan(text: string, limit: number): boolean {
 /**
  * Resolves once the body is read, too large, or cut off; never rejects. A body with a
  * `Content-Length` is settled by the chunk that completes it: Node emits `'end'` a tick later, and
- * waiting for it cost a join about a twentieth of its time in the directory. A chunked body (no
+ * waiting for it cost a join about 3 µs of the 70 it spent in the directory's request handler. A chunked body (no
  * length) is settled by `'end'`.
  */
 export function readJsonBody(request: IncomingMessage): Promise<BodyResult> {
