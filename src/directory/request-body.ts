@@ -75,8 +75,8 @@ export function jsonTextDeeperThan(text: string, limit: number): boolean {
 /**
  * Resolves once the body is read, too large, or cut off; never rejects. A body with a
  * `Content-Length` is settled by the chunk that completes it: Node emits `'end'` a tick later, and
- * waiting for it cost a join about 3 µs of the 70 it spent in the directory's request handler. A chunked body (no
- * length) is settled by `'end'`.
+ * waiting for it cost a join about 3 µs of the 70 it spent in the directory's request handler. A
+ * chunked body (no length) is settled by `'end'`.
  */
 export function readJsonBody(request: IncomingMessage): Promise<BodyResult> {
   const declared = Number(request.headers['content-length']);
