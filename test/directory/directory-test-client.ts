@@ -2,6 +2,7 @@
  * A tiny HTTP client for the directory tests: real requests over loopback with `fetch`, the
  * contract-version header by default, and dev identities minted through `POST /dev/tokens`.
  */
+import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, expect } from 'vitest';
 import type { RunningDirectory } from '../../src/directory/directory-options';
 import { startDirectory } from '../../src/directory/start-directory';
@@ -202,4 +203,26 @@ export async function expectCapAfterEightBlobs(
   }
   expect(statuses.slice(0, 8)).toEqual([200, 200, 200, 200, 200, 200, 200, 200]);
   expect(statuses.slice(8)).toEqual([413, 413]);
+}
+
+/** The head of a raw `PUT` with a JSON body of `length` bytes, for tests that send bytes by hand. */
+export function requestHead(path: string, who: Player, length: number): string {
+  return (
+    `PUT ${path} HTTP/1.1\r\nhost: 127.0.0.1\r\nauthorization: ${who.authorization}\r\n` +
+    `x-xbl-contract-version: 107\r\ncontent-type: application/json\r\n` +
+    `content-length: ${length}\r\n\r\n`
+  );
+}
+
+/** A raw connection to the directory at `url`, collecting everything it answers. */
+export async function rawConnection(
+  url: string,
+): Promise<{ socket: Socket; received: () => string }> {
+  const { port } = new URL(url);
+  const socket = connect(Number(port), '127.0.0.1');
+  await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+  let text = '';
+  socket.setEncoding('utf8');
+  socket.on('data', (chunk: string) => (text += chunk));
+  return { socket, received: () => text };
 }

@@ -2,7 +2,6 @@
  * Bodies built to hurt: deep nesting that would overflow rendering, prototype keys, and odd but
  * valid JSON. Each gets a typed answer and leaves the session readable.
  */
-import { connect } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import type { RequestLogEntry } from '../../src/directory/directory-options';
 import { startDirectory } from '../../src/directory/start-directory';
@@ -13,6 +12,8 @@ import {
   joinBody,
   directoryWithPlayer,
   player,
+  rawConnection,
+  requestHead,
   sessionUrl,
 } from './directory-test-client';
 
@@ -84,15 +85,9 @@ describe('hostile bodies', () => {
       const someone = await player(directory.url, 'CutOff');
       const path = sessionUrl('cut-off');
       await call(directory.url, 'PUT', path, { as: someone, body: joinBody(someone) });
-      const { port } = new URL(directory.url);
-      const socket = connect(Number(port), '127.0.0.1');
-      await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+      const { socket } = await rawConnection(directory.url);
       // The headers promise 200 bytes; 20 arrive, then the connection goes away.
-      socket.write(
-        `PUT ${path} HTTP/1.1\r\nhost: 127.0.0.1\r\nauthorization: ${someone.authorization}\r\n` +
-          'x-xbl-contract-version: 107\r\ncontent-type: application/json\r\n' +
-          'content-length: 200\r\n\r\n{"properties":{"cus',
-      );
+      socket.write(`${requestHead(path, someone, 200)}{"properties":{"cus`);
       await new Promise((resolve) => setTimeout(resolve, 50));
       socket.destroy();
       await expect

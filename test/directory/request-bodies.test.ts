@@ -4,39 +4,20 @@
  * The directory settles a body with a Content-Length on the chunk that completes it; these tests
  * pin that it neither settles early on a partial body nor confuses the next request's bytes.
  */
-import { connect, type Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import {
   call,
   directoryWithPlayer,
   expectSessionDocument,
   joinBody,
-  type Player,
+  rawConnection,
+  requestHead,
   sessionUrl,
 } from './directory-test-client';
 
 const env = directoryWithPlayer('Bodies');
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function requestHead(path: string, who: Player, length: number): string {
-  return (
-    `PUT ${path} HTTP/1.1\r\nhost: 127.0.0.1\r\nauthorization: ${who.authorization}\r\n` +
-    `x-xbl-contract-version: 107\r\ncontent-type: application/json\r\n` +
-    `content-length: ${length}\r\n\r\n`
-  );
-}
-
-/** Opens a raw connection to the directory and collects everything it answers. */
-async function rawConnection(url: string): Promise<{ socket: Socket; received: () => string }> {
-  const { port } = new URL(url);
-  const socket = connect(Number(port), '127.0.0.1');
-  await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
-  let text = '';
-  socket.setEncoding('utf8');
-  socket.on('data', (chunk: string) => (text += chunk));
-  return { socket, received: () => text };
-}
 
 /** Status codes of the HTTP answers in `text`, in order. */
 const statuses = (text: string) => [...text.matchAll(/HTTP\/1\.1 (\d{3})/g)].map((m) => m[1]);
