@@ -47,9 +47,10 @@ function opensMoreThan(text: string, limit: number): boolean {
 
 /**
  * True when the JSON `text` nests objects or arrays deeper than `limit`. It reads the text, not the
- * parsed value: one pass over the characters, allocating nothing, where walking the parsed value
- * built an array of every object's values. Brackets inside strings do not count. Run it on text
- * `JSON.parse` accepted: on other text its answer means nothing.
+ * parsed value, allocating nothing (walking the parsed value built an array of every object's
+ * values): a count of opening brackets, then, only if there are more than `limit`, one pass over
+ * the characters. Brackets inside strings do not count. Run it on text `JSON.parse` accepted: on
+ * other text its answer means nothing.
  */
 export function jsonTextDeeperThan(text: string, limit: number): boolean {
   if (!opensMoreThan(text, limit)) return false;
