@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
+import { andThen, type Awaitable } from './awaitable';
 import type { Clock, SessionRef } from './directory-options';
 import type { CallerIdentity, DevTokenRegistry } from './dev-tokens';
 import { textAnswer, type DirectoryAnswer } from './directory-answer';
@@ -79,6 +80,9 @@ function renderHandle(handle: HandleRecord): Record<string, unknown> {
   body.expiration = new Date(handle.expiresAt).toISOString();
   return body;
 }
+
+/** A handle from a URL, found and not expired, or the answer saying why not. */
+type LoadedHandle = { ok: true; handle: HandleRecord } | { ok: false; answer: DirectoryAnswer };
 
 /** One instance per directory; all state lives in the injected store and token registry. */
 export class DirectoryService {
@@ -189,21 +193,20 @@ export class DirectoryService {
   }
 
   /** Reads a session after applying its lazy timers (and storing what they changed). */
-  async #readSession(ref: SessionRef, key = sessionKey(ref)): Promise<SessionRecord | undefined> {
+  #readSession(ref: SessionRef, key = sessionKey(ref)): Awaitable<SessionRecord | undefined> {
     const now = this.#deps.clock.now();
-    const record = await this.#deps.store.update(
-      key,
-      (current): Mutation<SessionRecord | undefined> => {
-        if (!current) return { action: 'keep', result: undefined };
-        const timers = applyTimers(current, now);
-        if (timers.kind === 'deleted') return { action: 'delete', result: undefined };
-        if (timers.kind === 'changed')
-          return { action: 'store', record: timers.record, result: timers.record };
-        return { action: 'keep', result: current };
-      },
-    );
-    if (!record) this.#renderer.forget(key);
-    return record;
+    const read = this.#deps.store.update(key, (current): Mutation<SessionRecord | undefined> => {
+      if (!current) return { action: 'keep', result: undefined };
+      const timers = applyTimers(current, now);
+      if (timers.kind === 'deleted') return { action: 'delete', result: undefined };
+      if (timers.kind === 'changed')
+        return { action: 'store', record: timers.record, result: timers.record };
+      return { action: 'keep', result: current };
+    });
+    return andThen(read, (record) => {
+      if (!record) this.#renderer.forget(key);
+      return record;
+    });
   }
 
   /** The answer carrying a session's whole document. */
@@ -211,25 +214,26 @@ export class DirectoryService {
     return { kind: 'session', status, record, document: this.#renderer.render(key, record) };
   }
 
-  async #loadHandle(
-    rawId: string,
-  ): Promise<{ ok: true; handle: HandleRecord } | { ok: false; answer: DirectoryAnswer }> {
+  #loadHandle(rawId: string): Awaitable<LoadedHandle> {
     const id = parseHandleId(rawId);
     if (id === undefined) return { ok: false, answer: textAnswer(400, badHandleMessage) };
-    const handle = await this.#deps.store.getHandle(id);
-    if (!handle)
-      return {
-        ok: false,
-        answer: textAnswer(
-          404,
-          'The handle was not found: it never existed, was deleted, or has expired.',
-        ),
-      };
-    if (this.#deps.clock.now() >= handle.expiresAt) {
-      await this.#deps.store.deleteHandle(id);
-      return { ok: false, answer: textAnswer(404, 'The handle was not found: it has expired.') };
-    }
-    return { ok: true, handle };
+    return andThen(this.#deps.store.getHandle(id), (handle): Awaitable<LoadedHandle> => {
+      if (!handle)
+        return {
+          ok: false,
+          answer: textAnswer(
+            404,
+            'The handle was not found: it never existed, was deleted, or has expired.',
+          ),
+        };
+      if (this.#deps.clock.now() >= handle.expiresAt) {
+        return andThen(this.#deps.store.deleteHandle(id), () => ({
+          ok: false,
+          answer: textAnswer(404, 'The handle was not found: it has expired.'),
+        }));
+      }
+      return { ok: true, handle };
+    });
   }
 
   /** `POST /handles`. */
@@ -296,23 +300,27 @@ export class DirectoryService {
   }
 
   /** `GET /handles/{id}`. */
-  async getHandle(_caller: CallerIdentity, rawId: string): Promise<DirectoryAnswer> {
-    const loaded = await this.#loadHandle(rawId);
-    if (!loaded.ok) return loaded.answer;
-    return { kind: 'json', status: 200, body: renderHandle(loaded.handle) };
+  getHandle(_caller: CallerIdentity, rawId: string): Awaitable<DirectoryAnswer> {
+    return andThen(this.#loadHandle(rawId), (loaded) => {
+      if (!loaded.ok) return loaded.answer;
+      return { kind: 'json', status: 200, body: renderHandle(loaded.handle) };
+    });
   }
 
   /** `DELETE /handles/{id}`: only the handle's sender or owner may delete it. */
-  async deleteHandle(caller: CallerIdentity, rawId: string): Promise<DirectoryAnswer> {
-    const loaded = await this.#loadHandle(rawId);
-    if (!loaded.ok) return loaded.answer;
-    const { handle } = loaded;
-    const owner = handle.senderXuid ?? handle.ownerXuid;
-    if (owner !== undefined && owner !== caller.xuid) {
-      return textAnswer(403, 'Only the user who created the handle can delete it.');
-    }
-    await this.#deps.store.deleteHandle(handle.id);
-    return { kind: 'empty', status: 204 };
+  deleteHandle(caller: CallerIdentity, rawId: string): Awaitable<DirectoryAnswer> {
+    return andThen(this.#loadHandle(rawId), (loaded): Awaitable<DirectoryAnswer> => {
+      if (!loaded.ok) return loaded.answer;
+      const { handle } = loaded;
+      const owner = handle.senderXuid ?? handle.ownerXuid;
+      if (owner !== undefined && owner !== caller.xuid) {
+        return textAnswer(403, 'Only the user who created the handle can delete it.');
+      }
+      return andThen(this.#deps.store.deleteHandle(handle.id), () => ({
+        kind: 'empty',
+        status: 204,
+      }));
+    });
   }
 
   #accessOf(handle: HandleRecord): SessionAccess {
@@ -321,64 +329,72 @@ export class DirectoryService {
   }
 
   /** `GET /handles/{id}/session`. */
-  async getSessionByHandle(
+  getSessionByHandle(
     caller: CallerIdentity,
     rawId: string,
     ifNoneMatch?: string,
-  ): Promise<DirectoryAnswer> {
-    const loaded = await this.#loadHandle(rawId);
-    if (!loaded.ok) return loaded.answer;
-    const resolved = this.resolveRef(loaded.handle.sessionRef);
-    if (!resolved.ok) return resolved.answer;
-    return this.#getSession(caller, resolved.ref, this.#accessOf(loaded.handle), ifNoneMatch);
+  ): Awaitable<DirectoryAnswer> {
+    return andThen(this.#loadHandle(rawId), (loaded) => {
+      if (!loaded.ok) return loaded.answer;
+      const resolved = this.resolveRef(loaded.handle.sessionRef);
+      if (!resolved.ok) return resolved.answer;
+      return this.#getSession(caller, resolved.ref, this.#accessOf(loaded.handle), ifNoneMatch);
+    });
   }
 
   /** `PUT /handles/{id}/session`: the join by invite or activity. */
-  async putSessionByHandle(
+  putSessionByHandle(
     caller: CallerIdentity,
     rawId: string,
     body: unknown,
     options: WriteOptions,
-  ): Promise<DirectoryAnswer> {
-    const loaded = await this.#loadHandle(rawId);
-    if (!loaded.ok) return loaded.answer;
-    const resolved = this.resolveRef(loaded.handle.sessionRef);
-    if (!resolved.ok) return resolved.answer;
-    if (loaded.handle.type === 'transfer') {
-      const origin = loaded.handle.originSessionRef;
-      const lobby = origin ? await this.#readSession(origin) : undefined;
-      if (!lobby?.members.some((member) => member.xuid === caller.xuid && !member.reserved)) {
-        return textAnswer(403, 'Only members of the origin session can use this transfer handle.');
-      }
-    }
-    return this.#putSession(
-      caller,
-      resolved.ref,
-      resolved.template,
-      body,
-      this.#accessOf(loaded.handle),
-      options,
-    );
+  ): Awaitable<DirectoryAnswer> {
+    return andThen(this.#loadHandle(rawId), (loaded) => {
+      if (!loaded.ok) return loaded.answer;
+      const { handle } = loaded;
+      const resolved = this.resolveRef(handle.sessionRef);
+      if (!resolved.ok) return resolved.answer;
+      const join = () =>
+        this.#putSession(
+          caller,
+          resolved.ref,
+          resolved.template,
+          body,
+          this.#accessOf(handle),
+          options,
+        );
+      if (handle.type !== 'transfer') return join();
+      const origin = handle.originSessionRef;
+      return andThen(origin ? this.#readSession(origin) : undefined, (lobby) => {
+        if (!lobby?.members.some((member) => member.xuid === caller.xuid && !member.reserved)) {
+          return textAnswer(
+            403,
+            'Only members of the origin session can use this transfer handle.',
+          );
+        }
+        return join();
+      });
+    });
   }
 
   /** `GET /serviceconfigs/{scid}/sessionTemplates/{template}/sessions/{name}`. */
-  async getSession(
+  getSession(
     caller: CallerIdentity,
     ref: SessionRef,
     ifNoneMatch?: string,
-  ): Promise<DirectoryAnswer> {
+  ): Awaitable<DirectoryAnswer> {
     const resolved = this.resolveRef(ref);
     if (!resolved.ok) return resolved.answer;
     return this.#getSession(caller, resolved.ref, { via: 'direct' }, ifNoneMatch);
   }
 
   /** `PUT /serviceconfigs/{scid}/sessionTemplates/{template}/sessions/{name}`. */
-  async putSession(
+  putSession(
     caller: CallerIdentity,
     ref: SessionRef,
     body: unknown,
     options: WriteOptions,
-  ): Promise<DirectoryAnswer> {
+  ): Awaitable<DirectoryAnswer> {
     const resolved = this.resolveRef(ref);
     if (!resolved.ok) return resolved.answer;
     return this.#putSession(
@@ -392,14 +408,14 @@ export class DirectoryService {
   }
 
   /** `DELETE .../sessions/{name}/members/me`: the caller leaves. */
-  async leaveSession(
+  leaveSession(
     caller: CallerIdentity,
     ref: SessionRef,
     options: WriteOptions,
-  ): Promise<DirectoryAnswer> {
+  ): Awaitable<DirectoryAnswer> {
     const resolved = this.resolveRef(ref);
     if (!resolved.ok) return resolved.answer;
-    const answer = await this.#putSession(
+    const left = this.#putSession(
       caller,
       resolved.ref,
       resolved.template,
@@ -407,44 +423,47 @@ export class DirectoryService {
       { via: 'direct' },
       options,
     );
-    if (answer.kind === 'session' && answer.status === 200) {
-      return { kind: 'empty', status: 204, etag: answer.record.etag };
-    }
-    return answer;
+    return andThen(left, (answer): DirectoryAnswer => {
+      if (answer.kind === 'session' && answer.status === 200) {
+        return { kind: 'empty', status: 204, etag: answer.record.etag };
+      }
+      return answer;
+    });
   }
 
-  async #getSession(
+  #getSession(
     caller: CallerIdentity,
     ref: SessionRef,
     access: SessionAccess,
     ifNoneMatch: string | undefined,
-  ): Promise<DirectoryAnswer> {
+  ): Awaitable<DirectoryAnswer> {
     const key = sessionKey(ref);
-    const record = await this.#readSession(ref, key);
-    if (!record) return { kind: 'empty', status: 204 };
-    const denied = checkRead(record, caller, access);
-    if (denied) return textAnswer(denied.status, denied.message);
-    if (ifNoneMatch !== undefined && etagMatches(ifNoneMatch, record.etag)) {
-      return { kind: 'empty', status: 304, etag: record.etag };
-    }
-    return this.#sessionAnswer(200, key, record);
+    return andThen(this.#readSession(ref, key), (record): DirectoryAnswer => {
+      if (!record) return { kind: 'empty', status: 204 };
+      const denied = checkRead(record, caller, access);
+      if (denied) return textAnswer(denied.status, denied.message);
+      if (ifNoneMatch !== undefined && etagMatches(ifNoneMatch, record.etag)) {
+        return { kind: 'empty', status: 304, etag: record.etag };
+      }
+      return this.#sessionAnswer(200, key, record);
+    });
   }
 
-  async #putSession(
+  #putSession(
     caller: CallerIdentity,
     ref: SessionRef,
     template: SessionTemplate,
     body: unknown,
     access: SessionAccess,
     options: WriteOptions,
-  ): Promise<DirectoryAnswer> {
+  ): Awaitable<DirectoryAnswer> {
     const parsed = parseSessionDelta(body);
     if (!parsed.success) return invalidBody(parsed.error);
     const delta: SessionDelta = parsed.data;
     const now = this.#deps.clock.now();
     const key = sessionKey(ref);
     const documentBytes = (record: SessionRecord) => this.#renderer.render(key, record).bytes;
-    const outcome = await this.#deps.store.update(key, (current): Mutation<WriteOutcome> => {
+    const written = this.#deps.store.update(key, (current): Mutation<WriteOutcome> => {
       let base = current;
       let timersChanged = false;
       if (current) {
@@ -480,6 +499,11 @@ export class DirectoryService {
       if (!timersChanged) return { action: 'keep', result };
       return base ? { action: 'store', record: base, result } : { action: 'delete', result };
     });
+    return andThen(written, (outcome) => this.#writeAnswer(key, outcome));
+  }
+
+  /** The answer to a session write, from how it ended. */
+  #writeAnswer(key: string, outcome: WriteOutcome): DirectoryAnswer {
     switch (outcome.kind) {
       case 'created':
         return this.#sessionAnswer(201, key, outcome.record);

@@ -1,6 +1,7 @@
 /**
  * The in-memory store, the directory's default. Node runs one mutator at a time and `update` runs it
  * synchronously between reading and writing the map, so no two updates of a session interleave.
+ * Every method answers at once, with the value rather than a promise of it (see `Awaitable`).
  */
 import type { SessionRecord } from './session-record';
 import type { HandleRecord, Mutation, SessionStore } from './session-store';
@@ -15,22 +16,19 @@ export class MemorySessionStore implements SessionStore {
   /** Handle ids by owner, type and SCID, so replacing an activity never scans every handle. */
   readonly #byOwner = new Map<string, Set<string>>();
 
-  update<T>(key: string, mutate: (current: SessionRecord | undefined) => Mutation<T>): Promise<T> {
-    try {
-      const mutation = mutate(this.#sessions.get(key));
-      if (mutation.action === 'store') this.#sessions.set(key, mutation.record);
-      else if (mutation.action === 'delete') this.#sessions.delete(key);
-      return Promise.resolve(mutation.result);
-    } catch (error) {
-      return Promise.reject(error as Error);
-    }
+  /** A mutator that throws leaves the session as it was; the error goes to the caller. */
+  update<T>(key: string, mutate: (current: SessionRecord | undefined) => Mutation<T>): T {
+    const mutation = mutate(this.#sessions.get(key));
+    if (mutation.action === 'store') this.#sessions.set(key, mutation.record);
+    else if (mutation.action === 'delete') this.#sessions.delete(key);
+    return mutation.result;
   }
 
-  getHandle(id: string): Promise<HandleRecord | undefined> {
-    return Promise.resolve(this.#handles.get(id));
+  getHandle(id: string): HandleRecord | undefined {
+    return this.#handles.get(id);
   }
 
-  putHandle(handle: HandleRecord): Promise<void> {
+  putHandle(handle: HandleRecord): void {
     this.#handles.set(handle.id, handle);
     if (handle.ownerXuid !== undefined) {
       const key = ownerKey(handle.ownerXuid, handle.type, handle.sessionRef.scid);
@@ -41,12 +39,11 @@ export class MemorySessionStore implements SessionStore {
       }
       ids.add(handle.id);
     }
-    return Promise.resolve();
   }
 
-  deleteHandle(id: string): Promise<boolean> {
+  deleteHandle(id: string): boolean {
     const handle = this.#handles.get(id);
-    if (!handle) return Promise.resolve(false);
+    if (!handle) return false;
     this.#handles.delete(id);
     if (handle.ownerXuid !== undefined) {
       const key = ownerKey(handle.ownerXuid, handle.type, handle.sessionRef.scid);
@@ -54,17 +51,17 @@ export class MemorySessionStore implements SessionStore {
       ids?.delete(id);
       if (ids?.size === 0) this.#byOwner.delete(key);
     }
-    return Promise.resolve(true);
+    return true;
   }
 
-  deleteExpiredHandles(now: number): Promise<number> {
+  deleteExpiredHandles(now: number): number {
     const expired = [...this.#handles.values()].filter((handle) => now >= handle.expiresAt);
-    for (const handle of expired) void this.deleteHandle(handle.id);
-    return Promise.resolve(expired.length);
+    for (const handle of expired) this.deleteHandle(handle.id);
+    return expired.length;
   }
 
-  listSessionKeys(): Promise<string[]> {
-    return Promise.resolve([...this.#sessions.keys()]);
+  listSessionKeys(): string[] {
+    return [...this.#sessions.keys()];
   }
 
   /** How much this store holds, for tests and diagnostics. */
@@ -72,10 +69,9 @@ export class MemorySessionStore implements SessionStore {
     return { sessions: this.#sessions.size, handles: this.#handles.size };
   }
 
-  deleteHandlesOf(ownerXuid: string, type: HandleRecord['type'], scid: string): Promise<void> {
+  deleteHandlesOf(ownerXuid: string, type: HandleRecord['type'], scid: string): void {
     const key = ownerKey(ownerXuid, type, scid);
     for (const id of this.#byOwner.get(key) ?? []) this.#handles.delete(id);
     this.#byOwner.delete(key);
-    return Promise.resolve();
   }
 }

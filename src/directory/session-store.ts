@@ -2,7 +2,10 @@
  * The directory's state behind one small interface, so a shared store can replace the in-memory
  * one when several directory processes serve the same sessions (see the README: a Redis store
  * would run `update` as WATCH/GET, the mutator, then MULTI/SET/EXEC, retrying on a lost race).
+ * Each method answers with the value itself or a promise of it (`Awaitable`): the in-memory store
+ * answers at once, so a request it serves never waits for the microtask queue.
  */
+import type { Awaitable } from './awaitable';
 import type { SessionRef } from './directory-options';
 import type { SessionRecord } from './session-record';
 
@@ -37,14 +40,14 @@ export interface SessionStore {
    * Atomically reads one session, runs `mutate` on it and applies the mutation. No other update of
    * the same key may interleave. `mutate` must be pure: a store that detects a race re-runs it.
    */
-  update<T>(key: string, mutate: (current: SessionRecord | undefined) => Mutation<T>): Promise<T>;
-  getHandle(id: string): Promise<HandleRecord | undefined>;
-  putHandle(handle: HandleRecord): Promise<void>;
-  deleteHandle(id: string): Promise<boolean>;
+  update<T>(key: string, mutate: (current: SessionRecord | undefined) => Mutation<T>): Awaitable<T>;
+  getHandle(id: string): Awaitable<HandleRecord | undefined>;
+  putHandle(handle: HandleRecord): Awaitable<void>;
+  deleteHandle(id: string): Awaitable<boolean>;
   /** Deletes every handle `owner` holds of this type for this SCID (a new activity replaces the old). */
-  deleteHandlesOf(ownerXuid: string, type: HandleRecord['type'], scid: string): Promise<void>;
+  deleteHandlesOf(ownerXuid: string, type: HandleRecord['type'], scid: string): Awaitable<void>;
   /** Deletes every handle that expired at or before `now`; returns how many. */
-  deleteExpiredHandles(now: number): Promise<number>;
+  deleteExpiredHandles(now: number): Awaitable<number>;
   /** Keys of every stored session, for the periodic timer sweep. */
-  listSessionKeys(): Promise<string[]>;
+  listSessionKeys(): Awaitable<string[]>;
 }
