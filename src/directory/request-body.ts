@@ -77,9 +77,9 @@ export function jsonTextDeeperThan(text: string, limit: number): boolean {
  * Reads the body and calls `done` once: when it is whole, too large, or cut off. A body with a
  * `Content-Length` is settled by the chunk that completes it (Node emits `'end'` a tick later);
  * a chunked body (no length) by `'end'`. `done` runs inside that stream event, not on a promise, so
- * a request served from memory is answered within the same call of Node's HTTP parser: a join
- * spent more time travelling through promises and the microtask queue than in its write. `done`
- * must not throw; it runs inside Node's stream machinery.
+ * a request served from memory is answered in the event that delivers its body: a join spent more
+ * time travelling through promises and the microtask queue than in its write. `done` must not
+ * throw; it runs inside Node's stream machinery.
  */
 export function readJsonBody(request: IncomingMessage, done: (result: BodyResult) => void): void {
   const declared = Number(request.headers['content-length']);
