@@ -111,7 +111,6 @@ interface Exchange {
   readonly request: IncomingMessage;
   readonly response: ServerResponse;
   readonly method: string;
-  readonly pathname: string;
   readonly query: URLSearchParams | undefined;
   readonly route: Route;
 }
@@ -183,7 +182,7 @@ export function createDirectoryListener(deps: DirectoryHttpDeps) {
         }),
       );
     }
-    const exchange: Exchange = { request, response, method, pathname, query, route: match.route };
+    const exchange: Exchange = { request, response, method, query, route: match.route };
 
     if (match.route.name === 'dev-tokens') {
       return readJsonBody(request, (body) =>
