@@ -106,13 +106,16 @@ function header(request: IncomingMessage, name: string): string | undefined {
   return Array.isArray(value) ? value.join(', ') : value;
 }
 
+/** The routes that need a caller: every one but `POST /dev/tokens`. */
+type ApiRoute = Exclude<Route, { readonly name: 'dev-tokens' }>;
+
 /** Everything the steps after routing need to know about one request. */
 interface Exchange {
   readonly request: IncomingMessage;
   readonly response: ServerResponse;
   readonly method: string;
   readonly query: URLSearchParams | undefined;
-  readonly route: Route;
+  readonly route: ApiRoute;
 }
 
 /**
@@ -182,15 +185,15 @@ export function createDirectoryListener(deps: DirectoryHttpDeps) {
         }),
       );
     }
-    const exchange: Exchange = { request, response, method, query, route: match.route };
-
-    if (match.route.name === 'dev-tokens') {
+    const { route } = match;
+    if (route.name === 'dev-tokens') {
       return readJsonBody(request, (body) =>
         guard(request, response, () =>
           send(response, body.ok ? service.issueToken(body.value) : bodyError(body.reason)),
         ),
       );
     }
+    const exchange: Exchange = { request, response, method, query, route };
 
     const fault = faults.decide(method, pathname, clock.now());
     if (faults.latencyMs > 0) {
@@ -323,9 +326,6 @@ export function createDirectoryListener(deps: DirectoryHttpDeps) {
           : service.putSession(caller, route.ref, body, writeOptions);
       case 'session-member-me':
         return service.leaveSession(caller, route.ref, writeOptions);
-      case 'dev-tokens':
-        // Answered before authentication (see `handle`); never reaches here.
-        return text(404, 'The requested resource does not exist.');
     }
   }
 
