@@ -106,6 +106,14 @@ function header(request: IncomingMessage, name: string): string | undefined {
   return Array.isArray(value) ? value.join(', ') : value;
 }
 
+/**
+ * Writes an error the directory survived to stderr with its stack, so an operator can find it; the
+ * caller only gets a 500. `what` never carries a query string or a header, so no token reaches it.
+ */
+function reportError(what: string, error: unknown): void {
+  process.stderr.write(`directory: ${what}: ${String((error as Error)?.stack ?? error)}\n`);
+}
+
 /** The routes that need a caller: every one but `POST /dev/tokens`. */
 type ApiRoute = Exclude<Route, { readonly name: 'dev-tokens' }>;
 
@@ -136,9 +144,7 @@ export function createDirectoryListener(deps: DirectoryHttpDeps) {
   const callers = new WeakMap<IncomingMessage, string>();
 
   function fail(request: IncomingMessage, response: ServerResponse, error: unknown): void {
-    process.stderr.write(
-      `directory: internal error on ${request.method} ${request.url?.split('?')[0]}: ${String((error as Error)?.stack ?? error)}\n`,
-    );
+    reportError(`internal error on ${request.method} ${request.url?.split('?')[0]}`, error);
     send(response, text(500, 'Internal server error.'));
   }
 
@@ -251,11 +257,7 @@ export function createDirectoryListener(deps: DirectoryHttpDeps) {
     }
     const caller = auth.identity;
     if (service.sweepDue()) {
-      service.sweepIfDue().catch((error: unknown) => {
-        process.stderr.write(
-          `directory: sweep failed: ${String((error as Error)?.stack ?? error)}\n`,
-        );
-      });
+      service.sweepIfDue().catch((error: unknown) => reportError('sweep failed', error));
     }
     if (onRequest) callers.set(request, caller.xuid);
 

@@ -234,6 +234,32 @@ describe('a store that answers by promise', () => {
     expect(final.membersInfo).toMatchObject({ count: 16, accepted: 16, next: 16 });
   });
 
+  it('a sweep whose store rejects goes to stderr, and the request that triggered it is answered', async () => {
+    const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    const store = new PromiseStore();
+    const clock = { t: Date.now(), now: () => clock.t };
+    const url = await directoryOver(store, clock);
+    const { host } = await hostedGame(url, 'sweep-fails');
+    store.failing = { method: 'deleteExpiredHandles', how: 'reject' };
+    clock.t += 60_001;
+    // The first authenticated request after the sweep interval starts the sweep, which fails.
+    const read = await call(url, 'GET', sessionUrl('sweep-fails', 'game'), { as: host });
+    expect(Object.keys(expectSessionDocument(read).members ?? {})).toHaveLength(1);
+    await vi.waitFor(() => {
+      const logged = stderr.mock.calls.map(([line]) => String(line)).join('');
+      expect(logged).toContain('directory: sweep failed: Error: store unreachable');
+    });
+    const logged = stderr.mock.calls.map(([line]) => String(line)).join('');
+    expect(logged).not.toContain(host.authorization);
+    // The directory keeps serving, and the next interval sweeps again (this time without failing).
+    store.failing = undefined;
+    const calls = store.calls;
+    clock.t += 60_001;
+    const again = await call(url, 'GET', sessionUrl('sweep-fails', 'game'), { as: host });
+    expect(again.status).toBe(200);
+    await vi.waitFor(() => expect(store.calls).toBeGreaterThanOrEqual(calls + 3));
+  });
+
   it.each([
     ['update', 'reject'],
     ['update', 'throw'],
