@@ -82,6 +82,12 @@ async function directoryOver(store: SessionStore, clock?: { now(): number }) {
   return directory.url;
 }
 
+/** Silences stderr for the test (restored by `vi.restoreAllMocks`) and keeps what was written. */
+function captureStderr(): { text(): string } {
+  const spy = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+  return { text: () => spy.mock.calls.map(([line]) => String(line)).join('') };
+}
+
 /** A host in a `game` session with an activity handle to it. */
 async function hostedGame(url: string, name: string): Promise<{ host: Player; handleId: string }> {
   const host = await player(url, `Host ${name}`);
@@ -235,7 +241,7 @@ describe('a store that answers by promise', () => {
   });
 
   it('a sweep whose store rejects goes to stderr, and the request that triggered it is answered', async () => {
-    const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    const stderr = captureStderr();
     const store = new PromiseStore();
     const clock = { t: Date.now(), now: () => clock.t };
     const url = await directoryOver(store, clock);
@@ -246,11 +252,9 @@ describe('a store that answers by promise', () => {
     const read = await call(url, 'GET', sessionUrl('sweep-fails', 'game'), { as: host });
     expect(Object.keys(expectSessionDocument(read).members ?? {})).toHaveLength(1);
     await vi.waitFor(() => {
-      const logged = stderr.mock.calls.map(([line]) => String(line)).join('');
-      expect(logged).toContain('directory: sweep failed: Error: store unreachable');
+      expect(stderr.text()).toContain('directory: sweep failed: Error: store unreachable');
     });
-    const logged = stderr.mock.calls.map(([line]) => String(line)).join('');
-    expect(logged).not.toContain(host.authorization);
+    expect(stderr.text()).not.toContain(host.authorization);
     // The directory keeps serving, and the next interval sweeps again (this time without failing).
     store.failing = undefined;
     const calls = store.calls;
@@ -268,7 +272,7 @@ describe('a store that answers by promise', () => {
   ] as const)(
     'a store whose %s %ss answers 500 and the directory keeps serving',
     async (method, how) => {
-      const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+      const stderr = captureStderr();
       const store = new PromiseStore();
       const url = await directoryOver(store);
       const { host, handleId } = await hostedGame(url, `failing-${method}-${how}`);
@@ -280,7 +284,7 @@ describe('a store that answers by promise', () => {
       });
       expect(failed.status).toBe(500);
       expect(failed.text).toBe('Internal server error.');
-      const logged = stderr.mock.calls.map(([line]) => String(line)).join('');
+      const logged = stderr.text();
       expect(logged).toContain(`directory: internal error on PUT /handles/${handleId}/session`);
       expect(logged).toContain(`store `);
       expect(logged).not.toContain(guest.authorization);
