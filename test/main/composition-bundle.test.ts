@@ -5,9 +5,11 @@
  * This catches what unit tests of the sources cannot: a bundling mistake (an ESM-only dependency,
  * `import.meta` in CommonJS, a missing asset) that would only show when Electron loads the file.
  * The same bundle started with `--rallypoint-demo-game` is the demo game over real pipes.
+ * The embedded directory is a separate bundle (dist/main/embedded-directory.cjs) that main loads
+ * only when it starts that directory: main.cjs holds none of its code.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
@@ -27,6 +29,8 @@ Module._resolveFilename = function (request, ...rest) {
   return request === 'electron' ? shimPath : resolveFilename.call(this, request, ...rest);
 };
 const fake = require(fakePath);
+const loadedBundles = () =>
+  Object.keys(require.cache).filter((file) => file.includes('dist')).map((file) => require('node:path').basename(file)).sort();
 const report = (result) => {
   process.stdout.write('RESULT ' + JSON.stringify(result) + '\n');
   process.exit(0);
@@ -48,6 +52,7 @@ setImmediate(async () => {
         new Request('app://rallypoint/index.html'),
       );
       return report({
+        loadedBundles: loadedBundles(),
         initialPhase: initial.view.phase,
         devMode: initial.devMode,
         phases,
@@ -116,6 +121,35 @@ setTimeout(() => {
 setImmediate(() => state.app.makeReady());
 `;
 
+/** Fires `ready`, waits for the first window, and reports which dist bundles were loaded. */
+const windowDriver = String.raw`
+const Module = require('node:module');
+const shimPath = process.env.FAKE_ELECTRON_SHIM;
+const resolveFilename = Module._resolveFilename;
+Module._resolveFilename = function (request, ...rest) {
+  return request === 'electron' ? shimPath : resolveFilename.call(this, request, ...rest);
+};
+const state = require(process.env.FAKE_ELECTRON).current();
+const report = (result) => {
+  process.stdout.write('RESULT ' + JSON.stringify(result) + '\n');
+  process.exit(0);
+};
+setTimeout(() => report({ error: 'timed out' }), 20000).unref();
+setImmediate(async () => {
+  state.app.makeReady();
+  for (let i = 0; i < 400 && state.windows.length === 0; i++) await new Promise((r) => setTimeout(r, 25));
+  // Give a stray lazy load time to happen before looking.
+  await new Promise((r) => setTimeout(r, 200));
+  report({
+    windows: state.windows.length,
+    loadedBundles: Object.keys(require.cache)
+      .filter((file) => file.includes('dist'))
+      .map((file) => require('node:path').basename(file))
+      .sort(),
+  });
+});
+`;
+
 describe('built main bundle', () => {
   it('boots in a child process and joins the demo invite end to end', async () => {
     const bundle = join(root, 'dist', 'main', 'main.cjs');
@@ -149,6 +183,7 @@ describe('built main bundle', () => {
     const result = JSON.parse(line!.slice('RESULT '.length)) as Record<string, unknown>;
     expect(result.error).toBeUndefined();
     expect(code).toBe(0);
+    expect(result.loadedBundles).toEqual(['embedded-directory.cjs', 'main.cjs']);
     expect(result.initialPhase).toBe('idle');
     expect(result.devMode).toBe(true);
     expect(result.phases).toContain('joined');
@@ -220,5 +255,53 @@ describe('built main bundle', () => {
     expect(stdoutLines).toHaveLength(2);
     expect(stderr).toContain('demo game started');
     expect(stderr).not.toContain('starting (development)');
+  });
+  it('keeps the embedded directory out of main.cjs, in a bundle of its own', () => {
+    const sources = (file: string) =>
+      (
+        JSON.parse(readFileSync(join(root, 'dist', 'main', `${file}.map`), 'utf8')) as {
+          sources: string[];
+        }
+      ).sources.map((source) => source.replace(/^(\.\.\/)+/, ''));
+    const mainSources = sources('main.cjs');
+    expect(mainSources).toContain('src/main/electron/main.ts');
+    expect(mainSources.filter((source) => source.startsWith('src/directory/'))).toEqual([]);
+    expect(sources('embedded-directory.cjs')).toContain('src/directory/start-directory.ts');
+    expect(readFileSync(join(root, 'dist', 'main', 'main.cjs'), 'utf8')).toContain(
+      'require("./embedded-directory.cjs")',
+    );
+  });
+
+  it('never loads the embedded directory when a directory is configured', async () => {
+    const bundle = join(root, 'dist', 'main', 'main.cjs');
+    const { work, fakePath, shimPath } = await buildFakeElectron();
+    const driverPath = join(work, 'window-driver.cjs');
+    writeFileSync(driverPath, windowDriver);
+    const child = spawn(process.execPath, ['-r', driverPath, bundle], {
+      cwd: root,
+      env: {
+        ...process.env,
+        FAKE_ELECTRON: fakePath,
+        FAKE_ELECTRON_SHIM: shimPath,
+        HOME: work,
+        XDG_DATA_HOME: join(work, 'data'),
+        XDG_CONFIG_HOME: join(work, 'config'),
+        // A configured directory nobody listens on: nothing is sent before a link arrives.
+        RALLYPOINT_DIRECTORY_URL: 'http://127.0.0.1:9',
+        RALLYPOINT_CONFIG: '',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const code = await new Promise<number | null>((done) => child.on('exit', done));
+    const line = stdout.split('\n').find((text) => text.startsWith('RESULT '));
+    expect(line, `no result; stderr:\n${stderr.slice(-2000)}`).toBeDefined();
+    const result = JSON.parse(line!.slice('RESULT '.length)) as Record<string, unknown>;
+    expect(code).toBe(0);
+    expect(result).toEqual({ windows: 1, loadedBundles: ['main.cjs'] });
+    expect(stdout).toContain('using the configured session directory http://127.0.0.1:9');
   });
 });

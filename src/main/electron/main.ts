@@ -19,7 +19,6 @@ import { runDemoGame } from '../../demo-game/run-demo-game';
 import type { Invite } from '../../shared/invite';
 import { inviteLinkConfigFor, parseInviteLink } from '../../shared/invite-link';
 import type { LauncherState } from '../../shared/ipc-contract';
-import { startDirectory } from '../../directory/start-directory';
 import type { RunningDirectory } from '../../directory/directory-options';
 import { ActiveJoin, type JoinStack } from '../active-join';
 import { LinkIntake } from '../intake/link-intake';
@@ -206,7 +205,7 @@ async function composeLauncher(
 
   const directory =
     settings.directory.kind === 'embedded'
-      ? await startDirectory(settings.directory.seedDemo ? { seed: 'demo' } : {})
+      ? await startEmbeddedDirectory(settings.directory.seedDemo, logs)
       : undefined;
   const directoryUrl = directory?.url ?? (settings.directory as { url: string }).url;
   logs.directory.info(
@@ -339,6 +338,20 @@ async function composeLauncher(
       return closing;
     },
   };
+}
+
+/**
+ * Starts the embedded directory. Its code is imported here, not at the top: the build turns this
+ * `import()` into a separate bundle (dist/main/embedded-directory.cjs), so a launcher configured
+ * with a remote directory never loads it and main.cjs stays small.
+ */
+async function startEmbeddedDirectory(
+  seedDemo: boolean,
+  logs: LauncherLoggers,
+): Promise<RunningDirectory> {
+  logs.directory.info('loading the embedded session directory');
+  const { startDirectory } = await import('../../directory/start-directory');
+  return startDirectory(seedDemo ? { seed: 'demo' } : {});
 }
 
 /** The embedded directory's demo invite, parsed like any link, in development builds only. */
