@@ -5,7 +5,7 @@
  * studio plugs its Xbox user token / XSTS exchange in behind the same interface (see README).
  */
 import got from 'got';
-import { z } from 'zod';
+import * as z from 'zod';
 import { err, ok, type Result } from '../../shared/result';
 import { rallypointUserAgent } from './directory-client';
 import {
