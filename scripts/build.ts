@@ -35,6 +35,7 @@ interface Entry {
  */
 export const lazyMainModules: Readonly<Record<string, string>> = {
   'src/directory/start-directory.ts': 'main/embedded-directory.cjs',
+  'src/main/join-stack.ts': 'main/join-stack.cjs',
 };
 
 const electronMain: BuildOptions = {
@@ -45,6 +46,9 @@ const electronMain: BuildOptions = {
   external: ['electron'],
   // A lazy module is loaded with `require` (inside asar, synchronous, no ESM loader).
   supported: { 'dynamic-import': false },
+  // Less to read and parse before the first window; names stay, so stack traces in logs read.
+  minifyWhitespace: true,
+  minifySyntax: true,
 };
 
 /** Rewrites main's dynamic imports of `lazyMainModules` to their separate bundles. */

@@ -5,11 +5,13 @@
  * This catches what unit tests of the sources cannot: a bundling mistake (an ESM-only dependency,
  * `import.meta` in CommonJS, a missing asset) that would only show when Electron loads the file.
  * The same bundle started with `--rallypoint-demo-game` is the demo game over real pipes.
- * The embedded directory is a separate bundle (dist/main/embedded-directory.cjs) that main loads
- * only when it starts that directory: main.cjs holds none of its code.
+ * Cold start: main.cjs is at most 300 KB and is all that runs before the first window; the embedded
+ * directory (dist/main/embedded-directory.cjs) and the join stack (dist/main/join-stack.cjs, with
+ * got and xstate) are bundles of their own, required after the window exists, the directory only
+ * when main starts it.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
@@ -52,6 +54,7 @@ setImmediate(async () => {
         new Request('app://rallypoint/index.html'),
       );
       return report({
+        bundlesAtFirstWindow: globalThis.bundlesAtFirstWindow,
         loadedBundles: loadedBundles(),
         initialPhase: initial.view.phase,
         devMode: initial.devMode,
@@ -82,9 +85,22 @@ async function buildFakeElectron(): Promise<{ work: string; fakePath: string; sh
   });
   // What `require('electron')` returns: the fake's named exports, as Electron's module has them.
   const shimPath = join(work, 'electron-shim.cjs');
+  // Its BrowserWindow also notes which dist bundles were loaded when the first window was created.
   writeFileSync(
     shimPath,
-    `module.exports = require(${JSON.stringify(fakePath)}).electronMockFactory();\n`,
+    String.raw`
+const electron = require(${JSON.stringify(fakePath)}).electronMockFactory();
+class BrowserWindow extends electron.BrowserWindow {
+  constructor(...args) {
+    globalThis.bundlesAtFirstWindow ??= Object.keys(require.cache)
+      .filter((file) => file.includes('dist'))
+      .map((file) => require('node:path').basename(file))
+      .sort();
+    super(...args);
+  }
+}
+module.exports = { ...electron, BrowserWindow };
+`,
   );
   return { work, fakePath, shimPath };
 }
@@ -142,6 +158,7 @@ setImmediate(async () => {
   await new Promise((r) => setTimeout(r, 200));
   report({
     windows: state.windows.length,
+    bundlesAtFirstWindow: globalThis.bundlesAtFirstWindow,
     loadedBundles: Object.keys(require.cache)
       .filter((file) => file.includes('dist'))
       .map((file) => require('node:path').basename(file))
@@ -183,7 +200,9 @@ describe('built main bundle', () => {
     const result = JSON.parse(line!.slice('RESULT '.length)) as Record<string, unknown>;
     expect(result.error).toBeUndefined();
     expect(code).toBe(0);
-    expect(result.loadedBundles).toEqual(['embedded-directory.cjs', 'main.cjs']);
+    // Before the first window only main.cjs ran; the directory and the join stack came after.
+    expect(result.bundlesAtFirstWindow).toEqual(['main.cjs']);
+    expect(result.loadedBundles).toEqual(['embedded-directory.cjs', 'join-stack.cjs', 'main.cjs']);
     expect(result.initialPhase).toBe('idle');
     expect(result.devMode).toBe(true);
     expect(result.phases).toContain('joined');
@@ -256,7 +275,15 @@ describe('built main bundle', () => {
     expect(stderr).toContain('demo game started');
     expect(stderr).not.toContain('starting (development)');
   });
-  it('keeps the embedded directory out of main.cjs, in a bundle of its own', () => {
+  it('starts with at most 300 KB: the directory and the join stack are bundles of their own', () => {
+    const size = (file: string) => statSync(join(root, 'dist', 'main', file)).size;
+    expect(size('main.cjs')).toBeLessThanOrEqual(300 * 1024);
+    // What moved out is real weight (got, xstate, the directory's zod schemas), not a stub.
+    expect(size('join-stack.cjs')).toBeGreaterThan(size('main.cjs'));
+    expect(size('embedded-directory.cjs')).toBeGreaterThan(100 * 1024);
+  });
+
+  it('keeps the embedded directory and the join stack out of main.cjs', () => {
     const sources = (file: string) =>
       (
         JSON.parse(readFileSync(join(root, 'dist', 'main', `${file}.map`), 'utf8')) as {
@@ -266,10 +293,13 @@ describe('built main bundle', () => {
     const mainSources = sources('main.cjs');
     expect(mainSources).toContain('src/main/electron/main.ts');
     expect(mainSources.filter((source) => source.startsWith('src/directory/'))).toEqual([]);
+    expect(mainSources.filter((source) => /node_modules\/(got|xstate)\//.test(source))).toEqual([]);
+    expect(mainSources).not.toContain('src/main/join/join-machine.ts');
     expect(sources('embedded-directory.cjs')).toContain('src/directory/start-directory.ts');
-    expect(readFileSync(join(root, 'dist', 'main', 'main.cjs'), 'utf8')).toContain(
-      'require("./embedded-directory.cjs")',
-    );
+    expect(sources('join-stack.cjs')).toContain('src/main/join/join-machine.ts');
+    const main = readFileSync(join(root, 'dist', 'main', 'main.cjs'), 'utf8');
+    expect(main).toContain('require("./embedded-directory.cjs")');
+    expect(main).toContain('require("./join-stack.cjs")');
   });
 
   it('never loads the embedded directory when a directory is configured', async () => {
@@ -301,7 +331,11 @@ describe('built main bundle', () => {
     expect(line, `no result; stderr:\n${stderr.slice(-2000)}`).toBeDefined();
     const result = JSON.parse(line!.slice('RESULT '.length)) as Record<string, unknown>;
     expect(code).toBe(0);
-    expect(result).toEqual({ windows: 1, loadedBundles: ['main.cjs'] });
+    expect(result).toEqual({
+      windows: 1,
+      bundlesAtFirstWindow: ['main.cjs'],
+      loadedBundles: ['join-stack.cjs', 'main.cjs'],
+    });
     expect(stdout).toContain('using the configured session directory http://127.0.0.1:9');
   });
 });
