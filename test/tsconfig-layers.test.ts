@@ -2,7 +2,8 @@
  * The layers the compiler enforces (tsconfig.shared/renderer/node.json, built by `tsc -b` from
  * the solution tsconfig.json): a probe file placed in a layer's folder is compiled with that
  * layer's real options, so `import 'node:fs'` in shared or renderer code and `document` in shared
- * or Node code must fail, while the layer that may use them compiles the same probe cleanly.
+ * or Node code must fail, and so must shared or renderer code importing from src/main, while the
+ * layer that may do so compiles the same probe cleanly.
  * The probe is never written to disk; the compiler host serves it next to the real sources.
  */
 import { readFileSync } from 'node:fs';
@@ -24,6 +25,7 @@ const probes = {
   nodeGlobal: `export const bytes = Buffer.byteLength('x');\n`,
   dom: `export const title = (): string => document.title;\n`,
   plain: `import { ok } from '../shared/result';\nexport const fine = ok(1);\n`,
+  mainImport: `import { RECENT_INVITES_LIMIT } from '../main/recent-invites';\nexport const limit = RECENT_INVITES_LIMIT;\n`,
 };
 
 function parsedConfig(layer: Layer): ts.ParsedCommandLine {
@@ -44,15 +46,18 @@ type ProbeName = keyof typeof probes;
 
 /**
  * Compiles every probe as if it were `<layer folder>/layer-probe-<name>.ts`, in one program per
- * layer; returns each probe's error codes.
+ * layer; returns each probe's error codes. The small layers (shared, renderer) are compiled whole,
+ * as the composite projects `tsc -b` builds, so importing a file outside the layer and its
+ * references fails as it does there; the Node layer compiles only the probes, to stay fast.
  */
 function compileProbes(layer: Layer): Record<ProbeName, number[]> {
-  const { options } = parsedConfig(layer);
+  const parsed = parsedConfig(layer);
+  const whole = layer !== 'node';
   const compileOptions: ts.CompilerOptions = {
-    ...options,
-    composite: false,
+    ...parsed.options,
+    composite: whole,
     emitDeclarationOnly: false,
-    declaration: false,
+    declaration: whole,
     noEmit: true,
   };
   const names = Object.keys(probes) as ProbeName[];
@@ -71,8 +76,23 @@ function compileProbes(layer: Layer): Record<ProbeName, number[]> {
   };
   const fileExists = host.fileExists.bind(host);
   host.fileExists = (fileName) => probeAt.has(resolve(fileName)) || fileExists(fileName);
+  // The layer's files and those of the layers it references (their sources stand in for the
+  // declarations `tsc -b` would read), so anything else imported is "not listed".
+  const listed = whole
+    ? [
+        ...parsed.fileNames,
+        ...(parsed.projectReferences ?? []).flatMap(
+          (reference) =>
+            parsedConfig(
+              (Object.keys(layers) as Layer[]).find(
+                (other) => join(root, layers[other].config) === resolve(reference.path),
+              ) ?? layer,
+            ).fileNames,
+        ),
+      ]
+    : [];
   const program = ts.createProgram({
-    rootNames: [...probeAt.keys()],
+    rootNames: [...listed, ...probeAt.keys()],
     options: compileOptions,
     host,
   });
@@ -109,6 +129,13 @@ describe('compiler-enforced layers', () => {
     expect(shared.dom).toEqual([2584]);
     expect(node.dom).toEqual([2584]);
     expect(renderer.dom).toEqual([]);
+  });
+
+  it('keeps shared code to itself and the renderer to itself and shared code', () => {
+    // 6307: "File … is not listed within the file list of project …".
+    expect(shared.mainImport).toEqual([6307]);
+    expect(renderer.mainImport).toEqual([6307]);
+    expect(node.mainImport).toEqual([]);
   });
 
   it('compiles plain code importing shared code in every layer, so the failures are the layer rule', () => {
