@@ -1,7 +1,7 @@
 /**
  * `rallypoint`: the launcher's command line. `activate <link>` accepts one invite headless (what
  * a studio's CI or a developer without a window uses); `demo` runs the whole flow on this machine.
- * Exit codes are listed in src/cli/cli-exit-codes.ts and the README.
+ * Exit codes are listed in src/cli/cli-exit-codes.ts and docs/join-flow.md.
  *
  * Only argument parsing loads up front: the join flow (got, zod, xstate) is imported when a
  * command needs it, so `rallypoint help` and usage errors start as fast as Node itself.
