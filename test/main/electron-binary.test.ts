@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { _electron as electron } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { announceSkip } from '../host-tools';
 
 const root = resolve(import.meta.dirname, '..', '..');
 
@@ -18,18 +19,20 @@ function findElectronBinary(): { path: string } | { reason: string } {
   const override = process.env.ELECTRON_OVERRIDE_DIST_PATH;
   const pathFile = join(root, 'node_modules', 'electron', 'path.txt');
   if (!existsSync(pathFile)) {
-    return { reason: 'Electron binary not installed (node_modules/electron/path.txt missing)' };
+    return { reason: "node_modules/electron/path.txt missing: electron's download did not run" };
   }
   const relative = readFileSync(pathFile, 'utf8').trim();
   const binary = override
     ? join(override, relative)
     : join(root, 'node_modules', 'electron', 'dist', relative);
-  return existsSync(binary) ? { path: binary } : { reason: `Electron binary missing at ${binary}` };
+  return existsSync(binary) ? { path: binary } : { reason: `nothing at ${binary}` };
 }
 
 const found = findElectronBinary();
 const skipReason = 'reason' in found ? found.reason : undefined;
-if (skipReason !== undefined) console.info(`electron-binary tests skipped: ${skipReason}`);
+if (skipReason !== undefined) {
+  announceSkip('the Electron binary', skipReason, 'the launcher in the real Electron binary');
+}
 
 describe.skipIf(skipReason !== undefined)('launcher in the real Electron binary', () => {
   it('opens the secured window, exposes only the bridge, and joins the demo invite', async () => {
