@@ -6,10 +6,17 @@
  * preload (which can only `require`), an ES module for the renderer page, and ES modules for the
  * Node programs (directory, command line, demo game). Entries that do not exist yet are skipped so
  * the build never blocks on unfinished programs.
+ *
+ * Cold start shapes two of them (docs/benchmarks.md, "Cold start"):
+ * - Electron's main is CommonJS, where esbuild cannot split code, so each module main loads with a
+ *   dynamic `import()` and that is listed in `lazyMainModules` becomes its own CommonJS file next
+ *   to main.cjs, required only when that `import()` runs. The embedded directory is one.
+ * - The command line bundles its dependencies in (no node_modules tree walk at start) and is split
+ *   at its dynamic imports, so `rallypoint help` loads only argument parsing.
  */
-import { build, type BuildOptions } from 'esbuild';
+import { build, type BuildOptions, type Plugin } from 'esbuild';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, extname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -17,9 +24,52 @@ const dist = join(root, 'dist');
 
 interface Entry {
   readonly source: string;
+  /** The output file, relative to dist/; with `splitting`, chunks are written beside it. */
   readonly outfile: string;
   readonly options: BuildOptions;
 }
+
+/**
+ * Modules Electron's main imports lazily, and the CommonJS file (in dist/main) each becomes. Their
+ * `import()` in main is rewritten to a `require` of that file, so main.cjs stays small.
+ */
+export const lazyMainModules: Readonly<Record<string, string>> = {
+  'src/directory/start-directory.ts': 'main/embedded-directory.cjs',
+  'src/main/join-stack.ts': 'main/join-stack.cjs',
+};
+
+const electronMain: BuildOptions = {
+  platform: 'node',
+  format: 'cjs',
+  target: 'node22',
+  // Electron provides `electron`; everything else is bundled (got is ESM-only).
+  external: ['electron'],
+  // A lazy module is loaded with `require` (inside asar, synchronous, no ESM loader).
+  supported: { 'dynamic-import': false },
+  // Less to read and parse before the first window; names stay, so stack traces in logs read.
+  minifyWhitespace: true,
+  minifySyntax: true,
+};
+
+/** Rewrites main's dynamic imports of `lazyMainModules` to their separate bundles. */
+const lazyMainImports: Plugin = {
+  name: 'lazy-main-imports',
+  setup(pluginBuild) {
+    pluginBuild.onResolve({ filter: /.*/ }, async (args) => {
+      if (args.kind !== 'dynamic-import' || args.pluginData === 'lazy-main-imports') return;
+      const resolved = await pluginBuild.resolve(args.path, {
+        kind: args.kind,
+        resolveDir: args.resolveDir,
+        importer: args.importer,
+        pluginData: 'lazy-main-imports',
+      });
+      const target = lazyMainModules[relative(root, resolved.path).split(sep).join('/')];
+      return target === undefined
+        ? undefined
+        : { path: `./${target.slice('main/'.length)}`, external: true };
+    });
+  },
+};
 
 const nodeProgram: BuildOptions = {
   platform: 'node',
@@ -28,13 +78,34 @@ const nodeProgram: BuildOptions = {
   packages: 'external',
 };
 
+const commandLine: BuildOptions = {
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  splitting: true,
+  minify: true,
+  chunkNames: '[name]-[hash]',
+  // Bundled CommonJS dependencies (got's http2-wrapper, …) call `require`, which ESM lacks.
+  banner: {
+    js: [
+      '#!/usr/bin/env node',
+      "import { createRequire as __rallypointRequire } from 'node:module';",
+      'const require = __rallypointRequire(import.meta.url);',
+    ].join('\n'),
+  },
+};
+
 const entries: Entry[] = [
   {
     source: 'src/main/electron/main.ts',
     outfile: 'main/main.cjs',
-    // Electron loads main as CommonJS; got is ESM-only, so everything but electron is bundled in.
-    options: { platform: 'node', format: 'cjs', target: 'node22', external: ['electron'] },
+    options: { ...electronMain, plugins: [lazyMainImports] },
   },
+  ...Object.entries(lazyMainModules).map(([source, outfile]): Entry => ({
+    source,
+    outfile,
+    options: electronMain,
+  })),
   {
     source: 'src/preload/preload.ts',
     outfile: 'preload/preload.cjs',
@@ -47,11 +118,7 @@ const entries: Entry[] = [
     options: { platform: 'browser', format: 'esm', target: 'chrome120', minify: true },
   },
   { source: 'src/directory/cli.ts', outfile: 'directory/cli.js', options: nodeProgram },
-  {
-    source: 'src/cli/rallypoint.ts',
-    outfile: 'cli/rallypoint.js',
-    options: { ...nodeProgram, banner: { js: '#!/usr/bin/env node' } },
-  },
+  { source: 'src/cli/rallypoint.ts', outfile: 'cli/rallypoint.js', options: commandLine },
   { source: 'src/demo-game/demo-game.ts', outfile: 'demo-game/demo-game.js', options: nodeProgram },
 ];
 
@@ -64,9 +131,14 @@ export async function buildAll(): Promise<string[]> {
       .filter((entry) => existsSync(join(root, entry.source)))
       .map(async (entry) => {
         const outfile = join(dist, entry.outfile);
+        const target = entry.options.splitting
+          ? {
+              entryPoints: { [basename(outfile, extname(outfile))]: join(root, entry.source) },
+              outdir: dirname(outfile),
+            }
+          : { entryPoints: [join(root, entry.source)], outfile };
         await build({
-          entryPoints: [join(root, entry.source)],
-          outfile,
+          ...target,
           bundle: true,
           sourcemap: 'linked',
           logLevel: 'warning',

@@ -6,7 +6,6 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startDirectory } from '../directory/start-directory';
 import type { RunningDirectory } from '../directory/directory-options';
 import type { Invite } from '../shared/invite';
 import { defaultInviteLinkConfig, parseInviteLink } from '../shared/invite-link';
@@ -110,6 +109,8 @@ async function startEmbeddedDirectory(
   io: CliIo,
 ): Promise<RunningDirectory | undefined> {
   try {
+    // Loaded only here: `activate --directory URL` never needs the directory's code.
+    const { startDirectory } = await import('../directory/start-directory');
     return await startDirectory({ port: 0, ...(seedDemo ? { seed: 'demo' as const } : {}) });
   } catch (error) {
     io.err(`could not start the embedded directory: ${String(error)}`);

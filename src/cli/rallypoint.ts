@@ -2,8 +2,10 @@
  * `rallypoint`: the launcher's command line. `activate <link>` accepts one invite headless (what
  * a studio's CI or a developer without a window uses); `demo` runs the whole flow on this machine.
  * Exit codes are listed in src/cli/cli-exit-codes.ts and docs/join-flow.md.
+ *
+ * Only argument parsing loads up front: the join flow (got, zod, xstate) is imported when a
+ * command needs it, so `rallypoint help` and usage errors start as fast as Node itself.
  */
-import { runActivate, runDemo } from './cli-activate';
 import { parseCliArgs, usage } from './cli-args';
 import { exitCodes } from './cli-exit-codes';
 
@@ -22,9 +24,9 @@ async function main(): Promise<number> {
       io.out(usage);
       return exitCodes.joined;
     case 'activate':
-      return runActivate(command.value.options, io);
+      return (await import('./cli-activate')).runActivate(command.value.options, io);
     case 'demo':
-      return runDemo(command.value.options, io);
+      return (await import('./cli-activate')).runDemo(command.value.options, io);
   }
 }
 

@@ -5,7 +5,7 @@
  * would.
  */
 import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { andThen, type Awaitable } from './awaitable';
 import type { Clock, SessionRef } from './directory-options';
 import type { CallerIdentity, DevTokenRegistry } from './dev-tokens';

@@ -4,7 +4,7 @@
  * studio integrating against the directory learns which field is wrong. Enum strings are accepted
  * in any case (XSAPI's own test data capitalises them) and stored in lower case, as MPSD emits them.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** A decimal XUID as MPSD writes it: a string of digits. */
 export const xuidSchema = z.string().regex(/^[0-9]{1,20}$/, 'must be a decimal XUID string');

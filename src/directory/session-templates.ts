@@ -4,7 +4,7 @@
  * a creator may override; everything else comes from MPSD's contract 107 defaults.
  */
 import { readFileSync } from 'node:fs';
-import { z } from 'zod';
+import * as z from 'zod';
 import shippedTemplates from './session-templates.json';
 import { sessionConstantsSystemSchema } from './request-schemas';
 import { err, ok, type Result } from '../shared/result';

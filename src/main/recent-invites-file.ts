@@ -7,7 +7,7 @@
  */
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { RecentInvite } from '../shared/ipc-contract';
 import { joinErrorCodes } from '../shared/join-view';
 import { RECENT_INVITES_LIMIT } from './recent-invites';

@@ -5,9 +5,13 @@
  * This catches what unit tests of the sources cannot: a bundling mistake (an ESM-only dependency,
  * `import.meta` in CommonJS, a missing asset) that would only show when Electron loads the file.
  * The same bundle started with `--rallypoint-demo-game` is the demo game over real pipes.
+ * Cold start: main.cjs is at most 300 KB and is all that runs before the first window; the embedded
+ * directory (dist/main/embedded-directory.cjs) and the join stack (dist/main/join-stack.cjs, with
+ * got and xstate) are bundles of their own, required after the window exists, the directory only
+ * when main starts it.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
@@ -27,6 +31,8 @@ Module._resolveFilename = function (request, ...rest) {
   return request === 'electron' ? shimPath : resolveFilename.call(this, request, ...rest);
 };
 const fake = require(fakePath);
+const loadedBundles = () =>
+  Object.keys(require.cache).filter((file) => file.includes('dist')).map((file) => require('node:path').basename(file)).sort();
 const report = (result) => {
   process.stdout.write('RESULT ' + JSON.stringify(result) + '\n');
   process.exit(0);
@@ -48,6 +54,8 @@ setImmediate(async () => {
         new Request('app://rallypoint/index.html'),
       );
       return report({
+        bundlesAtFirstWindow: globalThis.bundlesAtFirstWindow,
+        loadedBundles: loadedBundles(),
         initialPhase: initial.view.phase,
         devMode: initial.devMode,
         phases,
@@ -77,9 +85,22 @@ async function buildFakeElectron(): Promise<{ work: string; fakePath: string; sh
   });
   // What `require('electron')` returns: the fake's named exports, as Electron's module has them.
   const shimPath = join(work, 'electron-shim.cjs');
+  // Its BrowserWindow also notes which dist bundles were loaded when the first window was created.
   writeFileSync(
     shimPath,
-    `module.exports = require(${JSON.stringify(fakePath)}).electronMockFactory();\n`,
+    String.raw`
+const electron = require(${JSON.stringify(fakePath)}).electronMockFactory();
+class BrowserWindow extends electron.BrowserWindow {
+  constructor(...args) {
+    globalThis.bundlesAtFirstWindow ??= Object.keys(require.cache)
+      .filter((file) => file.includes('dist'))
+      .map((file) => require('node:path').basename(file))
+      .sort();
+    super(...args);
+  }
+}
+module.exports = { ...electron, BrowserWindow };
+`,
   );
   return { work, fakePath, shimPath };
 }
@@ -116,6 +137,36 @@ setTimeout(() => {
 setImmediate(() => state.app.makeReady());
 `;
 
+/** Fires `ready`, waits for the first window, and reports which dist bundles were loaded. */
+const windowDriver = String.raw`
+const Module = require('node:module');
+const shimPath = process.env.FAKE_ELECTRON_SHIM;
+const resolveFilename = Module._resolveFilename;
+Module._resolveFilename = function (request, ...rest) {
+  return request === 'electron' ? shimPath : resolveFilename.call(this, request, ...rest);
+};
+const state = require(process.env.FAKE_ELECTRON).current();
+const report = (result) => {
+  process.stdout.write('RESULT ' + JSON.stringify(result) + '\n');
+  process.exit(0);
+};
+setTimeout(() => report({ error: 'timed out' }), 20000).unref();
+setImmediate(async () => {
+  state.app.makeReady();
+  for (let i = 0; i < 400 && state.windows.length === 0; i++) await new Promise((r) => setTimeout(r, 25));
+  // Give a stray lazy load time to happen before looking.
+  await new Promise((r) => setTimeout(r, 200));
+  report({
+    windows: state.windows.length,
+    bundlesAtFirstWindow: globalThis.bundlesAtFirstWindow,
+    loadedBundles: Object.keys(require.cache)
+      .filter((file) => file.includes('dist'))
+      .map((file) => require('node:path').basename(file))
+      .sort(),
+  });
+});
+`;
+
 describe('built main bundle', () => {
   it('boots in a child process and joins the demo invite end to end', async () => {
     const bundle = join(root, 'dist', 'main', 'main.cjs');
@@ -149,6 +200,9 @@ describe('built main bundle', () => {
     const result = JSON.parse(line!.slice('RESULT '.length)) as Record<string, unknown>;
     expect(result.error).toBeUndefined();
     expect(code).toBe(0);
+    // Before the first window only main.cjs ran; the directory and the join stack came after.
+    expect(result.bundlesAtFirstWindow).toEqual(['main.cjs']);
+    expect(result.loadedBundles).toEqual(['embedded-directory.cjs', 'join-stack.cjs', 'main.cjs']);
     expect(result.initialPhase).toBe('idle');
     expect(result.devMode).toBe(true);
     expect(result.phases).toContain('joined');
@@ -220,5 +274,68 @@ describe('built main bundle', () => {
     expect(stdoutLines).toHaveLength(2);
     expect(stderr).toContain('demo game started');
     expect(stderr).not.toContain('starting (development)');
+  });
+  it('starts with at most 300 KB: the directory and the join stack are bundles of their own', () => {
+    const size = (file: string) => statSync(join(root, 'dist', 'main', file)).size;
+    expect(size('main.cjs')).toBeLessThanOrEqual(300 * 1024);
+    // What moved out is real weight (got, xstate, the directory's zod schemas), not a stub.
+    expect(size('join-stack.cjs')).toBeGreaterThan(size('main.cjs'));
+    expect(size('embedded-directory.cjs')).toBeGreaterThan(100 * 1024);
+  });
+
+  it('keeps the embedded directory and the join stack out of main.cjs', () => {
+    const sources = (file: string) =>
+      (
+        JSON.parse(readFileSync(join(root, 'dist', 'main', `${file}.map`), 'utf8')) as {
+          sources: string[];
+        }
+      ).sources.map((source) => source.replace(/^(\.\.\/)+/, ''));
+    const mainSources = sources('main.cjs');
+    expect(mainSources).toContain('src/main/electron/main.ts');
+    expect(mainSources.filter((source) => source.startsWith('src/directory/'))).toEqual([]);
+    expect(mainSources.filter((source) => /node_modules\/(got|xstate)\//.test(source))).toEqual([]);
+    expect(mainSources).not.toContain('src/main/join/join-machine.ts');
+    expect(sources('embedded-directory.cjs')).toContain('src/directory/start-directory.ts');
+    expect(sources('join-stack.cjs')).toContain('src/main/join/join-machine.ts');
+    const main = readFileSync(join(root, 'dist', 'main', 'main.cjs'), 'utf8');
+    expect(main).toContain('require("./embedded-directory.cjs")');
+    expect(main).toContain('require("./join-stack.cjs")');
+  });
+
+  it('never loads the embedded directory when a directory is configured', async () => {
+    const bundle = join(root, 'dist', 'main', 'main.cjs');
+    const { work, fakePath, shimPath } = await buildFakeElectron();
+    const driverPath = join(work, 'window-driver.cjs');
+    writeFileSync(driverPath, windowDriver);
+    const child = spawn(process.execPath, ['-r', driverPath, bundle], {
+      cwd: root,
+      env: {
+        ...process.env,
+        FAKE_ELECTRON: fakePath,
+        FAKE_ELECTRON_SHIM: shimPath,
+        HOME: work,
+        XDG_DATA_HOME: join(work, 'data'),
+        XDG_CONFIG_HOME: join(work, 'config'),
+        // A configured directory nobody listens on: nothing is sent before a link arrives.
+        RALLYPOINT_DIRECTORY_URL: 'http://127.0.0.1:9',
+        RALLYPOINT_CONFIG: '',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const code = await new Promise<number | null>((done) => child.on('exit', done));
+    const line = stdout.split('\n').find((text) => text.startsWith('RESULT '));
+    expect(line, `no result; stderr:\n${stderr.slice(-2000)}`).toBeDefined();
+    const result = JSON.parse(line!.slice('RESULT '.length)) as Record<string, unknown>;
+    expect(code).toBe(0);
+    expect(result).toEqual({
+      windows: 1,
+      bundlesAtFirstWindow: ['main.cjs'],
+      loadedBundles: ['join-stack.cjs', 'main.cjs'],
+    });
+    expect(stdout).toContain('using the configured session directory http://127.0.0.1:9');
   });
 });

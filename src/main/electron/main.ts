@@ -19,16 +19,13 @@ import { runDemoGame } from '../../demo-game/run-demo-game';
 import type { Invite } from '../../shared/invite';
 import { inviteLinkConfigFor, parseInviteLink } from '../../shared/invite-link';
 import type { LauncherState } from '../../shared/ipc-contract';
-import { startDirectory } from '../../directory/start-directory';
 import type { RunningDirectory } from '../../directory/directory-options';
-import { ActiveJoin, type JoinStack } from '../active-join';
+import { ActiveJoin } from '../active-join';
 import { LinkIntake } from '../intake/link-intake';
 import { IpcRefusedError } from '../ipc/ipc-refusal';
 import { createLauncherHandlers } from '../ipc/launcher-handlers';
 import { TokenBucket } from '../ipc/token-bucket';
-import { createLauncherJoin } from '../join/join-service';
 import { demoGameLaunch } from '../demo-game-mode';
-import { resolveLauncherConfig } from '../join/launcher-config';
 import { LauncherView } from '../launcher-view';
 import {
   gamertagFor,
@@ -38,6 +35,7 @@ import {
   studioSettingsPath,
   type LauncherSettings,
 } from '../launcher-settings';
+import type { StackIdentity } from '../join-stack';
 import type { LauncherLoggers } from '../logging/configure-logging';
 import { logJoinPhases } from '../logging/join-phase-log';
 import { RecentInvites } from '../recent-invites';
@@ -190,7 +188,12 @@ function readSettings(): ReturnType<typeof resolveLauncherSettings> {
   });
 }
 
-/** Builds everything that needs `ready`: directory, join flow, IPC, window; then attaches intake. */
+/**
+ * Builds everything that needs `ready`. The window comes first: IPC, the view and the window are
+ * light; the embedded directory and the join stack (got, xstate) are imported after the window is
+ * open, and link intake is attached once they are ready (links wait in the intake's queue until
+ * then). The window's requests that need them wait for `services`.
+ */
 async function composeLauncher(
   settings: LauncherSettings,
   intake: LinkIntake,
@@ -204,29 +207,7 @@ async function composeLauncher(
     log: logs.window,
   });
 
-  const directory =
-    settings.directory.kind === 'embedded'
-      ? await startDirectory(settings.directory.seedDemo ? { seed: 'demo' } : {})
-      : undefined;
-  const directoryUrl = directory?.url ?? (settings.directory as { url: string }).url;
-  logs.directory.info(
-    directory === undefined
-      ? `using the configured session directory ${directoryUrl}`
-      : `embedded session directory listening on ${directoryUrl}${directory.demo ? ' with the demo session' : ''}`,
-  );
-
-  const buildStack = (identity: { xuid: string; gamertag: string }): JoinStack => {
-    const config = resolveLauncherConfig({ ...settings.join, directoryUrl, identity });
-    if (!config.ok) throw new Error(`Settings: ${config.error.message}`);
-    logs.join.info(`join flow for ${identity.gamertag} (xuid …${identity.xuid.slice(-4)})`);
-    return createLauncherJoin(config.value, {
-      log: logs.join,
-      onGameStarted: (pid) => logs.join.info(`game started (pid ${pid ?? 'unknown'})`),
-      onGameOutput: (stream, line) => logs.join.debug(`game ${stream}: ${line}`),
-    });
-  };
-  let identity = settings.identity;
-  const join = new ActiveJoin(buildStack(identity));
+  const join = new ActiveJoin();
   const view = new LauncherView(join, (error) => logs.ipc.warn('a view listener failed', error));
   logJoinPhases(view, logs.join);
 
@@ -254,7 +235,15 @@ async function composeLauncher(
     });
   });
 
-  const demoInvite = demoInviteOf(directory, settings.devMode);
+  let identity: StackIdentity = settings.identity;
+  // Started right after the first window is created (below), never before it.
+  let windowCreated: () => void = () => undefined;
+  const services = new Promise<void>((resolve) => (windowCreated = resolve)).then(() =>
+    startServices(settings, logs, (stack) => join.replace(stack), identity),
+  );
+  // Failures surface where `services` is awaited below; this only keeps the rejection handled.
+  services.catch(() => undefined);
+
   const submit = (invite: Invite, source: string) => {
     if (join.inFlightHandleId() === invite.handleId) {
       logs.join.info(`${source}: handle=${invite.handleId.slice(0, 8)}… is already joining`);
@@ -265,16 +254,20 @@ async function composeLauncher(
 
   ipc.handleAll(
     createLauncherHandlers({
-      state: (): LauncherState => ({
-        view: view.current(),
-        recent: recent.list(),
-        locale: app.getLocale(),
-        devMode: demoInvite !== undefined,
-      }),
+      state: async (): Promise<LauncherState> => {
+        const { demoInvite } = await services;
+        return {
+          view: view.current(),
+          recent: recent.list(),
+          locale: app.getLocale(),
+          devMode: demoInvite !== undefined,
+        };
+      },
       retry: () => join.retry(),
       cancel: () => join.cancel(),
       dismiss: () => view.dismiss(),
       switchAccount: async () => {
+        const { buildStack } = await services;
         const invite = join.lastInvite();
         if (invite === undefined) throw new IpcRefusedError('not-available');
         // A real identity provider would show its account picker here; the development identity
@@ -284,13 +277,29 @@ async function composeLauncher(
         await join.replace(buildStack(identity));
         join.submit(invite);
       },
-      tryDemoInvite: demoInvite === undefined ? undefined : () => submit(demoInvite, 'demo invite'),
+      tryDemoInvite: async () => {
+        const { demoInvite } = await services;
+        if (demoInvite === undefined) throw new IpcRefusedError('not-available');
+        submit(demoInvite, 'demo invite');
+      },
       rendererLog: logs.renderer,
       rendererLogBudget: new TokenBucket({ capacity: 100, refillPerSecond: 20 }),
     }),
   );
 
   const detachIntake: { current: (() => void) | undefined } = { current: undefined };
+  let servicesReady = false;
+  const attachIntake = (): void => {
+    if (!servicesReady || window === undefined || detachIntake.current !== undefined) return;
+    detachIntake.current = intake.attach({
+      submit: (invite) => submit(invite, 'intake'),
+      inFlightHandleId: () => join.inFlightHandleId(),
+      rejectLink: (error) => view.showRejectedLink(error),
+      revealWindow: () => {
+        if (window !== undefined) bringToFront(window);
+      },
+    });
+  };
   const open = (): void => {
     if (window !== undefined && !window.isDestroyed()) {
       bringToFront(window);
@@ -307,17 +316,15 @@ async function composeLauncher(
       detachIntake.current?.();
       detachIntake.current = undefined;
     });
-    detachIntake.current = intake.attach({
-      submit: (invite) => submit(invite, 'intake'),
-      inFlightHandleId: () => join.inFlightHandleId(),
-      rejectLink: (error) => view.showRejectedLink(error),
-      revealWindow: () => {
-        if (window !== undefined) bringToFront(window);
-      },
-    });
+    attachIntake();
   };
   exposeOpenWindow(open);
   open();
+  windowCreated();
+
+  const { directory, directoryUrl } = await services;
+  servicesReady = true;
+  attachIntake();
 
   let closing: Promise<void> | undefined;
   return {
@@ -339,6 +346,61 @@ async function composeLauncher(
       return closing;
     },
   };
+}
+
+/** What the lazily loaded half of main provides once it is up. */
+interface Services {
+  readonly directory: RunningDirectory | undefined;
+  readonly directoryUrl: string;
+  /** The embedded directory's demo invite (development builds only). */
+  readonly demoInvite: Invite | undefined;
+  readonly buildStack: (identity: StackIdentity) => Parameters<ActiveJoin['replace']>[0];
+}
+
+/**
+ * Loads and starts the heavy half: the embedded directory when configured, then the join stack
+ * for the signed-in identity, which it hands to `attachStack`.
+ */
+async function startServices(
+  settings: LauncherSettings,
+  logs: LauncherLoggers,
+  attachStack: (stack: Parameters<ActiveJoin['replace']>[0]) => Promise<void>,
+  identity: StackIdentity,
+): Promise<Services> {
+  const directory =
+    settings.directory.kind === 'embedded'
+      ? await startEmbeddedDirectory(settings.directory.seedDemo, logs)
+      : undefined;
+  const directoryUrl = directory?.url ?? (settings.directory as { url: string }).url;
+  logs.directory.info(
+    directory === undefined
+      ? `using the configured session directory ${directoryUrl}`
+      : `embedded session directory listening on ${directoryUrl}${directory.demo ? ' with the demo session' : ''}`,
+  );
+  // The build turns this import() into dist/main/join-stack.cjs, required only now.
+  const { buildJoinStack } = await import('../join-stack');
+  const buildStack = (who: StackIdentity) => buildJoinStack(settings, directoryUrl, who, logs);
+  await attachStack(buildStack(identity));
+  return {
+    directory,
+    directoryUrl,
+    demoInvite: demoInviteOf(directory, settings.devMode),
+    buildStack,
+  };
+}
+
+/**
+ * Starts the embedded directory. Its code is imported here, not at the top: the build turns this
+ * `import()` into a separate bundle (dist/main/embedded-directory.cjs), so a launcher configured
+ * with a remote directory never loads it and main.cjs stays small.
+ */
+async function startEmbeddedDirectory(
+  seedDemo: boolean,
+  logs: LauncherLoggers,
+): Promise<RunningDirectory> {
+  logs.directory.info('loading the embedded session directory');
+  const { startDirectory } = await import('../../directory/start-directory');
+  return startDirectory(seedDemo ? { seed: 'demo' } : {});
 }
 
 /** The embedded directory's demo invite, parsed like any link, in development builds only. */

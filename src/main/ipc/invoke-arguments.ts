@@ -3,7 +3,7 @@
  * time and the renderer is the least trusted process, so each channel has a zod schema that must
  * accept exactly the contract's tuple: no extra arguments, bounded strings, closed enums.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { InvokeChannel, InvokeChannels, LogLevel } from '../../shared/ipc-contract';
 import { err, ok, type Result } from '../../shared/result';
 import type { IpcRefusal } from './ipc-refusal';

@@ -13,7 +13,7 @@ import type { TokenBucket } from './token-bucket';
 
 export interface LauncherHandlerDeps {
   /** The full picture for a window that (re)loads. */
-  readonly state: () => LauncherState;
+  readonly state: () => LauncherState | Promise<LauncherState>;
   readonly retry: () => void;
   readonly cancel: () => void;
   readonly dismiss: () => void;

@@ -4,7 +4,7 @@
  * and identity, and everything is checked once, up front, with a message that names the setting:
  * a bad template or an unsafe directory URL fails at start-up, not halfway through a join.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { err, ok, type Result } from '../../shared/result';
 import { checkArgPlaceholders, splitArgsTemplate } from './game-args';
 import type { GameLaunchConfig } from './game-hand-off';

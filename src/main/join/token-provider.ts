@@ -6,7 +6,7 @@
  * "Identity: the token provider").
  */
 import got from 'got';
-import { z } from 'zod';
+import * as z from 'zod';
 import { err, ok, type Result } from '../../shared/result';
 import { rallypointUserAgent } from './directory-client';
 import {

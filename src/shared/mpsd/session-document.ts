@@ -8,7 +8,7 @@
  * Objects are loose (unknown fields survive) because the real service adds fields over time, but
  * everything XSAPI's own parser insists on (docs/mpsd-protocol.md §5.6) is enforced here.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { err, ok, type Result } from '../result';
 
 /** Enum strings are compared case-insensitively (XSAPI fixtures use "Open", the service "open"). */
