@@ -1,14 +1,16 @@
-import { createActor, SimulatedClock } from 'xstate';
+import { createActor, fromPromise, SimulatedClock } from 'xstate';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { err } from '../../src/shared/result';
 import type { JoinView } from '../../src/shared/join-view';
 import { directoryError } from '../../src/main/join/directory-error';
-import { createJoinMachine } from '../../src/main/join/join-machine';
 import {
-  createJoinService,
-  systemClock,
-  type JoinServiceDeps,
-} from '../../src/main/join/join-service';
+  joinMachine,
+  type HandOffInput,
+  type HandOffResult,
+  type SignInInput,
+  type SignInOutcome,
+} from '../../src/main/join/join-machine';
+import { createJoinService, type JoinServiceDeps } from '../../src/main/join/join-service';
 import {
   FakeDirectory,
   FakeGame,
@@ -72,6 +74,7 @@ describe('join machine: the way in', () => {
     expect(service.view()).toEqual({
       phase: 'joined',
       attempt: 1,
+      canRetry: false,
       invite: { kind: 'invite', handleId: invite().handleId, from: 'HostPlayer' },
       session: { membersCount: 2, maxMembersCount: 8, hostGamertag: 'HostPlayer' },
     });
@@ -92,7 +95,7 @@ describe('join machine: the way in', () => {
     service.submit(invite());
     await settle();
     expect(service.view().phase).toBe('failed');
-    expect(service.view().error).toMatchObject({ code: 'wrong-account', retryable: false });
+    expect(service.view()).toMatchObject({ canRetry: false, error: { code: 'wrong-account' } });
     expect(service.view().error?.message).toBe(
       `The invite is for player xuid …${invite().localXuid.slice(-4)}, but xuid …1111 is signed in.`,
     );
@@ -132,7 +135,10 @@ describe('join machine: the way in', () => {
     const { service, directory } = start({ tokens, deadlineMs: 5_000 });
     service.submit(invite());
     await vi.advanceTimersByTimeAsync(10_000);
-    expect(service.view().error).toMatchObject({ code: 'directory-unavailable', retryable: true });
+    expect(service.view()).toMatchObject({
+      canRetry: true,
+      error: { code: 'directory-unavailable' },
+    });
     expect(tokens.calls).toBe(3); // waits of 1 s and 2 s fit in 5 s; a third (3 s) does not
     expect(directory.joins).toHaveLength(0);
   });
@@ -143,7 +149,7 @@ describe('join machine: the way in', () => {
     const { service } = start({ tokens });
     service.submit(invite());
     await settle();
-    expect(service.view().error).toMatchObject({ code: 'unauthorized', retryable: false });
+    expect(service.view()).toMatchObject({ canRetry: false, error: { code: 'unauthorized' } });
     expect(tokens.calls).toBe(1);
   });
 
@@ -154,7 +160,8 @@ describe('join machine: the way in', () => {
     expect(service.view()).toMatchObject({
       phase: 'failed',
       attempt: 1,
-      error: { code: 'invite-expired', retryable: false },
+      canRetry: false,
+      error: { code: 'invite-expired' },
     });
     expect(directory.joins).toHaveLength(1);
     // A definite refusal wrote nothing: no leave, no membership check.
@@ -235,7 +242,8 @@ describe('join machine: retries and the countdown', () => {
     const view = service.view();
     expect(view).toMatchObject({
       phase: 'failed',
-      error: { code: 'directory-unavailable', retryable: true },
+      canRetry: true,
+      error: { code: 'directory-unavailable' },
     });
     // Waits of 1, 2, 3, 4, 5 s fit in 20 s; the sixth (6 s) would not.
     expect(directory.joins).toHaveLength(6);
@@ -262,7 +270,7 @@ describe('join machine: retries and the countdown', () => {
     });
     service.submit(invite());
     await vi.advanceTimersByTimeAsync(30_000);
-    expect(service.view().error).toMatchObject({ code: 'rate-limited', retryable: true });
+    expect(service.view()).toMatchObject({ canRetry: true, error: { code: 'rate-limited' } });
     expect(directory.joins).toHaveLength(5);
   });
 
@@ -278,7 +286,8 @@ describe('join machine: retries and the countdown', () => {
     expect(directory.joins[0]?.signal.aborted).toBe(true);
     expect(service.view()).toMatchObject({
       phase: 'failed',
-      error: { code: 'directory-unavailable', retryable: true },
+      canRetry: true,
+      error: { code: 'directory-unavailable' },
     });
     // The write might have landed: the machine looked, found the player, and left.
     expect(directory.reads).toEqual([invite().handleId]);
@@ -328,7 +337,8 @@ describe('join machine: CANCEL in each state', () => {
     expect(directory.leaves).toHaveLength(1);
     expect(service.view()).toMatchObject({
       phase: 'failed',
-      error: { code: 'cancelled', retryable: true },
+      canRetry: true,
+      error: { code: 'cancelled' },
     });
   });
 
@@ -436,7 +446,8 @@ describe('join machine: nothing left behind', () => {
     expect(directory.leaves).toEqual(['/serviceconfigs/s/sessionTemplates/t/sessions/a']);
     expect(service.view()).toMatchObject({
       phase: 'failed',
-      error: { code: 'game-failed', message: 'The game closed before joining.', retryable: true },
+      canRetry: true,
+      error: { code: 'game-failed', message: 'The game closed before joining.' },
     });
   });
 
@@ -557,7 +568,7 @@ describe('join machine: nothing left behind', () => {
     await settle();
     service.dismiss();
     await settle();
-    expect(service.view()).toEqual({ phase: 'idle', attempt: 0 });
+    expect(service.view()).toEqual({ phase: 'idle', attempt: 0, canRetry: false });
     expect(directory.leaves).toEqual([]);
     const stopped = service.stop();
     await settle();
@@ -590,7 +601,7 @@ describe('join machine: nothing left behind', () => {
     game.exit('exit code 0');
     await settle();
     expect(directory.leaves).toEqual(['/serviceconfigs/s/sessionTemplates/t/sessions/a']);
-    expect(service.view()).toEqual({ phase: 'idle', attempt: 0 });
+    expect(service.view()).toEqual({ phase: 'idle', attempt: 0, canRetry: false });
     // Also after DISMISS: the membership is still known and left when the game goes.
     service.submit(invite('0f0e0d0c-0b0a-4909-8807-060504030201'));
     await settle();
@@ -606,29 +617,44 @@ describe('join machine: nothing left behind', () => {
   });
 
   it('a late INVITE cannot undo a shutdown in progress', async () => {
-    // Straight on the machine: the service itself already drops events once stop() was called.
-    const directory = new FakeDirectory();
-    const machine = createJoinMachine({
-      client: directory,
-      tokens: new FakeTokens(),
-      game: new FakeGame(),
-      retryPolicy: () => undefined,
-      clock: systemClock,
-      deadlineMs: 20_000,
-      leaveTimeoutMs: 5_000,
+    // Straight on the machine, its actors provided the way xstate tests do: the service itself
+    // already drops events once stop() was called.
+    const writes: string[] = [];
+    const leaves: string[] = [];
+    const machine = joinMachine.provide({
+      actors: {
+        identify: fromPromise<SignInOutcome, SignInInput>(async () => ({
+          result: {
+            ok: true as const,
+            value: { xuid: invite().localXuid, userHash: 'u', token: 't' },
+          },
+          deadlineAt: Date.now() + 20_000,
+        })),
+        writeSession: fromPromise(async ({ input }) => {
+          writes.push(input.seat?.invite.handleId ?? 'none');
+          return { result: written(), deadlineAt: Date.now() + 20_000 };
+        }),
+        handOff: fromPromise<HandOffResult, HandOffInput>(async () => ({
+          ok: true as const,
+          value: { connection: 'x', handedToRunningGame: false },
+        })),
+        leaveSession: fromPromise(async ({ input }) => {
+          leaves.push(input.membership?.contentLocation ?? 'none');
+        }),
+      },
     });
-    const actor = createActor(machine);
+    const actor = createActor(machine, { input: { deadlineMs: 20_000, leaveTimeoutMs: 5_000 } });
     actor.start();
     actor.send({ type: 'INVITE', invite: invite() });
     await settle();
-    expect(actor.getSnapshot().value).toBe('joined');
+    expect(actor.getSnapshot().hasTag('joined')).toBe(true);
     actor.send({ type: 'SHUTDOWN' });
     // Arrives while the session is being left.
     actor.send({ type: 'INVITE', invite: invite('0f0e0d0c-0b0a-4909-8807-060504030201') });
     await settle();
     expect(actor.getSnapshot().status).toBe('done');
-    expect(directory.joins).toHaveLength(1);
-    expect(directory.leaves).toHaveLength(1);
+    expect(writes).toEqual([invite().handleId]);
+    expect(leaves).toEqual(['/serviceconfigs/s/sessionTemplates/t/sessions/a']);
   });
 
   it('stop() during a write aborts it and cleans up', async () => {
