@@ -1,7 +1,7 @@
 import { createActor, fromPromise, SimulatedClock } from 'xstate';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { err } from '../../src/shared/result';
-import type { JoinView } from '../../src/shared/join-view';
+import { err, ok } from '../../src/shared/result';
+import { joinErrorCodes, type JoinErrorCode, type JoinView } from '../../src/shared/join-view';
 import { directoryError } from '../../src/main/join/directory-error';
 import {
   joinMachine,
@@ -690,5 +690,159 @@ describe('join machine: injectable clock', () => {
     clock.increment(1);
     await new Promise((resolve) => setImmediate(resolve));
     expect(service.view()).toMatchObject({ phase: 'joined', attempt: 2 });
+  });
+});
+
+describe('join machine: giving up never leaves a ghost member', () => {
+  it('an ambiguous failure with no time left: checks whether the write landed, and leaves', async () => {
+    // The policy refuses any wait: the machine gives up right after the unanswered attempt.
+    const directory = new FakeDirectory([unavailable(true)]);
+    const { service } = start({ client: directory, retryPolicy: () => undefined });
+    service.submit(invite());
+    await settle();
+    expect(service.view()).toMatchObject({
+      phase: 'failed',
+      error: { code: 'directory-unavailable' },
+    });
+    expect(directory.reads).toEqual([invite().handleId]);
+    expect(directory.joins.at(-1)?.checkMembershipFirst).toBe(true);
+    expect(directory.leaves).toHaveLength(1);
+  });
+
+  it('an ambiguous, non-retryable answer (the write may have landed): checks and leaves', async () => {
+    const directory = new FakeDirectory([
+      err(directoryError('malformed-response', 'session answer is not JSON', { ambiguous: true })),
+    ]);
+    const { service } = start({ client: directory });
+    service.submit(invite());
+    await settle();
+    expect(service.view().error?.code).toBe('malformed-response');
+    expect(directory.reads).toEqual([invite().handleId]);
+    expect(directory.leaves).toHaveLength(1);
+  });
+
+  it('a definite refusal after an unanswered attempt: the earlier write is still checked and left', async () => {
+    const directory = new FakeDirectory([unavailable(true), expired()]);
+    const { service } = start({ client: directory });
+    service.submit(invite());
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(service.view().error?.code).toBe('invite-expired');
+    expect(directory.reads).toEqual([invite().handleId]);
+    expect(directory.leaves).toHaveLength(1);
+  });
+
+  it('a definite refusal with nothing unanswered before it touches nothing', async () => {
+    const directory = new FakeDirectory([unavailable(false), expired()]);
+    const { service } = start({ client: directory });
+    service.submit(invite());
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(service.view().error?.code).toBe('invite-expired');
+    expect(directory.reads).toEqual([]);
+    expect(directory.leaves).toEqual([]);
+  });
+});
+
+describe('join machine: RETRY after a failure', () => {
+  /** Drives a run into the failure `code` through the real machine, with scripted dependencies. */
+  async function failWith(code: JoinErrorCode) {
+    const directory = new FakeDirectory([]);
+    const tokens = new FakeTokens();
+    const game = new FakeGame();
+    const failure = (c: Parameters<typeof directoryError>[0]) =>
+      err(directoryError(c, `directory said ${c}`));
+    switch (code) {
+      case 'invite-expired':
+      case 'session-full':
+      case 'not-allowed':
+      case 'conflict':
+      case 'malformed-response':
+        directory.answerWrites(failure(code));
+        break;
+      case 'unauthorized':
+        tokens.answer = err({ code, message: 'refused', retryable: false });
+        break;
+      case 'wrong-account':
+        tokens.answer = { ok: true, value: { xuid: '1111', userHash: 'u', token: 't' } };
+        break;
+      case 'directory-unavailable':
+      case 'rate-limited':
+        // Retryable, but the policy has no time left: the machine gives up with the code.
+        directory.answerWrites(failure(code));
+        break;
+      case 'game-failed':
+        game.answer = err({ code: 'game-failed' as const, message: 'crashed' });
+        break;
+      case 'cancelled':
+        directory.answerWrites(hang(err(directoryError('cancelled', 'aborted'))));
+        break;
+      case 'invalid-link':
+        return undefined; // refused before the machine: the launcher view shows it
+    }
+    const started = start({ client: directory, tokens, game, retryPolicy: () => undefined });
+    started.service.submit(invite());
+    await settle();
+    if (code === 'cancelled') started.service.cancel();
+    await settle();
+    expect(started.service.view()).toMatchObject({ phase: 'failed', error: { code } });
+    // From here on every dependency works: an accepted RETRY joins.
+    directory.clearWrites();
+    tokens.answer = ok({ xuid: invite().localXuid, userHash: 'u', token: 't' });
+    game.answer = ok({ connection: 'x', handedToRunningGame: false });
+    return { ...started, directory, tokens };
+  }
+
+  const expectedTryAgain: Record<JoinErrorCode, boolean> = {
+    'invalid-link': false,
+    'invite-expired': false,
+    'session-full': false,
+    'not-allowed': false,
+    conflict: true,
+    unauthorized: false,
+    'wrong-account': false,
+    'directory-unavailable': true,
+    'rate-limited': true,
+    'malformed-response': true,
+    'game-failed': true,
+    cancelled: true,
+  };
+
+  for (const code of joinErrorCodes.filter((c) => c !== 'invalid-link')) {
+    it(`${code}: ${expectedTryAgain[code] ? 'Try again is offered and RETRY joins' : 'no Try again, and RETRY does nothing'}`, async () => {
+      const run = await failWith(code);
+      if (!run) return;
+      const { service, directory, tokens } = run;
+      expect(service.view().canRetry).toBe(expectedTryAgain[code]);
+      const writes = directory.joins.length;
+      const signIns = tokens.calls;
+      service.retry();
+      await settle();
+      if (expectedTryAgain[code]) {
+        expect(service.view()).toMatchObject({ phase: 'joined' });
+        expect(tokens.calls).toBe(signIns + 1);
+      } else {
+        expect(service.view()).toMatchObject({ phase: 'failed', error: { code } });
+        expect(directory.joins).toHaveLength(writes);
+        expect(tokens.calls).toBe(signIns);
+      }
+    });
+  }
+
+  it('RETRY while the failed run is still leaving: refused for a failure Try again cannot fix', async () => {
+    const directory = new FakeDirectory([
+      err(directoryError('not-allowed', 'closed', { ambiguous: true })),
+    ]);
+    let release: () => void = () => undefined;
+    directory.leaveAnswer = () =>
+      new Promise((resolve) => (release = () => resolve({ ok: true, value: undefined })));
+    const { service } = start({ client: directory });
+    service.submit(invite());
+    await settle();
+    // Still leaving the maybe-written session, but the player already sees the failure.
+    expect(service.view()).toMatchObject({ phase: 'failed', canRetry: false });
+    service.retry();
+    release();
+    await settle();
+    expect(service.view()).toMatchObject({ phase: 'failed', error: { code: 'not-allowed' } });
+    expect(directory.joins.filter((call) => !call.checkMembershipFirst)).toHaveLength(1);
   });
 });
