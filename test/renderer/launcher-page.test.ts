@@ -15,7 +15,14 @@ import { joinErrorCodes, type JoinErrorCode, type JoinView } from '../../src/sha
 import { mayTryAgain } from '../../src/main/join/join-failure';
 import { en } from '../../src/renderer/i18n/en';
 import { ja } from '../../src/renderer/i18n/ja';
-import { axeViolations, eventually, launchChromium, openLauncher, screenshot } from './browser-kit';
+import {
+  axeViolations,
+  eventually,
+  expectJapaneseFont,
+  launchChromium,
+  openLauncher,
+  screenshot,
+} from './browser-kit';
 import { startTestHost, type InvokeHandlers, type TestHost } from './test-host';
 
 const invite = {
@@ -279,6 +286,7 @@ describe('launcher page', () => {
     const { page } = launcher;
     expect(await page.evaluate(() => document.documentElement.lang)).toBe('ja');
     const texts: string[] = [await page.locator('body').innerText()];
+    await expectJapaneseFont(page, 'h1');
     await screenshot(page, 'page-ja-retrying');
     for (const code of joinErrorCodes) {
       host.push('join:view', failed(code));
