@@ -80,8 +80,3 @@ export function wrongAccount(invitedXuid: string, signedInXuid: string): JoinFai
     message: `The invite is for player ${xuidLogLabel(invitedXuid)}, but ${xuidLogLabel(signedInXuid)} is signed in.`,
   };
 }
-
-/** An actor rejected instead of answering with a typed result (a bug, shown as its stage's code). */
-export function unexpected(code: JoinErrorCode, stage: string, error: unknown): JoinFailure {
-  return { code, message: `${stage} failed unexpectedly: ${String(error)}` };
-}
