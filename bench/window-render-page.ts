@@ -14,20 +14,28 @@ const invite = {
 } as const;
 const session = { membersCount: 3, maxMembersCount: 8, hostGamertag: 'NovaRunner' };
 const cycle: JoinView[] = [
-  { phase: 'activating', attempt: 0, invite },
-  { phase: 'writingSession', attempt: 1, invite, session },
-  { phase: 'retrying', attempt: 1, invite, session, nextRetryAt: Date.now() + 60_000 },
-  { phase: 'writingSession', attempt: 2, invite, session },
-  { phase: 'joining', attempt: 2, invite, session },
-  { phase: 'joined', attempt: 2, invite, session },
+  { phase: 'activating', attempt: 0, canRetry: false, invite },
+  { phase: 'writingSession', attempt: 1, canRetry: false, invite, session },
+  {
+    phase: 'retrying',
+    attempt: 1,
+    canRetry: true,
+    invite,
+    session,
+    nextRetryAt: Date.now() + 60_000,
+  },
+  { phase: 'writingSession', attempt: 2, canRetry: false, invite, session },
+  { phase: 'joining', attempt: 2, canRetry: false, invite, session },
+  { phase: 'joined', attempt: 2, canRetry: false, invite, session },
   {
     phase: 'failed',
     attempt: 2,
+    canRetry: true,
     invite,
     session,
-    error: { code: 'directory-unavailable', message: '', retryable: true },
+    error: { code: 'directory-unavailable', message: '' },
   },
-  { phase: 'idle', attempt: 0 },
+  { phase: 'idle', attempt: 0, canRetry: false },
 ];
 
 const noop = async (): Promise<void> => undefined;

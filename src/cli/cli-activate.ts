@@ -10,7 +10,7 @@ import type { RunningDirectory } from '../directory/directory-options';
 import type { Invite } from '../shared/invite';
 import { defaultInviteLinkConfig, parseInviteLink } from '../shared/invite-link';
 import type { JoinView } from '../shared/join-view';
-import type { JoinLog } from '../main/join/join-machine';
+import type { Logger } from '../main/logging/logger';
 import { createLauncherJoin } from '../main/join/join-service';
 import { splitArgsTemplate } from '../main/join/game-args';
 import {
@@ -47,7 +47,8 @@ export async function runActivate(options: ActivateOptions, io: CliIo): Promise<
     const view: JoinView = {
       phase: 'failed',
       attempt: 0,
-      error: { code: 'invalid-link', message: parsed.error.message, retryable: false },
+      canRetry: false,
+      error: { code: 'invalid-link', message: parsed.error.message },
     };
     printer.show(view);
     return exitCodes.invalidLink;
@@ -141,8 +142,11 @@ async function activate(
     io.err(`rallypoint: ${config.error.message}`);
     return exitCodes.invalidConfig;
   }
-  const log: JoinLog | undefined = options.verbose
-    ? { info: (line) => io.err(`log: ${line}`), warn: (line) => io.err(`log: warning: ${line}`) }
+  const log: Pick<Logger, 'info' | 'warn'> | undefined = options.verbose
+    ? {
+        info: (...data) => io.err(`log: ${data.join(' ')}`),
+        warn: (...data) => io.err(`log: warning: ${data.join(' ')}`),
+      }
     : undefined;
   const launcher = createLauncherJoin(config.value, {
     ...(log ? { log } : {}),

@@ -5,11 +5,13 @@
  * in any case (XSAPI's own test data capitalises them) and stored in lower case, as MPSD emits them.
  */
 import * as z from 'zod';
+import { guidPattern } from '../shared/guid';
 
 /** A decimal XUID as MPSD writes it: a string of digits. */
 export const xuidSchema = z.string().regex(/^[0-9]{1,20}$/, 'must be a decimal XUID string');
 
-export const guidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** The shared GUID grammar, re-exported for the directory's other modules. */
+export { guidPattern };
 
 const lowerEnum = <const T extends readonly [string, ...string[]]>(values: T) =>
   z

@@ -40,7 +40,8 @@ export class LauncherView {
     const overlay: JoinView = {
       phase: 'failed',
       attempt: 0,
-      error: { code: 'invalid-link', message: `${error.code}: ${error.message}`, retryable: false },
+      canRetry: false,
+      error: { code: 'invalid-link', message: `${error.code}: ${error.message}` },
     };
     this.#overlay = overlay;
     this.#publish(overlay);

@@ -5,13 +5,13 @@
  * preload can `require` nothing but `electron` and a few polyfills.
  */
 import { contextBridge } from 'electron';
-import type { LogLevel, RallypointBridge } from '../shared/ipc-contract';
+import {
+  logLevels,
+  maxRendererLogLength,
+  type LogLevel,
+  type RallypointBridge,
+} from '../shared/ipc-contract';
 import { invoke, on } from './ipc-renderer';
-
-const logLevels: readonly LogLevel[] = ['error', 'warn', 'info', 'debug'];
-
-/** Longest renderer log line forwarded to main; a runaway page cannot flood the log file. */
-const maxLogMessageLength = 2_000;
 
 /** The bridge the page sees. Exported for tests; the page reaches it only as `window.rallypoint`. */
 export const rallypointBridge: RallypointBridge = {
@@ -23,8 +23,8 @@ export const rallypointBridge: RallypointBridge = {
   tryDemoInvite: () => invoke('dev:try-demo-invite'),
   log: (level, message) => {
     // Fire and forget: logging must never throw into the page or leave a rejected promise.
-    if (!logLevels.includes(level) || typeof message !== 'string') return;
-    invoke('log:write', level, message.slice(0, maxLogMessageLength)).catch(() => undefined);
+    if (!(logLevels as readonly LogLevel[]).includes(level) || typeof message !== 'string') return;
+    invoke('log:write', level, message.slice(0, maxRendererLogLength)).catch(() => undefined);
   },
   onJoinView: (callback) => on('join:view', (view) => callback(view)),
   onRecent: (callback) => on('launcher:recent', (recent) => callback(recent)),

@@ -8,6 +8,7 @@
  * (extra path segments, malformed encoding), so the parser looks at the link as it arrived.
  * Decoding uses the built-in `decodeURIComponent`, which refuses malformed UTF-8.
  */
+import { guidPattern } from './guid';
 import type { Invite } from './invite';
 import { findInviteRoute, type InviteRoute } from './invite-routes';
 
@@ -101,7 +102,6 @@ const titleIdGrammar = /^[0-9A-Fa-f]{8}$/;
 /** Control characters, whitespace of any kind, format characters (bidi overrides) and lone surrogates. */
 const forbiddenRaw = /[\p{Cc}\p{Cf}\p{Cs}\p{White_Space}]/u;
 const controlCharacter = /\p{Cc}/u;
-const guidGrammar = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const nilGuid = '00000000-0000-0000-0000-000000000000';
 const xuidGrammar = /^[0-9]{1,20}$/;
 
@@ -274,7 +274,7 @@ function readQuery(
   }
 
   const handleId = (gathered.handle ?? '').toLowerCase();
-  if (!guidGrammar.test(handleId)) {
+  if (!guidPattern.test(handleId)) {
     return refuse('invalid-handle', 'The handle is not a GUID (8-4-4-4-12 hexadecimal digits).');
   }
   if (handleId === nilGuid) return refuse('invalid-handle', 'The handle is all zeros.');

@@ -27,7 +27,16 @@ export interface LauncherState {
   readonly devMode: boolean;
 }
 
-export type LogLevel = 'error' | 'warn' | 'info' | 'debug';
+/** The levels the page may log at, checked by the preload and again by main. */
+export const logLevels = ['error', 'warn', 'info', 'debug'] as const;
+
+export type LogLevel = (typeof logLevels)[number];
+
+/**
+ * Longest renderer log message: the preload cuts a line to it, main refuses anything longer (a
+ * page that bypasses the preload), so a runaway page cannot flood the log file.
+ */
+export const maxRendererLogLength = 2_000;
 
 /** Request/response channels: the renderer asks, main answers. */
 export interface InvokeChannels {

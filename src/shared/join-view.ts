@@ -32,6 +32,11 @@ export type JoinErrorCode = (typeof joinErrorCodes)[number];
 
 export interface JoinView {
   readonly phase: JoinPhase;
+  /**
+   * True when the join machine accepts RETRY right now, so the window offers Try again (after a
+   * failure) or Try now (during a countdown). The machine decides; the window never second-guesses.
+   */
+  readonly canRetry: boolean;
   /** 1-based number of the current write attempt; 0 before the first. */
   readonly attempt: number;
   /** Epoch milliseconds of the next attempt while `phase` is `retrying`. */
@@ -49,10 +54,10 @@ export interface JoinView {
   };
   readonly error?: {
     readonly code: JoinErrorCode;
+    /** Developer-facing detail; the window shows the catalogue's sentence for `code` instead. */
     readonly message: string;
-    readonly retryable: boolean;
   };
 }
 
 /** The view before any invite arrives. */
-export const idleJoinView: JoinView = { phase: 'idle', attempt: 0 };
+export const idleJoinView: JoinView = { phase: 'idle', attempt: 0, canRetry: false };

@@ -128,7 +128,8 @@ describe('rallypoint activate', () => {
     expect(view).toMatchObject({
       phase: 'failed',
       attempt: 0,
-      error: { code: 'invalid-link', retryable: false },
+      canRetry: false,
+      error: { code: 'invalid-link' },
     });
     expect(view?.error?.message).not.toContain('not-a-guid');
   });

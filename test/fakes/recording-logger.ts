@@ -1,10 +1,10 @@
-/** A ScopedLogger that keeps every line, for asserting what main decided to log. */
+/** A Logger that keeps every line, for asserting what main decided to log. */
 import { format } from 'node:util';
-import type { ScopedLogger } from '../../src/main/logging/configure-logging';
+import type { Logger } from '../../src/main/logging/logger';
 
 export type RecordedLevel = 'error' | 'warn' | 'info' | 'debug';
 
-export interface RecordingLogger extends ScopedLogger {
+export interface RecordingLogger extends Logger {
   readonly entries: { level: RecordedLevel; text: string }[];
   lines(level?: RecordedLevel): string[];
 }

@@ -4,7 +4,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createDirectoryClient, type DirectoryLog } from '../../src/main/join/directory-client';
+import { createDirectoryClient } from '../../src/main/join/directory-client';
+import type { Logger } from '../../src/main/logging/logger';
 import {
   createDevTokenProvider,
   type AccessToken,
@@ -123,7 +124,11 @@ async function hostSession(
 function clientFor(
   directory: RunningDirectory,
   who = player,
-  extra: { tokens?: TokenProvider; attemptTimeoutMs?: number; log?: DirectoryLog } = {},
+  extra: {
+    tokens?: TokenProvider;
+    attemptTimeoutMs?: number;
+    log?: Pick<Logger, 'info' | 'warn'>;
+  } = {},
 ) {
   return createDirectoryClient({
     baseUrl: directory.url,
@@ -314,7 +319,7 @@ describe('credentials', () => {
     const directory = await start();
     const { handleId } = await hostSession(directory);
     const lines: string[] = [];
-    const log: DirectoryLog = {
+    const log: Pick<Logger, 'info' | 'warn'> = {
       info: (...args) => lines.push(args.map(String).join(' ')),
       warn: (...args) => lines.push(args.map(String).join(' ')),
     };

@@ -1,18 +1,37 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { viewOf } from '../../src/main/join/join-view-mapper';
-import type { JoinContext } from '../../src/main/join/join-machine';
+import type { StateValue } from 'xstate';
+import { joinMachine, type JoinContext } from '../../src/main/join/join-machine';
+import { toJoinView } from '../../src/main/join/join-view-mapper';
 import { parseSessionDocument } from '../../src/shared/mpsd/session-document';
-import { joinErrorCodes } from '../../src/shared/join-view';
+import { joinErrorCodes, type JoinPhase } from '../../src/shared/join-view';
 import { invite, sessionWithPlayer } from './join-machine-fakes';
 
 const base: JoinContext = {
+  budget: { deadlineMs: 20_000, leaveTimeoutMs: 5_000 },
   attempt: 2,
   signInAttempt: 1,
   checkMembershipFirst: false,
   retryDelayMs: 0,
   invite: invite(),
 };
+
+/** A real snapshot of the machine in `value` with `context`: its tags and `can()` are the machine's. */
+const viewIn = (value: StateValue, context: JoinContext) =>
+  toJoinView(joinMachine.resolveState({ value, context }));
+
+/** Every state the machine rests in, with the phase the window must show for it. */
+const phaseByState: readonly [StateValue, JoinPhase][] = [
+  ['idle', 'idle'],
+  [{ activating: 'signingIn' }, 'activating'],
+  [{ activating: 'waiting' }, 'retrying'],
+  ['writingSession', 'writingSession'],
+  ['retrying', 'retrying'],
+  ['joining', 'joining'],
+  ['joined', 'joined'],
+  ['failed', 'failed'],
+  ['stopped', 'idle'],
+];
 
 describe('snapshot → JoinView', () => {
   it('reads members, capacity and host from an XSAPI fixture (host token matching no member)', () => {
@@ -22,7 +41,7 @@ describe('snapshot → JoinView', () => {
       ) as unknown,
     );
     if (!parsed.ok) throw new Error(parsed.error.message);
-    const view = viewOf('joined', { ...base, session: parsed.value });
+    const view = viewIn('joined', { ...base, session: parsed.value });
     expect(view.session?.membersCount).toBe(parsed.value.membersInfo.count);
     expect(view.session?.maxMembersCount).toBe(
       parsed.value.constants?.system?.maxMembersCount ?? 100,
@@ -30,58 +49,91 @@ describe('snapshot → JoinView', () => {
     expect(view.session?.hostGamertag).toBeUndefined();
   });
 
+  it('shows the phase each state stands for (the tags, not the state names, decide)', () => {
+    for (const [value, phase] of phaseByState) {
+      expect(viewIn(value, base).phase, JSON.stringify(value)).toBe(phase);
+    }
+  });
+
+  it('says Try again exactly where the machine accepts RETRY', () => {
+    const failedWith = (code: (typeof joinErrorCodes)[number]): JoinContext => ({
+      ...base,
+      error: { code, message: 'x' },
+    });
+    // The countdowns may be skipped; nothing else in flight takes RETRY.
+    expect(viewIn({ activating: 'waiting' }, base).canRetry).toBe(true);
+    expect(viewIn('retrying', base).canRetry).toBe(true);
+    for (const value of [
+      'idle',
+      { activating: 'signingIn' },
+      'writingSession',
+      'joining',
+      'joined',
+    ]) {
+      expect(viewIn(value, base).canRetry, JSON.stringify(value)).toBe(false);
+    }
+    expect(viewIn('failed', failedWith('conflict')).canRetry).toBe(true);
+    expect(viewIn('failed', failedWith('session-full')).canRetry).toBe(false);
+    expect(viewIn('leaving', { ...failedWith('cancelled'), afterLeave: 'failed' }).canRetry).toBe(
+      true,
+    );
+    expect(
+      viewIn('leaving', { ...failedWith('invite-expired'), afterLeave: 'failed' }).canRetry,
+    ).toBe(false);
+    for (const code of joinErrorCodes) {
+      const snapshot = joinMachine.resolveState({ value: 'failed', context: failedWith(code) });
+      expect(toJoinView(snapshot).canRetry, code).toBe(snapshot.can({ type: 'RETRY' }));
+    }
+  });
+
   it('every state gives a flat, JSON-safe view that carries no internals', () => {
+    const seat = { invite: invite(), xuid: '1' };
     const rich: JoinContext = {
       ...base,
       session: sessionWithPlayer(),
       nextRetryAt: 1_000,
-      error: { code: 'game-failed', message: 'crashed', retryable: true },
-      membership: { handleId: invite().handleId, xuid: '1', contentLocation: '/secret/path' },
-      unsure: { handleId: invite().handleId, xuid: '1' },
+      error: { code: 'game-failed', message: 'crashed' },
+      membership: { seat, contentLocation: '/secret/path', session: sessionWithPlayer() },
+      unsure: seat,
       pendingInvite: invite('0f0e0d0c-0b0a-4909-8807-060504030201'),
     };
-    const states = [
-      'idle',
-      'activating',
-      'signInWaiting',
-      'writingSession',
-      'retrying',
-      'joining',
-      'joined',
-      'failed',
-      'leaving',
-      'afterLeaving',
-      'stopped',
-    ];
-    for (const state of states) {
+    const states: StateValue[] = [...phaseByState.map(([value]) => value), 'leaving'];
+    for (const value of states) {
       for (const afterLeave of ['failed', 'idle', 'activate', 'stopped'] as const) {
-        const view = viewOf(state, { ...rich, afterLeave });
+        const view = viewIn(value, { ...rich, afterLeave });
         expect(JSON.parse(JSON.stringify(view))).toEqual(view);
         const text = JSON.stringify(view);
         expect(text).not.toContain('/secret/path');
         expect(text).not.toContain('deviceToken');
         if (view.error) expect(joinErrorCodes).toContain(view.error.code);
         if (view.phase !== 'retrying') expect(view.nextRetryAt).toBeUndefined();
+        if (view.phase === 'retrying') expect(view.nextRetryAt).toBe(1_000);
       }
     }
   });
 
   it('while leaving, shows where the machine is heading', () => {
-    const failing = viewOf('leaving', {
+    const failing = viewIn('leaving', {
       ...base,
       afterLeave: 'failed',
-      error: { code: 'cancelled', message: 'x', retryable: true },
+      error: { code: 'cancelled', message: 'x' },
     });
-    expect(failing).toMatchObject({ phase: 'failed', error: { code: 'cancelled' } });
+    expect(failing).toMatchObject({
+      phase: 'failed',
+      canRetry: true,
+      error: { code: 'cancelled' },
+    });
     const next = invite('0f0e0d0c-0b0a-4909-8807-060504030201');
-    expect(viewOf('leaving', { ...base, afterLeave: 'activate', pendingInvite: next })).toEqual({
+    expect(viewIn('leaving', { ...base, afterLeave: 'activate', pendingInvite: next })).toEqual({
       phase: 'activating',
       attempt: 0,
+      canRetry: false,
       invite: { kind: 'invite', handleId: next.handleId, from: next.remoteXuid },
     });
-    expect(viewOf('leaving', { ...base, afterLeave: 'stopped' })).toEqual({
+    expect(viewIn('leaving', { ...base, afterLeave: 'stopped' })).toEqual({
       phase: 'idle',
       attempt: 0,
+      canRetry: false,
     });
   });
 });

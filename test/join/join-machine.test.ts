@@ -1,14 +1,16 @@
-import { createActor, SimulatedClock } from 'xstate';
+import { createActor, fromPromise, SimulatedClock } from 'xstate';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { err } from '../../src/shared/result';
-import type { JoinView } from '../../src/shared/join-view';
+import { err, ok } from '../../src/shared/result';
+import { joinErrorCodes, type JoinErrorCode, type JoinView } from '../../src/shared/join-view';
 import { directoryError } from '../../src/main/join/directory-error';
-import { createJoinMachine } from '../../src/main/join/join-machine';
 import {
-  createJoinService,
-  systemClock,
-  type JoinServiceDeps,
-} from '../../src/main/join/join-service';
+  joinMachine,
+  type HandOffInput,
+  type HandOffResult,
+  type SignInInput,
+  type SignInOutcome,
+} from '../../src/main/join/join-machine';
+import { createJoinService, type JoinServiceDeps } from '../../src/main/join/join-service';
 import {
   FakeDirectory,
   FakeGame,
@@ -72,6 +74,7 @@ describe('join machine: the way in', () => {
     expect(service.view()).toEqual({
       phase: 'joined',
       attempt: 1,
+      canRetry: false,
       invite: { kind: 'invite', handleId: invite().handleId, from: 'HostPlayer' },
       session: { membersCount: 2, maxMembersCount: 8, hostGamertag: 'HostPlayer' },
     });
@@ -92,7 +95,7 @@ describe('join machine: the way in', () => {
     service.submit(invite());
     await settle();
     expect(service.view().phase).toBe('failed');
-    expect(service.view().error).toMatchObject({ code: 'wrong-account', retryable: false });
+    expect(service.view()).toMatchObject({ canRetry: false, error: { code: 'wrong-account' } });
     expect(service.view().error?.message).toBe(
       `The invite is for player xuid …${invite().localXuid.slice(-4)}, but xuid …1111 is signed in.`,
     );
@@ -132,7 +135,10 @@ describe('join machine: the way in', () => {
     const { service, directory } = start({ tokens, deadlineMs: 5_000 });
     service.submit(invite());
     await vi.advanceTimersByTimeAsync(10_000);
-    expect(service.view().error).toMatchObject({ code: 'directory-unavailable', retryable: true });
+    expect(service.view()).toMatchObject({
+      canRetry: true,
+      error: { code: 'directory-unavailable' },
+    });
     expect(tokens.calls).toBe(3); // waits of 1 s and 2 s fit in 5 s; a third (3 s) does not
     expect(directory.joins).toHaveLength(0);
   });
@@ -143,7 +149,7 @@ describe('join machine: the way in', () => {
     const { service } = start({ tokens });
     service.submit(invite());
     await settle();
-    expect(service.view().error).toMatchObject({ code: 'unauthorized', retryable: false });
+    expect(service.view()).toMatchObject({ canRetry: false, error: { code: 'unauthorized' } });
     expect(tokens.calls).toBe(1);
   });
 
@@ -154,7 +160,8 @@ describe('join machine: the way in', () => {
     expect(service.view()).toMatchObject({
       phase: 'failed',
       attempt: 1,
-      error: { code: 'invite-expired', retryable: false },
+      canRetry: false,
+      error: { code: 'invite-expired' },
     });
     expect(directory.joins).toHaveLength(1);
     // A definite refusal wrote nothing: no leave, no membership check.
@@ -235,7 +242,8 @@ describe('join machine: retries and the countdown', () => {
     const view = service.view();
     expect(view).toMatchObject({
       phase: 'failed',
-      error: { code: 'directory-unavailable', retryable: true },
+      canRetry: true,
+      error: { code: 'directory-unavailable' },
     });
     // Waits of 1, 2, 3, 4, 5 s fit in 20 s; the sixth (6 s) would not.
     expect(directory.joins).toHaveLength(6);
@@ -262,7 +270,7 @@ describe('join machine: retries and the countdown', () => {
     });
     service.submit(invite());
     await vi.advanceTimersByTimeAsync(30_000);
-    expect(service.view().error).toMatchObject({ code: 'rate-limited', retryable: true });
+    expect(service.view()).toMatchObject({ canRetry: true, error: { code: 'rate-limited' } });
     expect(directory.joins).toHaveLength(5);
   });
 
@@ -278,7 +286,8 @@ describe('join machine: retries and the countdown', () => {
     expect(directory.joins[0]?.signal.aborted).toBe(true);
     expect(service.view()).toMatchObject({
       phase: 'failed',
-      error: { code: 'directory-unavailable', retryable: true },
+      canRetry: true,
+      error: { code: 'directory-unavailable' },
     });
     // The write might have landed: the machine looked, found the player, and left.
     expect(directory.reads).toEqual([invite().handleId]);
@@ -328,7 +337,8 @@ describe('join machine: CANCEL in each state', () => {
     expect(directory.leaves).toHaveLength(1);
     expect(service.view()).toMatchObject({
       phase: 'failed',
-      error: { code: 'cancelled', retryable: true },
+      canRetry: true,
+      error: { code: 'cancelled' },
     });
   });
 
@@ -436,7 +446,8 @@ describe('join machine: nothing left behind', () => {
     expect(directory.leaves).toEqual(['/serviceconfigs/s/sessionTemplates/t/sessions/a']);
     expect(service.view()).toMatchObject({
       phase: 'failed',
-      error: { code: 'game-failed', message: 'The game closed before joining.', retryable: true },
+      canRetry: true,
+      error: { code: 'game-failed', message: 'The game closed before joining.' },
     });
   });
 
@@ -557,7 +568,7 @@ describe('join machine: nothing left behind', () => {
     await settle();
     service.dismiss();
     await settle();
-    expect(service.view()).toEqual({ phase: 'idle', attempt: 0 });
+    expect(service.view()).toEqual({ phase: 'idle', attempt: 0, canRetry: false });
     expect(directory.leaves).toEqual([]);
     const stopped = service.stop();
     await settle();
@@ -590,7 +601,7 @@ describe('join machine: nothing left behind', () => {
     game.exit('exit code 0');
     await settle();
     expect(directory.leaves).toEqual(['/serviceconfigs/s/sessionTemplates/t/sessions/a']);
-    expect(service.view()).toEqual({ phase: 'idle', attempt: 0 });
+    expect(service.view()).toEqual({ phase: 'idle', attempt: 0, canRetry: false });
     // Also after DISMISS: the membership is still known and left when the game goes.
     service.submit(invite('0f0e0d0c-0b0a-4909-8807-060504030201'));
     await settle();
@@ -606,29 +617,44 @@ describe('join machine: nothing left behind', () => {
   });
 
   it('a late INVITE cannot undo a shutdown in progress', async () => {
-    // Straight on the machine: the service itself already drops events once stop() was called.
-    const directory = new FakeDirectory();
-    const machine = createJoinMachine({
-      client: directory,
-      tokens: new FakeTokens(),
-      game: new FakeGame(),
-      retryPolicy: () => undefined,
-      clock: systemClock,
-      deadlineMs: 20_000,
-      leaveTimeoutMs: 5_000,
+    // Straight on the machine, its actors provided the way xstate tests do: the service itself
+    // already drops events once stop() was called.
+    const writes: string[] = [];
+    const leaves: string[] = [];
+    const machine = joinMachine.provide({
+      actors: {
+        identify: fromPromise<SignInOutcome, SignInInput>(async () => ({
+          result: {
+            ok: true as const,
+            value: { xuid: invite().localXuid, userHash: 'u', token: 't' },
+          },
+          deadlineAt: Date.now() + 20_000,
+        })),
+        writeSession: fromPromise(async ({ input }) => {
+          writes.push(input.seat?.invite.handleId ?? 'none');
+          return { result: written(), deadlineAt: Date.now() + 20_000 };
+        }),
+        handOff: fromPromise<HandOffResult, HandOffInput>(async () => ({
+          ok: true as const,
+          value: { connection: 'x', handedToRunningGame: false },
+        })),
+        leaveSession: fromPromise(async ({ input }) => {
+          leaves.push(input.membership?.contentLocation ?? 'none');
+        }),
+      },
     });
-    const actor = createActor(machine);
+    const actor = createActor(machine, { input: { deadlineMs: 20_000, leaveTimeoutMs: 5_000 } });
     actor.start();
     actor.send({ type: 'INVITE', invite: invite() });
     await settle();
-    expect(actor.getSnapshot().value).toBe('joined');
+    expect(actor.getSnapshot().hasTag('joined')).toBe(true);
     actor.send({ type: 'SHUTDOWN' });
     // Arrives while the session is being left.
     actor.send({ type: 'INVITE', invite: invite('0f0e0d0c-0b0a-4909-8807-060504030201') });
     await settle();
     expect(actor.getSnapshot().status).toBe('done');
-    expect(directory.joins).toHaveLength(1);
-    expect(directory.leaves).toHaveLength(1);
+    expect(writes).toEqual([invite().handleId]);
+    expect(leaves).toEqual(['/serviceconfigs/s/sessionTemplates/t/sessions/a']);
   });
 
   it('stop() during a write aborts it and cleans up', async () => {
@@ -664,5 +690,159 @@ describe('join machine: injectable clock', () => {
     clock.increment(1);
     await new Promise((resolve) => setImmediate(resolve));
     expect(service.view()).toMatchObject({ phase: 'joined', attempt: 2 });
+  });
+});
+
+describe('join machine: giving up never leaves a ghost member', () => {
+  it('an ambiguous failure with no time left: checks whether the write landed, and leaves', async () => {
+    // The policy refuses any wait: the machine gives up right after the unanswered attempt.
+    const directory = new FakeDirectory([unavailable(true)]);
+    const { service } = start({ client: directory, retryPolicy: () => undefined });
+    service.submit(invite());
+    await settle();
+    expect(service.view()).toMatchObject({
+      phase: 'failed',
+      error: { code: 'directory-unavailable' },
+    });
+    expect(directory.reads).toEqual([invite().handleId]);
+    expect(directory.joins.at(-1)?.checkMembershipFirst).toBe(true);
+    expect(directory.leaves).toHaveLength(1);
+  });
+
+  it('an ambiguous, non-retryable answer (the write may have landed): checks and leaves', async () => {
+    const directory = new FakeDirectory([
+      err(directoryError('malformed-response', 'session answer is not JSON', { ambiguous: true })),
+    ]);
+    const { service } = start({ client: directory });
+    service.submit(invite());
+    await settle();
+    expect(service.view().error?.code).toBe('malformed-response');
+    expect(directory.reads).toEqual([invite().handleId]);
+    expect(directory.leaves).toHaveLength(1);
+  });
+
+  it('a definite refusal after an unanswered attempt: the earlier write is still checked and left', async () => {
+    const directory = new FakeDirectory([unavailable(true), expired()]);
+    const { service } = start({ client: directory });
+    service.submit(invite());
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(service.view().error?.code).toBe('invite-expired');
+    expect(directory.reads).toEqual([invite().handleId]);
+    expect(directory.leaves).toHaveLength(1);
+  });
+
+  it('a definite refusal with nothing unanswered before it touches nothing', async () => {
+    const directory = new FakeDirectory([unavailable(false), expired()]);
+    const { service } = start({ client: directory });
+    service.submit(invite());
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(service.view().error?.code).toBe('invite-expired');
+    expect(directory.reads).toEqual([]);
+    expect(directory.leaves).toEqual([]);
+  });
+});
+
+describe('join machine: RETRY after a failure', () => {
+  /** Drives a run into the failure `code` through the real machine, with scripted dependencies. */
+  async function failWith(code: JoinErrorCode) {
+    const directory = new FakeDirectory([]);
+    const tokens = new FakeTokens();
+    const game = new FakeGame();
+    const failure = (c: Parameters<typeof directoryError>[0]) =>
+      err(directoryError(c, `directory said ${c}`));
+    switch (code) {
+      case 'invite-expired':
+      case 'session-full':
+      case 'not-allowed':
+      case 'conflict':
+      case 'malformed-response':
+        directory.answerWrites(failure(code));
+        break;
+      case 'unauthorized':
+        tokens.answer = err({ code, message: 'refused', retryable: false });
+        break;
+      case 'wrong-account':
+        tokens.answer = { ok: true, value: { xuid: '1111', userHash: 'u', token: 't' } };
+        break;
+      case 'directory-unavailable':
+      case 'rate-limited':
+        // Retryable, but the policy has no time left: the machine gives up with the code.
+        directory.answerWrites(failure(code));
+        break;
+      case 'game-failed':
+        game.answer = err({ code: 'game-failed' as const, message: 'crashed' });
+        break;
+      case 'cancelled':
+        directory.answerWrites(hang(err(directoryError('cancelled', 'aborted'))));
+        break;
+      case 'invalid-link':
+        return undefined; // refused before the machine: the launcher view shows it
+    }
+    const started = start({ client: directory, tokens, game, retryPolicy: () => undefined });
+    started.service.submit(invite());
+    await settle();
+    if (code === 'cancelled') started.service.cancel();
+    await settle();
+    expect(started.service.view()).toMatchObject({ phase: 'failed', error: { code } });
+    // From here on every dependency works: an accepted RETRY joins.
+    directory.clearWrites();
+    tokens.answer = ok({ xuid: invite().localXuid, userHash: 'u', token: 't' });
+    game.answer = ok({ connection: 'x', handedToRunningGame: false });
+    return { ...started, directory, tokens };
+  }
+
+  const expectedTryAgain: Record<JoinErrorCode, boolean> = {
+    'invalid-link': false,
+    'invite-expired': false,
+    'session-full': false,
+    'not-allowed': false,
+    conflict: true,
+    unauthorized: false,
+    'wrong-account': false,
+    'directory-unavailable': true,
+    'rate-limited': true,
+    'malformed-response': true,
+    'game-failed': true,
+    cancelled: true,
+  };
+
+  for (const code of joinErrorCodes.filter((c) => c !== 'invalid-link')) {
+    it(`${code}: ${expectedTryAgain[code] ? 'Try again is offered and RETRY joins' : 'no Try again, and RETRY does nothing'}`, async () => {
+      const run = await failWith(code);
+      if (!run) return;
+      const { service, directory, tokens } = run;
+      expect(service.view().canRetry).toBe(expectedTryAgain[code]);
+      const writes = directory.joins.length;
+      const signIns = tokens.calls;
+      service.retry();
+      await settle();
+      if (expectedTryAgain[code]) {
+        expect(service.view()).toMatchObject({ phase: 'joined' });
+        expect(tokens.calls).toBe(signIns + 1);
+      } else {
+        expect(service.view()).toMatchObject({ phase: 'failed', error: { code } });
+        expect(directory.joins).toHaveLength(writes);
+        expect(tokens.calls).toBe(signIns);
+      }
+    });
+  }
+
+  it('RETRY while the failed run is still leaving: refused for a failure Try again cannot fix', async () => {
+    const directory = new FakeDirectory([
+      err(directoryError('not-allowed', 'closed', { ambiguous: true })),
+    ]);
+    let release: () => void = () => undefined;
+    directory.leaveAnswer = () =>
+      new Promise((resolve) => (release = () => resolve({ ok: true, value: undefined })));
+    const { service } = start({ client: directory });
+    service.submit(invite());
+    await settle();
+    // Still leaving the maybe-written session, but the player already sees the failure.
+    expect(service.view()).toMatchObject({ phase: 'failed', canRetry: false });
+    service.retry();
+    release();
+    await settle();
+    expect(service.view()).toMatchObject({ phase: 'failed', error: { code: 'not-allowed' } });
+    expect(directory.joins.filter((call) => !call.checkMembershipFirst)).toHaveLength(1);
   });
 });

@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { createLauncherJoin } from '../../src/main/join/join-service';
 import {
   demoGameArgsTemplate,
   demoGameSettings,
   launcherDefaults,
   resolveLauncherConfig,
 } from '../../src/main/join/launcher-config';
+import { FakeGame, FakeTokens, invite } from './join-machine-fakes';
 
 const base = {
   directoryUrl: 'http://127.0.0.1:4100/',
@@ -88,5 +90,25 @@ describe('launcher configuration', () => {
       ...demoGameArgsTemplate.split(' '),
     ]);
     expect(game.env).toEqual({ ELECTRON_RUN_AS_NODE: '1' });
+  });
+});
+
+describe('createLauncherJoin', () => {
+  it('signs in with the token provider it is given instead of the development one', async () => {
+    const config = resolveLauncherConfig(base);
+    if (!config.ok) throw new Error(config.error.message);
+    // Another player than the invite's: the join must stop at sign-in, before any request.
+    const tokens = new FakeTokens('1111111111');
+    const game = new FakeGame();
+    const launcher = createLauncherJoin(config.value, { tokens, game });
+    try {
+      launcher.service.submit(invite());
+      const view = await launcher.service.settled();
+      expect(tokens.calls).toBe(1);
+      expect(view).toMatchObject({ phase: 'failed', error: { code: 'wrong-account' } });
+      expect(game.joins).toEqual([]);
+    } finally {
+      await launcher.close();
+    }
   });
 });

@@ -137,7 +137,7 @@ describe('join service against the local directory', () => {
     // The game goes away on its own: the player closed it.
     expect(starts).toHaveLength(1);
     process.kill(starts[0] ?? 0, 'SIGTERM');
-    expect(await backHome).toEqual({ phase: 'idle', attempt: 0 });
+    expect(await backHome).toEqual({ phase: 'idle', attempt: 0, canRetry: false });
     await service.settled();
     expect(game.isRunning()).toBe(false);
     expect(await session.memberXuids()).toEqual([host.xuid]);
@@ -167,7 +167,7 @@ describe('join service: each error code from the real directory', () => {
       localXuid: me.xuid,
       remoteXuid: host.xuid,
     });
-    expect(view.error).toMatchObject({ code: 'invite-expired', retryable: false });
+    expect(view).toMatchObject({ canRetry: false, error: { code: 'invite-expired' } });
   });
 
   it('invite-expired: a handle past its lifetime', async () => {
@@ -188,7 +188,7 @@ describe('join service: each error code from the real directory', () => {
     const me = player(12);
     const { service } = launcher(launcherConfig(dir.url, me));
     const view = await activate(service, await session.invite(me));
-    expect(view.error).toMatchObject({ code: 'session-full', retryable: false });
+    expect(view).toMatchObject({ canRetry: false, error: { code: 'session-full' } });
   });
 
   it('not-allowed: a closed session', async () => {
@@ -197,7 +197,7 @@ describe('join service: each error code from the real directory', () => {
     const me = player(13);
     const { service } = launcher(launcherConfig(dir.url, me));
     const view = await activate(service, await session.invite(me));
-    expect(view.error).toMatchObject({ code: 'not-allowed', retryable: false });
+    expect(view).toMatchObject({ canRetry: false, error: { code: 'not-allowed' } });
   });
 
   it('wrong-account: signed in as someone else, nothing is written', async () => {
@@ -206,7 +206,7 @@ describe('join service: each error code from the real directory', () => {
     const invited = player(14);
     const { service } = launcher(launcherConfig(dir.url, player(15)));
     const view = await activate(service, await session.invite(invited));
-    expect(view.error).toMatchObject({ code: 'wrong-account', retryable: false });
+    expect(view).toMatchObject({ canRetry: false, error: { code: 'wrong-account' } });
     expect(await session.memberXuids()).toEqual([host.xuid]);
   });
 
@@ -229,7 +229,7 @@ describe('join service: each error code from the real directory', () => {
       }),
     );
     const view = await activate(service, unknownInvite(me, 2));
-    expect(view.error).toMatchObject({ code: 'directory-unavailable', retryable: true });
+    expect(view).toMatchObject({ canRetry: true, error: { code: 'directory-unavailable' } });
     expect(view.attempt).toBeGreaterThan(2);
     expect(dir.faultLog.count('503')).toBeGreaterThanOrEqual(view.attempt);
   });
@@ -241,7 +241,7 @@ describe('join service: each error code from the real directory', () => {
       launcherConfig(dir.url, me, { deadlineMs: 2_500, retry: { baseDelayMs: 50 } }),
     );
     const view = await activate(service, unknownInvite(me, 3));
-    expect(view.error).toMatchObject({ code: 'rate-limited', retryable: true });
+    expect(view).toMatchObject({ canRetry: true, error: { code: 'rate-limited' } });
     // Retry-After (1 s) is honoured: no more than three attempts fit in 2.5 s.
     expect(view.attempt).toBeGreaterThanOrEqual(2);
     expect(view.attempt).toBeLessThanOrEqual(3);
@@ -268,7 +268,7 @@ describe('join service: each error code from the real directory', () => {
       client: (client) => withStaleIfMatch(client),
     });
     const view = await activate(service, await session.invite(me));
-    expect(view.error).toMatchObject({ code: 'conflict', retryable: false });
+    expect(view).toMatchObject({ canRetry: true, error: { code: 'conflict' } });
     expect(await session.memberXuids()).toEqual([host.xuid]);
   });
 
@@ -282,7 +282,7 @@ describe('join service: each error code from the real directory', () => {
       game: { ...config.game, args: [...config.game.args, '--mode', 'crash'] },
     });
     const view = await activate(service, await session.invite(me));
-    expect(view.error).toMatchObject({ code: 'game-failed', retryable: true });
+    expect(view).toMatchObject({ canRetry: true, error: { code: 'game-failed' } });
     expect(view.error?.message).toMatch(/exit code 3/);
     expect(await session.memberXuids()).toEqual([host.xuid]);
   });

@@ -28,8 +28,9 @@ const invite = (handleId: string, localXuid = '2533274800000002'): Invite => ({
 const viewOf = (phase: JoinView['phase'], handleId: string, code?: string): JoinView => ({
   phase,
   attempt: 1,
+  canRetry: false,
   invite: { kind: 'invite', handleId, from: 'RallyHost' },
-  ...(code ? { error: { code: code as never, message: 'x', retryable: false } } : {}),
+  ...(code ? { error: { code: code as never, message: 'x' } } : {}),
 });
 
 /** A join service stand-in that publishes whatever the test says; records calls. */
@@ -167,7 +168,8 @@ describe('LauncherView', () => {
     view.showRejectedLink({ code: 'invalid-handle', message: 'handle is not a GUID' });
     expect(view.current()).toMatchObject({
       phase: 'failed',
-      error: { code: 'invalid-link', retryable: false },
+      canRetry: false,
+      error: { code: 'invalid-link' },
     });
     view.dismiss();
     expect(view.current()).toEqual(idleJoinView);

@@ -176,7 +176,7 @@ describe('composition root', () => {
     );
     const failed = await phaseReached(window, 'failed');
     expect(failed.error?.code).toBe('invalid-link');
-    expect(failed.error?.retryable).toBe(false);
+    expect(failed.canRetry).toBe(false);
     expect(window.focused).toBe(true);
     await current().ipcMain.invoke('join:dismiss', window.webContents);
     expect(views(window).at(-1)?.phase).toBe('idle');

@@ -1,6 +1,6 @@
 /** The join decision log lines derived from views: one line per decision, handle prefix only. */
 import { describe, expect, it } from 'vitest';
-import type { JoinView } from '../../src/shared/join-view';
+import { idleJoinView, type JoinView } from '../../src/shared/join-view';
 import { describeJoinChange, logJoinPhases } from '../../src/main/logging/join-phase-log';
 import { recordingLogger } from '../fakes/recording-logger';
 
@@ -20,27 +20,30 @@ describe('join phase log', () => {
       () => 10_000,
     );
     const emit = (view: JoinView) => listeners.forEach((listener) => listener(view));
-    emit({ phase: 'activating', attempt: 0, invite });
-    emit({ phase: 'writingSession', attempt: 1, invite });
+    emit({ phase: 'activating', attempt: 0, canRetry: false, invite });
+    emit({ phase: 'writingSession', attempt: 1, canRetry: false, invite });
     emit({
       phase: 'writingSession',
       attempt: 1,
+      canRetry: false,
       invite,
       session: { membersCount: 1, maxMembersCount: 4 },
     });
     emit({
       phase: 'retrying',
       attempt: 1,
+      canRetry: true,
       invite,
       nextRetryAt: 12_500,
-      error: { code: 'directory-unavailable', message: '503', retryable: true },
+      error: { code: 'directory-unavailable', message: '503' },
     });
-    emit({ phase: 'writingSession', attempt: 2, invite });
+    emit({ phase: 'writingSession', attempt: 2, canRetry: false, invite });
     emit({
       phase: 'failed',
       attempt: 2,
+      canRetry: false,
       invite,
-      error: { code: 'session-full', message: 'the session is full', retryable: false },
+      error: { code: 'session-full', message: 'the session is full' },
     });
     unsubscribe();
     expect(log.lines()).toEqual([
@@ -55,10 +58,8 @@ describe('join phase log', () => {
   });
 
   it('says nothing when nothing a reader cares about changed', () => {
-    const view: JoinView = { phase: 'joined', attempt: 1, invite };
+    const view: JoinView = { phase: 'joined', attempt: 1, canRetry: false, invite };
     expect(describeJoinChange(view, { ...view }, 0)).toBeUndefined();
-    expect(describeJoinChange(undefined, { phase: 'idle', attempt: 0 }, 0)?.text).toBe(
-      'join: idle no invite',
-    );
+    expect(describeJoinChange(undefined, idleJoinView, 0)?.text).toBe('join: idle no invite');
   });
 });

@@ -3,7 +3,7 @@ import { catalogueFor, createTranslator, displayName } from '../../src/renderer/
 import { en } from '../../src/renderer/i18n/en';
 import { ja } from '../../src/renderer/i18n/ja';
 import { errorText } from '../../src/renderer/error-text';
-import { joinActions, transientCodes } from '../../src/renderer/join-actions';
+import { joinActions } from '../../src/renderer/join-actions';
 import { stepStates } from '../../src/renderer/join-steps';
 import { joinErrorCodes, type JoinView } from '../../src/shared/join-view';
 
@@ -11,28 +11,30 @@ const statuses = (view: JoinView) => stepStates(view).map((s) => s.status);
 
 describe('join steps', () => {
   it('derives each step status from the phase', () => {
-    expect(statuses({ phase: 'activating', attempt: 0 })).toEqual([
+    expect(statuses({ phase: 'activating', attempt: 0, canRetry: false })).toEqual([
       'done',
       'inProgress',
       'pending',
       'pending',
       'pending',
     ]);
-    expect(statuses({ phase: 'retrying', attempt: 1 })).toEqual([
+    expect(statuses({ phase: 'retrying', attempt: 1, canRetry: false })).toEqual([
       'done',
       'done',
       'inProgress',
       'pending',
       'pending',
     ]);
-    expect(statuses({ phase: 'joining', attempt: 1 })).toEqual([
+    expect(statuses({ phase: 'joining', attempt: 1, canRetry: false })).toEqual([
       'done',
       'done',
       'done',
       'inProgress',
       'pending',
     ]);
-    expect(statuses({ phase: 'joined', attempt: 1 })).toEqual(Array(5).fill('done'));
+    expect(statuses({ phase: 'joined', attempt: 1, canRetry: false })).toEqual(
+      Array(5).fill('done'),
+    );
   });
 
   it('marks exactly one failed step, the one the error code belongs to', () => {
@@ -40,7 +42,8 @@ describe('join steps', () => {
       statuses({
         phase: 'failed',
         attempt,
-        error: { code, message: '', retryable: false },
+        canRetry: false,
+        error: { code, message: '' },
       }).indexOf('failed');
     expect(failedAt('invalid-link')).toBe(0);
     expect(failedAt('wrong-account')).toBe(1);
@@ -52,7 +55,8 @@ describe('join steps', () => {
       const all = statuses({
         phase: 'failed',
         attempt: 1,
-        error: { code, message: '', retryable: false },
+        canRetry: false,
+        error: { code, message: '' },
       });
       expect(all.filter((s) => s === 'failed')).toHaveLength(1);
       expect(all.slice(0, all.indexOf('failed')).every((s) => s === 'done')).toBe(true);
@@ -61,38 +65,44 @@ describe('join steps', () => {
 });
 
 describe('join actions', () => {
-  it('offers Cancel while in progress and Dismiss once finished', () => {
-    for (const phase of ['activating', 'writingSession', 'joining'] as const)
-      expect(joinActions({ phase, attempt: 1 })).toEqual({
+  it('offers Cancel while in progress, Try now only when the view allows it, Dismiss once finished', () => {
+    for (const phase of ['activating', 'writingSession', 'joining', 'retrying'] as const) {
+      expect(joinActions({ phase, attempt: 1, canRetry: false })).toEqual({
         actions: ['cancel'],
         primary: 'cancel',
       });
-    expect(joinActions({ phase: 'retrying', attempt: 1 })).toEqual({
-      actions: ['retry', 'cancel'],
-      primary: 'cancel',
-    });
-    expect(joinActions({ phase: 'joined', attempt: 1 }).actions).toEqual(['dismiss']);
-    expect(joinActions({ phase: 'idle', attempt: 0 }).actions).toEqual([]);
+      expect(joinActions({ phase, attempt: 1, canRetry: true })).toEqual({
+        actions: ['retry', 'cancel'],
+        primary: 'cancel',
+      });
+    }
+    expect(joinActions({ phase: 'joined', attempt: 1, canRetry: false }).actions).toEqual([
+      'dismiss',
+    ]);
+    expect(joinActions({ phase: 'idle', attempt: 0, canRetry: false }).actions).toEqual([]);
   });
 
-  it('offers Retry for retryable or transient failures and Switch account for wrong-account', () => {
+  it('offers Try again exactly when the view says so, and Switch account for wrong-account', () => {
     for (const code of joinErrorCodes) {
-      const { actions, primary } = joinActions({
-        phase: 'failed',
-        attempt: 1,
-        error: { code, message: '', retryable: false },
-      });
-      expect(actions).toContain('dismiss');
-      if (code === 'wrong-account') expect(primary).toBe('switchAccount');
-      else if (transientCodes.has(code)) expect(primary).toBe('retry');
-      else expect(actions).toEqual(['dismiss']);
+      for (const canRetry of [false, true]) {
+        const { actions, primary } = joinActions({
+          phase: 'failed',
+          attempt: 1,
+          canRetry,
+          error: { code, message: '' },
+        });
+        if (code === 'wrong-account') {
+          expect({ actions, primary }).toEqual({
+            actions: ['switchAccount', 'dismiss'],
+            primary: 'switchAccount',
+          });
+        } else if (canRetry) {
+          expect({ actions, primary }).toEqual({ actions: ['retry', 'dismiss'], primary: 'retry' });
+        } else {
+          expect({ actions, primary }).toEqual({ actions: ['dismiss'], primary: 'dismiss' });
+        }
+      }
     }
-    const retryable = joinActions({
-      phase: 'failed',
-      attempt: 1,
-      error: { code: 'session-full', message: '', retryable: true },
-    });
-    expect(retryable.primary).toBe('retry');
   });
 });
 
@@ -153,7 +163,8 @@ describe('error text', () => {
     const view = {
       phase: 'failed',
       attempt: 1,
-      error: { code: 'from-a-newer-version', message: '', retryable: false },
+      canRetry: false,
+      error: { code: 'from-a-newer-version', message: '' },
     } as unknown as JoinView;
     expect(stepStates(view).map((s) => s.status)).toEqual([
       'done',

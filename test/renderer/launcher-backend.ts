@@ -21,7 +21,7 @@ import { demoGameSettings, resolveLauncherConfig } from '../../src/main/join/lau
 import type { RetryPolicyOptions } from '../../src/main/join/retry-policy';
 import { RecentInvites } from '../../src/main/recent-invites';
 import { developmentInviteLinkConfig, parseInviteLink } from '../../src/shared/invite-link';
-import type { LogLevel } from '../../src/shared/ipc-contract';
+import { logLevels, type LogLevel } from '../../src/shared/ipc-contract';
 import type { JoinView } from '../../src/shared/join-view';
 import type { InvokeHandlers, TestHost } from './test-host';
 
@@ -45,6 +45,8 @@ export interface LauncherBackendOptions {
   readonly devMode: boolean;
   /** Backoff tuning, so retry tests wait a second instead of several. */
   readonly retry?: RetryPolicyOptions;
+  /** Extra arguments for the demo game, e.g. `--mode refuse` to make every join fail. */
+  readonly gameArgs?: readonly string[];
 }
 
 export interface LauncherBackend {
@@ -87,10 +89,12 @@ export async function startLauncherBackend(
   let account = options.signedIn;
 
   const buildStack = (who: Account): LauncherJoin => {
+    const game = demoGameSettings(gameScript);
+    const gameArgs = Array.isArray(game.args) ? game.args : [];
     const config = resolveLauncherConfig({
       directoryUrl: options.directoryUrl,
       identity: who,
-      game: { ...demoGameSettings(gameScript), ackTimeoutMs: 10_000 },
+      game: { ...game, args: [...gameArgs, ...(options.gameArgs ?? [])], ackTimeoutMs: 10_000 },
       ...(options.retry ? { retry: options.retry } : {}),
       locale: options.locale,
     });
@@ -112,7 +116,7 @@ export async function startLauncherBackend(
   };
 
   const rendererLog = Object.fromEntries(
-    (['error', 'warn', 'info', 'debug'] as const).map((level) => [
+    logLevels.map((level) => [
       level,
       (...data: unknown[]) => void logs.push({ level, message: data.map(String).join(' ') }),
     ]),

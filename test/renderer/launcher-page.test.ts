@@ -12,6 +12,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { LauncherState, RecentInvite } from '../../src/shared/ipc-contract';
 import { joinErrorCodes, type JoinErrorCode, type JoinView } from '../../src/shared/join-view';
+import { mayTryAgain } from '../../src/main/join/join-failure';
 import { en } from '../../src/renderer/i18n/en';
 import { ja } from '../../src/renderer/i18n/ja';
 import {
@@ -64,13 +65,14 @@ afterAll(async () => {
   await browser?.close();
 });
 
-function failed(code: JoinErrorCode, retryable = false): JoinView {
+function failed(code: JoinErrorCode, canRetry = false): JoinView {
   return {
     phase: 'failed',
     attempt: 1,
+    canRetry,
     invite,
     session,
-    error: { code, message: `dev detail for ${code}`, retryable },
+    error: { code, message: `dev detail for ${code}` },
   };
 }
 
@@ -99,30 +101,30 @@ describe('launcher page', () => {
     const launcher = await open(failed('invite-expired'));
     const { page } = launcher;
     for (const code of joinErrorCodes) {
-      host.push('join:view', failed(code));
-      const alert = page.getByRole('alert');
-      await eventually(() => alert.textContent()).toContain(en[`error.${code}.title`]);
-      expect(await alert.textContent()).toContain(en[`error.${code}.body`]);
-      expect(await alert.textContent()).not.toContain('dev detail');
-      const expected =
-        code === 'wrong-account'
-          ? ['switchAccount', 'dismiss']
-          : [
-                'directory-unavailable',
-                'rate-limited',
-                'conflict',
-                'malformed-response',
-                'game-failed',
-                'cancelled',
-              ].includes(code)
-            ? ['retry', 'dismiss']
-            : ['dismiss'];
-      expect(await actionNames(page)).toEqual(expected);
-      // The primary action takes focus when the error appears.
-      expect(await page.evaluate(() => document.activeElement?.getAttribute('data-action'))).toBe(
-        expected[0],
-      );
-      expect(await page.locator('.step-failed').count()).toBe(1);
+      // Try again appears exactly when the view says the machine accepts RETRY, whatever the code.
+      for (const canRetry of [
+        !mayTryAgain({ code, message: '' }),
+        mayTryAgain({ code, message: '' }),
+      ]) {
+        host.push('join:view', failed(code, canRetry));
+        const alert = page.getByRole('alert');
+        await eventually(() => alert.textContent()).toContain(en[`error.${code}.title`]);
+        expect(await alert.textContent()).toContain(en[`error.${code}.body`]);
+        expect(await alert.textContent()).not.toContain('dev detail');
+        const expected =
+          code === 'wrong-account'
+            ? ['switchAccount', 'dismiss']
+            : canRetry
+              ? ['retry', 'dismiss']
+              : ['dismiss'];
+        await eventually(() => actionNames(page)).toEqual(expected);
+        // The primary action takes focus when the error appears.
+        expect(await page.evaluate(() => document.activeElement?.getAttribute('data-action'))).toBe(
+          expected[0],
+        );
+        expect(await page.locator('.step-failed').count()).toBe(1);
+      }
+      // The last push is what the machine really offers for this code.
       expect(await axeViolations(page)).toEqual([]);
       await screenshot(page, `page-error-${code}`);
     }
@@ -131,14 +133,12 @@ describe('launcher page', () => {
     await eventually(() => page.getByRole('alert').textContent()).toContain(
       en['error.unknown.title'],
     );
-    host.push('join:view', failed('session-full', true));
-    await eventually(() => actionNames(page)).toEqual(['retry', 'dismiss']);
     expect(launcher.problems).toEqual([]);
     await launcher.close();
   });
 
   it('shows steps, the session summary, the attempt and a live countdown while retrying', async () => {
-    const launcher = await open({ phase: 'activating', attempt: 0, invite });
+    const launcher = await open({ phase: 'activating', attempt: 0, canRetry: false, invite });
     const { page } = launcher;
     const statuses = () =>
       page
@@ -164,6 +164,7 @@ describe('launcher page', () => {
     host.push('join:view', {
       phase: 'retrying',
       attempt: 2,
+      canRetry: true,
       invite,
       session,
       nextRetryAt: Date.now() + 5_000,
@@ -184,7 +185,7 @@ describe('launcher page', () => {
     expect(await page.evaluate(() => document.activeElement?.getAttribute('data-action'))).toBe(
       'cancel',
     );
-    host.push('join:view', { phase: 'joined', attempt: 3, invite, session });
+    host.push('join:view', { phase: 'joined', attempt: 3, canRetry: false, invite, session });
     await eventually(statuses).toEqual(['done', 'done', 'done', 'done', 'done']);
     expect(await marked()).toEqual(['kept', 'kept']);
     expect(await page.locator('.countdown').isHidden()).toBe(true);
@@ -211,7 +212,10 @@ describe('launcher page', () => {
         at: now - 26 * 3_600_000,
       },
     ];
-    let launcher = await open({ phase: 'idle', attempt: 0 }, { recent, devMode: true });
+    let launcher = await open(
+      { phase: 'idle', attempt: 0, canRetry: false },
+      { recent, devMode: true },
+    );
     let { page } = launcher;
     const items = page.locator('.recent-item');
     expect(await items.count()).toBe(2);
@@ -225,7 +229,7 @@ describe('launcher page', () => {
     await eventually(() => page.locator('.empty-title').textContent()).toBe('No invites yet');
     await launcher.close();
 
-    launcher = await open({ phase: 'idle', attempt: 0 });
+    launcher = await open({ phase: 'idle', attempt: 0, canRetry: false });
     page = launcher.page;
     expect(await page.locator('.empty-title').textContent()).toBe('No invites yet');
     expect(await actionNames(page)).toEqual([]);
@@ -254,7 +258,7 @@ describe('launcher page', () => {
     );
     expect(outline).toBe('solid');
 
-    host.push('join:view', { phase: 'writingSession', attempt: 1, invite });
+    host.push('join:view', { phase: 'writingSession', attempt: 1, canRetry: false, invite });
     await eventually(() => actionNames(page)).toEqual(['cancel']);
     await page.keyboard.press('Enter');
     await eventually(() => calls).toEqual(['switchAccount', 'cancel']);
@@ -269,7 +273,14 @@ describe('launcher page', () => {
         expect(JSON.stringify(ja[key]), key).not.toBe(JSON.stringify(en[key]));
     }
     const launcher = await open(
-      { phase: 'retrying', attempt: 1, invite, session, nextRetryAt: Date.now() + 9_000 },
+      {
+        phase: 'retrying',
+        attempt: 1,
+        canRetry: true,
+        invite,
+        session,
+        nextRetryAt: Date.now() + 9_000,
+      },
       { locale: 'ja-JP' },
     );
     const { page } = launcher;
@@ -284,7 +295,7 @@ describe('launcher page', () => {
       );
       texts.push(await page.locator('body').innerText());
     }
-    host.push('join:view', { phase: 'idle', attempt: 0 });
+    host.push('join:view', { phase: 'idle', attempt: 0, canRetry: false });
     host.push('launcher:recent', [
       { handleId: 'a', kind: 'invite', from: 'NovaRunner', outcome: 'joined', at: Date.now() },
     ]);
@@ -305,6 +316,7 @@ describe('launcher page', () => {
     const launcher = await open({
       phase: 'writingSession',
       attempt: 1,
+      canRetry: false,
       invite: { ...invite, from: hostile },
       session: { membersCount: 1e9, maxMembersCount: 1e9, hostGamertag: hostile },
     });
@@ -330,7 +342,7 @@ describe('launcher page', () => {
   });
 
   it('says so when main refuses an action, and logs it without any detail from the view', async () => {
-    const launcher = await open(failed('directory-unavailable'));
+    const launcher = await open(failed('directory-unavailable', true));
     const { page } = launcher;
     refuseRetry = true;
     pageLogs.length = 0;
@@ -349,7 +361,7 @@ describe('launcher page', () => {
   });
 
   it('respects prefers-reduced-motion: the spinner only spins when motion is welcome', async () => {
-    const view: JoinView = { phase: 'writingSession', attempt: 1, invite };
+    const view: JoinView = { phase: 'writingSession', attempt: 1, canRetry: false, invite };
     const animation = async (reducedMotion: 'reduce' | 'no-preference') => {
       state = { view, recent: [], locale: 'en-US', devMode: false };
       const launcher = await openLauncher(browser, host.url, { reducedMotion });

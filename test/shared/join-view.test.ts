@@ -1,12 +1,53 @@
+/**
+ * The JoinView contract between main and the window: the idle view is what the machine itself
+ * publishes before any invite, every code the launcher can show has its sentences and nothing
+ * else does, and a view survives the trip over IPC unchanged.
+ */
+import { createActor } from 'xstate';
 import { describe, expect, it } from 'vitest';
-import { idleJoinView, joinErrorCodes } from '../../src/shared/join-view';
+import { joinMachine } from '../../src/main/join/join-machine';
+import { toJoinView } from '../../src/main/join/join-view-mapper';
+import { LauncherView } from '../../src/main/launcher-view';
+import { en } from '../../src/renderer/i18n/en';
+import { ja } from '../../src/renderer/i18n/ja';
+import { idleJoinView, joinErrorCodes, type JoinView } from '../../src/shared/join-view';
 
 describe('join view', () => {
-  it('starts idle and survives a JSON round trip', () => {
-    expect(JSON.parse(JSON.stringify(idleJoinView))).toEqual({ phase: 'idle', attempt: 0 });
+  it('idleJoinView is exactly what the join machine publishes before any invite', () => {
+    const actor = createActor(joinMachine, { input: { deadlineMs: 1_000, leaveTimeoutMs: 1_000 } });
+    actor.start();
+    expect(toJoinView(actor.getSnapshot())).toEqual(idleJoinView);
+    actor.stop();
   });
 
-  it('names each error code once', () => {
+  it('lists exactly the codes the catalogues explain, in both languages', () => {
+    const explained = (catalogue: object) =>
+      Object.keys(catalogue)
+        .map((key) => /^error\.(.+)\.title$/.exec(key)?.[1])
+        .filter((code): code is string => code !== undefined && code !== 'unknown')
+        .sort();
+    expect(explained(en)).toEqual([...joinErrorCodes].sort());
+    expect(explained(ja)).toEqual([...joinErrorCodes].sort());
     expect(new Set(joinErrorCodes).size).toBe(joinErrorCodes.length);
+  });
+
+  it('a refused link is shown as invalid-link with no Try again, and dismissing it goes idle', () => {
+    const listeners = new Set<(view: JoinView) => void>();
+    const view = new LauncherView({
+      view: () => idleJoinView,
+      subscribe: (listener) => (listeners.add(listener), () => listeners.delete(listener)),
+      dismiss: () => undefined,
+    });
+    view.showRejectedLink({ code: 'invalid-handle', message: 'not a GUID' });
+    const shown = view.current();
+    expect(JSON.parse(JSON.stringify(shown))).toEqual(shown);
+    expect(shown).toMatchObject({
+      phase: 'failed',
+      canRetry: false,
+      error: { code: 'invalid-link' },
+    });
+    view.dismiss();
+    expect(view.current()).toEqual(idleJoinView);
+    view.close();
   });
 });

@@ -6,7 +6,7 @@
  * workers or fetch support (the page fetches nothing).
  */
 import { protocol, type CustomScheme, type Session } from 'electron';
-import type { ScopedLogger } from '../logging/configure-logging';
+import type { Logger } from '../logging/logger';
 import { APP_SCHEME } from '../security/app-origin';
 import { serveRendererAsset } from '../security/renderer-assets';
 
@@ -36,7 +36,7 @@ export interface ServeAppOptions {
   /** Absolute path of dist/renderer. */
   readonly root: string;
   readonly devMode: boolean;
-  readonly log: ScopedLogger;
+  readonly log: Logger;
 }
 
 /** Answers the scheme from the renderer folder on `session`; refused requests are logged. */

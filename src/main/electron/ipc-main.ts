@@ -16,14 +16,14 @@ import { parseInvokeArguments } from '../ipc/invoke-arguments';
 import type { InvokeHandler, InvokeHandlers } from '../ipc/invoke-handler';
 import { IpcRefusedError, type IpcRefusal } from '../ipc/ipc-refusal';
 import { checkSender, type IpcSender } from '../ipc/sender-policy';
-import type { ScopedLogger } from '../logging/configure-logging';
+import type { Logger } from '../logging/logger';
 
 export type { InvokeHandler } from '../ipc/invoke-handler';
 
 export interface TypedIpcMainOptions {
   /** The launcher window's webContents id right now; undefined while there is no window. */
   readonly trustedWebContentsId: () => number | undefined;
-  readonly log: ScopedLogger;
+  readonly log: Logger;
   /** Electron's ipcMain; injectable for tests. */
   readonly ipc?: Pick<IpcMain, 'handle' | 'removeHandler'>;
 }

@@ -4,7 +4,10 @@
  */
 import type { App } from 'electron';
 import type { InstanceRole, IntakeApp } from '../intake/intake-app';
-import type { IntakeLogger } from '../intake/intake-logger';
+import type { Logger } from '../logging/logger';
+
+/** What the intake writes its decisions to. */
+type IntakeLog = Pick<Logger, 'info' | 'warn' | 'error'>;
 import { writeDesktopEntryFile } from '../intake/desktop-entry-file';
 import type { LinkIntake } from '../intake/link-intake';
 import { ProtocolRegistrar } from '../intake/protocol-registrar';
@@ -13,7 +16,7 @@ import { wireLinkIntake } from '../intake/wire-link-intake';
 import { runXdgMimeDefault } from '../intake/xdg-mime-default';
 
 export interface LinkIntakeAdapterOptions {
-  readonly logger: IntakeLogger;
+  readonly logger: IntakeLog;
   /** Claim the schemes with the OS once `ready` (default true; tests and the CLI turn it off). */
   readonly registerProtocols?: boolean;
 }
@@ -53,7 +56,7 @@ export function installLinkIntake(
   return role;
 }
 
-function registerProtocols(app: App, intake: LinkIntake, logger: IntakeLogger): Promise<unknown> {
+function registerProtocols(app: App, intake: LinkIntake, logger: IntakeLog): Promise<unknown> {
   const plan = planProtocolRegistration(schemesToRegister(intake.config, app.isPackaged), {
     platform: process.platform,
     isPackaged: app.isPackaged,

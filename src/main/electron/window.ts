@@ -6,12 +6,12 @@
  */
 import { app, BrowserWindow, shell, type Session, type WebContents } from 'electron';
 import { TokenBucket } from '../ipc/token-bucket';
-import type { ScopedLogger } from '../logging/configure-logging';
+import type { Logger } from '../logging/logger';
 import { APP_ENTRY_URL } from '../security/app-origin';
 import { externalLinkTarget, mayNavigate, mayRequest } from '../security/navigation-policy';
 
 export interface GuardOptions {
-  readonly log: ScopedLogger;
+  readonly log: Logger;
   /** https origins whose links may open in the system browser; empty by default. */
   readonly externalLinkOrigins?: readonly string[];
 }
@@ -73,7 +73,7 @@ export function guardWebContents(contents: WebContents, options: GuardOptions): 
  * Session-wide refusals: no permission is ever granted (the launcher needs none, so a prompt can
  * only come from something that should not be there) and the renderer may not reach the network.
  */
-export function guardSession(session: Session, log: ScopedLogger): void {
+export function guardSession(session: Session, log: Logger): void {
   session.setPermissionRequestHandler((_contents, permission, callback) => {
     log.warn('refused permission request', permission);
     callback(false);
@@ -92,7 +92,7 @@ export interface LauncherWindowOptions {
   readonly preloadPath: string;
   /** Development builds get devtools; packaged builds do not. */
   readonly devMode: boolean;
-  readonly log: ScopedLogger;
+  readonly log: Logger;
   readonly externalLinkOrigins?: readonly string[];
 }
 

@@ -4,14 +4,17 @@ import {
   parseInviteLink,
   type InviteLinkConfig,
 } from '../../shared/invite-link';
-import type { IntakeLogger } from './intake-logger';
+import type { Logger } from '../logging/logger';
+
+/** What the intake writes its decisions to. */
+type IntakeLog = Pick<Logger, 'info' | 'warn' | 'error'>;
 import type { InviteTarget } from './invite-target';
 import { LinkArrivalQueue, type LinkArrival } from './link-arrival-queue';
-import { handleLogLabel, inviteLogLabel } from './link-log-label';
+import { handleLogLabel, inviteLogLabel } from '../logging/log-labels';
 
 export interface LinkIntakeOptions {
   readonly config: InviteLinkConfig;
-  readonly logger: IntakeLogger;
+  readonly logger: IntakeLog;
   /**
    * Called when a link or a second launch arrives after the target was detached (macOS keeps the
    * app running with every window closed), so the composition root can open a window; the link
@@ -41,7 +44,7 @@ export interface LinkIntakeOptions {
  */
 export class LinkIntake {
   readonly config: InviteLinkConfig;
-  readonly #logger: IntakeLogger;
+  readonly #logger: IntakeLog;
   readonly #queue: LinkArrivalQueue;
   readonly #onArrivalWhileDetached: (() => void) | undefined;
   #target: InviteTarget | undefined;

@@ -1,5 +1,8 @@
 import type { DesktopEntryWrite } from './desktop-entry-file';
-import type { IntakeLogger } from './intake-logger';
+import type { Logger } from '../logging/logger';
+
+/** What the intake writes its decisions to. */
+type IntakeLog = Pick<Logger, 'info' | 'warn' | 'error'>;
 import type { ProtocolRegistrationPlan } from './protocol-registration-plan';
 import type { XdgMimeOutcome } from './xdg-mime-default';
 
@@ -12,7 +15,7 @@ export interface RegistrarPorts {
     contents: string,
   ): Promise<DesktopEntryWrite>;
   runXdgMimeDefault(fileName: string, mimeTypes: readonly string[]): Promise<XdgMimeOutcome>;
-  readonly logger: IntakeLogger;
+  readonly logger: IntakeLog;
 }
 
 /** Whether the OS now sends our links here; `false` is logged and the launcher keeps running. */

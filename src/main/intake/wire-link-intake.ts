@@ -1,11 +1,14 @@
 import type { IntakeApp, InstanceRole } from './intake-app';
-import type { IntakeLogger } from './intake-logger';
+import type { Logger } from '../logging/logger';
+
+/** What the intake writes its decisions to. */
+type IntakeLog = Pick<Logger, 'info' | 'warn' | 'error'>;
 import type { LinkIntake } from './link-intake';
 
 export interface WireLinkIntakeOptions {
   /** This process's command line (`process.argv`), scanned once for a cold-start link. */
   readonly argv: readonly string[];
-  readonly logger: IntakeLogger;
+  readonly logger: IntakeLog;
 }
 
 /**

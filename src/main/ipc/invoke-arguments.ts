@@ -4,14 +4,14 @@
  * accept exactly the contract's tuple: no extra arguments, bounded strings, closed enums.
  */
 import * as z from 'zod';
-import type { InvokeChannel, InvokeChannels, LogLevel } from '../../shared/ipc-contract';
+import {
+  logLevels,
+  maxRendererLogLength,
+  type InvokeChannel,
+  type InvokeChannels,
+} from '../../shared/ipc-contract';
 import { err, ok, type Result } from '../../shared/result';
 import type { IpcRefusal } from './ipc-refusal';
-
-/** Longest renderer log message accepted; a page has no business logging more at once. */
-export const MAX_RENDERER_LOG_LENGTH = 4_000;
-
-const logLevels = ['error', 'warn', 'info', 'debug'] as const satisfies readonly LogLevel[];
 
 const noArguments = z.tuple([]);
 
@@ -22,7 +22,7 @@ const schemas: { readonly [C in InvokeChannel]: z.ZodType<InvokeChannels[C]['arg
   'join:dismiss': noArguments,
   'join:switch-account': noArguments,
   'dev:try-demo-invite': noArguments,
-  'log:write': z.tuple([z.enum(logLevels), z.string().max(MAX_RENDERER_LOG_LENGTH)]),
+  'log:write': z.tuple([z.enum(logLevels), z.string().max(maxRendererLogLength)]),
 };
 
 /** Parses the raw arguments of one invoke; the refusal names what was wrong, not the values. */

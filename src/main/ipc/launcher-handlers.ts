@@ -5,7 +5,7 @@
  * builds instead of being absent, so the renderer gets a clear answer rather than "no handler".
  */
 import type { LauncherState, LogLevel } from '../../shared/ipc-contract';
-import type { ScopedLogger } from '../logging/configure-logging';
+import type { Logger } from '../logging/logger';
 import { escapeControlCharacters } from '../logging/untrusted-text';
 import type { InvokeHandlers } from './invoke-handler';
 import { IpcRefusedError } from './ipc-refusal';
@@ -22,7 +22,7 @@ export interface LauncherHandlerDeps {
   /** Submits the embedded directory's demo invite; undefined when there is none (packaged, or a remote directory). */
   readonly tryDemoInvite: (() => void | Promise<void>) | undefined;
   /** Where the window's own log lines go (the `renderer` scope). */
-  readonly rendererLog: ScopedLogger;
+  readonly rendererLog: Logger;
   /** Caps renderer log lines; over the cap they are dropped and counted. */
   readonly rendererLogBudget: TokenBucket;
 }

@@ -19,7 +19,9 @@ import {
   sessionPath,
   type SessionDocument,
 } from '../../shared/mpsd/session-document';
+import { guidPattern } from '../../shared/guid';
 import { err, ok, type Result } from '../../shared/result';
+import type { Logger } from '../logging/logger';
 import {
   classifyStatus,
   classifyTransportError,
@@ -39,10 +41,10 @@ export const contractVersion = '107';
  * Largest answer read (4 MiB). A full 100-member session is around 100 KB and large sessions list
  * only the caller, so anything bigger is broken or hostile and must not fill the launcher's memory.
  */
-export const maxAnswerBytes = 4 * 1024 * 1024;
+const maxAnswerBytes = 4 * 1024 * 1024;
 
 /** Default time one attempt (all its requests together) may take. */
-export const defaultAttemptTimeoutMs = 5000;
+const defaultAttemptTimeoutMs = 5000;
 
 /** Who joins, and how the other players can reach them once they are in. */
 export interface MemberJoin {
@@ -95,11 +97,8 @@ export interface DirectoryClient {
   ): Promise<Result<void, DirectoryError>>;
 }
 
-/** Sink for the client's log lines; electron-log's logger fits. Lines never carry tokens. */
-export interface DirectoryLog {
-  info(...args: unknown[]): void;
-  warn(...args: unknown[]): void;
-}
+/** Where the client logs its decisions; lines never carry tokens. */
+type DirectoryLog = Pick<Logger, 'info' | 'warn'>;
 
 export interface DirectoryClientOptions {
   /** Directory root, e.g. the embedded local directory's `http://127.0.0.1:<port>`; a path prefix is kept. */
@@ -120,7 +119,7 @@ let version: string | undefined;
  * The launcher version: defined at build time by scripts/build.ts; when running from source,
  * read once from the package.json in the working directory; else `0.0.0-dev`.
  */
-export function rallypointVersion(): string {
+function rallypointVersion(): string {
   if (version !== undefined) return version;
   const defined = process.env.RALLYPOINT_VERSION;
   if (typeof defined === 'string' && defined !== '') return (version = defined);
@@ -153,7 +152,7 @@ export function authorizationHeader(token: AccessToken): string {
 }
 
 /** The join delta: the caller, active, with how to reach them (see xsapi-fixtures write bodies). */
-export function joinRequestBody(member: MemberJoin): unknown {
+function joinRequestBody(member: MemberJoin): unknown {
   return {
     members: {
       me: {
@@ -173,8 +172,6 @@ export function joinRequestBody(member: MemberJoin): unknown {
 }
 
 const leaveRequestBody = { members: { me: null } };
-
-const handleIdPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** `/serviceconfigs/{scid}/sessionTemplates/{tpl}/sessions/{name}`, template spelled either way. */
 const sessionPathPattern =
@@ -487,7 +484,7 @@ export function createDirectoryClient(options: DirectoryClientOptions): Director
 
   return {
     async joinByHandle(handleId, member, { signal, checkMembershipFirst = false, ifMatch }) {
-      if (!handleIdPattern.test(handleId)) return err(badHandle(handleId));
+      if (!guidPattern.test(handleId)) return err(badHandle(handleId));
       const attempt = startAttempt(signal);
       if (checkMembershipFirst) {
         const current = await read(handleId, attempt);
@@ -548,7 +545,7 @@ export function createDirectoryClient(options: DirectoryClientOptions): Director
     },
 
     async readByHandle(handleId, { signal }) {
-      if (!handleIdPattern.test(handleId)) return err(badHandle(handleId));
+      if (!guidPattern.test(handleId)) return err(badHandle(handleId));
       const result = await read(handleId, startAttempt(signal));
       return result.ok ? ok(result.value?.session) : result;
     },

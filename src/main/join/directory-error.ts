@@ -7,19 +7,18 @@ import type { JoinErrorCode } from '../../shared/join-view';
 import { isRetryableStatus } from './retry-policy';
 
 /** Directory failure codes; each is also a JoinErrorCode the window has a sentence for. */
-export const directoryErrorCodes = [
-  'invite-expired',
-  'session-full',
-  'not-allowed',
-  'conflict',
-  'unauthorized',
-  'directory-unavailable',
-  'rate-limited',
-  'malformed-response',
-  'cancelled',
-] as const satisfies readonly JoinErrorCode[];
-
-export type DirectoryErrorCode = (typeof directoryErrorCodes)[number];
+export type DirectoryErrorCode = Extract<
+  JoinErrorCode,
+  | 'invite-expired'
+  | 'session-full'
+  | 'not-allowed'
+  | 'conflict'
+  | 'unauthorized'
+  | 'directory-unavailable'
+  | 'rate-limited'
+  | 'malformed-response'
+  | 'cancelled'
+>;
 
 export interface DirectoryError {
   readonly code: DirectoryErrorCode;

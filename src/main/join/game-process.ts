@@ -182,7 +182,7 @@ function parseMessage(line: string): GameMessage | undefined {
 }
 
 /** A player-readable sentence for how the game ended before confirming. */
-export function describeExit(exit: GameExit): string {
+function describeExit(exit: GameExit): string {
   if (exit.startError === 'ENOENT')
     return 'The game could not be started: its program was not found.';
   if (exit.startError === 'EACCES')

@@ -8,15 +8,12 @@ import type { Invite } from '../../shared/invite';
 import { idleJoinView, type JoinView } from '../../shared/join-view';
 import { createDirectoryClient, type DirectoryClient } from './directory-client';
 import { createGameHandOff, type GameHandOff } from './game-hand-off';
-import {
-  createJoinMachine,
-  type JoinClock,
-  type JoinLog,
-  type JoinMachineDeps,
-  type RetryPolicy,
-} from './join-machine';
+import type { Logger } from '../logging/logger';
+import { provideJoinActors, type JoinActorDeps } from './join-actors';
 import { toJoinView, type JoinSnapshot } from './join-view-mapper';
+import type { JoinClock } from './leave-session';
 import { nextRetryDelay, type RetryPolicyOptions } from './retry-policy';
+import type { RetryPolicy } from './retry-delay';
 import type { LauncherConfig } from './launcher-config';
 import { createDevTokenProvider, type TokenProvider } from './token-provider';
 
@@ -58,23 +55,20 @@ export interface JoinServiceDeps {
   readonly retryPolicy?: RetryPolicy;
   /** Jitter source for the default policy. Default Math.random. */
   readonly random?: () => number;
-  readonly member?: JoinMachineDeps['member'];
-  readonly log?: JoinLog;
+  readonly member?: JoinActorDeps['member'];
+  readonly log?: Pick<Logger, 'info' | 'warn'>;
 }
 
 /** The default budget for one join, matching XSAPI's 20 s retry window. */
-export const defaultJoinDeadlineMs = 20_000;
-export const defaultLeaveTimeoutMs = 5_000;
+const defaultJoinDeadlineMs = 20_000;
+const defaultLeaveTimeoutMs = 5_000;
 
 /** The wall clock, as the machine wants it. */
-export const systemClock: JoinClock = {
+const systemClock: JoinClock = {
   now: () => Date.now(),
   setTimeout: (callback, ms) => setTimeout(callback, ms),
   clearTimeout: (id) => clearTimeout(id as NodeJS.Timeout),
 };
-
-const runningStates = new Set(['activating', 'writingSession', 'retrying', 'joining']);
-const restingStates = new Set(['idle', 'joined', 'failed', 'stopped']);
 
 /** Starts a join machine and wraps it in the JoinService calls. */
 export function createJoinService(deps: JoinServiceDeps): JoinService {
@@ -85,18 +79,19 @@ export function createJoinService(deps: JoinServiceDeps): JoinService {
     ((input) =>
       nextRetryDelay({ ...input, random, ...(deps.retry ? { policy: deps.retry } : {}) }));
   const leaveTimeoutMs = deps.leaveTimeoutMs ?? defaultLeaveTimeoutMs;
-  const machine = createJoinMachine({
+  const machine = provideJoinActors({
     client: deps.client,
     tokens: deps.tokens,
     game: deps.game,
     retryPolicy,
     clock,
-    deadlineMs: deps.deadlineMs ?? defaultJoinDeadlineMs,
-    leaveTimeoutMs,
     ...(deps.member ? { member: deps.member } : {}),
     ...(deps.log ? { log: deps.log } : {}),
   });
-  const actor = createActor(machine, { clock });
+  const actor = createActor(machine, {
+    clock,
+    input: { deadlineMs: deps.deadlineMs ?? defaultJoinDeadlineMs, leaveTimeoutMs },
+  });
   const listeners = new Set<(view: JoinView) => void>();
   let current: JoinView = idleJoinView;
   let currentJson = JSON.stringify(current);
@@ -117,6 +112,7 @@ export function createJoinService(deps: JoinServiceDeps): JoinService {
     }
   };
 
+  actor.on('log', (line) => deps.log?.[line.level](line.message));
   actor.subscribe({
     next: publish,
     // Without an error observer xstate rethrows asynchronously, which in Electron main is a crash dialog.
@@ -139,9 +135,8 @@ export function createJoinService(deps: JoinServiceDeps): JoinService {
     view: () => current,
     inFlightHandleId() {
       const snapshot = actor.getSnapshot();
-      const state = typeof snapshot.value === 'string' ? snapshot.value : 'activating';
-      if (runningStates.has(state)) return snapshot.context.invite?.handleId;
-      if (state === 'leaving' && snapshot.context.afterLeave === 'activate') {
+      if (snapshot.hasTag('running')) return snapshot.context.invite?.handleId;
+      if (snapshot.hasTag('leaving') && snapshot.context.afterLeave === 'activate') {
         return snapshot.context.pendingInvite?.handleId;
       }
       return undefined;
@@ -151,9 +146,7 @@ export function createJoinService(deps: JoinServiceDeps): JoinService {
       return () => listeners.delete(listener);
     },
     async settled() {
-      const snapshot = await waitFor(actor, (next) =>
-        restingStates.has(typeof next.value === 'string' ? next.value : ''),
-      );
+      const snapshot = await waitFor(actor, (next) => next.hasTag('resting'));
       return toJoinView(snapshot);
     },
     stop() {
@@ -184,7 +177,9 @@ export interface LauncherJoin {
 }
 
 export interface LauncherJoinOptions {
-  readonly log?: JoinLog;
+  readonly log?: Pick<Logger, 'info' | 'warn'>;
+  /** Signs the player in; default the local directory's development tokens for the configured identity. */
+  readonly tokens?: TokenProvider;
   /** The game's own output lines (not its protocol lines). */
   readonly onGameOutput?: (stream: 'stdout' | 'stderr', line: string) => void;
   readonly onGameStarted?: (pid: number | undefined) => void;
@@ -195,19 +190,22 @@ export interface LauncherJoinOptions {
 }
 
 /**
- * Builds client, development token provider, game hand-off and join service from a resolved
- * configuration: what the Electron main process, the command line and the window's test host use.
+ * Builds client, token provider (the development one unless `options.tokens` is given), game
+ * hand-off and join service from a resolved configuration: what the Electron main process, the
+ * command line and the window's test host use.
  */
 export function createLauncherJoin(
   config: LauncherConfig,
   options: LauncherJoinOptions = {},
 ): LauncherJoin {
-  const tokens = createDevTokenProvider({
-    baseUrl: config.directoryUrl,
-    xuid: config.identity.xuid,
-    gamertag: config.identity.gamertag,
-    attemptTimeoutMs: config.attemptTimeoutMs,
-  });
+  const tokens =
+    options.tokens ??
+    createDevTokenProvider({
+      baseUrl: config.directoryUrl,
+      xuid: config.identity.xuid,
+      gamertag: config.identity.gamertag,
+      attemptTimeoutMs: config.attemptTimeoutMs,
+    });
   const client = createDirectoryClient({
     baseUrl: config.directoryUrl,
     tokens,

@@ -62,7 +62,7 @@ const directoryUrl = z.string().superRefine((value, ctx) => {
 });
 
 /** What a caller may pass: every field but the directory and identity is optional. */
-export const launcherConfigInputSchema = z.strictObject({
+const launcherConfigInputSchema = z.strictObject({
   directoryUrl,
   identity: z.strictObject({
     xuid,

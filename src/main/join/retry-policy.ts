@@ -9,7 +9,7 @@
  */
 
 /** HTTP statuses worth another attempt: timeouts, throttling and transient server trouble. */
-export const retryableStatuses: ReadonlySet<number> = new Set([408, 429, 500, 502, 503, 504]);
+const retryableStatuses: ReadonlySet<number> = new Set([408, 429, 500, 502, 503, 504]);
 
 /** True for statuses a later attempt may succeed at; network errors are retryable too. */
 export function isRetryableStatus(status: number): boolean {

@@ -52,7 +52,7 @@ export interface TokenProvider {
  * Narrows a classified directory failure to the token vocabulary: an identity endpoint that
  * refuses (404, 403, 409, …) means this player cannot get a token, i.e. unauthorized.
  */
-export function toTokenError(error: DirectoryError): TokenError {
+function toTokenError(error: DirectoryError): TokenError {
   const refused =
     error.status !== undefined && error.status >= 400 && error.status < 500 && !error.retryable;
   const code = refused

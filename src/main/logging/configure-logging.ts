@@ -4,15 +4,8 @@
  * writing to a temporary folder; the Electron adapter only supplies the log file's path.
  */
 import type { LevelOption, NodeLogger } from 'electron-log';
+import type { Logger } from './logger';
 import { createRedactionHook, isRedactionHook } from './redaction-hook';
-
-/** The part of a logger the rest of main uses; electron-log's scopes satisfy it, so do test fakes. */
-export interface ScopedLogger {
-  error(...data: unknown[]): void;
-  warn(...data: unknown[]): void;
-  info(...data: unknown[]): void;
-  debug(...data: unknown[]): void;
-}
 
 /** Every scope main logs under; `renderer` carries the window's own lines from `log:write`. */
 export const logScopes = [
@@ -27,7 +20,7 @@ export const logScopes = [
 
 export type LogScope = (typeof logScopes)[number];
 
-export type LauncherLoggers = { readonly [S in LogScope]: ScopedLogger };
+export type LauncherLoggers = { readonly [S in LogScope]: Logger };
 
 export interface LoggingOptions {
   /** Absolute path of the log file; false writes no file (tests, `--no-log-file`). */
@@ -67,7 +60,7 @@ export function configureLogging(log: NodeLogger, options: LoggingOptions): Laun
   }
   log.scope.labelPadding = false;
 
-  const loggers = {} as Record<LogScope, ScopedLogger>;
+  const loggers = {} as Record<LogScope, Logger>;
   for (const scope of logScopes) loggers[scope] = log.scope(scope);
   return loggers;
 }

@@ -5,15 +5,16 @@
  * can follow one invite from link to game without the log holding XUIDs.
  */
 import type { JoinView } from '../../shared/join-view';
-import type { ScopedLogger } from './configure-logging';
+import type { Logger } from './logger';
+import { handleLogLabel } from './log-labels';
 
 export interface JoinViewFeed {
   subscribe(listener: (view: JoinView) => void): () => void;
 }
 
 /** `handle=0f3c12ab…`, or `no invite`. */
-export function handleLabel(view: JoinView): string {
-  return view.invite === undefined ? 'no invite' : `handle=${view.invite.handleId.slice(0, 8)}…`;
+function handleLabel(view: JoinView): string {
+  return view.invite === undefined ? 'no invite' : handleLogLabel(view.invite.handleId);
 }
 
 /** The log line for a view, or undefined when nothing a reader cares about changed. */
@@ -33,7 +34,7 @@ export function describeJoinChange(
       const detail =
         error === undefined
           ? 'no error detail'
-          : `${error.code}${error.retryable ? ', retryable' : ''}: ${error.message}`;
+          : `${error.code}${view.canRetry ? ', retryable' : ''}: ${error.message}`;
       return {
         level: 'warn',
         text: `join: failed ${label} after ${view.attempt} attempt(s) (${detail})`,
@@ -59,7 +60,7 @@ export function describeJoinChange(
 /** Subscribes and logs every decision; returns the unsubscribe function. */
 export function logJoinPhases(
   feed: JoinViewFeed,
-  log: ScopedLogger,
+  log: Logger,
   now: () => number = Date.now,
 ): () => void {
   let previous: JoinView | undefined;

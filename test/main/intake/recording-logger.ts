@@ -1,7 +1,7 @@
-import type { IntakeLogger } from '../../../src/main/intake/intake-logger';
+import type { Logger } from '../../../src/main/logging/logger';
 
 /** Keeps every line so tests can assert on decisions and on what must never be logged. */
-export class RecordingLogger implements IntakeLogger {
+export class RecordingLogger implements Pick<Logger, 'info' | 'warn' | 'error'> {
   readonly lines: string[] = [];
   info(message: string): void {
     this.lines.push(`info ${message}`);
