@@ -35,7 +35,7 @@ export interface JoinActorDeps {
 }
 
 /** `joinMachine` with the real actors over `deps`. */
-export function provideJoinActors(deps: JoinActorDeps) {
+export function provideJoinActors(deps: JoinActorDeps): typeof joinMachine {
   const { client, tokens, game, retryPolicy, clock } = deps;
   return joinMachine.provide({
     actors: {
