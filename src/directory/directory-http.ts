@@ -216,7 +216,7 @@ export function createDirectoryListener(deps: DirectoryHttpDeps) {
 
   /** Injected faults, authentication, the contract version and rate limits; then the body. */
   function afterLatency(exchange: Exchange, fault: FaultDecision): void {
-    const { request, response, method } = exchange;
+    const { request, response } = exchange;
     const retryAfter = fault === 'none' ? '' : String(faults.retryAfterSeconds);
     switch (fault) {
       case '503':
