@@ -99,6 +99,11 @@ export async function runDirectoryCluster(
     return 1;
   }
 
+  // The kernel hands connections to the workers (each accepts on the shared socket) rather than
+  // the primary round-robin: a connection the primary had handed to a worker that then died before
+  // accepting it stayed open and was never answered (seen with SIGKILL during joins), where the
+  // kernel's way closes a dead worker's connections and the others accept the rest.
+  cluster.schedulingPolicy = cluster.SCHED_NONE;
   const { clock: _clock, onRequest: _onRequest, onStoreLog: _onStoreLog, ...plain } = options;
   let shuttingDown = false;
   // Every worker listens with the same arguments: node:cluster shares one listening socket per
@@ -260,4 +265,3 @@ export function runDirectoryWorker(output: ClusterOutput): void {
 
 /** Whether this process is a worker of `runDirectoryCluster`. */
 export const isDirectoryWorker = (): boolean => cluster.isWorker;
-

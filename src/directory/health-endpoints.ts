@@ -24,6 +24,15 @@ function reply(response: ServerResponse, status: number, text: string): void {
   response.end(text);
 }
 
+/**
+ * `ok`, and under `--workers` which worker answered (the number the supervisor gave it, kept across
+ * restarts), so an operator or a test can tell the processes behind one port apart.
+ */
+const healthText =
+  process.env.RALLYPOINT_DIRECTORY_WORKER === undefined
+    ? 'ok\n'
+    : `ok worker ${process.env.RALLYPOINT_DIRECTORY_WORKER}\n`;
+
 /** The directory listener with the two probe paths answered before it. */
 export function withHealthEndpoints(listener: Listener, probes: HealthProbes): Listener {
   return (request, response) => {
@@ -33,7 +42,7 @@ export function withHealthEndpoints(listener: Listener, probes: HealthProbes): L
       response.setHeader('allow', 'GET, HEAD');
       return reply(response, 405, `${request.method} is not allowed here; use GET.`);
     }
-    if (url === '/healthz') return reply(response, 200, 'ok\n');
+    if (url === '/healthz') return reply(response, 200, healthText);
     if (probes.closing()) return reply(response, 503, 'shutting down\n');
     probes.ready().then(
       (ready) => reply(response, ready ? 200 : 503, ready ? 'ready\n' : 'store unavailable\n'),
