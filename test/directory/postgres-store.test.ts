@@ -17,6 +17,9 @@ import {
 } from '../../src/directory/store/embedded-postgres-server';
 import { migrate, migrations } from '../../src/directory/store/postgres-migrations';
 import type { SessionChange } from '../../src/directory/store/session-change-feed';
+import { PostgresSessionStore } from '../../src/directory/store/postgres-session-store';
+import type { SessionRecord } from '../../src/directory/session-record';
+import type { Mutation } from '../../src/directory/session-store';
 import { call, joinBody, player, sessionUrl } from './directory-test-client';
 
 let server: EmbeddedPostgresServer;
@@ -103,6 +106,45 @@ describe('two directories on one PostgreSQL database', () => {
     expect(new Set(members.map((m) => m.constants.system.xuid))).toEqual(
       new Set(racers.map((p) => p.xuid)),
     );
+  });
+});
+
+describe('the store itself', () => {
+  it('writes the queued updates of one session as a batch, in order; a throwing one alone fails', async () => {
+    const pool = new pg.Pool({ connectionString: server.url, max: 2 });
+    const store = new PostgresSessionStore(pool);
+    try {
+      const key = 'batch~test~one';
+      const base = { changeNumber: 0 } as unknown as SessionRecord;
+      const bump = (current: SessionRecord | undefined): Mutation<number> => {
+        const next = (current?.changeNumber ?? 0) + 1;
+        return {
+          action: 'store',
+          record: { ...(current ?? base), changeNumber: next },
+          result: next,
+        };
+      };
+      const settled = await Promise.allSettled(
+        Array.from({ length: 20 }, (_, i) =>
+          store.update(key, (current) => {
+            if (i === 7) throw new Error('mutator 7 refuses');
+            return bump(current);
+          }),
+        ),
+      );
+      const values = settled.map((outcome) =>
+        outcome.status === 'fulfilled' ? outcome.value : String(outcome.reason),
+      );
+      expect(values[7]).toMatch(/mutator 7 refuses/);
+      expect(values.filter((value) => typeof value === 'number')).toEqual(
+        Array.from({ length: 19 }, (_, i) => i + 1),
+      );
+      expect(store.counters.batches).toBeLessThan(20);
+      const stored = await store.update(key, (current) => ({ action: 'keep', result: current }));
+      expect(stored?.changeNumber).toBe(19);
+    } finally {
+      await pool.end();
+    }
   });
 });
 
