@@ -1,7 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
 /**
- * The directory suites that also run with the directory on PostgreSQL (the `postgres` project):
+ * The suites that also run with the directory on PostgreSQL (the `postgres` project):
  * the store must behave exactly as the in-memory one. One embedded server per file keeps it lean.
  */
 const suitesOnPostgres = [
@@ -11,6 +11,8 @@ const suitesOnPostgres = [
   'test/directory/timers.test.ts',
   'test/directory/rate-limits.test.ts',
   'test/directory/concurrency.test.ts',
+  // 200 launchers join through a directory answering 30 % faults: all joined, once, no ghosts.
+  'test/join/fault-injection.test.ts',
 ];
 
 export default defineConfig({
