@@ -84,7 +84,7 @@ const bareServerSource = `
 `;
 
 /** A server of this bench in a process of its own. */
-interface ServerProcess {
+export interface ServerProcess {
   readonly url: string;
   /** The process's CPU time so far (user + system), in microseconds; NaN where unknown. */
   cpu(): number;
@@ -105,7 +105,7 @@ function processCpuMicros(pid: number): number {
 }
 
 /** Starts `node <flags> <args>` and resolves once it prints `… listening on http://…`. */
-async function startServer(name: string, args: readonly string[]): Promise<ServerProcess> {
+export async function startServer(name: string, args: readonly string[]): Promise<ServerProcess> {
   const child = spawn(process.execPath, [...serverNodeFlags, ...args], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -150,7 +150,7 @@ const externalServer = (url: string): ServerProcess => ({
   close: () => Promise.resolve(),
 });
 
-interface LoadResult {
+export interface LoadResult {
   readonly requestsPerSecond: number;
   /** How long the run took, in seconds. */
   readonly seconds: number;
@@ -168,7 +168,7 @@ interface LoadResult {
  * Runs autocannon in a child process, so the load generator shares neither a process nor an event
  * loop with the server; the server's own CPU time is asked of its process before and after.
  */
-async function load(plan: LoadPlan, server: ServerProcess): Promise<LoadResult> {
+export async function load(plan: LoadPlan, server: ServerProcess): Promise<LoadResult> {
   const source = `
     const autocannon = require(require.resolve('autocannon', { paths: [process.argv[1]] }));
     let input = '';
@@ -250,7 +250,7 @@ async function headerBytes(url: string, request: PlannedRequest): Promise<number
   throw new Error(`no answer headers from ${url}${request.path}`);
 }
 
-async function post(
+export async function post(
   url: string,
   path: string,
   body: unknown,
@@ -266,7 +266,7 @@ async function post(
   return (await response.json()) as Record<string, unknown>;
 }
 
-async function tokens(
+export async function tokens(
   url: string,
   count: number,
   prefix: string,
@@ -289,7 +289,7 @@ async function tokens(
   return out;
 }
 
-const joinBody = (xuid: string) =>
+export const joinBody = (xuid: string) =>
   JSON.stringify({
     members: {
       me: {
@@ -301,11 +301,11 @@ const joinBody = (xuid: string) =>
     },
   });
 
-function line(name: string, result: LoadResult): string {
+export function line(name: string, result: LoadResult): string {
   return `  ${name.padEnd(30)} ${result.requestsPerSecond.toFixed(0).padStart(6)} req/s   p50 ${result.p50.toFixed(1).padStart(5)} ms   p99 ${result.p99.toFixed(1).padStart(5)} ms   ${result.total} req, ${result.non2xx} non-2xx, ${result.errors} errors, ${result.meanBytes.toFixed(0)} B/answer, ${result.serverCpuUs.toFixed(0)} µs server CPU/request`;
 }
 
-const median = (values: number[]) =>
+export const median = (values: number[]) =>
   [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
 
 /** What a bare run copies from the directory run it is compared with. */

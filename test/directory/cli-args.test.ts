@@ -67,10 +67,32 @@ describe('parseDirectoryArgs', () => {
     [['--title-id', 'abc'], /--title-id/],
     [['--what'], /Unknown option/],
     [['positional'], /positional/i],
+    [['--store', 'redis://x'], /--store takes memory, postgres:/],
+    [['--store', 'postgres://u:secret@'], /^(?!.*secret)/],
+    [['--workers', '2'], /--workers above 1 needs a shared store/],
+    [['--workers', '2', '--store', 'memory'], /--workers above 1 needs a shared store/],
+    [['--workers', '0', '--store', 'embedded-postgres'], /--workers must be between 1 and 64/],
   ])('refuses %j', (args, message) => {
     const parsed = parseDirectoryArgs(args);
     expect(parsed.ok).toBe(false);
     if (!parsed.ok) expect(parsed.error).toMatch(message);
+  });
+
+  it('takes a PostgreSQL store and a worker count', () => {
+    const parsed = parseDirectoryArgs([
+      '--store',
+      'postgres://directory:pw@db.example:5432/rallypoint',
+      '--workers',
+      '4',
+    ]);
+    expect(parsed.ok && parsed.value.kind === 'start' && parsed.value.workers).toBe(4);
+    expect(parsed.ok && parsed.value.kind === 'start' && parsed.value.options.store).toBe(
+      'postgres://directory:pw@db.example:5432/rallypoint',
+    );
+    const embedded = parseDirectoryArgs(['--store', 'embedded-postgres=/var/lib/rp']);
+    expect(embedded.ok && embedded.value.kind === 'start' && embedded.value.options.store).toBe(
+      'embedded-postgres=/var/lib/rp',
+    );
   });
 
   it('recognises --help', () => {

@@ -1,0 +1,102 @@
+/**
+ * The directory's PostgreSQL schema as numbered migrations, applied at start. Every process that
+ * opens the store calls `migrate`; a transaction-scoped advisory lock makes concurrent starts (the
+ * workers of one machine, or directories on several machines) apply each migration exactly once,
+ * and `schema_migrations` records which versions a database has. Migrations are append-only: a
+ * shipped one is never edited, a change is a new version.
+ */
+import type { Pool } from 'pg';
+
+/** One schema step. `sql` runs inside the migration transaction. */
+export interface Migration {
+  readonly version: number;
+  readonly name: string;
+  readonly sql: string;
+}
+
+/**
+ * Plain tables, text primary keys, `bigint` epoch milliseconds and `bigint[]`: all of it runs on
+ * PostgreSQL 13+, CockroachDB and YugabyteDB. Records are stored as JSON text the directory parses
+ * itself: `jsonb` would reorder a session's custom keys and cost a parse on every write.
+ */
+export const migrations: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'sessions, handles, rate windows and the token secret',
+    sql: `
+      CREATE TABLE directory_sessions (
+        session_key text PRIMARY KEY,
+        revision text NOT NULL,
+        record text NOT NULL
+      );
+      CREATE TABLE directory_handles (
+        handle_id text PRIMARY KEY,
+        owner_key text,
+        expires_at bigint NOT NULL,
+        record text NOT NULL
+      );
+      CREATE INDEX directory_handles_owner ON directory_handles (owner_key);
+      CREATE INDEX directory_handles_expiry ON directory_handles (expires_at);
+      CREATE TABLE directory_rate_windows (
+        rate_key text PRIMARY KEY,
+        times bigint[] NOT NULL,
+        taken boolean NOT NULL
+      );
+      CREATE TABLE directory_secrets (
+        name text PRIMARY KEY,
+        secret text NOT NULL
+      );
+    `,
+  },
+];
+
+/** An arbitrary constant naming the directory's migration lock among other advisory locks. */
+const migrationLockId = 7_170_017;
+
+/** What `migrate` did, for the start log line. */
+export interface MigrationReport {
+  readonly applied: readonly number[];
+  readonly current: number;
+}
+
+/**
+ * Applies every migration the database lacks, in order, in one transaction holding the advisory
+ * lock; a second process waits for the lock and then finds nothing left to do.
+ */
+export async function migrate(
+  pool: Pool,
+  steps: readonly Migration[] = migrations,
+): Promise<MigrationReport> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query('SELECT pg_advisory_xact_lock($1)', [migrationLockId]);
+    await client.query(
+      `CREATE TABLE IF NOT EXISTS schema_migrations (
+         version integer PRIMARY KEY,
+         name text NOT NULL,
+         applied_at timestamptz NOT NULL DEFAULT now()
+       )`,
+    );
+    const done = await client.query<{ version: number }>('SELECT version FROM schema_migrations');
+    const have = new Set(done.rows.map((row) => Number(row.version)));
+    const applied: number[] = [];
+    for (const step of [...steps].sort((a, b) => a.version - b.version)) {
+      if (have.has(step.version)) continue;
+      await client.query(step.sql);
+      await client.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [
+        step.version,
+        step.name,
+      ]);
+      applied.push(step.version);
+    }
+    await client.query('COMMIT');
+    const current = Math.max(0, ...have, ...applied);
+    return { applied, current };
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}

@@ -1,0 +1,303 @@
+/**
+ * The directory's sessions and handles in PostgreSQL, so any number of directory processes on any
+ * number of machines serve one consistent set of sessions and a process can die without losing any.
+ *
+ * Each process queues the writes of one session and writes the queue as one batch. A write is
+ * optimistic first: read the row with its revision, run the mutator, and write
+ * only if the revision is still the one read (`UPDATE … WHERE revision = $read`), two statements and
+ * no lock held between them. A write that loses that race is retried under a row lock
+ * (`SELECT … FOR UPDATE` in a transaction), so a hot session (many players joining at once) is
+ * serialised by its row instead of spinning on conflicts, and sessions never wait for each other.
+ * A mutator that only reads (`keep`) answers from the row it read: that row was the session's
+ * committed state at that moment, which is where such a request takes effect.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Pool, PoolClient } from 'pg';
+import type { SessionRecord } from '../session-record';
+import type { HandleRecord, Mutation, SessionStore } from '../session-store';
+
+/** The NOTIFY channel session writes are announced on (see `session-change-feed.ts`). */
+export const sessionChangeChannel = 'directory_session_changes';
+
+/** Per-store counters, for tests, the bench and sizing. */
+export interface StoreCounters {
+  optimisticWrites: number;
+  conflicts: number;
+  lockedWrites: number;
+  /** Batches written, and the mutators they carried (`batchedUpdates / batches` per write). */
+  batches: number;
+  batchedUpdates: number;
+}
+
+const ownerKey = (ownerXuid: string, type: HandleRecord['type'], scid: string) =>
+  `${type}|${ownerXuid}|${scid.toLowerCase()}`;
+
+interface SessionRow {
+  readonly revision: string;
+  readonly record: string;
+}
+
+/** What one queued mutator came to: its result, or what it threw. */
+type Outcome =
+  { readonly ok: true; readonly result: unknown } | { readonly ok: false; readonly error: unknown };
+
+/** A mutator waiting for its session's batch. */
+interface Waiting {
+  readonly mutate: (current: SessionRecord | undefined) => Mutation<unknown>;
+  settle(outcome: Outcome): void;
+}
+
+/** Most mutators written as one batch; a longer queue goes in several. */
+const maxBatch = 100;
+
+const lost = new Error('a batched session write lost its result');
+
+/** How a write attempt ended: done with the mutator's result, or lost a race. */
+type Attempt<T> = { readonly done: true; readonly result: T } | { readonly done: false };
+
+/** Anything that runs a query: the pool (one statement, autocommit) or a client in a transaction. */
+type Queryable = Pick<Pool, 'query'> | PoolClient;
+
+/** Options of the store. */
+export interface PostgresStoreOptions {
+  /**
+   * Announce every session write with `pg_notify` in the same statement, so other processes'
+   * `LISTEN` sees it. Off on engines without LISTEN/NOTIFY (CockroachDB).
+   */
+  readonly notify?: boolean;
+}
+
+/** Sessions and handles in PostgreSQL tables created by `postgres-migrations.ts`. */
+export class PostgresSessionStore implements SessionStore {
+  readonly #pool: Pool;
+  readonly #notify: boolean;
+  readonly counters: StoreCounters = {
+    optimisticWrites: 0,
+    conflicts: 0,
+    lockedWrites: 0,
+    batches: 0,
+    batchedUpdates: 0,
+  };
+  /** Mutators waiting per session key; a key is present while its batch is being written. */
+  readonly #queues = new Map<string, Waiting[]>();
+
+  constructor(pool: Pool, options: PostgresStoreOptions = {}) {
+    this.#pool = pool;
+    this.#notify = options.notify ?? true;
+  }
+
+  /**
+   * Queues the mutator behind the others of this process for the same session; the queue is
+   * written as one batch (see `#drain`), so a process never races itself for a row.
+   */
+  update<T>(key: string, mutate: (current: SessionRecord | undefined) => Mutation<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const waiting: Waiting = {
+        mutate,
+        settle: (outcome) =>
+          outcome.ok ? resolve(outcome.result as T) : reject(outcome.error as Error),
+      };
+      const queue = this.#queues.get(key);
+      if (queue) return void queue.push(waiting);
+      this.#queues.set(key, [waiting]);
+      void this.#drain(key);
+    });
+  }
+
+  /**
+   * Writes the queued mutators of one session, in order, as one read and one write: each mutator
+   * sees the record the one before it left, and all of their changes commit together or, after a
+   * lost race, are all run again on the newer row. Fifteen players joining one session through
+   * one process cost one row write instead of fifteen racing ones. A mutator that throws gets its
+   * error and leaves the record as it found it; the others go on.
+   */
+  async #drain(key: string): Promise<void> {
+    for (;;) {
+      const queue = this.#queues.get(key) ?? [];
+      const batch = queue.splice(0, maxBatch);
+      if (batch.length === 0) {
+        this.#queues.delete(key);
+        return;
+      }
+      this.counters.batches += 1;
+      this.counters.batchedUpdates += batch.length;
+      try {
+        const outcomes = await this.#write(key, (current) => {
+          let state = current;
+          let dirty = false;
+          const results: Outcome[] = [];
+          for (const { mutate } of batch) {
+            try {
+              const mutation = mutate(state);
+              results.push({ ok: true, result: mutation.result });
+              if (mutation.action === 'store') state = mutation.record;
+              if (mutation.action === 'delete') state = undefined;
+              if (mutation.action !== 'keep') dirty = true;
+            } catch (error) {
+              results.push({ ok: false, error });
+            }
+          }
+          if (!dirty) return { action: 'keep', result: results };
+          return state
+            ? { action: 'store', record: state, result: results }
+            : { action: 'delete', result: results };
+        });
+        batch.forEach((waiting, i) => waiting.settle(outcomes[i] ?? { ok: false, error: lost }));
+      } catch (error) {
+        for (const waiting of batch) waiting.settle({ ok: false, error });
+      }
+    }
+  }
+
+  /** One read-mutate-write of a row: optimistic, then under the row lock after a lost race. */
+  async #write<T>(
+    key: string,
+    mutate: (current: SessionRecord | undefined) => Mutation<T>,
+  ): Promise<T> {
+    const read = await this.#pool.query<SessionRow>({
+      name: 'directory-session-read',
+      text: 'SELECT revision, record FROM directory_sessions WHERE session_key = $1',
+      values: [key],
+    });
+    const first = await this.#apply(this.#pool, key, read.rows[0], mutate);
+    if (first.done) {
+      this.counters.optimisticWrites += 1;
+      return first.result;
+    }
+    this.counters.conflicts += 1;
+    // Lost a race: from here the row lock orders this write after the ones it raced with. A row
+    // that did not exist cannot be locked, so a lost race to create it goes round once more.
+    for (let round = 0; ; round += 1) {
+      const locked = await this.#lockedUpdate(key, mutate);
+      if (locked.done) {
+        this.counters.lockedWrites += 1;
+        return locked.result;
+      }
+      if (round >= 100) throw new Error(`session ${key}: gave up after 100 lost creation races`);
+    }
+  }
+
+  async #lockedUpdate<T>(
+    key: string,
+    mutate: (current: SessionRecord | undefined) => Mutation<T>,
+  ): Promise<Attempt<T>> {
+    const client = await this.#pool.connect();
+    try {
+      await client.query('BEGIN');
+      const read = await client.query<SessionRow>(
+        'SELECT revision, record FROM directory_sessions WHERE session_key = $1 FOR UPDATE',
+        [key],
+      );
+      const attempt = await this.#apply(client, key, read.rows[0], mutate);
+      await client.query(attempt.done ? 'COMMIT' : 'ROLLBACK');
+      return attempt;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  /** Runs the mutator on a row as read and writes the outcome if the row is still that one. */
+  async #apply<T>(
+    db: Queryable,
+    key: string,
+    row: SessionRow | undefined,
+    mutate: (current: SessionRecord | undefined) => Mutation<T>,
+  ): Promise<Attempt<T>> {
+    const current = row ? (JSON.parse(row.record) as SessionRecord) : undefined;
+    const mutation = mutate(current);
+    if (mutation.action === 'keep') return { done: true, result: mutation.result };
+    // One statement writes and announces: a data-modifying CTE, then pg_notify per written row
+    // (NOTIFY is transactional, so listeners hear of the write once it commits). $2 is the kind.
+    const notify = (write: string) =>
+      `WITH written AS (${write}) SELECT ${
+        this.#notify ? `pg_notify('${sessionChangeChannel}', session_key || ' ' || $2)` : '$2::text'
+      } FROM written`;
+    let written: number;
+    if (mutation.action === 'delete') {
+      if (!row) return { done: true, result: mutation.result };
+      const deleted = await db.query(
+        notify(
+          `DELETE FROM directory_sessions WHERE session_key = $1 AND revision = $3 RETURNING session_key`,
+        ),
+        [key, 'deleted', row.revision],
+      );
+      written = deleted.rowCount ?? 0;
+    } else {
+      const revision = randomUUID();
+      const text = JSON.stringify(mutation.record);
+      const stored = row
+        ? await db.query(
+            notify(
+              `UPDATE directory_sessions SET revision = $3, record = $4
+               WHERE session_key = $1 AND revision = $5 RETURNING session_key`,
+            ),
+            [key, 'stored', revision, text, row.revision],
+          )
+        : await db.query(
+            notify(
+              `INSERT INTO directory_sessions (session_key, revision, record) VALUES ($1, $3, $4)
+               ON CONFLICT (session_key) DO NOTHING RETURNING session_key`,
+            ),
+            [key, 'stored', revision, text],
+          );
+      written = stored.rowCount ?? 0;
+    }
+    return written === 1 ? { done: true, result: mutation.result } : { done: false };
+  }
+
+  async getHandle(id: string): Promise<HandleRecord | undefined> {
+    const found = await this.#pool.query<{ record: string }>({
+      name: 'directory-handle-read',
+      text: 'SELECT record FROM directory_handles WHERE handle_id = $1',
+      values: [id],
+    });
+    const row = found.rows[0];
+    return row ? (JSON.parse(row.record) as HandleRecord) : undefined;
+  }
+
+  async putHandle(handle: HandleRecord): Promise<void> {
+    const owner =
+      handle.ownerXuid === undefined
+        ? null
+        : ownerKey(handle.ownerXuid, handle.type, handle.sessionRef.scid);
+    await this.#pool.query(
+      `INSERT INTO directory_handles (handle_id, owner_key, expires_at, record) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (handle_id) DO UPDATE SET owner_key = $2, expires_at = $3, record = $4`,
+      [handle.id, owner, handle.expiresAt, JSON.stringify(handle)],
+    );
+  }
+
+  async deleteHandle(id: string): Promise<boolean> {
+    const deleted = await this.#pool.query('DELETE FROM directory_handles WHERE handle_id = $1', [
+      id,
+    ]);
+    return (deleted.rowCount ?? 0) > 0;
+  }
+
+  async deleteHandlesOf(
+    ownerXuid: string,
+    type: HandleRecord['type'],
+    scid: string,
+  ): Promise<void> {
+    await this.#pool.query('DELETE FROM directory_handles WHERE owner_key = $1', [
+      ownerKey(ownerXuid, type, scid),
+    ]);
+  }
+
+  async deleteExpiredHandles(now: number): Promise<number> {
+    const deleted = await this.#pool.query('DELETE FROM directory_handles WHERE expires_at <= $1', [
+      now,
+    ]);
+    return deleted.rowCount ?? 0;
+  }
+
+  async listSessionKeys(): Promise<string[]> {
+    const keys = await this.#pool.query<{ session_key: string }>(
+      'SELECT session_key FROM directory_sessions',
+    );
+    return keys.rows.map((row) => row.session_key);
+  }
+}

