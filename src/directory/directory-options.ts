@@ -103,6 +103,26 @@ export interface DirectoryOptions {
   readonly defaultTitleId?: string;
   /** Called once per finished request (the command line's `--log-requests` prints them). */
   readonly onRequest?: (entry: RequestLogEntry) => void;
+  /** Lifetimes and sandbox of the local identity services (src/directory/identity). */
+  readonly identity?: IdentityServiceOptions;
+}
+
+/** Token lifetimes (ms) and device-code pacing of the local identity services; tests shorten them. */
+export interface IdentityServiceOptions {
+  readonly accessTokenMs?: number;
+  readonly refreshTokenMs?: number;
+  readonly userTokenMs?: number;
+  readonly xstsTokenMs?: number;
+  readonly deviceCodeMs?: number;
+  readonly devicePollIntervalS?: number;
+  /** The only sandbox XSTS issues tokens for. Default `RETAIL`. */
+  readonly sandbox?: string;
+}
+
+/** What tests may do to the local identity services that no HTTP endpoint offers. */
+export interface IdentityControl {
+  /** Revokes every refresh token of a XUID, as a player withdrawing consent would. */
+  revokeRefreshTokens(xuid: string): number;
 }
 
 /** A player identity, as the demo seed hands it out. */
@@ -140,6 +160,7 @@ export interface RunningDirectory {
   /** Present when started with `seed: 'demo'`. */
   readonly demo?: DemoSeedResult;
   readonly faultLog: FaultLog;
+  readonly identity: IdentityControl;
   /** Stops listening and ends open connections; resolves once the server is closed. */
   close(): Promise<void>;
 }

@@ -12,6 +12,8 @@ import { FaultInjector } from './fault-injector';
 import { MemorySessionStore } from './memory-session-store';
 import { RateLimiter, mpsdRateLimits } from './rate-limiter';
 import { seedDemo } from './demo-seed';
+import { IdentityRoutes } from './identity/identity-routes';
+import { defaultIdentityLifetimes } from './identity/oauth';
 import type { SessionStore } from './session-store';
 import { loadSessionTemplates } from './session-templates';
 
@@ -44,7 +46,7 @@ export async function startDirectory(
   const templates = loadSessionTemplates(options.templatesFile);
   if (!templates.ok) throw new DirectoryStartError('templates', templates.error);
   const clock = options.clock ?? { now: () => Date.now() };
-  const tokens = new DevTokenRegistry();
+  const tokens = new DevTokenRegistry(() => clock.now());
   const faults = new FaultInjector(options.faults);
   const rateLimiter =
     options.rateLimits === false
@@ -58,6 +60,16 @@ export async function startDirectory(
     handleLifetimeMs: options.handleLifetimeMs ?? defaultHandleLifetimeMs,
     defaultTitleId: options.defaultTitleId ?? defaultTitleId,
   });
+  let url = '';
+  const { sandbox, ...lifetimes } = options.identity ?? {};
+  const identity = new IdentityRoutes({
+    tokens,
+    clock,
+    lifetimes: { ...defaultIdentityLifetimes, ...lifetimes },
+    titleId: options.defaultTitleId ?? defaultTitleId,
+    sandbox: sandbox ?? 'RETAIL',
+    publicUrl: () => url,
+  });
   const server = createServer(
     { keepAliveTimeout: 10_000 },
     createDirectoryListener({
@@ -67,6 +79,7 @@ export async function startDirectory(
       clock,
       rateLimiter,
       onRequest: options.onRequest,
+      identity,
     }),
   );
   const host = options.host ?? '127.0.0.1';
@@ -85,7 +98,7 @@ export async function startDirectory(
     });
   });
   const { port } = server.address() as AddressInfo;
-  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   const demo =
     options.seed === 'demo'
       ? await seedDemo(
@@ -101,6 +114,7 @@ export async function startDirectory(
     port,
     demo,
     faultLog: faults,
+    identity: { revokeRefreshTokens: (xuid) => identity.oauth.revokeRefreshTokens(xuid) },
     close() {
       closing ??= new Promise<void>((resolve) => {
         server.close(() => resolve());
