@@ -25,6 +25,16 @@ async function main(): Promise<number> {
       return runActivate(command.value.options, io);
     case 'demo':
       return runDemo(command.value.options, io);
+    case 'account': {
+      // Loaded on demand: the join commands never pay for OAuth.
+      const account = await import('./cli-sign-in');
+      const run = {
+        'sign-in': account.runSignIn,
+        'sign-out': account.runSignOut,
+        whoami: account.runWhoami,
+      };
+      return run[command.value.command](command.value.options, io);
+    }
   }
 }
 

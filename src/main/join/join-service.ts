@@ -192,6 +192,8 @@ export interface LauncherJoinOptions {
   readonly game?: GameHandOff;
   readonly clock?: JoinClock;
   readonly random?: () => number;
+  /** The signed-in account's tokens (src/main/account); default: development tokens. */
+  readonly tokens?: TokenProvider;
 }
 
 /**
@@ -202,12 +204,14 @@ export function createLauncherJoin(
   config: LauncherConfig,
   options: LauncherJoinOptions = {},
 ): LauncherJoin {
-  const tokens = createDevTokenProvider({
-    baseUrl: config.directoryUrl,
-    xuid: config.identity.xuid,
-    gamertag: config.identity.gamertag,
-    attemptTimeoutMs: config.attemptTimeoutMs,
-  });
+  const tokens =
+    options.tokens ??
+    createDevTokenProvider({
+      baseUrl: config.directoryUrl,
+      xuid: config.identity.xuid,
+      gamertag: config.identity.gamertag,
+      attemptTimeoutMs: config.attemptTimeoutMs,
+    });
   const client = createDirectoryClient({
     baseUrl: config.directoryUrl,
     tokens,

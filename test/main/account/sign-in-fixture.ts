@@ -4,7 +4,7 @@
  * way a browser would.
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import type { RunningDirectory } from '../../../src/directory/directory-options';
+import type { RequestLogEntry, RunningDirectory } from '../../../src/directory/directory-options';
 import { startDirectory } from '../../../src/directory/start-directory';
 import type { TokenCipher } from '../../../src/main/account/token-cache';
 
@@ -14,19 +14,23 @@ export interface SignInDirectory {
   advance(ms: number): void;
   /** The directory's clock, for the launcher side of the test. */
   now(): number;
+  /** Every finished request so far (method, path, status; no tokens). */
+  readonly requests: RequestLogEntry[];
 }
 
 export async function signInDirectory(
   identity: Record<string, number> = {},
 ): Promise<SignInDirectory> {
   let offset = 0;
+  const requests: RequestLogEntry[] = [];
   const directory = await startDirectory({
+    onRequest: (entry) => requests.push(entry),
     port: 0,
     rateLimits: false,
     clock: { now: () => Date.now() + offset },
     identity: { devicePollIntervalS: 1, ...identity },
   });
-  return { directory, advance: (ms) => (offset += ms), now: () => Date.now() + offset };
+  return { directory, advance: (ms) => (offset += ms), now: () => Date.now() + offset, requests };
 }
 
 /** Completes the device-code page as a player would: user code and a development account. */
