@@ -39,7 +39,10 @@ export const formEncodedPaths: readonly string[] = [
 const pageHeaders = {
   'cache-control': 'no-store',
   'x-frame-options': 'DENY',
-  'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'",
+  // Browsers apply form-action to the redirect a form's answer makes, so the loopback
+  // redirect URIs of RFC 8252 are allowed too.
+  'content-security-policy':
+    "default-src 'none'; style-src 'unsafe-inline'; form-action 'self' http://127.0.0.1:* http://localhost:* http://[::1]:*",
 } as const;
 
 function send(response: ServerResponse, answer: IdentityAnswer): void {
