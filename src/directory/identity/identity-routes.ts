@@ -35,6 +35,9 @@ export const formEncodedPaths: readonly string[] = [
   deviceLinkPath,
 ];
 
+/** First letters (lower case) of every path served here: c(onsumers), l(ink), u(ser), x(sts), p(eople). */
+const identityInitials = new Set([0x63, 0x6c, 0x75, 0x78, 0x70]);
+
 /** Pages served to a browser: they may be framed by nothing and cached by nobody. */
 const pageHeaders = {
   'cache-control': 'no-store',
@@ -133,6 +136,9 @@ export class IdentityRoutes {
    * returns false (having touched nothing) otherwise. Never throws: `onError` gets internal errors.
    */
   handle(request: IncomingMessage, response: ServerResponse, pathname: string): boolean {
+    // Session traffic (/handles, /serviceconfigs, /dev) is turned away by its first letter,
+    // before anything is allocated: this runs in front of every join.
+    if (!identityInitials.has(pathname.charCodeAt(1) | 0x20)) return false;
     const path = pathname.toLowerCase().replace(/\/+$/, '');
     const method = request.method ?? 'GET';
     const rawUrl = request.url ?? '/';
