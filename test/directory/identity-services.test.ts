@@ -315,3 +315,56 @@ describe('XSTS refusals', () => {
     expect(answer.status).toBe(401);
   });
 });
+
+describe('hostile requests to the identity services', () => {
+  it('escapes a gamertag-shaped script on the picker, refuses bad bodies with 4xx, never 500', async () => {
+    const { url } = await start();
+    const evil = await form(url, '/link', { user_code: 'X', gamertag: '<script>' });
+    expect(evil.status).toBe(400);
+    expect(evil.text).not.toContain('<script>');
+    const huge = await form(url, '/consumers/oauth2/v2.0/token', {
+      client_id: 'a',
+      pad: 'x'.repeat(70_000),
+    });
+    expect(huge.status).toBe(400);
+    const notJson = await fetch(`${url}/xsts/authorize`, { method: 'POST', body: '{nope' });
+    expect(notJson.status).toBe(400);
+    const wrongShape = await call(url, 'POST', '/user/authenticate', {
+      noContract: true,
+      body: [1, 2],
+    });
+    expect(wrongShape.status).toBe(400);
+    const wrongMethod = await fetch(`${url}/consumers/oauth2/v2.0/token`);
+    expect(wrongMethod.status).toBe(405);
+    const unknownGrant = await form(url, '/consumers/oauth2/v2.0/token', {
+      client_id: 'a',
+      grant_type: 'password',
+    });
+    expect(unknownGrant.json().error).toBe('unsupported_grant_type');
+    const noPkce = await fetch(
+      `${url}/consumers/oauth2/v2.0/authorize?client_id=a&response_type=code&redirect_uri=${encodeURIComponent('http://127.0.0.1:1/cb')}`,
+    );
+    expect(noPkce.status).toBe(400);
+    const badXuids = await call(url, 'POST', '/users/batch/profile/settings', {
+      as: await (async () => {
+        const tokens = await deviceSignIn(url, { gamertag: 'Prober' });
+        const xsts = (await xboxChain(url, tokens.access_token)).json<{
+          Token: string;
+          DisplayClaims: { xui: Array<{ uhs: string; xid: string }> };
+        }>();
+        const claims = xsts.DisplayClaims.xui[0];
+        return {
+          xuid: claims?.xid ?? '',
+          gamertag: 'Prober',
+          authorization: `XBL3.0 x=${claims?.uhs};${xsts.Token}`,
+        };
+      })(),
+      headers: { 'x-xbl-contract-version': '2' },
+      body: { userIds: ['not-a-xuid'], settings: ['Gamertag'] },
+    });
+    expect(badXuids.status).toBe(400);
+    // The session API is untouched by all of this.
+    const handles = await call(url, 'GET', '/handles/00000000-0000-0000-0000-000000000001');
+    expect(handles.status).toBe(401);
+  });
+});
