@@ -97,7 +97,12 @@ export async function runDemo(options: ActivateOptions, io: CliIo): Promise<numb
     return await activate(
       parsed.invite,
       directory.url,
-      { ...options, gamertag: options.gamertag ?? demo.player.gamertag },
+      // The demo's invite is for its demo player, never the account signed in on this machine.
+      {
+        ...options,
+        xuid: options.xuid ?? demo.player.xuid,
+        gamertag: options.gamertag ?? demo.player.gamertag,
+      },
       printer,
       io,
     );
@@ -131,7 +136,7 @@ async function activate(
   let signedIn: { xuid: string; gamertag: string; tokens: TokenProvider } | undefined;
   if (options.xuid === undefined && existsSync(cliSignInFiles().settings)) {
     const { signedInAccount } = await import('./cli-sign-in');
-    const found = await signedInAccount(options, io);
+    const found = await signedInAccount(options, io, directoryUrl);
     if (found) {
       signedIn = { ...found.account, tokens: found.accounts.tokenProvider() };
       printer.note(`  ✔ signed in as ${found.account.gamertag}`);

@@ -17,6 +17,7 @@ import {
 } from '../main/account/account-manager';
 import {
   checkSignInSettings,
+  isLoopbackHttp,
   localSignInSettings,
   type SignInSettings,
 } from '../main/account/sign-in-settings';
@@ -144,13 +145,26 @@ export async function runSignOut(options: AccountCommandOptions, io: CliIo): Pro
   return exitCodes.joined;
 }
 
-/** The signed-in account and its manager, when there is one. */
+/**
+ * The signed-in account and its manager, when there is one that can work with `directoryUrl`: an
+ * account signed in against a local directory's own identity services is only known to that
+ * directory, so it is not used with another one (the embedded directory each `activate` starts).
+ */
 export async function signedInAccount(
   options: AccountCommandOptions,
   io: CliIo,
+  directoryUrl?: string,
 ): Promise<{ readonly account: AccountSummary; readonly accounts: AccountManager } | undefined> {
   const settings = await readSettings(cliSignInFiles().settings);
   if (settings === undefined) return undefined;
+  if (
+    directoryUrl !== undefined &&
+    isLoopbackHttp(settings.authority) &&
+    !settings.authority.startsWith(`${directoryUrl.replace(/\/+$/, '')}/`)
+  ) {
+    if (options.verbose) io.err('log: the signed-in account belongs to another local directory');
+    return undefined;
+  }
   const accounts = manager(settings, options, io);
   const account = await accounts.current();
   return account === undefined ? undefined : { account, accounts };

@@ -161,6 +161,30 @@ describe('rallypoint sign-in, whoami, activate, sign-out', () => {
     for (const secret of cachedSecrets()) expect(run.stdout + run.stderr).not.toContain(secret);
   }, 60_000);
 
+  it('an account from another local directory is not used: activate elsewhere and demo still join', async () => {
+    local = await signInDirectory();
+    expect((await signIn(local.directory.url, { gamertag: 'Elsewhere' })).code).toBe(0);
+    const other = await signInDirectory();
+    try {
+      const session = await createSession(other.directory.url);
+      const me = { xuid: '2533274900000777', gamertag: 'Player777' };
+      const invite = await session.invite(me);
+      const link = `rallypoint://inviteHandleAccept/?handle=${invite.handleId}&invitedXuid=${me.xuid}&senderXuid=2533274811111111`;
+      const run = await rallypoint([
+        'activate',
+        link,
+        '--directory',
+        other.directory.url,
+        '--json',
+      ]);
+      expect(run.code, run.stderr).toBe(0);
+      const demo = await rallypoint(['demo', '--json']);
+      expect(demo.code, demo.stderr).toBe(0);
+    } finally {
+      await other.directory.close();
+    }
+  }, 60_000);
+
   it('an account XSTS refuses: the sentence and the action, exit 40, nothing stored', async () => {
     local = await signInDirectory();
     const run = await signIn(local.directory.url, { gamertag: 'No Profile', xerr: '2148916233' });
