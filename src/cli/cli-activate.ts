@@ -4,6 +4,8 @@
  * into an exit code a script can branch on.
  */
 import { existsSync } from 'node:fs';
+import type { TokenProvider } from '../main/join/token-provider';
+import { cliSignInFiles } from './cli-config-folder';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { RunningDirectory } from '../directory/directory-options';
@@ -95,7 +97,12 @@ export async function runDemo(options: ActivateOptions, io: CliIo): Promise<numb
     return await activate(
       parsed.invite,
       directory.url,
-      { ...options, gamertag: options.gamertag ?? demo.player.gamertag },
+      // The demo's invite is for its demo player, never the account signed in on this machine.
+      {
+        ...options,
+        xuid: options.xuid ?? demo.player.xuid,
+        gamertag: options.gamertag ?? demo.player.gamertag,
+      },
       printer,
       io,
     );
@@ -126,7 +133,18 @@ async function activate(
   printer: ProgressPrinter,
   io: CliIo,
 ): Promise<number> {
-  const xuid = options.xuid ?? invite.localXuid;
+  // Without --xuid the signed-in account joins; without one either, the invited player's
+  // development identity (the embedded directory's default).
+  let signedIn: { xuid: string; gamertag: string; tokens: TokenProvider } | undefined;
+  if (options.xuid === undefined && existsSync(cliSignInFiles().settings)) {
+    const { signedInAccount } = await import('./cli-sign-in');
+    const found = await signedInAccount(options, io, directoryUrl);
+    if (found) {
+      signedIn = { ...found.account, tokens: found.accounts.tokenProvider() };
+      printer.note(`  ✔ signed in as ${found.account.gamertag}`);
+    }
+  }
+  const xuid = options.xuid ?? signedIn?.xuid ?? invite.localXuid;
   const game = gameSettings(options);
   if (!game.ok) {
     io.err(`rallypoint: ${game.error}`);
@@ -134,7 +152,10 @@ async function activate(
   }
   const config = resolveLauncherConfig({
     directoryUrl,
-    identity: { xuid, gamertag: options.gamertag ?? `Player${xuid.slice(-4)}` },
+    identity: {
+      xuid,
+      gamertag: options.gamertag ?? signedIn?.gamertag ?? `Player${xuid.slice(-4)}`,
+    },
     game: game.value,
     ...(options.deadlineMs === undefined ? {} : { deadlineMs: options.deadlineMs }),
   });
@@ -150,6 +171,7 @@ async function activate(
     : undefined;
   const launcher = createLauncherJoin(config.value, {
     ...(log ? { log } : {}),
+    ...(signedIn ? { tokens: signedIn.tokens } : {}),
     onGameOutput: (_stream, line) =>
       options.json ? io.err(`game │ ${line}`) : io.out(`    game │ ${line}`),
   });

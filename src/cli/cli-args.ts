@@ -4,6 +4,13 @@
  */
 import { parseArgs } from 'node:util';
 import { err, ok, type Result } from '../shared/result';
+import {
+  accountUsage,
+  isAccountCommand,
+  parseAccountArgs,
+  type AccountCommandName,
+  type AccountCommandOptions,
+} from './cli-account-args';
 
 export interface ActivateOptions {
   readonly link?: string;
@@ -24,16 +31,22 @@ export interface ActivateOptions {
 export type CliCommand =
   | { readonly kind: 'help' }
   | { readonly kind: 'activate'; readonly options: ActivateOptions }
-  | { readonly kind: 'demo'; readonly options: ActivateOptions };
+  | { readonly kind: 'demo'; readonly options: ActivateOptions }
+  | {
+      readonly kind: 'account';
+      readonly command: AccountCommandName;
+      readonly options: AccountCommandOptions;
+    };
 
 export const usage = `Usage:
   rallypoint activate <invite-link> [options]   accept an invite headless and join the game
   rallypoint demo [options]                     local directory + demo invite + demo game, end to end
+${accountUsage}
   rallypoint help
 
 Options:
   --directory URL        session directory (default: start the embedded local directory)
-  --xuid XUID            signed-in player (default: the player the invite is for)
+  --xuid XUID            development identity (default: the signed-in account, else the invited player)
   --gamertag NAME        gamertag of the signed-in player (development tokens)
   --json                 print one JSON view per line instead of progress text
   --stay                 once joined, stay until the game exits or Ctrl-C, then leave
@@ -60,6 +73,7 @@ export function parseCliArgs(argv: readonly string[]): Result<CliCommand, string
   if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
     return ok({ kind: 'help' });
   }
+  if (isAccountCommand(command)) return parseAccountArgs(command, rest);
   if (command !== 'activate' && command !== 'demo') return err(`unknown command "${command}"`);
   let parsed;
   try {

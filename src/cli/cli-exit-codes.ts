@@ -4,6 +4,7 @@
  * "Command line"); codes are never reused for a different meaning.
  */
 import type { JoinErrorCode } from '../shared/join-view';
+import type { SignInErrorCode } from '../main/account/sign-in-error';
 
 export const exitCodes = {
   joined: 0,
@@ -28,5 +29,20 @@ export const joinErrorExitCodes: Readonly<Record<JoinErrorCode, number>> = {
   'malformed-response': 22,
   'game-failed': 30,
   // 128 + SIGINT: what shells report for a command stopped with Ctrl-C.
+  cancelled: 130,
+};
+
+/** Exit code for each way `rallypoint sign-in` (or a signed-in `activate`) can fail. */
+export const signInErrorExitCodes: Readonly<Record<SignInErrorCode, number>> = {
+  'no-xbox-profile': 40,
+  'region-unavailable': 41,
+  'adult-verification-needed': 42,
+  'child-needs-family': 43,
+  'xsts-refused': 44,
+  'session-expired': 45,
+  'not-signed-in': 46,
+  'code-expired': 47,
+  'service-unavailable': 48,
+  'malformed-response': 49,
   cancelled: 130,
 };

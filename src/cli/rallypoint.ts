@@ -27,6 +27,16 @@ async function main(): Promise<number> {
       return (await import('./cli-activate')).runActivate(command.value.options, io);
     case 'demo':
       return (await import('./cli-activate')).runDemo(command.value.options, io);
+    case 'account': {
+      // Loaded on demand: the join commands never pay for OAuth.
+      const account = await import('./cli-sign-in');
+      const run = {
+        'sign-in': account.runSignIn,
+        'sign-out': account.runSignOut,
+        whoami: account.runWhoami,
+      };
+      return run[command.value.command](command.value.options, io);
+    }
   }
 }
 

@@ -34,10 +34,19 @@ export interface IssueTokenRequest {
   readonly titleId: string;
   readonly deviceId?: string;
   readonly follows?: readonly string[];
+  /** Epoch ms after which the token is refused (XSTS tokens); dev tokens never expire. */
+  readonly expiresAt?: number;
 }
 
 /** Why a caller could not be identified; every case answers 401. */
-export type AuthFailure = 'missing' | 'malformed' | 'unknown';
+export type AuthFailure = 'missing' | 'malformed' | 'unknown' | 'expired';
+
+/** The `uhs` of a XUID: stable per player, as Xbox Live's user hash is. */
+export function userHashOf(xuid: string): string {
+  // Hex of the digest's first bytes, not a slice of its whole hex: V8 keeps a slice as a view
+  // of the longer string, and a directory holds one of these per player for its lifetime.
+  return createHash('sha256').update(`uhs:${xuid}`).digest().subarray(0, 10).toString('hex');
+}
 
 const headerPattern = /^XBL3\.0 x=([^;\s]+);(\S+)$/;
 const schemePrefix = 'XBL3.0 x=';
@@ -51,23 +60,36 @@ const noFollows: readonly string[] = Object.freeze([]);
  * player (436 to 402 with 96 000 tokens), and one dependent read fewer when a token is verified,
  * which is a cold read in a map of every player.
  */
-interface RegisteredIdentity extends CallerIdentity {
+export interface RegisteredIdentity extends CallerIdentity {
   readonly userHash: string;
+  /** Only on XSTS tokens, so dev-token identities keep their size. */
+  readonly expiresAt?: number;
 }
 
-/** Issues and verifies dev tokens; tokens live as long as the directory process. */
+/**
+ * Issues and verifies dev tokens and the local XSTS service's tokens; dev tokens live as long as
+ * the directory process, XSTS tokens until their `expiresAt` (checked against `now`).
+ */
 export class DevTokenRegistry {
   readonly #byToken = new Map<string, RegisteredIdentity>();
 
+  constructor(protected readonly now: () => number = Date.now) {}
+
+  /**
+   * The gamertag a XUID last had a token for, for the local profile service. A scan: only profile
+   * lookups use it, and an index would cost every player memory for the join path's sake.
+   */
+  gamertagOf(xuid: string): string | undefined {
+    let found: string | undefined;
+    for (const identity of this.#byToken.values()) {
+      if (identity.xuid === xuid) found = identity.gamertag;
+    }
+    return found;
+  }
+
   issue(request: IssueTokenRequest): IssuedToken {
     const token = randomBytes(24).toString('base64url');
-    // Hex of the digest's first bytes, not a slice of its whole hex: V8 keeps a slice as a view
-    // of the longer string, and a directory holds one of these per player for its lifetime.
-    const userHash = createHash('sha256')
-      .update(`uhs:${request.xuid}`)
-      .digest()
-      .subarray(0, 10)
-      .toString('hex');
+    const userHash = userHashOf(request.xuid);
     const deviceId = request.deviceId ?? randomBytes(8).toString('hex');
     const deviceToken = createHash('sha256')
       .update(`device:${deviceId}`)
@@ -82,6 +104,7 @@ export class DevTokenRegistry {
       deviceToken,
       follows: request.follows?.length ? [...request.follows] : noFollows,
       userHash,
+      ...(request.expiresAt === undefined ? {} : { expiresAt: request.expiresAt }),
     });
     return {
       xuid: request.xuid,
@@ -110,13 +133,22 @@ export class DevTokenRegistry {
         semicolon === schemePrefix.length + known.userHash.length &&
         header.startsWith(known.userHash, schemePrefix.length)
       ) {
-        return { ok: true, identity: known };
+        return this.unexpired(known);
       }
     }
     const match = headerPattern.exec(header.trim());
     if (!match) return { ok: false, reason: 'malformed' };
     const entry = this.#byToken.get(match[2] ?? '');
     if (!entry || entry.userHash !== match[1]) return { ok: false, reason: 'unknown' };
-    return { ok: true, identity: entry };
+    return this.unexpired(entry);
+  }
+
+  protected unexpired(
+    identity: RegisteredIdentity,
+  ): { ok: true; identity: CallerIdentity } | { ok: false; reason: AuthFailure } {
+    if (identity.expiresAt !== undefined && this.now() >= identity.expiresAt) {
+      return { ok: false, reason: 'expired' };
+    }
+    return { ok: true, identity };
   }
 }

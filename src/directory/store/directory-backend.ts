@@ -46,14 +46,19 @@ export interface BackendOptions {
   readonly log?: (line: string) => void;
   /** Skip migrations (a supervisor that already ran them before starting its workers). */
   readonly skipMigrations?: boolean;
+  /** The directory's clock, against which local XSTS tokens expire. */
+  readonly now?: () => number;
 }
 
 /** The in-memory backend: the embedded default, gone when the process ends. */
-export function memoryBackend(store: SessionStore = new MemorySessionStore()): DirectoryBackend {
+export function memoryBackend(
+  store: SessionStore = new MemorySessionStore(),
+  now: () => number = Date.now,
+): DirectoryBackend {
   const changes = new LocalSessionChangeFeed();
   return {
     store: changes.wrap(store),
-    tokens: new DevTokenRegistry(),
+    tokens: new DevTokenRegistry(now),
     changes,
     description: 'memory',
     rateLimiter: (limits) => new RateLimiter(limits),
@@ -80,7 +85,7 @@ export async function openBackend(
   options: BackendOptions = {},
 ): Promise<DirectoryBackend> {
   const log = options.log ?? (() => undefined);
-  if (spec.kind === 'memory') return memoryBackend();
+  if (spec.kind === 'memory') return memoryBackend(undefined, options.now);
   let embedded: EmbeddedPostgresServer | undefined;
   let url: string;
   if (spec.kind === 'embedded-postgres') {
@@ -103,7 +108,7 @@ export async function openBackend(
     return {
       store,
       postgres: store,
-      tokens: new SignedDevTokenRegistry(secret),
+      tokens: new SignedDevTokenRegistry(secret, options.now),
       changes,
       description: describeStore(spec),
       rateLimiter: (limits) => new PostgresRateLimiter(pool, limits),

@@ -14,6 +14,7 @@ import {
   type CallerIdentity,
   type IssueTokenRequest,
   type IssuedToken,
+  type RegisteredIdentity,
 } from '../dev-tokens';
 
 const headerPattern = /^XBL3\.0 x=([^;\s]+);(\S+)$/;
@@ -29,6 +30,8 @@ interface TokenPayload {
   readonly t: string;
   readonly d: string;
   readonly f?: readonly string[];
+  /** Expiry (ms since the epoch) of a local XSTS token; dev tokens have none. */
+  readonly e?: number;
 }
 
 const userHashOf = (xuid: string) =>
@@ -58,10 +61,10 @@ export async function loadTokenSecret(pool: Pool): Promise<Buffer> {
 /** A `DevTokenRegistry` whose tokens are self-contained and signed (see the module comment). */
 export class SignedDevTokenRegistry extends DevTokenRegistry {
   readonly #secret: Buffer;
-  readonly #verified = new Map<string, CallerIdentity & { readonly userHash: string }>();
+  readonly #verified = new Map<string, RegisteredIdentity>();
 
-  constructor(secret: Buffer) {
-    super();
+  constructor(secret: Buffer, now: () => number = Date.now) {
+    super(now);
     this.#secret = secret;
   }
 
@@ -76,6 +79,7 @@ export class SignedDevTokenRegistry extends DevTokenRegistry {
       t: request.titleId,
       d: request.deviceId ?? randomBytes(8).toString('hex'),
       ...(request.follows?.length ? { f: [...request.follows] } : {}),
+      ...(request.expiresAt === undefined ? {} : { e: request.expiresAt }),
     };
     const json = Buffer.from(JSON.stringify(payload));
     const body =
@@ -104,11 +108,11 @@ export class SignedDevTokenRegistry extends DevTokenRegistry {
     const token = match[2] ?? '';
     const known = this.#verified.get(token) ?? this.#open(token);
     if (!known || known.userHash !== userHash) return { ok: false, reason: 'unknown' };
-    return { ok: true, identity: known };
+    return this.unexpired(known);
   }
 
   /** Checks a token's MAC and reads its identity; undefined for anything not issued with the secret. */
-  #open(token: string): (CallerIdentity & { readonly userHash: string }) | undefined {
+  #open(token: string): RegisteredIdentity | undefined {
     const dot = token.lastIndexOf('.');
     if (dot <= 1) return undefined;
     const body = token.slice(0, dot);
@@ -131,6 +135,7 @@ export class SignedDevTokenRegistry extends DevTokenRegistry {
       deviceToken: deviceTokenOf(payload.d),
       follows: payload.f ?? [],
       userHash: userHashOf(payload.x),
+      ...(payload.e === undefined ? {} : { expiresAt: payload.e }),
     };
     if (this.#verified.size >= rememberAtMost) this.#verified.clear();
     this.#verified.set(token, identity);

@@ -178,7 +178,10 @@ export interface LauncherJoin {
 
 export interface LauncherJoinOptions {
   readonly log?: Pick<Logger, 'info' | 'warn'>;
-  /** Signs the player in; default the local directory's development tokens for the configured identity. */
+  /**
+   * Signs the player in: the signed-in account's tokens (src/main/account); default the local
+   * directory's development tokens for the configured identity.
+   */
   readonly tokens?: TokenProvider;
   /** The game's own output lines (not its protocol lines). */
   readonly onGameOutput?: (stream: 'stdout' | 'stderr', line: string) => void;

@@ -19,10 +19,34 @@ const MAX_DEPTH = 8;
 
 /** Object keys whose values are secrets wherever they appear (compared case-insensitively). */
 const SECRET_KEY =
-  /^(?:authorization|proxy-authorization|cookie|set-cookie|password|passwd|secret|client_secret|signature|x-xbl-signature)$|token/i;
+  /^(?:authorization|proxy-authorization|cookie|set-cookie|password|passwd|secret|client_secret|signature|x-xbl-signature|rpsticket|device_code|code_verifier|codeverifier|pkcecodeverifier)$|token/i;
 
 /** `XBL3.0 x=<userhash>;<token>`: the whole credential goes, including the user hash. */
 const XBL_TOKEN = /XBL3\.0\s+x=[^\s"',;]*(?:;[^\s"',]*)?/gi;
+
+/**
+ * The same credential URL-encoded (`XBL3.0%20x%3D…%3B…`) or form-encoded (`XBL3.0+x=…`), and
+ * `x=<uhs>;<token>` without its scheme (plain or encoded), as it appears in cache dumps and bodies.
+ */
+const XBL_TOKEN_ENCODED =
+  /XBL3\.0(?:%20|\+)x(?:=|%3D)[^\s"',;&]{0,128}(?:(?:;|%3B)[^\s"',&]{0,8192})?|(?<![A-Za-z0-9_])x(?:=|%3D)[A-Za-z0-9]{1,64}(?:;|%3B)[^\s"',;&]{1,4096}/gi;
+
+/** A JWT or JWE anywhere (`eyJ…` header, dot-separated base64url parts): user and XSTS tokens. */
+const JWT = /\beyJ[A-Za-z0-9_-]{4,4096}(?:\.[A-Za-z0-9_-]{0,8192}){1,4}/g;
+
+/**
+ * `name=value` credentials outside URLs' queries: form bodies (`refresh_token=…&code_verifier=…`),
+ * `RpsTicket: d=…`, plain or URL-encoded `=`.
+ */
+const FORM_SECRET =
+  /(?<![A-Za-z0-9_])((?:[A-Za-z_]{0,40}token|code_verifier|device_code|code|client_secret|password)(?:=|%3D))[^&#\s"'<>,;]{1,8192}/gi;
+
+/** `d=<access token>` as an RpsTicket carries it. */
+const RPS_TICKET = /(RpsTicket["']?\s*[:=]\s*["']?)[dt]=[^\s"'&,]{1,8192}/gi;
+
+/** Inspected objects' fields (`access_token: 'EwA…'`, `'refreshToken': "…"`), any quoting. */
+const INSPECTED_SECRET_FIELD =
+  /((?:^|[\s{,])(['"]?)(?:[A-Za-z_-]{0,40}token[A-Za-z_-]{0,40}|authorization|rpsticket|code[-_]?verifier|device[-_]?code|password|secret)\2\s*:\s*)(['"`])(?:(?!\3)[^\\]|\\.){0,8192}\3/gi;
 
 /** `Bearer <token>` and `Basic <credentials>` anywhere in text. */
 const SCHEME_TOKEN = /\b(Bearer|Basic)\s+[A-Za-z0-9\-._~+/=]{4,}/g;
@@ -60,12 +84,25 @@ export function redactText(text: string): string {
   return text
     .replace(INVITE_LINK, redactInviteLink)
     .replace(XBL_TOKEN, `XBL3.0 x=${REDACTED}`)
+    .replace(XBL_TOKEN_ENCODED, (match) =>
+      match.toUpperCase().startsWith('XBL3.0') ? `XBL3.0 x=${REDACTED}` : `x=${REDACTED}`,
+    )
+    .replace(JWT, REDACTED)
+    .replace(RPS_TICKET, (_match, field: string) => `${field}${REDACTED}`)
     .replace(SCHEME_TOKEN, (_match, scheme: string) => `${scheme} ${REDACTED}`)
     .replace(AUTH_HEADER_LINE, (_match, name: string, separator: string) => {
       return `${name}${separator}${REDACTED}`;
     })
     .replace(JSON_SECRET_FIELD, (_match, field: string) => `${field}"${REDACTED}"`)
-    .replace(URL_SECRET_PARAM, (_match, name: string) => `${name}${REDACTED}`);
+    .replace(URL_SECRET_PARAM, (_match, name: string) => `${name}${REDACTED}`)
+    .replace(FORM_SECRET, (match, name: string) =>
+      match.slice(name.length) === REDACTED ? match : `${name}${REDACTED}`,
+    )
+    .replace(INSPECTED_SECRET_FIELD, (match, field: string, _key: string, quote: string) =>
+      match.slice(field.length) === `${quote}${REDACTED}${quote}`
+        ? match
+        : `${field}${quote}${REDACTED}${quote}`,
+    );
 }
 
 /** `rallypoint://inviteHandleAccept?handle=0f3c…&invitedXuid=…` → `rallypoint://inviteHandleAccept?handle=0f3c12ab…&[redacted]`. */

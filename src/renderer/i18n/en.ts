@@ -1,5 +1,6 @@
 /** English: the source catalogue. Placeholders are `{name}`; numbers are formatted by Intl. */
 import type { Plural } from './catalogue';
+import { signInTextEn } from '../../shared/sign-in-text';
 
 export const en = {
   lang: 'en',
@@ -113,4 +114,6 @@ export const en = {
   'error.unknown.title': 'Something went wrong while joining',
   'error.unknown.body': 'Try again in a moment. If it keeps happening, restart Rallypoint.',
   'error.unknown.short': 'Didn’t join',
+
+  ...signInTextEn,
 } satisfies Record<string, string | Plural>;

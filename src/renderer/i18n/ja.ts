@@ -1,5 +1,6 @@
 /** Japanese. Typed as `Catalogue`, so a missing or extra key is a compile error. */
 import type { Catalogue } from './catalogue';
+import { signInTextJa } from '../../shared/sign-in-text';
 
 export const ja: Catalogue = {
   lang: 'ja',
@@ -108,4 +109,6 @@ export const ja: Catalogue = {
   'error.unknown.body':
     'しばらくしてから再試行してください。繰り返し起こる場合は Rallypoint を再起動してください。',
   'error.unknown.short': '参加できず',
+
+  ...signInTextJa,
 };

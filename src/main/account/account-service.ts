@@ -1,0 +1,128 @@
+/**
+ * The launcher's account state for the window: wraps the {@link AccountManager} with one
+ * {@link AccountView} stream, a cancellable browser sign-in, and the invite that arrived while
+ * nobody was signed in, which is kept and handed on once sign-in succeeds. The wrong-account
+ * error's Switch account uses {@link AccountService.switchTo} with a cached XUID or a new sign-in;
+ * it never signs in as whatever account an (untrusted) link names.
+ */
+import type { AccountView } from '../../shared/account-view';
+import type { Invite } from '../../shared/invite';
+import type { AccountManager } from './account-manager';
+
+export interface AccountService {
+  view(): AccountView;
+  subscribe(listener: (view: AccountView) => void): () => void;
+  /** Reads the cache once at start-up. */
+  load(): Promise<void>;
+  /** Starts a browser sign-in; a second call while one runs does nothing. */
+  signIn(): Promise<void>;
+  cancelSignIn(): void;
+  switchTo(xuid: string): Promise<boolean>;
+  signOut(): Promise<void>;
+  /**
+   * An invite arrived: joined at once when signed in (returns true), else kept (latest wins) for
+   * after sign-in and false is returned.
+   */
+  offerInvite(invite: Invite): boolean;
+}
+
+export interface AccountServiceDeps {
+  readonly accounts: AccountManager;
+  /** Opens the authorize URL in the system browser (Electron `shell.openExternal`). */
+  readonly openBrowser: (url: string) => Promise<void> | void;
+  /** Starts the join of an invite with the signed-in account. */
+  readonly join: (invite: Invite) => void;
+  readonly log?: (line: string) => void;
+}
+
+export function createAccountService(deps: AccountServiceDeps): AccountService {
+  const log = deps.log ?? (() => undefined);
+  const listeners = new Set<(view: AccountView) => void>();
+  let current: AccountView = { state: 'signed-out', inviteWaiting: false };
+  let waiting: Invite | undefined;
+  let signingIn: AbortController | undefined;
+
+  const publish = (view: AccountView) => {
+    current = view;
+    for (const listener of [...listeners]) listener(view);
+  };
+
+  async function refresh(): Promise<void> {
+    const account = await deps.accounts.current();
+    if (account === undefined) {
+      publish({ state: 'signed-out', inviteWaiting: waiting !== undefined });
+      return;
+    }
+    const others = (await deps.accounts.accounts()).filter((other) => other.xuid !== account.xuid);
+    publish({ state: 'signed-in', xuid: account.xuid, gamertag: account.gamertag, others });
+  }
+
+  function releaseWaiting(): void {
+    const invite = waiting;
+    waiting = undefined;
+    if (invite) {
+      log('account: signed in; continuing the invite that arrived while signed out');
+      deps.join(invite);
+    }
+  }
+
+  return {
+    view: () => current,
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    load: refresh,
+    async signIn() {
+      if (signingIn) return;
+      const controller = new AbortController();
+      signingIn = controller;
+      publish({ state: 'signing-in', inviteWaiting: waiting !== undefined });
+      try {
+        const result = await deps.accounts.signInWithBrowser(deps.openBrowser, controller.signal);
+        if (!result.ok) {
+          log(`account: sign-in failed: ${result.error.code}`);
+          publish({
+            state: 'failed',
+            code: result.error.code,
+            inviteWaiting: waiting !== undefined,
+          });
+          return;
+        }
+        await refresh();
+        releaseWaiting();
+      } finally {
+        signingIn = undefined;
+      }
+    },
+    cancelSignIn() {
+      signingIn?.abort();
+    },
+    async switchTo(xuid) {
+      const switched = await deps.accounts.switchTo(xuid);
+      await refresh();
+      return switched;
+    },
+    async signOut() {
+      signingIn?.abort();
+      await deps.accounts.signOut();
+      await refresh();
+    },
+    offerInvite(invite) {
+      if (current.state === 'signed-in') {
+        deps.join(invite);
+        return true;
+      }
+      waiting = invite;
+      log('account: an invite arrived while signed out; it waits for sign-in');
+      publish(
+        current.state === 'signing-in'
+          ? { state: 'signing-in', inviteWaiting: true }
+          : current.state === 'failed'
+            ? { ...current, inviteWaiting: true }
+            : { state: 'signed-out', inviteWaiting: true },
+      );
+      return false;
+    },
+  };
+}

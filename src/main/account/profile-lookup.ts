@@ -1,0 +1,109 @@
+/**
+ * Who sent an invite, by name and picture: `POST /users/batch/profile/settings` (contract 2,
+ * `Gamertag` and `GameDisplayPicRaw`) with the signed-in account's token. Meant to run in parallel
+ * with the session write and never to delay or fail it: every problem is an answer without a
+ * profile, and the window then says "a friend" (`sender.aFriend`), never a XUID.
+ */
+import got from 'got';
+import * as z from 'zod';
+import type { TokenProvider } from '../join/token-provider';
+import { isLoopbackHttp } from './sign-in-settings';
+
+export interface PlayerProfile {
+  readonly xuid: string;
+  readonly gamertag: string;
+  /** https (or loopback http) URL of the picture; absent when the service gave none usable. */
+  readonly pictureUrl?: string;
+}
+
+const answer = z.object({
+  profileUsers: z
+    .array(
+      z.object({
+        id: z.string(),
+        settings: z.array(z.object({ id: z.string(), value: z.string().max(2048) })).max(20),
+      }),
+    )
+    .max(100),
+});
+
+/** Only pictures a window may load: https, or http on this machine (the local directory). */
+function usablePicture(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  try {
+    const url = new URL(value);
+    if (url.username || url.password) return undefined;
+    return url.protocol === 'https:' || isLoopbackHttp(value) ? url.href : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export interface ProfileLookupOptions {
+  readonly profileUrl: string;
+  readonly tokens: TokenProvider;
+  readonly timeoutMs?: number;
+  readonly signal?: AbortSignal;
+  readonly log?: (line: string) => void;
+}
+
+/** The profiles of `xuids` the service knows; an empty map on any failure. */
+export async function lookupProfiles(
+  xuids: readonly string[],
+  options: ProfileLookupOptions,
+): Promise<ReadonlyMap<string, PlayerProfile>> {
+  const found = new Map<string, PlayerProfile>();
+  const wanted = [...new Set(xuids.filter((xuid) => /^\d{1,20}$/.test(xuid)))].slice(0, 100);
+  if (wanted.length === 0) return found;
+  const log = options.log ?? (() => undefined);
+  const token = await options.tokens.getToken({
+    forceRefresh: false,
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
+  if (!token.ok) {
+    log(`profile lookup skipped: no token (${token.error.code})`);
+    return found;
+  }
+  let body: string;
+  try {
+    const response = await got.post(options.profileUrl, {
+      json: { userIds: wanted, settings: ['Gamertag', 'GameDisplayPicRaw'] },
+      headers: {
+        authorization: `XBL3.0 x=${token.value.userHash};${token.value.token}`,
+        'x-xbl-contract-version': '2',
+        accept: 'application/json',
+      },
+      timeout: { request: options.timeoutMs ?? 3000 },
+      retry: { limit: 0 },
+      followRedirect: false,
+      responseType: 'text',
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+    body = response.body;
+  } catch (error) {
+    const code = error instanceof Error && 'code' in error ? String(error.code) : 'error';
+    log(`profile lookup failed (${code}); the sender is shown as a friend`);
+    return found;
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(body);
+  } catch {
+    json = undefined;
+  }
+  const parsed = answer.safeParse(json);
+  if (!parsed.success) {
+    log('profile lookup answer has the wrong shape; the sender is shown as a friend');
+    return found;
+  }
+  for (const user of parsed.data.profileUsers) {
+    if (!wanted.includes(user.id)) continue;
+    const setting = (id: string) => user.settings.find((entry) => entry.id === id)?.value;
+    const gamertag = setting('Gamertag')?.trim();
+    if (!gamertag || gamertag.length > 32) continue;
+    const pictureUrl = usablePicture(setting('GameDisplayPicRaw'));
+    found.set(user.id, { xuid: user.id, gamertag, ...(pictureUrl ? { pictureUrl } : {}) });
+  }
+  log(`profile lookup: ${found.size} of ${wanted.length} player(s) named`);
+  return found;
+}

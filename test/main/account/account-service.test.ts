@@ -1,0 +1,103 @@
+/**
+ * The window's account state over a real sign-in against the local directory: an invite that
+ * arrives while signed out waits and continues after sign-in; cancelling keeps it waiting; once
+ * signed in an invite joins at once; the views never hold a token.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, expect, it } from 'vitest';
+import { createAccountManager } from '../../../src/main/account/account-manager';
+import { createAccountService } from '../../../src/main/account/account-service';
+import { localSignInSettings } from '../../../src/main/account/sign-in-settings';
+import { fileTokenStore } from '../../../src/main/account/token-cache';
+import type { AccountView } from '../../../src/shared/account-view';
+import type { Invite } from '../../../src/shared/invite';
+import { signInDirectory, type SignInDirectory } from './sign-in-fixture';
+
+let local: SignInDirectory | undefined;
+let folder = '';
+afterEach(async () => {
+  await local?.directory.close();
+  local = undefined;
+  rmSync(folder, { recursive: true, force: true });
+});
+
+const invite: Invite = {
+  kind: 'invite',
+  handleId: '0f3c12ab-0000-4000-8000-000000000001',
+  localXuid: '2535400000000777',
+  remoteXuid: '2533274811111111',
+};
+
+/** A browser that submits the authorize page with `decision` (and a gamertag when allowing). */
+const browser = (decision: 'allow' | 'cancel') => async (url: string) => {
+  const page = await (await fetch(url)).text();
+  const hidden = [...page.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)].map(
+    ([, name, value]) => [name ?? '', (value ?? '').replace(/&amp;/g, '&')] as [string, string],
+  );
+  const fields: [string, string][] = [...hidden, ['decision', decision]];
+  if (decision === 'allow') fields.push(['gamertag', 'Waiter'], ['xuid', invite.localXuid]);
+  const answer = await fetch(new URL('/consumers/oauth2/v2.0/authorize', url), {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams(fields).toString(),
+    redirect: 'manual',
+  });
+  void fetch(answer.headers.get('location') ?? '').then((response) => response.text());
+};
+
+it('an invite that arrives signed out waits through a cancel, then continues after sign-in', async () => {
+  local = await signInDirectory();
+  folder = mkdtempSync(join(tmpdir(), 'rallypoint-account-service-'));
+  const path = join(folder, 'accounts.json');
+  const accounts = createAccountManager({
+    settings: localSignInSettings(local.directory.url),
+    store: fileTokenStore(path),
+    now: local.now,
+  });
+  let decision: 'allow' | 'cancel' = 'cancel';
+  const joined: Invite[] = [];
+  const service = createAccountService({
+    accounts,
+    openBrowser: (url) => browser(decision)(url),
+    join: (next) => joined.push(next),
+  });
+  const views: AccountView[] = [];
+  service.subscribe((view) => views.push(view));
+  await service.load();
+  expect(service.view()).toEqual({ state: 'signed-out', inviteWaiting: false });
+
+  expect(service.offerInvite(invite)).toBe(false);
+  expect(service.view()).toEqual({ state: 'signed-out', inviteWaiting: true });
+
+  await service.signIn();
+  expect(service.view()).toEqual({ state: 'failed', code: 'cancelled', inviteWaiting: true });
+  expect(joined).toEqual([]);
+
+  decision = 'allow';
+  await service.signIn();
+  expect(service.view()).toMatchObject({ state: 'signed-in', gamertag: 'Waiter', others: [] });
+  expect(joined).toEqual([invite]);
+  expect(views.map((view) => view.state)).toEqual([
+    'signed-out',
+    'signed-out',
+    'signing-in',
+    'failed',
+    'signing-in',
+    'signed-in',
+  ]);
+
+  const second = { ...invite, handleId: '0f3c12ab-0000-4000-8000-000000000002' };
+  expect(service.offerInvite(second)).toBe(true);
+  expect(joined).toEqual([invite, second]);
+
+  const cache = readFileSync(path, 'utf8');
+  const secrets = (JSON.parse(cache) as { accounts: Array<{ refreshToken: string }> }).accounts.map(
+    (account) => account.refreshToken,
+  );
+  for (const secret of secrets) expect(JSON.stringify(views)).not.toContain(secret);
+
+  await service.signOut();
+  expect(service.view()).toEqual({ state: 'signed-out', inviteWaiting: false });
+});

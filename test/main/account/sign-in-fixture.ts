@@ -1,0 +1,68 @@
+/**
+ * A local directory whose identity services the sign-in tests talk to over loopback HTTP, a clock
+ * that can jump forward, and the "player" who completes sign-in pages by POSTing their forms the
+ * way a browser would.
+ */
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import type { RequestLogEntry, RunningDirectory } from '../../../src/directory/directory-options';
+import { startDirectory } from '../../../src/directory/start-directory';
+import type { TokenCipher } from '../../../src/main/account/token-cache';
+
+export interface SignInDirectory {
+  readonly directory: RunningDirectory;
+  /** Moves the directory's clock forward. */
+  advance(ms: number): void;
+  /** The directory's clock, for the launcher side of the test. */
+  now(): number;
+  /** Every finished request so far (method, path, status; no tokens). */
+  readonly requests: RequestLogEntry[];
+}
+
+export async function signInDirectory(
+  identity: Record<string, number> = {},
+): Promise<SignInDirectory> {
+  let offset = 0;
+  const requests: RequestLogEntry[] = [];
+  const directory = await startDirectory({
+    onRequest: (entry) => requests.push(entry),
+    port: 0,
+    rateLimits: false,
+    clock: { now: () => Date.now() + offset },
+    identity: { devicePollIntervalS: 1, ...identity },
+  });
+  return { directory, advance: (ms) => (offset += ms), now: () => Date.now() + offset, requests };
+}
+
+/** Completes the device-code page as a player would: user code and a development account. */
+export async function completeDeviceCode(
+  verificationUri: string,
+  userCode: string,
+  account: Record<string, string>,
+): Promise<number> {
+  const response = await fetch(verificationUri, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ user_code: userCode, ...account }).toString(),
+  });
+  await response.text();
+  return response.status;
+}
+
+/** A real cipher (AES-256-GCM, random key) standing in for Electron safeStorage. */
+export function fakeSafeStorage(available = true): TokenCipher {
+  const key = randomBytes(32);
+  return {
+    isAvailable: () => available,
+    encrypt(text) {
+      const iv = randomBytes(12);
+      const cipher = createCipheriv('aes-256-gcm', key, iv);
+      const body = Buffer.concat([cipher.update(text, 'utf8'), cipher.final()]);
+      return Buffer.concat([iv, cipher.getAuthTag(), body]);
+    },
+    decrypt(data) {
+      const decipher = createDecipheriv('aes-256-gcm', key, data.subarray(0, 12));
+      decipher.setAuthTag(data.subarray(12, 28));
+      return Buffer.concat([decipher.update(data.subarray(28)), decipher.final()]).toString('utf8');
+    },
+  };
+}
