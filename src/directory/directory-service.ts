@@ -265,7 +265,13 @@ export class DirectoryService {
       if (!lobby?.members.some((member) => member.xuid === caller.xuid && !member.reserved)) {
         return textAnswer(403, 'Only members of the origin session can create a transfer handle.');
       }
-      handle = { ...base, type: 'transfer', originSessionRef: origin.ref, titleId: caller.titleId };
+      handle = {
+        ...base,
+        type: 'transfer',
+        originSessionRef: origin.ref,
+        creatorXuid: caller.xuid,
+        titleId: caller.titleId,
+      };
     } else {
       const session = await this.#readSession(resolved.ref);
       const self = session?.members.find(
@@ -307,12 +313,12 @@ export class DirectoryService {
     });
   }
 
-  /** `DELETE /handles/{id}`: only the handle's sender or owner may delete it. */
+  /** `DELETE /handles/{id}`: only the handle's creator (sender, owner) may delete it. */
   deleteHandle(caller: CallerIdentity, rawId: string): Awaitable<DirectoryAnswer> {
     return andThen(this.#loadHandle(rawId), (loaded): Awaitable<DirectoryAnswer> => {
       if (!loaded.ok) return loaded.answer;
       const { handle } = loaded;
-      const owner = handle.senderXuid ?? handle.ownerXuid;
+      const owner = handle.creatorXuid ?? handle.senderXuid ?? handle.ownerXuid;
       if (owner !== undefined && owner !== caller.xuid) {
         return textAnswer(403, 'Only the user who created the handle can delete it.');
       }
