@@ -1,7 +1,8 @@
 /**
  * Development identities. The real service trusts tokens from Xbox Live's security service; the
  * local directory hands out its own opaque tokens instead, each bound to one XUID, gamertag, title
- * and device, so "members.me" can always be resolved to the caller without any account.
+ * and device, so "members.me" can always be resolved to the caller without any account. They
+ * expire (as XSTS tokens do), and a client refreshes on the 401 that says so.
  */
 import { createHash, randomBytes } from 'node:crypto';
 
@@ -26,6 +27,8 @@ export interface IssuedToken {
   readonly userHash: string;
   readonly token: string;
   readonly authorization: string;
+  /** When the token stops working (ISO 8601); ask for a new one on the 401 that follows. */
+  readonly expiration: string;
 }
 
 export interface IssueTokenRequest {
@@ -37,7 +40,17 @@ export interface IssueTokenRequest {
 }
 
 /** Why a caller could not be identified; every case answers 401. */
-export type AuthFailure = 'missing' | 'malformed' | 'unknown';
+export type AuthFailure = 'missing' | 'malformed' | 'unknown' | 'expired';
+
+/** Default lifetime of a development identity: a long play session, not forever. */
+export const defaultDevIdentityLifetimeMs = 12 * 60 * 60 * 1000;
+
+export interface DevTokenRegistryOptions {
+  /** Time source of expiry. Default `Date.now`. */
+  readonly clock?: { now(): number };
+  /** How long an identity's token is valid. Default 12 hours. */
+  readonly lifetimeMs?: number;
+}
 
 const headerPattern = /^XBL3\.0 x=([^;\s]+);(\S+)$/;
 const schemePrefix = 'XBL3.0 x=';
@@ -53,11 +66,39 @@ const noFollows: readonly string[] = Object.freeze([]);
  */
 interface RegisteredIdentity extends CallerIdentity {
   readonly userHash: string;
+  /** Epoch ms after which the token answers 401. */
+  readonly expiresAt: number;
 }
 
-/** Issues and verifies dev tokens; tokens live as long as the directory process. */
+/**
+ * Issues and verifies dev tokens. Each expires after the registry's lifetime; as every identity
+ * gets the same lifetime, the map's insertion order is also expiry order, so `purgeExpired` stops
+ * at the first identity still valid. How many there may be is the issuing endpoint's decision
+ * (dev-token-desk.ts).
+ */
 export class DevTokenRegistry {
   readonly #byToken = new Map<string, RegisteredIdentity>();
+  readonly #clock: { now(): number };
+  readonly #lifetimeMs: number;
+
+  constructor(options: DevTokenRegistryOptions = {}) {
+    this.#clock = options.clock ?? { now: () => Date.now() };
+    this.#lifetimeMs = options.lifetimeMs ?? defaultDevIdentityLifetimeMs;
+  }
+
+  /** Identities held now (expired ones included until purged). */
+  get size(): number {
+    return this.#byToken.size;
+  }
+
+  /** Forgets every expired identity; returns when the oldest remaining one expires, if any. */
+  purgeExpired(now: number = this.#clock.now()): number | undefined {
+    for (const [token, identity] of this.#byToken) {
+      if (identity.expiresAt > now) return identity.expiresAt;
+      this.#byToken.delete(token);
+    }
+    return undefined;
+  }
 
   issue(request: IssueTokenRequest): IssuedToken {
     const token = randomBytes(24).toString('base64url');
@@ -74,6 +115,7 @@ export class DevTokenRegistry {
       .digest()
       .subarray(0, 16)
       .toString('hex');
+    const expiresAt = this.#clock.now() + this.#lifetimeMs;
     this.#byToken.set(token, {
       xuid: request.xuid,
       gamertag: request.gamertag,
@@ -82,6 +124,7 @@ export class DevTokenRegistry {
       deviceToken,
       follows: request.follows?.length ? [...request.follows] : noFollows,
       userHash,
+      expiresAt,
     });
     return {
       xuid: request.xuid,
@@ -90,6 +133,7 @@ export class DevTokenRegistry {
       userHash,
       token,
       authorization: `XBL3.0 x=${userHash};${token}`,
+      expiration: new Date(expiresAt).toISOString(),
     };
   }
 
@@ -110,13 +154,22 @@ export class DevTokenRegistry {
         semicolon === schemePrefix.length + known.userHash.length &&
         header.startsWith(known.userHash, schemePrefix.length)
       ) {
-        return { ok: true, identity: known };
+        return this.#unexpired(header.slice(semicolon + 1), known);
       }
     }
     const match = headerPattern.exec(header.trim());
     if (!match) return { ok: false, reason: 'malformed' };
     const entry = this.#byToken.get(match[2] ?? '');
     if (!entry || entry.userHash !== match[1]) return { ok: false, reason: 'unknown' };
-    return { ok: true, identity: entry };
+    return this.#unexpired(match[2] ?? '', entry);
+  }
+
+  #unexpired(
+    token: string,
+    identity: RegisteredIdentity,
+  ): { ok: true; identity: CallerIdentity } | { ok: false; reason: AuthFailure } {
+    if (this.#clock.now() < identity.expiresAt) return { ok: true, identity };
+    this.#byToken.delete(token);
+    return { ok: false, reason: 'expired' };
   }
 }

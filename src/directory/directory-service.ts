@@ -305,6 +305,16 @@ export class DirectoryService {
     return { kind: 'json', status: 201, body: renderHandle(handle) };
   }
 
+  /**
+   * The SCID a handle points into (undefined for no such handle), for the HTTP layer's title
+   * check; the handle itself is loaded again, with its expiry, by the call that follows.
+   */
+  handleScid(rawId: string): Awaitable<string | undefined> {
+    const id = parseHandleId(rawId);
+    if (id === undefined) return undefined;
+    return andThen(this.#deps.store.getHandle(id), (handle) => handle?.sessionRef.scid);
+  }
+
   /** `GET /handles/{id}`. */
   getHandle(_caller: CallerIdentity, rawId: string): Awaitable<DirectoryAnswer> {
     return andThen(this.#loadHandle(rawId), (loaded) => {

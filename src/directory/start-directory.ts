@@ -5,13 +5,19 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { DirectoryOptions, RunningDirectory } from './directory-options';
+import { allowedHostHeaders, bindingWarnings, devIdentitiesEnabled } from './binding-policy';
+import { ConnectionGuard } from './connection-guard';
+import { DevTokenDesk, defaultMaxDevIdentities, devTokenRateLimits } from './dev-token-desk';
 import { DevTokenRegistry } from './dev-tokens';
-import { createDirectoryListener } from './directory-http';
+import { createDirectoryListener, reportError } from './directory-http';
 import { DirectoryService } from './directory-service';
 import { FaultInjector } from './fault-injector';
 import { MemorySessionStore } from './memory-session-store';
+import { PresenceHub } from './presence-hub';
 import { RateLimiter, mpsdRateLimits } from './rate-limiter';
+import { RequestGuard } from './request-guard';
 import { seedDemo } from './demo-seed';
+import { loadServiceConfigAccess } from './service-config-access';
 import type { SessionStore } from './session-store';
 import { loadSessionTemplates } from './session-templates';
 
@@ -21,6 +27,14 @@ export const defaultHandleLifetimeMs = 60 * 60 * 1000;
 export const defaultTitleId = '1717113201';
 /** Where the demo host says its game listens. */
 export const defaultDemoConnectionAddress = '127.0.0.1:30000';
+
+/** Connection limits used when `connectionLimits` leaves one out. */
+export const defaultConnectionLimits = {
+  maxConnections: 256,
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  maxHeaderBytes: 16_384,
+} as const;
 
 /** Why the directory could not start. */
 export class DirectoryStartError extends Error {
@@ -43,8 +57,11 @@ export async function startDirectory(
 ): Promise<RunningDirectory> {
   const templates = loadSessionTemplates(options.templatesFile);
   if (!templates.ok) throw new DirectoryStartError('templates', templates.error);
+  const serviceConfigs = loadServiceConfigAccess(options.templatesFile);
+  if (!serviceConfigs.ok) throw new DirectoryStartError('templates', serviceConfigs.error);
   const clock = options.clock ?? { now: () => Date.now() };
-  const tokens = new DevTokenRegistry();
+  const host = options.host ?? '127.0.0.1';
+  const tokens = new DevTokenRegistry({ clock, lifetimeMs: options.devIdentities?.lifetimeMs });
   const faults = new FaultInjector(options.faults);
   const rateLimiter =
     options.rateLimits === false
@@ -58,18 +75,56 @@ export async function startDirectory(
     handleLifetimeMs: options.handleLifetimeMs ?? defaultHandleLifetimeMs,
     defaultTitleId: options.defaultTitleId ?? defaultTitleId,
   });
+  const devTokens = new DevTokenDesk({
+    registry: tokens,
+    enabled: devIdentitiesEnabled(host, options.devIdentities?.enabled),
+    max: options.devIdentities?.max ?? defaultMaxDevIdentities,
+    limiter: options.rateLimits === false ? undefined : new RateLimiter(devTokenRateLimits),
+    defaultTitleId: options.defaultTitleId ?? defaultTitleId,
+    clock,
+    listenHost: host,
+  });
+  const limits = { ...defaultConnectionLimits, ...options.connectionLimits };
+  const connections = new ConnectionGuard(limits.maxConnections);
+  // Host names are known once the port is: the guard is filled in after listening, and no
+  // request is served before that.
+  const requestGuard = new RequestGuard({ origins: new Set(options.allowedOrigins ?? []) });
+  const presence = new PresenceHub({
+    store,
+    tokens,
+    guard: requestGuard,
+    clock,
+    options: options.presence,
+    reportError,
+  });
   const server = createServer(
-    { keepAliveTimeout: 10_000 },
+    {
+      keepAliveTimeout: 10_000,
+      headersTimeout: limits.headersTimeoutMs,
+      requestTimeout: limits.requestTimeoutMs,
+      maxHeaderSize: limits.maxHeaderBytes,
+      // How often Node looks for connections past those timeouts (its default is 30 s).
+      connectionsCheckingInterval: Math.min(1_000, limits.headersTimeoutMs),
+    },
     createDirectoryListener({
       service,
       tokens,
       faults,
       clock,
       rateLimiter,
+      requestGuard,
+      devTokens,
+      serviceConfigs: serviceConfigs.value,
+      connections,
+      presence,
       onRequest: options.onRequest,
     }),
   );
-  const host = options.host ?? '127.0.0.1';
+  server.on('connection', (socket) => connections.admit(socket));
+  server.on('upgrade', (request, socket, head: Buffer) => {
+    connections.release(request.socket);
+    presence.handleUpgrade(request, socket, head);
+  });
   await new Promise<void>((resolve, reject) => {
     const onError = (error: Error) =>
       reject(
@@ -85,6 +140,7 @@ export async function startDirectory(
     });
   });
   const { port } = server.address() as AddressInfo;
+  requestGuard.allowHosts(allowedHostHeaders(host, port, options.allowedHosts));
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   const demo =
     options.seed === 'demo'
@@ -101,8 +157,15 @@ export async function startDirectory(
     port,
     demo,
     faultLog: faults,
+    warnings: bindingWarnings(host, options.devIdentities?.enabled),
+    stats: () => ({
+      devIdentities: tokens.size,
+      presenceConnections: presence.size,
+      connections: connections.stats,
+    }),
     close() {
       closing ??= new Promise<void>((resolve) => {
+        presence.close();
         server.close(() => resolve());
         server.closeAllConnections();
       });
