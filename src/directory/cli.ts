@@ -3,6 +3,7 @@
  * `directory listening on http://HOST:PORT` once it accepts requests (and the demo invite link
  * with `--seed demo`), so scripts and tests can wait for that line.
  */
+import { bindingWarnings } from './binding-policy';
 import { directoryUsage, parseDirectoryArgs } from './cli-args';
 import { DirectoryStartError, startDirectory } from './start-directory';
 
@@ -16,9 +17,16 @@ async function main(): Promise<number> {
     process.stdout.write(`${directoryUsage}\n`);
     return 0;
   }
+  const { options, logRequests } = parsed.value;
+  // Said before listening, so it is seen even when the address cannot be bound.
+  for (const warning of bindingWarnings(
+    options.host ?? '127.0.0.1',
+    options.devIdentities?.enabled,
+  )) {
+    process.stderr.write(`directory: warning: ${warning}\n`);
+  }
   let directory;
   try {
-    const { options, logRequests } = parsed.value;
     directory = await startDirectory(
       logRequests
         ? {

@@ -84,7 +84,13 @@ export async function startDirectory(
     clock,
     listenHost: host,
   });
-  const limits = { ...defaultConnectionLimits, ...options.connectionLimits };
+  const given = options.connectionLimits ?? {};
+  const limits = {
+    maxConnections: given.maxConnections ?? defaultConnectionLimits.maxConnections,
+    headersTimeoutMs: given.headersTimeoutMs ?? defaultConnectionLimits.headersTimeoutMs,
+    requestTimeoutMs: given.requestTimeoutMs ?? defaultConnectionLimits.requestTimeoutMs,
+    maxHeaderBytes: given.maxHeaderBytes ?? defaultConnectionLimits.maxHeaderBytes,
+  };
   const connections = new ConnectionGuard(limits.maxConnections);
   // Host names are known once the port is: the guard is filled in after listening, and no
   // request is served before that.
@@ -99,7 +105,10 @@ export async function startDirectory(
   });
   const server = createServer(
     {
-      keepAliveTimeout: 10_000,
+      // An idle keep-alive connection is closed before the headers timeout could apply to it:
+      // with both at 10 s, Node's timeout check sometimes ended a connection a client was just
+      // reusing (seen as unanswered joins in the fault-injection suite).
+      keepAliveTimeout: Math.min(5_000, Math.floor(limits.headersTimeoutMs / 2)),
       headersTimeout: limits.headersTimeoutMs,
       requestTimeout: limits.requestTimeoutMs,
       maxHeaderSize: limits.maxHeaderBytes,
