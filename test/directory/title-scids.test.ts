@@ -116,7 +116,7 @@ describe('SCIDs bound to titles', () => {
       }),
     );
     await expect(startDirectory({ templatesFile: file })).rejects.toThrow(
-      /service config ids are GUIDs/,
+      /invalid serviceConfigs/,
     );
   });
 });
