@@ -8,6 +8,7 @@ import type { Invite } from '../../shared/invite';
 import { idleJoinView, type JoinView } from '../../shared/join-view';
 import { createDirectoryClient, type DirectoryClient } from './directory-client';
 import { createGameHandOff, type GameHandOff } from './game-hand-off';
+import { withPresence } from './presence-connection';
 import {
   createJoinMachine,
   type JoinClock,
@@ -192,6 +193,8 @@ export interface LauncherJoinOptions {
   readonly game?: GameHandOff;
   readonly clock?: JoinClock;
   readonly random?: () => number;
+  /** Hold a presence connection while the game runs (default true). */
+  readonly presence?: boolean;
 }
 
 /**
@@ -216,12 +219,22 @@ export function createLauncherJoin(
     ...(options.log ? { log: options.log } : {}),
   });
   const ownsGame = options.game === undefined;
-  const game =
+  const handOff =
     options.game ??
     createGameHandOff(config.game, {
       ...(options.onGameOutput ? { onOutput: options.onGameOutput } : {}),
       ...(options.onGameStarted ? { onStarted: options.onGameStarted } : {}),
     });
+  // The player holds a presence connection while the game runs (presence-connection.ts).
+  const game =
+    options.presence === false
+      ? handOff
+      : withPresence(handOff, {
+          baseUrl: config.directoryUrl,
+          tokens,
+          closesGame: ownsGame,
+          ...(options.log ? { log: options.log } : {}),
+        });
   const service = createJoinService({
     client,
     tokens,
@@ -240,7 +253,7 @@ export function createLauncherJoin(
     close() {
       closing ??= (async () => {
         await service.stop();
-        if (ownsGame) await game.close();
+        if (ownsGame || game !== handOff) await game.close();
       })();
       return closing;
     },
