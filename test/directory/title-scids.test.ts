@@ -115,8 +115,6 @@ describe('SCIDs bound to titles', () => {
         serviceConfigs: { 'not-a-guid': { titleIds: ['1'] } },
       }),
     );
-    await expect(startDirectory({ templatesFile: file })).rejects.toThrow(
-      /invalid serviceConfigs/,
-    );
+    await expect(startDirectory({ templatesFile: file })).rejects.toThrow(/invalid serviceConfigs/);
   });
 });
