@@ -108,6 +108,19 @@ describe('slow clients', () => {
     expect(lifetime).toBeLessThan(5_000);
   });
 
+  it('refuses a request head over 16 KB with 431, before any of it is kept', async () => {
+    const { port } = new URL(directory.url);
+    const socket = connect(Number(port), '127.0.0.1');
+    sockets.push(socket);
+    let answer = '';
+    socket.setEncoding('utf8').on('data', (chunk: string) => (answer += chunk));
+    socket.write(
+      `GET ${sessionUrl('big-head')} HTTP/1.1\r\nhost: 127.0.0.1:${port}\r\nx-big: ${'a'.repeat(20_000)}\r\n\r\n`,
+    );
+    await new Promise((resolve) => socket.once('close', resolve));
+    expect(answer).toMatch(/^HTTP\/1\.1 431 /);
+  });
+
   it('ends a connection whose body dribbles past the request timeout', async () => {
     const { port } = new URL(directory.url);
     const who = await player(directory.url, 'Slow Body');
