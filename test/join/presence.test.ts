@@ -149,13 +149,14 @@ describe('presence', () => {
     expect(held?.connection).toMatch(/^[0-9a-f-]{36}$/);
     expect(directory?.stats().presenceConnections).toBe(1);
 
+    const killed = performance.now();
     launcher.kill('SIGKILL');
     const inactive = await until(member, (view) => view?.active === false);
     expect(inactive).toMatchObject({ active: false });
-    const dropped = performance.now();
     const gone = await until(member, (view) => view === undefined, 10_000);
     expect(gone).toBeUndefined();
-    expect(performance.now() - dropped).toBeGreaterThan(inactiveRemovalTimeout - 300);
+    // Inactive no earlier than the kill, so removed no earlier than the timeout after it.
+    expect(performance.now() - killed).toBeGreaterThan(inactiveRemovalTimeout);
   });
 
   it('a launcher that stays keeps its member active past the timeout, and leaves when stopped', async () => {
