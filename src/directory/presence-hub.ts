@@ -157,7 +157,7 @@ export class PresenceHub {
       );
       return false;
     }
-    this.#countByXuid.set(xuid, (this.#countByXuid.get(xuid) ?? 0) + 1);
+    // Counted once the handshake succeeded: a failed one (ws answers it) never opens.
     this.#server.handleUpgrade(request, socket, head, (ws) => this.#opened(ws, xuid));
     return true;
   }
@@ -182,6 +182,7 @@ export class PresenceHub {
 
   #opened(socket: WebSocket, xuid: string): void {
     const id = randomUUID();
+    this.#countByXuid.set(xuid, (this.#countByXuid.get(xuid) ?? 0) + 1);
     const presence: Presence = { xuid, socket, sessions: new Set(), alive: true };
     this.#byId.set(id, presence);
     socket.on('pong', () => (presence.alive = true));

@@ -128,6 +128,7 @@ async function writeConnection(
   options: PresenceOptions,
   sessionPath: string,
   connectionId: string,
+  signal: AbortSignal,
 ): Promise<Result<void, string>> {
   if (!isSessionPath(sessionPath)) return err('not a session path');
   const body = JSON.stringify({
@@ -149,6 +150,8 @@ async function writeConnection(
         throwHttpErrors: false,
         followRedirect: false,
         timeout: { request: options.timeoutMs ?? 5000 },
+        // A join cancelled meanwhile (the machine then leaves) must not be followed by this write.
+        signal,
       });
       if (response.statusCode === 200 || response.statusCode === 201) return ok(undefined);
       if (response.statusCode !== 401 || forceRefresh) return err(`status ${response.statusCode}`);
@@ -209,8 +212,13 @@ export function withPresence(
     async join(request, joinOptions) {
       // Opened and written while the game starts, so the member is covered as early as possible.
       const written = ensure().then(async (connection) => {
-        if (connection === undefined) return;
-        const result = await writeConnection(options, request.sessionRef, connection.connectionId);
+        if (connection === undefined || joinOptions.signal.aborted) return;
+        const result = await writeConnection(
+          options,
+          request.sessionRef,
+          connection.connectionId,
+          joinOptions.signal,
+        );
         if (result.ok) log?.info('presence: connection id written into the session');
         else log?.warn(`presence: could not write the connection id: ${result.error}`);
       });
