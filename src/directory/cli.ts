@@ -4,6 +4,7 @@
  * with `--seed demo`), so scripts and tests can wait for that line. With `--workers N` this process
  * supervises N worker processes (`directory-workers.ts`) and prints the same lines.
  */
+import { bindingWarnings } from './binding-policy';
 import { directoryUsage, parseDirectoryArgs } from './cli-args';
 import {
   isDirectoryWorker,
@@ -34,6 +35,13 @@ async function main(): Promise<number> {
     return 0;
   }
   const { options, logRequests, workers } = parsed.value;
+  // Said before listening, so it is seen even when the address cannot be bound.
+  for (const warning of bindingWarnings(
+    options.host ?? '127.0.0.1',
+    options.devIdentities?.enabled,
+  )) {
+    output.err(`directory: warning: ${warning}`);
+  }
   if (workers !== undefined) return runDirectoryCluster(workers, options, logRequests, output);
   let directory;
   try {

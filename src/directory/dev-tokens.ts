@@ -1,7 +1,8 @@
 /**
  * Development identities. The real service trusts tokens from Xbox Live's security service; the
  * local directory hands out its own opaque tokens instead, each bound to one XUID, gamertag, title
- * and device, so "members.me" can always be resolved to the caller without any account.
+ * and device, so "members.me" can always be resolved to the caller without any account. They
+ * expire (as XSTS tokens do), and a client refreshes on the 401 that says so.
  */
 import { createHash, randomBytes } from 'node:crypto';
 
@@ -26,6 +27,8 @@ export interface IssuedToken {
   readonly userHash: string;
   readonly token: string;
   readonly authorization: string;
+  /** When the token stops working (ISO 8601); ask for a new one on the 401 that follows. */
+  readonly expiration: string;
 }
 
 export interface IssueTokenRequest {
@@ -34,12 +37,22 @@ export interface IssueTokenRequest {
   readonly titleId: string;
   readonly deviceId?: string;
   readonly follows?: readonly string[];
-  /** Epoch ms after which the token is refused (XSTS tokens); dev tokens never expire. */
+  /** When the token stops working (epoch ms): the local XSTS service's own lifetime. Default: the registry's. */
   readonly expiresAt?: number;
 }
 
 /** Why a caller could not be identified; every case answers 401. */
 export type AuthFailure = 'missing' | 'malformed' | 'unknown' | 'expired';
+
+/** Default lifetime of a development identity: a long play session, not forever. */
+export const defaultDevIdentityLifetimeMs = 12 * 60 * 60 * 1000;
+
+export interface DevTokenRegistryOptions {
+  /** Time source of expiry. Default `Date.now`. */
+  readonly clock?: { now(): number };
+  /** How long an identity's token is valid. Default 12 hours. */
+  readonly lifetimeMs?: number;
+}
 
 /** The `uhs` of a XUID: stable per player, as Xbox Live's user hash is. */
 export function userHashOf(xuid: string): string {
@@ -62,18 +75,40 @@ const noFollows: readonly string[] = Object.freeze([]);
  */
 export interface RegisteredIdentity extends CallerIdentity {
   readonly userHash: string;
-  /** Only on XSTS tokens, so dev-token identities keep their size. */
-  readonly expiresAt?: number;
+  /** Epoch ms after which the token answers 401. */
+  readonly expiresAt: number;
 }
 
 /**
- * Issues and verifies dev tokens and the local XSTS service's tokens; dev tokens live as long as
- * the directory process, XSTS tokens until their `expiresAt` (checked against `now`).
+ * Issues and verifies dev tokens. Each expires after the registry's lifetime; as every identity
+ * gets the same lifetime, the map's insertion order is also expiry order, so `purgeExpired` stops
+ * at the first identity still valid (a local XSTS token, with its own shorter lifetime, may wait
+ * for the next purge or its next use to be forgotten). How many there may be is the issuing endpoint's decision
+ * (dev-token-desk.ts).
  */
 export class DevTokenRegistry {
   readonly #byToken = new Map<string, RegisteredIdentity>();
+  protected readonly clock: { now(): number };
+  protected readonly lifetimeMs: number;
 
-  constructor(protected readonly now: () => number = Date.now) {}
+  constructor(options: DevTokenRegistryOptions = {}) {
+    this.clock = options.clock ?? { now: () => Date.now() };
+    this.lifetimeMs = options.lifetimeMs ?? defaultDevIdentityLifetimeMs;
+  }
+
+  /** Identities held now (expired ones included until purged). */
+  get size(): number {
+    return this.#byToken.size;
+  }
+
+  /** Forgets every expired identity; returns when the oldest remaining one expires, if any. */
+  purgeExpired(now: number = this.clock.now()): number | undefined {
+    for (const [token, identity] of this.#byToken) {
+      if (identity.expiresAt > now) return identity.expiresAt;
+      this.#byToken.delete(token);
+    }
+    return undefined;
+  }
 
   /**
    * The gamertag a XUID last had a token for, for the local profile service. A scan: only profile
@@ -96,6 +131,7 @@ export class DevTokenRegistry {
       .digest()
       .subarray(0, 16)
       .toString('hex');
+    const expiresAt = request.expiresAt ?? this.clock.now() + this.lifetimeMs;
     this.#byToken.set(token, {
       xuid: request.xuid,
       gamertag: request.gamertag,
@@ -104,7 +140,7 @@ export class DevTokenRegistry {
       deviceToken,
       follows: request.follows?.length ? [...request.follows] : noFollows,
       userHash,
-      ...(request.expiresAt === undefined ? {} : { expiresAt: request.expiresAt }),
+      expiresAt,
     });
     return {
       xuid: request.xuid,
@@ -113,6 +149,7 @@ export class DevTokenRegistry {
       userHash,
       token,
       authorization: `XBL3.0 x=${userHash};${token}`,
+      expiration: new Date(expiresAt).toISOString(),
     };
   }
 
@@ -133,22 +170,27 @@ export class DevTokenRegistry {
         semicolon === schemePrefix.length + known.userHash.length &&
         header.startsWith(known.userHash, schemePrefix.length)
       ) {
-        return this.unexpired(known);
+        return this.#unexpired(header.slice(semicolon + 1), known);
       }
     }
     const match = headerPattern.exec(header.trim());
     if (!match) return { ok: false, reason: 'malformed' };
     const entry = this.#byToken.get(match[2] ?? '');
     if (!entry || entry.userHash !== match[1]) return { ok: false, reason: 'unknown' };
-    return this.unexpired(entry);
+    return this.#unexpired(match[2] ?? '', entry);
   }
 
-  protected unexpired(
+  #unexpired(
+    token: string,
     identity: RegisteredIdentity,
   ): { ok: true; identity: CallerIdentity } | { ok: false; reason: AuthFailure } {
-    if (identity.expiresAt !== undefined && this.now() >= identity.expiresAt) {
-      return { ok: false, reason: 'expired' };
-    }
-    return { ok: true, identity };
+    if (!this.isExpired(identity)) return { ok: true, identity };
+    this.#byToken.delete(token);
+    return { ok: false, reason: 'expired' };
+  }
+
+  /** Whether an identity's token has passed its expiry on the registry's clock. */
+  protected isExpired(identity: RegisteredIdentity): boolean {
+    return this.clock.now() >= identity.expiresAt;
   }
 }

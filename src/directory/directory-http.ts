@@ -1,21 +1,27 @@
 /**
- * The directory's HTTP front: routing, fault injection, authentication, the contract-version check,
- * rate limits and body parsing, in that order, then one call into `DirectoryService`. Plain
+ * The directory's HTTP front: the Host and Origin checks, routing, fault injection,
+ * authentication, the contract-version check, rate limits, the body's content type and its
+ * parsing, in that order, then the title check and one call into `DirectoryService`. Plain
  * `node:http` keeps the per-request cost close to a bare server (see bench/directory-bench.ts); zod
  * does the schema validation a framework would otherwise bring.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { isPending, type Awaitable } from './awaitable';
+import { andThen, isPending, type Awaitable } from './awaitable';
 import type { Clock, RequestLogEntry } from './directory-options';
+import type { ConnectionGuard } from './connection-guard';
+import type { DevTokenDesk } from './dev-token-desk';
 import type { CallerIdentity, DevTokenRegistry } from './dev-tokens';
 import type { DirectoryAnswer } from './directory-answer';
 import type { DirectoryService, WriteOptions } from './directory-service';
 import type { FaultDecision, FaultInjector } from './fault-injector';
 import { matchRoute, type Route } from './http-routes';
+import type { PresenceHub } from './presence-hub';
 import type { RateLimitGate } from './rate-limit-gate';
 import type { RateLimitExceeded } from './rate-limiter';
 import { readJsonBody } from './request-body';
-import { sessionPath } from './session-record';
+import type { RequestGuard } from './request-guard';
+import type { ServiceConfigAccess } from './service-config-access';
+import { sessionKey, sessionPath } from './session-record';
 
 export interface DirectoryHttpDeps {
   readonly service: DirectoryService;
@@ -24,6 +30,16 @@ export interface DirectoryHttpDeps {
   readonly rateLimiter?: RateLimitGate;
   readonly faults: FaultInjector;
   readonly clock: Clock;
+  /** Host, Origin and Content-Type rules (request-guard.ts). */
+  readonly requestGuard: RequestGuard;
+  /** `POST /dev/tokens`, bounded (dev-token-desk.ts). */
+  readonly devTokens: DevTokenDesk;
+  /** Which titles may use which SCIDs. */
+  readonly serviceConfigs: ServiceConfigAccess;
+  /** The connection cap; told when a request is being served and when it was answered. */
+  readonly connections?: ConnectionGuard;
+  /** Presence connections, to track members written with one of their connection ids. */
+  readonly presence?: PresenceHub;
   /** Called once per finished request; never given tokens, bodies or query strings. */
   readonly onRequest?: (entry: RequestLogEntry) => void;
   /** The identity and people services (src/directory/identity); answers their paths first. */
@@ -116,8 +132,18 @@ function header(request: IncomingMessage, name: string): string | undefined {
  * Writes an error the directory survived to stderr with its stack, so an operator can find it; the
  * caller only gets a 500. `what` never carries a query string or a header, so no token reaches it.
  */
-function reportError(what: string, error: unknown): void {
+export function reportError(what: string, error: unknown): void {
   process.stderr.write(`directory: ${what}: ${String((error as Error)?.stack ?? error)}\n`);
+}
+
+/** `members.me.properties.system.connection` of a session PUT body, if it is a string. */
+function connectionOf(body: unknown): string | undefined {
+  const connection = (
+    body as {
+      members?: { me?: { properties?: { system?: { connection?: unknown } } } | null };
+    } | null
+  )?.members?.me?.properties?.system?.connection;
+  return typeof connection === 'string' ? connection : undefined;
 }
 
 /** The routes that need a caller: every one but `POST /dev/tokens`. */
@@ -146,12 +172,31 @@ interface Exchange {
  */
 export function createDirectoryListener(deps: DirectoryHttpDeps) {
   const { service, tokens, faults, clock, rateLimiter, onRequest } = deps;
+  const { requestGuard, devTokens, serviceConfigs, connections, presence } = deps;
   /** The caller of each request once authenticated, for the request log. */
   const callers = new WeakMap<IncomingMessage, string>();
 
+  /** Sends an answer; the connection then waits for its next request (connection-guard.ts). */
+  function reply(request: IncomingMessage, response: ServerResponse, value: DirectoryAnswer): void {
+    send(response, value);
+    connections?.idle(request.socket);
+  }
+
+  /** Refuses a request without reading its body, and closes the connection after the answer. */
+  function refuseUnread(
+    request: IncomingMessage,
+    response: ServerResponse,
+    value: DirectoryAnswer,
+  ): void {
+    if (request.method === 'PUT' || request.method === 'POST') {
+      response.setHeader('connection', 'close');
+    }
+    reply(request, response, value);
+  }
+
   function fail(request: IncomingMessage, response: ServerResponse, error: unknown): void {
     reportError(`internal error on ${request.method} ${request.url?.split('?')[0]}`, error);
-    send(response, text(500, 'Internal server error.'));
+    reply(request, response, text(500, 'Internal server error.'));
   }
 
   function guard(request: IncomingMessage, response: ServerResponse, step: () => void): void {
@@ -167,9 +212,10 @@ export function createDirectoryListener(deps: DirectoryHttpDeps) {
     const { request, response } = exchange;
     const deliver = (value: DirectoryAnswer) => {
       if (reset) request.socket.destroy();
-      else send(response, value);
+      else reply(request, response, value);
     };
     if (!isPending(produced)) return deliver(produced);
+    connections?.busy(request.socket);
     produced.then(
       (value) => guard(request, response, () => deliver(value)),
       (error: unknown) => fail(request, response, error),
@@ -178,6 +224,8 @@ export function createDirectoryListener(deps: DirectoryHttpDeps) {
 
   /** Routing, and the routes that need no caller; then `afterLatency`, delayed if faults say so. */
   function handle(request: IncomingMessage, response: ServerResponse): void {
+    const refused = requestGuard.check(request);
+    if (refused) return refuseUnread(request, response, refused);
     const method = request.method ?? 'GET';
     const rawUrl = request.url ?? '/';
     const queryAt = rawUrl.indexOf('?');
@@ -187,11 +235,12 @@ export function createDirectoryListener(deps: DirectoryHttpDeps) {
     if (deps.identity?.handle(request, response, pathname)) return;
     const match = matchRoute(pathname);
     if (match.kind === 'bad-path')
-      return send(response, text(400, 'The request URI is not valid.'));
+      return refuseUnread(request, response, text(400, 'The request URI is not valid.'));
     if (match.kind === 'not-found')
-      return send(response, text(404, 'The requested resource does not exist.'));
+      return refuseUnread(request, response, text(404, 'The requested resource does not exist.'));
     if (!match.methods.includes(method)) {
-      return send(
+      return refuseUnread(
+        request,
         response,
         text(405, `${method} is not allowed here; use ${match.methods.join(' or ')}.`, {
           allow: match.methods.join(', '),
@@ -200,9 +249,12 @@ export function createDirectoryListener(deps: DirectoryHttpDeps) {
     }
     const { route } = match;
     if (route.name === 'dev-tokens') {
+      const refusal =
+        devTokens.admit(request.socket.remoteAddress) ?? requestGuard.checkBodyType(request);
+      if (refusal) return refuseUnread(request, response, refusal);
       return readJsonBody(request, (body) =>
         guard(request, response, () =>
-          send(response, body.ok ? service.issueToken(body.value) : bodyError(body.reason)),
+          reply(request, response, body.ok ? devTokens.issue(body.value) : bodyError(body.reason)),
         ),
       );
     }
@@ -210,6 +262,7 @@ export function createDirectoryListener(deps: DirectoryHttpDeps) {
 
     const fault = faults.decide(method, pathname, clock.now());
     if (faults.latencyMs > 0) {
+      connections?.busy(request.socket);
       setTimeout(
         () => guard(request, response, () => afterLatency(exchange, fault)),
         faults.latencyMs,
@@ -225,16 +278,17 @@ export function createDirectoryListener(deps: DirectoryHttpDeps) {
     const retryAfter = fault === 'none' ? '' : String(faults.retryAfterSeconds);
     switch (fault) {
       case '503':
-        return send(
+        return reply(
+          request,
           response,
           text(503, 'The service is temporarily unavailable (injected fault).', {
             'retry-after': retryAfter,
           }),
         );
       case '500':
-        return send(response, text(500, 'Internal server error (injected fault).'));
+        return reply(request, response, text(500, 'Internal server error (injected fault).'));
       case '429':
-        return send(response, {
+        return reply(request, response, {
           kind: 'json',
           status: 429,
           body: {
@@ -259,9 +313,9 @@ export function createDirectoryListener(deps: DirectoryHttpDeps) {
         missing: 'The request has no Authorization header.',
         malformed: 'The Authorization header is not of the form "XBL3.0 x=<userhash>;<token>".',
         unknown: 'The Authorization token is not valid for this directory.',
-        expired: 'The Authorization token has expired.',
+        expired: 'The Authorization token has expired; ask for a new one.',
       }[auth.reason];
-      return send(response, text(401, reason, { 'www-authenticate': 'XBL3.0' }));
+      return refuseUnread(request, response, text(401, reason, { 'www-authenticate': 'XBL3.0' }));
     }
     const caller = auth.identity;
     if (service.sweepDue()) {
@@ -272,7 +326,8 @@ export function createDirectoryListener(deps: DirectoryHttpDeps) {
     const contract = header(request, 'x-xbl-contract-version');
     const contractVersion = contract === undefined ? NaN : Number(contract.trim());
     if (!Number.isInteger(contractVersion) || contractVersion < minimumContractVersion) {
-      return send(
+      return refuseUnread(
+        request,
         response,
         text(
           400,
@@ -301,7 +356,7 @@ export function createDirectoryListener(deps: DirectoryHttpDeps) {
     const { request, response, method } = exchange;
     if (exceeded) {
       const { retryAfterSeconds, ...body } = exceeded;
-      return send(response, {
+      return refuseUnread(request, response, {
         kind: 'json',
         status: 429,
         body,
@@ -311,15 +366,73 @@ export function createDirectoryListener(deps: DirectoryHttpDeps) {
 
     const reset = fault === 'reset-after-apply';
     if (method !== 'PUT' && method !== 'POST') {
-      return answer(exchange, callService(exchange, caller, undefined), reset);
+      return answer(exchange, checkTitle(exchange, caller, undefined), reset);
     }
+    const notJson = requestGuard.checkBodyType(request);
+    if (notJson) return refuseUnread(request, response, notJson);
     readJsonBody(request, (read) =>
       guard(request, response, () => {
-        if (read.ok) return answer(exchange, callService(exchange, caller, read.value), reset);
+        if (read.ok) return answer(exchange, checkTitle(exchange, caller, read.value), reset);
         if (read.reason === 'too-large') response.setHeader('connection', 'close');
-        send(response, bodyError(read.reason));
+        reply(request, response, bodyError(read.reason));
       }),
     );
+  }
+
+  /**
+   * The title check (service-config-access.ts), then the service call. With no SCID bound to
+   * titles (the default) it costs one property read.
+   */
+  function checkTitle(
+    exchange: Exchange,
+    caller: CallerIdentity,
+    body: unknown,
+  ): Awaitable<DirectoryAnswer> {
+    if (serviceConfigs.open) return callService(exchange, caller, body);
+    const { route } = exchange;
+    const { titleId } = caller;
+    switch (route.name) {
+      case 'session':
+      case 'session-member-me':
+        return serviceConfigs.check(route.ref.scid, titleId) ?? callService(exchange, caller, body);
+      case 'handles': {
+        const refs = body as {
+          sessionRef?: { scid?: unknown };
+          originSessionRef?: { scid?: unknown };
+        };
+        return (
+          serviceConfigs.check(refs?.sessionRef?.scid, titleId) ??
+          serviceConfigs.check(refs?.originSessionRef?.scid, titleId) ??
+          callService(exchange, caller, body)
+        );
+      }
+      case 'handle':
+      case 'handle-session':
+        return andThen(
+          service.handleScid(route.handleId),
+          (scid) => serviceConfigs.check(scid, titleId) ?? callService(exchange, caller, body),
+        );
+    }
+  }
+
+  /**
+   * After a session PUT that wrote one of the caller's open presence connection ids, the session
+   * is tracked by that connection (presence-hub.ts). Costs a few property reads on other PUTs.
+   */
+  function trackPresence(
+    produced: Awaitable<DirectoryAnswer>,
+    caller: CallerIdentity,
+    body: unknown,
+  ): Awaitable<DirectoryAnswer> {
+    if (presence === undefined) return produced;
+    const connection = connectionOf(body);
+    if (connection === undefined || !presence.isOpenFor(connection, caller.xuid)) return produced;
+    return andThen(produced, (value) => {
+      if (value.kind === 'session' && value.status !== 412) {
+        presence.bind(connection, caller.xuid, sessionKey(value.record.ref));
+      }
+      return value;
+    });
   }
 
   /** The one call into the service a route and method stand for. */
@@ -344,11 +457,15 @@ export function createDirectoryListener(deps: DirectoryHttpDeps) {
       case 'handle-session':
         return method === 'GET'
           ? service.getSessionByHandle(caller, route.handleId, writeOptions.ifNoneMatch)
-          : service.putSessionByHandle(caller, route.handleId, body, writeOptions);
+          : trackPresence(
+              service.putSessionByHandle(caller, route.handleId, body, writeOptions),
+              caller,
+              body,
+            );
       case 'session':
         return method === 'GET'
           ? service.getSession(caller, route.ref, writeOptions.ifNoneMatch)
-          : service.putSession(caller, route.ref, body, writeOptions);
+          : trackPresence(service.putSession(caller, route.ref, body, writeOptions), caller, body);
       case 'session-member-me':
         return service.leaveSession(caller, route.ref, writeOptions);
     }

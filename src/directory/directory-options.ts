@@ -4,6 +4,7 @@
  * embedded default and a developer's terminal all start the same server the same way.
  */
 import type { SessionChangeFeed } from './store/session-change-feed';
+import type { PresenceOptions } from './presence-hub';
 
 /** A source of the current time in epoch milliseconds; tests inject one to move timers forward. */
 export interface Clock {
@@ -77,6 +78,35 @@ export interface RequestLogEntry {
   readonly xuid?: string;
 }
 
+/**
+ * Development identities (`POST /dev/tokens`): who may have them, how many, for how long. Issuing
+ * is rate limited per client address (60 per 10 s, 600 per 10 minutes) unless `rateLimits` is
+ * `false`.
+ */
+export interface DevIdentityOptions {
+  /**
+   * Issue identities. Default: only when the directory listens on a loopback address; anywhere
+   * else anyone who can reach the port could act as any player (`--dev-identities`).
+   */
+  readonly enabled?: boolean;
+  /** Most identities held at once (expired ones are forgotten first). Default 10 000. */
+  readonly max?: number;
+  /** How long an identity's token is valid, in milliseconds. Default 12 hours. */
+  readonly lifetimeMs?: number;
+}
+
+/** Limits that keep slow or too many connections from starving players (and memory). */
+export interface ConnectionLimits {
+  /** Open HTTP connections; a newcomer evicts the longest-waiting one. Default 256. */
+  readonly maxConnections?: number;
+  /** Time a client has to send a request's headers, in milliseconds. Default 10 000. */
+  readonly headersTimeoutMs?: number;
+  /** Time a client has to send a whole request (headers and body). Default 30 000. */
+  readonly requestTimeoutMs?: number;
+  /** Largest request head (request line and headers), in bytes. Default 16 384. */
+  readonly maxHeaderBytes?: number;
+}
+
 /** Options of `startDirectory` (and, as flags, of `npm run directory`). */
 export interface DirectoryOptions {
   /** TCP port; 0 (default) picks a free one. */
@@ -114,6 +144,22 @@ export interface DirectoryOptions {
   readonly shutdownGraceMs?: number;
   /** Progress lines of the store (migrations, embedded server); never a password. */
   readonly onStoreLog?: (line: string) => void;
+  /** Development identities; see `DevIdentityOptions`. */
+  readonly devIdentities?: DevIdentityOptions;
+  /**
+   * `Origin` values whose requests are answered (e.g. `http://127.0.0.1:5173` for a studio's web
+   * tool). Default none: a request from any web page is refused with 403.
+   */
+  readonly allowedOrigins?: readonly string[];
+  /**
+   * Extra `Host` header values (`name:port`) answered besides the directory's own loopback names;
+   * on a non-loopback address without any, every Host is answered.
+   */
+  readonly allowedHosts?: readonly string[];
+  /** Connection cap and timeouts; see `ConnectionLimits`. */
+  readonly connectionLimits?: ConnectionLimits;
+  /** Presence connections (`ws://…/connect`); see presence-hub.ts. */
+  readonly presence?: PresenceOptions;
   /** Lifetimes and sandbox of the local identity services (src/directory/identity). */
   readonly identity?: IdentityServiceOptions;
 }
@@ -171,6 +217,10 @@ export interface RunningDirectory {
   /** Present when started with `seed: 'demo'`. */
   readonly demo?: DemoSeedResult;
   readonly faultLog: FaultLog;
+  /** Warnings about how it was started (a non-loopback address), already decided before listening. */
+  readonly warnings: readonly string[];
+  /** What it holds and refused now, for tests and diagnostics. */
+  stats(): DirectoryStats;
   readonly identity: IdentityControl;
   /** The store as logs may name it (`memory`, a postgres URL without its password, …). */
   readonly store: string;
@@ -181,4 +231,15 @@ export interface RunningDirectory {
    * connections, then closes the store (drains its pool); resolves once all of that is done.
    */
   close(): Promise<void>;
+}
+
+/** Counts a running directory reports (`RunningDirectory.stats`). */
+export interface DirectoryStats {
+  readonly devIdentities: number;
+  readonly presenceConnections: number;
+  readonly connections: {
+    readonly open: number;
+    readonly evicted: number;
+    readonly refused: number;
+  };
 }

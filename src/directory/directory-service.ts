@@ -265,7 +265,13 @@ export class DirectoryService {
       if (!lobby?.members.some((member) => member.xuid === caller.xuid && !member.reserved)) {
         return textAnswer(403, 'Only members of the origin session can create a transfer handle.');
       }
-      handle = { ...base, type: 'transfer', originSessionRef: origin.ref, titleId: caller.titleId };
+      handle = {
+        ...base,
+        type: 'transfer',
+        originSessionRef: origin.ref,
+        creatorXuid: caller.xuid,
+        titleId: caller.titleId,
+      };
     } else {
       const session = await this.#readSession(resolved.ref);
       const self = session?.members.find(
@@ -299,6 +305,16 @@ export class DirectoryService {
     return { kind: 'json', status: 201, body: renderHandle(handle) };
   }
 
+  /**
+   * The SCID a handle points into (undefined for no such handle), for the HTTP layer's title
+   * check; the handle itself is loaded again, with its expiry, by the call that follows.
+   */
+  handleScid(rawId: string): Awaitable<string | undefined> {
+    const id = parseHandleId(rawId);
+    if (id === undefined) return undefined;
+    return andThen(this.#deps.store.getHandle(id), (handle) => handle?.sessionRef.scid);
+  }
+
   /** `GET /handles/{id}`. */
   getHandle(_caller: CallerIdentity, rawId: string): Awaitable<DirectoryAnswer> {
     return andThen(this.#loadHandle(rawId), (loaded) => {
@@ -307,12 +323,12 @@ export class DirectoryService {
     });
   }
 
-  /** `DELETE /handles/{id}`: only the handle's sender or owner may delete it. */
+  /** `DELETE /handles/{id}`: only the handle's creator (sender, owner) may delete it. */
   deleteHandle(caller: CallerIdentity, rawId: string): Awaitable<DirectoryAnswer> {
     return andThen(this.#loadHandle(rawId), (loaded): Awaitable<DirectoryAnswer> => {
       if (!loaded.ok) return loaded.answer;
       const { handle } = loaded;
-      const owner = handle.senderXuid ?? handle.ownerXuid;
+      const owner = handle.creatorXuid ?? handle.senderXuid ?? handle.ownerXuid;
       if (owner !== undefined && owner !== caller.xuid) {
         return textAnswer(403, 'Only the user who created the handle can delete it.');
       }

@@ -6,6 +6,7 @@
  */
 import * as z from 'zod';
 import { guidPattern } from '../shared/guid';
+import { maxTimeoutMs } from './timeout-limits';
 
 /** A decimal XUID as MPSD writes it: a string of digits. */
 export const xuidSchema = z.string().regex(/^[0-9]{1,20}$/, 'must be a decimal XUID string');
@@ -19,8 +20,8 @@ const lowerEnum = <const T extends readonly [string, ...string[]]>(values: T) =>
     .transform((value) => value.toLowerCase())
     .pipe(z.enum(values));
 
-/** `null` (infinite) or a non-negative integer number of milliseconds. */
-const timeout = z.number().int().min(0).nullable();
+/** `null` (infinite) or a non-negative integer number of milliseconds, at most a year. */
+const timeout = z.number().int().min(0).max(maxTimeoutMs).nullable();
 
 export const visibilitySchema = lowerEnum(['private', 'visible', 'open']);
 export type Visibility = z.infer<typeof visibilitySchema>;

@@ -19,6 +19,8 @@ export interface HandleRecord {
   readonly invitedXuid?: string;
   readonly senderXuid?: string;
   readonly ownerXuid?: string;
+  /** Who created the handle: the only caller who may delete it (every type). */
+  readonly creatorXuid?: string;
   readonly titleId: string;
   readonly inviteAttributes?: Readonly<Record<string, string>>;
   /** Epoch milliseconds. */

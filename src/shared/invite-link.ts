@@ -160,7 +160,7 @@ function decodeQueryPart(part: string): string | undefined {
 }
 
 /** Strips leading zeros; undefined unless 1–20 digits naming a real (non-zero, ≤ 2^64−1) XUID. */
-function canonicalXuid(value: string): string | undefined {
+export function canonicalXuid(value: string): string | undefined {
   if (!xuidGrammar.test(value)) return undefined;
   const number = BigInt(value);
   if (number === 0n || number > maxXuid) return undefined;

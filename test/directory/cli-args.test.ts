@@ -66,6 +66,11 @@ describe('parseDirectoryArgs', () => {
     [['--seed', 'prod'], /--seed only knows "demo"/],
     [['--title-id', 'abc'], /--title-id/],
     [['--what'], /Unknown option/],
+    [['--dev-identities', '--no-dev-identities'], /contradict/],
+    [['--allow-origin', 'http://x.test/path'], /--allow-origin needs an origin/],
+    [['--allow-host', 'no-port'], /--allow-host needs NAME:PORT/],
+    [['--headers-timeout-ms', '5000', '--request-timeout-ms', '1000'], /must not exceed/],
+    [['--dev-identities-max', '0'], /--dev-identities-max must be between/],
     [['positional'], /positional/i],
     [['--store', 'redis://x'], /--store takes memory, postgres:/],
     [['--store', 'postgres://u:secret@'], /^(?!.*secret)/],
@@ -93,6 +98,41 @@ describe('parseDirectoryArgs', () => {
     expect(embedded.ok && embedded.value.kind === 'start' && embedded.value.options.store).toBe(
       'embedded-postgres=/var/lib/rp',
     );
+  });
+
+  it('maps the safety flags onto startDirectory options', () => {
+    const parsed = parseDirectoryArgs([
+      '--dev-identities',
+      '--dev-identities-max',
+      '200000',
+      '--dev-identity-lifetime-ms',
+      '60000',
+      '--allow-origin',
+      'http://127.0.0.1:5173',
+      '--allow-origin',
+      'https://tool.example',
+      '--allow-host',
+      'dir.lan:7000',
+      '--max-connections',
+      '64',
+      '--headers-timeout-ms',
+      '2000',
+      '--request-timeout-ms',
+      '4000',
+      '--presence-ping-ms',
+      '500',
+    ]);
+    expect(parsed.ok && parsed.value.kind === 'start' && parsed.value.options).toMatchObject({
+      devIdentities: { enabled: true, max: 200000, lifetimeMs: 60000 },
+      allowedOrigins: ['http://127.0.0.1:5173', 'https://tool.example'],
+      allowedHosts: ['dir.lan:7000'],
+      connectionLimits: { maxConnections: 64, headersTimeoutMs: 2000, requestTimeoutMs: 4000 },
+      presence: { pingIntervalMs: 500 },
+    });
+    const off = parseDirectoryArgs(['--no-dev-identities']);
+    expect(off.ok && off.value.kind === 'start' && off.value.options.devIdentities).toMatchObject({
+      enabled: false,
+    });
   });
 
   it('recognises --help', () => {

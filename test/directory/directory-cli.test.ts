@@ -96,6 +96,25 @@ describe('directory command line', () => {
     expect((await done).code).toBe(0);
   });
 
+  it('warns before listening on a non-loopback address that development identities are off', async () => {
+    // 192.0.2.1 (TEST-NET-1) is no address of this machine: the warning comes first, then the
+    // bind fails, so nothing ever listens outside loopback.
+    const off = start(['--host', '192.0.2.1', '--port', '0']);
+    const offExit = await exited(off.child);
+    expect(offExit.code).toBe(1);
+    expect(offExit.stderr).toMatch(
+      /warning: listening on 192\.0\.2\.1, which is not a loopback address: development identities \(POST \/dev\/tokens\) are off; start with --dev-identities to turn them on/,
+    );
+    expect(offExit.stderr).toMatch(/cannot listen on 192\.0\.2\.1/);
+    const on = start(['--host', '192.0.2.1', '--port', '0', '--dev-identities']);
+    expect((await exited(on.child)).stderr).toMatch(/with --dev-identities: anyone who can reach/);
+    const loopback = start(['--host', '127.0.0.1', '--port', '0']);
+    const done = exited(loopback.child);
+    await readUntil(loopback.lines, 'directory listening on');
+    loopback.child.kill('SIGTERM');
+    expect((await done).stderr).not.toMatch(/warning/);
+  });
+
   it('exits 2 with the reason for a bad flag, and 1 for an unreadable templates file', async () => {
     const bad = start(['--port', 'seventy']);
     const badExit = await exited(bad.child);

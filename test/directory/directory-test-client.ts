@@ -40,6 +40,9 @@ export async function call(
   if (!options.noContract) headers['x-xbl-contract-version'] ??= '107';
   if (options.as) headers.authorization ??= options.as.authorization;
   let body: string | undefined = options.rawBody;
+  // A raw body is still declared JSON unless the test says otherwise: the directory refuses
+  // bodies of any other type (415) before reading them.
+  if (body !== undefined) headers['content-type'] ??= 'application/json';
   if (options.body !== undefined) {
     body = JSON.stringify(options.body);
     headers['content-type'] ??= 'application/json; charset=utf-8';
@@ -205,10 +208,16 @@ export async function expectCapAfterEightBlobs(
   expect(statuses.slice(8)).toEqual([413, 413]);
 }
 
-/** The head of a raw `PUT` with a JSON body of `length` bytes, for tests that send bytes by hand. */
+/** `Host` of the last raw connection opened: the directory answers only its own address. */
+let rawHost = '127.0.0.1';
+
+/**
+ * The head of a raw `PUT` with a JSON body of `length` bytes, for tests that send bytes by hand, to
+ * the directory of the last `rawConnection`.
+ */
 export function requestHead(path: string, who: Player, length: number): string {
   return (
-    `PUT ${path} HTTP/1.1\r\nhost: 127.0.0.1\r\nauthorization: ${who.authorization}\r\n` +
+    `PUT ${path} HTTP/1.1\r\nhost: ${rawHost}\r\nauthorization: ${who.authorization}\r\n` +
     `x-xbl-contract-version: 107\r\ncontent-type: application/json\r\n` +
     `content-length: ${length}\r\n\r\n`
   );
@@ -219,6 +228,7 @@ export async function rawConnection(
   url: string,
 ): Promise<{ socket: Socket; received: () => string }> {
   const { port } = new URL(url);
+  rawHost = `127.0.0.1:${port}`;
   const socket = connect(Number(port), '127.0.0.1');
   await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
   let text = '';

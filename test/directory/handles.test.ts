@@ -113,4 +113,25 @@ describe('handles', () => {
         .status,
     ).toBe(403);
   });
+
+  it('only the creator of a transfer handle may delete it', async () => {
+    await call(url, 'PUT', sessionUrl('owned-lobby', 'lobby'), { as: host, body: joinBody(host) });
+    await call(url, 'PUT', sessionUrl('owned-game', 'game'), { as: host, body: joinBody(host) });
+    const made = await call(url, 'POST', '/handles', {
+      as: host,
+      body: {
+        version: 1,
+        type: 'transfer',
+        sessionRef: { scid, templateName: 'game', name: 'owned-game' },
+        originSessionRef: { scid, templateName: 'lobby', name: 'owned-lobby' },
+      },
+    });
+    expect(made.status, made.text).toBe(201);
+    const id = made.json<{ id: string }>().id;
+    const byGuest = await call(url, 'DELETE', `/handles/${id}`, { as: guest });
+    expect(byGuest.status).toBe(403);
+    expect((await call(url, 'GET', `/handles/${id}`, { as: host })).status).toBe(200);
+    expect((await call(url, 'DELETE', `/handles/${id}`, { as: host })).status).toBe(204);
+    expect((await call(url, 'GET', `/handles/${id}`, { as: host })).status).toBe(404);
+  });
 });

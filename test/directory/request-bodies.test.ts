@@ -62,7 +62,11 @@ describe('request bodies', () => {
     const pieces = [text.slice(0, 7), text.slice(7, 40), text.slice(40)];
     const answer = await fetch(env.url + path, {
       method: 'PUT',
-      headers: { authorization: env.someone.authorization, 'x-xbl-contract-version': '107' },
+      headers: {
+        authorization: env.someone.authorization,
+        'x-xbl-contract-version': '107',
+        'content-type': 'application/json',
+      },
       body: new ReadableStream({
         async start(controller) {
           for (const piece of pieces) {

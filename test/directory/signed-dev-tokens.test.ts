@@ -9,24 +9,30 @@ describe('signed dev tokens', () => {
   it('accepts an XSTS token until its expiry on the directory clock, then answers expired', () => {
     let now = 1_000_000;
     const secret = randomBytes(32);
-    const issuer = new SignedDevTokenRegistry(secret, () => now);
+    const issuer = new SignedDevTokenRegistry(secret, { clock: { now: () => now } });
     const issued = issuer.issue({ ...request, expiresAt: now + 60_000 });
     // Another worker with the same secret and clock reads the expiry from the token itself.
-    const other = new SignedDevTokenRegistry(secret, () => now);
+    const other = new SignedDevTokenRegistry(secret, { clock: { now: () => now } });
     expect(other.verify(issued.authorization)).toMatchObject({ ok: true });
     now += 60_000;
     expect(other.verify(issued.authorization)).toEqual({ ok: false, reason: 'expired' });
     expect(issuer.verify(issued.authorization)).toEqual({ ok: false, reason: 'expired' });
   });
 
-  it('keeps a dev token (no expiry) valid however far the clock moves', () => {
+  it('gives a dev token the registry lifetime, as the in-memory registry does', () => {
     let now = 0;
-    const registry = new SignedDevTokenRegistry(randomBytes(32), () => now);
+    const registry = new SignedDevTokenRegistry(randomBytes(32), {
+      clock: { now: () => now },
+      lifetimeMs: 1_000,
+    });
     const issued = registry.issue(request);
-    now = Number.MAX_SAFE_INTEGER;
+    expect(issued.expiration).toBe(new Date(1_000).toISOString());
+    now = 999;
     expect(registry.verify(issued.authorization)).toMatchObject({
       ok: true,
       identity: { xuid: request.xuid },
     });
+    now = 1_000;
+    expect(registry.verify(issued.authorization)).toEqual({ ok: false, reason: 'expired' });
   });
 });

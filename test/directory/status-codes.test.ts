@@ -473,7 +473,11 @@ describe('other client errors', () => {
     expect(answer.status).toBe(413);
     const chunked = await fetch(url + freshSession(), {
       method: 'PUT',
-      headers: { authorization: host.authorization, 'x-xbl-contract-version': '107' },
+      headers: {
+        authorization: host.authorization,
+        'x-xbl-contract-version': '107',
+        'content-type': 'application/json',
+      },
       body: new ReadableStream({
         start(controller) {
           for (let i = 0; i < 20; i += 1)

@@ -13,7 +13,7 @@ import { repoRoot } from './electron-builder-config';
 const run = promisify(execFile);
 
 /** Development dependencies copied into the snapshot so "devDependencies never ship" can fail. */
-export const sampleDevDependencies = ['js-yaml', 'ws', 'globals'] as const;
+export const sampleDevDependencies = ['js-yaml', 'fast-check', 'globals'] as const;
 
 const projectEntries = [
   'package.json',

@@ -5,7 +5,7 @@
  * directory process on the database, which is what lets several workers serve one set of sessions.
  */
 import pg from 'pg';
-import { DevTokenRegistry } from '../dev-tokens';
+import { DevTokenRegistry, type DevTokenRegistryOptions } from '../dev-tokens';
 import type { RateLimitOptions } from '../directory-options';
 import { MemorySessionStore } from '../memory-session-store';
 import type { RateLimitGate } from '../rate-limit-gate';
@@ -46,19 +46,19 @@ export interface BackendOptions {
   readonly log?: (line: string) => void;
   /** Skip migrations (a supervisor that already ran them before starting its workers). */
   readonly skipMigrations?: boolean;
-  /** The directory's clock, against which local XSTS tokens expire. */
-  readonly now?: () => number;
+  /** The dev-token registry's clock and token lifetime. */
+  readonly tokens?: DevTokenRegistryOptions;
 }
 
 /** The in-memory backend: the embedded default, gone when the process ends. */
 export function memoryBackend(
   store: SessionStore = new MemorySessionStore(),
-  now: () => number = Date.now,
+  tokenOptions: DevTokenRegistryOptions = {},
 ): DirectoryBackend {
   const changes = new LocalSessionChangeFeed();
   return {
     store: changes.wrap(store),
-    tokens: new DevTokenRegistry(now),
+    tokens: new DevTokenRegistry(tokenOptions),
     changes,
     description: 'memory',
     rateLimiter: (limits) => new RateLimiter(limits),
@@ -85,7 +85,7 @@ export async function openBackend(
   options: BackendOptions = {},
 ): Promise<DirectoryBackend> {
   const log = options.log ?? (() => undefined);
-  if (spec.kind === 'memory') return memoryBackend(undefined, options.now);
+  if (spec.kind === 'memory') return memoryBackend(undefined, options.tokens);
   let embedded: EmbeddedPostgresServer | undefined;
   let url: string;
   if (spec.kind === 'embedded-postgres') {
@@ -108,7 +108,7 @@ export async function openBackend(
     return {
       store,
       postgres: store,
-      tokens: new SignedDevTokenRegistry(secret, options.now),
+      tokens: new SignedDevTokenRegistry(secret, options.tokens),
       changes,
       description: describeStore(spec),
       rateLimiter: (limits) => new PostgresRateLimiter(pool, limits),

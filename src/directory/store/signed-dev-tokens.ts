@@ -14,7 +14,9 @@ import {
   type CallerIdentity,
   type IssueTokenRequest,
   type IssuedToken,
+  type DevTokenRegistryOptions,
   type RegisteredIdentity,
+  userHashOf,
 } from '../dev-tokens';
 
 const headerPattern = /^XBL3\.0 x=([^;\s]+);(\S+)$/;
@@ -30,12 +32,9 @@ interface TokenPayload {
   readonly t: string;
   readonly d: string;
   readonly f?: readonly string[];
-  /** Expiry (ms since the epoch) of a local XSTS token; dev tokens have none. */
-  readonly e?: number;
+  /** Expiry, epoch ms. */
+  readonly e: number;
 }
-
-const userHashOf = (xuid: string) =>
-  createHash('sha256').update(`uhs:${xuid}`).digest().subarray(0, 10).toString('hex');
 
 const deviceTokenOf = (deviceId: string) =>
   createHash('sha256').update(`device:${deviceId}`).digest().subarray(0, 16).toString('hex');
@@ -63,8 +62,8 @@ export class SignedDevTokenRegistry extends DevTokenRegistry {
   readonly #secret: Buffer;
   readonly #verified = new Map<string, RegisteredIdentity>();
 
-  constructor(secret: Buffer, now: () => number = Date.now) {
-    super(now);
+  constructor(secret: Buffer, options: DevTokenRegistryOptions = {}) {
+    super(options);
     this.#secret = secret;
   }
 
@@ -79,7 +78,7 @@ export class SignedDevTokenRegistry extends DevTokenRegistry {
       t: request.titleId,
       d: request.deviceId ?? randomBytes(8).toString('hex'),
       ...(request.follows?.length ? { f: [...request.follows] } : {}),
-      ...(request.expiresAt === undefined ? {} : { e: request.expiresAt }),
+      e: request.expiresAt ?? this.clock.now() + this.lifetimeMs,
     };
     const json = Buffer.from(JSON.stringify(payload));
     const body =
@@ -95,6 +94,7 @@ export class SignedDevTokenRegistry extends DevTokenRegistry {
       userHash,
       token,
       authorization: `XBL3.0 x=${userHash};${token}`,
+      expiration: new Date(payload.e).toISOString(),
     };
   }
 
@@ -108,7 +108,8 @@ export class SignedDevTokenRegistry extends DevTokenRegistry {
     const token = match[2] ?? '';
     const known = this.#verified.get(token) ?? this.#open(token);
     if (!known || known.userHash !== userHash) return { ok: false, reason: 'unknown' };
-    return this.unexpired(known);
+    if (this.isExpired(known)) return { ok: false, reason: 'expired' };
+    return { ok: true, identity: known };
   }
 
   /** Checks a token's MAC and reads its identity; undefined for anything not issued with the secret. */
@@ -135,7 +136,7 @@ export class SignedDevTokenRegistry extends DevTokenRegistry {
       deviceToken: deviceTokenOf(payload.d),
       follows: payload.f ?? [],
       userHash: userHashOf(payload.x),
-      ...(payload.e === undefined ? {} : { expiresAt: payload.e }),
+      expiresAt: payload.e,
     };
     if (this.#verified.size >= rememberAtMost) this.#verified.clear();
     this.#verified.set(token, identity);

@@ -10,6 +10,7 @@ import { createDirectoryClient, type DirectoryClient } from './directory-client'
 import { createGameHandOff, type GameHandOff } from './game-hand-off';
 import type { Logger } from '../logging/logger';
 import { provideJoinActors, type JoinActorDeps } from './join-actors';
+import { withPresence } from './presence-connection';
 import { toJoinView, type JoinSnapshot } from './join-view-mapper';
 import type { JoinClock } from './leave-session';
 import { nextRetryDelay, type RetryPolicyOptions } from './retry-policy';
@@ -190,6 +191,8 @@ export interface LauncherJoinOptions {
   readonly game?: GameHandOff;
   readonly clock?: JoinClock;
   readonly random?: () => number;
+  /** Hold a presence connection while the game runs (default true). */
+  readonly presence?: boolean;
 }
 
 /**
@@ -217,12 +220,22 @@ export function createLauncherJoin(
     ...(options.log ? { log: options.log } : {}),
   });
   const ownsGame = options.game === undefined;
-  const game =
+  const handOff =
     options.game ??
     createGameHandOff(config.game, {
       ...(options.onGameOutput ? { onOutput: options.onGameOutput } : {}),
       ...(options.onGameStarted ? { onStarted: options.onGameStarted } : {}),
     });
+  // The player holds a presence connection while the game runs (presence-connection.ts).
+  const game =
+    options.presence === false
+      ? handOff
+      : withPresence(handOff, {
+          baseUrl: config.directoryUrl,
+          tokens,
+          closesGame: ownsGame,
+          ...(options.log ? { log: options.log } : {}),
+        });
   const service = createJoinService({
     client,
     tokens,
@@ -241,7 +254,7 @@ export function createLauncherJoin(
     close() {
       closing ??= (async () => {
         await service.stop();
-        if (ownsGame) await game.close();
+        if (ownsGame || game !== handOff) await game.close();
       })();
       return closing;
     },

@@ -1,0 +1,257 @@
+/**
+ * MPSD presence, emulated: a member stays active while its client holds a connection to the
+ * directory. Real clients keep a real-time activity (RTA) WebSocket open and subscribe to
+ * `https://sessiondirectory.xboxlive.com/connections/`; the answer carries a `ConnectionId` they
+ * write into `members.me.properties.system.connection`. Here the same happens on
+ * `ws://<directory>/connect`: when that socket closes (the client quit, crashed or was killed, or
+ * stopped answering pings), every member the caller wrote with its connection id becomes
+ * inactive, and the session's `inactiveRemovalTimeout` removes it. A connection id the directory
+ * did not issue is stored as sent and not tracked, so clients without RTA keep working.
+ */
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { isPending } from './awaitable';
+import type { Clock } from './directory-options';
+import type { DevTokenRegistry } from './dev-tokens';
+import type { RequestGuard } from './request-guard';
+import { dropStaleHost } from './session-host';
+import { memberRecord, sessionRecord, type SessionRecord } from './session-record';
+import type { SessionStore } from './session-store';
+import { newEtag } from './session-timers';
+
+/** The RTA resource whose subscription hands out the connection id. */
+export const connectionsResource = 'https://sessiondirectory.xboxlive.com/connections/';
+
+/** RTA message types and status codes used here. */
+const subscribe = 1;
+const unsubscribe = 2;
+const rtaSuccess = 0;
+const rtaUnknownResource = 1;
+
+/** Largest message a client may send: subscriptions are a few hundred bytes. */
+export const maxPresenceMessageBytes = 4096;
+
+export interface PresenceOptions {
+  /** Most presence connections at once. Default 1024. */
+  readonly maxConnections?: number;
+  /** Most presence connections of one player. Default 8. */
+  readonly maxPerPlayer?: number;
+  /** How often a connection is pinged; one that missed the last pong is closed. Default 15 s. */
+  readonly pingIntervalMs?: number;
+}
+
+export interface PresenceHubDeps {
+  readonly store: SessionStore;
+  readonly tokens: DevTokenRegistry;
+  readonly guard: RequestGuard;
+  readonly clock: Clock;
+  readonly options?: PresenceOptions;
+  /** Told about a failure the hub survived (a store that failed to mark a member inactive). */
+  readonly reportError: (what: string, error: unknown) => void;
+}
+
+interface Presence {
+  readonly xuid: string;
+  readonly socket: WebSocket;
+  /** Store keys of the sessions the player wrote this connection id into. */
+  readonly sessions: Set<string>;
+  alive: boolean;
+}
+
+/** A player's members that wrote `connectionId` and are active become inactive now. */
+export function markDisconnected(
+  record: SessionRecord,
+  connectionId: string,
+  xuid: string,
+  now: number,
+): SessionRecord | undefined {
+  let changed = false;
+  const members = record.members.map((member) => {
+    const system = member.propertiesSystem;
+    if (member.xuid !== xuid || system.connection !== connectionId || system.active !== true) {
+      return member;
+    }
+    changed = true;
+    return memberRecord(member, {
+      propertiesSystem: { ...system, active: false },
+      statusSince: now,
+    });
+  });
+  if (!changed) return undefined;
+  return dropStaleHost(
+    sessionRecord(record, { members, changeNumber: record.changeNumber + 1, etag: newEtag() }),
+  );
+}
+
+function refuse(socket: Duplex, status: number, reason: string, message: string): void {
+  socket.end(
+    `HTTP/1.1 ${status} ${reason}\r\ncontent-type: text/plain; charset=utf-8\r\n` +
+      `content-length: ${Buffer.byteLength(message)}\r\nconnection: close\r\n\r\n${message}`,
+  );
+}
+
+export class PresenceHub {
+  readonly #deps: PresenceHubDeps;
+  readonly #max: number;
+  readonly #maxPerPlayer: number;
+  readonly #server = new WebSocketServer({
+    noServer: true,
+    maxPayload: maxPresenceMessageBytes,
+    perMessageDeflate: false,
+  });
+  readonly #byId = new Map<string, Presence>();
+  readonly #countByXuid = new Map<string, number>();
+  readonly #pinger: NodeJS.Timeout;
+
+  constructor(deps: PresenceHubDeps) {
+    this.#deps = deps;
+    this.#max = deps.options?.maxConnections ?? 1024;
+    this.#maxPerPlayer = deps.options?.maxPerPlayer ?? 8;
+    this.#pinger = setInterval(() => this.#ping(), deps.options?.pingIntervalMs ?? 15_000);
+    this.#pinger.unref();
+  }
+
+  /** Open presence connections, for tests and diagnostics. */
+  get size(): number {
+    return this.#byId.size;
+  }
+
+  /**
+   * Takes an HTTP upgrade: `GET /connect` with the same Host, Origin and Authorization rules as
+   * every other request. Returns whether the socket became a presence connection.
+   */
+  handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): boolean {
+    const path = (request.url ?? '').split('?')[0]?.toLowerCase();
+    if (path !== '/connect' && path !== '/connect/') {
+      refuse(socket, 404, 'Not Found', 'Only /connect takes a WebSocket.');
+      return false;
+    }
+    const refused = this.#deps.guard.check(request);
+    if (refused?.kind === 'text') {
+      refuse(socket, refused.status, 'Refused', refused.message);
+      return false;
+    }
+    const auth = this.#deps.tokens.verify(request.headers.authorization);
+    if (!auth.ok) {
+      refuse(socket, 401, 'Unauthorized', `The Authorization token is ${auth.reason}.`);
+      return false;
+    }
+    const { xuid } = auth.identity;
+    if (this.#byId.size >= this.#max) {
+      refuse(
+        socket,
+        503,
+        'Service Unavailable',
+        'The directory holds its maximum of presence connections.',
+      );
+      return false;
+    }
+    if ((this.#countByXuid.get(xuid) ?? 0) >= this.#maxPerPlayer) {
+      refuse(
+        socket,
+        429,
+        'Too Many Requests',
+        `A player may hold at most ${this.#maxPerPlayer} presence connections.`,
+      );
+      return false;
+    }
+    // Counted once the handshake succeeded: a failed one (ws answers it) never opens.
+    this.#server.handleUpgrade(request, socket, head, (ws) => this.#opened(ws, xuid));
+    return true;
+  }
+
+  /** Whether `connectionId` is an open presence connection of `xuid`. */
+  isOpenFor(connectionId: string, xuid: string): boolean {
+    return this.#byId.get(connectionId)?.xuid === xuid;
+  }
+
+  /** The player wrote `connectionId` into the session stored under `key`. */
+  bind(connectionId: string, xuid: string, key: string): void {
+    const presence = this.#byId.get(connectionId);
+    if (presence?.xuid === xuid) presence.sessions.add(key);
+  }
+
+  /** Closes every presence connection (the directory is stopping). */
+  close(): void {
+    clearInterval(this.#pinger);
+    for (const presence of this.#byId.values()) presence.socket.terminate();
+    this.#server.close();
+  }
+
+  #opened(socket: WebSocket, xuid: string): void {
+    const id = randomUUID();
+    this.#countByXuid.set(xuid, (this.#countByXuid.get(xuid) ?? 0) + 1);
+    const presence: Presence = { xuid, socket, sessions: new Set(), alive: true };
+    this.#byId.set(id, presence);
+    socket.on('pong', () => (presence.alive = true));
+    socket.on('message', (data, isBinary) => this.#message(socket, id, data, isBinary));
+    socket.on('error', () => socket.terminate());
+    socket.once('close', () => this.#closed(id, presence));
+  }
+
+  #message(socket: WebSocket, id: string, data: unknown, isBinary: boolean): void {
+    let message: unknown;
+    try {
+      message = isBinary ? undefined : JSON.parse(String(data));
+    } catch {
+      message = undefined;
+    }
+    if (!Array.isArray(message) || typeof message[1] !== 'number') {
+      socket.close(1003, 'RTA messages are JSON arrays [type, sequence, ...]');
+      return;
+    }
+    const [type, sequence, argument] = message as [unknown, number, unknown];
+    if (type === subscribe) {
+      const resource = typeof argument === 'string' ? argument.toLowerCase() : '';
+      if (resource === connectionsResource || resource === '/connections/') {
+        socket.send(JSON.stringify([subscribe, sequence, rtaSuccess, 1, { ConnectionId: id }]));
+      } else {
+        socket.send(JSON.stringify([subscribe, sequence, rtaUnknownResource]));
+      }
+      return;
+    }
+    if (type === unsubscribe) {
+      socket.send(JSON.stringify([unsubscribe, sequence, rtaSuccess]));
+      return;
+    }
+    socket.close(1003, 'Only subscribe (1) and unsubscribe (2) are understood');
+  }
+
+  #closed(id: string, presence: Presence): void {
+    this.#byId.delete(id);
+    const left = (this.#countByXuid.get(presence.xuid) ?? 1) - 1;
+    if (left > 0) this.#countByXuid.set(presence.xuid, left);
+    else this.#countByXuid.delete(presence.xuid);
+    const now = this.#deps.clock.now();
+    for (const key of presence.sessions) {
+      try {
+        const done = this.#deps.store.update(key, (current) => {
+          const next = current && markDisconnected(current, id, presence.xuid, now);
+          return next
+            ? { action: 'store', record: next, result: undefined }
+            : { action: 'keep', result: undefined };
+        });
+        if (isPending(done)) {
+          Promise.resolve(done).catch((error: unknown) =>
+            this.#deps.reportError('presence: marking a member inactive failed', error),
+          );
+        }
+      } catch (error) {
+        this.#deps.reportError('presence: marking a member inactive failed', error);
+      }
+    }
+  }
+
+  #ping(): void {
+    for (const presence of this.#byId.values()) {
+      if (!presence.alive) {
+        presence.socket.terminate();
+        continue;
+      }
+      presence.alive = false;
+      presence.socket.ping();
+    }
+  }
+}
