@@ -13,6 +13,7 @@ import type { DirectoryService, WriteOptions } from './directory-service';
 import type { FaultDecision, FaultInjector } from './fault-injector';
 import { matchRoute, type Route } from './http-routes';
 import type { RateLimiter } from './rate-limiter';
+import { jsonText } from './json-numbers';
 import { readJsonBody } from './request-body';
 import { sessionPath } from './session-record';
 
@@ -63,7 +64,7 @@ function send(response: ServerResponse, answer: DirectoryAnswer): void {
       return;
     }
     case 'json': {
-      const body = JSON.stringify(answer.body);
+      const body = jsonText(answer.body);
       response.writeHead(answer.status, {
         ...answer.headers,
         'content-type': 'application/json; charset=utf-8',
@@ -314,6 +315,17 @@ export function createDirectoryListener(deps: DirectoryHttpDeps) {
     switch (route.name) {
       case 'handles':
         return service.createHandle(caller, body);
+      case 'handles-query':
+        return service.queryHandles(
+          caller,
+          body,
+          new Set(
+            (query?.get('include') ?? '')
+              .toLowerCase()
+              .split(',')
+              .map((part) => part.trim()),
+          ),
+        );
       case 'handle':
         return method === 'GET'
           ? service.getHandle(caller, route.handleId)

@@ -103,6 +103,13 @@ export interface DirectoryOptions {
   readonly defaultTitleId?: string;
   /** Called once per finished request (the command line's `--log-requests` prints them). */
   readonly onRequest?: (entry: RequestLogEntry) => void;
+  /**
+   * Answer MPSD's 404 for a template name the templates file does not declare. Default false: an
+   * unknown name is created from the `default` template on first use (and logged once).
+   */
+  readonly strictTemplates?: boolean;
+  /** Where the directory reports its decisions, one line each. Default: stderr. */
+  readonly onLog?: (message: string) => void;
 }
 
 /** A player identity, as the demo seed hands it out. */

@@ -57,6 +57,8 @@ export async function startDirectory(
     clock,
     handleLifetimeMs: options.handleLifetimeMs ?? defaultHandleLifetimeMs,
     defaultTitleId: options.defaultTitleId ?? defaultTitleId,
+    strictTemplates: options.strictTemplates === true,
+    log: options.onLog ?? ((message) => process.stderr.write(`directory: ${message}\n`)),
   });
   const server = createServer(
     { keepAliveTimeout: 10_000 },

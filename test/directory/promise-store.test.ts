@@ -10,7 +10,12 @@ import { andThen, isPending } from '../../src/directory/awaitable';
 import type { RunningDirectory } from '../../src/directory/directory-options';
 import { MemorySessionStore } from '../../src/directory/memory-session-store';
 import type { SessionRecord } from '../../src/directory/session-record';
-import type { HandleRecord, Mutation, SessionStore } from '../../src/directory/session-store';
+import type {
+  HandleQuery,
+  HandleRecord,
+  Mutation,
+  SessionStore,
+} from '../../src/directory/session-store';
 import { startDirectory } from '../../src/directory/start-directory';
 import {
   call,
@@ -64,6 +69,9 @@ class PromiseStore implements SessionStore {
   }
   listSessionKeys() {
     return this.#call('listSessionKeys', () => this.#inner.listSessionKeys());
+  }
+  queryHandles(query: HandleQuery, limit: number) {
+    return this.#call('queryHandles', () => this.#inner.queryHandles(query, limit));
   }
 }
 
