@@ -112,6 +112,10 @@ describe('POST /handles/query', () => {
         customProperties: { Map: 'Helmand Valley', GameMode: 'Team Assault' },
       },
     ]);
+    const otherScid = { ...body, scid: '00000000-1111-4222-8333-444444444444' };
+    expect(strictHandleQueryAnswer.parse((await query(dave, otherScid)).json()).results).toEqual(
+      [],
+    );
   });
 
   it('answers the people moniker with the activities of whom the caller follows and may read', async () => {
