@@ -104,6 +104,32 @@ describe('numbers in custom properties', () => {
     expect(tooBig.status).toBe(400);
   });
 
+  it('takes hostile numbers (60 000 digits, 1e999999999, thousands of 1.0) without a 500', async () => {
+    const path = sessionUrl(`numbers-${++counter}`);
+    expect(
+      (
+        await call(base(), 'PUT', path, {
+          as: someone(),
+          rawBody: joinText(someone().xuid, '{}'),
+          headers: json,
+        })
+      ).status,
+    ).toBe(201);
+    for (const custom of [
+      `{"long":${'9'.repeat(60_000)}}`,
+      '{"exp":1e999999999,"neg":-1e-999999999}',
+      `{"many":[${Array.from({ length: 8000 }, () => '1.0').join(',')}]}`,
+    ]) {
+      const written = await call(base(), 'PUT', path, {
+        as: someone(),
+        rawBody: `{"properties":{"custom":${custom}}}`,
+        headers: json,
+      });
+      expect(written.status).toBe(200);
+      expect(written.text).toContain(custom.slice(1, -1));
+    }
+  });
+
   it('keeps any integer of up to 20 digits and any decimal digit for digit', async () => {
     const member = await player(base(), 'Property Tester');
     const path = sessionUrl(`numbers-${++counter}`);
