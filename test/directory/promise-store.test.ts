@@ -148,6 +148,23 @@ describe('awaitable values', () => {
 });
 
 describe('a store that answers by promise', () => {
+  it('answers handle queries', async () => {
+    const store = new PromiseStore();
+    const url = await directoryOver(store);
+    const { host, handleId } = await hostedGame(url, 'queried');
+    const seeker = await player(url, 'Seeker');
+    const before = store.calls;
+    const found = await call(url, 'POST', '/handles/query?include=relatedInfo', {
+      as: seeker,
+      body: { type: 'activity', scid, owners: { xuids: [host.xuid] } },
+    });
+    expect(found.status, found.text).toBe(200);
+    expect(found.json<{ results: { id: string }[] }>().results.map((r) => r.id)).toEqual([
+      handleId,
+    ]);
+    expect(store.calls).toBeGreaterThan(before);
+  });
+
   it('serves joins by handle, reads, leaves and handle deletion as the in-memory store does', async () => {
     const store = new PromiseStore();
     const url = await directoryOver(store);
