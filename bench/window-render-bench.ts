@@ -8,7 +8,7 @@ import { build } from 'esbuild';
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { launchChromium } from '../test/chromium-launch';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -31,10 +31,7 @@ export default async function windowRenderBench(): Promise<void> {
   });
   const script = bundle.outputFiles[0]?.text ?? '';
   const css = readFileSync(join(root, 'src/renderer/styles.css'), 'utf8');
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--js-flags=--expose-gc'],
-  });
+  const browser = await launchChromium({ extraArgs: ['--js-flags=--expose-gc'] });
   try {
     const page = await browser.newPage({ viewport: { width: 760, height: 720 } });
     await page.setContent(

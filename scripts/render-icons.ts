@@ -14,8 +14,8 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
 import { BICUBIC, createICNS, createICO } from 'png2icons';
+import { launchChromium } from '../test/chromium-launch';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const buildDir = join(root, 'build');
@@ -25,14 +25,9 @@ export const linuxIconSizes = [16, 24, 32, 48, 64, 128, 256, 512] as const;
 /** electron-builder wants at least 512 px for macOS and 256 px for Windows; 1024 covers both. */
 export const mainIconSize = 1024;
 
-const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-
 async function renderIcons(): Promise<string[]> {
   const svg = readFileSync(join(buildDir, 'icon.svg'), 'utf8');
-  const browser = await chromium.launch({
-    executablePath: chromiumPath,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
-  });
+  const browser = await launchChromium();
   const written: string[] = [];
   try {
     const page = await browser.newPage({ deviceScaleFactor: 1 });

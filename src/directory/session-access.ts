@@ -1,10 +1,10 @@
 /**
- * Who may read and write a session (mpsd-protocol.md §6): visibility decides whether outsiders may
- * read or write at all, `readRestriction` which outsiders may read, and for open sessions `closed`,
- * `locked` and `joinRestriction` whether an outsider may join. Handles change the answer: an invite
- * lets its invitee read and past the join restriction (but makes a closed session read-only), a
- * transfer handle grants access outright. The `userAuthorizationStyle` capability makes both
- * restrictions default to `local`, as MPSD does.
+ * Who may read and write a session (docs/mpsd-protocol.md §6): visibility decides whether
+ * outsiders may read or write at all, `readRestriction` which outsiders may read, and for open
+ * sessions `closed`, `locked` and `joinRestriction` whether an outsider may join. Handles change the
+ * answer: an invite lets its invitee read and past the join restriction (but makes a closed session
+ * read-only), a transfer handle grants access outright. The `userAuthorizationStyle` capability
+ * makes both restrictions default to `local`, as MPSD does.
  */
 import type { CallerIdentity } from './dev-tokens';
 import { memberStatus, type SessionRecord } from './session-record';

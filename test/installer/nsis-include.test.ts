@@ -8,6 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { programOrSkip } from '../host-tools';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadResolvedBuilderConfig, registeredSchemes, repoRoot } from './electron-builder-config';
 import {
@@ -163,7 +164,10 @@ describe('Windows installer include (build/installer.nsh)', () => {
   });
 });
 
-const makensis = ['/usr/bin/makensis', '/usr/local/bin/makensis'].find((path) => existsSync(path));
+const makensis = programOrSkip(
+  { name: 'makensis', source: 'Debian package nsis' },
+  'the Windows installer include compiled by makensis',
+);
 
 describe.skipIf(!makensis)('Windows installer include compiled by makensis', () => {
   const workDir = mkdtempSync(join(tmpdir(), 'rallypoint-nsis-'));

@@ -13,6 +13,7 @@ import { promisify } from 'node:util';
 import { extractFile, listPackage } from '@electron/asar';
 import { FuseV1Options, getCurrentFuseWire } from '@electron/fuses';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { announceSkip, programOrSkip } from '../host-tools';
 import { loadResolvedBuilderConfig, registeredSchemes, repoRoot } from './electron-builder-config';
 import { linuxIconSizes } from '../../scripts/render-icons';
 import { sampleDevDependencies, snapshotProject } from './project-snapshot';
@@ -25,10 +26,10 @@ import {
 
 const run = promisify(execFile);
 
-const desktopFileValidate = [
-  '/usr/bin/desktop-file-validate',
-  '/usr/local/bin/desktop-file-validate',
-].find((path) => existsSync(path));
+const desktopFileValidate = programOrSkip(
+  { name: 'desktop-file-validate', source: 'Debian package desktop-file-utils' },
+  'the desktop entries checked by desktop-file-validate',
+);
 
 const workDir = mkdtempSync(join(tmpdir(), 'rallypoint-pack-'));
 /** Taken before the tests are collected, so skips can depend on what it holds. */
@@ -231,23 +232,27 @@ describe('Linux desktop entries (deb and AppImage), as electron-builder writes t
 /** The real Electron binary, where it has been downloaded (`npx install-electron`); not here. */
 const realElectronDist = join(repoRoot, 'node_modules/electron/dist');
 const hasRealElectron = existsSync(join(realElectronDist, 'electron'));
+if (!hasRealElectron) {
+  announceSkip(
+    'the Electron binary',
+    "node_modules/electron/dist, downloaded by electron's install script",
+    'the app packed with the real Electron binary',
+  );
+}
 
-describe.skipIf(!hasRealElectron)(
-  'packed with the real Electron binary (skipped where node_modules/electron/dist is absent)',
-  () => {
-    it('has its fuses flipped as configured, by the CI check script', async () => {
-      const out = join(workDir, 'real-out');
-      const real = await packProjectDir('linux', project, realElectronDist, out, mainBuilt);
-      const { stdout } = await run(
-        process.execPath,
-        [
-          join(repoRoot, 'node_modules/tsx/dist/cli.mjs'),
-          join(repoRoot, 'scripts/check-fuses.ts'),
-          join(real.appOutDir, 'rallypoint'),
-        ],
-        { cwd: repoRoot, timeout: 60_000 },
-      );
-      expect(stdout).not.toContain('FAIL');
-    }, 300_000);
-  },
-);
+describe.skipIf(!hasRealElectron)('packed with the real Electron binary', () => {
+  it('has its fuses flipped as configured, by the CI check script', async () => {
+    const out = join(workDir, 'real-out');
+    const real = await packProjectDir('linux', project, realElectronDist, out, mainBuilt);
+    const { stdout } = await run(
+      process.execPath,
+      [
+        join(repoRoot, 'node_modules/tsx/dist/cli.mjs'),
+        join(repoRoot, 'scripts/check-fuses.ts'),
+        join(real.appOutDir, 'rallypoint'),
+      ],
+      { cwd: repoRoot, timeout: 60_000 },
+    );
+    expect(stdout).not.toContain('FAIL');
+  }, 300_000);
+});

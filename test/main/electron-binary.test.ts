@@ -5,38 +5,23 @@
  * (`require('electron')` would try to), so this test looks for it on disk and skips with a
  * one-line reason where it is absent.
  */
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { _electron as electron } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { electronOrSkip } from '../host-tools';
 
 const root = resolve(import.meta.dirname, '..', '..');
 
-/** The binary's path, or why there is none; never triggers a download. */
-function findElectronBinary(): { path: string } | { reason: string } {
-  const override = process.env.ELECTRON_OVERRIDE_DIST_PATH;
-  const pathFile = join(root, 'node_modules', 'electron', 'path.txt');
-  if (!existsSync(pathFile)) {
-    return { reason: 'Electron binary not installed (node_modules/electron/path.txt missing)' };
-  }
-  const relative = readFileSync(pathFile, 'utf8').trim();
-  const binary = override
-    ? join(override, relative)
-    : join(root, 'node_modules', 'electron', 'dist', relative);
-  return existsSync(binary) ? { path: binary } : { reason: `Electron binary missing at ${binary}` };
-}
+const electronPath = electronOrSkip('the launcher in the real Electron binary');
 
-const found = findElectronBinary();
-const skipReason = 'reason' in found ? found.reason : undefined;
-if (skipReason !== undefined) console.info(`electron-binary tests skipped: ${skipReason}`);
-
-describe.skipIf(skipReason !== undefined)('launcher in the real Electron binary', () => {
+describe.skipIf(electronPath === undefined)('launcher in the real Electron binary', () => {
   it('opens the secured window, exposes only the bridge, and joins the demo invite', async () => {
-    if (!('path' in found)) return;
+    if (electronPath === undefined) return;
     const home = mkdtempSync(join(tmpdir(), 'rallypoint-electron-'));
     const app = await electron.launch({
-      executablePath: found.path,
+      executablePath: electronPath,
       args: ['--no-sandbox', root],
       cwd: root,
       env: {

@@ -1,43 +1,20 @@
 /**
- * What every browser test needs around a page: one headless Debian Chromium per file, a page with
- * CSP violations and console errors recorded, axe-core checks run from the page's own origin (so
- * the strict CSP stays on), and screenshots saved under test-results/screenshots/.
+ * What every browser test needs around a page: one headless Chromium per file (the system's or
+ * the npm package's, see ../chromium-launch.ts), a page with CSP violations and console errors
+ * recorded, axe-core checks run from the page's own origin (so the strict CSP stays on), the
+ * fonts Chromium really drew a node's text with, and screenshots saved under
+ * test-results/screenshots/.
  */
 import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { expect } from 'vitest';
+
+export { launchChromium } from '../chromium-launch';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const screenshotDir = join(root, 'test-results/screenshots');
-
-const chromiumArgs = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
-
-/**
- * Launches Debian's Chromium, trying a second time if the first launch does not come up: on a
- * 2-core CI machine busy with other test files a launch once took over 20 s and failed a whole
- * file. Both tries together stay inside vitest's 60 s hook timeout.
- */
-export async function launchChromium(): Promise<Browser> {
-  const launch = (timeout: number) =>
-    chromium.launch({ executablePath: '/usr/bin/chromium', args: chromiumArgs, timeout });
-  try {
-    return await launch(25_000);
-  } catch (error) {
-    process.stderr.write(
-      `browser-kit: Chromium did not start, trying once more: ${String(error)}\n`,
-    );
-    return launch(30_000);
-  }
-}
 
 export interface LauncherPage {
   readonly page: Page;
@@ -93,6 +70,53 @@ interface AxeRunner {
   ): Promise<{
     violations: { id: string; help: string; nodes: { target: string[] }[] }[];
   }>;
+}
+
+/** One font Chromium drew part of a node's text with, as its DevTools protocol reports it. */
+export interface DrawnFont {
+  readonly familyName: string;
+  readonly postScriptName: string;
+  readonly glyphCount: number;
+}
+
+/**
+ * The fonts Chromium actually used for the text of the first node matching `selector`. A
+ * character no installed font has is drawn as a box by the first font tried, so Japanese text
+ * drawn only with a Latin font means boxes on the screenshot.
+ */
+export async function drawnFonts(page: Page, selector: string): Promise<DrawnFont[]> {
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    await cdp.send('DOM.enable');
+    await cdp.send('CSS.enable');
+    const { root } = await cdp.send('DOM.getDocument');
+    const { nodeId } = await cdp.send('DOM.querySelector', { nodeId: root.nodeId, selector });
+    const { fonts } = await cdp.send('CSS.getPlatformFontsForNode', { nodeId });
+    return fonts.map(({ familyName, postScriptName, glyphCount }) => ({
+      familyName,
+      postScriptName,
+      glyphCount,
+    }));
+  } finally {
+    await cdp.detach();
+  }
+}
+
+/** Families that carry Japanese glyphs: the npm package's Noto Sans JP, or a system CJK font. */
+const japaneseFamily = /Japanese|\bJP\b|CJK|IPA|Gothic|Mincho|Hiragino/i;
+
+/**
+ * Checks that the Japanese text at `selector` was drawn with a Japanese font and prints which
+ * one on one line, so a screenshot of boxes can never pass unnoticed.
+ */
+export async function expectJapaneseFont(page: Page, selector: string): Promise<void> {
+  const fonts = await drawnFonts(page, selector);
+  const names = fonts.map((font) => `${font.familyName} (${font.glyphCount} glyphs)`).join(', ');
+  console.info(`browser-kit: Japanese text at ${selector} drawn with ${names}`);
+  expect(
+    fonts.filter((font) => japaneseFamily.test(font.familyName)),
+    `no Japanese font among ${names}`,
+  ).not.toEqual([]);
 }
 
 export async function screenshot(page: Page, name: string): Promise<void> {

@@ -16,6 +16,7 @@ import type { JoinView } from '../../src/shared/join-view';
 import {
   axeViolations,
   eventually,
+  expectJapaneseFont,
   launchChromium,
   openLauncher,
   screenshot,
@@ -162,6 +163,7 @@ describe('launcher window against the real join service and directory', () => {
     expect(await page.locator('.session-summary').textContent()).toBe(
       'プレイヤー 2 / 16 人ホスト: RallyHost',
     );
+    await expectJapaneseFont(page, 'h1');
     await checkState(page, 'flow-04-ja-in-game');
   });
 

@@ -14,7 +14,14 @@ import type { LauncherState, RecentInvite } from '../../src/shared/ipc-contract'
 import { joinErrorCodes, type JoinErrorCode, type JoinView } from '../../src/shared/join-view';
 import { en } from '../../src/renderer/i18n/en';
 import { ja } from '../../src/renderer/i18n/ja';
-import { axeViolations, eventually, launchChromium, openLauncher, screenshot } from './browser-kit';
+import {
+  axeViolations,
+  eventually,
+  expectJapaneseFont,
+  launchChromium,
+  openLauncher,
+  screenshot,
+} from './browser-kit';
 import { startTestHost, type InvokeHandlers, type TestHost } from './test-host';
 
 const invite = {
@@ -268,6 +275,7 @@ describe('launcher page', () => {
     const { page } = launcher;
     expect(await page.evaluate(() => document.documentElement.lang)).toBe('ja');
     const texts: string[] = [await page.locator('body').innerText()];
+    await expectJapaneseFont(page, 'h1');
     await screenshot(page, 'page-ja-retrying');
     for (const code of joinErrorCodes) {
       host.push('join:view', failed(code));

@@ -21,21 +21,21 @@ import {
   defaultInviteLinkConfig,
   developmentInviteLinkConfig,
 } from '../../../src/shared/invite-link';
+import { programOrSkip } from '../../host-tools';
 import { RecordingLogger } from './recording-logger';
 
 const run = promisify(execFile);
 
-async function commandExists(command: string): Promise<boolean> {
-  try {
-    await run('sh', ['-c', `command -v ${command}`]);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-const hasValidator = await commandExists('desktop-file-validate');
-const hasXdgMime = await commandExists('xdg-mime');
+const hasValidator =
+  programOrSkip(
+    { name: 'desktop-file-validate', source: 'Debian package desktop-file-utils' },
+    'generated desktop entries checked by desktop-file-validate',
+  ) !== undefined;
+const hasXdgMime =
+  programOrSkip(
+    { name: 'xdg-mime', source: 'Debian package xdg-utils' },
+    'making the entry the default handler with real xdg-mime',
+  ) !== undefined;
 
 const windows: RegistrationEnvironment = {
   platform: 'win32',
