@@ -13,6 +13,8 @@ export const directoryUsage = `usage: npm run directory -- [options]
   --port N                     TCP port (default 0: a free one)
   --host ADDRESS               interface to listen on (default 127.0.0.1)
   --templates FILE             session templates JSON (default: the shipped templates)
+  --strict-templates           answer 404 for undeclared template names (default: create them
+                               from the "default" template on first use)
   --seed demo                  create a demo session and an invite for a demo player
   --demo-address HOST:PORT     connection address the demo host publishes
   --handle-lifetime-ms N       how long new handles stay valid (default 3600000)
@@ -107,6 +109,7 @@ export function parseDirectoryArgs(argv: readonly string[]): Result<CliCommand, 
         'allow-origin': { type: 'string', multiple: true },
         'allow-host': { type: 'string', multiple: true },
         'log-requests': { type: 'boolean' },
+        'strict-templates': { type: 'boolean' },
         help: { type: 'boolean' },
         ...Object.fromEntries(
           Object.keys(numberFlags).map((name) => [name, { type: 'string' as const }]),
@@ -211,6 +214,7 @@ export function parseDirectoryArgs(argv: readonly string[]): Result<CliCommand, 
       port: numbers.port,
       host: typeof values.host === 'string' ? values.host : undefined,
       templatesFile: typeof values.templates === 'string' ? values.templates : undefined,
+      strictTemplates: values['strict-templates'] === true ? true : undefined,
       seed: values.seed === 'demo' ? 'demo' : undefined,
       demoConnectionAddress:
         typeof values['demo-address'] === 'string' ? values['demo-address'] : undefined,

@@ -18,6 +18,7 @@ import { matchRoute, type Route } from './http-routes';
 import type { PresenceHub } from './presence-hub';
 import type { RateLimitGate } from './rate-limit-gate';
 import type { RateLimitExceeded } from './rate-limiter';
+import { jsonText } from './json-numbers';
 import { readJsonBody } from './request-body';
 import type { RequestGuard } from './request-guard';
 import type { ServiceConfigAccess } from './service-config-access';
@@ -85,7 +86,7 @@ function send(response: ServerResponse, answer: DirectoryAnswer): void {
       return;
     }
     case 'json': {
-      const body = JSON.stringify(answer.body);
+      const body = jsonText(answer.body);
       response.writeHead(answer.status, {
         ...answer.headers,
         'content-type': 'application/json; charset=utf-8',
@@ -412,6 +413,10 @@ export function createDirectoryListener(deps: DirectoryHttpDeps) {
           service.handleScid(route.handleId),
           (scid) => serviceConfigs.check(scid, titleId) ?? callService(exchange, caller, body),
         );
+      case 'handles-query': {
+        const scid = (body as { scid?: unknown } | undefined)?.scid;
+        return serviceConfigs.check(scid, titleId) ?? callService(exchange, caller, body);
+      }
     }
   }
 
@@ -450,6 +455,17 @@ export function createDirectoryListener(deps: DirectoryHttpDeps) {
     switch (route.name) {
       case 'handles':
         return service.createHandle(caller, body);
+      case 'handles-query':
+        return service.queryHandles(
+          caller,
+          body,
+          new Set(
+            (query?.get('include') ?? '')
+              .toLowerCase()
+              .split(',')
+              .map((part) => part.trim()),
+          ),
+        );
       case 'handle':
         return method === 'GET'
           ? service.getHandle(caller, route.handleId)

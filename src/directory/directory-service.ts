@@ -13,14 +13,16 @@ import { textAnswer, type DirectoryAnswer } from './directory-answer';
 import {
   devTokenRequestSchema,
   guidPattern,
+  handleQuerySchema,
   handleRequestSchema,
+  sessionDeltaSchema,
   type SessionDelta,
 } from './request-schemas';
-import { parseSessionDelta } from './session-delta-fast-path';
-import { checkRead, type SessionAccess } from './session-access';
+import { isoTime } from './iso-time';
+import { checkRead, restrictionOf, type SessionAccess } from './session-access';
 import { sessionKey, type SessionRecord } from './session-record';
 import { SessionRenderer } from './session-render';
-import type { HandleRecord, Mutation, SessionStore } from './session-store';
+import type { HandleQuery, HandleRecord, Mutation, SessionStore } from './session-store';
 import type { SessionTemplate, SessionTemplates } from './session-templates';
 import { applyTimers } from './session-timers';
 import { etagMatches, writeSession, type WriteOutcome } from './session-write';
@@ -32,7 +34,20 @@ export interface DirectoryServiceDeps {
   readonly clock: Clock;
   readonly handleLifetimeMs: number;
   readonly defaultTitleId: string;
+  /** Answer 404 for template names the templates file does not declare (MPSD's behaviour). */
+  readonly strictTemplates?: boolean;
+  /** Where the directory's decisions are reported (one line each, no tokens). */
+  readonly log?: (message: string) => void;
 }
+
+/** Most results one `POST /handles/query` answers, as MPSD. */
+export const maxQueryResults = 100;
+
+/** Most handles one query looks at (expired ones and unreadable sessions are skipped). */
+const maxQueryScan = 1000;
+
+/** How many distinct callers the "members.me names another XUID" notice is logged for. */
+const maxLoggedClaims = 1000;
 
 /** Preconditions and flags a session PUT may carry. */
 export interface WriteOptions {
@@ -81,6 +96,32 @@ function renderHandle(handle: HandleRecord): Record<string, unknown> {
   return body;
 }
 
+/**
+ * What a handle query tells about the handle's session (`relatedInfo`): the fields XSAPI reads
+ * (visibility, joinRestriction, closed, maxMembersCount, membersCount) and the host's gamertag,
+ * invite protocol and when the handle was posted.
+ */
+function relatedInfo(session: SessionRecord, handle: HandleRecord): Record<string, unknown> {
+  const info: Record<string, unknown> = {
+    visibility: session.constantsSystem.visibility ?? 'open',
+    joinRestriction: restrictionOf(session, 'joinRestriction'),
+    closed: session.propertiesSystem.closed === true,
+    maxMembersCount: session.constantsSystem.maxMembersCount,
+    membersCount: session.members.length,
+  };
+  const host = session.propertiesSystem.host;
+  if (typeof host === 'string') {
+    const hostMember = session.members.find(
+      (member) => member.deviceToken?.toLowerCase() === host.toLowerCase(),
+    );
+    if (hostMember !== undefined) info.hostGamertag = hostMember.gamertag;
+  }
+  const inviteProtocol = session.constantsSystem.inviteProtocol;
+  if (typeof inviteProtocol === 'string') info.inviteProtocol = inviteProtocol;
+  info.postedTime = isoTime(handle.createdAt);
+  return info;
+}
+
 /** A handle from a URL, found and not expired, or the answer saying why not. */
 type LoadedHandle = { ok: true; handle: HandleRecord } | { ok: false; answer: DirectoryAnswer };
 
@@ -91,9 +132,15 @@ export class DirectoryService {
   readonly #renderer = new SessionRenderer();
   #nextSweepAt = 0;
   #sweeping = false;
+  /** Callers already reported for naming another XUID in `members.me`. */
+  readonly #claimsLogged = new Set<string>();
 
   constructor(deps: DirectoryServiceDeps) {
     this.#deps = deps;
+  }
+
+  #log(message: string): void {
+    this.#deps.log?.(message);
   }
 
   /**
@@ -169,7 +216,9 @@ export class DirectoryService {
         ),
       };
     }
-    const template = this.#deps.templates.get(ref.templateName);
+    const template = this.#deps.strictTemplates
+      ? this.#deps.templates.get(ref.templateName)
+      : this.#deps.templates.getOrAdopt(ref.templateName, (message) => this.#log(message));
     if (!template) {
       return {
         ok: false,
@@ -339,6 +388,59 @@ export class DirectoryService {
     });
   }
 
+  /**
+   * `POST /handles/query`: activity handles of listed owners or of the people the caller follows,
+   * or the invites sent to the caller; only handles whose session the caller may read. `include`
+   * (lower case) may ask for `relatedinfo` and `customproperties`.
+   */
+  async queryHandles(
+    caller: CallerIdentity,
+    body: unknown,
+    include: ReadonlySet<string>,
+  ): Promise<DirectoryAnswer> {
+    const parsed = handleQuerySchema.safeParse(body);
+    if (!parsed.success) return invalidBody(parsed.error);
+    const request = parsed.data;
+    let query: HandleQuery;
+    if (request.type === 'activity') {
+      let owners: readonly string[];
+      if ('xuids' in request.owners) {
+        owners = request.owners.xuids;
+      } else {
+        if (request.owners.people.monikerXuid !== caller.xuid) {
+          return textAnswer(
+            403,
+            "A people query can only ask for the calling user's own social graph.",
+          );
+        }
+        owners = caller.follows;
+      }
+      query = { type: 'activity', ownerXuids: owners, scid: request.scid };
+    } else {
+      if (request.invitedXuid !== undefined && request.invitedXuid !== caller.xuid) {
+        return textAnswer(403, 'Only the invited user can query the invites sent to them.');
+      }
+      query = { type: 'invite', invitedXuid: caller.xuid, scid: request.scid };
+    }
+    const now = this.#deps.clock.now();
+    const handles = await this.#deps.store.queryHandles(query, maxQueryScan);
+    const results: Record<string, unknown>[] = [];
+    for (const handle of handles) {
+      if (results.length >= maxQueryResults) break;
+      if (now >= handle.expiresAt) continue;
+      const resolved = this.resolveRef(handle.sessionRef);
+      if (!resolved.ok) continue;
+      const session = await this.#readSession(resolved.ref);
+      if (!session || checkRead(session, caller, this.#accessOf(handle))) continue;
+      const result = renderHandle(handle);
+      if (include.has('relatedinfo')) result.relatedInfo = relatedInfo(session, handle);
+      if (include.has('customproperties')) result.customProperties = session.propertiesCustom;
+      results.push(result);
+    }
+    this.#log(`handle query (${request.type}) by ${caller.xuid}: ${results.length} result(s)`);
+    return { kind: 'json', status: 200, body: { results } };
+  }
+
   #accessOf(handle: HandleRecord): SessionAccess {
     if (handle.type === 'invite') return { via: 'invite', invitedXuid: handle.invitedXuid ?? '' };
     return { via: handle.type };
@@ -473,9 +575,11 @@ export class DirectoryService {
     access: SessionAccess,
     options: WriteOptions,
   ): Awaitable<DirectoryAnswer> {
-    const parsed = parseSessionDelta(body);
+    const parsed = sessionDeltaSchema.safeParse(body);
     if (!parsed.success) return invalidBody(parsed.error);
     const delta: SessionDelta = parsed.data;
+    const claimed = delta.members?.me?.constants?.system?.xuid;
+    if (claimed !== undefined && claimed !== caller.xuid) this.#noteClaim(caller, claimed);
     const now = this.#deps.clock.now();
     const key = sessionKey(ref);
     const documentBytes = (record: SessionRecord) => this.#renderer.render(key, record).bytes;
@@ -516,6 +620,15 @@ export class DirectoryService {
       return base ? { action: 'store', record: base, result } : { action: 'delete', result };
     });
     return andThen(written, (outcome) => this.#writeAnswer(key, outcome));
+  }
+
+  /** Reports once per caller that `members.me` named another XUID and the caller was recorded. */
+  #noteClaim(caller: CallerIdentity, claimed: string): void {
+    if (this.#claimsLogged.has(caller.xuid) || this.#claimsLogged.size >= maxLoggedClaims) return;
+    this.#claimsLogged.add(caller.xuid);
+    this.#log(
+      `members.me of ${caller.xuid} names xuid ${claimed}: accepted, and the caller ${caller.xuid} is recorded`,
+    );
   }
 
   /** The answer to a session write, from how it ended. */

@@ -8,6 +8,7 @@ import type { SessionRef } from './directory-options';
 export type Route =
   | { readonly name: 'dev-tokens' }
   | { readonly name: 'handles' }
+  | { readonly name: 'handles-query' }
   | { readonly name: 'handle'; readonly handleId: string }
   | { readonly name: 'handle-session'; readonly handleId: string }
   | { readonly name: 'session'; readonly ref: SessionRef }
@@ -57,6 +58,10 @@ export function matchRoute(pathname: string): RouteMatch {
   if (is(first, 'handles')) {
     if (segments.length === 1) return { kind: 'route', route: { name: 'handles' }, methods: post };
     const handleId = second ?? '';
+    // "query" is the query resource, never a handle id (handle ids are GUIDs).
+    if (segments.length === 2 && is(second, 'query')) {
+      return { kind: 'route', route: { name: 'handles-query' }, methods: post };
+    }
     if (segments.length === 2) {
       return { kind: 'route', route: { name: 'handle', handleId }, methods: getOrDelete };
     }

@@ -3,6 +3,8 @@
  * stored one, `null` deletes it, absent fields are kept. It also reports whether anything changed,
  * so an idempotent re-send neither bumps the change number nor the ETag.
  */
+import { jsonText } from './json-numbers';
+
 export interface MergeResult {
   readonly value: Readonly<Record<string, unknown>>;
   readonly changed: boolean;
@@ -42,11 +44,11 @@ export function mergeFields(
   return result === undefined ? { value: base, changed: false } : { value: result, changed: true };
 }
 
-/** Structural equality of JSON values. */
+/** Structural equality of JSON values; numbers kept as text are equal when their text is. */
 export function sameJson(left: unknown, right: unknown): boolean {
   if (left === right) return true;
   if (typeof left !== 'object' || typeof right !== 'object' || left === null || right === null) {
     return false;
   }
-  return JSON.stringify(left) === JSON.stringify(right);
+  return jsonText(left) === jsonText(right);
 }

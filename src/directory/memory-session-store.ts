@@ -4,10 +4,21 @@
  * Every method answers at once, with the value rather than a promise of it (see `Awaitable`).
  */
 import type { SessionRecord } from './session-record';
-import type { HandleRecord, Mutation, SessionStore } from './session-store';
+import type { HandleQuery, HandleRecord, Mutation, SessionStore } from './session-store';
 
 const ownerKey = (ownerXuid: string, type: HandleRecord['type'], scid: string) =>
   `${type}|${ownerXuid}|${scid.toLowerCase()}`;
+
+/** Who a handle is about, for queries: an activity's owner, an invite's invitee. */
+function partyKey(handle: HandleRecord): string | undefined {
+  if (handle.type === 'activity' && handle.ownerXuid !== undefined) {
+    return `activity|${handle.ownerXuid}`;
+  }
+  if (handle.type === 'invite' && handle.invitedXuid !== undefined) {
+    return `invite|${handle.invitedXuid}`;
+  }
+  return undefined;
+}
 
 /** Sessions and handles in maps of this process; lost when the directory stops. */
 export class MemorySessionStore implements SessionStore {
@@ -15,6 +26,8 @@ export class MemorySessionStore implements SessionStore {
   readonly #handles = new Map<string, HandleRecord>();
   /** Handle ids by owner, type and SCID, so replacing an activity never scans every handle. */
   readonly #byOwner = new Map<string, Set<string>>();
+  /** Handle ids by activity owner or invitee (see `partyKey`), so a query never scans them all. */
+  readonly #byParty = new Map<string, Set<string>>();
 
   /** A mutator that throws leaves the session as it was; the error goes to the caller. */
   update<T>(key: string, mutate: (current: SessionRecord | undefined) => Mutation<T>): T {
@@ -30,6 +43,15 @@ export class MemorySessionStore implements SessionStore {
 
   putHandle(handle: HandleRecord): void {
     this.#handles.set(handle.id, handle);
+    const party = partyKey(handle);
+    if (party !== undefined) {
+      let ids = this.#byParty.get(party);
+      if (!ids) {
+        ids = new Set();
+        this.#byParty.set(party, ids);
+      }
+      ids.add(handle.id);
+    }
     if (handle.ownerXuid !== undefined) {
       const key = ownerKey(handle.ownerXuid, handle.type, handle.sessionRef.scid);
       let ids = this.#byOwner.get(key);
@@ -45,6 +67,7 @@ export class MemorySessionStore implements SessionStore {
     const handle = this.#handles.get(id);
     if (!handle) return false;
     this.#handles.delete(id);
+    this.#forgetParty(handle);
     if (handle.ownerXuid !== undefined) {
       const key = ownerKey(handle.ownerXuid, handle.type, handle.sessionRef.scid);
       const ids = this.#byOwner.get(key);
@@ -52,6 +75,32 @@ export class MemorySessionStore implements SessionStore {
       if (ids?.size === 0) this.#byOwner.delete(key);
     }
     return true;
+  }
+
+  #forgetParty(handle: HandleRecord): void {
+    const party = partyKey(handle);
+    if (party === undefined) return;
+    const ids = this.#byParty.get(party);
+    ids?.delete(handle.id);
+    if (ids?.size === 0) this.#byParty.delete(party);
+  }
+
+  queryHandles(query: HandleQuery, limit: number): HandleRecord[] {
+    const parties =
+      query.type === 'activity'
+        ? query.ownerXuids.map((xuid) => `activity|${xuid}`)
+        : [`invite|${query.invitedXuid}`];
+    const scid = query.scid?.toLowerCase();
+    const found: HandleRecord[] = [];
+    for (const party of new Set(parties)) {
+      for (const id of this.#byParty.get(party) ?? []) {
+        const handle = this.#handles.get(id);
+        if (handle && (scid === undefined || handle.sessionRef.scid.toLowerCase() === scid)) {
+          found.push(handle);
+        }
+      }
+    }
+    return found.sort((a, b) => a.createdAt - b.createdAt).slice(0, limit);
   }
 
   deleteExpiredHandles(now: number): number {
@@ -71,7 +120,11 @@ export class MemorySessionStore implements SessionStore {
 
   deleteHandlesOf(ownerXuid: string, type: HandleRecord['type'], scid: string): void {
     const key = ownerKey(ownerXuid, type, scid);
-    for (const id of this.#byOwner.get(key) ?? []) this.#handles.delete(id);
+    for (const id of this.#byOwner.get(key) ?? []) {
+      const handle = this.#handles.get(id);
+      if (handle) this.#forgetParty(handle);
+      this.#handles.delete(id);
+    }
     this.#byOwner.delete(key);
   }
 }

@@ -1,9 +1,10 @@
 /**
  * Reads a request body as JSON with MPSD's 64 KB cap. The cap is checked against
  * `Content-Length` before reading and again while streaming, so an oversized or endless body costs
- * at most 64 KB of memory.
+ * at most 64 KB of memory. Numbers are kept exactly as sent (json-numbers.ts).
  */
 import type { IncomingMessage } from 'node:http';
+import { parseExactJson, scanJsonText } from './json-numbers';
 
 export const maxBodyBytes = 64 * 1024;
 
@@ -20,57 +21,23 @@ export type BodyResult =
       readonly reason: 'too-large' | 'invalid-json' | 'too-deep' | 'empty' | 'aborted';
     };
 
-const openBrace = 0x7b;
-const openBracket = 0x5b;
-const closeBrace = 0x7d;
-const closeBracket = 0x5d;
-const quote = 0x22;
-const backslash = 0x5c;
-const openings = ['{', '['] as const;
-
 /**
- * Whether `text` has more than `limit` opening brackets, in strings or not. Text with no more than
- * that cannot nest deeper, and most bodies have a handful: `indexOf` finds them several times
- * faster than the character-by-character walk, which then runs only on bodies where depth could
- * matter.
+ * Parses a body's text as the directory keeps it: `JSON.parse` for validity (fast, and what every
+ * error message is about), one scan for depth and inexact numbers, and only if the scan found a
+ * number that would not read back as sent (a uint64 id, `1.0`, `1e3`), a second, lossless parse
+ * that keeps those numbers as text (see json-numbers.ts).
  */
-function opensMoreThan(text: string, limit: number): boolean {
-  let count = 0;
-  for (const bracket of openings) {
-    for (let at = text.indexOf(bracket); at >= 0; at = text.indexOf(bracket, at + 1)) {
-      count += 1;
-      if (count > limit) return true;
-    }
+export function parseJsonText(text: string): BodyResult {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return { ok: false, reason: 'invalid-json' };
   }
-  return false;
-}
-
-/**
- * True when the JSON `text` nests objects or arrays deeper than `limit`. It reads the text, not the
- * parsed value, allocating nothing (walking the parsed value built an array of every object's
- * values): a count of opening brackets, then, only if there are more than `limit`, one pass over
- * the characters. Brackets inside strings do not count. Run it on text `JSON.parse` accepted: on
- * other text its answer means nothing.
- */
-export function jsonTextDeeperThan(text: string, limit: number): boolean {
-  if (!opensMoreThan(text, limit)) return false;
-  let depth = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i += 1) {
-    const code = text.charCodeAt(i);
-    if (inString) {
-      if (code === backslash) i += 1;
-      else if (code === quote) inString = false;
-    } else if (code === quote) {
-      inString = true;
-    } else if (code === openBrace || code === openBracket) {
-      depth += 1;
-      if (depth > limit) return true;
-    } else if (code === closeBrace || code === closeBracket) {
-      depth -= 1;
-    }
-  }
-  return false;
+  const scan = scanJsonText(text, maxJsonDepth);
+  if (scan.tooDeep) return { ok: false, reason: 'too-deep' };
+  if (scan.inexactNumbers) value = parseExactJson(text);
+  return { ok: true, value };
 }
 
 /**
@@ -100,15 +67,7 @@ export function readJsonBody(request: IncomingMessage, done: (result: BodyResult
     if (size === 0) return finish({ ok: false, reason: 'empty' });
     // A small body arrives in one chunk; concatenating would only copy it.
     const bytes = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size);
-    const text = bytes.toString('utf8');
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch {
-      return finish({ ok: false, reason: 'invalid-json' });
-    }
-    if (jsonTextDeeperThan(text, maxJsonDepth)) finish({ ok: false, reason: 'too-deep' });
-    else finish({ ok: true, value });
+    finish(parseJsonText(bytes.toString('utf8')));
   };
   request.on('data', (chunk: Buffer) => {
     if (settled) return;

@@ -6,6 +6,7 @@
  */
 import * as z from 'zod';
 import { guidPattern } from '../shared/guid';
+import { numberValue } from './json-numbers';
 import { maxTimeoutMs } from './timeout-limits';
 
 /** A decimal XUID as MPSD writes it: a string of digits. */
@@ -20,16 +21,25 @@ const lowerEnum = <const T extends readonly [string, ...string[]]>(values: T) =>
     .transform((value) => value.toLowerCase())
     .pipe(z.enum(values));
 
+/**
+ * A number field the directory computes with. A body with a number that would not read back as sent
+ * keeps it as text (json-numbers.ts); such a field reads it as a native number before the checks.
+ */
+const num = <T extends z.ZodType>(schema: T) => z.preprocess(numberValue, schema);
+
+/** A non-negative integer. */
+const count = () => num(z.number().int().min(0));
+
 /** `null` (infinite) or a non-negative integer number of milliseconds, at most a year. */
-const timeout = z.number().int().min(0).max(maxTimeoutMs).nullable();
+const timeout = num(z.number().int().min(0).max(maxTimeoutMs).nullable());
 
 export const visibilitySchema = lowerEnum(['private', 'visible', 'open']);
 export type Visibility = z.infer<typeof visibilitySchema>;
 
 /** Session `constants.system`: the fields the directory interprets are typed, others kept. */
 export const sessionConstantsSystemSchema = z.looseObject({
-  version: z.number().int().min(1).optional(),
-  maxMembersCount: z.number().int().min(1).max(1000).optional(),
+  version: num(z.number().int().min(1)).optional(),
+  maxMembersCount: num(z.number().int().min(1).max(1000)).optional(),
   visibility: visibilitySchema.optional(),
   initiators: z.array(xuidSchema).optional(),
   inviteProtocol: z.string().max(100).optional(),
@@ -41,11 +51,11 @@ export const sessionConstantsSystemSchema = z.looseObject({
   metrics: z.record(z.string(), z.boolean()).optional(),
   memberInitialization: z
     .looseObject({
-      joinTimeout: z.number().int().min(0).optional(),
-      measurementTimeout: z.number().int().min(0).optional(),
-      evaluationTimeout: z.number().int().min(0).optional(),
+      joinTimeout: count().optional(),
+      measurementTimeout: count().optional(),
+      evaluationTimeout: count().optional(),
       externalEvaluation: z.boolean().optional(),
-      membersNeededToStart: z.number().int().min(1).optional(),
+      membersNeededToStart: num(z.number().int().min(1)).optional(),
     })
     .optional(),
 });
@@ -61,12 +71,12 @@ const jsonObject = z.custom<Record<string, unknown>>(
 
 const sessionPropertiesSystemSchema = z.strictObject({
   keywords: z.array(z.string().max(100)).max(40).nullable().optional(),
-  turn: z.array(z.number().int().min(0)).nullable().optional(),
+  turn: z.array(count()).nullable().optional(),
   joinRestriction: lowerEnum(['none', 'local', 'followed']).nullable().optional(),
   readRestriction: lowerEnum(['none', 'local', 'followed']).nullable().optional(),
   closed: z.boolean().nullable().optional(),
   locked: z.boolean().nullable().optional(),
-  owners: z.array(z.number().int().min(0)).nullable().optional(),
+  owners: z.array(count()).nullable().optional(),
   host: z.string().max(128).nullable().optional(),
   initializationSucceeded: z.boolean().nullable().optional(),
   serverConnectionStringCandidates: z.array(z.string().max(256)).max(32).nullable().optional(),
@@ -114,7 +124,7 @@ const memberPropertiesSystemSchema = z.strictObject({
     .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'must be base64')
     .nullable()
     .optional(),
-  initializationGroup: z.array(z.number().int().min(0)).nullable().optional(),
+  initializationGroup: z.array(count()).nullable().optional(),
   groups: z.array(z.string().max(100)).max(32).nullable().optional(),
   encounters: z.array(z.string().max(100)).max(32).nullable().optional(),
   measurements: jsonObject.nullable().optional(),
@@ -130,7 +140,7 @@ const memberDeltaSchema = z.strictObject({
           xuid: xuidSchema.optional(),
           initialize: z.boolean().optional(),
           team: z.string().max(100).optional(),
-          index: z.number().int().optional(),
+          index: num(z.number().int()).optional(),
           matchmakingResult: jsonObject.optional(),
         })
         .optional(),
@@ -143,7 +153,7 @@ const memberDeltaSchema = z.strictObject({
       custom: jsonObject.optional(),
     })
     .optional(),
-  roles: z.record(z.string(), z.string().max(100).nullable()).optional(),
+  roles: z.record(z.string().max(100), z.string().max(100).nullable()).optional(),
 });
 export type MemberDelta = z.infer<typeof memberDeltaSchema>;
 
@@ -173,8 +183,23 @@ export const sessionDeltaSchema = z.strictObject({
     )
     .optional(),
   servers: z.record(z.string(), z.unknown()).optional(),
+  /** Changes to the mutable `max` / `target` of the template's roles (XSAPI re-sends them all). */
+  roleTypes: z
+    .record(
+      z.string().max(100),
+      z.looseObject({
+        roles: z
+          .record(
+            z.string().max(100),
+            z.strictObject({ max: count().optional(), target: count().optional() }),
+          )
+          .optional(),
+      }),
+    )
+    .optional(),
 });
 export type SessionDelta = z.infer<typeof sessionDeltaSchema>;
+export type RoleTypesDelta = NonNullable<SessionDelta['roleTypes']>;
 
 export const sessionRefSchema = z.strictObject({
   scid: z.string().min(1).max(100),
@@ -211,6 +236,33 @@ export const handleRequestSchema = z.discriminatedUnion('type', [
   }),
 ]);
 export type HandleRequest = z.infer<typeof handleRequestSchema>;
+
+/**
+ * `POST /handles/query` bodies (XSAPI's `MultiplayerActivityQueryPostRequest` and MPSD's invite
+ * query): activity handles of listed owners or of the people a user follows, or the invites sent to
+ * the caller.
+ */
+export const handleQuerySchema = z.discriminatedUnion('type', [
+  z.strictObject({
+    type: z.literal('activity'),
+    scid: z.string().min(1).max(100).optional(),
+    owners: z.union([
+      z.strictObject({ xuids: z.array(xuidSchema).min(1).max(100) }),
+      z.strictObject({
+        people: z.strictObject({
+          moniker: lowerEnum(['people', 'friends', 'favorites']),
+          monikerXuid: xuidSchema,
+        }),
+      }),
+    ]),
+  }),
+  z.strictObject({
+    type: z.literal('invite'),
+    scid: z.string().min(1).max(100).optional(),
+    invitedXuid: xuidSchema.optional(),
+  }),
+]);
+export type HandleQueryRequest = z.infer<typeof handleQuerySchema>;
 
 /** `POST /dev/tokens` body. */
 export const devTokenRequestSchema = z.strictObject({

@@ -1,8 +1,10 @@
 /**
  * Who may read and write a session (docs/mpsd-protocol.md §6): visibility decides whether
- * outsiders may read or write at all, and for open sessions `closed`, `locked` and `joinRestriction` decide
- * whether an outsider may join. Handles change the answer: an invite lets its invitee past the join
- * restriction (but makes a closed session read-only), a transfer handle grants access outright.
+ * outsiders may read or write at all, `readRestriction` which outsiders may read, and for open
+ * sessions `closed`, `locked` and `joinRestriction` whether an outsider may join. Handles change the
+ * answer: an invite lets its invitee read and past the join restriction (but makes a closed session
+ * read-only), a transfer handle grants access outright. The `userAuthorizationStyle` capability
+ * makes both restrictions default to `local`, as MPSD does.
  */
 import type { CallerIdentity } from './dev-tokens';
 import { memberStatus, type SessionRecord } from './session-record';
@@ -23,16 +25,63 @@ export interface AccessDenied {
 const privateMessage =
   'The requested session cannot be accessed. The session is private and the calling user is neither a member nor reserved.';
 
-/** Read access; undefined means allowed. */
+export type Restriction = 'none' | 'local' | 'followed';
+
+/** A session's join or read restriction, with MPSD's default. */
+export function restrictionOf(
+  record: SessionRecord,
+  name: 'joinRestriction' | 'readRestriction',
+): Restriction {
+  const set = record.propertiesSystem[name];
+  if (set === 'none' || set === 'local' || set === 'followed') return set;
+  const capabilities = record.constantsSystem.capabilities as Record<string, boolean> | undefined;
+  return capabilities?.userAuthorizationStyle === true ? 'local' : 'none';
+}
+
+/** Whether the caller is on the device of one of the session's active members. */
+function onMemberDevice(record: SessionRecord, caller: CallerIdentity): boolean {
+  return record.members.some(
+    (member) => memberStatus(member) === 'active' && member.deviceId === caller.deviceId,
+  );
+}
+
+/** Whether an accepted (not reserved) member follows the caller. */
+function followedByMember(record: SessionRecord, caller: CallerIdentity): boolean {
+  return record.members.some(
+    (member) => !member.reserved && (member.follows ?? []).includes(caller.xuid),
+  );
+}
+
+/**
+ * Read access; undefined means allowed. Members and reserved users always read; an invite's invitee
+ * and a transfer handle's user too. Everyone else needs a non-private session and to meet its
+ * `readRestriction`.
+ */
 export function checkRead(
   record: SessionRecord,
   caller: CallerIdentity,
   access: SessionAccess,
 ): AccessDenied | undefined {
-  if (record.constantsSystem.visibility !== 'private') return undefined;
-  if (access.via === 'transfer' || access.via === 'invite') return undefined;
+  if (access.via === 'transfer') return undefined;
+  if (access.via === 'invite' && access.invitedXuid === caller.xuid) return undefined;
   if (record.members.some((member) => member.xuid === caller.xuid)) return undefined;
-  return { status: 403, message: privateMessage };
+  if (record.constantsSystem.visibility === 'private')
+    return { status: 403, message: privateMessage };
+  const restriction = restrictionOf(record, 'readRestriction');
+  if (restriction === 'none' || onMemberDevice(record, caller)) return undefined;
+  if (restriction === 'followed') {
+    if (followedByMember(record, caller)) return undefined;
+    return {
+      status: 403,
+      message:
+        'The read restriction is not met: only members, reserved users and players followed by a member can read this session.',
+    };
+  }
+  return {
+    status: 403,
+    message:
+      'The read restriction is not met: only members, reserved users and players on a device already in the session can read it.',
+  };
 }
 
 /** Whether an outsider may write the session at all (join or change its properties). */
@@ -77,17 +126,10 @@ export function checkJoin(
   }
   const invited = access.via === 'invite' && access.invitedXuid === caller.xuid;
   if (invited) return undefined;
-  const restriction = record.propertiesSystem.joinRestriction;
-  if (restriction !== 'local' && restriction !== 'followed') return undefined;
-  const sameDevice = record.members.some(
-    (member) => memberStatus(member) === 'active' && member.deviceId === caller.deviceId,
-  );
-  if (sameDevice) return undefined;
+  const restriction = restrictionOf(record, 'joinRestriction');
+  if (restriction === 'none' || onMemberDevice(record, caller)) return undefined;
   if (restriction === 'followed') {
-    const followed = record.members.some(
-      (member) => !member.reserved && (member.follows ?? []).includes(caller.xuid),
-    );
-    if (followed) return undefined;
+    if (followedByMember(record, caller)) return undefined;
     return {
       status: 403,
       message:

@@ -5,6 +5,7 @@
  * be cached by identity.
  */
 import type { SessionRef } from './directory-options';
+import type { RoleTypeDefinitions } from './session-roles';
 
 export interface MemberRecord {
   readonly index: number;
@@ -49,6 +50,8 @@ export interface SessionRecord {
   readonly formerXuids: readonly string[];
   /** Epoch ms when the last member left, for `sessionEmptyTimeout`. */
   readonly emptySince?: number;
+  /** The template's role types with this session's current max/target; absent without roles. */
+  readonly roleTypes?: RoleTypeDefinitions;
 }
 
 /**
@@ -101,6 +104,7 @@ export function sessionRecord(
     nextIndex: changes.nextIndex ?? base.nextIndex,
     formerXuids: changes.formerXuids ?? base.formerXuids,
     emptySince: 'emptySince' in changes ? changes.emptySince : base.emptySince,
+    roleTypes: changes.roleTypes ?? base.roleTypes,
   };
 }
 

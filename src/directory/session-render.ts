@@ -17,6 +17,8 @@
 import { memberStatus, type MemberRecord, type SessionRecord } from './session-record';
 import { nextTimer } from './session-timers';
 import { isoTime } from './iso-time';
+import { jsonText } from './json-numbers';
+import { roleTypesDocument } from './session-roles';
 
 /** JSON text and its UTF-8 length, counted once when it is rendered. */
 export interface RenderedJson {
@@ -67,26 +69,26 @@ interface Rendering {
 const rendered = (text: string): RenderedJson => ({ text, bytes: Buffer.byteLength(text) });
 
 const bag = (system: Readonly<Record<string, unknown>>, custom: unknown): string =>
-  `{"system":${JSON.stringify(system)},"custom":${JSON.stringify(custom ?? {})}}`;
+  `{"system":${jsonText(system)},"custom":${jsonText(custom ?? {})}}`;
 
 /** `constants.system` with the member's xuid and index, which the record keeps apart. */
 function constantsSystemJson(member: MemberRecord): string {
   const system = member.constantsSystem;
   if (Object.hasOwn(system, 'xuid') || Object.hasOwn(system, 'index')) {
-    return JSON.stringify({ ...system, xuid: member.xuid, index: member.index });
+    return jsonText({ ...system, xuid: member.xuid, index: member.index });
   }
-  const own = JSON.stringify(system);
+  const own = jsonText(system);
   const identity = `"xuid":${JSON.stringify(member.xuid)},"index":${member.index}}`;
   return own.length === 2 ? `{${identity}` : `${own.slice(0, -1)},${identity}`;
 }
 
 const constantsPart = (member: MemberRecord): string =>
-  `"constants":{"system":${constantsSystemJson(member)},"custom":${JSON.stringify(member.constantsCustom ?? {})}},`;
+  `"constants":{"system":${constantsSystemJson(member)},"custom":${jsonText(member.constantsCustom ?? {})}},`;
 
 const systemPart = (member: MemberRecord): string =>
-  `"properties":{"system":${JSON.stringify(member.propertiesSystem)},"custom":`;
+  `"properties":{"system":${jsonText(member.propertiesSystem)},"custom":`;
 
-const customPart = (member: MemberRecord): string => `${JSON.stringify(member.propertiesCustom)}}`;
+const customPart = (member: MemberRecord): string => `${jsonText(member.propertiesCustom)}}`;
 
 /** The member's fields after its properties, and the closing brace. */
 function restPart(member: MemberRecord, active: boolean): string {
@@ -199,8 +201,19 @@ function renderDocument(
   // The change number and the timer are ASCII: their lengths are their byte counts.
   const change = `${record.changeNumber},`;
   const timerText = timer === undefined ? '' : `"nextTimer":"${isoTime(timer)}",`;
-  let text = opening.text + change + identity.text + timerText + middle.text;
-  let bytes = opening.bytes + change.length + identity.bytes + timerText.length + middle.bytes;
+  // Role counts follow the members, so sessions with role types render them every time.
+  const roles =
+    record.roleTypes === undefined
+      ? undefined
+      : rendered(`"roleTypes":${jsonText(roleTypesDocument(record.roleTypes, record.members))},`);
+  let text = opening.text + change + identity.text + timerText + (roles?.text ?? '') + middle.text;
+  let bytes =
+    opening.bytes +
+    change.length +
+    identity.bytes +
+    timerText.length +
+    (roles?.bytes ?? 0) +
+    middle.bytes;
   let accepted = 0;
   let active = 0;
   const { members } = record;

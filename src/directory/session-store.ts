@@ -29,6 +29,18 @@ export interface HandleRecord {
 }
 
 /**
+ * Which handles `POST /handles/query` asks for: the activity handles some users own, or the invite
+ * handles sent to one user; optionally only those of one SCID (compared case-insensitively).
+ */
+export type HandleQuery =
+  | {
+      readonly type: 'activity';
+      readonly ownerXuids: readonly string[];
+      readonly scid?: string;
+    }
+  | { readonly type: 'invite'; readonly invitedXuid: string; readonly scid?: string };
+
+/**
  * What a mutator decides: keep the record as it is, store a new one, or delete the session. The
  * mutator returns its own result too, which `update` hands back to the caller.
  */
@@ -48,6 +60,11 @@ export interface SessionStore {
   deleteHandle(id: string): Awaitable<boolean>;
   /** Deletes every handle `owner` holds of this type for this SCID (a new activity replaces the old). */
   deleteHandlesOf(ownerXuid: string, type: HandleRecord['type'], scid: string): Awaitable<void>;
+  /**
+   * The handles a query names, in creation order (oldest first), expired ones included (the caller
+   * filters them by its clock). At most `limit` of them.
+   */
+  queryHandles(query: HandleQuery, limit: number): Awaitable<HandleRecord[]>;
   /** Deletes every handle that expired at or before `now`; returns how many. */
   deleteExpiredHandles(now: number): Awaitable<number>;
   /** Keys of every stored session, for the periodic timer sweep. */

@@ -1,12 +1,16 @@
 /**
  * Session templates: the per-title configuration MPSD keeps in its service config. A template
- * fixes some constants (a creator who asks for a different value gets 409) and suggests defaults
- * a creator may override; everything else comes from MPSD's contract 107 defaults.
+ * fixes some constants (a creator who asks for a different value gets 409), suggests defaults
+ * a creator may override, and may declare role types; everything else comes from MPSD's contract
+ * 107 defaults. A title's own template name that the directory does not know (a Minecraft client's
+ * `MinecraftLobby`) is adopted from the `default` template on first use, unless the directory runs
+ * with strict templates and answers MPSD's 404.
  */
 import { readFileSync } from 'node:fs';
 import * as z from 'zod';
 import shippedTemplates from './session-templates.json';
 import { sessionConstantsSystemSchema } from './request-schemas';
+import type { RoleTypeDefinitions } from './session-roles';
 import { err, ok, type Result } from '../shared/result';
 
 /** MPSD's defaults for contract version 107 (docs/mpsd-protocol.md §2.3, §5.2). */
@@ -30,13 +34,35 @@ export interface SessionTemplate {
   readonly fixedCustom: Readonly<Record<string, unknown>>;
   /** Overridable defaults, already layered over the 107 defaults. */
   readonly defaultSystem: Readonly<Record<string, unknown>>;
+  /** Role types sessions of this template have; absent when it declares none. */
+  readonly roleTypes?: RoleTypeDefinitions;
 }
+
+/** How many unknown template names one directory adopts before it answers 404 instead. */
+export const maxAdoptedTemplates = 256;
+
+const templateNamePattern = /^[A-Za-z0-9_.-]{1,100}$/;
+
+const roleTypesSchema = z.record(
+  z.string().regex(templateNamePattern, 'role type names are letters, digits, "_", "-", "."'),
+  z.strictObject({
+    ownerManaged: z.boolean().default(false),
+    mutableRoleSettings: z.array(z.enum(['max', 'target'])).default([]),
+    roles: z
+      .record(
+        z.string().regex(templateNamePattern, 'role names are letters, digits, "_", "-", "."'),
+        z.strictObject({
+          max: z.number().int().min(0).optional(),
+          target: z.number().int().min(0).optional(),
+        }),
+      )
+      .refine((roles) => Object.keys(roles).length > 0, 'a role type needs at least one role'),
+  }),
+);
 
 const templateFileSchema = z.object({
   templates: z.record(
-    z
-      .string()
-      .regex(/^[A-Za-z0-9_.-]{1,100}$/, 'template names are letters, digits, "_", "-", "."'),
+    z.string().regex(templateNamePattern, 'template names are letters, digits, "_", "-", "."'),
     z.strictObject({
       description: z.string().default(''),
       contractVersion: z.number().int().min(104).max(107).default(107),
@@ -49,20 +75,52 @@ const templateFileSchema = z.object({
       defaults: z
         .strictObject({ system: sessionConstantsSystemSchema.default({}) })
         .default({ system: {} }),
+      roleTypes: roleTypesSchema.optional(),
     }),
   ),
 });
 
+/** Where an adopted template's first use is reported. */
+export type TemplateLog = (message: string) => void;
+
 /** The templates a directory serves, looked up case-insensitively. */
 export class SessionTemplates {
   readonly #byName: ReadonlyMap<string, SessionTemplate>;
+  /** Unknown names adopted from `default`, by lower-case name. */
+  readonly #adopted = new Map<string, SessionTemplate>();
 
   constructor(templates: readonly SessionTemplate[]) {
     this.#byName = new Map(templates.map((template) => [template.name.toLowerCase(), template]));
   }
 
+  /** A declared template, or one adopted earlier. */
   get(name: string): SessionTemplate | undefined {
-    return this.#byName.get(name.toLowerCase());
+    const key = name.toLowerCase();
+    return this.#byName.get(key) ?? this.#adopted.get(key);
+  }
+
+  /**
+   * The template `name`, adopting it from `default` on first use (reported once through `log`).
+   * Undefined when the name is not a valid template name, there is no `default` template, or
+   * `maxAdoptedTemplates` names were adopted already (so requests cannot grow memory without end).
+   */
+  getOrAdopt(name: string, log: TemplateLog): SessionTemplate | undefined {
+    const known = this.get(name);
+    if (known !== undefined) return known;
+    const base = this.#byName.get('default');
+    if (base === undefined || !templateNamePattern.test(name)) return undefined;
+    if (this.#adopted.size >= maxAdoptedTemplates) {
+      log(`template ${name} not adopted: ${maxAdoptedTemplates} unknown templates adopted already`);
+      return undefined;
+    }
+    const adopted: SessionTemplate = {
+      ...base,
+      name,
+      description: `Adopted from "default" on first use of the unknown name ${name}.`,
+    };
+    this.#adopted.set(name.toLowerCase(), adopted);
+    log(`template ${name} is not declared: created from the default template on first use`);
+    return adopted;
   }
 
   names(): string[] {
@@ -81,8 +139,19 @@ export function parseSessionTemplates(document: unknown): Result<SessionTemplate
     fixedSystem: raw.constants.system,
     fixedCustom: raw.constants.custom,
     defaultSystem: { ...mpsd107Defaults, ...raw.defaults.system },
+    roleTypes: raw.roleTypes,
   }));
   if (templates.length === 0) return err('invalid session templates: the file defines no template');
+  const large = templates.find(
+    (template) =>
+      (template.fixedSystem.capabilities as Record<string, boolean> | undefined)?.large === true ||
+      (template.defaultSystem.capabilities as Record<string, boolean> | undefined)?.large === true,
+  );
+  if (large !== undefined) {
+    return err(
+      `invalid session templates: ${large.name} has capabilities.large, which the local directory does not emulate`,
+    );
+  }
   return ok(new SessionTemplates(templates));
 }
 

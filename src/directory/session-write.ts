@@ -8,7 +8,8 @@ import { randomUUID } from 'node:crypto';
 import type { SessionRef } from './directory-options';
 import type { CallerIdentity } from './dev-tokens';
 import type { MemberDelta, SessionDelta } from './request-schemas';
-import { checkJoin, checkOutsiderWrite, type SessionAccess } from './session-access';
+import { checkJoin, checkOutsiderWrite, checkRead, type SessionAccess } from './session-access';
+import { applyRoleSettings, checkMemberRoles } from './session-roles';
 import { dropStaleHost } from './session-host';
 import {
   memberRecord,
@@ -119,9 +120,18 @@ function createSessionConstants(
     ...template.fixedSystem,
   };
   const capabilities = system.capabilities as Record<string, boolean> | undefined;
+  if (capabilities?.large === true) {
+    return reject(
+      400,
+      'Large sessions (capabilities.large) are not emulated by the local directory: create the session without it (at most 100 members).',
+    );
+  }
   const max = system.maxMembersCount as number;
-  if (max > 100 && capabilities?.large !== true) {
-    return reject(400, 'maxMembersCount above 100 needs the "large" capability.');
+  if (max > 100) {
+    return reject(
+      400,
+      'maxMembersCount above 100 needs the "large" capability, which the local directory does not emulate.',
+    );
   }
   const initiators = system.initiators as string[] | undefined;
   if (initiators && initiators.length > 0 && !initiators.includes(request.caller.xuid)) {
@@ -181,6 +191,7 @@ function newSession(
     members: [],
     nextIndex: 0,
     formerXuids: [],
+    roleTypes: request.template.roleTypes,
   });
 }
 
@@ -264,6 +275,7 @@ function applyMe(
   working: Working,
   delta: MemberDelta | null,
   request: WriteRequest,
+  creating: boolean,
 ): Rejection | undefined {
   const { caller, now } = request;
   const position = working.members.findIndex((member) => member.xuid === caller.xuid);
@@ -275,13 +287,8 @@ function applyMe(
     }
     return undefined;
   }
-  const claimed = delta.constants?.system?.xuid;
-  if (claimed !== undefined && claimed !== caller.xuid) {
-    return reject(
-      403,
-      'members.me must describe the calling user: constants.system.xuid is another user.',
-    );
-  }
+  // `me` is always the caller. A body naming another XUID (a client writing for a linked account)
+  // is accepted as the real service does, and the caller is recorded: no body writes as another.
   let member: MemberRecord;
   if (existing && !existing.reserved) {
     member = existing;
@@ -296,7 +303,8 @@ function applyMe(
     });
     working.changed = true;
   } else {
-    const denied = checkJoin(record, caller, request.access);
+    // The creator of a new session takes its first seat whatever restrictions it sets.
+    const denied = creating ? undefined : checkJoin(record, caller, request.access);
     if (denied) return reject(denied.status, denied.message);
     if (seatsLeft(record, working) < 1) return reject(403, fullMessage(record));
     const constantsSystem: Record<string, unknown> = {};
@@ -358,6 +366,11 @@ function applyReservations(
     }
     if (delta.constants?.system?.team !== undefined)
       constantsSystem.team = delta.constants.system.team;
+    const roles = Object.fromEntries(
+      Object.entries(delta.roles ?? {}).filter(
+        (entry): entry is [string, string] => entry[1] !== null,
+      ),
+    );
     working.members.push(
       memberRecord({
         index: working.nextIndex,
@@ -367,6 +380,7 @@ function applyReservations(
         constantsCustom: delta.constants?.custom ?? noFields,
         propertiesSystem: noFields,
         propertiesCustom: noFields,
+        roles: Object.keys(roles).length > 0 ? roles : undefined,
         reserved: true,
         statusSince: request.now,
       }),
@@ -377,14 +391,62 @@ function applyReservations(
   return undefined;
 }
 
+/**
+ * Refuses to answer the session to a caller who neither was nor is in it and may not read it (its
+ * `readRestriction` or visibility), so no write reveals what a read would not. A member who leaves
+ * still gets the answer.
+ */
+function readable(
+  record: SessionRecord,
+  wasMember: boolean,
+  request: WriteRequest,
+): Rejection | undefined {
+  if (wasMember) return undefined;
+  const denied = checkRead(record, request.caller, request.access);
+  return denied ? reject(denied.status, denied.message) : undefined;
+}
+
+/**
+ * Applies a `roleTypes` delta and checks the members' roles, only when the delta touches roles: a
+ * join without roles costs nothing here.
+ */
+function applyRoles(
+  record: SessionRecord,
+  working: Working,
+  request: WriteRequest,
+):
+  | { readonly roleTypes: SessionRecord['roleTypes']; readonly changed: boolean }
+  | { readonly status: 400 | 403 | 409; readonly message: string } {
+  const { delta, caller } = request;
+  const members = delta.members ?? {};
+  let touchesRoles = delta.roleTypes !== undefined;
+  for (const key in members) {
+    if (Object.hasOwn(members, key) && members[key]?.roles !== undefined) touchesRoles = true;
+  }
+  if (!touchesRoles) return { roleTypes: record.roleTypes, changed: false };
+  const self = working.members.find((member) => member.xuid === caller.xuid && !member.reserved);
+  const owners = record.propertiesSystem.owners;
+  const callerIsOwner = self !== undefined && Array.isArray(owners) && owners.includes(self.index);
+  const settings = applyRoleSettings(record.roleTypes, delta.roleTypes, callerIsOwner);
+  if ('status' in settings) return settings;
+  const refused = checkMemberRoles(settings.roleTypes, working.members);
+  return refused ?? settings;
+}
+
 /** Applies a session delta to the (timer-evaluated) stored session. */
 export function writeSession(
   current: SessionRecord | undefined,
   request: WriteRequest,
 ): WriteOutcome {
-  const precondition = checkPreconditions(current, request);
-  if (precondition) return precondition;
   const { delta, caller, now } = request;
+  const precondition = checkPreconditions(current, request);
+  if (precondition) {
+    const denied =
+      precondition.kind === 'precondition-failed' && precondition.record
+        ? checkRead(precondition.record, caller, request.access)
+        : undefined;
+    return denied ? reject(denied.status, denied.message) : precondition;
+  }
   let record: SessionRecord;
   const creating = current === undefined;
   if (current === undefined) {
@@ -427,7 +489,7 @@ export function writeSession(
     }
   }
   if (delta.members && 'me' in delta.members) {
-    const meRejection = applyMe(record, working, delta.members.me ?? null, request);
+    const meRejection = applyMe(record, working, delta.members.me ?? null, request, creating);
     if (meRejection) return meRejection;
   }
   const reserveRejection = applyReservations(record, working, reservations, request);
@@ -435,14 +497,21 @@ export function writeSession(
 
   const systemMerge = mergeFields(record.propertiesSystem, delta.properties?.system);
   const customMerge = mergeFields(record.propertiesCustom, delta.properties?.custom);
-  const changed = working.changed || systemMerge.changed || customMerge.changed;
+  const roles = applyRoles(record, working, request);
+  if ('status' in roles) return reject(roles.status, roles.message);
+  const changed = working.changed || systemMerge.changed || customMerge.changed || roles.changed;
 
   if (working.members.length === 0) {
     const emptyTimeout = timeoutOf(record, 'sessionEmptyTimeout');
     if (creating && emptyTimeout === 0) return { kind: 'not-created' };
     if (!creating && emptyTimeout === 0 && changed) return { kind: 'deleted' };
   }
-  if (!changed && !creating) return { kind: 'updated', record, changed: false };
+  // A member removed by a timer who then leaves still gets the answer a leaving member gets.
+  const wasMember =
+    self !== undefined || (delta.members?.me === null && record.formerXuids.includes(caller.xuid));
+  if (!changed && !creating) {
+    return readable(record, wasMember, request) ?? { kind: 'updated', record, changed: false };
+  }
 
   const next = dropStaleHost(
     sessionRecord(record, {
@@ -454,8 +523,11 @@ export function writeSession(
       changeNumber: record.changeNumber + 1,
       etag: newEtag(),
       emptySince: working.members.length === 0 ? (record.emptySince ?? now) : undefined,
+      roleTypes: roles.roleTypes,
     }),
   );
+  const unreadable = readable(next, wasMember, request);
+  if (unreadable) return unreadable;
   // Rendering here is not wasted: the renderer keeps the document and the answer sends it.
   if (request.documentBytes(next) > maxSessionBytes) {
     return reject(413, `The session document would grow beyond ${maxSessionBytes / 1024} KB.`);

@@ -118,6 +118,8 @@ async function serve(
     clock,
     handleLifetimeMs: options.handleLifetimeMs ?? defaultHandleLifetimeMs,
     defaultTitleId: options.defaultTitleId ?? defaultTitleId,
+    strictTemplates: options.strictTemplates === true,
+    log: options.onLog ?? ((message) => process.stderr.write(`directory: ${message}\n`)),
   });
   const devTokens = new DevTokenDesk({
     registry: tokens,

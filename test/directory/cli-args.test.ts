@@ -2,6 +2,17 @@ import { describe, expect, it } from 'vitest';
 import { parseDirectoryArgs } from '../../src/directory/cli-args';
 
 describe('parseDirectoryArgs', () => {
+  it('turns --strict-templates on, and leaves it off by default', () => {
+    const strict = parseDirectoryArgs(['--strict-templates']);
+    expect(strict.ok && strict.value.kind === 'start' && strict.value.options.strictTemplates).toBe(
+      true,
+    );
+    const lenient = parseDirectoryArgs([]);
+    expect(
+      lenient.ok && lenient.value.kind === 'start' && lenient.value.options.strictTemplates,
+    ).toBeFalsy();
+  });
+
   it('maps every flag onto startDirectory options', () => {
     const parsed = parseDirectoryArgs([
       '--port=8123',

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, expect } from 'vitest';
 import type { RunningDirectory } from '../../src/directory/directory-options';
 import { startDirectory } from '../../src/directory/start-directory';
 import { parseSessionDocument, type SessionDocument } from '../../src/shared/mpsd/session-document';
+import { strictSessionDocument } from './strict-decoders';
 
 export interface Player {
   readonly xuid: string;
@@ -101,9 +102,10 @@ const rfc1123 =
   /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} GMT$/;
 
 /**
- * Asserts that an answer carries a session document XSAPI would accept: the §5.6 validator, plus
- * the headers XSAPI reads and the invariants the directory promises (lower-case enums, string
- * XUIDs, membersInfo counts that match the members).
+ * Asserts that an answer carries a session document XSAPI would accept: the §5.6 validator, a
+ * strict typed decoder (Go `encoding/json` rules, strict-decoders.ts), plus the headers XSAPI reads
+ * and the invariants the directory promises (lower-case enums, string XUIDs, membersInfo counts that
+ * match the members).
  */
 export function expectSessionDocument(answer: Answer): SessionDocument {
   expect(answer.headers.get('content-type')).toMatch(/^application\/json/);
@@ -116,6 +118,10 @@ export function expectSessionDocument(answer: Answer): SessionDocument {
   const parsed = parseSessionDocument(raw);
   if (!parsed.ok)
     throw new Error(`session document rejected: ${parsed.error.message}\n${answer.text}`);
+  const strict = strictSessionDocument.safeParse(raw);
+  if (!strict.success) {
+    throw new Error(`strict typed decoding failed: ${strict.error.message}\n${answer.text}`);
+  }
   const doc = parsed.value;
   const members = Object.entries((raw.members ?? {}) as Record<string, Record<string, unknown>>);
   const info = raw.membersInfo as Record<string, number>;

@@ -170,7 +170,7 @@ describe('device code sign-in', () => {
     now += 60_001;
     const late = await call(url, 'GET', sessionUrl('signed-in'), { as: me });
     expect(late.status).toBe(401);
-    expect(late.text).toBe('The Authorization token has expired.');
+    expect(late.text).toBe('The Authorization token has expired; ask for a new one.');
   });
 
   it('an expired device code answers expired_token', async () => {

@@ -10,7 +10,12 @@ import { andThen, isPending } from '../../src/directory/awaitable';
 import type { RunningDirectory } from '../../src/directory/directory-options';
 import { MemorySessionStore } from '../../src/directory/memory-session-store';
 import type { SessionRecord } from '../../src/directory/session-record';
-import type { HandleRecord, Mutation, SessionStore } from '../../src/directory/session-store';
+import type {
+  HandleQuery,
+  HandleRecord,
+  Mutation,
+  SessionStore,
+} from '../../src/directory/session-store';
 import { startDirectory } from '../../src/directory/start-directory';
 import {
   call,
@@ -64,6 +69,9 @@ class PromiseStore implements SessionStore {
   }
   listSessionKeys() {
     return this.#call('listSessionKeys', () => this.#inner.listSessionKeys());
+  }
+  queryHandles(query: HandleQuery, limit: number) {
+    return this.#call('queryHandles', () => this.#inner.queryHandles(query, limit));
   }
 }
 
@@ -140,6 +148,23 @@ describe('awaitable values', () => {
 });
 
 describe('a store that answers by promise', () => {
+  it('answers handle queries', async () => {
+    const store = new PromiseStore();
+    const url = await directoryOver(store);
+    const { host, handleId } = await hostedGame(url, 'queried');
+    const seeker = await player(url, 'Seeker');
+    const before = store.calls;
+    const found = await call(url, 'POST', '/handles/query?include=relatedInfo', {
+      as: seeker,
+      body: { type: 'activity', scid, owners: { xuids: [host.xuid] } },
+    });
+    expect(found.status, found.text).toBe(200);
+    expect(found.json<{ results: { id: string }[] }>().results.map((r) => r.id)).toEqual([
+      handleId,
+    ]);
+    expect(store.calls).toBeGreaterThan(before);
+  });
+
   it('serves joins by handle, reads, leaves and handle deletion as the in-memory store does', async () => {
     const store = new PromiseStore();
     const url = await directoryOver(store);

@@ -10,7 +10,8 @@ import { DevTokenRegistry } from '../../src/directory/dev-tokens';
 import { DirectoryService, sweepIntervalMs } from '../../src/directory/directory-service';
 import { FaultInjector } from '../../src/directory/fault-injector';
 import { MemorySessionStore } from '../../src/directory/memory-session-store';
-import { jsonTextDeeperThan, maxJsonDepth } from '../../src/directory/request-body';
+import { maxJsonDepth } from '../../src/directory/request-body';
+import { scanJsonText } from '../../src/directory/json-numbers';
 import type { SessionRecord } from '../../src/directory/session-record';
 import {
   SessionRenderer,
@@ -489,7 +490,7 @@ describe('depth check', () => {
     return value;
   };
   const deeper = (value: unknown, limit: number) =>
-    jsonTextDeeperThan(JSON.stringify(value), limit);
+    scanJsonText(JSON.stringify(value), limit).tooDeep;
 
   it('allows exactly the limit and refuses one level more, for objects and arrays', () => {
     for (const array of [false, true]) {
@@ -523,8 +524,8 @@ describe('depth check', () => {
       expect(deeper({ a: text, [text]: [text] }, 2)).toBe(false);
     }
     // After a string that ends in an escaped backslash, brackets count again.
-    expect(jsonTextDeeperThan('{"a":"x\\\\","b":[[[1]]]}', 3)).toBe(true);
-    expect(jsonTextDeeperThan('{"a":"x\\\\","b":[[1]]}', 3)).toBe(false);
+    expect(scanJsonText('{"a":"x\\\\","b":[[[1]]]}', 3).tooDeep).toBe(true);
+    expect(scanJsonText('{"a":"x\\\\","b":[[1]]}', 3).tooDeep).toBe(false);
   });
 });
 

@@ -46,7 +46,10 @@ let friend: Player;
 let other: Player;
 
 beforeAll(async () => {
-  directory = await startDirectory({ rateLimits: false });
+  directory = await startDirectory({
+    rateLimits: false,
+    templatesFile: new URL('./fixtures/templates-with-roles.json', import.meta.url).pathname,
+  });
   url = directory.url;
   host = await player(url, 'Host One');
   friend = await player(url, 'Friend Two');
@@ -59,12 +62,12 @@ describe('XSAPI request bodies', () => {
   const sessionName = 'XWIN_7ce12e85-594a-4b3b-9dc3-33b9a4ea57ce';
   const refs = () => ({
     MockScid: scid,
-    MockSessionTemplateName: 'default',
+    MockSessionTemplateName: 'xsapi-roles',
     samplelobbytemplate107: 'lobby',
   });
 
   it('accepts the whole write sequence XSAPI sends, answering valid documents', async () => {
-    const path = sessionUrl(sessionName);
+    const path = sessionUrl(sessionName, 'xsapi-roles');
     const created = await call(url, 'PUT', path, {
       as: host,
       body: fixture('writeJoinAsActiveRequest', { '1234': host.xuid }),
@@ -76,6 +79,10 @@ describe('XSAPI request bodies', () => {
     const me = doc.members?.['0'];
     expect(me?.gamertag).toBe('Host One');
     expect(me?.roles).toEqual({ lfg: 'friend', admin: 'super' });
+    expect(created.json<{ roleTypes: unknown }>().roleTypes).toMatchObject({
+      lfg: { roles: { friend: { count: 1, max: 2, memberXuids: [host.xuid] } } },
+      admin: { roles: { super: { count: 1, max: 1, memberXuids: [host.xuid] } } },
+    });
     expect(me?.constants?.custom).toBe('Hello');
 
     const sda = await call(url, 'PUT', path, {
@@ -135,7 +142,7 @@ describe('XSAPI request bodies', () => {
       invitedXuid: friend.xuid,
       senderXuid: host.xuid,
       inviteAttributes: { titleId: '1234' },
-      sessionRef: { scid, templateName: 'default', name: sessionName },
+      sessionRef: { scid, templateName: 'xsapi-roles', name: sessionName },
     });
     expect(Date.parse(handle.value.expiration ?? '')).toBeGreaterThan(Date.now());
 
@@ -159,7 +166,7 @@ describe('XSAPI request bodies', () => {
     expect(afterInvite.members?.['1']?.reserved).toBeUndefined();
     expect(afterInvite.membersInfo).toMatchObject({ count: 3, accepted: 2, active: 2 });
     expect(accepted.headers.get('content-location')).toBe(
-      sessionUrl(sessionName).replace(scid, scid.toLowerCase()),
+      sessionUrl(sessionName, 'xsapi-roles').replace(scid, scid.toLowerCase()),
     );
 
     const byHandle = await call(url, 'GET', `/handles/${handle.value.id}/session`, { as: friend });
@@ -185,7 +192,7 @@ describe('XSAPI request bodies', () => {
 
   it('accepts the transfer handle body for a member of the origin lobby', async () => {
     const lobby = sessionUrl('bd6c41c3-01c3-468a-a3b5-3e0fe8133862', 'lobby');
-    const game = sessionUrl('transfer-target');
+    const game = sessionUrl('transfer-target', 'xsapi-roles');
     expect((await call(url, 'PUT', lobby, { as: other, body: joinBody(other) })).status).toBe(201);
     expect((await call(url, 'PUT', game, { as: host, body: joinBody(host) })).status).toBe(201);
     const body = fixture('transferHandleRequest', { ...refs(), [sessionName]: 'transfer-target' });

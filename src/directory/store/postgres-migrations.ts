@@ -48,6 +48,15 @@ export const migrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'handle queries: who a handle is for, by type and SCID',
+    sql: `
+      ALTER TABLE directory_handles ADD COLUMN party_key text;
+      ALTER TABLE directory_handles ADD COLUMN created_at bigint NOT NULL DEFAULT 0;
+      CREATE INDEX directory_handles_party ON directory_handles (party_key, created_at);
+    `,
+  },
 ];
 
 /** An arbitrary constant naming the directory's migration lock among other advisory locks. */

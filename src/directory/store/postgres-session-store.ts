@@ -14,7 +14,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Pool, PoolClient } from 'pg';
 import type { SessionRecord } from '../session-record';
-import type { HandleRecord, Mutation, SessionStore } from '../session-store';
+import { jsonText, parseExactJson } from '../json-numbers';
+import type { HandleQuery, HandleRecord, Mutation, SessionStore } from '../session-store';
 
 /** The NOTIFY channel session writes are announced on (see `session-change-feed.ts`). */
 export const sessionChangeChannel = 'directory_session_changes';
@@ -31,6 +32,17 @@ export interface StoreCounters {
 
 const ownerKey = (ownerXuid: string, type: HandleRecord['type'], scid: string) =>
   `${type}|${ownerXuid}|${scid.toLowerCase()}`;
+
+/** Whom a handle is for, as `POST /handles/query` asks: an activity's owner, an invite's invitee. */
+const partyKey = (type: 'activity' | 'invite', xuid: string) => `${type}|${xuid}`;
+
+function partyOf(handle: HandleRecord): string | null {
+  if (handle.type === 'activity' && handle.ownerXuid !== undefined)
+    return partyKey('activity', handle.ownerXuid);
+  if (handle.type === 'invite' && handle.invitedXuid !== undefined)
+    return partyKey('invite', handle.invitedXuid);
+  return null;
+}
 
 interface SessionRow {
   readonly revision: string;
@@ -206,7 +218,8 @@ export class PostgresSessionStore implements SessionStore {
     row: SessionRow | undefined,
     mutate: (current: SessionRecord | undefined) => Mutation<T>,
   ): Promise<Attempt<T>> {
-    const current = row ? (JSON.parse(row.record) as SessionRecord) : undefined;
+    // Custom properties may hold numbers JSON.parse would round (json-numbers.ts): read them exactly.
+    const current = row ? (parseExactJson(row.record) as SessionRecord) : undefined;
     const mutation = mutate(current);
     if (mutation.action === 'keep') return { done: true, result: mutation.result };
     // One statement writes and announces: a data-modifying CTE, then pg_notify per written row
@@ -227,7 +240,7 @@ export class PostgresSessionStore implements SessionStore {
       written = deleted.rowCount ?? 0;
     } else {
       const revision = randomUUID();
-      const text = JSON.stringify(mutation.record);
+      const text = jsonText(mutation.record);
       const stored = row
         ? await db.query(
             notify(
@@ -264,9 +277,18 @@ export class PostgresSessionStore implements SessionStore {
         ? null
         : ownerKey(handle.ownerXuid, handle.type, handle.sessionRef.scid);
     await this.#pool.query(
-      `INSERT INTO directory_handles (handle_id, owner_key, expires_at, record) VALUES ($1, $2, $3, $4)
-       ON CONFLICT (handle_id) DO UPDATE SET owner_key = $2, expires_at = $3, record = $4`,
-      [handle.id, owner, handle.expiresAt, JSON.stringify(handle)],
+      `INSERT INTO directory_handles (handle_id, owner_key, expires_at, record, party_key, created_at)
+       VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT (handle_id) DO UPDATE
+         SET owner_key = $2, expires_at = $3, record = $4, party_key = $5, created_at = $6`,
+      [
+        handle.id,
+        owner,
+        handle.expiresAt,
+        JSON.stringify(handle),
+        partyOf(handle),
+        handle.createdAt,
+      ],
     );
   }
 
@@ -285,6 +307,21 @@ export class PostgresSessionStore implements SessionStore {
     await this.#pool.query('DELETE FROM directory_handles WHERE owner_key = $1', [
       ownerKey(ownerXuid, type, scid),
     ]);
+  }
+
+  async queryHandles(query: HandleQuery, limit: number): Promise<HandleRecord[]> {
+    const parties =
+      query.type === 'activity'
+        ? query.ownerXuids.map((xuid) => partyKey('activity', xuid))
+        : [partyKey('invite', query.invitedXuid)];
+    const found = await this.#pool.query<{ record: string }>(
+      `SELECT record FROM directory_handles
+       WHERE party_key = ANY($1::text[])
+         AND ($3::text IS NULL OR lower((record::jsonb) -> 'sessionRef' ->> 'scid') = $3)
+       ORDER BY created_at, handle_id LIMIT $2`,
+      [[...new Set(parties)], limit, query.scid?.toLowerCase() ?? null],
+    );
+    return found.rows.map((row) => JSON.parse(row.record) as HandleRecord);
   }
 
   async deleteExpiredHandles(now: number): Promise<number> {

@@ -7,7 +7,7 @@
 import pg from 'pg';
 import { andThen, type Awaitable } from '../awaitable';
 import type { SessionRecord } from '../session-record';
-import type { HandleRecord, Mutation, SessionStore } from '../session-store';
+import type { HandleQuery, HandleRecord, Mutation, SessionStore } from '../session-store';
 import { sessionChangeChannel } from './postgres-session-store';
 
 /** One committed change of a session: stored (created or updated) or deleted. */
@@ -79,6 +79,7 @@ export class LocalSessionChangeFeed implements SessionChangeFeed {
       deleteHandle: (id: string) => store.deleteHandle(id),
       deleteHandlesOf: (owner: string, type: HandleRecord['type'], scid: string) =>
         store.deleteHandlesOf(owner, type, scid),
+      queryHandles: (query: HandleQuery, limit: number) => store.queryHandles(query, limit),
       deleteExpiredHandles: (now: number) => store.deleteExpiredHandles(now),
       listSessionKeys: () => store.listSessionKeys(),
     };
