@@ -40,5 +40,7 @@ export function parseInvokeArguments<C extends InvokeChannel>(
     .slice(0, 3)
     .map((issue) => `${issue.path.join('.') || '(arguments)'}: ${issue.code}`)
     .join(', ');
-  return err({ code: 'bad-arguments', detail: `${raw.length} argument(s) refused: ${issues}` });
+  // Electron always passes a list; anything else is still refused with a reason, never a throw.
+  const count = Array.isArray(raw) ? `${raw.length} argument(s)` : 'a non-list of arguments';
+  return err({ code: 'bad-arguments', detail: `${count} refused: ${issues}` });
 }
