@@ -213,6 +213,24 @@ describe('parseInviteLink: rejections, each with its own code', () => {
     });
   }
 
+  it('counts the context in code points, not UTF-16 units: 150 emoji are 150, not 300', () => {
+    const emoji = '\u{1F3AE}';
+    const encoded = encodeURIComponent(emoji);
+    const many = parseInviteLink(`${link}&context=${encoded.repeat(150)}`, config);
+    expect(many).toMatchObject({
+      ok: true,
+      invite: { ...expectedInvite, context: emoji.repeat(150) },
+    });
+    // The limit itself: 255 letters and an emoji are 256 code points (257 UTF-16 units) and pass;
+    // one letter more is 257 and does not.
+    const atLimit = `${'x'.repeat(255)}${emoji}`;
+    expect(parseInviteLink(`${link}&context=${'x'.repeat(255)}${encoded}`, config)).toMatchObject({
+      ok: true,
+      invite: { ...expectedInvite, context: atLimit },
+    });
+    expect(codeOf(`${link}&context=${'x'.repeat(256)}${encoded}`)).toBe('context-too-long');
+  });
+
   it('accepts exactly 2048 characters and a 256-code-point context', () => {
     expect(codeOf(`${link}&pad=${'a'.repeat(2048 - link.length - 5)}`)).toBe('accepted');
     expect(codeOf(`${link}&context=${'%C3%A9'.repeat(256)}`)).toBe('accepted');
