@@ -82,7 +82,7 @@ function redactInviteLink(link: string): string {
 /**
  * Returns a copy of any value with secrets removed: strings through {@link redactText}, secret keys
  * replaced wholesale, Errors rebuilt with redacted message and stack (their own enumerable fields
- * too), Maps and arrays walked, cycles and depth cut. The input is never mutated: the caller may
+ * too), Maps (keys and values), Sets and arrays walked, cycles and depth cut. The input is never mutated: the caller may
  * still need the real token.
  */
 export function redact(value: unknown): unknown {
@@ -109,8 +109,16 @@ function redactValue(value: unknown, depth: number, seen: WeakMap<object, unknow
     const copy = new Map<unknown, unknown>();
     seen.set(value, copy);
     for (const [key, item] of value) {
-      copy.set(key, isSecretKey(key) ? REDACTED : redactValue(item, depth + 1, seen));
+      // Keys are data too: a Map keyed by invite link or by header value would log them as-is.
+      const safeKey = redactValue(key, depth + 1, seen);
+      copy.set(safeKey, isSecretKey(key) ? REDACTED : redactValue(item, depth + 1, seen));
     }
+    return copy;
+  }
+  if (value instanceof Set) {
+    const copy = new Set<unknown>();
+    seen.set(value, copy);
+    for (const item of value) copy.add(redactValue(item, depth + 1, seen));
     return copy;
   }
   if (value instanceof URL) return redactText(value.href);
