@@ -1,7 +1,7 @@
 /**
  * The command line's exit codes: one per error class, so scripts and CI can branch on what went
- * wrong without parsing text. The table is part of the public interface (see README, "The join
- * flow"); codes are never reused for a different meaning.
+ * wrong without parsing text. The table is part of the public interface (docs/join-flow.md,
+ * "Command line"); codes are never reused for a different meaning.
  */
 import type { JoinErrorCode } from '../shared/join-view';
 

@@ -1,7 +1,7 @@
 /**
  * `rallypoint`: the launcher's command line. `activate <link>` accepts one invite headless (what
  * a studio's CI or a developer without a window uses); `demo` runs the whole flow on this machine.
- * Exit codes are listed in src/cli/cli-exit-codes.ts and the README.
+ * Exit codes are listed in src/cli/cli-exit-codes.ts and docs/join-flow.md.
  */
 import { runActivate, runDemo } from './cli-activate';
 import { parseCliArgs, usage } from './cli-args';

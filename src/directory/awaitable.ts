@@ -3,8 +3,7 @@
  * (Redis, say) answers with a promise; code that goes on with `andThen` runs on in the same call
  * when the value is already here. Every `await` costs a trip through the microtask queue even for
  * a value that is ready, and on a join served from memory those trips, with the promises and async
- * frames around them, cost more than the write itself (README: The local session directory →
- * Measured).
+ * frames around them, cost more than the write itself (docs/directory.md, "Design").
  */
 export type Awaitable<T> = T | PromiseLike<T>;
 

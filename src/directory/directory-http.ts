@@ -133,7 +133,7 @@ interface Exchange {
  * store nothing a request needs is ever waited for except its body, so a request is answered inside
  * the stream event that completes its body (a GET inside the `'request'` event itself). An async
  * function would park at every `await` until the microtask queue came round, and that cost a join
- * more than its write (README: The local session directory → Measured). With a store that answers
+ * more than its write (docs/directory.md, "Design"). With a store that answers
  * by promise, the last step runs when the promise settles. Each entry point from Node (the
  * listener, the body callback, the latency timer, a settled promise) is wrapped by `guard`, so a
  * throw anywhere answers 500 instead of crashing the process.

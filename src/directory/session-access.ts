@@ -1,6 +1,6 @@
 /**
- * Who may read and write a session (mpsd-protocol.md §6): visibility decides whether outsiders may
- * read or write at all, and for open sessions `closed`, `locked` and `joinRestriction` decide
+ * Who may read and write a session (docs/mpsd-protocol.md §6): visibility decides whether
+ * outsiders may read or write at all, and for open sessions `closed`, `locked` and `joinRestriction` decide
  * whether an outsider may join. Handles change the answer: an invite lets its invitee past the join
  * restriction (but makes a closed session read-only), a transfer handle grants access outright.
  */

@@ -1,6 +1,6 @@
 /**
- * Renders a session record as the MPSD session document XSAPI parses (mpsd-protocol.md §5): members
- * keyed by decimal index and chained through `next` up to `membersInfo.next`, every member with
+ * Renders a session record as the MPSD session document XSAPI parses (docs/mpsd-protocol.md §5):
+ * members keyed by decimal index and chained through `next` up to `membersInfo.next`, every member with
  * `constants.system.xuid` as a string, enum values in lower case.
  *
  * Records are immutable and a write changes at most a few members, so a `SessionRenderer` keeps the

@@ -1,7 +1,7 @@
 /**
  * The directory's state behind one small interface, so a shared store can replace the in-memory
- * one when several directory processes serve the same sessions (see the README: a Redis store
- * would run `update` as WATCH/GET, the mutator, then MULTI/SET/EXEC, retrying on a lost race).
+ * one when several directory processes serve the same sessions (docs/directory.md, "Design": a
+ * Redis store would run `update` as WATCH/GET, the mutator, then MULTI/SET/EXEC, retrying on a lost race).
  * Each method answers with the value itself or a promise of it (`Awaitable`): the in-memory store
  * answers at once, so a request it serves never waits for the microtask queue.
  */

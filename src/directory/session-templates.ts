@@ -9,7 +9,7 @@ import shippedTemplates from './session-templates.json';
 import { sessionConstantsSystemSchema } from './request-schemas';
 import { err, ok, type Result } from '../shared/result';
 
-/** MPSD's defaults for contract version 107 (mpsd-protocol.md §2.3, §5.2). */
+/** MPSD's defaults for contract version 107 (docs/mpsd-protocol.md §2.3, §5.2). */
 export const mpsd107Defaults = {
   version: 1,
   maxMembersCount: 100,

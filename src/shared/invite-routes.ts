@@ -1,8 +1,8 @@
 /**
  * Every invite-link form Rallypoint accepts, declared in one table with worked examples beside it
  * (the way Signal Desktop keeps its routes). The parser reads its parameter names from here, the
- * tests replay every example, and the README quotes them, so a new form is added in exactly one
- * place and cannot be documented without being tested.
+ * tests replay every example, and docs/invite-links.md quotes them, so a new form is added in
+ * exactly one place and cannot be documented without being tested.
  */
 import type { Invite } from './invite';
 

@@ -79,7 +79,7 @@ export function sessionUrl(name: string, template = 'default', serviceConfig = s
   return `/serviceconfigs/${serviceConfig}/sessionTemplates/${template}/sessions/${name}`;
 }
 
-/** The body XSAPI sends to join as active (mpsd-protocol.md §2.5). */
+/** The body XSAPI sends to join as active (docs/mpsd-protocol.md §2.5). */
 export function joinBody(
   who: Player,
   extra: Record<string, unknown> = {},

@@ -36,7 +36,7 @@ describe('parseInviteLink: the route table examples', () => {
   }
 });
 
-describe('parseInviteLink: real-world forms (mpsd-protocol.md §1)', () => {
+describe('parseInviteLink: real-world forms (docs/mpsd-protocol.md §1)', () => {
   const accepted: [string, string, object][] = [
     [
       'documented inviteHandleAccept with context',

@@ -30,7 +30,7 @@ export function setUpMainLogging(options: MainLoggingOptions): LauncherLoggers {
   return loggers;
 }
 
-/** The log file's path, for the README and support requests. */
+/** The log file's path, for start-up error boxes and support requests (docs/security.md). */
 export function mainLogPath(): string {
   return join(app.getPath('logs'), 'main.log');
 }

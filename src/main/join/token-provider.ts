@@ -2,7 +2,8 @@
  * Where the directory client gets the player's credentials. The client only ever asks
  * `getToken({ forceRefresh })`: a cached token normally, a freshly issued one after the directory
  * said 401. The local directory's development tokens come from {@link createDevTokenProvider}; a
- * studio plugs its Xbox user token / XSTS exchange in behind the same interface (see README).
+ * studio plugs its Xbox user token / XSTS exchange in behind the same interface (docs/join-flow.md,
+ * "Identity: the token provider").
  */
 import got from 'got';
 import { z } from 'zod';

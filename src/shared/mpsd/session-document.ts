@@ -4,9 +4,9 @@
  *
  * Every answer from a session directory is untrusted until it passes these schemas: the client
  * validates before use, the local directory's conformance tests validate its own output, and both
- * must accept the documents XSAPI's unit tests use (see /work/shared/reference/xsapi-fixtures).
+ * must accept the documents XSAPI's unit tests use (docs/mpsd-protocol.md §8).
  * Objects are loose (unknown fields survive) because the real service adds fields over time, but
- * everything XSAPI's own parser insists on (mpsd-protocol.md §5.6) is enforced here.
+ * everything XSAPI's own parser insists on (docs/mpsd-protocol.md §5.6) is enforced here.
  */
 import { z } from 'zod';
 import { err, ok, type Result } from '../result';
@@ -171,8 +171,8 @@ const sessionDocumentShape = z.looseObject({
 });
 
 /**
- * The session document (mpsd-protocol.md §5) with XSAPI's hard requirements (§5.6): `membersInfo`
- * with `first`/`next`, and the member chain from `first` along each member's `next` reaching
+ * The session document (docs/mpsd-protocol.md §5) with XSAPI's hard requirements (§5.6):
+ * `membersInfo` with `first`/`next`, and the member chain from `first` along each member's `next` reaching
  * `membersInfo.next` through members that all exist. A large session that lists only `me` has no
  * chain to walk.
  */
@@ -266,7 +266,7 @@ const handleDocumentSchema = z.looseObject({
   customProperties: z.record(z.string(), z.unknown()).optional(),
 });
 
-/** A handle (invite, activity, transfer, search) pointing at a session (mpsd-protocol.md §3.1). */
+/** A handle (invite, activity, transfer, search) pointing at a session (docs/mpsd-protocol.md §3.1) */
 export type HandleDocument = z.infer<typeof handleDocumentSchema>;
 
 export { handleDocumentSchema };
