@@ -232,6 +232,60 @@ describe('redact', () => {
     expect(redact([eight])).toEqual([[[[[[[['[too deep]']]]]]]]]);
   });
 
+  it('names functions, keeps dates and patterns, and turns URLs and Headers into redacted text', () => {
+    function namedHandler() {}
+    expect(redact(namedHandler)).toBe('[function namedHandler]');
+    expect(redact([() => 0])).toEqual(['[function anonymous]']);
+    const date = new Date(0);
+    const pattern = /x/g;
+    expect(redact(date)).toBe(date);
+    expect(redact(pattern)).toBe(pattern);
+    expect(redact(new URL('http://127.0.0.1:9/x?access_token=abc'))).toBe(
+      `http://127.0.0.1:9/x?access_token=${REDACTED}`,
+    );
+    const headers = new Headers({ authorization: 'XBL3.0 x=1;2', accept: 'application/json' });
+    expect(redact({ headers })).toEqual({
+      headers: { authorization: REDACTED, accept: 'application/json' },
+    });
+  });
+
+  it('cuts at the same depth through objects, Maps, Sets, Error fields and causes', () => {
+    const nine = (wrap: (inner: unknown) => unknown): unknown => {
+      let value: unknown = 'leaf';
+      for (let i = 0; i < 9; i += 1) value = wrap(value);
+      return value;
+    };
+    const unwrap = (value: unknown, step: (outer: unknown) => unknown): unknown => {
+      let inner = value;
+      for (let i = 0; i < 8; i += 1) inner = step(inner);
+      return inner;
+    };
+    const object = redact(nine((inner) => ({ inner })));
+    expect(unwrap(object, (o) => (o as { inner: unknown }).inner)).toBe('[too deep]');
+    const map = redact(nine((inner) => new Map([['inner', inner]])));
+    expect(unwrap(map, (o) => (o as Map<string, unknown>).get('inner'))).toBe('[too deep]');
+    const set = redact(nine((inner) => new Set([inner])));
+    expect(unwrap(set, (o) => [...(o as Set<unknown>)][0])).toBe('[too deep]');
+    const keyed = redact(nine((inner) => new Map([[inner, 'v']])));
+    expect(unwrap(keyed, (o) => [...(o as Map<unknown, unknown>).keys()][0])).toBe('[too deep]');
+    const fields = redact(nine((inner) => Object.assign(new Error('e'), { inner })));
+    expect(unwrap(fields, (o) => (o as { inner: unknown }).inner)).toBe('[too deep]');
+    const causes = redact(nine((inner) => new Error('e', { cause: inner })));
+    expect(unwrap(causes, (o) => (o as Error).cause)).toBe('[too deep]');
+  });
+
+  it('adds no cause or stack an Error did not have, and survives keys that are symbols', () => {
+    const plain = new Error('no cause');
+    const out = redact(plain) as Error;
+    expect(Object.hasOwn(out, 'cause')).toBe(false);
+    const stackless = new Error('no stack');
+    stackless.stack = undefined;
+    expect((redact(stackless) as Error).stack).toBeUndefined();
+    const symbol = Symbol('token');
+    const map = redact(new Map<unknown, unknown>([[symbol, 'value']])) as Map<unknown, unknown>;
+    expect(map.get(symbol)).toBe('value');
+  });
+
   it('passes numbers, booleans, null and undefined through', () => {
     expect(redact(42)).toBe(42);
     expect(redact(false)).toBe(false);
