@@ -16,6 +16,9 @@ describe('mayNavigate', () => {
     expect(mayNavigate('app://rallypoint.evil/index.html')).toBe(false);
     expect(mayNavigate('https://rallypoint/index.html')).toBe(false);
     expect(mayNavigate('')).toBe(false);
+    expect(mayNavigate('app://:pw@rallypoint/index.html')).toBe(false);
+    expect(mayNavigate('app://me@rallypoint/index.html')).toBe(false);
+    expect(mayNavigate(undefined as unknown as string)).toBe(false);
   });
 });
 
