@@ -18,7 +18,16 @@ const rawIpcBan = {
 };
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'release/**', 'test-results/**', 'node_modules/**'] },
+  {
+    ignores: [
+      'dist/**',
+      'release/**',
+      'test-results/**',
+      'node_modules/**',
+      'reports/**',
+      '.stryker-tmp/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -202,6 +202,39 @@ describe('requests on the wire', () => {
     expect(JSON.parse(directory.requests[0]!.body)).toEqual({ members: { me: null } });
   });
 
+  it('counts a leave as done when the session is updated, deleted or already gone (404)', async () => {
+    for (const status of [200, 201, 204, 404]) {
+      const directory = await serve((_request, response) => {
+        if (status === 204) {
+          response.writeHead(204);
+          response.end();
+        } else if (status === 404) {
+          response.writeHead(404, { 'content-type': 'text/plain' });
+          response.end('The session was not found.');
+        } else sendJson(response, status, session(['2533']));
+      });
+      const result = await client(directory.url).leave(sessionLocation, { signal: signal() });
+      expect(result, `leave answered ${status}`).toEqual({ ok: true, value: undefined });
+      expect(directory.requests).toHaveLength(1);
+    }
+  });
+
+  it('reports a leave the directory refuses, with the code of its status', async () => {
+    for (const [status, code] of [
+      [403, 'not-allowed'],
+      [409, 'conflict'],
+      [410, 'invite-expired'],
+      [400, 'directory-unavailable'],
+    ] as const) {
+      const directory = await serve((_request, response) => {
+        response.writeHead(status, { 'content-type': 'text/plain' });
+        response.end('no');
+      });
+      const result = await client(directory.url).leave(sessionLocation, { signal: signal() });
+      expect(!result.ok && result.error.code, `leave answered ${status}`).toBe(code);
+    }
+  });
+
   it('keeps a path prefix of the base URL', async () => {
     const directory = await serve((_request, response) =>
       sendJson(response, 200, session(['2814'])),

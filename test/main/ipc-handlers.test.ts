@@ -2,9 +2,14 @@
  * The launcher's handler table and the argument schemas for every channel of the contract.
  */
 import { describe, expect, it } from 'vitest';
-import { invokeChannels, type LauncherState } from '../../src/shared/ipc-contract';
+import {
+  invokeChannels,
+  type InvokeChannel,
+  type LauncherState,
+} from '../../src/shared/ipc-contract';
 import { idleJoinView } from '../../src/shared/join-view';
 import { parseInvokeArguments } from '../../src/main/ipc/invoke-arguments';
+import { IpcRefusedError } from '../../src/main/ipc/ipc-refusal';
 import { createLauncherHandlers } from '../../src/main/ipc/launcher-handlers';
 import { checkSender } from '../../src/main/ipc/sender-policy';
 import { TokenBucket } from '../../src/main/ipc/token-bucket';
@@ -86,6 +91,39 @@ describe('invoke argument schemas', () => {
     }
   });
 
+  it('names each refused argument by position and zod issue code, at most three', () => {
+    const detail = (channel: InvokeChannel, raw: unknown) => {
+      const parsed = parseInvokeArguments(channel, raw as unknown[]);
+      return parsed.ok ? 'accepted' : parsed.error.detail;
+    };
+    expect(detail('log:write', [])).toBe('0 argument(s) refused: (arguments): too_small');
+    expect(detail('log:write', ['fatal', 5])).toBe(
+      '2 argument(s) refused: 0: invalid_value, 1: invalid_type',
+    );
+    // Five arguments give four issues; the detail keeps the first three.
+    expect(detail('log:write', ['fatal', 5, 6, 7, 8])).toBe(
+      '5 argument(s) refused: (arguments): too_big, 0: invalid_value, 1: invalid_type',
+    );
+    expect(detail('join:retry', null)).toBe(
+      'a non-list of arguments refused: (arguments): invalid_type',
+    );
+  });
+
+  it('refuses a channel it has no schema for instead of throwing', () => {
+    expect(parseInvokeArguments('launcher:nope' as InvokeChannel, [])).toEqual({
+      ok: false,
+      error: { code: 'bad-arguments', detail: 'no schema for channel' },
+    });
+  });
+
+  it('throws refusals as an IpcRefusedError whose message is only the prefixed code', () => {
+    const error = new IpcRefusedError('rate-limited');
+    expect(error).toBeInstanceOf(Error);
+    expect(error.name).toBe('IpcRefusedError');
+    expect(error.message).toBe('rallypoint-ipc:rate-limited');
+    expect(error.code).toBe('rate-limited');
+  });
+
   it('never echoes refused values into the refusal detail', () => {
     const refused = parseInvokeArguments('log:write', ['XBL3.0 x=1;secret', 'm']);
     expect(refused.ok).toBe(false);
@@ -98,15 +136,30 @@ describe('sender policy', () => {
 
   it('accepts only the trusted webContents top frame on the app origin', () => {
     expect(checkSender(top, 7).ok).toBe(true);
-    expect(checkSender(top, 8)).toMatchObject({ ok: false, error: { code: 'unknown-sender' } });
-    expect(checkSender(top, undefined)).toMatchObject({
+    expect(checkSender(top, 8)).toEqual({
       ok: false,
-      error: { code: 'unknown-sender' },
+      error: {
+        code: 'unknown-sender',
+        detail: 'webContents 7 is not the launcher window (8)',
+      },
     });
-    expect(checkSender({ ...top, isTopFrame: false }, 7)).toMatchObject({
-      error: { code: 'subframe' },
+    expect(checkSender(top, undefined)).toEqual({
+      ok: false,
+      error: {
+        code: 'unknown-sender',
+        detail: 'webContents 7 is not the launcher window (none)',
+      },
     });
-    expect(checkSender({ ...top, frameUrl: null }, 7)).toMatchObject({
+    expect(checkSender({ ...top, isTopFrame: false }, 7)).toEqual({
+      ok: false,
+      error: { code: 'subframe', detail: 'message from a subframe' },
+    });
+    expect(checkSender({ ...top, frameUrl: null }, 7)).toEqual({
+      ok: false,
+      error: { code: 'frame-gone', detail: 'sender frame navigated or was destroyed' },
+    });
+    // A subframe whose frame is gone is reported as gone: the frame check comes first.
+    expect(checkSender({ ...top, frameUrl: null, isTopFrame: false }, 7)).toMatchObject({
       error: { code: 'frame-gone' },
     });
     for (const url of [
@@ -118,8 +171,9 @@ describe('sender policy', () => {
       'about:blank',
       'not a url',
     ]) {
-      expect(checkSender({ ...top, frameUrl: url }, 7), url).toMatchObject({
-        error: { code: 'foreign-origin' },
+      expect(checkSender({ ...top, frameUrl: url }, 7), url).toEqual({
+        ok: false,
+        error: { code: 'foreign-origin', detail: 'frame is not on the app origin' },
       });
     }
   });

@@ -229,7 +229,18 @@ describe('settings files', () => {
     const dir = mkdtempSync(join(tmpdir(), 'rallypoint-settings-'));
     const path = join(dir, 'settings.json');
     expect(readSettingsFile({}, dir)).toEqual({ ok: true, value: undefined });
-    expect(readSettingsFile({ RALLYPOINT_CONFIG: join(dir, 'nope.json') }, dir).ok).toBe(false);
+    // Named explicitly, a missing file is an error that names the file, not a silent default.
+    const missing = join(dir, 'nope.json');
+    expect(readSettingsFile({ RALLYPOINT_CONFIG: missing }, dir)).toMatchObject({
+      ok: false,
+      error: {
+        code: 'invalid-settings',
+        message: expect.stringMatching(/^cannot read \S+nope\.json: ENOENT/),
+      },
+    });
+    expect(readSettingsFile({ RALLYPOINT_CONFIG: missing }, dir)).toMatchObject({
+      error: { message: expect.stringContaining(missing) },
+    });
     writeFileSync(path, '{"deadlineMs": 1000}');
     expect(readSettingsFile({}, dir)).toEqual({
       ok: true,
@@ -247,8 +258,17 @@ describe('settings files', () => {
       join(import.meta.dirname, '..', '..', 'build', 'studio-settings.json'),
     );
     expect(shipped.ok && shipped.value?.value).toEqual({});
-    if (!shipped.ok) return;
-    expect(resolveLauncherSettings({ ...base, studioSettings: shipped.value }).ok).toBe(true);
+    if (!shipped.ok || shipped.value === undefined) throw new Error('no shipped studio settings');
+    // "Configures nothing": with it, every setting is what it is without any studio layer.
+    for (const isPackaged of [false, true]) {
+      expect(resolved({ ...base, isPackaged, studioSettings: shipped.value })).toEqual(
+        resolved({ ...base, isPackaged }),
+      );
+    }
+    // And the comparison can see a studio layer that does configure something.
+    expect(resolved({ ...base, studioSettings: studio({ deadlineMs: 1234 }) })).not.toEqual(
+      resolved(base),
+    );
   });
 });
 

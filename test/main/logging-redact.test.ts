@@ -94,6 +94,61 @@ describe('redact', () => {
     expect(out.request.headers.Authorization).toBe(REDACTED);
   });
 
+  it('redacts secrets held in a Map inside a logged object: by key, in values and in keys', () => {
+    const objectKey = { id: 'k' };
+    const map = new Map<unknown, unknown>([
+      ['refreshToken', 'r-tok-1'],
+      ['Authorization', 'XBL3.0 x=1111;secret-a'],
+      ['request', { headers: { authorization: 'Bearer secret-b-long' }, url: inviteLink }],
+      ['note', 'retried with XBL3.0 x=2222;secret-c'],
+      [inviteLink, 'pending'],
+      [objectKey, { password: 'secret-d' }],
+      ['keep', 'me'],
+      [7, 'seven'],
+    ]);
+    const input = { join: { attempts: 2, state: map } };
+    const out = redact(input) as { join: { attempts: number; state: Map<unknown, unknown> } };
+    const copy = out.join.state;
+    expect(copy).toBeInstanceOf(Map);
+    expect(copy).not.toBe(map);
+    expect(out.join.attempts).toBe(2);
+    expect(copy.get('refreshToken')).toBe(REDACTED);
+    expect(copy.get('Authorization')).toBe(REDACTED);
+    expect(copy.get('request')).toEqual({
+      headers: { authorization: REDACTED },
+      url: `rallypoint://inviteHandleAccept?handle=0f3c12ab…&${REDACTED}`,
+    });
+    expect(copy.get('note')).toBe(`retried with XBL3.0 x=${REDACTED}`);
+    expect(copy.get(`rallypoint://inviteHandleAccept?handle=0f3c12ab…&${REDACTED}`)).toBe(
+      'pending',
+    );
+    expect(copy.has(inviteLink)).toBe(false);
+    expect(copy.get('keep')).toBe('me');
+    expect(copy.get(7)).toBe('seven');
+    const [, objectValue] = [...copy.entries()].find(([key]) => (key as { id?: string }).id) ?? [];
+    expect(objectValue).toEqual({ password: REDACTED });
+    expect(copy.size).toBe(map.size);
+    const text = JSON.stringify([...copy.entries()]);
+    for (const secret of ['r-tok-1', '1111', 'secret-', '2814613569642996']) {
+      expect(text).not.toContain(secret);
+    }
+    // The caller's Map still holds the real values.
+    expect(map.get('refreshToken')).toBe('r-tok-1');
+    expect(map.has(inviteLink)).toBe(true);
+  });
+
+  it('redacts the items of a Set', () => {
+    const out = redact({ seen: new Set(['XBL3.0 x=9;secret-e', inviteLink, 'plain']) }) as {
+      seen: Set<unknown>;
+    };
+    expect(out.seen).toBeInstanceOf(Set);
+    expect([...out.seen]).toEqual([
+      `XBL3.0 x=${REDACTED}`,
+      `rallypoint://inviteHandleAccept?handle=0f3c12ab…&${REDACTED}`,
+      'plain',
+    ]);
+  });
+
   it('never mutates the input', () => {
     const input = { authorization: 'XBL3.0 x=a;b', nested: { text: inviteLink } };
     const snapshot = structuredClone(input);
@@ -120,13 +175,115 @@ describe('redact', () => {
     expect(error.message).toContain('2814613569642996');
   });
 
-  it('survives cycles and very deep values', () => {
-    const cyclic: Record<string, unknown> = { token: 'abc' };
+  it('copies a cycle as the same cycle, redacted, and leaves the input as it was', () => {
+    const cyclic: Record<string, unknown> = { token: 'abc', note: `via ${inviteLink}` };
     cyclic.self = cyclic;
+    cyclic.list = [cyclic, { back: cyclic }];
+    const out = redact(cyclic) as Record<string, unknown> & {
+      self: unknown;
+      list: [unknown, { back: unknown }];
+    };
+    expect(out).not.toBe(cyclic);
+    expect(out.token).toBe(REDACTED);
+    expect(out.note).toBe(`via rallypoint://inviteHandleAccept?handle=0f3c12ab…&${REDACTED}`);
+    expect(out.self).toBe(out);
+    expect(out.list[0]).toBe(out);
+    expect(out.list[1].back).toBe(out);
+    expect(cyclic.token).toBe('abc');
+    expect(cyclic.self).toBe(cyclic);
+  });
+
+  it('copies a value seen twice once, and cycles through Maps, arrays and Error causes', () => {
+    const shared = { password: 'hunter2' };
+    const map = new Map<string, unknown>([['shared', shared]]);
+    map.set('again', map);
+    const error = new Error('outer') as Error & { cause?: unknown };
+    error.cause = error;
+    const list: unknown[] = ['Bearer secret-f-long'];
+    list.push(list);
+    const set = new Set<unknown>(['x']);
+    set.add(set);
+    const out = redact({ a: shared, b: shared, map, error, list, set }) as {
+      a: unknown;
+      b: unknown;
+      map: Map<string, unknown>;
+      error: Error;
+      list: unknown[];
+      set: Set<unknown>;
+    };
+    expect(out.list).toEqual([`Bearer ${REDACTED}`, out.list]);
+    expect(out.list[1]).toBe(out.list);
+    expect([...out.set][1]).toBe(out.set);
+    expect(out.a).toEqual({ password: REDACTED });
+    expect(out.b).toBe(out.a);
+    expect(out.map.get('shared')).toBe(out.a);
+    expect(out.map.get('again')).toBe(out.map);
+    expect(out.error.cause).toBe(out.error);
+  });
+
+  it('cuts values nested deeper than eight levels, and redacts what it keeps', () => {
     let deep: Record<string, unknown> = { leaf: 'XBL3.0 x=1;2' };
     for (let i = 0; i < 50; i += 1) deep = { deep };
-    expect(() => redact(cyclic)).not.toThrow();
     expect(JSON.stringify(redact(deep))).not.toContain('x=1;2');
+    // Depth 0 is the value itself: eight levels are copied, the ninth is cut.
+    let eight: unknown = 'XBL3.0 x=1;2';
+    for (let i = 0; i < 8; i += 1) eight = [eight];
+    expect(redact(eight)).toEqual([[[[[[[[`XBL3.0 x=${REDACTED}`]]]]]]]].map((x) => x));
+    expect(redact([eight])).toEqual([[[[[[[['[too deep]']]]]]]]]);
+  });
+
+  it('names functions, keeps dates and patterns, and turns URLs and Headers into redacted text', () => {
+    function namedHandler() {}
+    expect(redact(namedHandler)).toBe('[function namedHandler]');
+    expect(redact([() => 0])).toEqual(['[function anonymous]']);
+    const date = new Date(0);
+    const pattern = /x/g;
+    expect(redact(date)).toBe(date);
+    expect(redact(pattern)).toBe(pattern);
+    expect(redact(new URL('http://127.0.0.1:9/x?access_token=abc'))).toBe(
+      `http://127.0.0.1:9/x?access_token=${REDACTED}`,
+    );
+    const headers = new Headers({ authorization: 'XBL3.0 x=1;2', accept: 'application/json' });
+    expect(redact({ headers })).toEqual({
+      headers: { authorization: REDACTED, accept: 'application/json' },
+    });
+  });
+
+  it('cuts at the same depth through objects, Maps, Sets, Error fields and causes', () => {
+    const nine = (wrap: (inner: unknown) => unknown): unknown => {
+      let value: unknown = 'leaf';
+      for (let i = 0; i < 9; i += 1) value = wrap(value);
+      return value;
+    };
+    const unwrap = (value: unknown, step: (outer: unknown) => unknown): unknown => {
+      let inner = value;
+      for (let i = 0; i < 8; i += 1) inner = step(inner);
+      return inner;
+    };
+    const object = redact(nine((inner) => ({ inner })));
+    expect(unwrap(object, (o) => (o as { inner: unknown }).inner)).toBe('[too deep]');
+    const map = redact(nine((inner) => new Map([['inner', inner]])));
+    expect(unwrap(map, (o) => (o as Map<string, unknown>).get('inner'))).toBe('[too deep]');
+    const set = redact(nine((inner) => new Set([inner])));
+    expect(unwrap(set, (o) => [...(o as Set<unknown>)][0])).toBe('[too deep]');
+    const keyed = redact(nine((inner) => new Map([[inner, 'v']])));
+    expect(unwrap(keyed, (o) => [...(o as Map<unknown, unknown>).keys()][0])).toBe('[too deep]');
+    const fields = redact(nine((inner) => Object.assign(new Error('e'), { inner })));
+    expect(unwrap(fields, (o) => (o as { inner: unknown }).inner)).toBe('[too deep]');
+    const causes = redact(nine((inner) => new Error('e', { cause: inner })));
+    expect(unwrap(causes, (o) => (o as Error).cause)).toBe('[too deep]');
+  });
+
+  it('adds no cause or stack an Error did not have, and survives keys that are symbols', () => {
+    const plain = new Error('no cause');
+    const out = redact(plain) as Error;
+    expect(Object.hasOwn(out, 'cause')).toBe(false);
+    const stackless = new Error('no stack');
+    stackless.stack = undefined;
+    expect((redact(stackless) as Error).stack).toBeUndefined();
+    const symbol = Symbol('token');
+    const map = redact(new Map<unknown, unknown>([[symbol, 'value']])) as Map<unknown, unknown>;
+    expect(map.get(symbol)).toBe('value');
   });
 
   it('passes numbers, booleans, null and undefined through', () => {

@@ -6,6 +6,7 @@ import {
   findInviteLinkInArgv,
   inviteLinkConfigFor,
   inviteLinkErrorCodes,
+  leadingScheme,
   parseInviteLink,
   type InviteLinkErrorCode,
 } from '../../src/shared/invite-link';
@@ -213,6 +214,24 @@ describe('parseInviteLink: rejections, each with its own code', () => {
     });
   }
 
+  it('counts the context in code points, not UTF-16 units: 150 emoji are 150, not 300', () => {
+    const emoji = '\u{1F3AE}';
+    const encoded = encodeURIComponent(emoji);
+    const many = parseInviteLink(`${link}&context=${encoded.repeat(150)}`, config);
+    expect(many).toMatchObject({
+      ok: true,
+      invite: { ...expectedInvite, context: emoji.repeat(150) },
+    });
+    // The limit itself: 255 letters and an emoji are 256 code points (257 UTF-16 units) and pass;
+    // one letter more is 257 and does not.
+    const atLimit = `${'x'.repeat(255)}${emoji}`;
+    expect(parseInviteLink(`${link}&context=${'x'.repeat(255)}${encoded}`, config)).toMatchObject({
+      ok: true,
+      invite: { ...expectedInvite, context: atLimit },
+    });
+    expect(codeOf(`${link}&context=${'x'.repeat(256)}${encoded}`)).toBe('context-too-long');
+  });
+
   it('accepts exactly 2048 characters and a 256-code-point context', () => {
     expect(codeOf(`${link}&pad=${'a'.repeat(2048 - link.length - 5)}`)).toBe('accepted');
     expect(codeOf(`${link}&context=${'%C3%A9'.repeat(256)}`)).toBe('accepted');
@@ -243,7 +262,183 @@ describe('parseInviteLink: rejections, each with its own code', () => {
   });
 });
 
+describe('parseInviteLink: the message of each refusal', () => {
+  const noXuid = `rallypoint://inviteHandleAccept?handle=${handle}&senderXuid=${sender}`;
+  const join = `rallypoint://activityHandleJoin?handle=${handle}&joineeXuid=${sender}`;
+  const messages: [string, string, InviteLinkErrorCode, string][] = [
+    [
+      'over 2048 characters',
+      'x'.repeat(2049),
+      'too-long',
+      'The link is longer than 2048 characters.',
+    ],
+    [
+      'whitespace',
+      `${link} `,
+      'forbidden-character',
+      'The link contains whitespace or control characters.',
+    ],
+    ['no scheme', 'inviteHandleAccept', 'not-a-link', 'The link has no URL scheme.'],
+    [
+      'another scheme',
+      link.replace('rallypoint:', 'other:'),
+      'unknown-scheme',
+      'The link does not belong to this game.',
+    ],
+    ['no "//"', link.replace('://', ':'), 'not-a-link', 'The link has no "//" after its scheme.'],
+    ['a fragment', `${link}#x`, 'forbidden-url-part', 'Invite links carry no fragment ("#").'],
+    [
+      'a user name',
+      link.replace('://', '://me@'),
+      'forbidden-url-part',
+      'Invite links carry no user name or password.',
+    ],
+    [
+      'a port',
+      link.replace('Accept?', 'Accept:1?'),
+      'forbidden-url-part',
+      'Invite links carry no port.',
+    ],
+    [
+      'another action',
+      link.replace('inviteHandleAccept', 'gift'),
+      'unknown-action',
+      'The link asks for something other than an invite or a join.',
+    ],
+    [
+      'a path',
+      link.replace('Accept?', 'Accept/x?'),
+      'extra-path',
+      'The link has path segments after its action.',
+    ],
+    [
+      'a bad escape',
+      `${link}&context=%zz`,
+      'malformed-encoding',
+      'The link contains a malformed percent-encoding.',
+    ],
+    [
+      'a second handle',
+      `${link}&handle=${handle}`,
+      'repeated-parameter',
+      'The "handle" parameter appears more than once.',
+    ],
+    [
+      'a second context',
+      `${link}&context=a&CONTEXT=b`,
+      'repeated-parameter',
+      'The "context" parameter appears more than once.',
+    ],
+    ['no invitedXuid', noXuid, 'missing-parameter', 'The "invitedXuid" parameter is missing.'],
+    ['no joinerXuid', join, 'missing-parameter', 'The "joinerXuid" parameter is missing.'],
+    [
+      'an empty senderXuid',
+      link.replace(`=${sender}`, '='),
+      'empty-parameter',
+      'The "senderXuid" parameter is empty.',
+    ],
+    [
+      'a handle that is no GUID',
+      link.replace(handle, 'abc'),
+      'invalid-handle',
+      'The handle is not a GUID (8-4-4-4-12 hexadecimal digits).',
+    ],
+    [
+      'the nil GUID',
+      link.replace(handle, '00000000-0000-0000-0000-000000000000'),
+      'invalid-handle',
+      'The handle is all zeros.',
+    ],
+    [
+      'a bad invitedXuid',
+      link.replace(`=${invited}`, '=x'),
+      'invalid-xuid',
+      'The "invitedXuid" parameter is not a valid XUID.',
+    ],
+    [
+      'a bad senderXuid',
+      link.replace(`=${sender}`, '=x'),
+      'invalid-xuid',
+      'The "senderXuid" parameter is not a valid XUID.',
+    ],
+    [
+      'a long context',
+      `${link}&context=${'x'.repeat(257)}`,
+      'context-too-long',
+      'The context is longer than 256 characters.',
+    ],
+    [
+      'a control character in the context',
+      `${link}&context=a%07`,
+      'forbidden-character',
+      'The context contains control characters.',
+    ],
+  ];
+  for (const [why, raw, code, message] of messages) {
+    it(`${why}: ${message}`, () => {
+      expect(parseInviteLink(raw, config)).toEqual({ ok: false, error: { code, message } });
+    });
+  }
+
+  it('a value that is not text: "The link is not text."', () => {
+    expect(parseInviteLink(42 as unknown as string, config)).toEqual({
+      ok: false,
+      error: { code: 'not-a-link', message: 'The link is not text.' },
+    });
+  });
+
+  it('reads a path only up to the query, and forgives exactly one "/" a browser added', () => {
+    const bare = 'rallypoint://inviteHandleAccept';
+    // Without a query the whole rest is the path: a segment after the action is refused...
+    expect(codeOf(`${bare}/x`)).toBe('extra-path');
+    expect(codeOf(`${bare}///`)).toBe('extra-path');
+    // ...while "/" and a browser's extra "/" on it leave just an action without parameters.
+    expect(codeOf(`${bare}/`)).toBe('missing-parameter');
+    expect(codeOf(`${bare}//`)).toBe('missing-parameter');
+  });
+});
+
+describe('leadingScheme', () => {
+  it('is the text before the first colon when that is a scheme of 1 to 64 characters', () => {
+    expect(leadingScheme('rallypoint://x')).toBe('rallypoint');
+    expect(leadingScheme('a:b')).toBe('a');
+    expect(leadingScheme(`${'a'.repeat(64)}://x`)).toBe('a'.repeat(64));
+    expect(leadingScheme(`${'a'.repeat(65)}://x`)).toBeUndefined();
+    expect(leadingScheme('rallypoint')).toBeUndefined();
+    expect(leadingScheme('://x')).toBeUndefined();
+    expect(leadingScheme('1abc://x')).toBeUndefined();
+  });
+});
+
+describe('checkInviteLinkConfig', () => {
+  it('names every problem of a config', () => {
+    expect(checkInviteLinkConfig({ ...config, titleId: 'xyz', schemes: [] })).toEqual([
+      'title id must be 8 hex digits, got "xyz"',
+      'at least one scheme is needed',
+    ]);
+    expect(checkInviteLinkConfig({ ...config, schemes: ['ok', 'not ok'] })).toEqual([
+      '"not ok" is not a URL scheme name',
+    ]);
+    expect(checkInviteLinkConfig(config)).toEqual([]);
+  });
+});
+
 describe('findInviteLinkInArgv', () => {
+  it('skips arguments that are not text', () => {
+    const argv = [42, null, link] as unknown as string[];
+    expect(findInviteLinkInArgv(argv, config)).toMatchObject({ kind: 'invite' });
+  });
+
+  it('says how many links it found when there is more than one', () => {
+    expect(findInviteLinkInArgv([link, link, link], config)).toEqual({
+      kind: 'rejected',
+      error: {
+        code: 'multiple-links',
+        message: 'The command line holds 3 links; exactly one is accepted.',
+      },
+    });
+  });
+
   const exe = 'C:\\Program Files\\Rallypoint\\Rallypoint.exe';
 
   it('finds the link after the "--" guard of a packaged Windows launch', () => {

@@ -22,7 +22,8 @@ export function checkSender(
   sender: IpcSender,
   trustedWebContentsId: number | undefined,
 ): Result<void, IpcRefusal> {
-  if (trustedWebContentsId === undefined || sender.webContentsId !== trustedWebContentsId) {
+  // With no window (`undefined`) no id matches, so every sender is refused.
+  if (sender.webContentsId !== trustedWebContentsId) {
     return err({
       code: 'unknown-sender',
       detail: `webContents ${sender.webContentsId} is not the launcher window (${trustedWebContentsId ?? 'none'})`,
