@@ -12,7 +12,7 @@ const suitesOnPostgres = [
   'test/directory/rate-limits.test.ts',
   'test/directory/concurrency.test.ts',
   // 200 launchers join through a directory answering 30 % faults: all joined, once, no ghosts.
-  'test/join/fault-injection.test.ts',
+  'test/main/join/fault-injection.test.ts',
 ];
 
 export default defineConfig({

@@ -17,7 +17,7 @@ import {
   player,
   removeBuiltPrograms,
   testDirectory,
-} from '../join/join-service-fixture';
+} from '../main/join/join-service-fixture';
 
 const copies: string[] = [];
 afterAll(() => {

@@ -14,7 +14,7 @@ import {
   player,
   removeBuiltPrograms,
   testDirectory,
-} from '../join/join-service-fixture';
+} from '../main/join/join-service-fixture';
 
 interface Run {
   readonly code: number | null;

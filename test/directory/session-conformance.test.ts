@@ -19,7 +19,7 @@ import {
 } from './directory-test-client';
 
 const bodies = JSON.parse(
-  readFileSync(new URL('./fixtures/xsapi-handles-and-write-bodies.json', import.meta.url), 'utf8'),
+  readFileSync(new URL('../fixtures/xsapi/xsapi-handles-and-write-bodies.json', import.meta.url), 'utf8'),
 ) as Record<string, unknown>;
 
 const identifierKeys = new Set(['xuid', 'invitedXuid', 'scid', 'templateName', 'name']);
@@ -217,7 +217,7 @@ describe('XSAPI request bodies', () => {
 
   it("creates a session from the constants and properties of XSAPI's fullest document", async () => {
     const full = JSON.parse(
-      readFileSync(new URL('./fixtures/xsapi-session-full.json', import.meta.url), 'utf8'),
+      readFileSync(new URL('../fixtures/xsapi/xsapi-session-full.json', import.meta.url), 'utf8'),
     ) as { constants: unknown; properties: unknown };
     const creator = await player(url, 'Initiator', { xuid: '3456' });
     const created = await call(url, 'PUT', sessionUrl('from-full-document'), {
@@ -245,7 +245,7 @@ describe('XSAPI request bodies', () => {
   it("creates the reserved-members game session of XSAPI's Multiplayer Manager tests", async () => {
     const reservedDoc = JSON.parse(
       readFileSync(
-        new URL('./fixtures/xsapi-game-session-reserved-members.json', import.meta.url),
+        new URL('../fixtures/xsapi/xsapi-game-session-reserved-members.json', import.meta.url),
         'utf8',
       ),
     ) as { constants: { system: { initiators: string[] } } };

@@ -19,7 +19,7 @@ import {
   type SessionDocument,
 } from '../../src/shared/mpsd/session-document';
 
-const fixtures = '/work/shared/reference/xsapi-fixtures';
+const fixtures = join(import.meta.dirname, '../fixtures/xsapi');
 const load = (name: string): unknown => JSON.parse(readFileSync(join(fixtures, name), 'utf8'));
 const sessionFixtures = readdirSync(fixtures).filter(
   (name) => name.endsWith('.json') && !name.includes('handles-and-write-bodies'),

@@ -18,7 +18,7 @@ import {
   createSession,
   launcherConfig,
   removeBuiltPrograms,
-} from '../../join/join-service-fixture';
+} from '../join/join-service-fixture';
 import { fakeSafeStorage, signInDirectory } from './sign-in-fixture';
 
 let browser: Browser;

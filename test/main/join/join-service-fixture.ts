@@ -5,20 +5,20 @@
  */
 import { cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { startDirectory } from '../../src/directory/start-directory';
-import type { DirectoryOptions, RunningDirectory } from '../../src/directory/directory-options';
-import type { Invite } from '../../src/shared/invite';
+import { startDirectory } from '../../../src/directory/start-directory';
+import type { DirectoryOptions, RunningDirectory } from '../../../src/directory/directory-options';
+import type { Invite } from '../../../src/shared/invite';
 import {
   parseSessionDocument,
   memberEntries,
   type SessionDocument,
-} from '../../src/shared/mpsd/session-document';
+} from '../../../src/shared/mpsd/session-document';
 import {
   resolveLauncherConfig,
   type LauncherConfig,
   type LauncherConfigInput,
-} from '../../src/main/join/launcher-config';
-import { call as directoryCall } from '../directory/directory-test-client';
+} from '../../../src/main/join/launcher-config';
+import { call as directoryCall } from '../../directory/directory-test-client';
 
 let privateDist: string | undefined;
 

@@ -1,11 +1,11 @@
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { authorizationHeader, createDirectoryClient } from '../../src/main/join/directory-client';
-import { ok } from '../../src/shared/result';
-import { createDevTokenProvider } from '../../src/main/join/token-provider';
-import { startDirectory } from '../../src/directory/start-directory';
-import type { RunningDirectory } from '../../src/directory/directory-options';
+import { authorizationHeader, createDirectoryClient } from '../../../src/main/join/directory-client';
+import { ok } from '../../../src/shared/result';
+import { createDevTokenProvider } from '../../../src/main/join/token-provider';
+import { startDirectory } from '../../../src/directory/start-directory';
+import type { RunningDirectory } from '../../../src/directory/directory-options';
 
 const player = { xuid: '2533274800000202', gamertag: 'Tokens' };
 const closers: (() => Promise<void>)[] = [];

@@ -11,9 +11,9 @@ import {
   createDirectoryClient,
   isSessionPath,
   type DirectoryClientOptions,
-} from '../../src/main/join/directory-client';
-import type { AccessToken, TokenProvider } from '../../src/main/join/token-provider';
-import { err, ok } from '../../src/shared/result';
+} from '../../../src/main/join/directory-client';
+import type { AccessToken, TokenProvider } from '../../../src/main/join/token-provider';
+import { err, ok } from '../../../src/shared/result';
 
 const handleId = '0f3c12ab-5d6e-4f70-8a9b-0c1d2e3f4a5b';
 const sessionLocation = '/serviceconfigs/scid-1/sessionTemplates/game/sessions/s1';

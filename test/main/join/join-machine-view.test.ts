@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { StateValue } from 'xstate';
-import { joinMachine, type JoinContext } from '../../src/main/join/join-machine';
-import { toJoinView } from '../../src/main/join/join-view-mapper';
-import { parseSessionDocument } from '../../src/shared/mpsd/session-document';
-import { joinErrorCodes, type JoinPhase } from '../../src/shared/join-view';
+import { joinMachine, type JoinContext } from '../../../src/main/join/join-machine';
+import { toJoinView } from '../../../src/main/join/join-view-mapper';
+import { parseSessionDocument } from '../../../src/shared/mpsd/session-document';
+import { joinErrorCodes, type JoinPhase } from '../../../src/shared/join-view';
 import { invite, sessionWithPlayer } from './join-machine-fakes';
 
 const base: JoinContext = {
@@ -37,7 +37,7 @@ describe('snapshot → JoinView', () => {
   it('reads members, capacity and host from an XSAPI fixture (host token matching no member)', () => {
     const parsed = parseSessionDocument(
       JSON.parse(
-        readFileSync('/work/shared/reference/xsapi-fixtures/xsapi-session-full.json', 'utf8'),
+        readFileSync(new URL('../../fixtures/xsapi/xsapi-session-full.json', import.meta.url), 'utf8'),
       ) as unknown,
     );
     if (!parsed.ok) throw new Error(parsed.error.message);

@@ -3,23 +3,23 @@
  * unit tests. Each records what the machine asked of it and answers from a script, so a test can
  * say "the second write fails with a 503" and then check exactly which calls followed.
  */
-import type { Invite } from '../../src/shared/invite';
-import { parseSessionDocument, type SessionDocument } from '../../src/shared/mpsd/session-document';
-import { err, ok, type Result } from '../../src/shared/result';
+import type { Invite } from '../../../src/shared/invite';
+import { parseSessionDocument, type SessionDocument } from '../../../src/shared/mpsd/session-document';
+import { err, ok, type Result } from '../../../src/shared/result';
 import type {
   DirectoryClient,
   MemberJoin,
   SessionWrite,
-} from '../../src/main/join/directory-client';
-import { directoryError, type DirectoryError } from '../../src/main/join/directory-error';
+} from '../../../src/main/join/directory-client';
+import { directoryError, type DirectoryError } from '../../../src/main/join/directory-error';
 import type {
   GameCancelled,
   GameFailure,
   GameHandOff,
   GameJoined,
   GameJoinRequest,
-} from '../../src/main/join/game-hand-off';
-import type { AccessToken, TokenError, TokenProvider } from '../../src/main/join/token-provider';
+} from '../../../src/main/join/game-hand-off';
+import type { AccessToken, TokenError, TokenProvider } from '../../../src/main/join/token-provider';
 
 export const hostXuid = '2814650950488554';
 export const playerXuid = '2814616402722312';

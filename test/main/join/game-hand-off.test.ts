@@ -10,8 +10,8 @@ import {
   type GameHandOff,
   type GameJoinRequest,
   type GameLaunchConfig,
-} from '../../src/main/join/game-hand-off';
-import { parseSessionDocument } from '../../src/shared/mpsd/session-document';
+} from '../../../src/main/join/game-hand-off';
+import { parseSessionDocument } from '../../../src/shared/mpsd/session-document';
 import { builtPrograms, removeBuiltPrograms } from './join-service-fixture';
 
 afterAll(removeBuiltPrograms);

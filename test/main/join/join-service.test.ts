@@ -7,19 +7,19 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import type { RunningDirectory } from '../../src/directory/directory-options';
-import { createDirectoryClient, type DirectoryClient } from '../../src/main/join/directory-client';
-import { createGameHandOff, type GameHandOff } from '../../src/main/join/game-hand-off';
+import type { RunningDirectory } from '../../../src/directory/directory-options';
+import { createDirectoryClient, type DirectoryClient } from '../../../src/main/join/directory-client';
+import { createGameHandOff, type GameHandOff } from '../../../src/main/join/game-hand-off';
 import {
   createJoinService,
   createLauncherJoin,
   type LauncherJoin,
-} from '../../src/main/join/join-service';
-import type { LauncherConfig } from '../../src/main/join/launcher-config';
-import { createDevTokenProvider, type TokenProvider } from '../../src/main/join/token-provider';
-import type { Invite } from '../../src/shared/invite';
-import type { JoinView } from '../../src/shared/join-view';
-import { ok } from '../../src/shared/result';
+} from '../../../src/main/join/join-service';
+import type { LauncherConfig } from '../../../src/main/join/launcher-config';
+import { createDevTokenProvider, type TokenProvider } from '../../../src/main/join/token-provider';
+import type { Invite } from '../../../src/shared/invite';
+import type { JoinView } from '../../../src/shared/join-view';
+import { ok } from '../../../src/shared/result';
 import {
   createSession,
   host,

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { createLauncherJoin } from '../../src/main/join/join-service';
+import { createLauncherJoin } from '../../../src/main/join/join-service';
 import {
   demoGameArgsTemplate,
   demoGameSettings,
   launcherDefaults,
   resolveLauncherConfig,
-} from '../../src/main/join/launcher-config';
+} from '../../../src/main/join/launcher-config';
 import { FakeGame, FakeTokens, invite } from './join-machine-fakes';
 
 const base = {

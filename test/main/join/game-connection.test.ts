@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { resolveGameConnection } from '../../src/main/join/game-connection';
-import { parseSessionDocument, type SessionDocument } from '../../src/shared/mpsd/session-document';
+import { resolveGameConnection } from '../../../src/main/join/game-connection';
+import { parseSessionDocument, type SessionDocument } from '../../../src/shared/mpsd/session-document';
 
-const fixtures = '/work/shared/reference/xsapi-fixtures';
+const fixtures = new URL('../../fixtures/xsapi', import.meta.url).pathname;
 
 function document(json: unknown): SessionDocument {
   const parsed = parseSessionDocument(json);

@@ -6,7 +6,7 @@ import {
   gameArgPlaceholders,
   splitArgsTemplate,
   type GameArgValues,
-} from '../../src/main/join/game-args';
+} from '../../../src/main/join/game-args';
 
 const values = (overrides: Partial<GameArgValues> = {}): GameArgValues => ({
   handleId: 'h',

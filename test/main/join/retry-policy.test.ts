@@ -5,7 +5,7 @@ import {
   isRetryableStatus,
   nextRetryDelay,
   parseRetryAfter,
-} from '../../src/main/join/retry-policy';
+} from '../../../src/main/join/retry-policy';
 
 const now = Date.parse('2026-11-27T09:00:00Z');
 const farDeadline = now + 10 * 60_000;

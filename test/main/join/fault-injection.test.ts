@@ -7,9 +7,9 @@
  * their joins to over stdin.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { createGameHandOff } from '../../src/main/join/game-hand-off';
-import { createLauncherJoin, type LauncherJoin } from '../../src/main/join/join-service';
-import type { JoinView } from '../../src/shared/join-view';
+import { createGameHandOff } from '../../../src/main/join/game-hand-off';
+import { createLauncherJoin, type LauncherJoin } from '../../../src/main/join/join-service';
+import type { JoinView } from '../../../src/shared/join-view';
 import {
   builtPrograms,
   createSession,

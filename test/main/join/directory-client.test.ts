@@ -4,24 +4,24 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createDirectoryClient } from '../../src/main/join/directory-client';
-import type { Logger } from '../../src/main/logging/logger';
+import { createDirectoryClient } from '../../../src/main/join/directory-client';
+import type { Logger } from '../../../src/main/logging/logger';
 import {
   createDevTokenProvider,
   type AccessToken,
   type TokenProvider,
-} from '../../src/main/join/token-provider';
-import { nextRetryDelay } from '../../src/main/join/retry-policy';
+} from '../../../src/main/join/token-provider';
+import { nextRetryDelay } from '../../../src/main/join/retry-policy';
 import {
   findMemberByXuid,
   hostMember,
   memberEntries,
   type SessionDocument,
-} from '../../src/shared/mpsd/session-document';
-import { ok } from '../../src/shared/result';
-import { startDirectory } from '../../src/directory/start-directory';
-import { MemorySessionStore } from '../../src/directory/memory-session-store';
-import type { DirectoryOptions, RunningDirectory } from '../../src/directory/directory-options';
+} from '../../../src/shared/mpsd/session-document';
+import { ok } from '../../../src/shared/result';
+import { startDirectory } from '../../../src/directory/start-directory';
+import { MemorySessionStore } from '../../../src/directory/memory-session-store';
+import type { DirectoryOptions, RunningDirectory } from '../../../src/directory/directory-options';
 
 const scid = '6f3a1e2b-4c5d-4e6f-8a9b-0c1d2e3f4a5b';
 const host = { xuid: '2533274800000101', gamertag: 'Host' };

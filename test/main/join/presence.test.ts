@@ -10,9 +10,9 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import type { RunningDirectory } from '../../src/directory/directory-options';
-import { startDirectory } from '../../src/directory/start-directory';
-import { call } from '../directory/directory-test-client';
+import type { RunningDirectory } from '../../../src/directory/directory-options';
+import { startDirectory } from '../../../src/directory/start-directory';
+import { call } from '../../directory/directory-test-client';
 import {
   authorization,
   builtPrograms,
@@ -26,7 +26,7 @@ const inactiveRemovalTimeout = 1_500;
 
 function templatesFile(): string {
   const shipped = JSON.parse(
-    readFileSync(join(import.meta.dirname, '../../src/directory/session-templates.json'), 'utf8'),
+    readFileSync(join(import.meta.dirname, '../../../src/directory/session-templates.json'), 'utf8'),
   ) as { templates: Record<string, unknown> };
   const file = join(mkdtempSync(join(tmpdir(), 'rp-presence-')), 'templates.json');
   shipped.templates.presence = {

@@ -1,16 +1,16 @@
 import { createActor, fromPromise, SimulatedClock } from 'xstate';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { err, ok } from '../../src/shared/result';
-import { joinErrorCodes, type JoinErrorCode, type JoinView } from '../../src/shared/join-view';
-import { directoryError } from '../../src/main/join/directory-error';
+import { err, ok } from '../../../src/shared/result';
+import { joinErrorCodes, type JoinErrorCode, type JoinView } from '../../../src/shared/join-view';
+import { directoryError } from '../../../src/main/join/directory-error';
 import {
   joinMachine,
   type HandOffInput,
   type HandOffResult,
   type SignInInput,
   type SignInOutcome,
-} from '../../src/main/join/join-machine';
-import { createJoinService, type JoinServiceDeps } from '../../src/main/join/join-service';
+} from '../../../src/main/join/join-machine';
+import { createJoinService, type JoinServiceDeps } from '../../../src/main/join/join-service';
 import {
   FakeDirectory,
   FakeGame,
