@@ -87,7 +87,8 @@ interface Setting {
  * sessions take writes from anyone, visible and private ones only from joined or reserved members;
  * a new member needs an open, unclosed session with a free seat that meets the join restriction,
  * unless a seat is already reserved for them; only joined members reserve seats, and a reservation
- * ignores the join restriction; a session left empty is deleted (sessionEmptyTimeout 0).
+ * ignores the join restriction; a session left empty is deleted (sessionEmptyTimeout 0); an
+ * outsider's leave changes nothing, and a private session answers it 403.
  */
 function expectedWrite(model: Model, setting: Setting, op: Operation): number {
   const mine = model.members.find((member) => member.who === op.who);
@@ -113,7 +114,9 @@ function expectedWrite(model: Model, setting: Setting, op: Operation): number {
       return 200;
     }
     case 'leave': {
-      if (!mine) return 200;
+      // Leaving changes nothing for an outsider, but the answer is the session, which a private
+      // session shows only to its members and reserved players.
+      if (!mine) return setting.visibility === 'private' ? 403 : 200;
       model.members = model.members.filter((member) => member.who !== op.who);
       if (model.members.length > 0) return 200;
       model.exists = false;
