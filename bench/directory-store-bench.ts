@@ -38,7 +38,15 @@ interface DatabaseCost {
 
 /** Starts the built directory, in memory or on `store` with `workers` processes. */
 function startDirectory(store?: string, workers?: number): Promise<ServerProcess> {
-  const args = [join(root, 'dist/directory/cli.js'), '--port', '0', '--no-rate-limits'];
+  const args = [
+    join(root, 'dist/directory/cli.js'),
+    '--port',
+    '0',
+    '--no-rate-limits',
+    // The bench mints a token per player, beyond the default cap of held identities.
+    '--dev-identities-max',
+    '1000000',
+  ];
   if (store) args.push('--store', store);
   if (workers) args.push('--workers', String(workers));
   return startServer(workers ? `directory, ${workers} workers` : 'directory', args);
