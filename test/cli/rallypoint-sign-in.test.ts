@@ -9,7 +9,11 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { builtPrograms, createSession, removeBuiltPrograms } from '../main/join/join-service-fixture';
+import {
+  builtPrograms,
+  createSession,
+  removeBuiltPrograms,
+} from '../main/join/join-service-fixture';
 import {
   completeDeviceCode,
   signInDirectory,

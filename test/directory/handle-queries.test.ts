@@ -12,7 +12,10 @@ import { call, joinBody, player, scid, sessionUrl, type Player } from './directo
 import { strictHandleQueryAnswer } from './strict-decoders';
 
 const fixtures = JSON.parse(
-  readFileSync(new URL('../fixtures/xsapi/xsapi-handles-and-write-bodies.json', import.meta.url), 'utf8'),
+  readFileSync(
+    new URL('../fixtures/xsapi/xsapi-handles-and-write-bodies.json', import.meta.url),
+    'utf8',
+  ),
 ) as { activitiesForUserRequest: { type: string; scid: string; owners: { xuids: string[] } } };
 
 const clock = { t: Date.parse('2026-03-01T10:00:00Z'), now: () => clock.t };

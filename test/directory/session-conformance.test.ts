@@ -19,7 +19,10 @@ import {
 } from './directory-test-client';
 
 const bodies = JSON.parse(
-  readFileSync(new URL('../fixtures/xsapi/xsapi-handles-and-write-bodies.json', import.meta.url), 'utf8'),
+  readFileSync(
+    new URL('../fixtures/xsapi/xsapi-handles-and-write-bodies.json', import.meta.url),
+    'utf8',
+  ),
 ) as Record<string, unknown>;
 
 const identifierKeys = new Set(['xuid', 'invitedXuid', 'scid', 'templateName', 'name']);

@@ -14,11 +14,7 @@ import { localSignInSettings } from '../../../src/main/account/sign-in-settings'
 import { encryptedTokenStore } from '../../../src/main/account/token-cache';
 import { createLauncherJoin } from '../../../src/main/join/join-service';
 import { launchChromium, screenshotDir } from '../../renderer/browser-kit';
-import {
-  createSession,
-  launcherConfig,
-  removeBuiltPrograms,
-} from '../join/join-service-fixture';
+import { createSession, launcherConfig, removeBuiltPrograms } from '../join/join-service-fixture';
 import { fakeSafeStorage, signInDirectory } from './sign-in-fixture';
 
 let browser: Browser;

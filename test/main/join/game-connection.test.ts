@@ -1,7 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { resolveGameConnection } from '../../../src/main/join/game-connection';
-import { parseSessionDocument, type SessionDocument } from '../../../src/shared/mpsd/session-document';
+import {
+  parseSessionDocument,
+  type SessionDocument,
+} from '../../../src/shared/mpsd/session-document';
 
 const fixtures = new URL('../../fixtures/xsapi', import.meta.url).pathname;
 

@@ -4,7 +4,10 @@
  * say "the second write fails with a 503" and then check exactly which calls followed.
  */
 import type { Invite } from '../../../src/shared/invite';
-import { parseSessionDocument, type SessionDocument } from '../../../src/shared/mpsd/session-document';
+import {
+  parseSessionDocument,
+  type SessionDocument,
+} from '../../../src/shared/mpsd/session-document';
 import { err, ok, type Result } from '../../../src/shared/result';
 import type {
   DirectoryClient,

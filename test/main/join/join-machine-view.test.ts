@@ -37,7 +37,10 @@ describe('snapshot → JoinView', () => {
   it('reads members, capacity and host from an XSAPI fixture (host token matching no member)', () => {
     const parsed = parseSessionDocument(
       JSON.parse(
-        readFileSync(new URL('../../fixtures/xsapi/xsapi-session-full.json', import.meta.url), 'utf8'),
+        readFileSync(
+          new URL('../../fixtures/xsapi/xsapi-session-full.json', import.meta.url),
+          'utf8',
+        ),
       ) as unknown,
     );
     if (!parsed.ok) throw new Error(parsed.error.message);

@@ -8,7 +8,10 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { RunningDirectory } from '../../../src/directory/directory-options';
-import { createDirectoryClient, type DirectoryClient } from '../../../src/main/join/directory-client';
+import {
+  createDirectoryClient,
+  type DirectoryClient,
+} from '../../../src/main/join/directory-client';
 import { createGameHandOff, type GameHandOff } from '../../../src/main/join/game-hand-off';
 import {
   createJoinService,

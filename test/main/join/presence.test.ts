@@ -26,7 +26,10 @@ const inactiveRemovalTimeout = 1_500;
 
 function templatesFile(): string {
   const shipped = JSON.parse(
-    readFileSync(join(import.meta.dirname, '../../../src/directory/session-templates.json'), 'utf8'),
+    readFileSync(
+      join(import.meta.dirname, '../../../src/directory/session-templates.json'),
+      'utf8',
+    ),
   ) as { templates: Record<string, unknown> };
   const file = join(mkdtempSync(join(tmpdir(), 'rp-presence-')), 'templates.json');
   shipped.templates.presence = {

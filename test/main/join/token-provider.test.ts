@@ -1,7 +1,10 @@
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { authorizationHeader, createDirectoryClient } from '../../../src/main/join/directory-client';
+import {
+  authorizationHeader,
+  createDirectoryClient,
+} from '../../../src/main/join/directory-client';
 import { ok } from '../../../src/shared/result';
 import { createDevTokenProvider } from '../../../src/main/join/token-provider';
 import { startDirectory } from '../../../src/directory/start-directory';
