@@ -211,6 +211,12 @@ interface Answer {
 /** The signals of one attempt: the caller's (cancel, deadline) and the attempt's own timeout. */
 interface Attempt {
   readonly caller: AbortSignal;
+  /**
+   * Held here, not only inside `signal`: Node 20 keeps `AbortSignal.timeout()` and the inputs of
+   * `AbortSignal.any()` by weak reference, so a timeout nothing else holds can be collected before
+   * it fires, and the attempt would then never time out (seen under a full test run's GC load).
+   */
+  readonly timeout: AbortSignal;
   readonly signal: AbortSignal;
 }
 
@@ -264,7 +270,8 @@ export function createDirectoryClient(options: DirectoryClientOptions): Director
   });
 
   function startAttempt(caller: AbortSignal): Attempt {
-    return { caller, signal: AbortSignal.any([caller, AbortSignal.timeout(attemptTimeoutMs)]) };
+    const timeout = AbortSignal.timeout(attemptTimeoutMs);
+    return { caller, timeout, signal: AbortSignal.any([caller, timeout]) };
   }
 
   function timedOut(attempt: Attempt): boolean {
