@@ -114,7 +114,10 @@ export function createDevTokenProvider(options: DevTokenProviderOptions): TokenP
       return err({ code: 'directory-unavailable', message, retryable: false });
     }
     const callerSignal = signal ?? new AbortController().signal;
-    const attemptSignal = AbortSignal.any([callerSignal, AbortSignal.timeout(timeoutMs)]);
+    // Read again after the request: Node 20 holds a timeout signal and the inputs of
+    // AbortSignal.any() weakly, so one nothing else refers to can be collected before it fires.
+    const timeout = AbortSignal.timeout(timeoutMs);
+    const attemptSignal = AbortSignal.any([callerSignal, timeout]);
     let response;
     try {
       response = await got.post(endpoint, {
@@ -130,7 +133,7 @@ export function createDevTokenProvider(options: DevTokenProviderOptions): TokenP
         responseType: 'text',
       });
     } catch (error) {
-      const timedOut = attemptSignal.aborted && !callerSignal.aborted;
+      const timedOut = timeout.aborted && !callerSignal.aborted;
       return err(
         toTokenError(classifyTransportError(error, { write: false, callerSignal, timedOut })),
       );
