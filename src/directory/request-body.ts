@@ -40,48 +40,62 @@ export function parseJsonText(text: string): BodyResult {
   return { ok: true, value };
 }
 
+/** Why a body could not be read whole: over the cap, or its connection was cut off. */
+export type BodyReadFailure = 'too-large' | 'aborted';
+
 /**
- * Reads the body and calls `done` once: when it is whole, too large, or cut off. A body with a
- * `Content-Length` is settled by the chunk that completes it (Node emits `'end'` a tick later);
- * a chunked body (no length) by `'end'`. `done` runs inside that stream event, not on a promise, so
- * a request served from memory is answered in the event that delivers its body: a join spent more
- * time travelling through promises and the microtask queue than in its write. `done` must not
- * throw; it runs inside Node's stream machinery.
+ * Reads the body and calls `done` once: with its bytes when it is whole, or with why not. A body
+ * with a `Content-Length` is settled by the chunk that completes it (Node emits `'end'` a tick
+ * later); a chunked body (no length) by `'end'`. `done` runs inside that stream event, not on a
+ * promise, so a request served from memory is answered in the event that delivers its body: a join
+ * spent more time travelling through promises and the microtask queue than in its write. `done`
+ * must not throw; it runs inside Node's stream machinery. The JSON bodies and the sign-in forms
+ * both read through here, so both keep the same cap.
  */
-export function readJsonBody(request: IncomingMessage, done: (result: BodyResult) => void): void {
+export function readBodyBytes(
+  request: IncomingMessage,
+  done: (result: Buffer | BodyReadFailure) => void,
+): void {
   const declared = Number(request.headers['content-length']);
   if (Number.isFinite(declared) && declared > maxBodyBytes) {
-    done({ ok: false, reason: 'too-large' });
+    done('too-large');
     return;
   }
   const chunks: Buffer[] = [];
   let size = 0;
   let settled = false;
-  const finish = (result: BodyResult) => {
+  const finish = (result: Buffer | BodyReadFailure) => {
     if (settled) return;
     settled = true;
     done(result);
   };
-  const parse = () => {
+  const whole = () => {
     if (settled) return;
-    if (size === 0) return finish({ ok: false, reason: 'empty' });
     // A small body arrives in one chunk; concatenating would only copy it.
-    const bytes = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size);
-    finish(parseJsonText(bytes.toString('utf8')));
+    finish(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size));
   };
   request.on('data', (chunk: Buffer) => {
     if (settled) return;
     size += chunk.length;
     if (size > maxBodyBytes) {
-      finish({ ok: false, reason: 'too-large' });
+      finish('too-large');
       return;
     }
     chunks.push(chunk);
     // Node's parser never passes on more body than Content-Length declares.
-    if (size === declared) parse();
+    if (size === declared) whole();
   });
-  request.on('end', parse);
+  request.on('end', whole);
   // No 'error' listener: a request whose connection fails emits 'error' only when one is
   // listening, and 'close' in every case, so 'close' alone settles a cut-off body.
-  request.on('close', () => finish({ ok: false, reason: 'aborted' }));
+  request.on('close', () => finish('aborted'));
+}
+
+/** Reads the body as JSON (`readBodyBytes`, then `parseJsonText`) and calls `done` once. */
+export function readJsonBody(request: IncomingMessage, done: (result: BodyResult) => void): void {
+  readBodyBytes(request, (bytes) => {
+    if (typeof bytes === 'string') return done({ ok: false, reason: bytes });
+    if (bytes.length === 0) return done({ ok: false, reason: 'empty' });
+    done(parseJsonText(bytes.toString('utf8')));
+  });
 }
