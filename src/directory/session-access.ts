@@ -67,21 +67,12 @@ export function checkRead(
   if (record.members.some((member) => member.xuid === caller.xuid)) return undefined;
   if (record.constantsSystem.visibility === 'private')
     return { status: 403, message: privateMessage };
-  const restriction = restrictionOf(record, 'readRestriction');
-  if (restriction === 'none' || onMemberDevice(record, caller)) return undefined;
-  if (restriction === 'followed') {
-    if (followedByMember(record, caller)) return undefined;
-    return {
-      status: 403,
-      message:
-        'The read restriction is not met: only members, reserved users and players followed by a member can read this session.',
-    };
-  }
-  return {
-    status: 403,
-    message:
+  return restrictionDenial(record, caller, 'readRestriction', {
+    followed:
+      'The read restriction is not met: only members, reserved users and players followed by a member can read this session.',
+    local:
       'The read restriction is not met: only members, reserved users and players on a device already in the session can read it.',
-  };
+  });
 }
 
 /** Whether an outsider may write the session at all (join or change its properties). */
@@ -126,19 +117,31 @@ export function checkJoin(
   }
   const invited = access.via === 'invite' && access.invitedXuid === caller.xuid;
   if (invited) return undefined;
-  const restriction = restrictionOf(record, 'joinRestriction');
+  return restrictionDenial(record, caller, 'joinRestriction', {
+    followed:
+      'The join restriction is not met: the session only accepts players followed by one of its members.',
+    local:
+      'The join restriction is not met: the session only accepts players on a device already in it.',
+  });
+}
+
+/**
+ * The 403 of a join or read restriction the caller does not meet, else undefined: `none` admits
+ * everyone, a device already in the session always passes, `followed` also admits players a member
+ * follows, and `local` no one else. One rule for both restrictions, as MPSD applies them.
+ */
+function restrictionDenial(
+  record: SessionRecord,
+  caller: CallerIdentity,
+  which: 'joinRestriction' | 'readRestriction',
+  messages: { readonly followed: string; readonly local: string },
+): AccessDenied | undefined {
+  const restriction = restrictionOf(record, which);
   if (restriction === 'none' || onMemberDevice(record, caller)) return undefined;
   if (restriction === 'followed') {
-    if (followedByMember(record, caller)) return undefined;
-    return {
-      status: 403,
-      message:
-        'The join restriction is not met: the session only accepts players followed by one of its members.',
-    };
+    return followedByMember(record, caller)
+      ? undefined
+      : { status: 403, message: messages.followed };
   }
-  return {
-    status: 403,
-    message:
-      'The join restriction is not met: the session only accepts players on a device already in it.',
-  };
+  return { status: 403, message: messages.local };
 }
