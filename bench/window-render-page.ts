@@ -49,6 +49,11 @@ const bridge: RallypointBridge = {
   log: () => undefined,
   onJoinView: () => () => undefined,
   onRecent: () => () => undefined,
+  signIn: noop,
+  cancelSignIn: noop,
+  switchTo: noop,
+  signOut: noop,
+  onAccountView: () => () => undefined,
 };
 
 const root = document.getElementById('app') as HTMLElement;

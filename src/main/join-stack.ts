@@ -4,7 +4,12 @@
  * module only after the first window is open (the build makes it dist/main/join-stack.cjs).
  */
 import type { JoinStack } from './active-join';
+import { accountPicture } from './account/account-picture';
+import { createAccountManager, type AccountManager } from './account/account-manager';
+import { localSignInSettings, type SignInSettings } from './account/sign-in-settings';
+import type { TokenStore } from './account/token-cache';
 import { createLauncherJoin } from './join/join-service';
+import type { TokenProvider } from './join/token-provider';
 import { resolveLauncherConfig } from './join/launcher-config';
 import type { LauncherSettings } from './launcher-settings';
 import type { LauncherLoggers } from './logging/configure-logging';
@@ -21,13 +26,46 @@ export function buildJoinStack(
   directoryUrl: string,
   identity: StackIdentity,
   logs: LauncherLoggers,
+  tokens?: TokenProvider,
 ): JoinStack {
   const config = resolveLauncherConfig({ ...settings.join, directoryUrl, identity });
   if (!config.ok) throw new Error(`Settings: ${config.error.message}`);
-  logs.join.info(`join flow for ${identity.gamertag} (xuid …${identity.xuid.slice(-4)})`);
+  logs.join.info(
+    tokens === undefined
+      ? `join flow for the development identity ${identity.gamertag} (xuid …${identity.xuid.slice(-4)})`
+      : 'join flow for the signed-in account',
+  );
   return createLauncherJoin(config.value, {
+    ...(tokens === undefined ? {} : { tokens }),
     log: logs.join,
     onGameStarted: (pid) => logs.join.info(`game started (pid ${pid ?? 'unknown'})`),
     onGameOutput: (stream, line) => logs.join.debug(`game ${stream}: ${line}`),
   });
+}
+
+/** The signed-in accounts and their pictures, built with the heavy half (openid-client, got). */
+export interface LauncherAccounts {
+  readonly manager: AccountManager;
+  readonly picture: (xuid: string) => Promise<string | undefined>;
+}
+
+/**
+ * Accounts for the launcher: the sign-in services (a studio's, or the session directory's own at
+ * `directoryUrl`) and the token cache `store` (encrypted with safeStorage by the caller).
+ */
+export function buildLauncherAccounts(
+  services: SignInSettings | undefined,
+  directoryUrl: string,
+  store: TokenStore,
+  logs: LauncherLoggers,
+): LauncherAccounts {
+  const settings = services ?? localSignInSettings(directoryUrl);
+  logs.app.info(`sign-in services: ${new URL(settings.authority).origin}`);
+  const log = (line: string) => logs.app.info(line);
+  const manager = createAccountManager({ settings, store, log });
+  return {
+    manager,
+    picture: (xuid) =>
+      accountPicture(xuid, { profileUrl: settings.profileUrl, tokens: manager.tokenProvider(), log }),
+  };
 }

@@ -15,6 +15,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as z from 'zod';
 import { err, ok, type Result } from '../shared/result';
+import {
+  checkSignInSettings,
+  microsoftSignInSettings,
+  type SignInSettings,
+} from './account/sign-in-settings';
 import { selfHostedDemoGameSettings } from './demo-game-mode';
 import {
   demoGameSettings,
@@ -54,9 +59,20 @@ export type DirectoryChoice =
   | { readonly kind: 'embedded'; readonly seedDemo: boolean }
   | { readonly kind: 'configured'; readonly url: string };
 
+/**
+ * How the launcher signs the player in: a development identity (the local directory's
+ * `POST /dev/tokens`, no window sign-in), the session directory's own identity services (the
+ * local directory plays them; the default), or the sign-in services a studio names (Microsoft's).
+ */
+export type SignInChoice =
+  | { readonly kind: 'development' }
+  | { readonly kind: 'directory' }
+  | { readonly kind: 'services'; readonly settings: SignInSettings };
+
 export interface LauncherSettings {
   readonly devMode: boolean;
   readonly directory: DirectoryChoice;
+  readonly signIn: SignInChoice;
   readonly identity: { readonly xuid: string; readonly gamertag: string };
   /** Everything of the join settings but the directory URL and identity. */
   readonly join: Omit<LauncherConfigInput, 'directoryUrl' | 'identity'>;
@@ -79,8 +95,28 @@ const settingsFileSchema = z
     directoryUrl: z.string().min(1).optional(),
     identity: z.object({ xuid: z.string(), gamertag: z.string() }).optional(),
     externalLinkOrigins: z.array(z.url({ protocol: /^https$/ })).optional(),
+    signIn: z
+      .union([
+        z.enum(['development', 'directory']),
+        z
+          .object({
+            clientId: z.string().min(1),
+            sandbox: z.string().min(1).optional(),
+            authority: z.string().optional(),
+            scope: z.string().min(1).optional(),
+            userTokenUrl: z.string().optional(),
+            xstsUrl: z.string().optional(),
+            profileUrl: z.string().optional(),
+            relyingParty: z.string().min(1).optional(),
+          })
+          .strict(),
+      ])
+      .optional(),
   })
   .passthrough();
+
+/** The `signIn` environment variable's values. */
+const signInModes = ['development', 'directory'] as const;
 
 type SettingsLayer = z.infer<typeof settingsFileSchema>;
 
@@ -112,7 +148,11 @@ function checkLayer(
     });
   }
   // Not the parsed value: zod fills defaults, and a default must not hide a lower layer's value.
-  const { externalLinkOrigins: _origins, ...joinPart } = value as SettingsLayer;
+  const { externalLinkOrigins: _origins, signIn, ...joinPart } = value as SettingsLayer;
+  if (typeof signIn === 'object') {
+    const checked = checkSignInSettings(servicesSettings(signIn));
+    if (!checked.ok) return err({ code: 'invalid-settings', message: `${where}: ${checked.error}` });
+  }
   const config = resolveLauncherConfig({ ...placeholderJoin, ...joinPart });
   if (!config.ok) {
     const message = config.error.message.replace(/^config /, '');
@@ -136,8 +176,16 @@ export function resolveLauncherSettings(
     if (!layer.ok) return layer;
     merged = { ...merged, ...layer.value };
   }
-  const { directoryUrl, identity, externalLinkOrigins, ...joinSettings } = merged;
+  const { directoryUrl, identity, externalLinkOrigins, signIn, ...joinSettings } = merged;
   const { env } = environment;
+  const signInEnv = nonEmpty(env.RALLYPOINT_SIGN_IN);
+  if (signInEnv !== undefined && !(signInModes as readonly string[]).includes(signInEnv)) {
+    return err({
+      code: 'invalid-settings',
+      message: `RALLYPOINT_SIGN_IN must be one of ${signInModes.join(', ')}`,
+    });
+  }
+  const signInSetting = (signInEnv as (typeof signInModes)[number] | undefined) ?? signIn;
   const devMode = !environment.isPackaged;
   const configuredUrl = nonEmpty(env.RALLYPOINT_DIRECTORY_URL) ?? directoryUrl;
   const join_ = joinSettings as Omit<LauncherConfigInput, 'directoryUrl' | 'identity'>;
@@ -147,6 +195,12 @@ export function resolveLauncherSettings(
       configuredUrl === undefined
         ? { kind: 'embedded', seedDemo: devMode }
         : { kind: 'configured', url: configuredUrl },
+    signIn:
+      signInSetting === undefined || signInSetting === 'directory'
+        ? { kind: 'directory' }
+        : signInSetting === 'development'
+          ? { kind: 'development' }
+          : { kind: 'services', settings: servicesSettings(signInSetting) },
     identity: {
       xuid: nonEmpty(env.RALLYPOINT_DEV_XUID) ?? identity?.xuid ?? defaultDevIdentity.xuid,
       gamertag:
@@ -158,6 +212,17 @@ export function resolveLauncherSettings(
     preloadPath: join(environment.appRoot, 'dist', 'preload', 'preload.cjs'),
     rendererRoot: join(environment.appRoot, 'dist', 'renderer'),
   });
+}
+
+/** A studio's `signIn` object: Microsoft's services, with any URL the studio overrides. */
+function servicesSettings(
+  setting: Exclude<NonNullable<SettingsLayer['signIn']>, string>,
+): SignInSettings {
+  const { clientId, sandbox, ...overrides } = setting;
+  const defined = Object.fromEntries(
+    Object.entries(overrides).filter(([, value]) => value !== undefined),
+  );
+  return { ...microsoftSignInSettings(clientId, sandbox), ...defined };
 }
 
 /**

@@ -28,6 +28,11 @@ export const rallypointBridge: RallypointBridge = {
   },
   onJoinView: (callback) => on('join:view', (view) => callback(view)),
   onRecent: (callback) => on('launcher:recent', (recent) => callback(recent)),
+  signIn: () => invoke('account:sign-in'),
+  cancelSignIn: () => invoke('account:cancel-sign-in'),
+  switchTo: (xuid) => invoke('account:switch', xuid),
+  signOut: () => invoke('account:sign-out'),
+  onAccountView: (callback) => on('account:view', (view) => callback(view)),
 };
 
 contextBridge.exposeInMainWorld('rallypoint', rallypointBridge);

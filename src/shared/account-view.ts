@@ -11,6 +11,11 @@ export type AccountView =
       readonly state: 'signed-in';
       readonly xuid: string;
       readonly gamertag: string;
+      /**
+       * The account's picture as a `data:image/...` URL (main fetched it; the window's CSP allows
+       * no remote image), absent until looked up or when there is none: the chip shows an initial.
+       */
+      readonly picture?: string;
       /** Other cached accounts Switch account offers, besides a new sign-in. */
       readonly others: readonly { readonly xuid: string; readonly gamertag: string }[];
     }

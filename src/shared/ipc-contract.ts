@@ -5,6 +5,7 @@
  * holds names and types only (no runtime dependencies), so the preload and renderer bundles stay
  * small; main checks every argument at run time in its own module.
  */
+import type { AccountView } from './account-view';
 import type { JoinErrorCode, JoinView } from './join-view';
 
 /** One invite the player handled recently, for the home view. */
@@ -25,7 +26,15 @@ export interface LauncherState {
   readonly locale: string;
   /** True in development builds: the window then offers "try a demo invite". */
   readonly devMode: boolean;
+  /**
+   * The signed-in account (src/shared/account-view.ts). Absent when the launcher plays a
+   * development identity (settings `signIn: "development"`): no Sign in, no account chip.
+   */
+  readonly account?: AccountView;
 }
+
+/** Longest XUID the account channels accept (a 64-bit number has at most 20 digits). */
+export const xuidPattern = /^[1-9]\d{0,19}$/;
 
 /** The levels the page may log at, checked by the preload and again by main. */
 export const logLevels = ['error', 'warn', 'info', 'debug'] as const;
@@ -47,12 +56,19 @@ export interface InvokeChannels {
   'join:switch-account': { args: []; result: void };
   'dev:try-demo-invite': { args: []; result: void };
   'log:write': { args: [level: LogLevel, message: string]; result: void };
+  /** Starts a browser sign-in (the answer comes as `account:view` pushes). */
+  'account:sign-in': { args: []; result: void };
+  'account:cancel-sign-in': { args: []; result: void };
+  /** Makes a cached account current; refused when `xuid` is not one of the cached accounts. */
+  'account:switch': { args: [xuid: string]; result: void };
+  'account:sign-out': { args: []; result: void };
 }
 
 /** Push channels: main tells the renderer. */
 export interface PushChannels {
   'join:view': JoinView;
   'launcher:recent': readonly RecentInvite[];
+  'account:view': AccountView;
 }
 
 export type InvokeChannel = keyof InvokeChannels;
@@ -67,11 +83,16 @@ export const invokeChannels = [
   'join:switch-account',
   'dev:try-demo-invite',
   'log:write',
+  'account:sign-in',
+  'account:cancel-sign-in',
+  'account:switch',
+  'account:sign-out',
 ] as const satisfies readonly InvokeChannel[];
 
 export const pushChannels = [
   'join:view',
   'launcher:recent',
+  'account:view',
 ] as const satisfies readonly PushChannel[];
 
 /** What the preload exposes as `window.rallypoint`: functions only, no Electron objects. */
@@ -85,4 +106,9 @@ export interface RallypointBridge {
   log(level: LogLevel, message: string): void;
   onJoinView(callback: (view: JoinView) => void): () => void;
   onRecent(callback: (recent: readonly RecentInvite[]) => void): () => void;
+  signIn(): Promise<void>;
+  cancelSignIn(): Promise<void>;
+  switchTo(xuid: string): Promise<void>;
+  signOut(): Promise<void>;
+  onAccountView(callback: (view: AccountView) => void): () => void;
 }

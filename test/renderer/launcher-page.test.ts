@@ -53,6 +53,10 @@ const handlers: InvokeHandlers = {
   'join:switch-account': () => void calls.push('switchAccount'),
   'dev:try-demo-invite': () => void calls.push('tryDemo'),
   'log:write': (level, message) => void pageLogs.push(`${level}: ${message}`),
+  'account:sign-in': () => void calls.push('signIn'),
+  'account:cancel-sign-in': () => void calls.push('cancelSignIn'),
+  'account:switch': (xuid) => void calls.push(`switchTo ${xuid}`),
+  'account:sign-out': () => void calls.push('signOut'),
 };
 
 beforeAll(async () => {

@@ -69,6 +69,11 @@ const bridge: RallypointBridge = {
   log: (level, message) => void invoke('log:write', level, message).catch(() => undefined),
   onJoinView: (callback) => on('join:view', callback),
   onRecent: (callback) => on('launcher:recent', callback),
+  signIn: () => invoke('account:sign-in'),
+  cancelSignIn: () => invoke('account:cancel-sign-in'),
+  switchTo: (xuid) => invoke('account:switch', xuid),
+  signOut: () => invoke('account:sign-out'),
+  onAccountView: (callback) => on('account:view', callback),
 };
 
 Object.defineProperty(window, 'rallypoint', { value: Object.freeze(bridge), enumerable: true });

@@ -8,6 +8,7 @@
 import type { AccountView } from '../../shared/account-view';
 import type { Invite } from '../../shared/invite';
 import type { AccountManager } from './account-manager';
+import { signInError } from './sign-in-error';
 
 export interface AccountService {
   view(): AccountView;
@@ -33,6 +34,11 @@ export interface AccountServiceDeps {
   /** Starts the join of an invite with the signed-in account. */
   readonly join: (invite: Invite) => void;
   readonly log?: (line: string) => void;
+  /**
+   * The account's picture as a `data:` URL; looked up after the signed-in view went out, which is
+   * published again with it. Any failure leaves the chip with the gamertag's initial.
+   */
+  readonly picture?: (xuid: string) => Promise<string | undefined>;
 }
 
 export function createAccountService(deps: AccountServiceDeps): AccountService {
@@ -41,6 +47,7 @@ export function createAccountService(deps: AccountServiceDeps): AccountService {
   let current: AccountView = { state: 'signed-out', inviteWaiting: false };
   let waiting: Invite | undefined;
   let signingIn: AbortController | undefined;
+  const pictures = new Map<string, string>();
 
   const publish = (view: AccountView) => {
     current = view;
@@ -54,7 +61,35 @@ export function createAccountService(deps: AccountServiceDeps): AccountService {
       return;
     }
     const others = (await deps.accounts.accounts()).filter((other) => other.xuid !== account.xuid);
-    publish({ state: 'signed-in', xuid: account.xuid, gamertag: account.gamertag, others });
+    const known = pictures.get(account.xuid);
+    const view: AccountView = {
+      state: 'signed-in',
+      xuid: account.xuid,
+      gamertag: account.gamertag,
+      ...(known ? { picture: known } : {}),
+      others,
+    };
+    publish(view);
+    if (known === undefined && deps.picture) void addPicture(view, deps.picture);
+  }
+
+  async function addPicture(
+    view: Extract<AccountView, { state: 'signed-in' }>,
+    lookUp: (xuid: string) => Promise<string | undefined>,
+  ): Promise<void> {
+    let picture: string | undefined;
+    try {
+      picture = await lookUp(view.xuid);
+    } catch {
+      picture = undefined;
+    }
+    if (picture === undefined) {
+      log('account: no picture for the account chip; it shows an initial');
+      return;
+    }
+    pictures.set(view.xuid, picture);
+    // Only if the player is still on that account and nothing newer was published meanwhile.
+    if (current === view) publish({ ...view, picture });
   }
 
   function releaseWaiting(): void {
@@ -79,7 +114,18 @@ export function createAccountService(deps: AccountServiceDeps): AccountService {
       signingIn = controller;
       publish({ state: 'signing-in', inviteWaiting: waiting !== undefined });
       try {
-        const result = await deps.accounts.signInWithBrowser(deps.openBrowser, controller.signal);
+        let result: Awaited<ReturnType<AccountManager['signInWithBrowser']>>;
+        try {
+          result = await deps.accounts.signInWithBrowser(deps.openBrowser, controller.signal);
+        } catch (error) {
+          // The browser could not be opened (or something else threw): a typed failure, never a
+          // window stuck on "continue in your browser".
+          log(`account: sign-in could not start: ${error instanceof Error ? error.message : 'error'}`);
+          result = {
+            ok: false,
+            error: signInError('service-unavailable', 'the sign-in page could not be opened'),
+          };
+        }
         if (!result.ok) {
           log(`account: sign-in failed: ${result.error.code}`);
           publish({

@@ -35,7 +35,8 @@ import {
   studioSettingsPath,
   type LauncherSettings,
 } from '../launcher-settings';
-import type { StackIdentity } from '../join-stack';
+import type { LauncherAccounts, StackIdentity } from '../join-stack';
+import { createLauncherAccount, type LauncherAccount } from '../launcher-account';
 import type { LauncherLoggers } from '../logging/configure-logging';
 import { logJoinPhases } from '../logging/join-phase-log';
 import { RecentInvites } from '../recent-invites';
@@ -44,6 +45,8 @@ import { registerAppScheme, serveAppScheme } from './app-protocol';
 import { createTypedIpcMain } from './ipc-main';
 import { installLinkIntake } from './link-intake-adapter';
 import { mainLogPath, setUpMainLogging } from './logging';
+import { launcherTokenStore } from './safe-storage-cipher';
+import { systemBrowser } from './system-browser';
 import { bringToFront, createLauncherWindow, guardSession, guardWebContents } from './window';
 
 /**
@@ -89,6 +92,8 @@ export interface Launcher {
   readonly join: ActiveJoin;
   readonly view: LauncherView;
   readonly recent: RecentInvites;
+  /** The signed-in account; undefined when the settings ask for a development identity. */
+  readonly account: LauncherAccount | undefined;
   window(): BrowserWindow | undefined;
   /** Leaves any written session, stops the game main started and the embedded directory. */
   close(): Promise<void>;
@@ -252,21 +257,58 @@ async function composeLauncher(
     join.submit(invite);
   };
 
+  // The signed-in account (settings `signIn`): built once the services are up, because sign-in
+  // goes to the directory's own identity services unless a studio names others.
+  const signingIn = settings.signIn.kind !== 'development';
+  const account = services.then(({ accounts }) => {
+    if (accounts === undefined) return undefined;
+    const built = createLauncherAccount({
+      accounts: accounts.manager,
+      openBrowser: systemBrowser((line) => logs.app.info(line)),
+      join: {
+        submit: (invite) => submit(invite, 'account'),
+        view: () => join.view(),
+        lastInvite: () => join.lastInvite(),
+      },
+      picture: accounts.picture,
+      log: (line) => logs.app.info(line),
+    });
+    built.subscribe((current) => {
+      if (window !== undefined) ipc.push(window.webContents, 'account:view', current);
+    });
+    return built.service.load().then(() => built);
+  });
+  account.catch(() => undefined);
+  /** Invites from links and the demo button: through the account when one signs the player in. */
+  const offer = async (invite: Invite, source: string): Promise<void> => {
+    const signedIn = await account;
+    if (signedIn === undefined || join.inFlightHandleId() === invite.handleId) {
+      submit(invite, source);
+      return;
+    }
+    signedIn.offerInvite(invite);
+  };
+
   ipc.handleAll(
     createLauncherHandlers({
       state: async (): Promise<LauncherState> => {
         const { demoInvite } = await services;
+        const signedIn = await account;
         return {
           view: view.current(),
           recent: recent.list(),
           locale: app.getLocale(),
           devMode: demoInvite !== undefined,
+          ...(signedIn === undefined ? {} : { account: signedIn.view() }),
         };
       },
       retry: () => join.retry(),
       cancel: () => join.cancel(),
       dismiss: () => view.dismiss(),
       switchAccount: async () => {
+        // With real sign-in the window offers the cached accounts and a new sign-in itself
+        // (account:switch, account:sign-in); it never becomes the account a link names.
+        if (signingIn) throw new IpcRefusedError('not-available');
         const { buildStack } = await services;
         const invite = join.lastInvite();
         if (invite === undefined) throw new IpcRefusedError('not-available');
@@ -280,8 +322,16 @@ async function composeLauncher(
       tryDemoInvite: async () => {
         const { demoInvite } = await services;
         if (demoInvite === undefined) throw new IpcRefusedError('not-available');
-        submit(demoInvite, 'demo invite');
+        await offer(demoInvite, 'demo invite');
       },
+      account: signingIn
+        ? {
+            signIn: () => void account.then((signedIn) => signedIn?.handlers.signIn()),
+            cancelSignIn: () => void account.then((signedIn) => signedIn?.handlers.cancelSignIn()),
+            switchTo: async (xuid) => (await account)?.handlers.switchTo(xuid) ?? false,
+            signOut: async () => (await account)?.handlers.signOut(),
+          }
+        : undefined,
       rendererLog: logs.renderer,
       rendererLogBudget: new TokenBucket({ capacity: 100, refillPerSecond: 20 }),
     }),
@@ -292,7 +342,11 @@ async function composeLauncher(
   const attachIntake = (): void => {
     if (!servicesReady || window === undefined || detachIntake.current !== undefined) return;
     detachIntake.current = intake.attach({
-      submit: (invite) => submit(invite, 'intake'),
+      submit: (invite) => {
+        offer(invite, 'intake').catch((error: unknown) =>
+          logs.join.error('an invite could not be offered', error),
+        );
+      },
       inFlightHandleId: () => join.inFlightHandleId(),
       rejectLink: (error) => view.showRejectedLink(error),
       revealWindow: () => {
@@ -323,6 +377,7 @@ async function composeLauncher(
   windowCreated();
 
   const { directory, directoryUrl } = await services;
+  const signedIn = await account;
   servicesReady = true;
   attachIntake();
 
@@ -334,6 +389,7 @@ async function composeLauncher(
     join,
     view,
     recent,
+    account: signedIn,
     window: () => window,
     close() {
       closing ??= (async () => {
@@ -355,6 +411,8 @@ interface Services {
   /** The embedded directory's demo invite (development builds only). */
   readonly demoInvite: Invite | undefined;
   readonly buildStack: (identity: StackIdentity) => Parameters<ActiveJoin['replace']>[0];
+  /** The signed-in accounts, unless the settings ask for a development identity. */
+  readonly accounts: LauncherAccounts | undefined;
 }
 
 /**
@@ -378,14 +436,28 @@ async function startServices(
       : `embedded session directory listening on ${directoryUrl}${directory.demo ? ' with the demo session' : ''}`,
   );
   // The build turns this import() into dist/main/join-stack.cjs, required only now.
-  const { buildJoinStack } = await import('../join-stack');
-  const buildStack = (who: StackIdentity) => buildJoinStack(settings, directoryUrl, who, logs);
+  const { buildJoinStack, buildLauncherAccounts } = await import('../join-stack');
+  const signIn = settings.signIn;
+  // The token cache is encrypted with safeStorage (the OS keychain); see docs/sign-in.md.
+  const accounts =
+    signIn.kind === 'development'
+      ? undefined
+      : buildLauncherAccounts(
+          signIn.kind === 'services' ? signIn.settings : undefined,
+          directoryUrl,
+          launcherTokenStore(),
+          logs,
+        );
+  const tokens = accounts?.manager.tokenProvider();
+  const buildStack = (who: StackIdentity) =>
+    buildJoinStack(settings, directoryUrl, who, logs, tokens);
   await attachStack(buildStack(identity));
   return {
     directory,
     directoryUrl,
     demoInvite: demoInviteOf(directory, settings.devMode),
     buildStack,
+    accounts,
   };
 }
 

@@ -9,6 +9,7 @@ import {
   maxRendererLogLength,
   type InvokeChannel,
   type InvokeChannels,
+  xuidPattern,
 } from '../../shared/ipc-contract';
 import { err, ok, type Result } from '../../shared/result';
 import type { IpcRefusal } from './ipc-refusal';
@@ -23,6 +24,10 @@ const schemas: { readonly [C in InvokeChannel]: z.ZodType<InvokeChannels[C]['arg
   'join:switch-account': noArguments,
   'dev:try-demo-invite': noArguments,
   'log:write': z.tuple([z.enum(logLevels), z.string().max(maxRendererLogLength)]),
+  'account:sign-in': noArguments,
+  'account:cancel-sign-in': noArguments,
+  'account:switch': z.tuple([z.string().regex(xuidPattern)]),
+  'account:sign-out': noArguments,
 };
 
 /** Parses the raw arguments of one invoke; the refusal names what was wrong, not the values. */

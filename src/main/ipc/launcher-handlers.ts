@@ -11,6 +11,16 @@ import type { InvokeHandlers } from './invoke-handler';
 import { IpcRefusedError } from './ipc-refusal';
 import type { TokenBucket } from './token-bucket';
 
+/** What the account channels do; see src/main/launcher-account.ts. */
+export interface AccountHandlerDeps {
+  /** Starts a browser sign-in and returns at once; progress goes out as account views. */
+  readonly signIn: () => void;
+  readonly cancelSignIn: () => void;
+  /** False when `xuid` is not a cached account (the channel then refuses). */
+  readonly switchTo: (xuid: string) => Promise<boolean>;
+  readonly signOut: () => Promise<void>;
+}
+
 export interface LauncherHandlerDeps {
   /** The full picture for a window that (re)loads. */
   readonly state: () => LauncherState | Promise<LauncherState>;
@@ -21,6 +31,11 @@ export interface LauncherHandlerDeps {
   readonly switchAccount: () => void | Promise<void>;
   /** Submits the embedded directory's demo invite; undefined when there is none (packaged, or a remote directory). */
   readonly tryDemoInvite: (() => void | Promise<void>) | undefined;
+  /**
+   * The signed-in account's actions; undefined while the launcher plays a development identity,
+   * and the account channels then refuse with `not-available`.
+   */
+  readonly account?: AccountHandlerDeps | undefined;
   /** Where the window's own log lines go (the `renderer` scope). */
   readonly rendererLog: Logger;
   /** Caps renderer log lines; over the cap they are dropped and counted. */
@@ -29,6 +44,10 @@ export interface LauncherHandlerDeps {
 
 /** Builds the handler table for every channel of the contract. */
 export function createLauncherHandlers(deps: LauncherHandlerDeps): InvokeHandlers {
+  const account = (): AccountHandlerDeps => {
+    if (deps.account === undefined) throw new IpcRefusedError('not-available');
+    return deps.account;
+  };
   return {
     'launcher:get-state': () => deps.state(),
     'join:retry': () => deps.retry(),
@@ -46,5 +65,12 @@ export function createLauncherHandlers(deps: LauncherHandlerDeps): InvokeHandler
         deps.rendererLog.warn(`dropped ${dropped} renderer log line(s): too many at once`);
       deps.rendererLog[level](escapeControlCharacters(message));
     },
+    'account:sign-in': () => account().signIn(),
+    'account:cancel-sign-in': () => account().cancelSignIn(),
+    'account:switch': async (xuid: string) => {
+      // Only a cached account: never one the renderer (or a link behind it) merely names.
+      if (!(await account().switchTo(xuid))) throw new IpcRefusedError('not-available');
+    },
+    'account:sign-out': () => account().signOut(),
   };
 }
