@@ -66,6 +66,10 @@ export function buildLauncherAccounts(
   return {
     manager,
     picture: (xuid) =>
-      accountPicture(xuid, { profileUrl: settings.profileUrl, tokens: manager.tokenProvider(), log }),
+      accountPicture(xuid, {
+        profileUrl: settings.profileUrl,
+        tokens: manager.tokenProvider(),
+        log,
+      }),
   };
 }

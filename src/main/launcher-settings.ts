@@ -151,7 +151,8 @@ function checkLayer(
   const { externalLinkOrigins: _origins, signIn, ...joinPart } = value as SettingsLayer;
   if (typeof signIn === 'object') {
     const checked = checkSignInSettings(servicesSettings(signIn));
-    if (!checked.ok) return err({ code: 'invalid-settings', message: `${where}: ${checked.error}` });
+    if (!checked.ok)
+      return err({ code: 'invalid-settings', message: `${where}: ${checked.error}` });
   }
   const config = resolveLauncherConfig({ ...placeholderJoin, ...joinPart });
   if (!config.ok) {

@@ -34,6 +34,7 @@ async function start(root: HTMLElement): Promise<void> {
     // answering is already part of the state, and one sent after arrives as a later task.
     bridge.onJoinView((view) => launcher.setView(view));
     bridge.onRecent((recent) => launcher.setRecent(recent));
+    bridge.onAccountView((account) => launcher.setAccount(account));
     root.removeAttribute('aria-busy');
   } catch (error) {
     bridge.log('error', `launcher window failed to start: ${String(error)}`);

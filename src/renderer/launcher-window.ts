@@ -1,16 +1,24 @@
 /**
- * The window's controller: keeps the latest join view and recent list from main, shows the home
- * screen or the join screen, and manages focus the way a keyboard player expects: onto the primary
+ * The window's controller: keeps the latest join view, recent list and account view from main,
+ * shows the home screen or the join screen (with the account panel above it while nobody is
+ * signed in, and Switch account when asked), and manages focus the way a keyboard player expects: onto the primary
  * action when an error appears or a join starts, back to the heading when returning home, and
  * never lost when the button that had it goes away.
  */
+import type { AccountView } from '../shared/account-view';
 import type { LauncherState, RallypointBridge, RecentInvite } from '../shared/ipc-contract';
 import type { JoinView } from '../shared/join-view';
+import { renderAccountChip } from './account-chip';
+import { renderAccountPicker } from './account-picker';
 import { el } from './dom';
 import { renderHome } from './home-view';
 import type { Translator } from './i18n/translator';
 import type { JoinAction } from './join-actions';
 import { JoinScreen } from './join-screen';
+import { renderSignInPanel } from './sign-in-panel';
+
+/** What the window asks main to do: a join action, the demo, or an account action. */
+type WindowAction = JoinAction | 'tryDemo' | 'signIn' | 'cancelSignIn' | 'signOut';
 
 /** How often the home screen refreshes "5 minutes ago". */
 const relativeTimeRefreshMs = 30_000;
@@ -21,6 +29,13 @@ export class LauncherWindow {
   private readonly devMode: boolean;
   private readonly content: HTMLElement;
   private readonly notice: HTMLElement;
+  /** Undefined while the launcher plays a development identity: no account UI at all. */
+  private account: AccountView | undefined;
+  private pickerOpen = false;
+  private readonly accountSlot: HTMLElement;
+  private readonly chipSlot: HTMLElement;
+  /** The home or the join screen, below the account panel. */
+  private readonly screen: HTMLElement;
   private joinScreen: JoinScreen | undefined;
   private homeTimer: ReturnType<typeof setInterval> | undefined;
 
@@ -34,19 +49,34 @@ export class LauncherWindow {
     this.view = state.view;
     this.recent = state.recent;
     this.devMode = state.devMode;
+    this.account = state.account;
     this.notice = el('p', { className: 'notice', attrs: { role: 'status' } });
     this.content = el('main', { className: 'content', attrs: { id: 'content' } });
+    this.accountSlot = el('div', { className: 'account-slot' });
+    this.chipSlot = el('div', { className: 'chip-slot' });
+    this.screen = el('div', { className: 'screen' });
+    this.content.append(this.accountSlot, this.screen);
     root.replaceChildren(
       el(
         'header',
         { className: 'app-header' },
         el('span', { className: 'brand-mark', attrs: { 'aria-hidden': 'true' } }),
         el('span', { className: 'brand-name' }, t.text('app.name')),
+        this.chipSlot,
       ),
       this.content,
       this.notice,
     );
+    this.drawAccount(false);
     this.render(false);
+  }
+
+  /** A new account view from main: redraws the chip and the account panel. */
+  setAccount(view: AccountView): void {
+    const previous = this.account?.state;
+    this.account = view;
+    if (view.state !== 'signed-in') this.pickerOpen = false;
+    this.drawAccount(previous !== view.state);
   }
 
   setView(view: JoinView): void {
@@ -61,6 +91,68 @@ export class LauncherWindow {
     if (this.view.phase === 'idle') this.drawHome(false);
   }
 
+  private drawAccount(stateChanged: boolean): void {
+    const account = this.account;
+    const focusWasInside =
+      this.accountSlot.contains(document.activeElement) ||
+      this.chipSlot.contains(document.activeElement);
+    this.chipSlot.replaceChildren(
+      account?.state === 'signed-in'
+        ? renderAccountChip(this.t, account, {
+            onSwitch: () => this.openPicker(),
+            onSignOut: () => this.run('signOut'),
+          })
+        : '',
+    );
+    let panel: HTMLElement | undefined;
+    if (account !== undefined && account.state !== 'signed-in') {
+      panel = renderSignInPanel(this.t, account, {
+        onSignIn: () => this.run('signIn'),
+        onCancel: () => this.run('cancelSignIn'),
+      });
+    } else if (account?.state === 'signed-in' && this.pickerOpen) {
+      panel = renderAccountPicker(this.t, account, {
+        onPick: (xuid) => {
+          this.closePicker();
+          this.call('switchTo', () => this.bridge.switchTo(xuid));
+        },
+        onSignIn: () => {
+          this.closePicker();
+          this.run('signIn');
+        },
+        onClose: () => this.closePicker(),
+      });
+    }
+    this.accountSlot.replaceChildren(panel ?? '');
+    // Focus follows the player's account action: onto the new panel's first button (Cancel while
+    // signing in, Sign in again after a failure), never lost with the button that had it.
+    const focusLost =
+      focusWasInside &&
+      !this.accountSlot.contains(document.activeElement) &&
+      !this.chipSlot.contains(document.activeElement);
+    if (panel !== undefined && (focusLost || (stateChanged && account?.state === 'failed'))) {
+      panel.querySelector<HTMLElement>('button')?.focus();
+    } else if (focusLost) {
+      const chipButton = this.chipSlot.querySelector<HTMLElement>('button');
+      if (chipButton) chipButton.focus();
+      else this.focusHeading();
+    }
+  }
+
+  private openPicker(): void {
+    this.pickerOpen = true;
+    this.drawAccount(false);
+    this.accountSlot.querySelector<HTMLElement>('h2')?.focus();
+  }
+
+  private closePicker(): void {
+    this.pickerOpen = false;
+    this.drawAccount(false);
+    if (!this.accountSlot.contains(document.activeElement)) {
+      this.chipSlot.querySelector<HTMLElement>('[data-action="switchAccount"]')?.focus();
+    }
+  }
+
   private render(moveFocus: boolean): void {
     if (this.view.phase === 'idle') {
       const wasJoin = this.joinScreen !== undefined;
@@ -70,16 +162,16 @@ export class LauncherWindow {
       return;
     }
     this.stopHomeTimer();
-    const focusWasInside = this.content.contains(document.activeElement);
+    const focusWasInside = this.screen.contains(document.activeElement);
     let screen = this.joinScreen;
     const isNew = screen === undefined;
     if (!screen) {
       screen = new JoinScreen(this.t, (action) => this.run(action), this.now);
       this.joinScreen = screen;
-      this.content.replaceChildren(screen.element);
+      this.screen.replaceChildren(screen.element);
     }
     const errorAppeared = screen.update(this.view);
-    const focusLost = focusWasInside && !this.content.contains(document.activeElement);
+    const focusLost = focusWasInside && !this.screen.contains(document.activeElement);
     if (errorAppeared || (moveFocus && isNew) || focusLost) {
       const primary = screen.primaryButton(this.view);
       if (primary) primary.focus();
@@ -89,7 +181,7 @@ export class LauncherWindow {
 
   private drawHome(focusHeading: boolean): void {
     const focused = document.activeElement?.getAttribute('data-action');
-    this.content.replaceChildren(
+    this.screen.replaceChildren(
       renderHome(this.t, {
         recent: this.recent,
         devMode: this.devMode,
@@ -98,8 +190,7 @@ export class LauncherWindow {
       }),
     );
     if (focusHeading) this.focusHeading();
-    else if (focused)
-      this.content.querySelector<HTMLElement>(`[data-action="${focused}"]`)?.focus();
+    else if (focused) this.screen.querySelector<HTMLElement>(`[data-action="${focused}"]`)?.focus();
     // "2 minutes ago" must not go stale while the window stays open.
     this.homeTimer ??= setInterval(() => this.drawHome(false), relativeTimeRefreshMs);
   }
@@ -110,19 +201,33 @@ export class LauncherWindow {
   }
 
   private focusHeading(): void {
-    this.content.querySelector<HTMLElement>('h1')?.focus();
+    this.screen.querySelector<HTMLElement>('h1')?.focus();
   }
 
-  private run(action: JoinAction | 'tryDemo'): void {
-    this.notice.textContent = '';
-    const calls: Record<JoinAction | 'tryDemo', () => Promise<void>> = {
+  private run(action: WindowAction): void {
+    // With real sign-in, Switch account is the picker of cached accounts and a new sign-in; only
+    // a development identity asks main to become the invited account.
+    if (action === 'switchAccount' && this.account !== undefined) {
+      if (this.account.state === 'signed-in') this.openPicker();
+      else this.run('signIn');
+      return;
+    }
+    const calls: Record<WindowAction, () => Promise<void>> = {
       retry: () => this.bridge.retry(),
       cancel: () => this.bridge.cancel(),
       switchAccount: () => this.bridge.switchAccount(),
       dismiss: () => this.bridge.dismiss(),
       tryDemo: () => this.bridge.tryDemoInvite(),
+      signIn: () => this.bridge.signIn(),
+      cancelSignIn: () => this.bridge.cancelSignIn(),
+      signOut: () => this.bridge.signOut(),
     };
-    calls[action]().catch((error: unknown) => {
+    this.call(action, calls[action]);
+  }
+
+  private call(action: string, invoke: () => Promise<void>): void {
+    this.notice.textContent = '';
+    invoke().catch((error: unknown) => {
       this.notice.textContent = this.t.text('app.actionFailed');
       this.bridge.log('warn', `window action ${action} failed: ${String(error)}`);
     });

@@ -120,7 +120,9 @@ export function createAccountService(deps: AccountServiceDeps): AccountService {
         } catch (error) {
           // The browser could not be opened (or something else threw): a typed failure, never a
           // window stuck on "continue in your browser".
-          log(`account: sign-in could not start: ${error instanceof Error ? error.message : 'error'}`);
+          log(
+            `account: sign-in could not start: ${error instanceof Error ? error.message : 'error'}`,
+          );
           result = {
             ok: false,
             error: signInError('service-unavailable', 'the sign-in page could not be opened'),
