@@ -186,6 +186,7 @@ describe('built main bundle', () => {
         XDG_CONFIG_HOME: join(work, 'config'),
         RALLYPOINT_DIRECTORY_URL: '',
         RALLYPOINT_CONFIG: '',
+        RALLYPOINT_SIGN_IN: 'development',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -206,7 +207,7 @@ describe('built main bundle', () => {
     expect(result.initialPhase).toBe('idle');
     expect(result.devMode).toBe(true);
     expect(result.phases).toContain('joined');
-    expect(result.handlers).toHaveLength(7);
+    expect(result.handlers).toHaveLength(11);
     expect(result.pageStatus).toBe(200);
     expect(String(result.csp)).toContain("connect-src 'none'");
     expect(stdout).toMatch(

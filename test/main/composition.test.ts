@@ -73,6 +73,8 @@ async function phaseReached(
 
 beforeEach(() => {
   useThrowawayHome();
+  // These scenarios play a development identity; composition-sign-in.test.ts signs in for real.
+  process.env.RALLYPOINT_SIGN_IN = 'development';
 });
 
 afterEach(async () => {
@@ -204,7 +206,7 @@ describe('composition root', () => {
     await expect(current().ipcMain.invoke('launcher:get-state', stray)).rejects.toThrow(
       'unknown-sender',
     );
-    expect(current().ipcMain.handlers.size).toBe(7);
+    expect(current().ipcMain.handlers.size).toBe(11);
     expect(current().privilegedSchemes).toHaveLength(1);
     expect(current().app.sandboxEnabled).toBe(true);
     const page = await current().session.defaultSession.protocolHandlers.get('app')!(

@@ -13,7 +13,7 @@ import { localSignInSettings } from '../../../src/main/account/sign-in-settings'
 import { fileTokenStore } from '../../../src/main/account/token-cache';
 import type { AccountView } from '../../../src/shared/account-view';
 import type { Invite } from '../../../src/shared/invite';
-import { signInDirectory, type SignInDirectory } from './sign-in-fixture';
+import { completeAuthorizePage, signInDirectory, type SignInDirectory } from './sign-in-fixture';
 
 let local: SignInDirectory | undefined;
 let folder = '';
@@ -30,22 +30,9 @@ const invite: Invite = {
   remoteXuid: '2533274811111111',
 };
 
-/** A browser that submits the authorize page with `decision` (and a gamertag when allowing). */
-const browser = (decision: 'allow' | 'cancel') => async (url: string) => {
-  const page = await (await fetch(url)).text();
-  const hidden = [...page.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)].map(
-    ([, name, value]) => [name ?? '', (value ?? '').replace(/&amp;/g, '&')] as [string, string],
-  );
-  const fields: [string, string][] = [...hidden, ['decision', decision]];
-  if (decision === 'allow') fields.push(['gamertag', 'Waiter'], ['xuid', invite.localXuid]);
-  const answer = await fetch(new URL('/consumers/oauth2/v2.0/authorize', url), {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams(fields).toString(),
-    redirect: 'manual',
-  });
-  void fetch(answer.headers.get('location') ?? '').then((response) => response.text());
-};
+/** A browser that submits the authorize page with `decision` (and the invite's account when allowing). */
+const browser = (decision: 'allow' | 'cancel') => (url: string) =>
+  completeAuthorizePage(url, decision, { gamertag: 'Waiter', xuid: invite.localXuid });
 
 it('an invite that arrives signed out waits through a cancel, then continues after sign-in', async () => {
   local = await signInDirectory();

@@ -48,6 +48,34 @@ export async function completeDeviceCode(
   return response.status;
 }
 
+/**
+ * Plays the system browser on the authorize page: reads its hidden fields, submits `decision`
+ * (with the development account when allowing) and follows the redirect to the launcher's
+ * loopback listener, as a browser would. Resolves once the listener answered.
+ */
+export async function completeAuthorizePage(
+  url: string,
+  decision: 'allow' | 'cancel',
+  account: Record<string, string> = {},
+): Promise<void> {
+  const page = await (await fetch(url)).text();
+  const hidden = [...page.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)].map(
+    ([, name, value]) => [name ?? '', (value ?? '').replace(/&amp;/g, '&')] as [string, string],
+  );
+  const fields: [string, string][] = [...hidden, ['decision', decision]];
+  if (decision === 'allow') fields.push(...Object.entries(account));
+  const answer = await fetch(new URL('/consumers/oauth2/v2.0/authorize', url), {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams(fields).toString(),
+    redirect: 'manual',
+  });
+  const location = answer.headers.get('location');
+  if (location === null)
+    throw new Error(`the authorize page answered ${answer.status}, no redirect`);
+  await (await fetch(location)).text();
+}
+
 /** A real cipher (AES-256-GCM, random key) standing in for Electron safeStorage. */
 export function fakeSafeStorage(available = true): TokenCipher {
   const key = randomBytes(32);
