@@ -70,6 +70,11 @@ describe('preload bridge', () => {
         'retry',
         'switchAccount',
         'tryDemoInvite',
+        'signIn',
+        'cancelSignIn',
+        'switchTo',
+        'signOut',
+        'onAccountView',
       ].sort(),
     );
     for (const value of Object.values(api)) expect(typeof value).toBe('function');
@@ -92,6 +97,26 @@ describe('preload bridge', () => {
       'dev:try-demo-invite',
     ]);
     expect(fake.invokes.every((i) => i.args.length === 0)).toBe(true);
+  });
+
+  it('maps the account actions to their channels, the XUID as the only argument', async () => {
+    fake.invokes.length = 0;
+    await bridge().signIn();
+    await bridge().cancelSignIn();
+    await bridge().switchTo('2535400000000202');
+    await bridge().signOut();
+    expect(fake.invokes).toEqual([
+      { channel: 'account:sign-in', args: [] },
+      { channel: 'account:cancel-sign-in', args: [] },
+      { channel: 'account:switch', args: ['2535400000000202'] },
+      { channel: 'account:sign-out', args: [] },
+    ]);
+    const seen: unknown[][] = [];
+    const stop = bridge().onAccountView((...args: unknown[]) => seen.push(args));
+    fake.emit('account:view', { state: 'signing-in', inviteWaiting: false });
+    stop();
+    fake.emit('account:view', { state: 'signed-out', inviteWaiting: false });
+    expect(seen).toEqual([[{ state: 'signing-in', inviteWaiting: false }]]);
   });
 
   it('hands push callbacks the payload only, never the IPC event', () => {

@@ -55,6 +55,50 @@ describe('launcher handler table', () => {
     expect(calls).toEqual(['retry', 'cancel', 'dismiss', 'switch', 'demo']);
   });
 
+  it('routes the account channels, and refuses them while a development identity plays', async () => {
+    const { handlers } = table();
+    expect(() => handlers['account:sign-in']()).toThrow('rallypoint-ipc:not-available');
+    const calls: string[] = [];
+    const signedIn = createLauncherHandlers({
+      state: () => ({ view: idleJoinView, recent: [], locale: 'en', devMode: false }),
+      retry: () => undefined,
+      cancel: () => undefined,
+      dismiss: () => undefined,
+      switchAccount: () => undefined,
+      tryDemoInvite: undefined,
+      account: {
+        signIn: () => void calls.push('signIn'),
+        cancelSignIn: () => void calls.push('cancel'),
+        switchTo: async (xuid) => {
+          calls.push(`switch ${xuid}`);
+          return xuid === '2535400000000202';
+        },
+        signOut: async () => void calls.push('signOut'),
+      },
+      rendererLog: recordingLogger(),
+      rendererLogBudget: new TokenBucket({ capacity: 1, refillPerSecond: 1 }),
+    });
+    signedIn['account:sign-in']();
+    signedIn['account:cancel-sign-in']();
+    await signedIn['account:switch']('2535400000000202');
+    // An account that is not cached is refused, so the window learns the switch did not happen.
+    await expect(signedIn['account:switch']('2533274800000002')).rejects.toThrow(
+      'rallypoint-ipc:not-available',
+    );
+    await signedIn['account:sign-out']();
+    expect(calls).toEqual([
+      'signIn',
+      'cancel',
+      'switch 2535400000000202',
+      'switch 2533274800000002',
+      'signOut',
+    ]);
+    expect(parseInvokeArguments('account:switch', ['2535400000000202']).ok).toBe(true);
+    for (const bad of [[], ['x'], ['0123'], ['1'.repeat(21)], [2535400000000202], ['1', '2']]) {
+      expect(parseInvokeArguments('account:switch', bad).ok, JSON.stringify(bad)).toBe(false);
+    }
+  });
+
   it('answers the demo channel with not-available when there is no demo', () => {
     const { handlers } = table({ demo: false });
     expect(() => handlers['dev:try-demo-invite']()).toThrow('rallypoint-ipc:not-available');
@@ -85,7 +129,12 @@ describe('renderer log lines', () => {
 describe('invoke argument schemas', () => {
   it('accepts exactly the contract tuple for each channel', () => {
     for (const channel of invokeChannels) {
-      const valid = channel === 'log:write' ? ['warn', 'text'] : [];
+      const valid =
+        channel === 'log:write'
+          ? ['warn', 'text']
+          : channel === 'account:switch'
+            ? ['2535400000000202']
+            : [];
       expect(parseInvokeArguments(channel, valid).ok, channel).toBe(true);
       expect(parseInvokeArguments(channel, [...valid, 1]).ok, channel).toBe(false);
     }

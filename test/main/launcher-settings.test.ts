@@ -197,6 +197,58 @@ describe('errors name the file and the setting', () => {
   });
 });
 
+describe('sign-in', () => {
+  it("signs in with the session directory's own services unless told otherwise", () => {
+    expect(resolved(base).signIn).toEqual({ kind: 'directory' });
+    expect(resolved({ ...base, env: { RALLYPOINT_SIGN_IN: 'development' } }).signIn).toEqual({
+      kind: 'development',
+    });
+    expect(resolved({ ...base, settingsFile: user({ signIn: 'development' }) }).signIn).toEqual({
+      kind: 'development',
+    });
+  });
+
+  it("a studio's signIn points at Microsoft's services, any URL overridable, and is checked", () => {
+    const settings = resolved({
+      ...base,
+      isPackaged: true,
+      studioSettings: studio({
+        signIn: { clientId: 'studio-client', sandbox: 'ABCD.1', xstsUrl: 'https://xsts.test/x' },
+      }),
+    });
+    expect(settings.signIn).toEqual({
+      kind: 'services',
+      settings: expect.objectContaining({
+        clientId: 'studio-client',
+        sandbox: 'ABCD.1',
+        authority: 'https://login.microsoftonline.com/consumers',
+        xstsUrl: 'https://xsts.test/x',
+      }),
+    });
+    // The environment still wins: a tester can fall back to the development identity.
+    expect(
+      resolved({
+        ...base,
+        env: { RALLYPOINT_SIGN_IN: 'development' },
+        studioSettings: studio({ signIn: { clientId: 'studio-client' } }),
+      }).signIn,
+    ).toEqual({ kind: 'development' });
+    expect(
+      failure({
+        ...base,
+        studioSettings: studio({ signIn: { clientId: 'c', xstsUrl: 'http://x.example' } }),
+      }),
+    ).toMatch(/^studio settings \/res\/studio-settings\.json: signIn\.xstsUrl must be https/);
+    expect(failure({ ...base, settingsFile: user({ signIn: { clientId: '' } }) })).toMatch(
+      /^settings file \/data\/settings\.json: signIn/,
+    );
+    expect(failure({ ...base, settingsFile: user({ signIn: 'microsoft' }) })).toMatch(/signIn/);
+    expect(failure({ ...base, env: { RALLYPOINT_SIGN_IN: 'maybe' } })).toMatch(
+      /RALLYPOINT_SIGN_IN/,
+    );
+  });
+});
+
 describe('settings files', () => {
   it('finds the studio settings in the resources when packaged, in build/ in development', () => {
     expect(studioSettingsPath({ isPackaged: true, resourcesPath: '/res', appRoot: '/app' })).toBe(
