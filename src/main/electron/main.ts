@@ -393,6 +393,8 @@ async function composeLauncher(
     window: () => window,
     close() {
       closing ??= (async () => {
+        // A sign-in still waiting for the browser stops listening on its loopback port.
+        signedIn?.service.cancelSignIn();
         ipc.dispose();
         view.close();
         await join.close();
