@@ -13,6 +13,11 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ActiveJoin } from '../../src/main/active-join';
+import { accountPicture } from '../../src/main/account/account-picture';
+import { createAccountManager } from '../../src/main/account/account-manager';
+import { localSignInSettings } from '../../src/main/account/sign-in-settings';
+import { fileTokenStore } from '../../src/main/account/token-cache';
+import { createLauncherAccount, type LauncherAccount } from '../../src/main/launcher-account';
 import { createLauncherHandlers } from '../../src/main/ipc/launcher-handlers';
 import { TokenBucket } from '../../src/main/ipc/token-bucket';
 import { LauncherView } from '../../src/main/launcher-view';
@@ -47,6 +52,11 @@ export interface LauncherBackendOptions {
   readonly retry?: RetryPolicyOptions;
   /** Extra arguments for the demo game, e.g. `--mode refuse` to make every join fail. */
   readonly gameArgs?: readonly string[];
+  /**
+   * Real sign-in instead of development identities: the account code main builds (against the
+   * directory's own identity services), with this stand-in for `shell.openExternal`.
+   */
+  readonly openBrowser?: (url: string) => Promise<void>;
 }
 
 export interface LauncherBackend {
@@ -88,6 +98,14 @@ export async function startLauncherBackend(
   let host: TestHost | undefined;
   let account = options.signedIn;
 
+  // With real sign-in, every stack joins with the signed-in account's XSTS tokens.
+  const manager =
+    options.openBrowser === undefined
+      ? undefined
+      : createAccountManager({
+          settings: localSignInSettings(options.directoryUrl),
+          store: fileTokenStore(join(folder, 'accounts.json')),
+        });
   const buildStack = (who: Account): LauncherJoin => {
     const game = demoGameSettings(gameScript);
     const gameArgs = Array.isArray(game.args) ? game.args : [];
@@ -99,7 +117,10 @@ export async function startLauncherBackend(
       locale: options.locale,
     });
     if (!config.ok) throw new Error(config.error.message);
-    return createLauncherJoin(config.value);
+    return createLauncherJoin(
+      config.value,
+      manager === undefined ? {} : { tokens: manager.tokenProvider() },
+    );
   };
 
   const active = new ActiveJoin(buildStack(account));
@@ -109,10 +130,28 @@ export async function startLauncherBackend(
     if (recent.observe(view)) host?.push('launcher:recent', recent.list());
   });
 
+  const signIn: LauncherAccount | undefined =
+    manager === undefined || options.openBrowser === undefined
+      ? undefined
+      : createLauncherAccount({
+          accounts: manager,
+          openBrowser: options.openBrowser,
+          join: active,
+          picture: (xuid) =>
+            accountPicture(xuid, {
+              profileUrl: localSignInSettings(options.directoryUrl).profileUrl,
+              tokens: manager.tokenProvider(),
+            }),
+          log: () => undefined,
+        });
+  signIn?.subscribe((view) => host?.push('account:view', view));
+  await signIn?.service.load();
+
   const accept = (link: string): void => {
     const parsed = parseInviteLink(link, developmentInviteLinkConfig);
     if (!parsed.ok) return launcherView.showRejectedLink(parsed.error);
-    active.submit(parsed.invite);
+    if (signIn) signIn.offerInvite(parsed.invite);
+    else active.submit(parsed.invite);
   };
 
   const rendererLog = Object.fromEntries(
@@ -128,6 +167,7 @@ export async function startLauncherBackend(
       recent: recent.list(),
       locale: options.locale,
       devMode: options.devMode,
+      ...(signIn ? { account: signIn.view() } : {}),
     }),
     retry: () => active.retry(),
     cancel: () => active.cancel(),
@@ -141,6 +181,7 @@ export async function startLauncherBackend(
       active.submit(invite);
     },
     tryDemoInvite: options.devMode ? () => accept(options.demoInviteLink) : undefined,
+    account: signIn?.handlers,
     rendererLog,
     rendererLogBudget: new TokenBucket({ capacity: 100, refillPerSecond: 20 }),
   });

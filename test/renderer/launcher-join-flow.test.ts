@@ -60,6 +60,7 @@ async function scenario(options: {
   signedIn?: (demoPlayer: Account) => Account;
   devMode?: boolean;
   locale?: string;
+  openBrowser?: (url: string) => Promise<void>;
 }): Promise<Scenario> {
   const directory = await startDirectory({ port: 0, seed: 'demo', ...options.directory });
   cleanups.push(() => directory.close());
@@ -80,6 +81,7 @@ async function scenario(options: {
     locale: options.locale ?? 'en-US',
     devMode: options.devMode ?? false,
     retry: { baseDelayMs: 200, maxDelayMs: 1_000 },
+    ...(options.openBrowser ? { openBrowser: options.openBrowser } : {}),
   });
   cleanups.push(() => backend.close());
   const host = await startTestHost(backend.handlers);
@@ -113,6 +115,57 @@ async function waitForPhase(backend: LauncherBackend, phase: JoinView['phase']):
 }
 
 describe('launcher window against the real join service and directory', () => {
+  it('signed out: the invite waits, the player signs in in the browser and ends up in game', async () => {
+    // A second Chromium page stands in for the system browser that shell.openExternal opens.
+    let signInPage: Page | undefined;
+    const { page, backend, directory } = await scenario({
+      openBrowser: async (url) => {
+        const context = await browser.newContext();
+        cleanups.push(() => context.close());
+        const opened = await context.newPage();
+        await opened.goto(url);
+        signInPage = opened;
+      },
+    });
+    const demo = directory.demo!;
+    await eventually(() => page.locator('.sign-in').getAttribute('data-account-state')).toBe(
+      'signed-out',
+    );
+    backend.accept(demo.inviteLink);
+    await eventually(() => page.locator('.sign-in-waiting').count()).toBe(1);
+    expect(backend.view().phase).toBe('idle');
+    await checkState(page, 'flow-sign-in-01-invite-waiting');
+
+    await page.locator('[data-action="signIn"]').click();
+    await eventually(() => page.locator('.sign-in').getAttribute('data-account-state')).toBe(
+      'signing-in',
+    );
+    await checkState(page, 'flow-sign-in-02-continue-in-browser');
+
+    // The player signs in on the directory's development page as the invited account.
+    await eventually(() => signInPage !== undefined).toBe(true);
+    await signInPage!.locator('input[name="gamertag"]').fill(demo.player.gamertag);
+    await signInPage!.locator('input[name="xuid"]').fill(demo.player.xuid);
+    await signInPage!.locator('button[name="decision"][value="allow"]').click();
+    await signInPage!.getByText('You can return to Rallypoint').waitFor();
+
+    // The window shows the account chip with the picture the profile service gave, and the kept
+    // invite joins with the account's tokens.
+    await eventually(() => page.locator('header .account-name').textContent()).toBe(
+      demo.player.gamertag,
+    );
+    await eventually(() =>
+      page
+        .locator('header img.avatar')
+        .evaluate((img) => (img as HTMLImageElement).naturalWidth)
+        .catch(() => 0),
+    ).toBeGreaterThan(0);
+    await waitForPhase(backend, 'joined');
+    await eventually(() => stepStatuses(page)).toEqual(['done', 'done', 'done', 'done', 'done']);
+    expect(await page.locator('.sign-in').count()).toBe(0);
+    await checkState(page, 'flow-sign-in-03-joined');
+  });
+
   it('happy path: a keyboard player tries the demo invite and ends up in game', async () => {
     const { page, backend, launcher } = await scenario({ devMode: true });
     expect(await page.locator('.empty-title').textContent()).toBe('No invites yet');
