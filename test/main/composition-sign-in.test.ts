@@ -18,7 +18,13 @@ import type { LauncherState } from '../../src/shared/ipc-contract';
 import type { JoinView } from '../../src/shared/join-view';
 import { completeAuthorizePage } from './account/sign-in-fixture';
 import { useThrowawayHome } from './throwaway-home';
-import { FakeBrowserWindow, FakeEvent, current, resetFakeElectron } from '../fakes/electron';
+import {
+  FakeBrowserWindow,
+  FakeEvent,
+  FakeWebContents,
+  current,
+  resetFakeElectron,
+} from '../fakes/electron';
 
 vi.mock('electron', async () => (await import('../fakes/electron')).electronMockFactory());
 
@@ -194,6 +200,13 @@ describe('signing in from the window', () => {
     await expect(invoke(window, 'account:sign-in', ['now'])).rejects.toThrow(
       'rallypoint-ipc:bad-arguments',
     );
+    // Only the launcher window's own page may ask: another webContents is refused.
+    const stray = new FakeWebContents(current().session.defaultSession);
+    await stray.loadURL(APP_ENTRY_URL);
+    await expect(current().ipcMain.invoke('account:sign-in', stray)).rejects.toThrow(
+      'rallypoint-ipc:unknown-sender',
+    );
+    expect(current().openedExternally).toHaveLength(1);
   });
 
   it('after a wrong-account error, switching to a cached account tries the invite again', async () => {

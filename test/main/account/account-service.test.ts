@@ -6,7 +6,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, expect, it } from 'vitest';
+import { afterEach, expect, it, vi } from 'vitest';
 import { createAccountManager } from '../../../src/main/account/account-manager';
 import { createAccountService } from '../../../src/main/account/account-service';
 import { localSignInSettings } from '../../../src/main/account/sign-in-settings';
@@ -87,4 +87,59 @@ it('an invite that arrives signed out waits through a cancel, then continues aft
 
   await service.signOut();
   expect(service.view()).toEqual({ state: 'signed-out', inviteWaiting: false });
+});
+
+it('a browser that cannot be opened fails the sign-in as service-unavailable, never stuck signing in', async () => {
+  local = await signInDirectory();
+  folder = mkdtempSync(join(tmpdir(), 'rallypoint-account-service-'));
+  const service = createAccountService({
+    accounts: createAccountManager({
+      settings: localSignInSettings(local.directory.url),
+      store: fileTokenStore(join(folder, 'accounts.json')),
+      now: local.now,
+    }),
+    openBrowser: () => Promise.reject(new Error('no browser on this system')),
+    join: () => undefined,
+  });
+  await service.load();
+  expect(service.offerInvite(invite)).toBe(false);
+  await service.signIn();
+  expect(service.view()).toEqual({
+    state: 'failed',
+    code: 'service-unavailable',
+    inviteWaiting: true,
+  });
+});
+
+it('adds the account picture to the signed-in view once it is looked up', async () => {
+  local = await signInDirectory();
+  folder = mkdtempSync(join(tmpdir(), 'rallypoint-account-service-'));
+  const looked: string[] = [];
+  const service = createAccountService({
+    accounts: createAccountManager({
+      settings: localSignInSettings(local.directory.url),
+      store: fileTokenStore(join(folder, 'accounts.json')),
+      now: local.now,
+    }),
+    openBrowser: (url) => browser('allow')(url),
+    join: () => undefined,
+    picture: async (xuid) => {
+      looked.push(xuid);
+      return 'data:image/png;base64,AAAA';
+    },
+  });
+  const views: AccountView[] = [];
+  service.subscribe((view) => views.push(view));
+  await service.signIn();
+  await vi.waitFor(() =>
+    expect(service.view()).toMatchObject({ picture: 'data:image/png;base64,AAAA' }),
+  );
+  expect(looked).toEqual([invite.localXuid]);
+  expect(
+    views.filter((view) => view.state === 'signed-in').map((view) => 'picture' in view),
+  ).toEqual([false, true]);
+  // Known pictures are not looked up again.
+  await service.load();
+  expect(looked).toHaveLength(1);
+  expect(service.view()).toMatchObject({ picture: 'data:image/png;base64,AAAA' });
 });
