@@ -59,6 +59,8 @@ export function createLauncherAccount(deps: LauncherAccountDeps): LauncherAccoun
 
   const retryWrongAccount = (invite: Invite | undefined, why: string): void => {
     if (invite === undefined || service.view().state !== 'signed-in') return;
+    // A newer invite (kept during the sign-in, say) already went to the join: it wins.
+    if (deps.join.lastInvite() !== invite) return;
     log(`account: ${why}; trying the invite that was sent to another account again`);
     deps.join.submit(invite);
   };
