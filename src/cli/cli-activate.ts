@@ -80,10 +80,7 @@ export async function runDemo(options: ActivateOptions, io: CliIo): Promise<numb
   const directory = await startEmbeddedDirectory(true, io);
   if (!directory?.demo) return exitCodes.directoryStart;
   const { demo } = directory;
-  const printer = createProgressPrinter(io.out, {
-    json: options.json,
-    names: new Map([[demo.host.xuid, demo.host.gamertag]]),
-  });
+  const printer = createProgressPrinter(io.out, { json: options.json });
   try {
     printer.note(`  ✔ local session directory running at ${directory.url}`);
     printer.note(`  ✔ ${demo.host.gamertag} is hosting a game and invited ${demo.player.gamertag}`);

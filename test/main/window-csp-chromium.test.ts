@@ -104,7 +104,7 @@ describe('app scheme CSP in Chromium', () => {
     servers.push(served.server);
     const response = await fetch(`${served.origin}/index.html`);
     expect(response.headers.get('content-security-policy')).toBe(
-      "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+      "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: https://images-eds-ssl.xboxlive.com http://127.0.0.1:* http://localhost:*; connect-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
     );
     const { page, violations } = await open(`${served.origin}/index.html`);
     await page.waitForLoadState('load');
