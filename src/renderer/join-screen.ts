@@ -46,14 +46,19 @@ export class JoinScreen {
     attrs: { id: 'join-title', tabindex: '-1' },
   });
   /**
-   * The sender's picture: decorative (`alt=""`), since the title names them. Hidden until main
-   * gives a URL the CSP allows, and again if it fails to load.
+   * The sender's picture: decorative (`alt=""`), since the title names them. In the page only
+   * while main gives a URL the CSP allows, and taken out again if it fails to load.
    */
   private readonly picture = el('img', {
     className: 'sender-picture',
     attrs: { alt: '', width: '56', height: '56', referrerpolicy: 'no-referrer', decoding: 'async' },
   });
   private pictureUrl: string | undefined;
+  private readonly header = el(
+    'div',
+    { className: 'join-header' },
+    el('div', {}, this.eyebrow, this.title),
+  );
   private readonly summary = el('p', { className: 'session-summary' });
   private readonly steps: HTMLOListElement;
   private readonly stepRows: readonly { item: HTMLLIElement; status: HTMLSpanElement }[];
@@ -96,17 +101,11 @@ export class JoinScreen {
       ...this.stepRows.map((row) => row.item),
     );
     this.status.append(this.progress, this.attempt, this.countdown);
-    this.picture.hidden = true;
-    this.picture.addEventListener('error', () => (this.picture.hidden = true));
+    this.picture.addEventListener('error', () => this.picture.remove());
     this.element = el(
       'section',
       { className: 'card join', attrs: { 'aria-labelledby': 'join-title' } },
-      el(
-        'div',
-        { className: 'join-header' },
-        this.picture,
-        el('div', {}, this.eyebrow, this.title),
-      ),
+      this.header,
       this.summary,
       this.steps,
       this.status,
@@ -149,9 +148,13 @@ export class JoinScreen {
   private drawPicture(url: string | undefined): void {
     if (url === this.pictureUrl) return;
     this.pictureUrl = url;
-    this.picture.hidden = url === undefined;
-    if (url === undefined) this.picture.removeAttribute('src');
-    else this.picture.src = url;
+    if (url === undefined) {
+      this.picture.remove();
+      this.picture.removeAttribute('src');
+      return;
+    }
+    this.picture.src = url;
+    if (!this.picture.isConnected) this.header.prepend(this.picture);
   }
 
   private drawSummary(view: JoinView): void {
