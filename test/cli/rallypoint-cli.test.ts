@@ -242,7 +242,7 @@ describe('rallypoint activate', () => {
 });
 
 describe('rallypoint demo (npm run demo)', () => {
-  it('starts the embedded directory, joins the demo game, cleans up, exit 0', async () => {
+  it('starts the embedded directory, signs the demo player in, joins the demo game, cleans up, exit 0', async () => {
     const run = await rallypoint(['demo']);
     expect(run.code, run.stderr).toBe(0);
     const out = run.stdout;
@@ -250,6 +250,10 @@ describe('rallypoint demo (npm run demo)', () => {
       'local session directory running at http://127.0.0.1:',
       'RallyHost is hosting a game and invited RallyPlayer',
       'the link is valid',
+      // The demo player signs in with the real device-code chain, not a development token.
+      'signing RallyPlayer in with the device-code flow',
+      'entered for you',
+      'signed in as RallyPlayer (OAuth access token → Xbox user token → XSTS)',
       'joining the session',
       'handing the session to the game',
       'game │ demo game started',
