@@ -27,7 +27,7 @@ export interface SenderProfilesOptions {
 
 /** The profiles known so far, and the way to ask for one more. */
 export interface SenderProfiles {
-  /** Starts the lookup of `xuid` unless one was started already; returns at once. */
+  /** Starts the lookup of `xuid` unless one is running or answered; returns at once. */
   request(xuid: string): void;
   /** Profiles that arrived, by XUID. */
   readonly known: ReadonlyMap<string, SenderProfile>;
@@ -75,10 +75,13 @@ export function createSenderProfiles(options: SenderProfilesOptions): SenderProf
           profile = await options.lookUp(xuid);
         } catch (error) {
           log(`sender lookup failed unexpectedly (${String(error)}); shown as a friend`);
+          started.delete(xuid);
           return;
         }
         if (profile === undefined || profile.gamertag.trim() === '') {
           log('the sender could not be named; shown as a friend');
+          // The next invite from them asks again.
+          started.delete(xuid);
           return;
         }
         const pictureUrl = usableSenderPicture(profile.pictureUrl, options.serviceOrigin);

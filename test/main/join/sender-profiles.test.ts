@@ -10,7 +10,11 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { RequestLogEntry } from '../../../src/directory/directory-options';
 import { createLauncherJoin, type LauncherJoin } from '../../../src/main/join/join-service';
-import { usableSenderPicture } from '../../../src/main/join/sender-profiles';
+import {
+  createSenderProfiles,
+  usableSenderPicture,
+  type SenderProfile,
+} from '../../../src/main/join/sender-profiles';
 import { call } from '../../directory/directory-test-client';
 import type { JoinView } from '../../../src/shared/join-view';
 import {
@@ -208,5 +212,35 @@ describe('usableSenderPicture', () => {
       expect(usableSenderPicture(refused, local), refused).toBeUndefined();
     }
     expect(usableSenderPicture(`${local}/p.svg`, undefined)).toBeUndefined();
+  });
+});
+
+describe('createSenderProfiles', () => {
+  it('asks once per sender, asks again after a failure, and keeps only allowed pictures', async () => {
+    const asked: string[] = [];
+    const named: string[] = [];
+    const reply: { profile?: SenderProfile } = {};
+    const profiles = createSenderProfiles({
+      serviceOrigin: 'http://127.0.0.1:4100',
+      lookUp: async (xuid) => {
+        asked.push(xuid);
+        return reply.profile;
+      },
+      onNamed: (xuid) => named.push(xuid),
+    });
+    profiles.request('1');
+    profiles.request('1');
+    await profiles.idle();
+    expect(asked).toEqual(['1']);
+    expect(named).toEqual([]);
+    reply.profile = { gamertag: 'Host', pictureUrl: 'http://127.0.0.1:9999/elsewhere.svg' };
+    profiles.request('1');
+    await profiles.idle();
+    profiles.request('1');
+    await profiles.idle();
+    expect(asked).toEqual(['1', '1']);
+    expect(named).toEqual(['1']);
+    // The picture came from another port than the profile service's: the name stays, it goes.
+    expect(profiles.known.get('1')).toEqual({ gamertag: 'Host' });
   });
 });
