@@ -28,17 +28,17 @@ const warmup = 20;
 const processRuns = 8;
 const scid = '0b8f9c2e-1d3a-4e5f-8a7b-6c5d4e3f2a1b';
 
-interface Identity {
+export interface Identity {
   readonly xuid: string;
   readonly gamertag: string;
 }
 
-const median = (values: readonly number[]) => quantile(values, 0.5);
-function quantile(values: readonly number[], q: number): number {
+export const median = (values: readonly number[]) => quantile(values, 0.5);
+export function quantile(values: readonly number[], q: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
 }
-const ms = (value: number) => `${value.toFixed(2)} ms`;
+export const ms = (value: number) => `${value.toFixed(2)} ms`;
 
 /** One plain request to the directory, for set-up; the measured paths never go through here. */
 async function http(
@@ -62,7 +62,7 @@ async function token(base: string, who: Identity): Promise<string> {
 }
 
 /** A session with room for everyone, and a way to invite players into it. */
-async function benchSession(base: string) {
+export async function benchSession(base: string) {
   const host: Identity = { xuid: '2533274811111111', gamertag: 'BenchHost' };
   const hostAuth = await token(base, host);
   const name = `bench-${Date.now()}`;

@@ -80,10 +80,7 @@ export async function runDemo(options: ActivateOptions, io: CliIo): Promise<numb
   const directory = await startEmbeddedDirectory(true, io);
   if (!directory?.demo) return exitCodes.directoryStart;
   const { demo } = directory;
-  const printer = createProgressPrinter(io.out, {
-    json: options.json,
-    names: new Map([[demo.host.xuid, demo.host.gamertag]]),
-  });
+  const printer = createProgressPrinter(io.out, { json: options.json });
   try {
     printer.note(`  ✔ local session directory running at ${directory.url}`);
     printer.note(`  ✔ ${demo.host.gamertag} is hosting a game and invited ${demo.player.gamertag}`);
@@ -94,10 +91,27 @@ export async function runDemo(options: ActivateOptions, io: CliIo): Promise<numb
       return exitCodes.internalError;
     }
     printer.note(`  ✔ the link is valid: handle ${parsed.invite.handleId}`);
+    // The demo's invite is for its demo player, never the account signed in on this machine.
+    // Without --xuid the demo player signs in for real (device code → user token → XSTS).
+    let signedIn: SignedIn | undefined;
+    if (options.xuid === undefined) {
+      printer.note(
+        `  … signing ${demo.player.gamertag} in with the device-code flow against the directory's identity services`,
+      );
+      const { signInDemoPlayer } = await import('./cli-demo-sign-in');
+      const account = await signInDemoPlayer(directory.url, demo.player, printer.note);
+      if (!account.ok) {
+        io.err(`demo: sign-in failed: ${account.error}`);
+        return exitCodes.internalError;
+      }
+      signedIn = { ...account.value.account, ...account.value };
+      printer.note(
+        `  ✔ signed in as ${account.value.account.gamertag} (OAuth access token → Xbox user token → XSTS); the join uses this XSTS token`,
+      );
+    }
     return await activate(
       parsed.invite,
       directory.url,
-      // The demo's invite is for its demo player, never the account signed in on this machine.
       {
         ...options,
         xuid: options.xuid ?? demo.player.xuid,
@@ -105,6 +119,7 @@ export async function runDemo(options: ActivateOptions, io: CliIo): Promise<numb
       },
       printer,
       io,
+      signedIn,
     );
   } finally {
     await directory.close();
@@ -126,25 +141,42 @@ async function startEmbeddedDirectory(
   }
 }
 
+/** The account a join runs as, and the profile service that names its invites' senders. */
+interface SignedIn {
+  readonly xuid: string;
+  readonly gamertag: string;
+  readonly tokens: TokenProvider;
+  readonly profileUrl?: string;
+}
+
 async function activate(
   invite: Invite,
   directoryUrl: string,
   options: ActivateOptions,
   printer: ProgressPrinter,
   io: CliIo,
+  given?: SignedIn,
 ): Promise<number> {
   // Without --xuid the signed-in account joins; without one either, the invited player's
   // development identity (the embedded directory's default).
-  let signedIn: { xuid: string; gamertag: string; tokens: TokenProvider } | undefined;
-  if (options.xuid === undefined && existsSync(cliSignInFiles().settings)) {
+  let signedIn = given;
+  if (
+    signedIn === undefined &&
+    options.xuid === undefined &&
+    existsSync(cliSignInFiles().settings)
+  ) {
     const { signedInAccount } = await import('./cli-sign-in');
     const found = await signedInAccount(options, io, directoryUrl);
     if (found) {
-      signedIn = { ...found.account, tokens: found.accounts.tokenProvider() };
+      signedIn = {
+        ...found.account,
+        tokens: found.accounts.tokenProvider(),
+        profileUrl: found.settings.profileUrl,
+      };
       printer.note(`  ✔ signed in as ${found.account.gamertag}`);
     }
   }
-  const xuid = options.xuid ?? signedIn?.xuid ?? invite.localXuid;
+  const xuid = signedIn?.xuid ?? options.xuid ?? invite.localXuid;
   const game = gameSettings(options);
   if (!game.ok) {
     io.err(`rallypoint: ${game.error}`);
@@ -172,6 +204,7 @@ async function activate(
   const launcher = createLauncherJoin(config.value, {
     ...(log ? { log } : {}),
     ...(signedIn ? { tokens: signedIn.tokens } : {}),
+    ...(signedIn?.profileUrl ? { profileUrl: signedIn.profileUrl } : {}),
     onGameOutput: (_stream, line) =>
       options.json ? io.err(`game │ ${line}`) : io.out(`    game │ ${line}`),
   });

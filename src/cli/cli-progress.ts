@@ -32,8 +32,6 @@ export function createProgressPrinter(
   options: {
     readonly json: boolean;
     readonly now?: () => number;
-    /** Gamertags already known by XUID (the demo's host), used until the session names them. */
-    readonly names?: ReadonlyMap<string, string>;
   },
 ): ProgressPrinter {
   const now = options.now ?? Date.now;
@@ -52,11 +50,7 @@ export function createProgressPrinter(
       if (key === last) return;
       last = key;
       if (view.phase === 'activating') startedAt = now();
-      const from = view.invite?.from;
-      const known = from === undefined ? undefined : options.names?.get(from);
-      const named =
-        known && view.invite ? { ...view, invite: { ...view.invite, from: known } } : view;
-      const line = describe(named, now(), startedAt);
+      const line = describe(view, now(), startedAt);
       if (line) write(line);
     },
   };
@@ -89,7 +83,7 @@ function describe(view: JoinView, now: number, startedAt: number | undefined): s
       return `  … handing the session to the game${seats(view)}`;
     case 'joined': {
       const took = startedAt === undefined ? '' : ` in ${((now - startedAt) / 1000).toFixed(2)} s`;
-      const whose = view.invite ? `${view.invite.from}'s session` : 'the session';
+      const whose = view.invite?.from ? `${view.invite.from}'s session` : 'the session';
       return `  ✔ joined ${whose}${seats(view)}${took}`;
     }
     case 'failed': {

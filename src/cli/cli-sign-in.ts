@@ -154,7 +154,15 @@ export async function signedInAccount(
   options: AccountCommandOptions,
   io: CliIo,
   directoryUrl?: string,
-): Promise<{ readonly account: AccountSummary; readonly accounts: AccountManager } | undefined> {
+): Promise<
+  | {
+      readonly account: AccountSummary;
+      readonly accounts: AccountManager;
+      /** Where the account's services are (its profile service names invite senders). */
+      readonly settings: SignInSettings;
+    }
+  | undefined
+> {
   const settings = await readSettings(cliSignInFiles().settings);
   if (settings === undefined) return undefined;
   if (
@@ -167,7 +175,7 @@ export async function signedInAccount(
   }
   const accounts = manager(settings, options, io);
   const account = await accounts.current();
-  return account === undefined ? undefined : { account, accounts };
+  return account === undefined ? undefined : { account, accounts, settings };
 }
 
 /** `rallypoint whoami [--json]`: the signed-in account, or exit 46 when there is none. */

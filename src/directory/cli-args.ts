@@ -3,7 +3,13 @@
  * flag, and a bad value is a typed error naming the flag, never a half-configured server.
  */
 import { parseArgs } from 'node:util';
-import type { DirectoryOptions, FaultOptions, RateLimitOptions } from './directory-options';
+import type {
+  DirectoryOptions,
+  FaultOptions,
+  IdentityServiceOptions,
+  RateLimitOptions,
+} from './directory-options';
+import { defaultIdentityLifetimes } from './identity/oauth';
 import { err, ok, type Result } from '../shared/result';
 import { parseStoreSpec } from './store/store-spec';
 
@@ -48,6 +54,12 @@ export const directoryUsage = `usage: npm run directory -- [options]
   --headers-timeout-ms N       time a client has to send request headers (default 10000)
   --request-timeout-ms N       time a client has to send a whole request (default 30000)
   --presence-ping-ms N         ping interval of presence connections (default 15000)
+  --access-token-ms N          lifetime of OAuth access tokens (default 3600000, 1 h)
+  --refresh-token-ms N         lifetime of OAuth refresh tokens (default 7776000000, 90 days)
+  --user-token-ms N            lifetime of Xbox user tokens (default 1209600000, 14 days)
+  --xsts-token-ms N            lifetime of XSTS tokens (default 57600000, 16 h)
+  --device-code-ms N           how long a device code can be entered (default 900000, 15 min)
+  --device-poll-interval-s S   seconds a device-code client waits between polls (default 5)
   --log-requests               print one line per request (method, path, status, time, caller)
   --help                       print this text`;
 
@@ -84,6 +96,12 @@ const numberFlags = {
   'headers-timeout-ms': { min: 100, max: 600_000, integer: true },
   'request-timeout-ms': { min: 100, max: 3_600_000, integer: true },
   'presence-ping-ms': { min: 100, max: 600_000, integer: true },
+  'access-token-ms': { min: 1000, max: 365 * 24 * 3600 * 1000, integer: true },
+  'refresh-token-ms': { min: 1000, max: 5 * 365 * 24 * 3600 * 1000, integer: true },
+  'user-token-ms': { min: 1000, max: 365 * 24 * 3600 * 1000, integer: true },
+  'xsts-token-ms': { min: 1000, max: 365 * 24 * 3600 * 1000, integer: true },
+  'device-code-ms': { min: 1000, max: 24 * 3600 * 1000, integer: true },
+  'device-poll-interval-s': { min: 1, max: 600, integer: true },
 } as const;
 
 type NumberFlag = keyof typeof numberFlags;
@@ -205,6 +223,8 @@ export function parseDirectoryArgs(argv: readonly string[]): Result<CliCommand, 
     connectionLimits.headersTimeoutMs > connectionLimits.requestTimeoutMs
   )
     return err('--headers-timeout-ms must not exceed --request-timeout-ms');
+  const identity = identityOptions(numbers);
+  if (!identity.ok) return identity;
   return ok({
     kind: 'start',
     logRequests: values['log-requests'] === true,
@@ -231,6 +251,42 @@ export function parseDirectoryArgs(argv: readonly string[]): Result<CliCommand, 
       allowedHosts: hosts,
       connectionLimits,
       presence: { pingIntervalMs: numbers['presence-ping-ms'] },
+      ...(identity.value ? { identity: identity.value } : {}),
     },
   });
+}
+
+/**
+ * The identity services' lifetimes from their flags, checked against each other as well as one by
+ * one: a flag that is in range alone can still describe services no client could use (a refresh
+ * token that dies before the access token it renews, a device code that expires before the first
+ * poll is allowed).
+ */
+function identityOptions(
+  numbers: Partial<Record<NumberFlag, number>>,
+): Result<IdentityServiceOptions | undefined, string> {
+  const identity: IdentityServiceOptions = {
+    accessTokenMs: numbers['access-token-ms'],
+    refreshTokenMs: numbers['refresh-token-ms'],
+    userTokenMs: numbers['user-token-ms'],
+    xstsTokenMs: numbers['xsts-token-ms'],
+    deviceCodeMs: numbers['device-code-ms'],
+    devicePollIntervalS: numbers['device-poll-interval-s'],
+  };
+  const given = Object.fromEntries(
+    Object.entries(identity).filter(([, value]) => value !== undefined),
+  ) as IdentityServiceOptions;
+  if (Object.keys(given).length === 0) return ok(undefined);
+  const lifetimes = { ...defaultIdentityLifetimes, ...given };
+  if (lifetimes.refreshTokenMs < lifetimes.accessTokenMs) {
+    return err(
+      `--refresh-token-ms (${lifetimes.refreshTokenMs}) must not be shorter than --access-token-ms (${lifetimes.accessTokenMs}): the refresh token renews the access token`,
+    );
+  }
+  if (lifetimes.deviceCodeMs <= lifetimes.devicePollIntervalS * 1000) {
+    return err(
+      `--device-code-ms (${lifetimes.deviceCodeMs}) must be longer than --device-poll-interval-s (${lifetimes.devicePollIntervalS} s): the code would expire before the first poll`,
+    );
+  }
+  return ok(given);
 }

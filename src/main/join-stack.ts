@@ -26,8 +26,9 @@ export function buildJoinStack(
   directoryUrl: string,
   identity: StackIdentity,
   logs: LauncherLoggers,
-  tokens?: TokenProvider,
+  account?: SignedInServices,
 ): JoinStack {
+  const tokens = account?.tokens;
   const config = resolveLauncherConfig({ ...settings.join, directoryUrl, identity });
   if (!config.ok) throw new Error(`Settings: ${config.error.message}`);
   logs.join.info(
@@ -36,16 +37,25 @@ export function buildJoinStack(
       : 'join flow for the signed-in account',
   );
   return createLauncherJoin(config.value, {
-    ...(tokens === undefined ? {} : { tokens }),
+    // A signed-in account's tokens name the sender through that account's profile service; the
+    // development identity's default to the local directory's own.
+    ...(account === undefined ? {} : { tokens: account.tokens, profileUrl: account.profileUrl }),
     log: logs.join,
     onGameStarted: (pid) => logs.join.info(`game started (pid ${pid ?? 'unknown'})`),
     onGameOutput: (stream, line) => logs.join.debug(`game ${stream}: ${line}`),
   });
 }
 
+/** What a join needs from the signed-in account: its tokens and its profile service. */
+export interface SignedInServices {
+  readonly tokens: TokenProvider;
+  readonly profileUrl: string;
+}
+
 /** The signed-in accounts and their pictures, built with the heavy half (openid-client, got). */
 export interface LauncherAccounts {
   readonly manager: AccountManager;
+  readonly profileUrl: string;
   readonly picture: (xuid: string) => Promise<string | undefined>;
 }
 
@@ -65,6 +75,7 @@ export function buildLauncherAccounts(
   const manager = createAccountManager({ settings, store, log });
   return {
     manager,
+    profileUrl: settings.profileUrl,
     picture: (xuid) =>
       accountPicture(xuid, {
         profileUrl: settings.profileUrl,

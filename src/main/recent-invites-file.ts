@@ -15,7 +15,13 @@ import { RECENT_INVITES_LIMIT } from './recent-invites';
 const entrySchema = z.object({
   handleId: z.string().regex(/^[0-9a-f-]{36}$/),
   kind: z.enum(['invite', 'join']),
-  from: z.string().min(1).max(64),
+  // Files written before senders were looked up may hold a XUID here: it is never shown again.
+  from: z
+    .string()
+    .min(1)
+    .max(64)
+    .optional()
+    .transform((name) => (name === undefined || /^\d+$/.test(name) ? undefined : name)),
   outcome: z.enum(['joined', ...joinErrorCodes]),
   at: z.number().int().nonnegative(),
 });
@@ -60,7 +66,9 @@ export class RecentInvitesFile {
     const recent: RecentInvite[] = [];
     for (const item of file.data.recent) {
       const entry = entrySchema.safeParse(item);
-      if (entry.success && recent.length < RECENT_INVITES_LIMIT) recent.push(entry.data);
+      if (!entry.success || recent.length >= RECENT_INVITES_LIMIT) continue;
+      const { from, ...rest } = entry.data;
+      recent.push(from === undefined ? rest : { ...rest, from });
     }
     return { status: 'loaded', recent, dropped: file.data.recent.length - recent.length };
   }

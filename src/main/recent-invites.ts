@@ -44,13 +44,14 @@ export class RecentInvites {
       if (view.phase !== 'joined' && view.phase !== 'failed') this.#lastOutcomeKey = undefined;
       return false;
     }
-    const key = `${view.invite.handleId}|${outcome}`;
+    // The sender's name may arrive after the outcome: the entry is then redrawn with it.
+    const key = `${view.invite.handleId}|${outcome}|${view.invite.from ?? ''}`;
     if (key === this.#lastOutcomeKey) return false;
     this.#lastOutcomeKey = key;
     const entry: RecentInvite = {
       handleId: view.invite.handleId,
       kind: view.invite.kind,
-      from: view.invite.from,
+      ...(view.invite.from === undefined ? {} : { from: view.invite.from }),
       outcome,
       at: this.#now(),
     };

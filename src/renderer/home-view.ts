@@ -6,6 +6,7 @@ import type { RecentInvite } from '../shared/ipc-contract';
 import { el } from './dom';
 import { errorText } from './error-text';
 import type { Translator } from './i18n/translator';
+import { senderText } from './sender-text';
 
 export interface HomeProps {
   readonly recent: readonly RecentInvite[];
@@ -75,11 +76,7 @@ function recentItem(t: Translator, item: RecentInvite, now: number): HTMLElement
     el(
       'span',
       { className: 'recent-text' },
-      el(
-        'span',
-        { className: 'recent-from' },
-        t.text(item.kind === 'join' ? 'recent.join' : 'recent.invite', { from: item.from }),
-      ),
+      el('span', { className: 'recent-from' }, senderText(t, 'recent', item.kind, item.from)),
       el(
         'time',
         { className: 'recent-time', attrs: { datetime: new Date(at).toISOString() } },

@@ -13,6 +13,8 @@ import type { TextKey } from './i18n/catalogue';
 import type { Translator } from './i18n/translator';
 import { joinActions, type JoinAction } from './join-actions';
 import { joinSteps, stepStates, type StepStatus } from './join-steps';
+import { senderText } from './sender-text';
+import { allowedPictureUrl } from '../shared/sender-picture';
 
 const actionText: Readonly<Record<JoinAction, TextKey>> = {
   retry: 'action.retry',
@@ -43,6 +45,20 @@ export class JoinScreen {
     className: 'card-title',
     attrs: { id: 'join-title', tabindex: '-1' },
   });
+  /**
+   * The sender's picture: decorative (`alt=""`), since the title names them. In the page only
+   * while main gives a URL the CSP allows, and taken out again if it fails to load.
+   */
+  private readonly picture = el('img', {
+    className: 'sender-picture',
+    attrs: { alt: '', width: '56', height: '56', referrerpolicy: 'no-referrer', decoding: 'async' },
+  });
+  private pictureUrl: string | undefined;
+  private readonly header = el(
+    'div',
+    { className: 'join-header' },
+    el('div', {}, this.eyebrow, this.title),
+  );
   private readonly summary = el('p', { className: 'session-summary' });
   private readonly steps: HTMLOListElement;
   private readonly stepRows: readonly { item: HTMLLIElement; status: HTMLSpanElement }[];
@@ -85,11 +101,11 @@ export class JoinScreen {
       ...this.stepRows.map((row) => row.item),
     );
     this.status.append(this.progress, this.attempt, this.countdown);
+    this.picture.addEventListener('error', () => this.picture.remove());
     this.element = el(
       'section',
       { className: 'card join', attrs: { 'aria-labelledby': 'join-title' } },
-      this.eyebrow,
-      this.title,
+      this.header,
       this.summary,
       this.steps,
       this.status,
@@ -107,12 +123,9 @@ export class JoinScreen {
     setText(this.eyebrow, t.text(invite?.kind === 'join' ? 'join.kind.join' : 'join.kind.invite'));
     setText(
       this.title,
-      invite
-        ? t.text(invite.kind === 'join' ? 'join.title.join' : 'join.title.invite', {
-            from: invite.from,
-          })
-        : t.text('join.title.noInvite'),
+      invite ? senderText(t, 'title', invite.kind, invite.from) : t.text('join.title.noInvite'),
     );
+    this.drawPicture(allowedPictureUrl(invite?.pictureUrl));
     this.drawSummary(view);
     this.drawSteps(view);
     this.drawStatus(view);
@@ -130,6 +143,18 @@ export class JoinScreen {
   dispose(): void {
     this.stopCountdown?.();
     this.stopCountdown = undefined;
+  }
+
+  private drawPicture(url: string | undefined): void {
+    if (url === this.pictureUrl) return;
+    this.pictureUrl = url;
+    if (url === undefined) {
+      this.picture.remove();
+      this.picture.removeAttribute('src');
+      return;
+    }
+    this.picture.src = url;
+    if (!this.picture.isConnected) this.header.prepend(this.picture);
   }
 
   private drawSummary(view: JoinView): void {

@@ -12,7 +12,8 @@ import type { JoinErrorCode, JoinView } from './join-view';
 export interface RecentInvite {
   readonly handleId: string;
   readonly kind: 'invite' | 'join';
-  readonly from: string;
+  /** The sender's gamertag; absent when it was never known (the window says "a friend"). */
+  readonly from?: string;
   readonly outcome: 'joined' | JoinErrorCode;
   /** Epoch milliseconds when the outcome was reached. */
   readonly at: number;

@@ -44,8 +44,17 @@ export interface JoinView {
   readonly invite?: {
     readonly kind: 'invite' | 'join';
     readonly handleId: string;
-    /** The inviter's gamertag once the session names it, else their XUID. */
-    readonly from: string;
+    /**
+     * The sender's gamertag once known (the profile service answered, or the session names them);
+     * absent until then, and the window says "a friend". Never a XUID. Untrusted text from
+     * another player: shown only as text.
+     */
+    readonly from?: string;
+    /**
+     * The sender's picture once the profile service gave one the window's CSP allows
+     * (`https://` on the Xbox picture host, or the local directory's own loopback origin).
+     */
+    readonly pictureUrl?: string;
   };
   readonly session?: {
     readonly membersCount: number;

@@ -80,7 +80,10 @@ describe('rallypoint activate', () => {
 
     expect(run.code, run.stderr).toBe(0);
     const views = jsonLines(run.stdout);
-    expect(views.map((view) => view.phase)).toEqual([
+    // The sender's profile lands beside the write: whenever it arrives, the view in that phase is
+    // printed again with the name and picture.
+    const phases = views.map((view) => view.phase);
+    expect(phases.filter((phase, i) => phase !== phases[i - 1])).toEqual([
       'activating',
       'writingSession',
       'joining',
@@ -88,9 +91,15 @@ describe('rallypoint activate', () => {
     ]);
     expect(views.at(-1)).toMatchObject({
       phase: 'joined',
-      invite: { handleId: invite.handleId, from: host.gamertag },
+      invite: {
+        handleId: invite.handleId,
+        from: host.gamertag,
+        pictureUrl: `${directory.url}/people/pictures/${host.xuid}.svg`,
+      },
       session: { membersCount: 2 },
     });
+    // The sender is a name or nobody, never their XUID.
+    expect(views.map((view) => view.invite?.from).filter((from) => from === host.xuid)).toEqual([]);
     // Game output goes to stderr in JSON mode so stdout stays parseable.
     expect(run.stderr).toContain('demo game started');
     expect(await session.memberXuids()).toEqual([host.xuid]);
@@ -108,7 +117,9 @@ describe('rallypoint activate', () => {
       directory.url,
     ]);
     expect(run.code, run.stderr).toBe(0);
-    expect(run.stdout).toContain(`accepting the invite from ${host.xuid}`);
+    // The first frame comes before any name is known: "a friend", never the XUID.
+    expect(run.stdout).toContain('accepting the invite from a friend');
+    expect(run.stdout).not.toContain(host.xuid);
     expect(run.stdout).toContain('joining the session');
     expect(run.stdout).toContain(`✔ joined ${host.gamertag}'s session (2/16 players)`);
     expect(run.stdout).toContain('game │ connecting to 127.0.0.1:30000');
@@ -242,7 +253,7 @@ describe('rallypoint activate', () => {
 });
 
 describe('rallypoint demo (npm run demo)', () => {
-  it('starts the embedded directory, joins the demo game, cleans up, exit 0', async () => {
+  it('starts the embedded directory, signs the demo player in, joins the demo game, cleans up, exit 0', async () => {
     const run = await rallypoint(['demo']);
     expect(run.code, run.stderr).toBe(0);
     const out = run.stdout;
@@ -250,6 +261,10 @@ describe('rallypoint demo (npm run demo)', () => {
       'local session directory running at http://127.0.0.1:',
       'RallyHost is hosting a game and invited RallyPlayer',
       'the link is valid',
+      // The demo player signs in with the real device-code chain, not a development token.
+      'signing RallyPlayer in with the device-code flow',
+      'entered for you',
+      'signed in as RallyPlayer (OAuth access token → Xbox user token → XSTS)',
       'joining the session',
       'handing the session to the game',
       'game │ demo game started',

@@ -88,6 +88,19 @@ describe('parseDirectoryArgs', () => {
     [['--workers', '2'], /--workers above 1 needs a shared store/],
     [['--workers', '2', '--store', 'memory'], /--workers above 1 needs a shared store/],
     [['--workers', '0', '--store', 'embedded-postgres'], /--workers must be between 1 and 64/],
+    [['--access-token-ms', '500'], /--access-token-ms must be between 1000 and/],
+    [['--xsts-token-ms', '1h'], /--xsts-token-ms needs an integer, got "1h"/],
+    [['--device-poll-interval-s', '0'], /--device-poll-interval-s must be between 1 and 600/],
+    [
+      ['--refresh-token-ms', '60000', '--access-token-ms', '120000'],
+      /--refresh-token-ms \(60000\) must not be shorter than --access-token-ms \(120000\)/,
+    ],
+    // The default access token lives an hour: a one-minute refresh token alone is refused too.
+    [['--refresh-token-ms', '60000'], /must not be shorter than --access-token-ms \(3600000\)/],
+    [
+      ['--device-code-ms', '5000', '--device-poll-interval-s', '5'],
+      /--device-code-ms \(5000\) must be longer than --device-poll-interval-s \(5 s\)/,
+    ],
   ])('refuses %j', (args, message) => {
     const parsed = parseDirectoryArgs(args);
     expect(parsed.ok).toBe(false);
@@ -144,6 +157,37 @@ describe('parseDirectoryArgs', () => {
     expect(off.ok && off.value.kind === 'start' && off.value.options.devIdentities).toMatchObject({
       enabled: false,
     });
+  });
+
+  it('maps the identity lifetime flags onto the identity options, and leaves them out unless given', () => {
+    const parsed = parseDirectoryArgs([
+      '--access-token-ms',
+      '60000',
+      '--refresh-token-ms',
+      '600000',
+      '--user-token-ms',
+      '120000',
+      '--xsts-token-ms',
+      '90000',
+      '--device-code-ms',
+      '30000',
+      '--device-poll-interval-s',
+      '2',
+    ]);
+    expect(parsed.ok && parsed.value.kind === 'start' && parsed.value.options.identity).toEqual({
+      accessTokenMs: 60000,
+      refreshTokenMs: 600000,
+      userTokenMs: 120000,
+      xstsTokenMs: 90000,
+      deviceCodeMs: 30000,
+      devicePollIntervalS: 2,
+    });
+    const one = parseDirectoryArgs(['--xsts-token-ms', '90000']);
+    expect(one.ok && one.value.kind === 'start' && one.value.options.identity).toEqual({
+      xstsTokenMs: 90000,
+    });
+    const none = parseDirectoryArgs([]);
+    expect(none.ok && none.value.kind === 'start' && 'identity' in none.value.options).toBe(false);
   });
 
   it('recognises --help', () => {

@@ -96,6 +96,28 @@ describe('directory command line', () => {
     expect((await done).code).toBe(0);
   });
 
+  it('gives its identity services the lifetimes of the identity flags', async () => {
+    const { child, lines } = start([
+      '--device-code-ms',
+      '42000',
+      '--device-poll-interval-s',
+      '3',
+      '--access-token-ms',
+      '120000',
+    ]);
+    const done = exited(child);
+    const url = await readUntil(lines, 'directory listening on');
+    const answer = await fetch(`${url}/consumers/oauth2/v2.0/devicecode`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ client_id: 'flags', scope: 'XboxLive.signin' }).toString(),
+    });
+    expect(answer.status).toBe(200);
+    expect(await answer.json()).toMatchObject({ expires_in: 42, interval: 3 });
+    child.kill('SIGTERM');
+    expect((await done).code).toBe(0);
+  });
+
   it('warns before listening on a non-loopback address that development identities are off', async () => {
     // 192.0.2.1 (TEST-NET-1) is no address of this machine: the warning comes first, then the
     // bind fails, so nothing ever listens outside loopback.

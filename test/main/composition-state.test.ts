@@ -111,6 +111,26 @@ describe('RecentInvites', () => {
     expect(recent.list().map((entry) => entry.outcome)).toEqual(['joined']);
   });
 
+  it('records an unnamed sender without a name, and names the entry when the name arrives later', () => {
+    const recent = new RecentInvites();
+    const unnamed: JoinView = {
+      phase: 'failed',
+      attempt: 1,
+      canRetry: false,
+      invite: { kind: 'invite', handleId: handleA },
+      error: { code: 'invite-expired', message: 'x' },
+    };
+    expect(recent.observe(unnamed)).toBe(true);
+    expect(recent.list()[0]?.from).toBeUndefined();
+    expect(
+      recent.observe({
+        ...unnamed,
+        invite: { kind: 'invite', handleId: handleA, from: 'RallyHost' },
+      }),
+    ).toBe(true);
+    expect(recent.list().map((item) => item.from)).toEqual(['RallyHost']);
+  });
+
   it('records the same outcome again after the player went back to idle', () => {
     const recent = new RecentInvites();
     recent.observe(viewOf('failed', handleA, 'cancelled'));
@@ -135,6 +155,20 @@ describe('RecentInvitesFile', () => {
     await Promise.all([file.save([]), file.save([entry])]);
     expect(JSON.parse(readFileSync(path, 'utf8'))).toEqual({ version: 1, recent: [entry] });
     expect(await file.load()).toEqual({ status: 'loaded', recent: [entry], dropped: 0 });
+  });
+
+  it('loads an entry without a sender, and forgets a XUID an older file kept as the sender', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'rallypoint-recent-')), 'recent.json');
+    const { from: _from, ...nameless } = entry;
+    writeFileSync(
+      path,
+      JSON.stringify({ version: 1, recent: [nameless, { ...entry, from: '2533274811111111' }] }),
+    );
+    expect(await new RecentInvitesFile(path).load()).toEqual({
+      status: 'loaded',
+      recent: [nameless, nameless],
+      dropped: 0,
+    });
   });
 
   it('drops tampered entries and survives garbage', async () => {

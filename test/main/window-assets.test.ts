@@ -124,7 +124,7 @@ describe('serveRendererAsset', () => {
 
   it('sends the strict headers with every answer, served or refused', async () => {
     const csp =
-      "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+      "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: https://images-eds-ssl.xboxlive.com http://127.0.0.1:* http://localhost:*; connect-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
     const strict = (type: string) => ({
       'cache-control': 'no-store',
       'content-security-policy': csp,

@@ -104,13 +104,54 @@ describe('app scheme CSP in Chromium', () => {
     servers.push(served.server);
     const response = await fetch(`${served.origin}/index.html`);
     expect(response.headers.get('content-security-policy')).toBe(
-      "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+      "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: https://images-eds-ssl.xboxlive.com http://127.0.0.1:* http://localhost:*; connect-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
     );
     const { page, violations } = await open(`${served.origin}/index.html`);
     await page.waitForLoadState('load');
     const stylesApplied = await page.evaluate(() => document.styleSheets.length > 0);
     expect(stylesApplied).toBe(true);
     expect(violations.filter((line) => /script-src|style-src/.test(line))).toEqual([]);
+    await page.close();
+  });
+
+  it('lets a sender picture load from a loopback directory and from nowhere else', async () => {
+    // A second loopback server on its own port plays the local directory's picture service.
+    const pictures = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'image/svg+xml' });
+      res.end(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="8" height="8"><rect width="8" height="8"/></svg>',
+      );
+    });
+    await new Promise<void>((done) => pictures.listen(0, '127.0.0.1', done));
+    servers.push(pictures);
+    const picturePort = (pictures.address() as AddressInfo).port;
+    const root = mkdtempSync(join(tmpdir(), 'rallypoint-csp-pictures-'));
+    writeFileSync(
+      join(root, 'index.html'),
+      [
+        '<!doctype html><html><head><script type="module" src="app.js"></script></head><body>',
+        `<img id="loopback" src="http://127.0.0.1:${picturePort}/people/pictures/1.svg">`,
+        `<img id="lan" src="http://192.0.2.1:${picturePort}/p.svg">`,
+        '<img id="other-https" src="https://images.example.invalid/p.png">',
+        '</body></html>',
+      ].join(''),
+    );
+    writeFileSync(
+      join(root, 'app.js'),
+      'addEventListener("load", () => { document.documentElement.dataset.loaded = "yes"; });',
+    );
+    const served = await serve(root);
+    servers.push(served.server);
+    const { page, violations } = await open(`${served.origin}/index.html`);
+    await page.waitForFunction(() => document.documentElement.dataset.loaded === 'yes');
+    const widths = await page.evaluate(() =>
+      Object.fromEntries([...document.images].map((image) => [image.id, image.naturalWidth])),
+    );
+    expect(widths).toEqual({ loopback: 8, lan: 0, 'other-https': 0 });
+    const refused = violations.filter((line) => /img-src/.test(line)).join('\n');
+    expect(refused).toContain('192.0.2.1');
+    expect(refused).toContain('images.example.invalid');
+    expect(refused).not.toContain(`127.0.0.1:${picturePort}`);
     await page.close();
   });
 });

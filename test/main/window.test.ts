@@ -28,7 +28,7 @@ import { recordingLogger } from '../fakes/recording-logger';
 vi.mock('electron', async () => (await import('../fakes/electron')).electronMockFactory());
 
 const expectedCsp =
-  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: https://images-eds-ssl.xboxlive.com http://127.0.0.1:* http://localhost:*; connect-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 function openWindow(options: { devMode?: boolean; externalLinkOrigins?: string[] } = {}) {
   const fake = resetFakeElectron();

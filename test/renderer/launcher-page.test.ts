@@ -409,7 +409,7 @@ describe('launcher page', () => {
     expect(size).toBeLessThan(100 * 1024);
     const html = readFileSync(join(dist, 'index.html'), 'utf8');
     expect(html).toContain(
-      `content="default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'"`,
+      `content="default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: https://images-eds-ssl.xboxlive.com http://127.0.0.1:* http://localhost:*; connect-src 'self'"`,
     );
     // No inline script or style anywhere in the shipped page.
     expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);

@@ -450,9 +450,12 @@ async function startServices(
           launcherTokenStore(),
           logs,
         );
-  const tokens = accounts?.manager.tokenProvider();
+  const signedIn =
+    accounts === undefined
+      ? undefined
+      : { tokens: accounts.manager.tokenProvider(), profileUrl: accounts.profileUrl };
   const buildStack = (who: StackIdentity) =>
-    buildJoinStack(settings, directoryUrl, who, logs, tokens);
+    buildJoinStack(settings, directoryUrl, who, logs, signedIn);
   await attachStack(buildStack(identity));
   return {
     directory,

@@ -17,6 +17,8 @@ import { nextRetryDelay, type RetryPolicyOptions } from './retry-policy';
 import type { RetryPolicy } from './retry-delay';
 import type { LauncherConfig } from './launcher-config';
 import { createDevTokenProvider, type TokenProvider } from './token-provider';
+import { lookupProfiles } from '../account/profile-lookup';
+import { createSenderProfiles, type LookUpSender } from './sender-profiles';
 
 export interface JoinService {
   /** A validated invite arrived: it supersedes the current one (leaving its session if written). */
@@ -58,6 +60,11 @@ export interface JoinServiceDeps {
   readonly random?: () => number;
   readonly member?: JoinActorDeps['member'];
   readonly log?: Pick<Logger, 'info' | 'warn'>;
+  /**
+   * Names an invite's sender (gamertag, picture) beside the session write; without it the sender
+   * is named only once the session is read. `serviceOrigin`: the only plain-http picture origin.
+   */
+  readonly senders?: { readonly lookUp: LookUpSender; readonly serviceOrigin?: string };
 }
 
 /** The default budget for one join, matching XSAPI's 20 s retry window. */
@@ -98,8 +105,19 @@ export function createJoinService(deps: JoinServiceDeps): JoinService {
   let currentJson = JSON.stringify(current);
   let stopping: Promise<void> | undefined;
 
+  // A sender's profile redraws the current view when it arrives; the join never waits for it.
+  const senders = deps.senders
+    ? createSenderProfiles({
+        ...deps.senders,
+        onNamed: () => {
+          if (!stopping) publish(actor.getSnapshot());
+        },
+        ...(deps.log ? { log: (line: string) => deps.log?.info(line) } : {}),
+      })
+    : undefined;
+
   const publish = (snapshot: JoinSnapshot) => {
-    const view = toJoinView(snapshot);
+    const view = toJoinView(snapshot, senders?.known);
     const json = JSON.stringify(view);
     if (json === currentJson) return;
     current = view;
@@ -129,7 +147,12 @@ export function createJoinService(deps: JoinServiceDeps): JoinService {
   };
 
   return {
-    submit: (invite) => send({ type: 'INVITE', invite }),
+    submit(invite) {
+      if (stopping) return;
+      // The write goes first; the sender lookup only starts beside it.
+      actor.send({ type: 'INVITE', invite });
+      senders?.request(invite.remoteXuid);
+    },
     cancel: () => send({ type: 'CANCEL' }),
     retry: () => send({ type: 'RETRY' }),
     dismiss: () => send({ type: 'DISMISS' }),
@@ -148,7 +171,7 @@ export function createJoinService(deps: JoinServiceDeps): JoinService {
     },
     async settled() {
       const snapshot = await waitFor(actor, (next) => next.hasTag('resting'));
-      return toJoinView(snapshot);
+      return toJoinView(snapshot, senders?.known);
     },
     stop() {
       stopping ??= (async () => {
@@ -193,6 +216,14 @@ export interface LauncherJoinOptions {
   readonly random?: () => number;
   /** Hold a presence connection while the game runs (default true). */
   readonly presence?: boolean;
+  /**
+   * The profile service that names an invite's sender (`SignInSettings.profileUrl`). Default: the
+   * local directory's own when the development tokens are used (nothing else accepts them);
+   * `false`, or a caller's own `tokens` without a `profileUrl`: no lookup, the session names them.
+   */
+  readonly profileUrl?: string | false;
+  /** Upper bound on the sender lookup (default 3000 ms); then the sender stays "a friend". */
+  readonly profileTimeoutMs?: number;
 }
 
 /**
@@ -236,10 +267,31 @@ export function createLauncherJoin(
           closesGame: ownsGame,
           ...(options.log ? { log: options.log } : {}),
         });
+  const profileUrl =
+    options.profileUrl === undefined
+      ? options.tokens === undefined
+        ? `${config.directoryUrl}/users/batch/profile/settings`
+        : undefined
+      : options.profileUrl || undefined;
+  const senders = profileUrl
+    ? {
+        ...originOf(profileUrl),
+        lookUp: async (xuid: string) =>
+          (
+            await lookupProfiles([xuid], {
+              profileUrl,
+              tokens,
+              ...(options.profileTimeoutMs ? { timeoutMs: options.profileTimeoutMs } : {}),
+              ...(options.log ? { log: (line: string) => options.log?.info(line) } : {}),
+            })
+          ).get(xuid),
+      }
+    : undefined;
   const service = createJoinService({
     client,
     tokens,
     game,
+    ...(senders ? { senders } : {}),
     deadlineMs: config.deadlineMs,
     leaveTimeoutMs: config.leaveTimeoutMs,
     ...(config.retry ? { retry: config.retry } : {}),
@@ -259,4 +311,13 @@ export function createLauncherJoin(
       return closing;
     },
   };
+}
+
+/** `{ serviceOrigin }` of a URL, or nothing when it does not parse. */
+function originOf(url: string): { serviceOrigin?: string } {
+  try {
+    return { serviceOrigin: new URL(url).origin };
+  } catch {
+    return {};
+  }
 }

@@ -15,6 +15,7 @@ import {
 import type { Invite } from '../../shared/invite';
 import type { JoinPhase, JoinView } from '../../shared/join-view';
 import type { JoinContext, JoinMachine, JoinTag } from './join-machine';
+import type { SenderProfile } from './sender-profiles';
 
 export type JoinSnapshot = SnapshotFrom<JoinMachine>;
 
@@ -28,24 +29,39 @@ const phaseTags = [
   'failed',
 ] as const satisfies readonly (JoinPhase & JoinTag)[];
 
-/** The view of one snapshot. */
-export function toJoinView(snapshot: JoinSnapshot): JoinView {
+/** No sender profile looked up (yet). */
+const noSenders: ReadonlyMap<string, SenderProfile> = new Map();
+
+/**
+ * The view of one snapshot. `senders` are the profiles looked up so far, by XUID: the invite's
+ * sender is named by their profile, else by the session once read, else not at all (the window
+ * says "a friend"; a XUID is never shown).
+ */
+export function toJoinView(
+  snapshot: JoinSnapshot,
+  senders: ReadonlyMap<string, SenderProfile> = noSenders,
+): JoinView {
   const context = snapshot.context;
   const canRetry = snapshot.can({ type: 'RETRY' });
   if (snapshot.hasTag('leaving')) {
     // Leaving is bookkeeping: the player sees where the machine is heading.
     switch (context.afterLeave) {
       case 'failed':
-        return withError(context, canRetry);
+        return withError(context, canRetry, senders);
       case 'activate':
-        return { phase: 'activating', attempt: 0, canRetry, ...inviteView(context.pendingInvite) };
+        return {
+          phase: 'activating',
+          attempt: 0,
+          canRetry,
+          ...inviteView(senders, context.pendingInvite),
+        };
       default:
         return { phase: 'idle', attempt: 0, canRetry };
     }
   }
   const phase = phaseTags.find((tag) => snapshot.hasTag(tag)) ?? 'idle';
   if (phase === 'idle') return { phase, attempt: 0, canRetry };
-  if (phase === 'failed') return withError(context, canRetry);
+  if (phase === 'failed') return withError(context, canRetry, senders);
   return {
     phase,
     attempt: context.attempt,
@@ -53,30 +69,43 @@ export function toJoinView(snapshot: JoinSnapshot): JoinView {
     ...(phase === 'retrying' && context.nextRetryAt !== undefined
       ? { nextRetryAt: context.nextRetryAt }
       : {}),
-    ...inviteView(context.invite, context.session),
+    ...inviteView(senders, context.invite, context.session),
     ...sessionView(context),
   };
 }
 
-function withError(context: JoinContext, canRetry: boolean): JoinView {
+function withError(
+  context: JoinContext,
+  canRetry: boolean,
+  senders: ReadonlyMap<string, SenderProfile>,
+): JoinView {
   const error = context.error ?? { code: 'cancelled' as const, message: 'The join stopped.' };
   return {
     phase: 'failed',
     attempt: context.attempt,
     canRetry,
-    ...inviteView(context.invite, context.session),
+    ...inviteView(senders, context.invite, context.session),
     ...sessionView(context),
     error: { code: error.code, message: error.message },
   };
 }
 
 function inviteView(
+  senders: ReadonlyMap<string, SenderProfile>,
   invite: Invite | undefined,
   session?: JoinContext['session'],
 ): Pick<JoinView, 'invite'> {
   if (!invite) return {};
-  const from = (session && gamertags(session).get(invite.remoteXuid)) ?? invite.remoteXuid;
-  return { invite: { kind: invite.kind, handleId: invite.handleId, from } };
+  const profile = senders.get(invite.remoteXuid);
+  const from = profile?.gamertag ?? (session && gamertags(session).get(invite.remoteXuid));
+  return {
+    invite: {
+      kind: invite.kind,
+      handleId: invite.handleId,
+      ...(from ? { from } : {}),
+      ...(profile?.pictureUrl ? { pictureUrl: profile.pictureUrl } : {}),
+    },
+  };
 }
 
 function sessionView(context: JoinContext): Pick<JoinView, 'session'> {

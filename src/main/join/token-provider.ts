@@ -165,16 +165,28 @@ export function createDevTokenProvider(options: DevTokenProviderOptions): TokenP
     return ok({ xuid, userHash, token });
   }
 
+  /** The unforced request in flight: callers at the same moment (the join and the sender lookup) share it. */
+  let issuing: Promise<Result<AccessToken, TokenError>> | undefined;
+
   return {
     async getToken({ forceRefresh, signal }) {
       if (signal?.aborted) {
         return err({ code: 'cancelled', message: 'token request aborted', retryable: false });
       }
       if (!forceRefresh && cached !== undefined) return ok(cached);
+      if (!forceRefresh && issuing !== undefined) return issuing;
       if (forceRefresh) cached = undefined;
-      const result = await issue(signal);
-      if (result.ok) cached = result.value;
-      return result;
+      const request = issue(signal).then((result) => {
+        if (result.ok) cached = result.value;
+        return result;
+      });
+      if (!forceRefresh) {
+        issuing = request;
+        void request.finally(() => {
+          if (issuing === request) issuing = undefined;
+        });
+      }
+      return request;
     },
   };
 }

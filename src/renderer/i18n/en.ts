@@ -19,12 +19,16 @@ export const en = {
 
   'recent.invite': 'Invite from {from}',
   'recent.join': 'From {from}’s profile',
+  'recent.inviteFromFriend': 'Invite from a friend',
+  'recent.joinFromFriend': 'From a friend’s profile',
   'outcome.joined': 'Joined',
 
   'join.kind.invite': 'Game invite',
   'join.kind.join': 'Join from profile',
   'join.title.invite': '{from} invited you to play',
   'join.title.join': 'Joining {from}’s game',
+  'join.title.inviteFromFriend': 'A friend invited you to play',
+  'join.title.joinFromFriend': 'Joining a friend’s game',
   'join.title.noInvite': 'An invite link was opened',
   'join.steps': 'Join progress',
 

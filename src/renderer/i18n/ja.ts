@@ -19,12 +19,16 @@ export const ja: Catalogue = {
 
   'recent.invite': '{from} さんからの招待',
   'recent.join': '{from} さんのプロフィールから',
+  'recent.inviteFromFriend': 'フレンドからの招待',
+  'recent.joinFromFriend': 'フレンドのプロフィールから',
   'outcome.joined': '参加済み',
 
   'join.kind.invite': 'ゲームへの招待',
   'join.kind.join': 'プロフィールから参加',
   'join.title.invite': '{from} さんがあなたをゲームに招待しました',
   'join.title.join': '{from} さんのゲームに参加しています',
+  'join.title.inviteFromFriend': 'フレンドがあなたをゲームに招待しました',
+  'join.title.joinFromFriend': 'フレンドのゲームに参加しています',
   'join.title.noInvite': '招待リンクが開かれました',
   'join.steps': '参加の進行状況',
 

@@ -5,7 +5,7 @@ import { joinMachine, type JoinContext } from '../../../src/main/join/join-machi
 import { toJoinView } from '../../../src/main/join/join-view-mapper';
 import { parseSessionDocument } from '../../../src/shared/mpsd/session-document';
 import { joinErrorCodes, type JoinPhase } from '../../../src/shared/join-view';
-import { invite, sessionWithPlayer } from './join-machine-fakes';
+import { hostXuid, invite, sessionWithPlayer } from './join-machine-fakes';
 
 const base: JoinContext = {
   budget: { deadlineMs: 20_000, leaveTimeoutMs: 5_000 },
@@ -131,12 +131,47 @@ describe('snapshot → JoinView', () => {
       phase: 'activating',
       attempt: 0,
       canRetry: false,
-      invite: { kind: 'invite', handleId: next.handleId, from: next.remoteXuid },
+      invite: { kind: 'invite', handleId: next.handleId },
     });
     expect(viewIn('leaving', { ...base, afterLeave: 'stopped' })).toEqual({
       phase: 'idle',
       attempt: 0,
       canRetry: false,
     });
+  });
+
+  it('names the sender by profile first, then by the session, else not at all (never a XUID)', () => {
+    const writing = { ...base, invite: { ...invite(), remoteXuid: hostXuid } };
+    const handleId = writing.invite.handleId;
+    expect(viewIn('writingSession', writing).invite).toEqual({ kind: 'invite', handleId });
+    const profiles = new Map([
+      [hostXuid, { gamertag: 'ProfileName', pictureUrl: 'http://127.0.0.1:9/p.svg' }],
+    ]);
+    const named = toJoinView(
+      joinMachine.resolveState({ value: 'writingSession', context: writing }),
+      profiles,
+    );
+    expect(named.invite).toEqual({
+      kind: 'invite',
+      handleId,
+      from: 'ProfileName',
+      pictureUrl: 'http://127.0.0.1:9/p.svg',
+    });
+    const joined = { ...writing, session: sessionWithPlayer() };
+    expect(viewIn('joined', joined).invite).toEqual({
+      kind: 'invite',
+      handleId,
+      from: 'HostPlayer',
+    });
+    expect(
+      toJoinView(joinMachine.resolveState({ value: 'failed', context: joined }), profiles).invite
+        ?.from,
+    ).toBe('ProfileName');
+    // Someone else's profile does not name this sender.
+    const other = new Map([['1234', { gamertag: 'Stranger' }]]);
+    expect(
+      toJoinView(joinMachine.resolveState({ value: 'writingSession', context: writing }), other)
+        .invite,
+    ).toEqual({ kind: 'invite', handleId });
   });
 });

@@ -78,8 +78,9 @@ describe('join machine: the way in', () => {
       invite: { kind: 'invite', handleId: invite().handleId, from: 'HostPlayer' },
       session: { membersCount: 2, maxMembersCount: 8, hostGamertag: 'HostPlayer' },
     });
-    // Before the session names them, the inviter is their XUID.
-    expect(views[0]?.invite?.from).toBe(invite().remoteXuid);
+    // Before the session names them (and with no profile lookup), the inviter is unnamed: never
+    // their XUID.
+    expect(views[0]?.invite).toEqual({ kind: 'invite', handleId: invite().handleId });
     expect(directory.joins).toHaveLength(1);
     expect(directory.joins[0]?.member).toEqual({ xuid: invite().localXuid });
     expect(directory.joins[0]?.checkMembershipFirst).toBe(false);

@@ -64,6 +64,31 @@ describe('createDevTokenProvider against the local directory', () => {
   });
 });
 
+describe('createDevTokenProvider callers at the same moment', () => {
+  it('share one request: the join and the sender lookup ask together, the directory issues once', async () => {
+    const running = await startDirectory({
+      rateLimits: false,
+      onRequest: (entry) => seen.push(entry.path),
+    });
+    closers.push(() => running.close());
+    const seen: string[] = [];
+    const tokens = createDevTokenProvider({ baseUrl: running.url, ...player });
+    const [join, lookup] = await Promise.all([
+      tokens.getToken({ forceRefresh: false }),
+      tokens.getToken({ forceRefresh: false }),
+    ]);
+    expect(join.ok && lookup.ok && join.value.token === lookup.value.token).toBe(true);
+    expect(seen.filter((path) => path === '/dev/tokens')).toHaveLength(1);
+    // A forced renewal is never folded into another request.
+    const [again, forced] = await Promise.all([
+      tokens.getToken({ forceRefresh: false }),
+      tokens.getToken({ forceRefresh: true }),
+    ]);
+    expect(again.ok && forced.ok).toBe(true);
+    expect(seen.filter((path) => path === '/dev/tokens')).toHaveLength(2);
+  });
+});
+
 describe('createDevTokenProvider failures', () => {
   it('reports a directory that is not there as directory-unavailable', async () => {
     const gone = await stub((response) => response.end());
