@@ -43,14 +43,13 @@ export function webInviteBase(raw: string): Result<string, string> {
 }
 
 /**
- * Both links for an invite, or why they cannot be made (a handle that is not a GUID, an invalid
- * XUID, a context with control or format characters, a bad base). Never throws.
+ * The app form of an invite, or why it cannot be made (a handle that is not a GUID, an invalid
+ * XUID, a context with control or format characters or over 256 characters). Never throws.
  */
-export function inviteShareLinks(
+export function inviteAppLink(
   invite: ShareableInvite,
-  webBase: string,
   scheme: string = defaultInviteLinkConfig.schemes[0] ?? 'rallypoint',
-): Result<InviteShareLinks, string> {
+): Result<string, string> {
   const handleId = invite.handleId.toLowerCase();
   if (!guidPattern.test(handleId) || /^[0-]+$/.test(handleId))
     return err('the handle is not a GUID (8-4-4-4-12 hexadecimal digits)');
@@ -62,8 +61,6 @@ export function inviteShareLinks(
     return err('the context holds control or format characters');
   if (invite.context !== undefined && [...invite.context].length > maxInviteContextLength)
     return err(`the context is longer than ${maxInviteContextLength} characters`);
-  const base = webInviteBase(webBase);
-  if (!base.ok) return base;
   const route = inviteRoutes[0];
   const query = [
     `handle=${handleId}`,
@@ -71,8 +68,21 @@ export function inviteShareLinks(
     `${route.remoteParam}=${senderXuid}`,
     ...(invite.context ? [`context=${encodeURIComponent(invite.context)}`] : []),
   ].join('&');
+  return ok(`${scheme}://${route.action}?${query}`);
+}
+
+/** Both links for an invite, or why they cannot be made ({@link inviteAppLink}, a bad base). */
+export function inviteShareLinks(
+  invite: ShareableInvite,
+  webBase: string,
+  scheme?: string,
+): Result<InviteShareLinks, string> {
+  const appLink = inviteAppLink(invite, scheme);
+  if (!appLink.ok) return appLink;
+  const base = webInviteBase(webBase);
+  if (!base.ok) return base;
   return ok({
-    appLink: `${scheme}://${route.action}?${query}`,
-    webLink: `${base.value}${webInviteRoute.pathPrefix}${handleId}`,
+    appLink: appLink.value,
+    webLink: `${base.value}${webInviteRoute.pathPrefix}${invite.handleId.toLowerCase()}`,
   });
 }
