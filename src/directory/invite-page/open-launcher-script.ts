@@ -3,7 +3,7 @@
  * Policy needs no inline script. Its name carries a hash of its text (a new version is a new
  * URL, so it may be cached for a year) and the page loads it with Subresource Integrity.
  *
- * It opens the app link at once. When the page is still in front after `data-wait-ms`, the
+ * It opens the app link at once (as soon as the page has loaded). When the page is still in front after `data-wait-ms`, the
  * launcher did not take the link (not installed, or the visitor dismissed the browser's prompt),
  * so it shows the "Get Rallypoint" part with the installer and "Open again"; when the page lost
  * focus meanwhile (the launcher came to the front), that part appears only once the visitor is
@@ -49,7 +49,10 @@ export const openLauncherScript = `'use strict';
     event.preventDefault();
     attempt();
   });
-  attempt();
+  // After the page has loaded (the sender's picture included): a navigation started earlier could
+  // cut those loads short in some browsers.
+  if (document.readyState === 'complete') attempt();
+  else window.addEventListener('load', attempt);
 })();
 `;
 
