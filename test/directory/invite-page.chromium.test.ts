@@ -8,6 +8,8 @@
  * the scheme. Screenshots go to test-results/screenshots (docs/images has copies).
  */
 import { readFileSync } from 'node:fs';
+import { createServer, request as forward, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -225,6 +227,59 @@ describe('the web invite page in Chromium', () => {
     await screenshot(page, 'invite-page-ja-fallback');
     expect(tab.problems).toEqual([]);
     await tab.close();
+  });
+
+  it('works behind a studio proxy that serves it under a path of its own site', async () => {
+    // What docs/invite-links.md tells a studio to do: forward <prefix>/invite/ and
+    // <prefix>/people/pictures/ to the directory (sending the directory's own Host, as nginx's
+    // proxy_pass does). The page's relative links must then reach its script and the picture.
+    const target = new URL(directory.url);
+    const proxy: Server = createServer((incoming, outgoing) => {
+      const path = incoming.url ?? '/';
+      if (!/^\/rallypoint\/(invite|people\/pictures)\//.test(path)) {
+        outgoing.writeHead(404).end();
+        return;
+      }
+      const upstream = forward(
+        {
+          host: target.hostname,
+          port: target.port,
+          method: incoming.method,
+          path: path.slice('/rallypoint'.length),
+          headers: { ...incoming.headers, host: target.host },
+        },
+        (answer) => {
+          outgoing.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.pipe(outgoing);
+        },
+      );
+      upstream.on('error', () => outgoing.destroy());
+      incoming.pipe(upstream);
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (proxy.address() as AddressInfo).port;
+      const id = await invite();
+      const context = await browser.newContext({ userAgent: agents.windows, locale: 'en-US' });
+      const page = await context.newPage();
+      page.setDefaultTimeout(10_000);
+      const cdp = await context.newCDPSession(page);
+      await cdp.send('Page.enable');
+      const attempts: string[] = [];
+      cdp.on('Page.frameRequestedNavigation', (event) => attempts.push(event.url));
+      const answer = await page.goto(`http://127.0.0.1:${port}/rallypoint/invite/${id}`);
+      expect(answer?.status()).toBe(200);
+      await eventually(() => attempts.filter((url) => url.startsWith('rallypoint:')).length).toBe(
+        1,
+      );
+      expect(
+        await page.locator('.card img').evaluate((image: HTMLImageElement) => image.naturalWidth),
+      ).toBe(64);
+      await page.locator('#fallback').waitFor({ state: 'visible', timeout: 15_000 });
+      await context.close();
+    } finally {
+      proxy.close();
+    }
   });
 
   it('answers an expired invite with the 404 page, in English and Japanese', async () => {
