@@ -11,6 +11,7 @@ import {
   type AccountCommandName,
   type AccountCommandOptions,
 } from './cli-account-args';
+import type { InviteLinkOptions } from './cli-invite-link';
 
 export interface ActivateOptions {
   readonly link?: string;
@@ -32,6 +33,7 @@ export type CliCommand =
   | { readonly kind: 'help' }
   | { readonly kind: 'activate'; readonly options: ActivateOptions }
   | { readonly kind: 'demo'; readonly options: ActivateOptions }
+  | { readonly kind: 'invite-link'; readonly options: InviteLinkOptions }
   | {
       readonly kind: 'account';
       readonly command: AccountCommandName;
@@ -41,6 +43,9 @@ export type CliCommand =
 export const usage = `Usage:
   rallypoint activate <invite-link> [options]   accept an invite headless and join the game
   rallypoint demo [options]                     local directory + demo invite + demo game, end to end
+  rallypoint invite-link <handle|invite-link> [--directory URL | --web-base URL]
+                 [--invited XUID --sender XUID] [--context TEXT] [--json]
+                                                print the rallypoint:// and the https form of an invite
 ${accountUsage}
   rallypoint help
 
@@ -74,6 +79,7 @@ export function parseCliArgs(argv: readonly string[]): Result<CliCommand, string
     return ok({ kind: 'help' });
   }
   if (isAccountCommand(command)) return parseAccountArgs(command, rest);
+  if (command === 'invite-link') return parseInviteLinkArgs(rest);
   if (command !== 'activate' && command !== 'demo') return err(`unknown command "${command}"`);
   let parsed;
   try {
@@ -130,4 +136,42 @@ export function parseCliArgs(argv: readonly string[]): Result<CliCommand, string
     ...(ack.value === undefined ? {} : { ackTimeoutMs: ack.value }),
   };
   return ok({ kind: command, options });
+}
+
+/** Parses the arguments after `invite-link`. */
+function parseInviteLinkArgs(args: readonly string[]): Result<CliCommand, string> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...args],
+      allowPositionals: true,
+      strict: true,
+      options: {
+        directory: { type: 'string' },
+        'web-base': { type: 'string' },
+        invited: { type: 'string' },
+        sender: { type: 'string' },
+        context: { type: 'string' },
+        json: { type: 'boolean', default: false },
+      },
+    });
+  } catch (error) {
+    return err(error instanceof Error ? error.message : String(error));
+  }
+  const { values, positionals } = parsed;
+  const [handle, ...extra] = positionals;
+  if (handle === undefined || extra.length > 0)
+    return err('invite-link takes exactly one handle id or invite link (quote a link)');
+  return ok({
+    kind: 'invite-link',
+    options: {
+      handle,
+      json: values.json,
+      ...(values.directory === undefined ? {} : { directory: values.directory }),
+      ...(values['web-base'] === undefined ? {} : { webBase: values['web-base'] }),
+      ...(values.invited === undefined ? {} : { invited: values.invited }),
+      ...(values.sender === undefined ? {} : { sender: values.sender }),
+      ...(values.context === undefined ? {} : { context: values.context }),
+    },
+  });
 }

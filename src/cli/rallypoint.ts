@@ -27,6 +27,8 @@ async function main(): Promise<number> {
       return (await import('./cli-activate')).runActivate(command.value.options, io);
     case 'demo':
       return (await import('./cli-activate')).runDemo(command.value.options, io);
+    case 'invite-link':
+      return (await import('./cli-invite-link')).runInviteLink(command.value.options, io);
     case 'account': {
       // Loaded on demand: the join commands never pay for OAuth.
       const account = await import('./cli-sign-in');

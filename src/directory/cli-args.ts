@@ -60,6 +60,11 @@ export const directoryUsage = `usage: npm run directory -- [options]
   --xsts-token-ms N            lifetime of XSTS tokens (default 57600000, 16 h)
   --device-code-ms N           how long a device code can be entered (default 900000, 15 min)
   --device-poll-interval-s S   seconds a device-code client waits between polls (default 5)
+  --game-name NAME             the game the web invite page (GET /invite/{handleId}) names
+                               (default Rallypoint)
+  --download-windows URL       https URL of the launcher's Windows installer, offered by the
+  --download-macos URL         web invite page to visitors on that system when the launcher does
+  --download-linux URL         not open (each optional; none given: the page names none)
   --log-requests               print one line per request (method, path, status, time, caller)
   --help                       print this text`;
 
@@ -127,6 +132,10 @@ export function parseDirectoryArgs(argv: readonly string[]): Result<CliCommand, 
         'allow-origin': { type: 'string', multiple: true },
         'allow-host': { type: 'string', multiple: true },
         'log-requests': { type: 'boolean' },
+        'game-name': { type: 'string' },
+        'download-windows': { type: 'string' },
+        'download-macos': { type: 'string' },
+        'download-linux': { type: 'string' },
         'strict-templates': { type: 'boolean' },
         help: { type: 'boolean' },
         ...Object.fromEntries(
@@ -206,6 +215,17 @@ export function parseDirectoryArgs(argv: readonly string[]): Result<CliCommand, 
     if (!/^[A-Za-z0-9.[\]:-]+:[0-9]{1,5}$/.test(name))
       return err(`--allow-host needs NAME:PORT, got "${name}"`);
   }
+  const downloads: { windows?: string; macos?: string; linux?: string } = {};
+  for (const system of ['windows', 'macos', 'linux'] as const) {
+    const url = values[`download-${system}`];
+    if (typeof url !== 'string') continue;
+    if (!isHttpsUrl(url))
+      return err(`--download-${system} needs an https:// URL without credentials, got "${url}"`);
+    downloads[system] = url;
+  }
+  const gameName = values['game-name'];
+  if (typeof gameName === 'string' && (gameName.trim() === '' || gameName.length > 100))
+    return err('--game-name needs 1 to 100 characters');
   const devEnabled =
     values['dev-identities'] === true
       ? true
@@ -252,6 +272,10 @@ export function parseDirectoryArgs(argv: readonly string[]): Result<CliCommand, 
       connectionLimits,
       presence: { pingIntervalMs: numbers['presence-ping-ms'] },
       ...(identity.value ? { identity: identity.value } : {}),
+      invitePage: {
+        ...(typeof gameName === 'string' ? { gameName } : {}),
+        downloads,
+      },
     },
   });
 }
@@ -289,4 +313,14 @@ function identityOptions(
     );
   }
   return ok(given);
+}
+
+/** An absolute https URL with no user name or password: what an installer link may be. */
+function isHttpsUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return url.protocol === 'https:' && url.username === '' && url.password === '';
+  } catch {
+    return false;
+  }
 }

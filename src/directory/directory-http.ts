@@ -43,6 +43,10 @@ export interface DirectoryHttpDeps {
   readonly presence?: PresenceHub;
   /** Called once per finished request; never given tokens, bodies or query strings. */
   readonly onRequest?: (entry: RequestLogEntry) => void;
+  /** The web invite page (src/directory/invite-page); answers `/invite/…` before anything else. */
+  readonly invitePage?: {
+    handle(request: IncomingMessage, response: ServerResponse, pathname: string): boolean;
+  };
   /** The identity and people services (src/directory/identity); answers their paths first. */
   readonly identity?: {
     handle(request: IncomingMessage, response: ServerResponse, pathname: string): boolean;
@@ -233,6 +237,7 @@ export function createDirectoryListener(deps: DirectoryHttpDeps) {
     const pathname = queryAt < 0 ? rawUrl : rawUrl.slice(0, queryAt);
     // Most requests carry no query; only `nocommit` is read from one.
     const query = queryAt < 0 ? undefined : new URLSearchParams(rawUrl.slice(queryAt + 1));
+    if (deps.invitePage?.handle(request, response, pathname)) return;
     if (deps.identity?.handle(request, response, pathname)) return;
     const match = matchRoute(pathname);
     if (match.kind === 'bad-path')

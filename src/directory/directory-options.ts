@@ -169,6 +169,26 @@ export interface DirectoryOptions {
   readonly presence?: PresenceOptions;
   /** Lifetimes and sandbox of the local identity services (src/directory/identity). */
   readonly identity?: IdentityServiceOptions;
+  /** The web invite page, `GET /invite/{handleId}` (src/directory/invite-page). */
+  readonly invitePage?: InvitePageOptions;
+}
+
+/**
+ * Studio settings of the web invite page: the game's name and where the launcher's installers
+ * are (`--game-name`, `--download-windows`, `--download-macos`, `--download-linux`).
+ */
+export interface InvitePageOptions {
+  /** The game the page invites to. Default `Rallypoint`. */
+  readonly gameName?: string;
+  /** https URL of the installer for each operating system; a missing one is not offered. */
+  readonly downloads?: InstallerDownloads;
+}
+
+/** https URLs of the launcher's installers, one per operating system. */
+export interface InstallerDownloads {
+  readonly windows?: string;
+  readonly macos?: string;
+  readonly linux?: string;
 }
 
 /** Token lifetimes (ms) and device-code pacing of the local identity services; tests shorten them. */

@@ -40,6 +40,12 @@ export interface DirectoryServiceDeps {
   readonly log?: (message: string) => void;
 }
 
+/** An invite handle with the session it points to, for the web invite page. */
+export interface InvitePageFacts {
+  readonly handle: HandleRecord;
+  readonly session: SessionRecord;
+}
+
 /** Most results one `POST /handles/query` answers, as MPSD. */
 export const maxQueryResults = 100;
 
@@ -369,6 +375,24 @@ export class DirectoryService {
     return andThen(this.#loadHandle(rawId), (loaded) => {
       if (!loaded.ok) return loaded.answer;
       return { kind: 'json', status: 200, body: renderHandle(loaded.handle) };
+    });
+  }
+
+  /**
+   * An invite handle and its session for the web invite page (src/directory/invite-page), found,
+   * not expired and with a session still there; undefined otherwise (also for activity and
+   * transfer handles, which are no invites). No caller: the page decides what an anonymous
+   * visitor may see from the session's visibility and read restriction.
+   */
+  invitePageFacts(rawId: string): Awaitable<InvitePageFacts | undefined> {
+    return andThen(this.#loadHandle(rawId), (loaded): Awaitable<InvitePageFacts | undefined> => {
+      if (!loaded.ok || loaded.handle.type !== 'invite') return undefined;
+      const { handle } = loaded;
+      const resolved = this.resolveRef(handle.sessionRef);
+      if (!resolved.ok) return undefined;
+      return andThen(this.#readSession(resolved.ref), (session) =>
+        session === undefined ? undefined : { handle, session },
+      );
     });
   }
 

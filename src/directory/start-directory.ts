@@ -21,6 +21,7 @@ import { RateLimiter, mpsdRateLimits } from './rate-limiter';
 import { RequestGuard } from './request-guard';
 import { seedDemo } from './demo-seed';
 import { IdentityRoutes } from './identity/identity-routes';
+import { InvitePageRoutes } from './invite-page/invite-page-routes';
 import { defaultIdentityLifetimes } from './identity/oauth';
 import { loadServiceConfigAccess, type ServiceConfigAccess } from './service-config-access';
 import type { SessionStore } from './session-store';
@@ -140,6 +141,15 @@ async function serve(
     sandbox: sandbox ?? 'RETAIL',
     publicUrl: () => url,
   });
+  const log =
+    options.onLog ?? ((message: string) => process.stderr.write(`directory: ${message}\n`));
+  const invitePage = new InvitePageRoutes({
+    invite: (handleId) => service.invitePageFacts(handleId),
+    profileOf: (xuid) => identity.profiles.profileOf(xuid),
+    options: options.invitePage,
+    log,
+    onError: (error) => reportError('invite page failed', error),
+  });
   const given = options.connectionLimits ?? {};
   const limits = {
     maxConnections: given.maxConnections ?? defaultConnectionLimits.maxConnections,
@@ -185,6 +195,7 @@ async function serve(
         connections,
         presence,
         onRequest: options.onRequest,
+        invitePage,
         identity,
       }),
       { ready: () => backend.ready(), closing: () => closing !== undefined },

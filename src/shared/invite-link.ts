@@ -11,6 +11,7 @@
 import { guidPattern } from './guid';
 import type { Invite } from './invite';
 import { findInviteRoute, type InviteRoute } from './invite-routes';
+import { unsafePlayerTextKind } from './player-text';
 
 /** Which links belong to this game. */
 export interface InviteLinkConfig {
@@ -101,7 +102,6 @@ const schemeGrammar = /^[A-Za-z][A-Za-z0-9+.-]*$/;
 const titleIdGrammar = /^[0-9A-Fa-f]{8}$/;
 /** Control characters, whitespace of any kind, format characters (bidi overrides) and lone surrogates. */
 const forbiddenRaw = /[\p{Cc}\p{Cf}\p{Cs}\p{White_Space}]/u;
-const controlCharacter = /\p{Cc}/u;
 const nilGuid = '00000000-0000-0000-0000-000000000000';
 const xuidGrammar = /^[0-9]{1,20}$/;
 
@@ -303,8 +303,16 @@ function readQuery(
         `The context is longer than ${maxInviteContextLength} characters.`,
       );
     }
-    if (controlCharacter.test(context)) {
-      return refuse('forbidden-character', 'The context contains control characters.');
+    // The sender wrote the context: after decoding it follows the player-text rule
+    // (player-text.ts), so an encoded bidi override or zero-width space is refused like a newline.
+    const unsafe = unsafePlayerTextKind(context);
+    if (unsafe !== undefined) {
+      return refuse(
+        'forbidden-character',
+        unsafe === 'control'
+          ? 'The context contains control characters.'
+          : 'The context contains format characters (bidi controls or zero-width characters).',
+      );
     }
   }
 

@@ -112,3 +112,28 @@ export function findInviteRoute(action: string): InviteRoute | undefined {
   const wanted = action.toLowerCase();
   return inviteRoutes.find((route) => route.action.toLowerCase() === wanted);
 }
+
+/**
+ * The web form of an invite: an https page the directory serves at `invite/{handleId}` under its
+ * base URL (or a studio's site that forwards that path to it). Chat apps make https links
+ * clickable, never `rallypoint://` ones; the page opens the app form in turn. It names the handle
+ * only, so it carries nothing the app form does not.
+ */
+export const webInviteRoute = {
+  /** The path below the base URL, before the handle id (no leading slash: bases may have a path). */
+  pathPrefix: 'invite/',
+  examples: [
+    {
+      why: 'a studio serving the page from its own site under a path',
+      base: 'https://play.example.com/rallypoint/',
+      handleId: sampleHandle,
+      link: `https://play.example.com/rallypoint/invite/${sampleHandle}`,
+    },
+    {
+      why: 'the local directory',
+      base: 'http://127.0.0.1:7777',
+      handleId: sampleHandle,
+      link: `http://127.0.0.1:7777/invite/${sampleHandle}`,
+    },
+  ],
+} as const;

@@ -190,6 +190,29 @@ describe('parseDirectoryArgs', () => {
     expect(none.ok && none.value.kind === 'start' && 'identity' in none.value.options).toBe(false);
   });
 
+  it('maps the web invite page flags, and refuses an installer URL that is not https', () => {
+    const parsed = parseDirectoryArgs([
+      '--game-name',
+      'Harbor Raid',
+      '--download-windows',
+      'https://downloads.example.com/Setup.exe',
+      '--download-linux',
+      'https://downloads.example.com/Rallypoint.AppImage',
+    ]);
+    expect(parsed.ok && parsed.value.kind === 'start' && parsed.value.options.invitePage).toEqual({
+      gameName: 'Harbor Raid',
+      downloads: {
+        windows: 'https://downloads.example.com/Setup.exe',
+        linux: 'https://downloads.example.com/Rallypoint.AppImage',
+      },
+    });
+    for (const bad of ['http://x.example/a.dmg', 'https://u:p@x.example/a.dmg', 'a.dmg']) {
+      const refused = parseDirectoryArgs(['--download-macos', bad]);
+      expect(refused.ok ? '' : refused.error).toContain('--download-macos needs an https:// URL');
+    }
+    expect(parseDirectoryArgs(['--game-name', ' ']).ok).toBe(false);
+  });
+
   it('recognises --help', () => {
     expect(parseDirectoryArgs(['--help'])).toEqual({ ok: true, value: { kind: 'help' } });
   });

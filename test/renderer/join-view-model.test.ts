@@ -139,6 +139,8 @@ describe('translator', () => {
     );
     expect(t.text('session.host', { host: 'a\u0000b\u2067c\u200Fd' })).toBe('Hosted by abcd');
     expect(displayName('x'.repeat(48))).toBe('x'.repeat(48));
+    // Zero-width and other format characters go too (player-text.ts), not only bidi controls.
+    expect(displayName('Ri\u200Bva\uFEFFl\u200D\u{E0041}')).toBe('Rival');
     expect(displayName('😀'.repeat(60))).toBe('😀'.repeat(47) + '…');
   });
 

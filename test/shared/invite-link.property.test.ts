@@ -10,6 +10,7 @@ import {
   type InviteLinkErrorCode,
 } from '../../src/shared/invite-link';
 import { inviteRoutes } from '../../src/shared/invite-routes';
+import { stripUnsafePlayerText } from '../../src/shared/player-text';
 
 const config = defaultInviteLinkConfig;
 const runs = { numRuns: 400 };
@@ -29,10 +30,10 @@ const guid = fc
 
 const xuid = fc.bigInt({ min: 1n, max: maxXuid }).map((value) => value.toString());
 
-/** Title contexts: any text without control characters, up to 100 code points. */
+/** Title contexts: any text the player-text rule allows, up to 100 code points. */
 const context = fc
   .string({ unit: 'grapheme', maxLength: 100 })
-  .map((text) => text.replace(/\p{Cc}/gu, ''))
+  .map(stripUnsafePlayerText)
   .filter((text) => text.length > 0 && [...text].length <= 256);
 
 const invite: fc.Arbitrary<Invite> = fc

@@ -134,6 +134,32 @@ describe('parseInviteLink: rejections, each with its own code', () => {
     ['a right-to-left override', link.replace('?', '\u202e?'), 'forbidden-character'],
     ['a lone surrogate', `${link}\ud800`, 'forbidden-character'],
     ['an encoded newline in the context', `${link}&context=a%0Ab`, 'forbidden-character'],
+    // Issue 18: percent-encoded bidi and zero-width characters used to reach the game.
+    [
+      'an encoded right-to-left override (U+202E)',
+      `${link}&context=a%E2%80%AEb`,
+      'forbidden-character',
+    ],
+    [
+      'an encoded right-to-left isolate (U+2067)',
+      `${link}&context=%E2%81%A7gg`,
+      'forbidden-character',
+    ],
+    [
+      'an encoded pop directional isolate (U+2069)',
+      `${link}&context=gg%E2%81%A9`,
+      'forbidden-character',
+    ],
+    [
+      'an encoded zero-width space (U+200B)',
+      `${link}&context=squad%E2%80%8Bup`,
+      'forbidden-character',
+    ],
+    ['an encoded zero-width joiner (U+200D)', `${link}&context=a%E2%80%8Db`, 'forbidden-character'],
+    ['an encoded byte order mark (U+FEFF)', `${link}&context=%EF%BB%BFx`, 'forbidden-character'],
+    ['an encoded left-to-right mark (U+200E)', `${link}&context=x%E2%80%8E`, 'forbidden-character'],
+    ['an encoded C1 control (U+0085)', `${link}&context=x%C2%85`, 'forbidden-character'],
+    ['an encoded line separator (U+2028)', `${link}&context=x%E2%80%A8y`, 'forbidden-character'],
     ['no scheme', `//inviteHandleAccept?${query}`, 'not-a-link'],
     ['an empty string', '', 'not-a-link'],
     ['no "//" after the scheme', `rallypoint:inviteHandleAccept?${query}`, 'not-a-link'],
@@ -372,6 +398,12 @@ describe('parseInviteLink: the message of each refusal', () => {
       `${link}&context=a%07`,
       'forbidden-character',
       'The context contains control characters.',
+    ],
+    [
+      'a format character in the context',
+      `${link}&context=a%E2%80%AE`,
+      'forbidden-character',
+      'The context contains format characters (bidi controls or zero-width characters).',
     ],
   ];
   for (const [why, raw, code, message] of messages) {

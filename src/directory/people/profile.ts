@@ -23,6 +23,13 @@ export interface LocalProfileOptions {
   readonly publicUrl: () => string;
 }
 
+/** What the profile service knows of one player. */
+export interface LocalProfile {
+  readonly gamertag: string;
+  /** `/people/pictures/<xuid>.svg`, below the directory's root. */
+  readonly picturePath: string;
+}
+
 const palette = ['#107c10', '#0063b1', '#8e44ad', '#c0392b', '#d35400', '#16a085'];
 
 /** Answers profile settings for players this directory has seen. */
@@ -49,11 +56,11 @@ export class LocalProfiles {
     const { userIds, settings } = parsed.data;
     const profileUsers = [];
     for (const xuid of new Set(userIds)) {
-      const gamertag = this.options.gamertagOf(xuid);
-      if (gamertag === undefined) continue;
+      const profile = this.profileOf(xuid);
+      if (profile === undefined) continue;
       const values: Record<string, string> = {
-        Gamertag: gamertag,
-        GameDisplayPicRaw: `${this.options.publicUrl()}${picturePathPrefix}${xuid}.svg`,
+        Gamertag: profile.gamertag,
+        GameDisplayPicRaw: `${this.options.publicUrl()}${profile.picturePath}`,
       };
       profileUsers.push({
         id: xuid,
@@ -65,6 +72,16 @@ export class LocalProfiles {
       });
     }
     return { kind: 'json', status: 200, body: { profileUsers } };
+  }
+
+  /**
+   * A player's gamertag and the path of their picture below the directory's root, if this
+   * directory knows them; what the profile service answers and the web invite page shows.
+   */
+  profileOf(xuid: string): LocalProfile | undefined {
+    const gamertag = this.options.gamertagOf(xuid);
+    if (gamertag === undefined) return undefined;
+    return { gamertag, picturePath: `${picturePathPrefix}${xuid}.svg` };
   }
 
   /** `GET /people/pictures/<xuid>.svg`: the first letter of the gamertag on a coloured disc. */

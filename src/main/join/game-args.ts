@@ -3,8 +3,10 @@
  * `--join {sessionRef} --connect {connection}`. The template is split into arguments once, when the
  * configuration is read, and placeholders are then replaced inside each argument: a value from the
  * session (which other players control) can never add, split or quote arguments, and no shell ever
- * sees it.
+ * sees it. Values pass the player-text rule (src/shared/player-text.ts) on the way in: control and
+ * format characters (bidi overrides, zero-width characters) never reach the game.
  */
+import { stripUnsafePlayerText } from '../../shared/player-text';
 import { err, ok, type Result } from '../../shared/result';
 
 /** Every placeholder a template may use. */
@@ -70,11 +72,17 @@ export function checkArgPlaceholders(args: readonly string[]): Result<void, stri
   return ok(undefined);
 }
 
-/** Replaces placeholders inside each argument; the number of arguments never changes. */
+/**
+ * Replaces placeholders inside each argument; the number of arguments never changes. Each value
+ * is stripped of control and format characters first: a context or connection address comes from
+ * another player, and the game shows or parses it.
+ */
 export function expandGameArgs(args: readonly string[], values: GameArgValues): string[] {
   return args.map((arg) =>
     arg.replace(placeholderPattern, (whole, name: string) =>
-      Object.hasOwn(values, name) ? values[name as GameArgPlaceholder] : whole,
+      Object.hasOwn(values, name)
+        ? stripUnsafePlayerText(values[name as GameArgPlaceholder])
+        : whole,
     ),
   );
 }

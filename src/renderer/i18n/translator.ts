@@ -3,6 +3,7 @@
  * through `Intl`, so "1 second" / "2 seconds" and digit grouping follow the language's own rules
  * instead of string concatenation in components.
  */
+import { stripUnsafePlayerText } from '../../shared/player-text';
 import type { Catalogue, PluralKey, TextKey } from './catalogue';
 import { en } from './en';
 import { ja } from './ja';
@@ -12,16 +13,14 @@ export type Params = Readonly<Record<string, string | number>>;
 /** Longest name shown in a sentence, in code points; real gamertags are far shorter. */
 export const maxNameLength = 48;
 
-/** Control characters and bidi controls (LRM/RLM/ALM, embeddings, overrides, isolates). */
-const unsafeInName = /[\p{Cc}\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/gu;
-
 /**
  * Makes a name from the network safe to put inside a sentence: a right-to-left override in a
  * gamertag must not reverse the words around it, and a name far longer than any real one is
  * shortened rather than pushing the buttons off screen.
  */
 export function displayName(value: string): string {
-  const clean = [...value.replace(unsafeInName, '')];
+  // Control and format characters (bidi controls, zero-width characters): player-text.ts.
+  const clean = [...stripUnsafePlayerText(value)];
   return clean.length > maxNameLength
     ? `${clean.slice(0, maxNameLength - 1).join('')}…`
     : clean.join('');

@@ -7,6 +7,7 @@ import {
   splitArgsTemplate,
   type GameArgValues,
 } from '../../../src/main/join/game-args';
+import { stripUnsafePlayerText } from '../../../src/shared/player-text';
 
 const values = (overrides: Partial<GameArgValues> = {}): GameArgValues => ({
   handleId: 'h',
@@ -58,9 +59,33 @@ describe('game argument template', () => {
         const args = ['--join', '{sessionRef}', '--connect', '{connection}', 'a{connection}b'];
         const expanded = expandGameArgs(args, values({ connection, sessionRef }));
         expect(expanded).toHaveLength(args.length);
-        expect(expanded[1]).toBe(sessionRef);
-        expect(expanded[3]).toBe(connection);
-        expect(expanded[4]).toBe(`a${connection}b`);
+        expect(expanded[1]).toBe(stripUnsafePlayerText(sessionRef));
+        expect(expanded[3]).toBe(stripUnsafePlayerText(connection));
+        expect(expanded[4]).toBe(`a${stripUnsafePlayerText(connection)}b`);
+      }),
+    );
+  });
+
+  it('strips the bidi and zero-width characters issue 18 saw reach the game', () => {
+    // What `context=%E2%80%AEsquad%E2%80%8Bup%E2%81%A6x%E2%81%A9` decodes to.
+    const context = decodeURIComponent('%E2%80%AEsquad%E2%80%8Bup%E2%81%A6x%E2%81%A9');
+    expect(context).toBe('\u202Esquad\u200Bup\u2066x\u2069');
+    expect(
+      expandGameArgs(
+        ['--context={context}', '{connection}'],
+        values({ context, connection: '10.0.0.1\u200D:30000\u0000' }),
+      ),
+    ).toEqual(['--context=squadupx', '10.0.0.1:30000']);
+  });
+
+  it('never hands the game a control or format character, whatever the values hold', () => {
+    const hostile = fc.string({ unit: 'binary', maxLength: 60 });
+    fc.assert(
+      fc.property(hostile, hostile, (context, connection) => {
+        const args = ['--c={context}', '{connection}', '{xuid}'];
+        for (const arg of expandGameArgs(args, values({ context, connection }))) {
+          expect(arg).not.toMatch(/[\p{Cc}\p{Cf}\p{Cs}\u2028\u2029]/u);
+        }
       }),
     );
   });
