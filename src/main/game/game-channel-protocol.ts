@@ -7,6 +7,8 @@
  * The room src/main/game holds the game process and this channel; it imports nothing from electron.
  */
 import * as z from 'zod';
+import { escapeControlCharacters } from '../logging/untrusted-text';
+import type { InviteErrorCode } from '../../shared/invite-send-text';
 import { err, ok, type Result } from '../../shared/result';
 
 /** The protocol version this launcher speaks; every launcher line carries it as `v`. */
@@ -58,7 +60,12 @@ export const gameMessageSchema = z.discriminatedUnion('type', [
     xuids: z.array(xuid).min(1).max(100),
     context: z.string().max(256).optional(),
   }),
-  z.object({ v: version, type: z.literal('left'), id: requestId, sessionRef: sessionRef.optional() }),
+  z.object({
+    v: version,
+    type: z.literal('left'),
+    id: requestId,
+    sessionRef: sessionRef.optional(),
+  }),
 ]);
 
 /** A validated message from the game. */
@@ -94,17 +101,7 @@ export interface SessionMemberInfo {
 }
 
 /** Why an invite or a hosting request failed, in codes a game can branch on. */
-export type ChannelFailureCode =
-  | 'not-signed-in'
-  | 'not-in-session'
-  | 'session-full'
-  | 'not-allowed'
-  | 'rate-limited'
-  | 'unknown-player'
-  | 'already-in-session'
-  | 'directory-unavailable'
-  | 'unauthorized'
-  | 'malformed-response';
+export type ChannelFailureCode = InviteErrorCode;
 
 /** Every message the launcher sends, each with `v`. */
 export type LauncherMessage =
@@ -138,7 +135,12 @@ export type LauncherMessage =
       readonly code: ChannelFailureCode;
       readonly message: string;
     }
-  | { readonly type: 'invite-sent'; readonly id?: string; readonly xuid: string; readonly handleId: string }
+  | {
+      readonly type: 'invite-sent';
+      readonly id?: string;
+      readonly xuid: string;
+      readonly handleId: string;
+    }
   | {
       readonly type: 'invite-failed';
       readonly id?: string;
@@ -173,8 +175,8 @@ export function encodeLauncherMessage(message: LauncherMessage): string {
 
 /** The first 80 characters of untrusted text, for messages. */
 function excerpt(text: string): string {
-  const flat = text.replace(/[\u0000-\u001f\u007f]/g, ' ');
-  return flat.length > 80 ? `${flat.slice(0, 80)}…` : flat;
+  const short = text.length > 80 ? `${text.slice(0, 80)}…` : text;
+  return escapeControlCharacters(short);
 }
 
 /** True for a line that is meant as a protocol message (a JSON object); other lines are game log. */

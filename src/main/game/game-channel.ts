@@ -42,7 +42,11 @@ export class GameChannel {
   #floodReported = false;
   #backlogReported = false;
 
-  constructor(input: Readable | undefined | null, output: Writable | undefined | null, options: GameChannelOptions) {
+  constructor(
+    input: Readable | undefined | null,
+    output: Writable | undefined | null,
+    options: GameChannelOptions,
+  ) {
     this.#output = output ?? undefined;
     this.#options = options;
     this.#bucket = new TokenBucket({

@@ -520,7 +520,10 @@ export function createDirectoryClient(
     method: DirectoryMethod,
     path: string,
     body: unknown,
-    callOptions: { readonly signal: AbortSignal; readonly headers?: Readonly<Record<string, string>> },
+    callOptions: {
+      readonly signal: AbortSignal;
+      readonly headers?: Readonly<Record<string, string>>;
+    },
   ): Promise<Result<DirectoryAnswerText, DirectoryError>> {
     return authorized(method, path, body, startAttempt(callOptions.signal), callOptions.headers);
   }

@@ -98,6 +98,8 @@ export interface PlayableGame extends GameHandOff {
   onEnded(listener: (ended: GameEnded) => void): () => void;
   /** Process id of the running copy. */
   runningPid(): number | undefined;
+  /** A copy started (by Play or for a join) is running: the OS reported it spawned. */
+  onRunning(listener: (pid: number | undefined) => void): () => void;
 }
 
 export interface GameLaunchConfig {
@@ -139,6 +141,7 @@ export function createGameHandOff(
   const messageListeners = new Set<(message: GameMessage) => void>();
   const joinedListeners = new Set<(request: GameJoinRequest) => void>();
   const endedListeners = new Set<(ended: GameEnded) => void>();
+  const runningListeners = new Set<(pid: number | undefined) => void>();
   /** Copies that confirmed at least one join: their exit means the player left the game. */
   const playing = new WeakSet<GameProcess>();
   /** Copies the launcher itself asked to quit. */
@@ -160,6 +163,9 @@ export function createGameHandOff(
     });
     current = game;
     watch(game);
+    void game.spawned.then(() => {
+      for (const listener of [...runningListeners]) listener(game.pid);
+    });
     options.onStarted?.(game.pid);
     if (options.identity) {
       game.send({ type: 'hello', protocol: 1, mode, ...options.identity });
@@ -218,6 +224,11 @@ export function createGameHandOff(
     onJoined(listener) {
       joinedListeners.add(listener);
       return () => joinedListeners.delete(listener);
+    },
+
+    onRunning(listener) {
+      runningListeners.add(listener);
+      return () => runningListeners.delete(listener);
     },
 
     onEnded(listener) {

@@ -43,9 +43,12 @@ export class GameProcess {
   readonly #exitWaiters = new Set<(exit: GameExit) => void>();
   #exit: GameExit | undefined;
   readonly exited: Promise<GameExit>;
+  /** Resolves once the operating system reports the process running (never, if it fails to start). */
+  readonly spawned: Promise<void>;
 
   private constructor(child: ChildProcess, options: GameProcessOptions) {
     this.#child = child;
+    this.spawned = new Promise((resolve) => child.once('spawn', () => resolve()));
     this.exited = new Promise((resolve) => {
       child.once('error', (error: NodeJS.ErrnoException) => {
         // 'error' without a pid means the process never started; 'exit' will not follow.

@@ -6,8 +6,12 @@
 import { createActor, waitFor } from 'xstate';
 import type { Invite } from '../../shared/invite';
 import { idleJoinView, type JoinView } from '../../shared/join-view';
-import { createDirectoryClient, type DirectoryClient } from './directory-client';
-import { createGameHandOff, type GameHandOff } from './game-hand-off';
+import {
+  createDirectoryClient,
+  type DirectoryCalls,
+  type DirectoryClient,
+} from './directory-client';
+import { createGameHandOff, type GameHandOff, type PlayableGame } from './game-hand-off';
 import type { Logger } from '../logging/logger';
 import { provideJoinActors, type JoinActorDeps } from './join-actors';
 import { withPresence } from './presence-connection';
@@ -173,6 +177,10 @@ export function createJoinService(deps: JoinServiceDeps): JoinService {
 export interface LauncherJoin {
   readonly service: JoinService;
   readonly game: GameHandOff;
+  /** The game process itself, for Play and the game channel; absent when `options.game` was given. */
+  readonly playable?: PlayableGame;
+  /** Authorized directory calls as the signed-in player (hosting, invites, friends). */
+  readonly calls: DirectoryCalls;
   /** Leaves any written session, stops the machine, then asks the game it started to quit. */
   close(): Promise<void>;
 }
@@ -220,12 +228,15 @@ export function createLauncherJoin(
     ...(options.log ? { log: options.log } : {}),
   });
   const ownsGame = options.game === undefined;
-  const handOff =
-    options.game ??
-    createGameHandOff(config.game, {
-      ...(options.onGameOutput ? { onOutput: options.onGameOutput } : {}),
-      ...(options.onGameStarted ? { onStarted: options.onGameStarted } : {}),
-    });
+  const playable = ownsGame
+    ? createGameHandOff(config.game, {
+        identity: config.identity,
+        ...(options.onGameOutput ? { onOutput: options.onGameOutput } : {}),
+        ...(options.onGameStarted ? { onStarted: options.onGameStarted } : {}),
+        ...(options.log ? { log: options.log } : {}),
+      })
+    : undefined;
+  const handOff: GameHandOff = options.game ?? (playable as PlayableGame);
   // The player holds a presence connection while the game runs (presence-connection.ts).
   const game =
     options.presence === false
@@ -251,6 +262,8 @@ export function createLauncherJoin(
   return {
     service,
     game,
+    ...(playable ? { playable } : {}),
+    calls: client,
     close() {
       closing ??= (async () => {
         await service.stop();

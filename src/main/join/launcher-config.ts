@@ -20,7 +20,7 @@ export const demoGamePlayArgsTemplate = '--play';
 export const defaultGameTitle = {
   titleId: '1717113201',
   scid: '6f3a1e2b-4c5d-4e6f-8a9b-0c1d2e3f4a5b',
-  sessionTemplate: 'game',
+  sessionTemplate: 'default',
 } as const;
 
 export const launcherDefaults = {
@@ -146,7 +146,8 @@ export function resolveLauncherConfig(input: unknown): Result<LauncherConfig, La
       : typeof value.game.playArgs === 'string'
         ? splitArgsTemplate(value.game.playArgs)
         : ok(value.game.playArgs);
-  if (!playArgs.ok) return err({ code: 'invalid-config', message: `game.playArgs: ${playArgs.error}` });
+  if (!playArgs.ok)
+    return err({ code: 'invalid-config', message: `game.playArgs: ${playArgs.error}` });
   const playPlaceholders = checkArgPlaceholders(playArgs.value ?? [], ['xuid']);
   if (!playPlaceholders.ok) {
     return err({ code: 'invalid-config', message: `game.playArgs: ${playPlaceholders.error}` });
