@@ -11,6 +11,13 @@ import {
   type AccountCommandName,
   type AccountCommandOptions,
 } from './cli-account-args';
+import {
+  parseInviteArgs,
+  parsePlayArgs,
+  playUsage,
+  type InviteOptions,
+  type PlayOptions,
+} from './cli-play-args';
 
 export interface ActivateOptions {
   readonly link?: string;
@@ -32,6 +39,8 @@ export type CliCommand =
   | { readonly kind: 'help' }
   | { readonly kind: 'activate'; readonly options: ActivateOptions }
   | { readonly kind: 'demo'; readonly options: ActivateOptions }
+  | { readonly kind: 'play'; readonly options: PlayOptions }
+  | { readonly kind: 'invite'; readonly options: InviteOptions }
   | {
       readonly kind: 'account';
       readonly command: AccountCommandName;
@@ -41,6 +50,7 @@ export type CliCommand =
 export const usage = `Usage:
   rallypoint activate <invite-link> [options]   accept an invite headless and join the game
   rallypoint demo [options]                     local directory + demo invite + demo game, end to end
+${playUsage}
 ${accountUsage}
   rallypoint help
 
@@ -74,6 +84,14 @@ export function parseCliArgs(argv: readonly string[]): Result<CliCommand, string
     return ok({ kind: 'help' });
   }
   if (isAccountCommand(command)) return parseAccountArgs(command, rest);
+  if (command === 'play') {
+    const options = parsePlayArgs(rest);
+    return options.ok ? ok({ kind: 'play', options: options.value }) : options;
+  }
+  if (command === 'invite') {
+    const options = parseInviteArgs(rest);
+    return options.ok ? ok({ kind: 'invite', options: options.value }) : options;
+  }
   if (command !== 'activate' && command !== 'demo') return err(`unknown command "${command}"`);
   let parsed;
   try {

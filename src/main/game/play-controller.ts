@@ -100,12 +100,12 @@ export function createPlayController(deps: PlayControllerDeps): PlayController {
   };
 
   /** Reads the session now and every `pollMs` while the game is in it; tells the game on change. */
-  const watchMembers = (sessionRef: string) => {
+  const watchMembers = (sessionRef: string, known: readonly SessionMemberInfo[]) => {
     watch?.abort();
     const controller = new AbortController();
     watch = controller;
     const signal = AbortSignal.any([controller.signal, stopping.signal]);
-    let last = '';
+    let last = known.length > 0 ? JSON.stringify(known) : '';
     const tick = async () => {
       if (signal.aborted) return;
       const read = await readSession(calls, sessionRef, signal);
@@ -132,7 +132,7 @@ export function createPlayController(deps: PlayControllerDeps): PlayController {
   ) => {
     setSession({ sessionRef, role, members });
     if (members.length > 0) game.send({ type: 'members', sessionRef, members });
-    watchMembers(sessionRef);
+    watchMembers(sessionRef, members);
   };
 
   const leave = async (sessionRef: string) => {

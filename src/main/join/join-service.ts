@@ -218,6 +218,7 @@ export function createLauncherJoin(
       baseUrl: config.directoryUrl,
       xuid: config.identity.xuid,
       gamertag: config.identity.gamertag,
+      ...(config.identity.follows ? { follows: config.identity.follows } : {}),
       attemptTimeoutMs: config.attemptTimeoutMs,
     });
   const client = createDirectoryClient({
@@ -230,7 +231,7 @@ export function createLauncherJoin(
   const ownsGame = options.game === undefined;
   const playable = ownsGame
     ? createGameHandOff(config.game, {
-        identity: config.identity,
+        identity: { xuid: config.identity.xuid, gamertag: config.identity.gamertag },
         ...(options.onGameOutput ? { onOutput: options.onGameOutput } : {}),
         ...(options.onGameStarted ? { onStarted: options.onGameStarted } : {}),
         ...(options.log ? { log: options.log } : {}),

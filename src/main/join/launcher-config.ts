@@ -36,7 +36,11 @@ export interface LauncherConfig {
   /** Session directory root (`http://127.0.0.1:<port>` for the embedded one). */
   readonly directoryUrl: string;
   /** The signed-in player (development tokens from the directory). */
-  readonly identity: { readonly xuid: string; readonly gamertag: string };
+  readonly identity: {
+    readonly xuid: string;
+    readonly gamertag: string;
+    readonly follows?: readonly string[];
+  };
   readonly game: GameLaunchConfig;
   readonly deadlineMs: number;
   readonly attemptTimeoutMs: number;
@@ -77,6 +81,8 @@ const launcherConfigInputSchema = z.strictObject({
   identity: z.strictObject({
     xuid,
     gamertag: z.string().trim().min(1, 'is empty').max(32, 'is longer than 32 characters'),
+    /** Development identities only: whom the player follows (the invite list). */
+    follows: z.array(xuid).max(1000).optional(),
   }),
   game: z.strictObject({
     executable: z.string().min(1, 'is empty'),
