@@ -15,7 +15,8 @@
  *   launcher handles a game that never confirms, dies, or turns the join down; `--send LINE`
  *   (repeatable) writes LINE on its output as it starts and `--send-after-host LINE` once its
  *   session is hosted, so tests can put any message, good or bad, on the channel
- *   (`--send-bytes N` writes one N-byte line without a newline inside, `--flood N` N messages).
+ *   (`--send-bytes N` writes one N-byte line without a newline inside, `--flood N` N messages,
+ *   `--send-later LINE` LINE 1.5 s after starting).
  *
  * It runs in two hosts: as a Node script (src/demo-game/demo-game.ts, over the process's stdio)
  * and inside the packaged launcher's own executable (`--rallypoint-demo-game`, see
@@ -102,6 +103,12 @@ export function runDemoGame(options: DemoGameOptions): void {
   }
   const flood = Number(option('flood') ?? '0');
   for (let index = 0; index < flood; index += 1) answer({ type: 'left', id: `flood-${index}` });
+  const later = options_('send-later');
+  if (later.length > 0) {
+    setTimeout(() => {
+      for (const line of later) if (!ended) void output.write(`${line}\n`);
+    }, 1500).unref();
+  }
 
   const names = new Map<string, string>();
   const invitees = options_('invite');

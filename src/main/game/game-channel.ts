@@ -22,6 +22,9 @@ import {
 /** Messages a game may send at once, and regains per second, before the rest are dropped. */
 export const defaultChannelRate = { capacity: 50, refillPerSecond: 20 } as const;
 
+/** How often, at most, a game that floods the channel is told so. */
+const floodReportIntervalMs = 1000;
+
 /** Launcher lines a game may leave unread on its stdin before further ones are dropped (1 MiB). */
 export const maxUnreadBytes = 1024 * 1024;
 
@@ -39,7 +42,10 @@ export class GameChannel {
   readonly #output: Writable | undefined;
   readonly #options: GameChannelOptions;
   readonly #bucket: TokenBucket;
-  #floodReported = false;
+  readonly #now: () => number;
+  /** True while messages are being dropped; when the game was last told (epoch ms). */
+  #dropping = false;
+  #lastFloodReport = Number.NEGATIVE_INFINITY;
   #backlogReported = false;
 
   constructor(
@@ -49,6 +55,7 @@ export class GameChannel {
   ) {
     this.#output = output ?? undefined;
     this.#options = options;
+    this.#now = options.now ?? Date.now;
     this.#bucket = new TokenBucket({
       ...(options.rate ?? defaultChannelRate),
       ...(options.now ? { now: options.now } : {}),
@@ -108,19 +115,24 @@ export class GameChannel {
     if (this.#admit()) this.#reply(problem);
   }
 
-  /** Takes a token; at the first refusal of a flood the game is told once, then lines are dropped. */
+  /**
+   * Takes a token. While a flood is dropped the game hears `rate-limited` at most once a second,
+   * and the log gets one line with the count once messages are accepted again.
+   */
   #admit(): boolean {
+    const now = this.#now();
     if (this.#bucket.take()) {
-      if (this.#floodReported) {
-        this.#floodReported = false;
+      if (this.#dropping && now - this.#lastFloodReport >= floodReportIntervalMs) {
+        this.#dropping = false;
         this.#options.log?.warn(
           `game channel: ${this.#bucket.drainDropped()} message(s) dropped by the rate limit`,
         );
       }
       return true;
     }
-    if (!this.#floodReported) {
-      this.#floodReported = true;
+    this.#dropping = true;
+    if (now - this.#lastFloodReport >= floodReportIntervalMs) {
+      this.#lastFloodReport = now;
       const { capacity, refillPerSecond } = this.#options.rate ?? defaultChannelRate;
       this.#reply({
         code: 'rate-limited',

@@ -106,6 +106,8 @@ export function createPlayController(deps: PlayControllerDeps): PlayController {
     watch = controller;
     const signal = AbortSignal.any([controller.signal, stopping.signal]);
     let last = known.length > 0 ? JSON.stringify(known) : '';
+    let timer: NodeJS.Timeout | undefined;
+    signal.addEventListener('abort', () => clearTimeout(timer), { once: true });
     const tick = async () => {
       if (signal.aborted) return;
       const read = await readSession(calls, sessionRef, signal);
@@ -119,8 +121,7 @@ export function createPlayController(deps: PlayControllerDeps): PlayController {
           tellMembers(sessionRef, members);
         }
       }
-      const timer = setTimeout(() => void tick(), pollMs);
-      signal.addEventListener('abort', () => clearTimeout(timer), { once: true });
+      timer = setTimeout(() => void tick(), pollMs);
     };
     void tick();
   };
