@@ -169,5 +169,5 @@ describe('rallypoint play + invite + activate', () => {
     play.child.kill('SIGINT');
     expect(await play.exited).toBe(130);
     expect(play.stdout()).toContain('✔ the game exited');
-  });
+  }, 120_000);
 });

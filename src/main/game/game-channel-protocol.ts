@@ -7,6 +7,7 @@
  * The room src/main/game holds the game process and this channel; it imports nothing from electron.
  */
 import * as z from 'zod';
+import { isSessionPath } from '../join/directory-client';
 import { escapeControlCharacters } from '../logging/untrusted-text';
 import type { InviteErrorCode } from '../../shared/invite-send-text';
 import { err, ok, type Result } from '../../shared/result';
@@ -25,7 +26,9 @@ const sessionRef = z
   .regex(
     /^\/serviceconfigs\/[^/?#]+\/sessiontemplates\/[^/?#]+\/sessions\/[^/?#]+$/i,
     'must be a session path /serviceconfigs/{scid}/sessionTemplates/{template}/sessions/{name}',
-  );
+  )
+  // No `.`/`..` segments or encoded slashes: the launcher reads this path with the player's token.
+  .refine(isSessionPath, 'must not contain "." or ".." segments or encoded slashes');
 /** `v` may be left out (version 1 games written before it existed); any other version is refused. */
 const version = z.literal(gameChannelVersion).optional();
 

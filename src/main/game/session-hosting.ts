@@ -16,7 +16,7 @@ import {
   type SessionDocument,
 } from '../../shared/mpsd/session-document';
 import { err, ok, type Result } from '../../shared/result';
-import type { DirectoryCalls } from '../join/directory-client';
+import { parseJson, type DirectoryCalls } from '../join/directory-client';
 import type { GameTitle } from '../join/game-hand-off';
 import {
   inviteFailureOf,
@@ -38,14 +38,6 @@ export interface HostedSession {
   readonly session: SessionDocument;
 }
 
-function json(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
-}
-
 async function write(
   calls: DirectoryCalls,
   path: string,
@@ -58,7 +50,7 @@ async function write(
   if (status !== 200 && status !== 201) {
     return err(inviteFailureOfStatus(status, text, retryAfterMs));
   }
-  const session = parseSessionDocument(json(text));
+  const session = parseSessionDocument(parseJson(text));
   if (!session.ok) {
     return err({ code: 'malformed-response', message: `session: ${session.error.message}` });
   }
@@ -136,6 +128,6 @@ export async function readSession(
 ): Promise<SessionDocument | undefined> {
   const answer = await calls.call('GET', sessionRef, undefined, { signal });
   if (!answer.ok || answer.value.status !== 200) return undefined;
-  const session = parseSessionDocument(json(answer.value.text));
+  const session = parseSessionDocument(parseJson(answer.value.text));
   return session.ok ? session.value : undefined;
 }

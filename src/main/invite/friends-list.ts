@@ -6,7 +6,7 @@
  */
 import * as z from 'zod';
 import { err, ok, type Result } from '../../shared/result';
-import type { DirectoryCalls } from '../join/directory-client';
+import { parseJson, type DirectoryCalls } from '../join/directory-client';
 import { inviteFailureOf, inviteFailureOfStatus, type InviteFailure } from './invite-failure';
 
 /** One friend the player can invite. */
@@ -29,14 +29,6 @@ const profileAnswer = z.object({
   ),
 });
 
-function json(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
-}
-
 /** The people `xuid` follows, with gamertags and pictures where the profile service has them. */
 export async function listFriends(
   calls: DirectoryCalls,
@@ -51,7 +43,7 @@ export async function listFriends(
   if (answer.value.status !== 200) {
     return err(inviteFailureOfStatus(answer.value.status, answer.value.text));
   }
-  const people = peopleAnswer.safeParse(json(answer.value.text));
+  const people = peopleAnswer.safeParse(parseJson(answer.value.text));
   if (!people.success) {
     return err({
       code: 'malformed-response',
@@ -69,7 +61,7 @@ export async function listFriends(
       { signal, headers: { 'x-xbl-contract-version': '2' } },
     );
     if (!profiles.ok || profiles.value.status !== 200) continue;
-    const parsed = profileAnswer.safeParse(json(profiles.value.text));
+    const parsed = profileAnswer.safeParse(parseJson(profiles.value.text));
     if (!parsed.success) continue;
     for (const user of parsed.data.profileUsers) {
       const value = (id: string) => user.settings.find((setting) => setting.id === id)?.value;

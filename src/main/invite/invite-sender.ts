@@ -14,7 +14,7 @@ import {
 } from '../../shared/mpsd/session-document';
 import { err, ok, type Result } from '../../shared/result';
 import type { Logger } from '../logging/logger';
-import type { DirectoryCalls } from '../join/directory-client';
+import { parseJson, type DirectoryCalls } from '../join/directory-client';
 import type { GameTitle } from '../join/game-hand-off';
 import { inviteFailureOf, inviteFailureOfStatus, type InviteFailure } from './invite-failure';
 
@@ -56,14 +56,6 @@ export function sessionRefOf(
   }
 }
 
-function json(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
-}
-
 /** Why nobody can be invited into this session now, if so. */
 function sessionRefusal(session: SessionDocument, senderXuid: string): InviteFailure | undefined {
   const sender = findMemberByXuid(session, senderXuid);
@@ -99,7 +91,7 @@ export async function sendInvites(
     );
     return err(read.value.status === 403 ? { ...failure, code: 'not-in-session' } : failure);
   }
-  const session = parseSessionDocument(json(read.value.text));
+  const session = parseSessionDocument(parseJson(read.value.text));
   if (!session.ok) {
     return err({ code: 'malformed-response', message: `session: ${session.error.message}` });
   }
@@ -157,7 +149,7 @@ function outcomeOf(xuid: string, sent: Awaited<ReturnType<DirectoryCalls['call']
   if (status !== 201 && status !== 200) {
     return { xuid, ok: false, failure: inviteFailureOfStatus(status, text, retryAfterMs) };
   }
-  const body = json(text) as { id?: unknown } | undefined;
+  const body = parseJson(text) as { id?: unknown } | undefined;
   if (typeof body?.id !== 'string') {
     return {
       xuid,

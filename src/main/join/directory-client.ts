@@ -254,7 +254,8 @@ function withoutSecret(text: string, secret: string): string {
   return secret.length >= 8 ? text.split(secret).join('[redacted]') : text;
 }
 
-function parseJson(text: string): unknown {
+/** JSON of a directory answer's text, or undefined when it is not JSON; never throws. */
+export function parseJson(text: string): unknown {
   try {
     return JSON.parse(text) as unknown;
   } catch {

@@ -241,6 +241,10 @@ describe('bad messages from the game', () => {
     ['{"v":2,"type":"left"}', 'unsupported-version'],
     ['{"type":"host-session","seats":0,"connection":"x"}', 'invalid-message'],
     ['{"type":"invite-players","xuids":["not-a-xuid"]}', 'invalid-message'],
+    [
+      '{"type":"hosting","sessionRef":"/serviceconfigs/../sessionTemplates/x/sessions/y"}',
+      'invalid-message',
+    ],
   ])(
     '%s → an error line back (%s) and a log line; the game is still served',
     async (line, code) => {
