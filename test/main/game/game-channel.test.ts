@@ -34,6 +34,9 @@ afterEach(async () => {
   directory = undefined;
 });
 
+/** How long a poll may wait on a loaded machine: a bound on waiting, not a speed requirement. */
+const patience = { timeout: 20_000 } as const;
+
 const alice = player(701);
 const bob = player(702);
 
@@ -200,7 +203,7 @@ describe('the game channel, every message both ways', () => {
     const game = await play(['--play', '--send-after-host', '{"v":1,"type":"left","id":"bye"}']);
     await game.heard(/^hosting session /);
     expect(await game.heard(/the launcher noted that we left/)).toBeTruthy();
-    await expect.poll(() => game.controller.view().session).toBeUndefined();
+    await expect.poll(() => game.controller.view().session, patience).toBeUndefined();
     expect(game.log.lines('info').join('\n')).toContain('left the session the launcher hosted');
 
     const ref =
@@ -208,7 +211,7 @@ describe('the game channel, every message both ways', () => {
     const own = await play(['--send', JSON.stringify({ type: 'hosting', sessionRef: ref })], {
       who: bob,
     });
-    await expect.poll(() => own.controller.view().session?.sessionRef).toBe(ref);
+    await expect.poll(() => own.controller.view().session?.sessionRef, patience).toBe(ref);
   });
 
   it('Play shows starting, playing, and a crash when the game exits badly; one copy at a time', async () => {
@@ -217,7 +220,7 @@ describe('the game channel, every message both ways', () => {
     });
     const again = game.controller.play();
     expect(!again.ok && again.error.code).toBe('already-running');
-    await expect.poll(() => game.controller.view().phase, { timeout: 10_000 }).toBe('idle');
+    await expect.poll(() => game.controller.view().phase, patience).toBe('idle');
     const phases = game.views.map((view) => view.phase);
     expect(phases.filter((phase, index) => phase !== phases[index - 1])).toEqual([
       'starting',
@@ -228,7 +231,7 @@ describe('the game channel, every message both ways', () => {
 
     const missing = await play([], { who: bob, executable: '/nonexistent/game' });
     await expect
-      .poll(() => missing.controller.view().lastExit?.description)
+      .poll(() => missing.controller.view().lastExit?.description, patience)
       .toBe('its program was not found');
   });
 });
