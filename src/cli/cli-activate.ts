@@ -15,7 +15,9 @@ import type { JoinView } from '../shared/join-view';
 import type { Logger } from '../main/logging/logger';
 import { createLauncherJoin } from '../main/join/join-service';
 import { splitArgsTemplate } from '../main/join/game-args';
+import { createPlayController } from '../main/game/play-controller';
 import {
+  defaultGameTitle,
   demoGameSettings,
   resolveLauncherConfig,
   type LauncherConfigInput,
@@ -209,6 +211,17 @@ async function activate(
       options.json ? io.err(`game │ ${line}`) : io.out(`    game │ ${line}`),
   });
 
+  // The game's channel requests are answered, and it hears who is in the session it joined.
+  const channel = launcher.playable
+    ? createPlayController({
+        game: launcher.playable,
+        calls: launcher.calls,
+        identity: config.value.identity,
+        title: config.value.game.title ?? defaultGameTitle,
+        ...(log ? { log } : {}),
+      })
+    : undefined;
+
   let finish: (view: JoinView) => void = () => undefined;
   const outcome = new Promise<JoinView>((resolve) => (finish = resolve));
   let settled = false;
@@ -249,6 +262,7 @@ async function activate(
         stopStaying = done;
       });
     }
+    await channel?.stop();
     await launcher.close();
     if (final.phase === 'joined') {
       printer.note('  ✔ left the session and closed the game');

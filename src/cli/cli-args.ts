@@ -12,6 +12,13 @@ import {
   type AccountCommandOptions,
 } from './cli-account-args';
 import type { InviteLinkOptions } from './cli-invite-link';
+import {
+  parseInviteArgs,
+  parsePlayArgs,
+  playUsage,
+  type InviteOptions,
+  type PlayOptions,
+} from './cli-play-args';
 
 export interface ActivateOptions {
   readonly link?: string;
@@ -34,6 +41,8 @@ export type CliCommand =
   | { readonly kind: 'activate'; readonly options: ActivateOptions }
   | { readonly kind: 'demo'; readonly options: ActivateOptions }
   | { readonly kind: 'invite-link'; readonly options: InviteLinkOptions }
+  | { readonly kind: 'play'; readonly options: PlayOptions }
+  | { readonly kind: 'invite'; readonly options: InviteOptions }
   | {
       readonly kind: 'account';
       readonly command: AccountCommandName;
@@ -46,6 +55,7 @@ export const usage = `Usage:
   rallypoint invite-link <handle|invite-link> [--directory URL | --web-base URL]
                  [--invited XUID --sender XUID] [--context TEXT] [--json]
                                                 print the rallypoint:// and the https form of an invite
+${playUsage}
 ${accountUsage}
   rallypoint help
 
@@ -80,6 +90,14 @@ export function parseCliArgs(argv: readonly string[]): Result<CliCommand, string
   }
   if (isAccountCommand(command)) return parseAccountArgs(command, rest);
   if (command === 'invite-link') return parseInviteLinkArgs(rest);
+  if (command === 'play') {
+    const options = parsePlayArgs(rest);
+    return options.ok ? ok({ kind: 'play', options: options.value }) : options;
+  }
+  if (command === 'invite') {
+    const options = parseInviteArgs(rest);
+    return options.ok ? ok({ kind: 'invite', options: options.value }) : options;
+  }
   if (command !== 'activate' && command !== 'demo') return err(`unknown command "${command}"`);
   let parsed;
   try {

@@ -1,6 +1,7 @@
 /**
  * `rallypoint`: the launcher's command line. `activate <link>` accepts one invite headless (what
- * a studio's CI or a developer without a window uses); `demo` runs the whole flow on this machine.
+ * a studio's CI or a developer without a window uses); `demo` runs the whole flow on this machine;
+ * `play` starts the game with no session and `invite` invites friends into its session.
  * Exit codes are listed in src/cli/cli-exit-codes.ts and docs/join-flow.md.
  *
  * Only argument parsing loads up front: the join flow (got, zod, xstate) is imported when a
@@ -29,6 +30,10 @@ async function main(): Promise<number> {
       return (await import('./cli-activate')).runDemo(command.value.options, io);
     case 'invite-link':
       return (await import('./cli-invite-link')).runInviteLink(command.value.options, io);
+    case 'play':
+      return (await import('./cli-play')).runPlay(command.value.options, io);
+    case 'invite':
+      return (await import('./cli-invite')).runInvite(command.value.options, io);
     case 'account': {
       // Loaded on demand: the join commands never pay for OAuth.
       const account = await import('./cli-sign-in');

@@ -7,8 +7,16 @@
  * - While running it keeps reading JSON lines on its input: `{"type":"join",...}` joins another
  *   session and answers again; `{"type":"quit"}` (or the input closing) ends it.
  * - Human-readable lines go to `log` (stderr); the output carries protocol lines only.
+ * - Started with `--play` (the demo's Play template) it asks the launcher to host a session for it
+ *   (`host-session`), then prints who is in the session each time the launcher says (`members`).
+ *   `--invite XUID` (repeatable) asks the launcher to invite those players once hosting, and
+ *   `--invite-dialog` asks for the invite dialog. Every launcher line it gets is reported.
  * - `--mode silent|crash|refuse` makes it misbehave on purpose, to show (and test) how the
- *   launcher handles a game that never confirms, dies, or turns the join down.
+ *   launcher handles a game that never confirms, dies, or turns the join down; `--send LINE`
+ *   (repeatable) writes LINE on its output as it starts and `--send-after-host LINE` once its
+ *   session is hosted, so tests can put any message, good or bad, on the channel
+ *   (`--send-bytes N` writes one N-byte line without a newline inside, `--flood N` N messages,
+ *   `--send-later LINE` LINE 1.5 s after starting).
  *
  * It runs in two hosts: as a Node script (src/demo-game/demo-game.ts, over the process's stdio)
  * and inside the packaged launcher's own executable (`--rallypoint-demo-game`, see
@@ -42,6 +50,10 @@ export function runDemoGame(options: DemoGameOptions): void {
     const index = argv.indexOf(`--${name}`);
     return index >= 0 ? argv[index + 1] : undefined;
   };
+  const options_ = (name: string): string[] =>
+    argv.flatMap((arg, index) =>
+      arg === `--${name}` && index + 1 < argv.length ? [argv[index + 1] ?? ''] : [],
+    );
   const mode = (option('mode') ?? 'ack') as Mode;
   const say = options.log ?? ((line: string) => void process.stderr.write(`${line}\n`));
   const answer = (message: Record<string, unknown>) =>
@@ -77,15 +89,116 @@ export function runDemoGame(options: DemoGameOptions): void {
     say('in the session — have fun!');
   };
 
-  say(`demo game started (pid ${options.pid ?? process.pid})`);
+  const pid = options.pid ?? process.pid;
+  say(`demo game started (pid ${pid})`);
+  for (const line of options_('send')) void output.write(`${line}\n`);
+  const bytes = Number(option('send-bytes') ?? '0');
+  if (bytes > 0) {
+    // Written in pieces, as a real program would, so the launcher sees it arrive in chunks.
+    const piece = 'x'.repeat(64 * 1024);
+    for (let left = bytes; left > 0; left -= piece.length) {
+      void output.write(left >= piece.length ? piece : piece.slice(0, left));
+    }
+    void output.write('\n');
+  }
+  const flood = Number(option('flood') ?? '0');
+  for (let index = 0; index < flood; index += 1) answer({ type: 'left', id: `flood-${index}` });
+  const later = options_('send-later');
+  if (later.length > 0) {
+    setTimeout(() => {
+      for (const line of later) if (!ended) void output.write(`${line}\n`);
+    }, 1500).unref();
+  }
+
+  const names = new Map<string, string>();
+  const invitees = options_('invite');
+  const afterHost = () => {
+    for (const line of options_('send-after-host')) void output.write(`${line}\n`);
+    if (invitees.length > 0) {
+      say(`asking the launcher to invite ${invitees.join(', ')}`);
+      answer({ v: 1, type: 'invite-players', id: 'invite-1', xuids: invitees, context: 'demo' });
+    }
+    if (argv.includes('--invite-dialog')) {
+      say('asking the launcher for the invite dialog');
+      answer({ v: 1, type: 'open-invite-dialog', id: 'dialog-1' });
+    }
+  };
+
+  /** Reports a launcher message that is not a join or quit (the two-way channel, version 1). */
+  const report = (message: Record<string, unknown>): void => {
+    const text = (key: string) =>
+      typeof message[key] === 'string' ? (message[key] as string) : '';
+    switch (message.type) {
+      case 'hello':
+        say(
+          `launcher says hello (protocol ${String(message.protocol)}, mode ${text('mode')}, player ${text('gamertag')})`,
+        );
+        return;
+      case 'session-hosted':
+        say(`hosting session ${text('sessionRef')}`);
+        afterHost();
+        return;
+      case 'host-failed':
+        say(`the launcher could not host a session: ${text('code')} (${text('message')})`);
+        return;
+      case 'members': {
+        const members = Array.isArray(message.members)
+          ? (message.members as { xuid?: unknown; gamertag?: unknown; host?: unknown }[])
+          : [];
+        const list = members.map((member) => {
+          const xuid = String(member.xuid);
+          const name = typeof member.gamertag === 'string' ? member.gamertag : xuid;
+          names.set(xuid, name);
+          return `${name}${member.host === true ? ' (host)' : ''}`;
+        });
+        say(`players in the session: ${list.join(', ')}`);
+        return;
+      }
+      case 'invite-sent':
+        say(`invite sent to ${text('xuid')}`);
+        return;
+      case 'invite-failed':
+        say(`invite to ${text('xuid')} failed: ${text('code')}`);
+        return;
+      case 'invite-dialog-closed':
+        say(`invite dialog closed (${text('reason')})`);
+        return;
+      case 'left-noted':
+        say('the launcher noted that we left');
+        return;
+      case 'error':
+        say(`launcher error: ${text('code')}: ${text('message')}`);
+        return;
+      default:
+        say(`launcher says ${String(message.type)}`);
+    }
+  };
+
   const sessionRef = option('join');
   if (sessionRef) join(options.joinId, sessionRef, option('connect') ?? '(none)');
   if (ended) return;
+  if (argv.includes('--play')) {
+    say('started with Play: asking the launcher to host a session');
+    answer({
+      v: 1,
+      type: 'host-session',
+      id: 'host-1',
+      seats: 4,
+      joinRestriction: 'followed',
+      connection: `demo-host-${pid}.local:7777`,
+    });
+  }
 
   createInterface({ input: options.input })
     .on('line', (line) => {
       if (ended) return;
-      let message: { type?: unknown; joinId?: unknown; sessionRef?: unknown; connection?: unknown };
+      let message: {
+        type?: unknown;
+        joinId?: unknown;
+        sessionRef?: unknown;
+        connection?: unknown;
+        [key: string]: unknown;
+      };
       try {
         message = JSON.parse(line) as typeof message;
       } catch {
@@ -102,6 +215,8 @@ export function runDemoGame(options: DemoGameOptions): void {
       } else if (message.type === 'quit') {
         say('quitting, bye');
         end(0);
+      } else {
+        report(message);
       }
     })
     .on('close', () => end(0));

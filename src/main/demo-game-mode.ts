@@ -13,7 +13,11 @@
  * already run the executable with any arguments, and the demo game does no more than echo JSON.
  */
 import { splitArgsTemplate } from './join/game-args';
-import { demoGameArgsTemplate, type LauncherConfigInput } from './join/launcher-config';
+import {
+  demoGameArgsTemplate,
+  demoGamePlayArgsTemplate,
+  type LauncherConfigInput,
+} from './join/launcher-config';
 
 /** The reserved first argument. */
 export const DEMO_GAME_FLAG = '--rallypoint-demo-game';
@@ -33,5 +37,10 @@ export function demoGameLaunch(
 /** The packaged build's default game: the launcher's own executable in demo-game mode. */
 export function selfHostedDemoGameSettings(executable: string): LauncherConfigInput['game'] {
   const template = splitArgsTemplate(demoGameArgsTemplate);
-  return { executable, args: [DEMO_GAME_FLAG, ...(template.ok ? template.value : [])] };
+  const play = splitArgsTemplate(demoGamePlayArgsTemplate);
+  return {
+    executable,
+    args: [DEMO_GAME_FLAG, ...(template.ok ? template.value : [])],
+    playArgs: [DEMO_GAME_FLAG, ...(play.ok ? play.value : [])],
+  };
 }

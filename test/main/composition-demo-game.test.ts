@@ -164,6 +164,7 @@ describe('packaged game settings', () => {
     expect(launcher?.settings.join.game).toEqual({
       executable: process.execPath,
       args: [DEMO_GAME_FLAG, '--join', '{sessionRef}', '--connect', '{connection}'],
+      playArgs: [DEMO_GAME_FLAG, '--play'],
     });
     expect(launcher?.settings.join.game?.env).toBeUndefined();
   });

@@ -69,6 +69,7 @@ describe('defaults', () => {
     expect(settings.join.game).toEqual({
       executable: '/opt/Rallypoint/rallypoint',
       args: [DEMO_GAME_FLAG, '--join', '{sessionRef}', '--connect', '{connection}'],
+      playArgs: [DEMO_GAME_FLAG, '--play'],
     });
     // The demo game's argv as the launcher will start it is recognised as demo-game mode.
     const argv = [settings.join.game!.executable, ...(settings.join.game!.args as string[])];

@@ -14,6 +14,7 @@ import type { DevTokenRegistry } from '../dev-tokens';
 import { userHashOf } from '../dev-tokens';
 import { readJsonBody } from '../request-body';
 import { LocalProfiles, picturePathPrefix } from '../people/profile';
+import { followedPeople, peoplePathPattern } from '../people/social';
 import { DevAccountStore } from './dev-accounts';
 import { readFormBody } from './form-body';
 import type { IdentityAnswer } from './identity-answer';
@@ -190,6 +191,21 @@ export class IdentityRoutes {
           );
         });
       default:
+        if (peoplePathPattern.test(path)) {
+          return only('GET', () => {
+            const auth = this.options.tokens.verify(request.headers.authorization);
+            if (!auth.ok) {
+              send(response, { kind: 'empty', status: 401 });
+              return;
+            }
+            const contract = request.headers['x-xbl-contract-version'];
+            const xuid = peoplePathPattern.exec(path)?.[1] ?? '';
+            send(
+              response,
+              followedPeople(auth.identity, xuid, Array.isArray(contract) ? contract[0] : contract),
+            );
+          });
+        }
         if (path.startsWith(picturePathPrefix)) {
           return only('GET', () =>
             send(response, this.profiles.picture(path.slice(picturePathPrefix.length))),

@@ -71,6 +71,31 @@ export interface SessionRead {
   readonly etag?: string;
 }
 
+type DirectoryMethod = 'GET' | 'PUT' | 'POST';
+
+/** One answer of the directory, as {@link DirectoryCalls.call} returns it. */
+export interface DirectoryAnswerText {
+  readonly status: number;
+  /** The body (at most 4 MiB); an error body has any echoed token cut out. */
+  readonly text: string;
+  readonly etag?: string;
+  readonly contentLocation?: string;
+  readonly retryAfterMs?: number;
+}
+
+/**
+ * Any other request with the player's token (hosting a session, sending invites, the people
+ * list): the same headers, size cap, one-refresh-on-401 and logging as the join's own requests.
+ */
+export interface DirectoryCalls {
+  call(
+    method: DirectoryMethod,
+    path: string,
+    body: unknown,
+    options: { readonly signal: AbortSignal; readonly headers?: Readonly<Record<string, string>> },
+  ): Promise<Result<DirectoryAnswerText, DirectoryError>>;
+}
+
 export interface DirectoryClient {
   joinByHandle(
     handleId: string,
@@ -229,7 +254,8 @@ function withoutSecret(text: string, secret: string): string {
   return secret.length >= 8 ? text.split(secret).join('[redacted]') : text;
 }
 
-function parseJson(text: string): unknown {
+/** JSON of a directory answer's text, or undefined when it is not JSON; never throws. */
+export function parseJson(text: string): unknown {
   try {
     return JSON.parse(text) as unknown;
   } catch {
@@ -251,7 +277,9 @@ function httpOrigin(url: string): string | undefined {
  * Creates a client bound to one directory and one player's token provider. Never throws: a base
  * URL that is not http(s) makes every call fail with a non-retryable directory-unavailable.
  */
-export function createDirectoryClient(options: DirectoryClientOptions): DirectoryClient {
+export function createDirectoryClient(
+  options: DirectoryClientOptions,
+): DirectoryClient & DirectoryCalls {
   const base = options.baseUrl.replace(/\/+$/, '');
   const origin = httpOrigin(base);
   const attemptTimeoutMs = options.attemptTimeoutMs ?? defaultAttemptTimeoutMs;
@@ -290,7 +318,7 @@ export function createDirectoryClient(options: DirectoryClientOptions): Director
     );
 
   async function exchange(
-    method: 'GET' | 'PUT',
+    method: DirectoryMethod,
     path: string,
     body: unknown,
     token: AccessToken,
@@ -299,7 +327,7 @@ export function createDirectoryClient(options: DirectoryClientOptions): Director
   ): Promise<Result<Answer, DirectoryError>> {
     if (origin === undefined) return misconfigured();
     const started = Date.now();
-    const write = method === 'PUT';
+    const write = method !== 'GET';
     let oversized = false;
     try {
       const request = http(`${base}${path}`, {
@@ -359,7 +387,7 @@ export function createDirectoryClient(options: DirectoryClientOptions): Director
 
   /** One request with the player's token; a 401 gets exactly one forced refresh and resend. */
   async function authorized(
-    method: 'GET' | 'PUT',
+    method: DirectoryMethod,
     path: string,
     body: unknown,
     attempt: Attempt,
@@ -489,7 +517,20 @@ export function createDirectoryClient(options: DirectoryClientOptions): Director
     return directoryError('invite-expired', `not a handle id: ${excerpt(handleId, 60)}`);
   }
 
+  async function call(
+    method: DirectoryMethod,
+    path: string,
+    body: unknown,
+    callOptions: {
+      readonly signal: AbortSignal;
+      readonly headers?: Readonly<Record<string, string>>;
+    },
+  ): Promise<Result<DirectoryAnswerText, DirectoryError>> {
+    return authorized(method, path, body, startAttempt(callOptions.signal), callOptions.headers);
+  }
+
   return {
+    call,
     async joinByHandle(handleId, member, { signal, checkMembershipFirst = false, ifMatch }) {
       if (!guidPattern.test(handleId)) return err(badHandle(handleId));
       const attempt = startAttempt(signal);

@@ -55,14 +55,17 @@ export function splitArgsTemplate(template: string): Result<string[], string> {
 }
 
 /** Rejects placeholders the launcher does not know, so a typo fails at start-up, not at join time. */
-export function checkArgPlaceholders(args: readonly string[]): Result<void, string> {
-  const known = new Set<string>(gameArgPlaceholders);
+export function checkArgPlaceholders(
+  args: readonly string[],
+  allowed: readonly GameArgPlaceholder[] = gameArgPlaceholders,
+): Result<void, string> {
+  const known = new Set<string>(allowed);
   for (const arg of args) {
     for (const match of arg.matchAll(placeholderPattern)) {
       const name = match[1] ?? '';
       if (!known.has(name)) {
         return err(
-          `unknown placeholder {${name}} in the game arguments (known: ${gameArgPlaceholders
+          `unknown placeholder {${name}} in the game arguments (known: ${allowed
             .map((p) => `{${p}}`)
             .join(', ')})`,
         );

@@ -6,12 +6,14 @@
  * stays silent is a `game-failed` the join machine turns into "leave the session".
  */
 import { randomUUID } from 'node:crypto';
+import type { Logger } from '../logging/logger';
 import type { Invite } from '../../shared/invite';
 import type { SessionDocument } from '../../shared/mpsd/session-document';
 import { err, ok, type Result } from '../../shared/result';
 import { expandGameArgs } from './game-args';
 import { resolveGameConnection } from './game-connection';
-import { GameProcess, type GameMessage } from './game-process';
+import type { GameMessage, LauncherMessage } from '../game/game-channel-protocol';
+import { GameProcess, type GameExit } from './game-process';
 
 /** The hand-off's only failure: the renderer explains it as "the game could not join". */
 export interface GameFailure {
@@ -59,10 +61,55 @@ export interface GameHandOff {
   close(): Promise<void>;
 }
 
+/** Which title the game is, and where its hosted sessions live in the directory. */
+export interface GameTitle {
+  readonly titleId: string;
+  readonly scid: string;
+  readonly sessionTemplate: string;
+}
+
+/** Why Play could not start a copy. */
+export interface PlayRefusal {
+  readonly code: 'already-running';
+  readonly message: string;
+}
+
+/** A copy of the game that ended, as Play reports it. */
+export interface GameEnded {
+  readonly exit: GameExit;
+  /** The launcher asked it to quit (close), so its exit is no crash. */
+  readonly byLauncher: boolean;
+}
+
+/**
+ * The process-backed hand-off with what Play and the game channel add: start the game with no
+ * session, hear every message of the running copy, talk back to it, and hear about joins and exits.
+ */
+export interface PlayableGame extends GameHandOff {
+  /** Starts the game with the play template; refused while a copy runs (one game at a time). */
+  play(): Result<{ readonly pid: number | undefined }, PlayRefusal>;
+  /** Messages of whichever copy is running; returns the unsubscribe function. */
+  onMessage(listener: (message: GameMessage) => void): () => void;
+  /** Sends to the running copy; false when none runs or it cannot receive. */
+  send(message: LauncherMessage): boolean;
+  /** A join the game confirmed (whether started for it or handed to it). */
+  onJoined(listener: (request: GameJoinRequest) => void): () => void;
+  /** Every copy's end (not only those that joined). */
+  onEnded(listener: (ended: GameEnded) => void): () => void;
+  /** Process id of the running copy. */
+  runningPid(): number | undefined;
+  /** A copy started (by Play or for a join) is running: the OS reported it spawned. */
+  onRunning(listener: (pid: number | undefined) => void): () => void;
+}
+
 export interface GameLaunchConfig {
   readonly executable: string;
   /** Argument template, already split into arguments (see game-args.ts). */
   readonly args: readonly string[];
+  /** Argument template for Play (no session); only `{xuid}` is filled in. Default: none. */
+  readonly playArgs?: readonly string[];
+  /** The title whose sessions Play hosts and whose invites it sends. */
+  readonly title?: GameTitle;
   /** How long the game has to answer `joined` after a join was sent or the game started. */
   readonly ackTimeoutMs: number;
   /** Title-defined `properties.custom` key holding a connection string, the last resort. */
@@ -78,21 +125,59 @@ export interface GameHandOffOptions {
   readonly onOutput?: (stream: 'stdout' | 'stderr', line: string) => void;
   /** Called when a copy of the game is started, with its process id. */
   readonly onStarted?: (pid: number | undefined) => void;
+  /** The signed-in player, for the `hello` line a started copy receives first. */
+  readonly identity?: { readonly xuid: string; readonly gamertag: string };
+  /** Where the game channel logs the bad messages it answered. */
+  readonly log?: Pick<Logger, 'info' | 'warn'>;
 }
 
 /** The process-backed hand-off used by the launcher, the command line and the demo. */
 export function createGameHandOff(
   config: GameLaunchConfig,
   options: GameHandOffOptions = {},
-): GameHandOff {
+): PlayableGame {
   let current: GameProcess | undefined;
   const exitListeners = new Set<(description: string) => void>();
+  const messageListeners = new Set<(message: GameMessage) => void>();
+  const joinedListeners = new Set<(request: GameJoinRequest) => void>();
+  const endedListeners = new Set<(ended: GameEnded) => void>();
+  const runningListeners = new Set<(pid: number | undefined) => void>();
   /** Copies that confirmed at least one join: their exit means the player left the game. */
   const playing = new WeakSet<GameProcess>();
+  /** Copies the launcher itself asked to quit. */
+  const quitByLauncher = new WeakSet<GameProcess>();
+
+  const start = (args: readonly string[], mode: 'play' | 'join', joinId?: string): GameProcess => {
+    const game = GameProcess.start(config.executable, args, {
+      cwd: config.cwd,
+      env: {
+        ...(config.env ?? process.env),
+        ...(joinId === undefined ? {} : { RALLYPOINT_JOIN_ID: joinId }),
+      },
+      onOutput: options.onOutput,
+      ...(options.log ? { log: options.log } : {}),
+    });
+    game.onMessage((message) => {
+      if (current !== game) return;
+      for (const listener of [...messageListeners]) listener(message);
+    });
+    current = game;
+    watch(game);
+    void game.spawned.then(() => {
+      for (const listener of [...runningListeners]) listener(game.pid);
+    });
+    options.onStarted?.(game.pid);
+    if (options.identity) {
+      game.send({ type: 'hello', protocol: 1, mode, ...options.identity });
+    }
+    return game;
+  };
 
   const watch = (game: GameProcess) => {
     void game.exited.then((exit) => {
       if (current === game) current = undefined;
+      const ended = { exit, byLauncher: quitByLauncher.has(game) };
+      for (const listener of [...endedListeners]) listener(ended);
       if (!playing.has(game)) return;
       const description = exit.signal
         ? `stopped by ${exit.signal}`
@@ -103,10 +188,53 @@ export function createGameHandOff(
 
   const acknowledges = (joinId: string) => (message: GameMessage) =>
     (message.type === 'joined' || message.type === 'join-failed') &&
-    (message['joinId'] === undefined || message['joinId'] === joinId);
+    (message.joinId === undefined || message.joinId === joinId);
 
   return {
     isRunning: () => current?.running === true,
+
+    runningPid: () => (current?.running ? current.pid : undefined),
+
+    play() {
+      if (current?.running) {
+        return err({
+          code: 'already-running',
+          message: 'The game is already running: only one copy plays at a time.',
+        });
+      }
+      const args = expandGameArgs(config.playArgs ?? [], {
+        handleId: '',
+        sessionRef: '',
+        connection: '',
+        xuid: options.identity?.xuid ?? '',
+        inviteKind: '',
+        context: '',
+      });
+      const game = start(args, 'play');
+      return ok({ pid: game.pid });
+    },
+
+    onMessage(listener) {
+      messageListeners.add(listener);
+      return () => messageListeners.delete(listener);
+    },
+
+    send: (message) => current?.send(message) === true,
+
+    onJoined(listener) {
+      joinedListeners.add(listener);
+      return () => joinedListeners.delete(listener);
+    },
+
+    onRunning(listener) {
+      runningListeners.add(listener);
+      return () => runningListeners.delete(listener);
+    },
+
+    onEnded(listener) {
+      endedListeners.add(listener);
+      return () => endedListeners.delete(listener);
+    },
 
     onExit(listener) {
       exitListeners.add(listener);
@@ -118,7 +246,7 @@ export function createGameHandOff(
       if (!resolved.ok) return resolved;
       const { connection } = resolved.value;
       const joinId = randomUUID();
-      const message: GameMessage = {
+      const message: LauncherMessage = {
         type: 'join',
         joinId,
         handleId: request.invite.handleId,
@@ -140,15 +268,8 @@ export function createGameHandOff(
           inviteKind: request.invite.kind,
           context: request.invite.context ?? '',
         });
-        game = GameProcess.start(config.executable, args, {
-          cwd: config.cwd,
-          env: { ...(config.env ?? process.env), RALLYPOINT_JOIN_ID: joinId },
-          onOutput: options.onOutput,
-        });
-        current = game;
-        watch(game);
+        game = start(args, 'join', joinId);
         startedNow = true;
-        options.onStarted?.(game.pid);
       }
 
       const answer = await game.waitFor(acknowledges(joinId), {
@@ -157,12 +278,16 @@ export function createGameHandOff(
       });
       if (answer.ok && answer.value.type === 'joined') {
         playing.add(game);
+        for (const listener of [...joinedListeners]) listener(request);
         return ok({ connection, handedToRunningGame: !startedNow, pid: game.pid });
       }
       // A copy started for this join that never confirmed it is of no use to the player.
-      if (startedNow) void game.quit(config.quitGraceMs ?? 2000);
+      if (startedNow) {
+        quitByLauncher.add(game);
+        void game.quit(config.quitGraceMs ?? 2000);
+      }
       if (!answer.ok) return answer;
-      const reason = typeof answer.value['reason'] === 'string' ? answer.value['reason'] : '';
+      const reason = answer.value.type === 'join-failed' ? (answer.value.reason ?? '') : '';
       return err({
         code: 'game-failed',
         message: `The game refused the join${reason ? `: ${reason}` : '.'}`,
@@ -174,6 +299,7 @@ export function createGameHandOff(
       current = undefined;
       // Closing is the launcher's own doing, not the player quitting: no exit notice.
       if (game) playing.delete(game);
+      if (game) quitByLauncher.add(game);
       if (game) await game.quit(config.quitGraceMs ?? 2000);
     },
   };

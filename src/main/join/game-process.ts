@@ -1,24 +1,30 @@
 /**
- * One running copy of the game and the local channel to it: JSON lines on its stdin (launcher →
- * game) and on its stdout (game → launcher). Anything else the game prints (stdout lines that are
- * not JSON objects, all of stderr) is passed to `onOutput` so the launcher can log or show it.
- * Started with `spawn` and an argument array: no shell, so nothing in an argument is interpreted.
+ * One running copy of the game and the game channel to it (src/main/game/game-channel.ts): JSON
+ * lines on its stdin (launcher → game) and on its stdout (game → launcher), checked and bounded.
+ * Anything else the game prints (stdout lines that are not JSON objects, all of stderr) is passed
+ * to `onOutput` so the launcher can log or show it. Started with `spawn` and an argument array: no
+ * shell, so nothing in an argument is interpreted.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createInterface } from 'node:readline';
 import { err, ok, type Result } from '../../shared/result';
+import { BoundedLineReader } from '../game/bounded-line-reader';
+import { GameChannel } from '../game/game-channel';
+import {
+  maxGameLineBytes,
+  type GameMessage,
+  type LauncherMessage,
+} from '../game/game-channel-protocol';
+import type { Logger } from '../logging/logger';
 import type { GameFailure } from './game-hand-off';
 
-/** A message from the game: one JSON object per stdout line, told apart by `type`. */
-export interface GameMessage {
-  readonly type: string;
-  readonly [key: string]: unknown;
-}
+export type { GameMessage } from '../game/game-channel-protocol';
 
 export interface GameProcessOptions {
   readonly env?: NodeJS.ProcessEnv;
   readonly cwd?: string;
   readonly onOutput?: (stream: 'stdout' | 'stderr', line: string) => void;
+  /** Where the channel logs the bad messages it answered. */
+  readonly log?: Pick<Logger, 'info' | 'warn'>;
 }
 
 /** How the game process ended. */
@@ -31,14 +37,18 @@ export interface GameExit {
 
 export class GameProcess {
   readonly #child: ChildProcess;
+  readonly #channel: GameChannel;
   readonly #listeners = new Set<(message: GameMessage) => void>();
   /** Waiters to tell when the process ends; a set (not `exited.then`) so finished waits let go. */
   readonly #exitWaiters = new Set<(exit: GameExit) => void>();
   #exit: GameExit | undefined;
   readonly exited: Promise<GameExit>;
+  /** Resolves once the operating system reports the process running (never, if it fails to start). */
+  readonly spawned: Promise<void>;
 
   private constructor(child: ChildProcess, options: GameProcessOptions) {
     this.#child = child;
+    this.spawned = new Promise((resolve) => child.once('spawn', () => resolve()));
     this.exited = new Promise((resolve) => {
       child.once('error', (error: NodeJS.ErrnoException) => {
         // 'error' without a pid means the process never started; 'exit' will not follow.
@@ -51,20 +61,28 @@ export class GameProcess {
       });
       child.once('exit', (code, signal) => this.#ended({ code, signal }, resolve));
     });
-    // Writing to a game that just exited raises EPIPE on stdin; the exit is reported instead.
-    child.stdin?.on('error', () => undefined);
-    if (child.stdout) {
-      createInterface({ input: child.stdout }).on('line', (line) => {
-        const message = parseMessage(line);
-        if (message) for (const listener of [...this.#listeners]) listener(message);
-        else options.onOutput?.('stdout', line);
-      });
-    }
+    this.#channel = new GameChannel(child.stdout, child.stdin, {
+      onMessage: (message) => {
+        for (const listener of [...this.#listeners]) listener(message);
+      },
+      onOutput: (line) => options.onOutput?.('stdout', line),
+      ...(options.log ? { log: options.log } : {}),
+    });
     if (child.stderr) {
-      createInterface({ input: child.stderr }).on('line', (line) =>
-        options.onOutput?.('stderr', line),
-      );
+      const stderr = new BoundedLineReader(maxGameLineBytes, {
+        line: (line) => options.onOutput?.('stderr', line),
+        overflow: (bytes) =>
+          options.onOutput?.('stderr', `[a line of more than ${bytes} bytes was cut off]`),
+      });
+      child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
+      child.stderr.on('end', () => stderr.end());
     }
+  }
+
+  /** Every message the game sends, validated; returns the unsubscribe function. */
+  onMessage(listener: (message: GameMessage) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
   }
 
   #ended(exit: GameExit, resolve: (exit: GameExit) => void): void {
@@ -87,6 +105,11 @@ export class GameProcess {
     return new GameProcess(child, options);
   }
 
+  /** How the process ended, once it has. */
+  get exit(): GameExit | undefined {
+    return this.#exit;
+  }
+
   get pid(): number | undefined {
     return this.#child.pid;
   }
@@ -97,11 +120,9 @@ export class GameProcess {
   }
 
   /** Sends one JSON line; false when the game can no longer receive. */
-  send(message: GameMessage): boolean {
-    const stdin = this.#child.stdin;
-    if (!this.running || !stdin || stdin.destroyed || !stdin.writable) return false;
-    stdin.write(`${JSON.stringify(message)}\n`);
-    return true;
+  send(message: LauncherMessage): boolean {
+    if (!this.running) return false;
+    return this.#channel.send(message);
   }
 
   /**
@@ -162,23 +183,6 @@ export class GameProcess {
   kill(): void {
     if (this.running) this.#child.kill('SIGKILL');
   }
-}
-
-function parseMessage(line: string): GameMessage | undefined {
-  const trimmed = line.trim();
-  if (!trimmed.startsWith('{')) return undefined;
-  try {
-    const value: unknown = JSON.parse(trimmed);
-    if (
-      typeof value === 'object' &&
-      value !== null &&
-      typeof (value as GameMessage).type === 'string'
-    )
-      return value as GameMessage;
-  } catch {
-    // Not a protocol line: treated as ordinary output.
-  }
-  return undefined;
 }
 
 /** A player-readable sentence for how the game ended before confirming. */

@@ -6,8 +6,12 @@
 import { createActor, waitFor } from 'xstate';
 import type { Invite } from '../../shared/invite';
 import { idleJoinView, type JoinView } from '../../shared/join-view';
-import { createDirectoryClient, type DirectoryClient } from './directory-client';
-import { createGameHandOff, type GameHandOff } from './game-hand-off';
+import {
+  createDirectoryClient,
+  type DirectoryCalls,
+  type DirectoryClient,
+} from './directory-client';
+import { createGameHandOff, type GameHandOff, type PlayableGame } from './game-hand-off';
 import type { Logger } from '../logging/logger';
 import { provideJoinActors, type JoinActorDeps } from './join-actors';
 import { withPresence } from './presence-connection';
@@ -196,6 +200,10 @@ export function createJoinService(deps: JoinServiceDeps): JoinService {
 export interface LauncherJoin {
   readonly service: JoinService;
   readonly game: GameHandOff;
+  /** The game process itself, for Play and the game channel; absent when `options.game` was given. */
+  readonly playable?: PlayableGame;
+  /** Authorized directory calls as the signed-in player (hosting, invites, friends). */
+  readonly calls: DirectoryCalls;
   /** Leaves any written session, stops the machine, then asks the game it started to quit. */
   close(): Promise<void>;
 }
@@ -241,6 +249,7 @@ export function createLauncherJoin(
       baseUrl: config.directoryUrl,
       xuid: config.identity.xuid,
       gamertag: config.identity.gamertag,
+      ...(config.identity.follows ? { follows: config.identity.follows } : {}),
       attemptTimeoutMs: config.attemptTimeoutMs,
     });
   const client = createDirectoryClient({
@@ -251,12 +260,15 @@ export function createLauncherJoin(
     ...(options.log ? { log: options.log } : {}),
   });
   const ownsGame = options.game === undefined;
-  const handOff =
-    options.game ??
-    createGameHandOff(config.game, {
-      ...(options.onGameOutput ? { onOutput: options.onGameOutput } : {}),
-      ...(options.onGameStarted ? { onStarted: options.onGameStarted } : {}),
-    });
+  const playable = ownsGame
+    ? createGameHandOff(config.game, {
+        identity: { xuid: config.identity.xuid, gamertag: config.identity.gamertag },
+        ...(options.onGameOutput ? { onOutput: options.onGameOutput } : {}),
+        ...(options.onGameStarted ? { onStarted: options.onGameStarted } : {}),
+        ...(options.log ? { log: options.log } : {}),
+      })
+    : undefined;
+  const handOff: GameHandOff = options.game ?? (playable as PlayableGame);
   // The player holds a presence connection while the game runs (presence-connection.ts).
   const game =
     options.presence === false
@@ -303,6 +315,8 @@ export function createLauncherJoin(
   return {
     service,
     game,
+    ...(playable ? { playable } : {}),
+    calls: client,
     close() {
       closing ??= (async () => {
         await service.stop();

@@ -13,6 +13,16 @@ import type { RetryPolicyOptions } from './retry-policy';
 /** The demo game's argument template (also the documented example for studios). */
 export const demoGameArgsTemplate = '--join {sessionRef} --connect {connection}';
 
+/** The demo game's Play template: no session; it asks the launcher to host one. */
+export const demoGamePlayArgsTemplate = '--play';
+
+/** The title and session template a hosted session is created with (the demo's by default). */
+export const defaultGameTitle = {
+  titleId: '1717113201',
+  scid: '6f3a1e2b-4c5d-4e6f-8a9b-0c1d2e3f4a5b',
+  sessionTemplate: 'default',
+} as const;
+
 export const launcherDefaults = {
   deadlineMs: 20_000,
   attemptTimeoutMs: 5_000,
@@ -26,7 +36,11 @@ export interface LauncherConfig {
   /** Session directory root (`http://127.0.0.1:<port>` for the embedded one). */
   readonly directoryUrl: string;
   /** The signed-in player (development tokens from the directory). */
-  readonly identity: { readonly xuid: string; readonly gamertag: string };
+  readonly identity: {
+    readonly xuid: string;
+    readonly gamertag: string;
+    readonly follows?: readonly string[];
+  };
   readonly game: GameLaunchConfig;
   readonly deadlineMs: number;
   readonly attemptTimeoutMs: number;
@@ -67,11 +81,27 @@ const launcherConfigInputSchema = z.strictObject({
   identity: z.strictObject({
     xuid,
     gamertag: z.string().trim().min(1, 'is empty').max(32, 'is longer than 32 characters'),
+    /** Development identities only: whom the player follows (the invite list). */
+    follows: z.array(xuid).max(1000).optional(),
   }),
   game: z.strictObject({
     executable: z.string().min(1, 'is empty'),
     /** A template string (split like a shell would, without a shell) or the arguments as a list. */
     args: z.union([z.string(), z.array(z.string())]).default(demoGameArgsTemplate),
+    /** Play's template (no session): only `{xuid}` may appear. */
+    playArgs: z.union([z.string(), z.array(z.string())]).optional(),
+    titleId: z
+      .string()
+      .regex(/^[0-9]{1,10}$/, 'is a decimal title ID')
+      .default(defaultGameTitle.titleId),
+    scid: z
+      .string()
+      .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'is a GUID')
+      .default(defaultGameTitle.scid),
+    sessionTemplate: z
+      .string()
+      .regex(/^[A-Za-z0-9_.-]{1,100}$/, 'is a session template name')
+      .default(defaultGameTitle.sessionTemplate),
     ackTimeoutMs: ms(100, 600_000).default(launcherDefaults.ackTimeoutMs),
     connectionProperty: z.string().min(1).optional(),
     cwd: z.string().min(1).optional(),
@@ -116,6 +146,18 @@ export function resolveLauncherConfig(input: unknown): Result<LauncherConfig, La
   if (!placeholders.ok) {
     return err({ code: 'invalid-config', message: `game.args: ${placeholders.error}` });
   }
+  const playArgs =
+    value.game.playArgs === undefined
+      ? ok(undefined)
+      : typeof value.game.playArgs === 'string'
+        ? splitArgsTemplate(value.game.playArgs)
+        : ok(value.game.playArgs);
+  if (!playArgs.ok)
+    return err({ code: 'invalid-config', message: `game.playArgs: ${playArgs.error}` });
+  const playPlaceholders = checkArgPlaceholders(playArgs.value ?? [], ['xuid']);
+  if (!playPlaceholders.ok) {
+    return err({ code: 'invalid-config', message: `game.playArgs: ${playPlaceholders.error}` });
+  }
   const { retry, locale, game } = value;
   return ok({
     directoryUrl: value.directoryUrl.replace(/\/+$/, ''),
@@ -123,6 +165,8 @@ export function resolveLauncherConfig(input: unknown): Result<LauncherConfig, La
     game: {
       executable: game.executable,
       args: args.value,
+      ...(playArgs.value === undefined ? {} : { playArgs: playArgs.value }),
+      title: { titleId: game.titleId, scid: game.scid, sessionTemplate: game.sessionTemplate },
       ackTimeoutMs: game.ackTimeoutMs,
       quitGraceMs: game.quitGraceMs,
       ...(game.connectionProperty ? { connectionProperty: game.connectionProperty } : {}),
@@ -143,9 +187,11 @@ export function resolveLauncherConfig(input: unknown): Result<LauncherConfig, La
  */
 export function demoGameSettings(demoGameScript: string): LauncherConfigInput['game'] {
   const template = splitArgsTemplate(demoGameArgsTemplate);
+  const play = splitArgsTemplate(demoGamePlayArgsTemplate);
   return {
     executable: process.execPath,
     args: [demoGameScript, ...(template.ok ? template.value : [])],
+    playArgs: [demoGameScript, ...(play.ok ? play.value : [])],
     env: { ELECTRON_RUN_AS_NODE: '1' },
   };
 }

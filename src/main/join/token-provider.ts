@@ -94,6 +94,8 @@ export interface DevTokenProviderOptions {
   readonly baseUrl: string;
   readonly xuid: string;
   readonly gamertag: string;
+  /** XUIDs this development identity follows (its friends, for inviting). */
+  readonly follows?: readonly string[];
   /** Per-request timeout in milliseconds. Default 5000. */
   readonly attemptTimeoutMs?: number;
 }
@@ -121,7 +123,11 @@ export function createDevTokenProvider(options: DevTokenProviderOptions): TokenP
     let response;
     try {
       response = await got.post(endpoint, {
-        body: JSON.stringify({ xuid: options.xuid, gamertag: options.gamertag }),
+        body: JSON.stringify({
+          xuid: options.xuid,
+          gamertag: options.gamertag,
+          ...(options.follows?.length ? { follows: options.follows } : {}),
+        }),
         headers: {
           'content-type': 'application/json; charset=utf-8',
           'user-agent': rallypointUserAgent(),

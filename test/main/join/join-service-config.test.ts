@@ -4,6 +4,7 @@ import {
   demoGameArgsTemplate,
   demoGameSettings,
   launcherDefaults,
+  defaultGameTitle,
   resolveLauncherConfig,
 } from '../../../src/main/join/launcher-config';
 import { FakeGame, FakeTokens, invite } from './join-machine-fakes';
@@ -30,6 +31,7 @@ describe('launcher configuration', () => {
         game: {
           executable: '/opt/game/bin/game',
           args: ['--join', '{sessionRef}', '--connect', '{connection}'],
+          title: defaultGameTitle,
           ackTimeoutMs: launcherDefaults.ackTimeoutMs,
           quitGraceMs: launcherDefaults.quitGraceMs,
         },
@@ -49,6 +51,28 @@ describe('launcher configuration', () => {
     );
     expect(problem({ ...base, directoryUrl: 'file:///etc/passwd' })).toMatch(/^directoryUrl/);
     expect(problem({ ...base, directoryUrl: 'not a url' })).toBe('directoryUrl is not a URL');
+  });
+
+  it('Play has its own template, which may use {xuid} only; the title can be set', () => {
+    const resolved = resolveLauncherConfig({
+      ...base,
+      game: {
+        ...base.game,
+        playArgs: '--play --as "{xuid}"',
+        titleId: '42',
+        sessionTemplate: 'lobby',
+      },
+    });
+    expect(resolved.ok && resolved.value.game.playArgs).toEqual(['--play', '--as', '{xuid}']);
+    expect(resolved.ok && resolved.value.game.title).toEqual({
+      ...defaultGameTitle,
+      titleId: '42',
+      sessionTemplate: 'lobby',
+    });
+    expect(problem({ ...base, game: { ...base.game, playArgs: '--join {sessionRef}' } })).toMatch(
+      /^game\.playArgs: unknown placeholder \{sessionRef\} in the game arguments \(known: \{xuid\}\)/,
+    );
+    expect(problem({ ...base, game: { ...base.game, titleId: 'abc' } })).toMatch(/^game\.titleId/);
   });
 
   it('names the setting that is wrong', () => {

@@ -1,0 +1,316 @@
+/**
+ * Play, and the launcher's side of every request a running game makes over the game channel.
+ * `play()` starts the configured game with no session (one copy at a time: while it runs, an
+ * accepted invite goes to it through the join hand-off, never to a second copy) and the view moves
+ * starting → playing → idle, keeping how a crashed game ended. While the game runs, this answers
+ * its requests: host a session (created with the signed-in player as host), "I am hosting this
+ * one", invite these players, open the invite dialog (the window's, when there is one), "I left";
+ * and it tells the game who is in its session whenever that changes.
+ */
+import {
+  idlePlayView,
+  type PlayExit,
+  type PlaySession,
+  type PlayView,
+} from '../../shared/play-view';
+import { err, ok, type Result } from '../../shared/result';
+import type { Logger } from '../logging/logger';
+import type { DirectoryCalls } from '../join/directory-client';
+import type { GameEnded, GameTitle, PlayableGame, PlayRefusal } from '../join/game-hand-off';
+import { sendInvites, type InviteOutcome } from '../invite/invite-sender';
+import type { InviteFailure } from '../invite/invite-failure';
+import type { GameMessage, SessionMemberInfo } from './game-channel-protocol';
+import { hostSession, readSession, sessionMembers } from './session-hosting';
+
+/** How the window's invite dialog ended, for the game. */
+export interface InviteDialogResult {
+  readonly reason: 'closed' | 'sent';
+  readonly invited: readonly string[];
+}
+
+export interface PlayControllerDeps {
+  readonly game: PlayableGame;
+  readonly calls: DirectoryCalls;
+  readonly identity: { readonly xuid: string; readonly gamertag: string };
+  readonly title: GameTitle;
+  readonly log?: Pick<Logger, 'info' | 'warn'>;
+  /** Opens the window's invite dialog; without one the game hears `unavailable`. */
+  readonly openInviteDialog?: (sessionRef: string) => Promise<InviteDialogResult>;
+  /** How often the session is read to tell the game who is in it. Default 2000 ms. */
+  readonly membersPollMs?: number;
+}
+
+export interface PlayController {
+  /** Starts the game with no session; refused while a copy runs. */
+  play(): Result<{ readonly pid: number | undefined }, PlayRefusal>;
+  view(): PlayView;
+  /** Every changed view; returns the unsubscribe function. */
+  subscribe(listener: (view: PlayView) => void): () => void;
+  /** Invites into the game's current session (the window's dialog, the command line in-process). */
+  invite(
+    xuids: readonly string[],
+    context?: string,
+  ): Promise<Result<readonly InviteOutcome[], InviteFailure>>;
+  /** Stops answering and watching; leaves a session the launcher hosted. Safe to call twice. */
+  stop(): Promise<void>;
+}
+
+/** How a game's end reads in the view. */
+export function describeEnd(ended: GameEnded): PlayExit {
+  const { exit, byLauncher } = ended;
+  if (exit.startError !== undefined) {
+    const why =
+      exit.startError === 'ENOENT'
+        ? 'its program was not found'
+        : exit.startError === 'EACCES'
+          ? 'its program is not executable'
+          : `it could not be started (${exit.startError})`;
+    return { crashed: true, description: why };
+  }
+  if (exit.signal) return { crashed: !byLauncher, description: `stopped by ${exit.signal}` };
+  return { crashed: !byLauncher && exit.code !== 0, description: `exit code ${exit.code ?? '?'}` };
+}
+
+export function createPlayController(deps: PlayControllerDeps): PlayController {
+  const { game, calls, log } = deps;
+  const pollMs = deps.membersPollMs ?? 2000;
+  const listeners = new Set<(view: PlayView) => void>();
+  const stopping = new AbortController();
+  let view: PlayView = idlePlayView;
+  let session: PlaySession | undefined;
+  /** Sessions the launcher created for the game: it leaves them when the game is done with them. */
+  const launcherHosted = new Set<string>();
+  let watch: AbortController | undefined;
+
+  const publish = (next: PlayView) => {
+    view = next;
+    for (const listener of [...listeners]) listener(view);
+  };
+  const setSession = (next: PlaySession | undefined) => {
+    session = next;
+    if (view.phase === 'idle') return;
+    const { session: _old, ...rest } = view;
+    publish(next === undefined ? rest : { ...rest, session: next });
+  };
+
+  const tellMembers = (sessionRef: string, members: readonly SessionMemberInfo[]) => {
+    if (session?.sessionRef !== sessionRef) return;
+    setSession({ ...session, members });
+    game.send({ type: 'members', sessionRef, members });
+  };
+
+  /** Reads the session now and every `pollMs` while the game is in it; tells the game on change. */
+  const watchMembers = (sessionRef: string, known: readonly SessionMemberInfo[]) => {
+    watch?.abort();
+    const controller = new AbortController();
+    watch = controller;
+    const signal = AbortSignal.any([controller.signal, stopping.signal]);
+    let last = known.length > 0 ? JSON.stringify(known) : '';
+    let timer: NodeJS.Timeout | undefined;
+    signal.addEventListener('abort', () => clearTimeout(timer), { once: true });
+    const tick = async () => {
+      if (signal.aborted) return;
+      const read = await readSession(calls, sessionRef, signal);
+      if (signal.aborted) return;
+      if (read) {
+        const members = sessionMembers(read);
+        const key = JSON.stringify(members);
+        if (key !== last) {
+          last = key;
+          log?.info(`play: ${members.length} player(s) in the game's session`);
+          tellMembers(sessionRef, members);
+        }
+      }
+      timer = setTimeout(() => void tick(), pollMs);
+    };
+    void tick();
+  };
+
+  const enterSession = (
+    sessionRef: string,
+    role: 'host' | 'member',
+    members: SessionMemberInfo[],
+  ) => {
+    setSession({ sessionRef, role, members });
+    if (members.length > 0) game.send({ type: 'members', sessionRef, members });
+    watchMembers(sessionRef, members);
+  };
+
+  const leave = async (sessionRef: string) => {
+    const left = await calls.call(
+      'PUT',
+      sessionRef,
+      { members: { me: null } },
+      {
+        signal: AbortSignal.timeout(5000),
+      },
+    );
+    if (left.ok && [200, 201, 204, 404].includes(left.value.status)) {
+      log?.info('play: left the session the launcher hosted for the game');
+    } else {
+      log?.warn(
+        `play: could not leave the hosted session (${left.ok ? left.value.status : left.error.code})`,
+      );
+    }
+  };
+
+  const leaveCurrent = async () => {
+    watch?.abort();
+    const current = session;
+    setSession(undefined);
+    if (current && launcherHosted.delete(current.sessionRef)) await leave(current.sessionRef);
+  };
+
+  const invite = async (
+    xuids: readonly string[],
+    context?: string,
+  ): Promise<Result<readonly InviteOutcome[], InviteFailure>> => {
+    if (!session) return err({ code: 'not-in-session', message: 'the game is in no session' });
+    return sendInvites(
+      { calls, senderXuid: deps.identity.xuid, title: deps.title, ...(log ? { log } : {}) },
+      { sessionRef: session.sessionRef, xuids, ...(context === undefined ? {} : { context }) },
+      stopping.signal,
+    );
+  };
+
+  const answer = async (message: GameMessage): Promise<void> => {
+    switch (message.type) {
+      case 'joined':
+      case 'join-failed':
+        return; // the join hand-off waits for these
+      case 'hosting':
+        log?.info('play: the game hosts its own session');
+        enterSession(message.sessionRef, 'host', []);
+        return;
+      case 'host-session': {
+        log?.info(`play: the game asks for a session with ${message.seats} seat(s)`);
+        await leaveCurrent();
+        const hosted = await hostSession(
+          calls,
+          deps.title,
+          {
+            xuid: deps.identity.xuid,
+            seats: message.seats,
+            joinRestriction: message.joinRestriction,
+            connection: message.connection,
+          },
+          stopping.signal,
+        );
+        const id = message.id === undefined ? {} : { id: message.id };
+        if (!hosted.ok) {
+          log?.warn(`play: hosting failed: ${hosted.error.code} (${hosted.error.message})`);
+          game.send({
+            type: 'host-failed',
+            ...id,
+            code: hosted.error.code,
+            message: hosted.error.message,
+          });
+          return;
+        }
+        launcherHosted.add(hosted.value.sessionRef);
+        log?.info('play: hosting a session for the game');
+        game.send({ type: 'session-hosted', ...id, sessionRef: hosted.value.sessionRef });
+        enterSession(hosted.value.sessionRef, 'host', sessionMembers(hosted.value.session));
+        return;
+      }
+      case 'invite-players': {
+        const id = message.id === undefined ? {} : { id: message.id };
+        const sent = await invite(message.xuids, message.context);
+        const outcomes: readonly InviteOutcome[] = sent.ok
+          ? sent.value
+          : message.xuids.map((xuid) => ({ xuid, ok: false as const, failure: sent.error }));
+        for (const outcome of outcomes) {
+          game.send(
+            outcome.ok
+              ? { type: 'invite-sent', ...id, xuid: outcome.xuid, handleId: outcome.handleId }
+              : {
+                  type: 'invite-failed',
+                  ...id,
+                  xuid: outcome.xuid,
+                  code: outcome.failure.code,
+                  message: outcome.failure.message,
+                },
+          );
+        }
+        return;
+      }
+      case 'open-invite-dialog': {
+        const id = message.id === undefined ? {} : { id: message.id };
+        if (!session || !deps.openInviteDialog) {
+          log?.info('play: the game asked for the invite dialog; none is available');
+          game.send({ type: 'invite-dialog-closed', ...id, reason: 'unavailable', invited: [] });
+          return;
+        }
+        const result = await deps.openInviteDialog(session.sessionRef);
+        game.send({ type: 'invite-dialog-closed', ...id, ...result });
+        return;
+      }
+      case 'left': {
+        log?.info('play: the game left its session');
+        const sessionRef = session?.sessionRef;
+        await leaveCurrent();
+        game.send({
+          type: 'left-noted',
+          ...(message.id === undefined ? {} : { id: message.id }),
+          ...(sessionRef === undefined ? {} : { sessionRef }),
+        });
+        return;
+      }
+    }
+  };
+
+  const unsubscribers = [
+    game.onMessage((message) => {
+      answer(message).catch((error: unknown) =>
+        log?.warn(`play: answering the game failed: ${String(error)}`),
+      );
+    }),
+    game.onJoined((request) => {
+      log?.info('play: the game joined a session through an invite');
+      launcherHosted.clear();
+      enterSession(request.sessionRef, 'member', sessionMembers(request.session));
+    }),
+    game.onRunning((pid) => {
+      log?.info(`play: the game is running (pid ${pid ?? '?'})`);
+      publish({
+        phase: 'playing',
+        ...(pid === undefined ? {} : { pid }),
+        ...(session ? { session } : {}),
+      });
+    }),
+    game.onEnded((ended) => {
+      const exit = describeEnd(ended);
+      log?.info(`play: the game ended (${exit.description}${exit.crashed ? ', crashed' : ''})`);
+      void leaveCurrent();
+      publish({ phase: 'idle', ...(exit.crashed ? { lastExit: exit } : {}) });
+    }),
+  ];
+
+  return {
+    play() {
+      const started = game.play();
+      if (!started.ok) {
+        log?.info(`play: refused: ${started.error.message}`);
+        return started;
+      }
+      log?.info('play: starting the game');
+      publish({
+        phase: 'starting',
+        ...(started.value.pid === undefined ? {} : { pid: started.value.pid }),
+      });
+      return ok(started.value);
+    },
+    view: () => view,
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    invite,
+    async stop() {
+      if (stopping.signal.aborted) return;
+      for (const unsubscribe of unsubscribers) unsubscribe();
+      await leaveCurrent();
+      stopping.abort();
+    },
+  };
+}

@@ -1,0 +1,133 @@
+/**
+ * "Host a session for me": the launcher creates a session in the title's service config with the
+ * signed-in player as its only member and host, so a game that has no session code of its own gets
+ * one to invite into. Two writes, as an MPSD client does it: the first makes the player a member
+ * (publishing the game's connection address as the member's secure device address), the second
+ * names the player's own device token as `properties.system.host`, which the directory only knows
+ * once the player is a member.
+ */
+import { randomUUID } from 'node:crypto';
+import {
+  findMemberByXuid,
+  hostMember,
+  memberEntries,
+  parseSessionDocument,
+  sessionPath,
+  type SessionDocument,
+} from '../../shared/mpsd/session-document';
+import { err, ok, type Result } from '../../shared/result';
+import { parseJson, type DirectoryCalls } from '../join/directory-client';
+import type { GameTitle } from '../join/game-hand-off';
+import {
+  inviteFailureOf,
+  inviteFailureOfStatus,
+  type InviteFailure,
+} from '../invite/invite-failure';
+import type { SessionMemberInfo } from './game-channel-protocol';
+
+export interface HostRequest {
+  readonly xuid: string;
+  readonly seats: number;
+  readonly joinRestriction: 'none' | 'followed' | 'local';
+  /** Where other players connect to the host (published base64, as MPSD addresses are). */
+  readonly connection: string;
+}
+
+export interface HostedSession {
+  readonly sessionRef: string;
+  readonly session: SessionDocument;
+}
+
+async function write(
+  calls: DirectoryCalls,
+  path: string,
+  body: unknown,
+  signal: AbortSignal,
+): Promise<Result<SessionDocument, InviteFailure>> {
+  const answer = await calls.call('PUT', path, body, { signal });
+  if (!answer.ok) return err(inviteFailureOf(answer.error));
+  const { status, text, retryAfterMs } = answer.value;
+  if (status !== 200 && status !== 201) {
+    return err(inviteFailureOfStatus(status, text, retryAfterMs));
+  }
+  const session = parseSessionDocument(parseJson(text));
+  if (!session.ok) {
+    return err({ code: 'malformed-response', message: `session: ${session.error.message}` });
+  }
+  return ok(session.value);
+}
+
+/** Creates the session and makes the player its host; never throws. */
+export async function hostSession(
+  calls: DirectoryCalls,
+  title: GameTitle,
+  request: HostRequest,
+  signal: AbortSignal,
+): Promise<Result<HostedSession, InviteFailure>> {
+  const path = sessionPath({
+    scid: title.scid,
+    templateName: title.sessionTemplate,
+    name: randomUUID(),
+  });
+  const created = await write(
+    calls,
+    path,
+    {
+      constants: { system: { maxMembersCount: request.seats, visibility: 'open' } },
+      properties: { system: { joinRestriction: request.joinRestriction } },
+      members: {
+        me: {
+          constants: { system: { xuid: request.xuid, initialize: true } },
+          properties: {
+            system: {
+              active: true,
+              secureDeviceAddress: Buffer.from(request.connection, 'utf8').toString('base64'),
+            },
+          },
+        },
+      },
+    },
+    signal,
+  );
+  if (!created.ok) return created;
+  const deviceToken = findMemberByXuid(created.value, request.xuid)?.member.deviceToken;
+  if (deviceToken === undefined) {
+    return err({ code: 'malformed-response', message: 'the new session names no device token' });
+  }
+  const hosted = await write(
+    calls,
+    path,
+    { properties: { system: { host: deviceToken } } },
+    signal,
+  );
+  if (!hosted.ok) return hosted;
+  return ok({ sessionRef: path, session: hosted.value });
+}
+
+/** The members as the game channel tells them: XUID, gamertag where known, and who hosts. */
+export function sessionMembers(session: SessionDocument): SessionMemberInfo[] {
+  const host = hostMember(session)?.member.constants.system.xuid;
+  return memberEntries(session)
+    .filter((entry) => entry.member.reserved !== true)
+    .map((entry) => {
+      const xuid = entry.member.constants.system.xuid;
+      const gamertag = entry.member.gamertag;
+      return {
+        xuid,
+        ...(gamertag === undefined || gamertag === '' ? {} : { gamertag }),
+        host: xuid === host,
+      };
+    });
+}
+
+/** Reads the session now; undefined when it cannot be read (gone, or the directory is away). */
+export async function readSession(
+  calls: DirectoryCalls,
+  sessionRef: string,
+  signal: AbortSignal,
+): Promise<SessionDocument | undefined> {
+  const answer = await calls.call('GET', sessionRef, undefined, { signal });
+  if (!answer.ok || answer.value.status !== 200) return undefined;
+  const session = parseSessionDocument(parseJson(answer.value.text));
+  return session.ok ? session.value : undefined;
+}
