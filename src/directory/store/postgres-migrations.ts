@@ -68,18 +68,59 @@ export interface MigrationReport {
   readonly current: number;
 }
 
+/** How `migrate` keeps concurrent migrators apart. */
+export interface MigrateOptions {
+  /**
+   * Serialise migrators with `pg_advisory_xact_lock` (default true). Off for engines without
+   * working advisory locks (CockroachDB's are stubs in most releases; YugabyteDB's arrived late): a
+   * migrator that collides with another then fails its transaction on the duplicate table or
+   * version row, rolls back, and tries again, finding the work done.
+   */
+  readonly advisoryLock?: boolean;
+  /** Told of each collision retried without the lock. */
+  readonly log?: (line: string) => void;
+}
+
+/**
+ * SQLSTATEs two migrators without the lock can get from each other: unique violation (the
+ * version row, or a catalog row of a table both create), duplicate table, serialization failure,
+ * deadlock. Anything else is a real error and fails at once.
+ */
+const collisionCodes = new Set(['23505', '42P07', '40001', '40P01']);
+
 /**
  * Applies every migration the database lacks, in order, in one transaction holding the advisory
- * lock; a second process waits for the lock and then finds nothing left to do.
+ * lock; a second process waits for the lock and then finds nothing left to do. Without the lock
+ * (`advisoryLock: false`) a colliding migrator retries instead (up to 20 times).
  */
 export async function migrate(
   pool: Pool,
   steps: readonly Migration[] = migrations,
+  options: MigrateOptions = {},
+): Promise<MigrationReport> {
+  const locked = options.advisoryLock ?? true;
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await migrateOnce(pool, steps, locked);
+    } catch (error) {
+      const code = (error as { code?: unknown } | undefined)?.code;
+      if (locked || typeof code !== 'string' || !collisionCodes.has(code) || attempt >= 20)
+        throw error;
+      options.log?.(`migrations collided with another process (${code}); trying again`);
+      await new Promise((resolve) => setTimeout(resolve, 20 + Math.random() * 80));
+    }
+  }
+}
+
+async function migrateOnce(
+  pool: Pool,
+  steps: readonly Migration[],
+  locked: boolean,
 ): Promise<MigrationReport> {
   const client = await pool.connect();
   try {
     await client.query('BEGIN');
-    await client.query('SELECT pg_advisory_xact_lock($1)', [migrationLockId]);
+    if (locked) await client.query('SELECT pg_advisory_xact_lock($1)', [migrationLockId]);
     await client.query(
       `CREATE TABLE IF NOT EXISTS schema_migrations (
          version integer PRIMARY KEY,
