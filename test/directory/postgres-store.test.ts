@@ -26,8 +26,8 @@ import {
   sessionChangeChannel,
 } from '../../src/directory/store/postgres-session-store';
 import type { SessionRecord } from '../../src/directory/session-record';
-import type { Mutation } from '../../src/directory/session-store';
-import { call, joinBody, player, sessionUrl } from './directory-test-client';
+import type { HandleRecord, Mutation } from '../../src/directory/session-store';
+import { call, joinBody, player, scid, sessionUrl, type Player } from './directory-test-client';
 
 let server: EmbeddedPostgresServer;
 let east: RunningDirectory;
@@ -113,6 +113,80 @@ describe('two directories on one PostgreSQL database', () => {
     expect(new Set(members.map((m) => m.constants.system.xuid))).toEqual(
       new Set(racers.map((p) => p.xuid)),
     );
+  });
+});
+
+/** Reads a handle through `url` until it answers 404, at most 3 s: less than the cache's 5 s. */
+async function handleGoneWithin3s(url: string, id: string, as: Player): Promise<boolean> {
+  for (let i = 0; i < 150; i += 1) {
+    if ((await call(url, 'GET', `/handles/${id}`, { as })).status === 404) return true;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return false;
+}
+
+describe('handles cached per process', () => {
+  it('are forgotten everywhere once any process deletes or replaces them', async () => {
+    const [north, south] = await Promise.all([
+      startDirectory({ store: server.url, rateLimits: false }),
+      startDirectory({ store: server.url, rateLimits: false }),
+    ]);
+    try {
+      const host = await player(north.url, 'Handle Host');
+      const guest = await player(north.url, 'Handle Guest');
+      const name = 'cached-handles';
+      const ref = { scid, templateName: 'default', name };
+      expect(
+        (await call(north.url, 'PUT', sessionUrl(name), { as: host, body: joinBody(host) })).status,
+      ).toBe(201);
+      const create = (url: string) =>
+        call(url, 'POST', '/handles', {
+          as: host,
+          body: { version: 1, type: 'activity', sessionRef: ref },
+        }).then((answer) => answer.json<{ id: string }>().id);
+      // North reads the first handle twice (the second from its cache); south's new activity
+      // handle replaces it, and north must stop answering it.
+      const first = await create(north.url);
+      for (let i = 0; i < 2; i += 1)
+        expect((await call(north.url, 'GET', `/handles/${first}`, { as: guest })).status).toBe(200);
+      const second = await create(south.url);
+      expect(await handleGoneWithin3s(north.url, first, guest)).toBe(true);
+      // The same for an explicit DELETE through south of a handle north has cached.
+      expect((await call(north.url, 'GET', `/handles/${second}`, { as: guest })).status).toBe(200);
+      expect((await call(south.url, 'DELETE', `/handles/${second}`, { as: host })).status).toBe(
+        204,
+      );
+      expect(await handleGoneWithin3s(north.url, second, guest)).toBe(true);
+    } finally {
+      await north.close();
+      await south.close();
+    }
+  });
+
+  it('answer a join without reading the database again', async () => {
+    const pool = new pg.Pool({ connectionString: server.url, max: 1 });
+    const store = new PostgresSessionStore(pool);
+    try {
+      const handle = {
+        id: '7c1f3e0a-0d7e-4a43-9a0c-5a8b1f2e3d4c',
+        version: 1,
+        type: 'activity',
+        sessionRef: { scid, templateName: 'default', name: 'cache-count' },
+        ownerXuid: '2533274800000001',
+        createdAt: 1,
+        expiresAt: Date.now() + 60_000,
+      } as HandleRecord;
+      await store.putHandle(handle);
+      store.forgetHandle();
+      expect(await store.getHandle(handle.id)).toEqual(handle);
+      expect(await store.getHandle(handle.id)).toEqual(handle);
+      expect(store.counters).toMatchObject({ handleReads: 1, handleCacheHits: 1 });
+      store.forgetHandle(handle.id);
+      await store.deleteHandle(handle.id);
+      expect(await store.getHandle(handle.id)).toBeUndefined();
+    } finally {
+      await pool.end();
+    }
   });
 });
 

@@ -20,6 +20,14 @@ import type { HandleQuery, HandleRecord, Mutation, SessionStore } from '../sessi
 /** The NOTIFY channel session writes are announced on (see `session-change-feed.ts`). */
 export const sessionChangeChannel = 'directory_session_changes';
 
+/** The NOTIFY channel deleted handle IDs are announced on, so other processes drop their copies. */
+export const handleChangeChannel = 'directory_handle_changes';
+
+/** How long a cached handle is trusted without a notification (a net under a lost one). */
+const handleCacheMs = 5_000;
+/** Cached handles at most; the cache starts over past this. */
+const handleCacheSize = 100_000;
+
 /** Per-store counters, for tests, the bench and sizing. */
 export interface StoreCounters {
   optimisticWrites: number;
@@ -28,6 +36,9 @@ export interface StoreCounters {
   /** Batches written, and the mutators they carried (`batchedUpdates / batches` per write). */
   batches: number;
   batchedUpdates: number;
+  /** Handle reads answered from this process's cache, and those that went to the database. */
+  handleCacheHits: number;
+  handleReads: number;
 }
 
 const ownerKey = (ownerXuid: string, type: HandleRecord['type'], scid: string) =>
@@ -77,6 +88,12 @@ export interface PostgresStoreOptions {
    * `LISTEN` sees it. Off on engines without LISTEN/NOTIFY (CockroachDB).
    */
   readonly notify?: boolean;
+  /**
+   * Keep handles this process read or wrote in memory (a join reads its handle every time). Only
+   * safe where every process hears the others' handle deletions (`notify` on and the change feed
+   * calling `forgetHandle`); default: as `notify`.
+   */
+  readonly handleCache?: boolean;
 }
 
 /** Sessions and handles in PostgreSQL tables created by `postgres-migrations.ts`. */
@@ -89,13 +106,43 @@ export class PostgresSessionStore implements SessionStore {
     lockedWrites: 0,
     batches: 0,
     batchedUpdates: 0,
+    handleCacheHits: 0,
+    handleReads: 0,
   };
+  /** Handles by ID with the time they were read, while `handleCache` is on. */
+  readonly #handles:
+    Map<string, { readonly handle: HandleRecord; readonly at: number }> | undefined;
   /** Mutators waiting per session key; a key is present while its batch is being written. */
   readonly #queues = new Map<string, Waiting[]>();
 
   constructor(pool: Pool, options: PostgresStoreOptions = {}) {
     this.#pool = pool;
     this.#notify = options.notify ?? true;
+    this.#handles = (options.handleCache ?? this.#notify) ? new Map() : undefined;
+  }
+
+  /**
+   * Drops a handle from this process's cache: another process deleted it (the change feed calls
+   * this for each ID announced on `handleChangeChannel`), or `undefined` to drop every handle (the
+   * feed's connection was lost, so announcements may have been missed).
+   */
+  forgetHandle(id?: string): void {
+    if (id === undefined) this.#handles?.clear();
+    else this.#handles?.delete(id);
+  }
+
+  #remember(handle: HandleRecord): void {
+    if (!this.#handles) return;
+    if (this.#handles.size >= handleCacheSize) this.#handles.clear();
+    this.#handles.set(handle.id, { handle, at: Date.now() });
+  }
+
+  /** `DELETE … RETURNING handle_id`, announcing each deleted ID when notifications are on. */
+  #announceDeleted(deleteSql: string): string {
+    return this.#notify
+      ? `WITH gone AS (${deleteSql} RETURNING handle_id)
+         SELECT handle_id, pg_notify('${handleChangeChannel}', handle_id) FROM gone`
+      : `${deleteSql} RETURNING handle_id`;
   }
 
   /**
@@ -262,13 +309,25 @@ export class PostgresSessionStore implements SessionStore {
   }
 
   async getHandle(id: string): Promise<HandleRecord | undefined> {
+    const cached = this.#handles?.get(id);
+    if (cached && Date.now() - cached.at < handleCacheMs) {
+      this.counters.handleCacheHits += 1;
+      return cached.handle;
+    }
+    this.counters.handleReads += 1;
     const found = await this.#pool.query<{ record: string }>({
       name: 'directory-handle-read',
       text: 'SELECT record FROM directory_handles WHERE handle_id = $1',
       values: [id],
     });
     const row = found.rows[0];
-    return row ? (JSON.parse(row.record) as HandleRecord) : undefined;
+    if (!row) {
+      this.#handles?.delete(id);
+      return undefined;
+    }
+    const handle = JSON.parse(row.record) as HandleRecord;
+    this.#remember(handle);
+    return handle;
   }
 
   async putHandle(handle: HandleRecord): Promise<void> {
@@ -290,12 +349,16 @@ export class PostgresSessionStore implements SessionStore {
         handle.createdAt,
       ],
     );
+    // IDs are fresh UUIDs, so no other process holds a copy of a handle being created.
+    this.#remember(handle);
   }
 
   async deleteHandle(id: string): Promise<boolean> {
-    const deleted = await this.#pool.query('DELETE FROM directory_handles WHERE handle_id = $1', [
-      id,
-    ]);
+    this.#handles?.delete(id);
+    const deleted = await this.#pool.query(
+      this.#announceDeleted('DELETE FROM directory_handles WHERE handle_id = $1'),
+      [id],
+    );
     return (deleted.rowCount ?? 0) > 0;
   }
 
@@ -304,9 +367,11 @@ export class PostgresSessionStore implements SessionStore {
     type: HandleRecord['type'],
     scid: string,
   ): Promise<void> {
-    await this.#pool.query('DELETE FROM directory_handles WHERE owner_key = $1', [
-      ownerKey(ownerXuid, type, scid),
-    ]);
+    const deleted = await this.#pool.query<{ handle_id: string }>(
+      this.#announceDeleted('DELETE FROM directory_handles WHERE owner_key = $1'),
+      [ownerKey(ownerXuid, type, scid)],
+    );
+    for (const row of deleted.rows) this.#handles?.delete(row.handle_id);
   }
 
   async queryHandles(query: HandleQuery, limit: number): Promise<HandleRecord[]> {
@@ -324,7 +389,14 @@ export class PostgresSessionStore implements SessionStore {
     return found.rows.map((row) => JSON.parse(row.record) as HandleRecord);
   }
 
+  /**
+   * Not announced: a cached handle carries its expiry, which every read checks (an expired one is
+   * answered 404 and deleted), so no process can use one the sweep removed.
+   */
   async deleteExpiredHandles(now: number): Promise<number> {
+    for (const [id, cached] of this.#handles ?? []) {
+      if (cached.handle.expiresAt <= now) this.#handles?.delete(id);
+    }
     const deleted = await this.#pool.query('DELETE FROM directory_handles WHERE expires_at <= $1', [
       now,
     ]);
