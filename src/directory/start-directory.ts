@@ -129,6 +129,7 @@ async function serve(
     registry: tokens,
     enabled: devIdentitiesEnabled(host, options.devIdentities?.enabled),
     max: options.devIdentities?.max ?? defaultMaxDevIdentities,
+    cap: backend.devIdentityCap,
     limiter: options.rateLimits === false ? undefined : new RateLimiter(devTokenRateLimits),
     defaultTitleId: options.defaultTitleId ?? defaultTitleId,
     clock,

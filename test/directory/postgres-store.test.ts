@@ -190,6 +190,42 @@ describe('handles cached per process', () => {
   });
 });
 
+describe('the development-identity cap on PostgreSQL', () => {
+  it('holds across processes: three at most between two directories, a place frees at expiry', async () => {
+    const url = await freshDatabase('dev_cap');
+    const clock = { t: Date.parse('2026-05-01T12:00:00Z'), now: () => clock.t };
+    const options = {
+      store: url,
+      clock,
+      rateLimits: false as const,
+      devIdentities: { max: 3, lifetimeMs: 30_000 },
+    };
+    const [north, south] = await Promise.all([startDirectory(options), startDirectory(options)]);
+    const mint = (base: string, n: number) =>
+      call(base, 'POST', '/dev/tokens', {
+        body: { xuid: String(2533274800007000 + n), gamertag: `Capped ${n}` },
+        noContract: true,
+      });
+    try {
+      // Six at once, three through each directory: exactly three places exist.
+      const first = await Promise.all(
+        Array.from({ length: 6 }, (_, n) => mint(n % 2 === 0 ? north.url : south.url, n)),
+      );
+      expect(first.map((answer) => answer.status).sort()).toEqual([201, 201, 201, 429, 429, 429]);
+      clock.t += 10_000;
+      const full = await mint(south.url, 10);
+      expect(full.status).toBe(429);
+      expect(full.text).toMatch(/maximum of 3 development identities/);
+      expect(full.headers.get('retry-after')).toBe('20');
+      clock.t += 20_000;
+      expect((await mint(north.url, 11)).status).toBe(201);
+    } finally {
+      await north.close();
+      await south.close();
+    }
+  });
+});
+
 describe('the store itself', () => {
   it('writes the queued updates of one session as a batch, in order; a throwing one alone fails', async () => {
     const pool = new pg.Pool({ connectionString: server.url, max: 2 });

@@ -5,7 +5,12 @@
  * directory process on the database, which is what lets several workers serve one set of sessions.
  */
 import pg from 'pg';
-import { DevTokenRegistry, type DevTokenRegistryOptions } from '../dev-tokens';
+import { registryCap, type DevIdentityCap } from '../dev-identity-cap';
+import {
+  DevTokenRegistry,
+  defaultDevIdentityLifetimeMs,
+  type DevTokenRegistryOptions,
+} from '../dev-tokens';
 import type { RateLimitOptions, StoreFeatures } from '../directory-options';
 import { MemorySessionStore } from '../memory-session-store';
 import type { RateLimitGate } from '../rate-limit-gate';
@@ -13,6 +18,7 @@ import { RateLimiter } from '../rate-limiter';
 import type { SessionStore } from '../session-store';
 import { startEmbeddedPostgres, type EmbeddedPostgresServer } from './embedded-postgres-server';
 import { migrate } from './postgres-migrations';
+import { PostgresDevIdentityCap } from './postgres-dev-identity-cap';
 import { PostgresRateLimiter } from './postgres-rate-limiter';
 import { PostgresSessionStore } from './postgres-session-store';
 import {
@@ -33,6 +39,8 @@ export interface DirectoryBackend {
   /** The PostgreSQL store's conflict counters, when the store is PostgreSQL. */
   readonly postgres?: PostgresSessionStore;
   rateLimiter(limits: RateLimitOptions): RateLimitGate;
+  /** Counts development identities against their cap (shared by every process on PostgreSQL). */
+  readonly devIdentityCap: DevIdentityCap;
   /** Whether the store answers now (the readiness endpoint). */
   ready(): Promise<boolean>;
   /** Ends the change feed and drains the pool (waiting for queries in flight), then stops an embedded server. */
@@ -58,9 +66,11 @@ export function memoryBackend(
   tokenOptions: DevTokenRegistryOptions = {},
 ): DirectoryBackend {
   const changes = new LocalSessionChangeFeed();
+  const tokens = new DevTokenRegistry(tokenOptions);
   return {
     store: changes.wrap(store),
-    tokens: new DevTokenRegistry(tokenOptions),
+    tokens,
+    devIdentityCap: registryCap(tokens),
     changes,
     description: 'memory',
     rateLimiter: (limits) => new RateLimiter(limits),
@@ -126,6 +136,10 @@ export async function openBackend(
       changes,
       description: describeStore(spec),
       rateLimiter: (limits) => new PostgresRateLimiter(pool, limits),
+      devIdentityCap: new PostgresDevIdentityCap(
+        pool,
+        options.tokens?.lifetimeMs ?? defaultDevIdentityLifetimeMs,
+      ),
       async ready() {
         try {
           await pool.query('SELECT 1');

@@ -57,6 +57,19 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX directory_handles_party ON directory_handles (party_key, created_at);
     `,
   },
+  {
+    version: 3,
+    name: 'development identities counted across processes, under one gate row',
+    sql: `
+      CREATE TABLE directory_dev_identities (
+        id bigserial PRIMARY KEY,
+        expires_at bigint NOT NULL
+      );
+      CREATE INDEX directory_dev_identities_expiry ON directory_dev_identities (expires_at);
+      CREATE TABLE directory_dev_identity_gate (id integer PRIMARY KEY);
+      INSERT INTO directory_dev_identity_gate (id) VALUES (1);
+    `,
+  },
 ];
 
 /** An arbitrary constant naming the directory's migration lock among other advisory locks. */
