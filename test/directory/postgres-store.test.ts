@@ -226,13 +226,76 @@ describe('the development-identity cap on PostgreSQL', () => {
   });
 });
 
+describe('the timer sweep on PostgreSQL', () => {
+  it('reads only the sessions whose next timer is due (the due_at index), and keeps due_at right', async () => {
+    const url = await freshDatabase('sweep_due');
+    const clock = { t: Date.parse('2026-05-01T12:00:00Z'), now: () => clock.t };
+    const directory = await startDirectory({ store: url, clock, rateLimits: false });
+    const db = new pg.Client({ connectionString: url });
+    await db.connect();
+    const row = async (name: string) => {
+      const found = await db.query<{ due_at: string | null; record: string }>(
+        'SELECT due_at, record FROM directory_sessions WHERE session_key LIKE $1',
+        [`%~${name}`],
+      );
+      return found.rows[0];
+    };
+    try {
+      const host = await player(directory.url, 'Sweep Host');
+      const guest = await player(directory.url, 'Sweep Guest');
+      const reserveGuest = async (name: string) => {
+        const path = sessionUrl(name);
+        expect(
+          (await call(directory.url, 'PUT', path, { as: host, body: joinBody(host) })).status,
+        ).toBe(201);
+        const reserved = await call(directory.url, 'PUT', path, {
+          as: host,
+          body: { members: { reserve_0: { constants: { system: { xuid: guest.xuid } } } } },
+        });
+        expect(reserved.status).toBe(200);
+      };
+      await reserveGuest('sweep-due');
+      await reserveGuest('sweep-unindexed');
+      const quiet = sessionUrl('sweep-quiet');
+      await call(directory.url, 'PUT', quiet, { as: host, body: joinBody(host) });
+      // The reservation's 30 s timer is the session's due time; a session without timers has none.
+      expect(Number((await row('sweep-due'))?.due_at)).toBe(clock.t + 30_000);
+      expect((await row('sweep-quiet'))?.due_at).toBeNull();
+      // Hidden from the index: the sweep must not read this one, though its timer has run out.
+      await db.query(
+        `UPDATE directory_sessions SET due_at = NULL WHERE session_key LIKE '%~sweep-unindexed'`,
+      );
+      // A row from before the column (due_at 0) gets its real due time on its next read.
+      await db.query(
+        `UPDATE directory_sessions SET due_at = 0 WHERE session_key LIKE '%~sweep-quiet'`,
+      );
+
+      clock.t += 61_000;
+      // Any request after the sweep interval starts the sweep; this read touches only sweep-quiet.
+      expect((await call(directory.url, 'GET', quiet, { as: host })).status).toBe(200);
+      expect((await row('sweep-quiet'))?.due_at).toBeNull();
+      let swept = false;
+      for (let i = 0; i < 250 && !swept; i += 1) {
+        swept = !(await row('sweep-due'))?.record.includes(guest.xuid);
+        if (!swept) await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      expect(swept, 'the sweep removed the due reservation').toBe(true);
+      expect((await row('sweep-due'))?.due_at).toBeNull();
+      expect((await row('sweep-unindexed'))?.record).toContain(guest.xuid);
+    } finally {
+      await db.end();
+      await directory.close();
+    }
+  });
+});
+
 describe('the store itself', () => {
   it('writes the queued updates of one session as a batch, in order; a throwing one alone fails', async () => {
     const pool = new pg.Pool({ connectionString: server.url, max: 2 });
     const store = new PostgresSessionStore(pool);
     try {
       const key = 'batch~test~one';
-      const base = { changeNumber: 0 } as unknown as SessionRecord;
+      const base = { changeNumber: 0, members: [] } as unknown as SessionRecord;
       const bump = (current: SessionRecord | undefined): Mutation<number> => {
         const next = (current?.changeNumber ?? 0) + 1;
         return {

@@ -16,6 +16,7 @@ import type { Pool, PoolClient } from 'pg';
 import type { SessionRecord } from '../session-record';
 import { jsonText, parseExactJson } from '../json-numbers';
 import type { HandleQuery, HandleRecord, Mutation, SessionStore } from '../session-store';
+import { nextTimer } from '../session-timers';
 
 /** The NOTIFY channel session writes are announced on (see `session-change-feed.ts`). */
 export const sessionChangeChannel = 'directory_session_changes';
@@ -58,7 +59,12 @@ function partyOf(handle: HandleRecord): string | null {
 interface SessionRow {
   readonly revision: string;
   readonly record: string;
+  /** When the session's next timer fires (`nextTimer`), epoch ms as text; null for none. */
+  readonly due_at: string | null;
 }
+
+/** The `due_at` a record is stored with: its next timer, or null when it has none. */
+const dueOf = (record: SessionRecord): number | null => nextTimer(record) ?? null;
 
 /** What one queued mutator came to: its result, or what it threw. */
 type Outcome =
@@ -215,7 +221,7 @@ export class PostgresSessionStore implements SessionStore {
   ): Promise<T> {
     const read = await this.#pool.query<SessionRow>({
       name: 'directory-session-read',
-      text: 'SELECT revision, record FROM directory_sessions WHERE session_key = $1',
+      text: 'SELECT revision, record, due_at FROM directory_sessions WHERE session_key = $1',
       values: [key],
     });
     const first = await this.#apply(this.#pool, key, read.rows[0], mutate);
@@ -244,7 +250,7 @@ export class PostgresSessionStore implements SessionStore {
     try {
       await client.query('BEGIN');
       const read = await client.query<SessionRow>(
-        'SELECT revision, record FROM directory_sessions WHERE session_key = $1 FOR UPDATE',
+        'SELECT revision, record, due_at FROM directory_sessions WHERE session_key = $1 FOR UPDATE',
         [key],
       );
       const attempt = await this.#apply(client, key, read.rows[0], mutate);
@@ -268,7 +274,18 @@ export class PostgresSessionStore implements SessionStore {
     // Custom properties may hold numbers JSON.parse would round (json-numbers.ts): read them exactly.
     const current = row ? (parseExactJson(row.record) as SessionRecord) : undefined;
     const mutation = mutate(current);
-    if (mutation.action === 'keep') return { done: true, result: mutation.result };
+    if (mutation.action === 'keep') {
+      // A row stored before due times existed (migration 4 gives it 0) gets its own now, so the
+      // sweep stops visiting it. No revision change: the record is the same.
+      const due = current ? dueOf(current) : null;
+      if (row && current && (row.due_at === null ? null : Number(row.due_at)) !== due) {
+        await db.query(
+          'UPDATE directory_sessions SET due_at = $2 WHERE session_key = $1 AND revision = $3',
+          [key, due, row.revision],
+        );
+      }
+      return { done: true, result: mutation.result };
+    }
     // One statement writes and announces: a data-modifying CTE, then pg_notify per written row
     // (NOTIFY is transactional, so listeners hear of the write once it commits). $2 is the kind.
     const notify = (write: string) =>
@@ -288,20 +305,22 @@ export class PostgresSessionStore implements SessionStore {
     } else {
       const revision = randomUUID();
       const text = jsonText(mutation.record);
+      const due = dueOf(mutation.record);
       const stored = row
         ? await db.query(
             notify(
-              `UPDATE directory_sessions SET revision = $3, record = $4
+              `UPDATE directory_sessions SET revision = $3, record = $4, due_at = $6
                WHERE session_key = $1 AND revision = $5 RETURNING session_key`,
             ),
-            [key, 'stored', revision, text, row.revision],
+            [key, 'stored', revision, text, row.revision, due],
           )
         : await db.query(
             notify(
-              `INSERT INTO directory_sessions (session_key, revision, record) VALUES ($1, $3, $4)
+              `INSERT INTO directory_sessions (session_key, revision, record, due_at)
+               VALUES ($1, $3, $4, $5)
                ON CONFLICT (session_key) DO NOTHING RETURNING session_key`,
             ),
-            [key, 'stored', revision, text],
+            [key, 'stored', revision, text, due],
           );
       written = stored.rowCount ?? 0;
     }
@@ -401,6 +420,24 @@ export class PostgresSessionStore implements SessionStore {
       now,
     ]);
     return deleted.rowCount ?? 0;
+  }
+
+  /** Through the `due_at` index: the sweep reads the sessions with a timer to apply, no others. */
+  async dueSessionKeys(now: number): Promise<string[]> {
+    const due = await this.#pool.query<{ session_key: string }>(
+      'SELECT session_key FROM directory_sessions WHERE due_at <= $1 ORDER BY due_at',
+      [now],
+    );
+    return due.rows.map((row) => row.session_key);
+  }
+
+  async existingSessionKeys(keys: readonly string[]): Promise<string[]> {
+    if (keys.length === 0) return [];
+    const found = await this.#pool.query<{ session_key: string }>(
+      'SELECT session_key FROM directory_sessions WHERE session_key = ANY($1::text[])',
+      [[...keys]],
+    );
+    return found.rows.map((row) => row.session_key);
   }
 
   async listSessionKeys(): Promise<string[]> {

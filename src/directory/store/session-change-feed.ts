@@ -82,6 +82,12 @@ export class LocalSessionChangeFeed implements SessionChangeFeed {
       queryHandles: (query: HandleQuery, limit: number) => store.queryHandles(query, limit),
       deleteExpiredHandles: (now: number) => store.deleteExpiredHandles(now),
       listSessionKeys: () => store.listSessionKeys(),
+      ...(store.dueSessionKeys && {
+        dueSessionKeys: (now: number) => store.dueSessionKeys?.(now) ?? [],
+      }),
+      ...(store.existingSessionKeys && {
+        existingSessionKeys: (keys: readonly string[]) => store.existingSessionKeys?.(keys) ?? [],
+      }),
     };
   }
 
