@@ -73,5 +73,5 @@ describe('fault injection against four directory workers on PostgreSQL', () => {
       const total = [...byWorker.values()].reduce((sum, kinds) => sum + (kinds.get(kind) ?? 0), 0);
       expect(total, `${kind} faults injected`).toBeGreaterThan(5);
     }
-  }, 180_000);
+  }, 240_000);
 });

@@ -14,6 +14,8 @@ import { removeBuiltPrograms, testDirectory } from './join-service-fixture';
 
 afterAll(removeBuiltPrograms);
 
+// The time cap is generous: 30–60 s is usual, but on two cores shared by several test runs (load
+// average near 30) the run on PostgreSQL took over 120 s. It bounds a hang, not the speed.
 describe('fault injection', () => {
   it('200 activations with 30% faulted answers: all joined, each exactly once, no ghosts', async () => {
     const directory = await testDirectory({ rateLimits: false, faults: thirtyPercentFaults });
@@ -24,5 +26,5 @@ describe('fault injection', () => {
     } finally {
       await directory.close();
     }
-  }, 120_000);
+  }, 240_000);
 });
