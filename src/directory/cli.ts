@@ -14,6 +14,7 @@ import {
   runDirectoryWorker,
   type ClusterOutput,
 } from './directory-workers';
+import { describeFaults } from './fault-injector';
 import { DirectoryStartError, startDirectory } from './start-directory';
 
 const output: ClusterOutput = {
@@ -69,8 +70,8 @@ async function main(): Promise<number> {
     process.once('SIGTERM', stop);
   });
   await running.close();
-  const faults = running.faultLog.count();
-  if (faults > 0) process.stdout.write(`directory: injected ${faults} faults\n`);
+  const faults = describeFaults(running.faultLog);
+  if (faults) output.out(`directory: ${faults}`);
   return 0;
 }
 

@@ -2,11 +2,13 @@
  * `POST /dev/tokens`, bounded. Development identities let anyone who reaches the directory act as
  * any player, so the endpoint is only open when the directory listens on loopback or was started
  * with `--dev-identities`; it is rate limited per client address; it holds at most `max`
- * identities (expired ones are forgotten first); and every XUID follows the invite parser's rule
+ * identities (expired ones are forgotten first; counted across processes on PostgreSQL); and every XUID follows the invite parser's rule
  * (1 to 2^64 − 1, leading zeros dropped), so no identity exists that no invite could name.
  */
 import * as z from 'zod';
 import { canonicalXuid } from '../shared/invite-link';
+import { andThen, type Awaitable } from './awaitable';
+import type { DevIdentityCap } from './dev-identity-cap';
 import type { DevTokenRegistry } from './dev-tokens';
 import type { DirectoryAnswer } from './directory-answer';
 import type { RateLimiter } from './rate-limiter';
@@ -27,6 +29,8 @@ export interface DevTokenDeskOptions {
   readonly registry: DevTokenRegistry;
   readonly enabled: boolean;
   readonly max: number;
+  /** Counts identities against `max`: the registry's own in memory, a table on PostgreSQL. */
+  readonly cap: DevIdentityCap;
   /** Undefined when rate limits are off. */
   readonly limiter: RateLimiter | undefined;
   readonly defaultTitleId: string;
@@ -65,8 +69,8 @@ export class DevTokenDesk {
     return undefined;
   }
 
-  /** Issues an identity for a parsed body. */
-  issue(body: unknown): DirectoryAnswer {
+  /** Issues an identity for a parsed body (at once in memory; after the count on PostgreSQL). */
+  issue(body: unknown): Awaitable<DirectoryAnswer> {
     const parsed = devTokenRequestSchema.safeParse(body);
     if (!parsed.success) {
       return text(400, `The request body is invalid: ${z.prettifyError(parsed.error)}`);
@@ -81,25 +85,24 @@ export class DevTokenDesk {
       }
       follows.push(canonical);
     }
-    const { registry, max, clock, defaultTitleId } = this.#options;
+    const { registry, max, clock, defaultTitleId, cap } = this.#options;
     const now = clock.now();
-    if (registry.size >= max) {
-      const nextExpiry = registry.purgeExpired(now);
-      if (registry.size >= max) {
-        const wait = Math.max(1, Math.ceil(((nextExpiry ?? now + 60_000) - now) / 1000));
+    return andThen(cap.take(now, max), (decision): DirectoryAnswer => {
+      if (!decision.ok) {
+        const wait = Math.max(1, Math.ceil(((decision.nextExpiry ?? now + 60_000) - now) / 1000));
         return text(
           429,
           `The directory already holds its maximum of ${max} development identities; one expires in ${wait} s.`,
           { 'retry-after': String(wait) },
         );
       }
-    }
-    const issued = registry.issue({
-      ...parsed.data,
-      xuid,
-      follows,
-      titleId: parsed.data.titleId ?? defaultTitleId,
+      const issued = registry.issue({
+        ...parsed.data,
+        xuid,
+        follows,
+        titleId: parsed.data.titleId ?? defaultTitleId,
+      });
+      return { kind: 'json', status: 201, body: issued };
     });
-    return { kind: 'json', status: 201, body: issued };
   }
 }

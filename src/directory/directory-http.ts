@@ -259,9 +259,16 @@ export function createDirectoryListener(deps: DirectoryHttpDeps) {
         devTokens.admit(request.socket.remoteAddress) ?? requestGuard.checkBodyType(request);
       if (refusal) return refuseUnread(request, response, refusal);
       return readJsonBody(request, (body) =>
-        guard(request, response, () =>
-          reply(request, response, body.ok ? devTokens.issue(body.value) : bodyError(body.reason)),
-        ),
+        guard(request, response, () => {
+          // On PostgreSQL the identity cap is counted in the database: the answer may come later.
+          const issued = body.ok ? devTokens.issue(body.value) : bodyError(body.reason);
+          if (!isPending(issued)) return reply(request, response, issued);
+          connections?.busy(request.socket);
+          issued.then(
+            (value) => guard(request, response, () => reply(request, response, value)),
+            (error: unknown) => fail(request, response, error),
+          );
+        }),
       );
     }
     const exchange: Exchange = { request, response, method, query, route };

@@ -59,6 +59,21 @@ export interface FaultRecord {
   readonly at: number;
 }
 
+/** PostgreSQL features the store relies on by default; each can be turned off. */
+export interface StoreFeatures {
+  /**
+   * Announce session writes with `pg_notify` and `LISTEN` for them (default true). Off: no
+   * `NOTIFY` is sent and each process's change feed hears only the writes it made itself, so a
+   * presence connection held by one worker learns of another worker's write only when it reads.
+   */
+  readonly listenNotify?: boolean;
+  /**
+   * Serialise concurrent migrations with `pg_advisory_xact_lock` (default true). Off: colliding
+   * migrators roll back and retry.
+   */
+  readonly advisoryLocks?: boolean;
+}
+
 /** Read-only view of the faults injected so far, so tests can count them. */
 export interface FaultLog {
   readonly entries: readonly FaultRecord[];
@@ -147,6 +162,11 @@ export interface DirectoryOptions {
    * server started from the npm package; temporary without DIR). See docs/directory-at-scale.md.
    */
   readonly store?: string;
+  /**
+   * PostgreSQL features the store may use, for PostgreSQL-compatible engines that lack some
+   * (docs/directory-at-scale.md says which lacks what). Ignored by the in-memory store.
+   */
+  readonly storeFeatures?: StoreFeatures;
   /** How long `close()` lets requests in flight finish before ending connections. Default 0. */
   readonly shutdownGraceMs?: number;
   /** Progress lines of the store (migrations, embedded server); never a password. */

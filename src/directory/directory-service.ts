@@ -150,7 +150,8 @@ export class DirectoryService {
   }
 
   /**
-   * Removes expired handles and applies every session's timers, at most once per `sweepIntervalMs`.
+   * Removes expired handles and applies the timers of every session (or, where the store indexes
+   * them, of the sessions whose next timer is due), at most once per `sweepIntervalMs`.
    * Timers stay lazy per session (as MPSD), but sessions nobody reads again would otherwise stay in
    * memory for as long as the directory runs. Requests trigger it; there is no background timer.
    */
@@ -160,8 +161,12 @@ export class DirectoryService {
     this.#sweeping = true;
     this.#nextSweepAt = now + sweepIntervalMs;
     try {
-      await this.#deps.store.deleteExpiredHandles(now);
-      const keys = await this.#deps.store.listSessionKeys();
+      const store = this.#deps.store;
+      await store.deleteExpiredHandles(now);
+      // A store that indexes each session's next timer gives only the sessions due now.
+      const keys = store.dueSessionKeys
+        ? await store.dueSessionKeys(now)
+        : await store.listSessionKeys();
       for (const [position, key] of keys.entries()) {
         const kept = await this.#deps.store.update(key, (current): Mutation<boolean> => {
           if (!current) return { action: 'keep', result: false };
@@ -177,7 +182,10 @@ export class DirectoryService {
       }
       // Sessions a shared store deleted by itself leave nothing behind in this process either. (One
       // created during the sweep loses its pieces too, which costs it one full rendering.)
-      this.#renderer.retainOnly(new Set(keys));
+      const live = store.existingSessionKeys
+        ? await store.existingSessionKeys(this.#renderer.keys())
+        : keys;
+      this.#renderer.retainOnly(new Set(live));
     } finally {
       this.#sweeping = false;
     }

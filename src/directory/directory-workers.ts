@@ -8,6 +8,7 @@
  */
 import cluster, { type Worker } from 'node:cluster';
 import type { DemoSeedResult, DirectoryOptions } from './directory-options';
+import { describeFaults } from './fault-injector';
 import { createPool } from './store/directory-backend';
 import {
   startEmbeddedPostgres,
@@ -87,7 +88,10 @@ export async function runDirectoryCluster(
       // Once here rather than racing in every worker (the advisory lock would sort that out too).
       const pool = createPool(storeUrl, 1, (line) => output.err(`directory: ${line}`));
       try {
-        const report = await migrate(pool);
+        const report = await migrate(pool, undefined, {
+          advisoryLock: options.storeFeatures?.advisoryLocks ?? true,
+          log: (line) => output.out(`directory: ${line}`),
+        });
         output.out(`directory: postgres schema at version ${report.current}`);
       } finally {
         await pool.end();
@@ -128,6 +132,9 @@ export async function runDirectoryCluster(
           port,
           store: storeUrl,
           seed: seed ? options.seed : undefined,
+          // Each worker draws its own fault sequence (seed + number - 1): with one seed for all,
+          // every worker would fault the same request of its sequence.
+          faults: plain.faults && { ...plain.faults, seed: (plain.faults.seed ?? 1) + number - 1 },
           shutdownGraceMs: workerShutdownGraceMs,
         },
       };
@@ -243,13 +250,17 @@ export function runDirectoryWorker(output: ClusterOutput): void {
       onStoreLog: (line) => output.err(`directory worker ${number}: ${line}`),
     }).then(
       (running) => {
-        close = () => running.close();
+        close = async () => {
+          await running.close();
+          const faults = describeFaults(running.faultLog);
+          if (faults) output.out(`directory worker ${number}: ${faults}`);
+        };
         output.out(
           `directory worker ${number} (pid ${process.pid}) serving ${running.url}, store ${running.store}`,
         );
         const report: WorkerReport = { kind: 'listening', url: running.url, demo: running.demo };
         process.send?.(report);
-        if (closing) void running.close();
+        if (closing) void close?.();
       },
       (error: unknown) => {
         const text =

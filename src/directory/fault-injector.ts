@@ -84,3 +84,25 @@ function clampFraction(value: number | undefined): number {
   if (value === undefined || !Number.isFinite(value)) return 0;
   return Math.min(1, Math.max(0, value));
 }
+
+const faultKinds: readonly FaultKind[] = [
+  '503',
+  '500',
+  '429',
+  'reset-before-apply',
+  'reset-after-apply',
+];
+
+/**
+ * One line saying which faults a directory injected, by kind (`injected 12 faults: 503 4, 429 2,
+ * …`), printed when it closes: with `--workers` each process keeps its own log, so this line is how
+ * a test or an operator adds them up. Undefined when nothing was injected.
+ */
+export function describeFaults(log: FaultLog): string | undefined {
+  const total = log.count();
+  if (total === 0) return undefined;
+  const kinds = faultKinds
+    .filter((kind) => log.count(kind) > 0)
+    .map((kind) => `${kind} ${log.count(kind)}`);
+  return `injected ${total} faults: ${kinds.join(', ')}`;
+}

@@ -299,6 +299,11 @@ export class SessionRenderer {
     for (const key of this.#last.keys()) if (!live.has(key)) this.#last.delete(key);
   }
 
+  /** The keys of the sessions it keeps a rendering of (the sweep asks a shared store which remain). */
+  keys(): string[] {
+    return [...this.#last.keys()];
+  }
+
   /** How many sessions it keeps a rendering of, for tests. */
   get size(): number {
     return this.#last.size;

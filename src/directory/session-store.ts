@@ -69,4 +69,15 @@ export interface SessionStore {
   deleteExpiredHandles(now: number): Awaitable<number>;
   /** Keys of every stored session, for the periodic timer sweep. */
   listSessionKeys(): Awaitable<string[]>;
+  /**
+   * Keys of the sessions whose next timer (`nextTimer`) is due at `now`, when the store indexes
+   * it: then the sweep reads only those rather than every session. Optional: without it the sweep
+   * reads `listSessionKeys()`.
+   */
+  dueSessionKeys?(now: number): Awaitable<string[]>;
+  /**
+   * Which of `keys` are still stored; with `dueSessionKeys`, how the sweep learns which sessions
+   * it keeps a rendering of were deleted by another process.
+   */
+  existingSessionKeys?(keys: readonly string[]): Awaitable<string[]>;
 }

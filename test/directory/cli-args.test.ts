@@ -101,6 +101,8 @@ describe('parseDirectoryArgs', () => {
       ['--device-code-ms', '5000', '--device-poll-interval-s', '5'],
       /--device-code-ms \(5000\) must be longer than --device-poll-interval-s \(5 s\)/,
     ],
+    [['--no-listen-notify'], /apply to a PostgreSQL store only/],
+    [['--no-advisory-locks', '--store', 'memory'], /apply to a PostgreSQL store only/],
   ])('refuses %j', (args, message) => {
     const parsed = parseDirectoryArgs(args);
     expect(parsed.ok).toBe(false);
@@ -118,10 +120,29 @@ describe('parseDirectoryArgs', () => {
     expect(parsed.ok && parsed.value.kind === 'start' && parsed.value.options.store).toBe(
       'postgres://directory:pw@db.example:5432/rallypoint',
     );
+    expect(parsed.ok && parsed.value.kind === 'start' && parsed.value.options.storeFeatures).toBe(
+      undefined,
+    );
     const embedded = parseDirectoryArgs(['--store', 'embedded-postgres=/var/lib/rp']);
     expect(embedded.ok && embedded.value.kind === 'start' && embedded.value.options.store).toBe(
       'embedded-postgres=/var/lib/rp',
     );
+  });
+
+  it('turns LISTEN/NOTIFY and advisory locks off for engines that lack them', () => {
+    const parsed = parseDirectoryArgs([
+      '--store',
+      'postgres://directory@crdb.example:26257/rallypoint',
+      '--no-listen-notify',
+      '--no-advisory-locks',
+    ]);
+    expect(
+      parsed.ok && parsed.value.kind === 'start' && parsed.value.options.storeFeatures,
+    ).toEqual({ listenNotify: false, advisoryLocks: false });
+    const one = parseDirectoryArgs(['--store', 'embedded-postgres', '--no-advisory-locks']);
+    expect(one.ok && one.value.kind === 'start' && one.value.options.storeFeatures).toEqual({
+      advisoryLocks: false,
+    });
   });
 
   it('maps the safety flags onto startDirectory options', () => {

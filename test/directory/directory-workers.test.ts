@@ -5,15 +5,13 @@
  * the middle of joins loses nothing that was answered, while the others keep serving and its
  * replacement serves the same sessions.
  */
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { request as httpRequest, Agent } from 'node:http';
-import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   startEmbeddedPostgres,
   type EmbeddedPostgresServer,
 } from '../../src/directory/store/embedded-postgres-server';
+import { startDirectoryProcess, type DirectoryProcess } from './directory-cluster-process';
 import {
   call,
   expectSessionDocument,
@@ -23,63 +21,26 @@ import {
   type Player,
 } from './directory-test-client';
 
-const program = join(import.meta.dirname, '../../dist/directory/cli.js');
-
 let server: EmbeddedPostgresServer;
-let child: ChildProcessWithoutNullStreams;
+let cluster: DirectoryProcess;
 let url: string;
-const lines: string[] = [];
-const waiters: Array<() => void> = [];
-let stderr = '';
-
-/** Resolves with the first line (seen so far or later) matching `pattern`, within 60 s. */
-async function lineMatching(pattern: RegExp, after = 0): Promise<RegExpMatchArray> {
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    for (const line of lines.slice(after)) {
-      const match = pattern.exec(line);
-      if (match) return match;
-    }
-    if (child.exitCode !== null) throw new Error(`the directory exited:\n${stderr}`);
-    if (Date.now() > deadline)
-      throw new Error(
-        `no line matched ${pattern} in 60 s; last lines:\n${lines.slice(-15).join('\n')}`,
-      );
-    await new Promise<void>((resolve) => {
-      waiters.push(resolve);
-      setTimeout(resolve, 1000);
-    });
-  }
-}
 
 beforeAll(async () => {
   server = await startEmbeddedPostgres();
-  child = spawn(
-    process.execPath,
-    [program, '--store', server.url, '--workers', '4', '--no-rate-limits', '--port', '0'],
-    { stdio: 'pipe' },
-  );
-  child.stderr.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
-    for (const line of chunk.toString().split('\n')) if (line) lines.push(line);
-    for (const wake of waiters.splice(0)) wake();
-  });
-  createInterface({ input: child.stdout }).on('line', (line) => {
-    lines.push(line);
-    for (const wake of waiters.splice(0)) wake();
-  });
-  child.on('exit', () => {
-    for (const wake of waiters.splice(0)) wake();
-  });
-  url = (await lineMatching(/^directory listening on (\S+)$/))[1] ?? '';
+  cluster = await startDirectoryProcess([
+    '--store',
+    server.url,
+    '--workers',
+    '4',
+    '--no-rate-limits',
+    '--port',
+    '0',
+  ]);
+  url = cluster.url;
 }, 120_000);
 
 afterAll(async () => {
-  if (child && child.exitCode === null) {
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGTERM');
-    await exited;
-  }
+  await cluster?.stop();
   await server?.stop();
 }, 60_000);
 
@@ -156,9 +117,9 @@ describe('the directory on PostgreSQL with four workers', () => {
     });
     expect(created.status, created.text).toBe(201);
 
-    const victim = await lineMatching(/^directory worker 3 \(pid (\d+)\) serving/);
+    const victim = await cluster.lineMatching(/^directory worker 3 \(pid (\d+)\) serving/);
     const victimPid = Number(victim[1]);
-    const before = lines.length;
+    const before = cluster.lines.length;
     const outcomes = joiners.map((p, i) =>
       new Promise((resolve) => setTimeout(resolve, i * 2))
         .then(() => call(url, 'PUT', path, { as: p, body: joinBody(p) }))
@@ -185,7 +146,10 @@ describe('the directory on PostgreSQL with four workers', () => {
     expect(xuids.length).toBeLessThanOrEqual(joiners.length + 1);
 
     // The supervisor restarts worker 3, and the new process serves the same session.
-    const restarted = await lineMatching(/^directory worker 3 \(pid (\d+)\) serving/, before);
+    const restarted = await cluster.lineMatching(
+      /^directory worker 3 \(pid (\d+)\) serving/,
+      before,
+    );
     expect(Number(restarted[1])).not.toBe(victimPid);
     let served = false;
     for (let i = 0; i < 40 && !served; i += 1) {

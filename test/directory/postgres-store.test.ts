@@ -15,12 +15,19 @@ import {
   startEmbeddedPostgres,
   type EmbeddedPostgresServer,
 } from '../../src/directory/store/embedded-postgres-server';
-import { migrate, migrations } from '../../src/directory/store/postgres-migrations';
+import {
+  migrate,
+  migrations,
+  type MigrateOptions,
+} from '../../src/directory/store/postgres-migrations';
 import type { SessionChange } from '../../src/directory/store/session-change-feed';
-import { PostgresSessionStore } from '../../src/directory/store/postgres-session-store';
+import {
+  PostgresSessionStore,
+  sessionChangeChannel,
+} from '../../src/directory/store/postgres-session-store';
 import type { SessionRecord } from '../../src/directory/session-record';
-import type { Mutation } from '../../src/directory/session-store';
-import { call, joinBody, player, sessionUrl } from './directory-test-client';
+import type { HandleRecord, Mutation } from '../../src/directory/session-store';
+import { call, joinBody, player, scid, sessionUrl, type Player } from './directory-test-client';
 
 let server: EmbeddedPostgresServer;
 let east: RunningDirectory;
@@ -109,13 +116,186 @@ describe('two directories on one PostgreSQL database', () => {
   });
 });
 
+/** Reads a handle through `url` until it answers 404, at most 3 s: less than the cache's 5 s. */
+async function handleGoneWithin3s(url: string, id: string, as: Player): Promise<boolean> {
+  for (let i = 0; i < 150; i += 1) {
+    if ((await call(url, 'GET', `/handles/${id}`, { as })).status === 404) return true;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return false;
+}
+
+describe('handles cached per process', () => {
+  it('are forgotten everywhere once any process deletes or replaces them', async () => {
+    const [north, south] = await Promise.all([
+      startDirectory({ store: server.url, rateLimits: false }),
+      startDirectory({ store: server.url, rateLimits: false }),
+    ]);
+    try {
+      const host = await player(north.url, 'Handle Host');
+      const guest = await player(north.url, 'Handle Guest');
+      const name = 'cached-handles';
+      const ref = { scid, templateName: 'default', name };
+      expect(
+        (await call(north.url, 'PUT', sessionUrl(name), { as: host, body: joinBody(host) })).status,
+      ).toBe(201);
+      const create = (url: string) =>
+        call(url, 'POST', '/handles', {
+          as: host,
+          body: { version: 1, type: 'activity', sessionRef: ref },
+        }).then((answer) => answer.json<{ id: string }>().id);
+      // North reads the first handle twice (the second from its cache); south's new activity
+      // handle replaces it, and north must stop answering it.
+      const first = await create(north.url);
+      for (let i = 0; i < 2; i += 1)
+        expect((await call(north.url, 'GET', `/handles/${first}`, { as: guest })).status).toBe(200);
+      const second = await create(south.url);
+      expect(await handleGoneWithin3s(north.url, first, guest)).toBe(true);
+      // The same for an explicit DELETE through south of a handle north has cached.
+      expect((await call(north.url, 'GET', `/handles/${second}`, { as: guest })).status).toBe(200);
+      expect((await call(south.url, 'DELETE', `/handles/${second}`, { as: host })).status).toBe(
+        204,
+      );
+      expect(await handleGoneWithin3s(north.url, second, guest)).toBe(true);
+    } finally {
+      await north.close();
+      await south.close();
+    }
+  });
+
+  it('answer a join without reading the database again', async () => {
+    const pool = new pg.Pool({ connectionString: server.url, max: 1 });
+    const store = new PostgresSessionStore(pool);
+    try {
+      const handle = {
+        id: '7c1f3e0a-0d7e-4a43-9a0c-5a8b1f2e3d4c',
+        version: 1,
+        type: 'activity',
+        sessionRef: { scid, templateName: 'default', name: 'cache-count' },
+        ownerXuid: '2533274800000001',
+        createdAt: 1,
+        expiresAt: Date.now() + 60_000,
+      } as HandleRecord;
+      await store.putHandle(handle);
+      store.forgetHandle();
+      expect(await store.getHandle(handle.id)).toEqual(handle);
+      expect(await store.getHandle(handle.id)).toEqual(handle);
+      expect(store.counters).toMatchObject({ handleReads: 1, handleCacheHits: 1 });
+      store.forgetHandle(handle.id);
+      await store.deleteHandle(handle.id);
+      expect(await store.getHandle(handle.id)).toBeUndefined();
+    } finally {
+      await pool.end();
+    }
+  });
+});
+
+describe('the development-identity cap on PostgreSQL', () => {
+  it('holds across processes: three at most between two directories, a place frees at expiry', async () => {
+    const url = await freshDatabase('dev_cap');
+    const clock = { t: Date.parse('2026-05-01T12:00:00Z'), now: () => clock.t };
+    const options = {
+      store: url,
+      clock,
+      rateLimits: false as const,
+      devIdentities: { max: 3, lifetimeMs: 30_000 },
+    };
+    const [north, south] = await Promise.all([startDirectory(options), startDirectory(options)]);
+    const mint = (base: string, n: number) =>
+      call(base, 'POST', '/dev/tokens', {
+        body: { xuid: String(2533274800007000 + n), gamertag: `Capped ${n}` },
+        noContract: true,
+      });
+    try {
+      // Six at once, three through each directory: exactly three places exist.
+      const first = await Promise.all(
+        Array.from({ length: 6 }, (_, n) => mint(n % 2 === 0 ? north.url : south.url, n)),
+      );
+      expect(first.map((answer) => answer.status).sort()).toEqual([201, 201, 201, 429, 429, 429]);
+      clock.t += 10_000;
+      const full = await mint(south.url, 10);
+      expect(full.status).toBe(429);
+      expect(full.text).toMatch(/maximum of 3 development identities/);
+      expect(full.headers.get('retry-after')).toBe('20');
+      clock.t += 20_000;
+      expect((await mint(north.url, 11)).status).toBe(201);
+    } finally {
+      await north.close();
+      await south.close();
+    }
+  });
+});
+
+describe('the timer sweep on PostgreSQL', () => {
+  it('reads only the sessions whose next timer is due (the due_at index), and keeps due_at right', async () => {
+    const url = await freshDatabase('sweep_due');
+    const clock = { t: Date.parse('2026-05-01T12:00:00Z'), now: () => clock.t };
+    const directory = await startDirectory({ store: url, clock, rateLimits: false });
+    const db = new pg.Client({ connectionString: url });
+    await db.connect();
+    const row = async (name: string) => {
+      const found = await db.query<{ due_at: string | null; record: string }>(
+        'SELECT due_at, record FROM directory_sessions WHERE session_key LIKE $1',
+        [`%~${name}`],
+      );
+      return found.rows[0];
+    };
+    try {
+      const host = await player(directory.url, 'Sweep Host');
+      const guest = await player(directory.url, 'Sweep Guest');
+      const reserveGuest = async (name: string) => {
+        const path = sessionUrl(name);
+        expect(
+          (await call(directory.url, 'PUT', path, { as: host, body: joinBody(host) })).status,
+        ).toBe(201);
+        const reserved = await call(directory.url, 'PUT', path, {
+          as: host,
+          body: { members: { reserve_0: { constants: { system: { xuid: guest.xuid } } } } },
+        });
+        expect(reserved.status).toBe(200);
+      };
+      await reserveGuest('sweep-due');
+      await reserveGuest('sweep-unindexed');
+      const quiet = sessionUrl('sweep-quiet');
+      await call(directory.url, 'PUT', quiet, { as: host, body: joinBody(host) });
+      // The reservation's 30 s timer is the session's due time; a session without timers has none.
+      expect(Number((await row('sweep-due'))?.due_at)).toBe(clock.t + 30_000);
+      expect((await row('sweep-quiet'))?.due_at).toBeNull();
+      // Hidden from the index: the sweep must not read this one, though its timer has run out.
+      await db.query(
+        `UPDATE directory_sessions SET due_at = NULL WHERE session_key LIKE '%~sweep-unindexed'`,
+      );
+      // A row from before the column (due_at 0) gets its real due time on its next read.
+      await db.query(
+        `UPDATE directory_sessions SET due_at = 0 WHERE session_key LIKE '%~sweep-quiet'`,
+      );
+
+      clock.t += 61_000;
+      // Any request after the sweep interval starts the sweep; this read touches only sweep-quiet.
+      expect((await call(directory.url, 'GET', quiet, { as: host })).status).toBe(200);
+      expect((await row('sweep-quiet'))?.due_at).toBeNull();
+      let swept = false;
+      for (let i = 0; i < 250 && !swept; i += 1) {
+        swept = !(await row('sweep-due'))?.record.includes(guest.xuid);
+        if (!swept) await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      expect(swept, 'the sweep removed the due reservation').toBe(true);
+      expect((await row('sweep-due'))?.due_at).toBeNull();
+      expect((await row('sweep-unindexed'))?.record).toContain(guest.xuid);
+    } finally {
+      await db.end();
+      await directory.close();
+    }
+  });
+});
+
 describe('the store itself', () => {
   it('writes the queued updates of one session as a batch, in order; a throwing one alone fails', async () => {
     const pool = new pg.Pool({ connectionString: server.url, max: 2 });
     const store = new PostgresSessionStore(pool);
     try {
       const key = 'batch~test~one';
-      const base = { changeNumber: 0 } as unknown as SessionRecord;
+      const base = { changeNumber: 0, members: [] } as unknown as SessionRecord;
       const bump = (current: SessionRecord | undefined): Mutation<number> => {
         const next = (current?.changeNumber ?? 0) + 1;
         return {
@@ -148,30 +328,91 @@ describe('the store itself', () => {
   });
 });
 
+/** A fresh database on the file's server; its URL. */
+async function freshDatabase(name: string): Promise<string> {
+  const admin = new pg.Client({ connectionString: server.url });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.end();
+  }
+  return server.url.replace(/\/postgres$/, `/${name}`);
+}
+
+/** Four migrators starting at once on `url`: each version must be applied exactly once. */
+async function expectOneMigrationEach(url: string, options: MigrateOptions): Promise<void> {
+  const pools = Array.from({ length: 4 }, () => new pg.Pool({ connectionString: url, max: 1 }));
+  try {
+    const reports = await Promise.all(pools.map((pool) => migrate(pool, migrations, options)));
+    const latest = Math.max(...migrations.map((step) => step.version));
+    expect(reports.map((report) => report.current)).toEqual([latest, latest, latest, latest]);
+    expect(reports.flatMap((report) => report.applied).sort((a, b) => a - b)).toEqual(
+      migrations.map((step) => step.version),
+    );
+    const recorded = await pools[0]?.query('SELECT version FROM schema_migrations ORDER BY 1');
+    expect(recorded?.rows.map((row: { version: number }) => row.version)).toEqual(
+      migrations.map((step) => step.version),
+    );
+  } finally {
+    await Promise.all(pools.map((pool) => pool.end()));
+  }
+}
+
 describe('migrations', () => {
   it('apply once when several processes start at the same moment, and record their versions', async () => {
-    const admin = new pg.Client({ connectionString: server.url });
-    await admin.connect();
+    await expectOneMigrationEach(await freshDatabase('migrate_race'), {});
+  });
+
+  it('apply once without advisory locks too: a colliding migrator rolls back and retries', async () => {
+    const collisions: string[] = [];
+    await expectOneMigrationEach(await freshDatabase('migrate_unlocked'), {
+      advisoryLock: false,
+      log: (line) => collisions.push(line),
+    });
+    for (const line of collisions) expect(line).toMatch(/collided with another process/);
+  });
+});
+
+describe('an engine without LISTEN/NOTIFY (--no-listen-notify)', () => {
+  it('sends no NOTIFY; each directory hears only its own writes, and both serve the same sessions', async () => {
+    const url = await freshDatabase('no_notify');
+    const features = { listenNotify: false, advisoryLocks: false };
+    const [north, south] = await Promise.all([
+      startDirectory({ store: url, rateLimits: false, storeFeatures: features }),
+      startDirectory({ store: url, rateLimits: false, storeFeatures: features }),
+    ]);
+    const listener = new pg.Client({ connectionString: url });
+    await listener.connect();
+    const raw: string[] = [];
+    listener.on('notification', (message) => raw.push(message.payload ?? ''));
+    await listener.query(`LISTEN ${sessionChangeChannel}`);
+    const own: SessionChange[] = [];
+    const other: SessionChange[] = [];
+    const stops = [
+      north.changes.subscribe((c) => own.push(c)),
+      south.changes.subscribe((c) => other.push(c)),
+    ];
     try {
-      await admin.query('CREATE DATABASE migrate_race');
-    } finally {
-      await admin.end();
-    }
-    const url = server.url.replace(/\/postgres$/, '/migrate_race');
-    const pools = Array.from({ length: 4 }, () => new pg.Pool({ connectionString: url, max: 1 }));
-    try {
-      const reports = await Promise.all(pools.map((pool) => migrate(pool)));
-      const latest = Math.max(...migrations.map((step) => step.version));
-      expect(reports.map((report) => report.current)).toEqual([latest, latest, latest, latest]);
-      expect(reports.flatMap((report) => report.applied)).toEqual(
-        migrations.map((step) => step.version),
+      const dee = await player(north.url, 'Dee');
+      const path = sessionUrl('no-notify', 'default');
+      expect((await call(north.url, 'PUT', path, { as: dee, body: joinBody(dee) })).status).toBe(
+        201,
       );
-      const recorded = await pools[0]?.query('SELECT version FROM schema_migrations');
-      expect(recorded?.rows.map((row: { version: number }) => row.version)).toEqual(
-        migrations.map((step) => step.version),
-      );
+      expect((await call(south.url, 'GET', path, { as: dee })).status).toBe(200);
+      // Notifications arrive in commit order: once this marker is heard, a NOTIFY from the write
+      // above would have been heard before it.
+      await listener.query(`NOTIFY ${sessionChangeChannel}, 'marker'`);
+      for (let i = 0; i < 200 && !raw.includes('marker'); i += 1)
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(raw).toEqual(['marker']);
+      expect(own.map((change) => change.kind)).toEqual(['stored']);
+      expect(other).toEqual([]);
     } finally {
-      await Promise.all(pools.map((pool) => pool.end()));
+      for (const stop of stops) stop();
+      await listener.end();
+      await north.close();
+      await south.close();
     }
   });
 });

@@ -5,14 +5,20 @@
  * directory process on the database, which is what lets several workers serve one set of sessions.
  */
 import pg from 'pg';
-import { DevTokenRegistry, type DevTokenRegistryOptions } from '../dev-tokens';
-import type { RateLimitOptions } from '../directory-options';
+import { registryCap, type DevIdentityCap } from '../dev-identity-cap';
+import {
+  DevTokenRegistry,
+  defaultDevIdentityLifetimeMs,
+  type DevTokenRegistryOptions,
+} from '../dev-tokens';
+import type { RateLimitOptions, StoreFeatures } from '../directory-options';
 import { MemorySessionStore } from '../memory-session-store';
 import type { RateLimitGate } from '../rate-limit-gate';
 import { RateLimiter } from '../rate-limiter';
 import type { SessionStore } from '../session-store';
 import { startEmbeddedPostgres, type EmbeddedPostgresServer } from './embedded-postgres-server';
 import { migrate } from './postgres-migrations';
+import { PostgresDevIdentityCap } from './postgres-dev-identity-cap';
 import { PostgresRateLimiter } from './postgres-rate-limiter';
 import { PostgresSessionStore } from './postgres-session-store';
 import {
@@ -33,6 +39,8 @@ export interface DirectoryBackend {
   /** The PostgreSQL store's conflict counters, when the store is PostgreSQL. */
   readonly postgres?: PostgresSessionStore;
   rateLimiter(limits: RateLimitOptions): RateLimitGate;
+  /** Counts development identities against their cap (shared by every process on PostgreSQL). */
+  readonly devIdentityCap: DevIdentityCap;
   /** Whether the store answers now (the readiness endpoint). */
   ready(): Promise<boolean>;
   /** Ends the change feed and drains the pool (waiting for queries in flight), then stops an embedded server. */
@@ -48,6 +56,8 @@ export interface BackendOptions {
   readonly skipMigrations?: boolean;
   /** The dev-token registry's clock and token lifetime. */
   readonly tokens?: DevTokenRegistryOptions;
+  /** PostgreSQL features to do without (engines that lack them). */
+  readonly features?: StoreFeatures;
 }
 
 /** The in-memory backend: the embedded default, gone when the process ends. */
@@ -56,9 +66,11 @@ export function memoryBackend(
   tokenOptions: DevTokenRegistryOptions = {},
 ): DirectoryBackend {
   const changes = new LocalSessionChangeFeed();
+  const tokens = new DevTokenRegistry(tokenOptions);
   return {
     store: changes.wrap(store),
-    tokens: new DevTokenRegistry(tokenOptions),
+    tokens,
+    devIdentityCap: registryCap(tokens),
     changes,
     description: 'memory',
     rateLimiter: (limits) => new RateLimiter(limits),
@@ -96,22 +108,38 @@ export async function openBackend(
   }
   const pool = createPool(url, options.poolSize ?? 10, log);
   try {
+    const listenNotify = options.features?.listenNotify ?? true;
+    const advisoryLock = options.features?.advisoryLocks ?? true;
     if (!options.skipMigrations) {
-      const report = await migrate(pool);
+      const report = await migrate(pool, undefined, { advisoryLock, log });
       log(
         `postgres schema at version ${report.current}${report.applied.length > 0 ? ` (applied ${report.applied.join(', ')})` : ''}`,
       );
     }
     const secret = await loadTokenSecret(pool);
-    const changes = await PostgresSessionChangeFeed.open(url, log);
-    const store = new PostgresSessionStore(pool);
+    const postgres = new PostgresSessionStore(pool, { notify: listenNotify });
+    let changes: SessionChangeFeed;
+    let store: SessionStore = postgres;
+    if (listenNotify) {
+      changes = await PostgresSessionChangeFeed.open(url, log, (id) => postgres.forgetHandle(id));
+    } else {
+      // No NOTIFY on this engine: the feed hears this process's own writes only.
+      const local = new LocalSessionChangeFeed();
+      store = local.wrap(postgres);
+      changes = local;
+      log('change feed: LISTEN/NOTIFY off, each process hears only its own session writes');
+    }
     return {
       store,
-      postgres: store,
+      postgres,
       tokens: new SignedDevTokenRegistry(secret, options.tokens),
       changes,
       description: describeStore(spec),
       rateLimiter: (limits) => new PostgresRateLimiter(pool, limits),
+      devIdentityCap: new PostgresDevIdentityCap(
+        pool,
+        options.tokens?.lifetimeMs ?? defaultDevIdentityLifetimeMs,
+      ),
       async ready() {
         try {
           await pool.query('SELECT 1');

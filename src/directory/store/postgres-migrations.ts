@@ -57,6 +57,30 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX directory_handles_party ON directory_handles (party_key, created_at);
     `,
   },
+  {
+    version: 3,
+    name: 'development identities counted across processes, under one gate row',
+    sql: `
+      CREATE TABLE directory_dev_identities (
+        id bigserial PRIMARY KEY,
+        expires_at bigint NOT NULL
+      );
+      CREATE INDEX directory_dev_identities_expiry ON directory_dev_identities (expires_at);
+      CREATE TABLE directory_dev_identity_gate (id integer PRIMARY KEY);
+      INSERT INTO directory_dev_identity_gate (id) VALUES (1);
+    `,
+  },
+  {
+    version: 4,
+    name: 'sessions indexed by when their next timer is due, so the sweep reads only those',
+    sql: `
+      -- A row written without it (one from before this column) is due at once: the next sweep
+      -- visits it and stores its real next timer, or none. No UPDATE after the ALTER: CockroachDB
+      -- refuses a write to a column added in the same transaction.
+      ALTER TABLE directory_sessions ADD COLUMN due_at bigint DEFAULT 0;
+      CREATE INDEX directory_sessions_due ON directory_sessions (due_at) WHERE due_at IS NOT NULL;
+    `,
+  },
 ];
 
 /** An arbitrary constant naming the directory's migration lock among other advisory locks. */
@@ -68,18 +92,59 @@ export interface MigrationReport {
   readonly current: number;
 }
 
+/** How `migrate` keeps concurrent migrators apart. */
+export interface MigrateOptions {
+  /**
+   * Serialise migrators with `pg_advisory_xact_lock` (default true). Off for engines without
+   * working advisory locks (CockroachDB's are stubs in most releases; YugabyteDB's arrived late): a
+   * migrator that collides with another then fails its transaction on the duplicate table or
+   * version row, rolls back, and tries again, finding the work done.
+   */
+  readonly advisoryLock?: boolean;
+  /** Told of each collision retried without the lock. */
+  readonly log?: (line: string) => void;
+}
+
+/**
+ * SQLSTATEs two migrators without the lock can get from each other: unique violation (the
+ * version row, or a catalog row of a table both create), duplicate table, serialization failure,
+ * deadlock. Anything else is a real error and fails at once.
+ */
+const collisionCodes = new Set(['23505', '42P07', '40001', '40P01']);
+
 /**
  * Applies every migration the database lacks, in order, in one transaction holding the advisory
- * lock; a second process waits for the lock and then finds nothing left to do.
+ * lock; a second process waits for the lock and then finds nothing left to do. Without the lock
+ * (`advisoryLock: false`) a colliding migrator retries instead (up to 20 times).
  */
 export async function migrate(
   pool: Pool,
   steps: readonly Migration[] = migrations,
+  options: MigrateOptions = {},
+): Promise<MigrationReport> {
+  const locked = options.advisoryLock ?? true;
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await migrateOnce(pool, steps, locked);
+    } catch (error) {
+      const code = (error as { code?: unknown } | undefined)?.code;
+      if (locked || typeof code !== 'string' || !collisionCodes.has(code) || attempt >= 20)
+        throw error;
+      options.log?.(`migrations collided with another process (${code}); trying again`);
+      await new Promise((resolve) => setTimeout(resolve, 20 + Math.random() * 80));
+    }
+  }
+}
+
+async function migrateOnce(
+  pool: Pool,
+  steps: readonly Migration[],
+  locked: boolean,
 ): Promise<MigrationReport> {
   const client = await pool.connect();
   try {
     await client.query('BEGIN');
-    await client.query('SELECT pg_advisory_xact_lock($1)', [migrationLockId]);
+    if (locked) await client.query('SELECT pg_advisory_xact_lock($1)', [migrationLockId]);
     await client.query(
       `CREATE TABLE IF NOT EXISTS schema_migrations (
          version integer PRIMARY KEY,

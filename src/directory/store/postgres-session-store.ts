@@ -16,9 +16,18 @@ import type { Pool, PoolClient } from 'pg';
 import type { SessionRecord } from '../session-record';
 import { jsonText, parseExactJson } from '../json-numbers';
 import type { HandleQuery, HandleRecord, Mutation, SessionStore } from '../session-store';
+import { nextTimer } from '../session-timers';
 
 /** The NOTIFY channel session writes are announced on (see `session-change-feed.ts`). */
 export const sessionChangeChannel = 'directory_session_changes';
+
+/** The NOTIFY channel deleted handle IDs are announced on, so other processes drop their copies. */
+export const handleChangeChannel = 'directory_handle_changes';
+
+/** How long a cached handle is trusted without a notification (a net under a lost one). */
+const handleCacheMs = 5_000;
+/** Cached handles at most; the cache starts over past this. */
+const handleCacheSize = 100_000;
 
 /** Per-store counters, for tests, the bench and sizing. */
 export interface StoreCounters {
@@ -28,6 +37,9 @@ export interface StoreCounters {
   /** Batches written, and the mutators they carried (`batchedUpdates / batches` per write). */
   batches: number;
   batchedUpdates: number;
+  /** Handle reads answered from this process's cache, and those that went to the database. */
+  handleCacheHits: number;
+  handleReads: number;
 }
 
 const ownerKey = (ownerXuid: string, type: HandleRecord['type'], scid: string) =>
@@ -47,7 +59,12 @@ function partyOf(handle: HandleRecord): string | null {
 interface SessionRow {
   readonly revision: string;
   readonly record: string;
+  /** When the session's next timer fires (`nextTimer`), epoch ms as text; null for none. */
+  readonly due_at: string | null;
 }
+
+/** The `due_at` a record is stored with: its next timer, or null when it has none. */
+const dueOf = (record: SessionRecord): number | null => nextTimer(record) ?? null;
 
 /** What one queued mutator came to: its result, or what it threw. */
 type Outcome =
@@ -77,6 +94,12 @@ export interface PostgresStoreOptions {
    * `LISTEN` sees it. Off on engines without LISTEN/NOTIFY (CockroachDB).
    */
   readonly notify?: boolean;
+  /**
+   * Keep handles this process read or wrote in memory (a join reads its handle every time). Only
+   * safe where every process hears the others' handle deletions (`notify` on and the change feed
+   * calling `forgetHandle`); default: as `notify`.
+   */
+  readonly handleCache?: boolean;
 }
 
 /** Sessions and handles in PostgreSQL tables created by `postgres-migrations.ts`. */
@@ -89,13 +112,43 @@ export class PostgresSessionStore implements SessionStore {
     lockedWrites: 0,
     batches: 0,
     batchedUpdates: 0,
+    handleCacheHits: 0,
+    handleReads: 0,
   };
+  /** Handles by ID with the time they were read, while `handleCache` is on. */
+  readonly #handles:
+    Map<string, { readonly handle: HandleRecord; readonly at: number }> | undefined;
   /** Mutators waiting per session key; a key is present while its batch is being written. */
   readonly #queues = new Map<string, Waiting[]>();
 
   constructor(pool: Pool, options: PostgresStoreOptions = {}) {
     this.#pool = pool;
     this.#notify = options.notify ?? true;
+    this.#handles = (options.handleCache ?? this.#notify) ? new Map() : undefined;
+  }
+
+  /**
+   * Drops a handle from this process's cache: another process deleted it (the change feed calls
+   * this for each ID announced on `handleChangeChannel`), or `undefined` to drop every handle (the
+   * feed's connection was lost, so announcements may have been missed).
+   */
+  forgetHandle(id?: string): void {
+    if (id === undefined) this.#handles?.clear();
+    else this.#handles?.delete(id);
+  }
+
+  #remember(handle: HandleRecord): void {
+    if (!this.#handles) return;
+    if (this.#handles.size >= handleCacheSize) this.#handles.clear();
+    this.#handles.set(handle.id, { handle, at: Date.now() });
+  }
+
+  /** `DELETE … RETURNING handle_id`, announcing each deleted ID when notifications are on. */
+  #announceDeleted(deleteSql: string): string {
+    return this.#notify
+      ? `WITH gone AS (${deleteSql} RETURNING handle_id)
+         SELECT handle_id, pg_notify('${handleChangeChannel}', handle_id) FROM gone`
+      : `${deleteSql} RETURNING handle_id`;
   }
 
   /**
@@ -168,7 +221,7 @@ export class PostgresSessionStore implements SessionStore {
   ): Promise<T> {
     const read = await this.#pool.query<SessionRow>({
       name: 'directory-session-read',
-      text: 'SELECT revision, record FROM directory_sessions WHERE session_key = $1',
+      text: 'SELECT revision, record, due_at FROM directory_sessions WHERE session_key = $1',
       values: [key],
     });
     const first = await this.#apply(this.#pool, key, read.rows[0], mutate);
@@ -197,7 +250,7 @@ export class PostgresSessionStore implements SessionStore {
     try {
       await client.query('BEGIN');
       const read = await client.query<SessionRow>(
-        'SELECT revision, record FROM directory_sessions WHERE session_key = $1 FOR UPDATE',
+        'SELECT revision, record, due_at FROM directory_sessions WHERE session_key = $1 FOR UPDATE',
         [key],
       );
       const attempt = await this.#apply(client, key, read.rows[0], mutate);
@@ -221,7 +274,18 @@ export class PostgresSessionStore implements SessionStore {
     // Custom properties may hold numbers JSON.parse would round (json-numbers.ts): read them exactly.
     const current = row ? (parseExactJson(row.record) as SessionRecord) : undefined;
     const mutation = mutate(current);
-    if (mutation.action === 'keep') return { done: true, result: mutation.result };
+    if (mutation.action === 'keep') {
+      // A row stored before due times existed (migration 4 gives it 0) gets its own now, so the
+      // sweep stops visiting it. No revision change: the record is the same.
+      const due = current ? dueOf(current) : null;
+      if (row && current && (row.due_at === null ? null : Number(row.due_at)) !== due) {
+        await db.query(
+          'UPDATE directory_sessions SET due_at = $2 WHERE session_key = $1 AND revision = $3',
+          [key, due, row.revision],
+        );
+      }
+      return { done: true, result: mutation.result };
+    }
     // One statement writes and announces: a data-modifying CTE, then pg_notify per written row
     // (NOTIFY is transactional, so listeners hear of the write once it commits). $2 is the kind.
     const notify = (write: string) =>
@@ -241,20 +305,22 @@ export class PostgresSessionStore implements SessionStore {
     } else {
       const revision = randomUUID();
       const text = jsonText(mutation.record);
+      const due = dueOf(mutation.record);
       const stored = row
         ? await db.query(
             notify(
-              `UPDATE directory_sessions SET revision = $3, record = $4
+              `UPDATE directory_sessions SET revision = $3, record = $4, due_at = $6
                WHERE session_key = $1 AND revision = $5 RETURNING session_key`,
             ),
-            [key, 'stored', revision, text, row.revision],
+            [key, 'stored', revision, text, row.revision, due],
           )
         : await db.query(
             notify(
-              `INSERT INTO directory_sessions (session_key, revision, record) VALUES ($1, $3, $4)
+              `INSERT INTO directory_sessions (session_key, revision, record, due_at)
+               VALUES ($1, $3, $4, $5)
                ON CONFLICT (session_key) DO NOTHING RETURNING session_key`,
             ),
-            [key, 'stored', revision, text],
+            [key, 'stored', revision, text, due],
           );
       written = stored.rowCount ?? 0;
     }
@@ -262,13 +328,25 @@ export class PostgresSessionStore implements SessionStore {
   }
 
   async getHandle(id: string): Promise<HandleRecord | undefined> {
+    const cached = this.#handles?.get(id);
+    if (cached && Date.now() - cached.at < handleCacheMs) {
+      this.counters.handleCacheHits += 1;
+      return cached.handle;
+    }
+    this.counters.handleReads += 1;
     const found = await this.#pool.query<{ record: string }>({
       name: 'directory-handle-read',
       text: 'SELECT record FROM directory_handles WHERE handle_id = $1',
       values: [id],
     });
     const row = found.rows[0];
-    return row ? (JSON.parse(row.record) as HandleRecord) : undefined;
+    if (!row) {
+      this.#handles?.delete(id);
+      return undefined;
+    }
+    const handle = JSON.parse(row.record) as HandleRecord;
+    this.#remember(handle);
+    return handle;
   }
 
   async putHandle(handle: HandleRecord): Promise<void> {
@@ -290,12 +368,16 @@ export class PostgresSessionStore implements SessionStore {
         handle.createdAt,
       ],
     );
+    // IDs are fresh UUIDs, so no other process holds a copy of a handle being created.
+    this.#remember(handle);
   }
 
   async deleteHandle(id: string): Promise<boolean> {
-    const deleted = await this.#pool.query('DELETE FROM directory_handles WHERE handle_id = $1', [
-      id,
-    ]);
+    this.#handles?.delete(id);
+    const deleted = await this.#pool.query(
+      this.#announceDeleted('DELETE FROM directory_handles WHERE handle_id = $1'),
+      [id],
+    );
     return (deleted.rowCount ?? 0) > 0;
   }
 
@@ -304,9 +386,11 @@ export class PostgresSessionStore implements SessionStore {
     type: HandleRecord['type'],
     scid: string,
   ): Promise<void> {
-    await this.#pool.query('DELETE FROM directory_handles WHERE owner_key = $1', [
-      ownerKey(ownerXuid, type, scid),
-    ]);
+    const deleted = await this.#pool.query<{ handle_id: string }>(
+      this.#announceDeleted('DELETE FROM directory_handles WHERE owner_key = $1'),
+      [ownerKey(ownerXuid, type, scid)],
+    );
+    for (const row of deleted.rows) this.#handles?.delete(row.handle_id);
   }
 
   async queryHandles(query: HandleQuery, limit: number): Promise<HandleRecord[]> {
@@ -324,11 +408,36 @@ export class PostgresSessionStore implements SessionStore {
     return found.rows.map((row) => JSON.parse(row.record) as HandleRecord);
   }
 
+  /**
+   * Not announced: a cached handle carries its expiry, which every read checks (an expired one is
+   * answered 404 and deleted), so no process can use one the sweep removed.
+   */
   async deleteExpiredHandles(now: number): Promise<number> {
+    for (const [id, cached] of this.#handles ?? []) {
+      if (cached.handle.expiresAt <= now) this.#handles?.delete(id);
+    }
     const deleted = await this.#pool.query('DELETE FROM directory_handles WHERE expires_at <= $1', [
       now,
     ]);
     return deleted.rowCount ?? 0;
+  }
+
+  /** Through the `due_at` index: the sweep reads the sessions with a timer to apply, no others. */
+  async dueSessionKeys(now: number): Promise<string[]> {
+    const due = await this.#pool.query<{ session_key: string }>(
+      'SELECT session_key FROM directory_sessions WHERE due_at <= $1 ORDER BY due_at',
+      [now],
+    );
+    return due.rows.map((row) => row.session_key);
+  }
+
+  async existingSessionKeys(keys: readonly string[]): Promise<string[]> {
+    if (keys.length === 0) return [];
+    const found = await this.#pool.query<{ session_key: string }>(
+      'SELECT session_key FROM directory_sessions WHERE session_key = ANY($1::text[])',
+      [[...keys]],
+    );
+    return found.rows.map((row) => row.session_key);
   }
 
   async listSessionKeys(): Promise<string[]> {

@@ -8,7 +8,7 @@ import pg from 'pg';
 import { andThen, type Awaitable } from '../awaitable';
 import type { SessionRecord } from '../session-record';
 import type { HandleQuery, HandleRecord, Mutation, SessionStore } from '../session-store';
-import { sessionChangeChannel } from './postgres-session-store';
+import { handleChangeChannel, sessionChangeChannel } from './postgres-session-store';
 
 /** One committed change of a session: stored (created or updated) or deleted. */
 export interface SessionChange {
@@ -82,6 +82,12 @@ export class LocalSessionChangeFeed implements SessionChangeFeed {
       queryHandles: (query: HandleQuery, limit: number) => store.queryHandles(query, limit),
       deleteExpiredHandles: (now: number) => store.deleteExpiredHandles(now),
       listSessionKeys: () => store.listSessionKeys(),
+      ...(store.dueSessionKeys && {
+        dueSessionKeys: (now: number) => store.dueSessionKeys?.(now) ?? [],
+      }),
+      ...(store.existingSessionKeys && {
+        existingSessionKeys: (keys: readonly string[]) => store.existingSessionKeys?.(keys) ?? [],
+      }),
     };
   }
 
@@ -103,18 +109,29 @@ export class PostgresSessionChangeFeed implements SessionChangeFeed {
   readonly #url: string;
   readonly #listeners = new Listeners();
   readonly #log: (line: string) => void;
+  readonly #handleGone: (id?: string) => void;
   #client: pg.Client | undefined;
   #closed = false;
+  #everConnected = false;
   #retry: NodeJS.Timeout | undefined;
 
-  private constructor(url: string, log: (line: string) => void) {
+  private constructor(url: string, log: (line: string) => void, handleGone: (id?: string) => void) {
     this.#url = url;
     this.#log = log;
+    this.#handleGone = handleGone;
   }
 
-  /** Connects and starts listening; resolves once `LISTEN` is in place. */
-  static async open(url: string, log: (line: string) => void): Promise<PostgresSessionChangeFeed> {
-    const feed = new PostgresSessionChangeFeed(url, log);
+  /**
+   * Connects and starts listening; resolves once `LISTEN` is in place. `handleGone` hears each
+   * handle ID another process deleted, and `undefined` after a reconnection (some may have been
+   * missed): the store's handle cache follows it.
+   */
+  static async open(
+    url: string,
+    log: (line: string) => void,
+    handleGone: (id?: string) => void = () => undefined,
+  ): Promise<PostgresSessionChangeFeed> {
+    const feed = new PostgresSessionChangeFeed(url, log, handleGone);
     await feed.#connect();
     return feed;
   }
@@ -122,7 +139,9 @@ export class PostgresSessionChangeFeed implements SessionChangeFeed {
   async #connect(): Promise<void> {
     const client = new pg.Client({ connectionString: this.#url });
     client.on('notification', (message) => {
-      if (message.channel !== sessionChangeChannel || message.payload === undefined) return;
+      if (message.payload === undefined) return;
+      if (message.channel === handleChangeChannel) return this.#handleGone(message.payload);
+      if (message.channel !== sessionChangeChannel) return;
       const space = message.payload.lastIndexOf(' ');
       const kind = message.payload.slice(space + 1);
       if (space <= 0 || (kind !== 'stored' && kind !== 'deleted')) return;
@@ -134,7 +153,10 @@ export class PostgresSessionChangeFeed implements SessionChangeFeed {
     });
     client.on('end', () => this.#reconnectSoon(client));
     await client.connect();
-    await client.query(`LISTEN ${sessionChangeChannel}`);
+    await client.query(`LISTEN ${sessionChangeChannel}; LISTEN ${handleChangeChannel}`);
+    // Deletions announced while no connection listened are unknown: forget every cached handle.
+    if (this.#client === undefined && this.#everConnected) this.#handleGone(undefined);
+    this.#everConnected = true;
     this.#client = client;
   }
 
