@@ -7,7 +7,8 @@ import { createActor, waitFor } from 'xstate';
 import type { Invite } from '../../shared/invite';
 import { idleJoinView, type JoinView } from '../../shared/join-view';
 import { createDirectoryClient, type DirectoryClient } from './directory-client';
-import { createGameHandOff, type GameHandOff } from './game-hand-off';
+import { deferredGameHandOff } from './deferred-game-hand-off';
+import type { GameHandOff } from './game-hand-off';
 import type { Logger } from '../logging/logger';
 import { provideJoinActors, type JoinActorDeps } from './join-actors';
 import { withPresence } from './presence-connection';
@@ -222,10 +223,13 @@ export function createLauncherJoin(
   const ownsGame = options.game === undefined;
   const handOff =
     options.game ??
-    createGameHandOff(config.game, {
-      ...(options.onGameOutput ? { onOutput: options.onGameOutput } : {}),
-      ...(options.onGameStarted ? { onStarted: options.onGameStarted } : {}),
-    });
+    // Built on the first hand-off, so nothing before the session write loads child_process.
+    deferredGameHandOff(async () =>
+      (await import('./game-hand-off')).createGameHandOff(config.game, {
+        ...(options.onGameOutput ? { onOutput: options.onGameOutput } : {}),
+        ...(options.onGameStarted ? { onStarted: options.onGameStarted } : {}),
+      }),
+    );
   // The player holds a presence connection while the game runs (presence-connection.ts).
   const game =
     options.presence === false

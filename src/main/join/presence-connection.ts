@@ -12,7 +12,6 @@
  */
 import type { Logger } from '../logging/logger';
 import got from 'got';
-import WebSocket from 'ws';
 import { err, ok, type Result } from '../../shared/result';
 import {
   authorizationHeader,
@@ -61,6 +60,8 @@ export async function openPresenceConnection(
   const url = presenceUrl(options.baseUrl);
   if (url === undefined) return err('the directory URL is not http(s)');
   const timeoutMs = options.timeoutMs ?? 5000;
+  // Loaded here, once a game is being joined: the session write before it never needs ws.
+  const { default: WebSocket } = await import('ws');
   for (const forceRefresh of [false, true]) {
     const token = await options.tokens.getToken({ forceRefresh });
     if (!token.ok) return err(`no token: ${token.error.message}`);
