@@ -8,7 +8,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 
 /** The folder; `env` and `platform` are parameters so tests can point it elsewhere. */
-export function cliConfigFolder(
+function cliConfigFolder(
   env: NodeJS.ProcessEnv = process.env,
   platform: NodeJS.Platform = process.platform,
 ): string {

@@ -45,7 +45,7 @@ export interface IssueTokenRequest {
 export type AuthFailure = 'missing' | 'malformed' | 'unknown' | 'expired';
 
 /** Default lifetime of a development identity: a long play session, not forever. */
-export const defaultDevIdentityLifetimeMs = 12 * 60 * 60 * 1000;
+const defaultDevIdentityLifetimeMs = 12 * 60 * 60 * 1000;
 
 export interface DevTokenRegistryOptions {
   /** Time source of expiry. Default `Date.now`. */

@@ -69,11 +69,6 @@ export const invokeChannels = [
   'log:write',
 ] as const satisfies readonly InvokeChannel[];
 
-export const pushChannels = [
-  'join:view',
-  'launcher:recent',
-] as const satisfies readonly PushChannel[];
-
 /** What the preload exposes as `window.rallypoint`: functions only, no Electron objects. */
 export interface RallypointBridge {
   getState(): Promise<LauncherState>;

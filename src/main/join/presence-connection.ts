@@ -42,7 +42,7 @@ export interface PresenceConnection {
 }
 
 /** `ws(s)://…/connect` for an `http(s)://…` directory root; undefined for anything else. */
-export function presenceUrl(baseUrl: string): string | undefined {
+function presenceUrl(baseUrl: string): string | undefined {
   try {
     const url = new URL(`${baseUrl.replace(/\/+$/, '')}/connect`);
     if (url.protocol !== 'http:' && url.protocol !== 'https:') return undefined;
@@ -54,7 +54,7 @@ export function presenceUrl(baseUrl: string): string | undefined {
 }
 
 /** Opens the socket and subscribes for the connection id; a 401 gets one token refresh. */
-export async function openPresenceConnection(
+async function openPresenceConnection(
   options: PresenceOptions,
 ): Promise<Result<PresenceConnection, string>> {
   const url = presenceUrl(options.baseUrl);
