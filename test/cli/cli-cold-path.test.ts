@@ -166,5 +166,6 @@ describe('the command line cold paths', () => {
     } finally {
       await directory.close();
     }
-  });
+    // Five whole activations, each a cold process: slow on a loaded machine.
+  }, 180_000);
 });
