@@ -11,11 +11,24 @@
  * - Electron's main is CommonJS, where esbuild cannot split code, so each module main loads with a
  *   dynamic `import()` and that is listed in `lazyMainModules` becomes its own CommonJS file next
  *   to main.cjs, required only when that `import()` runs. The embedded directory is one.
- * - The command line bundles its dependencies in (no node_modules tree walk at start) and is split
- *   at its dynamic imports, so `rallypoint help` loads only argument parsing.
+ * - The command line bundles its dependencies in (no node_modules tree walk at start). Its entry
+ *   holds only argument parsing (and is split at its dynamic imports, so `rallypoint help` loads
+ *   nothing else). The join flow `activate` and `demo` run is one CommonJS file, join-flow.cjs, so
+ *   the entry can compile it with a V8 code cache (src/cli/code-cache-loader.ts), which ES modules
+ *   cannot have on Node 20; its first line carries a hash of its content that keys the cache. The
+ *   embedded directory it starts is another file beside it, required only when it is started.
  */
 import { build, type BuildOptions, type Plugin } from 'esbuild';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { basename, dirname, extname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -51,25 +64,31 @@ const electronMain: BuildOptions = {
   minifySyntax: true,
 };
 
-/** Rewrites main's dynamic imports of `lazyMainModules` to their separate bundles. */
-const lazyMainImports: Plugin = {
-  name: 'lazy-main-imports',
+/** Modules the command line's join flow imports lazily, and the CommonJS file each becomes. */
+export const lazyCliModules: Readonly<Record<string, string>> = {
+  'src/directory/start-directory.ts': 'cli/embedded-directory.cjs',
+};
+
+/**
+ * Rewrites dynamic imports of the `lazy` modules to `require`s of their separate bundles, which
+ * live in the same folder as the importing bundle.
+ */
+const lazyImports = (lazy: Readonly<Record<string, string>>): Plugin => ({
+  name: 'lazy-imports',
   setup(pluginBuild) {
     pluginBuild.onResolve({ filter: /.*/ }, async (args) => {
-      if (args.kind !== 'dynamic-import' || args.pluginData === 'lazy-main-imports') return;
+      if (args.kind !== 'dynamic-import' || args.pluginData === 'lazy-imports') return;
       const resolved = await pluginBuild.resolve(args.path, {
         kind: args.kind,
         resolveDir: args.resolveDir,
         importer: args.importer,
-        pluginData: 'lazy-main-imports',
+        pluginData: 'lazy-imports',
       });
-      const target = lazyMainModules[relative(root, resolved.path).split(sep).join('/')];
-      return target === undefined
-        ? undefined
-        : { path: `./${target.slice('main/'.length)}`, external: true };
+      const target = lazy[relative(root, resolved.path).split(sep).join('/')];
+      return target === undefined ? undefined : { path: `./${basename(target)}`, external: true };
     });
   },
-};
+});
 
 const nodeProgram: BuildOptions = {
   platform: 'node',
@@ -95,11 +114,87 @@ const commandLine: BuildOptions = {
   },
 };
 
+/**
+ * got's type checker (@sindresorhus/is) builds two `Intl.ListFormat`s when it loads, only to word
+ * the message of a failed assertion. The first `Intl` object a process creates loads ICU's locale
+ * data: about 20 ms of CPU, a fifth of Node's own start, before the first request of
+ * `rallypoint activate`. This build step makes both formatters build on first use; if a new
+ * version no longer has them, the build says so and leaves the file as it is.
+ */
+const deferListFormats: Plugin = {
+  name: 'defer-list-formats',
+  setup(pluginBuild) {
+    pluginBuild.onLoad(
+      { filter: /[\\/]@sindresorhus[\\/]is[\\/]distribution[\\/]index\.js$/ },
+      (args) => {
+        const text = readFileSync(args.path, 'utf8');
+        const deferred = text.replaceAll('new Intl.ListFormat(', 'deferredListFormat(');
+        if (deferred === text) {
+          return { warnings: [{ text: 'no Intl.ListFormat left to defer: remove this step' }] };
+        }
+        const helper = [
+          'function deferredListFormat(locale, options) {',
+          '  let format;',
+          '  return { format: (list) => (format ??= new Intl.ListFormat(locale, options)).format(list) };',
+          '}',
+        ].join('\n');
+        return { contents: `${deferred}\n${helper}\n`, loader: 'js' };
+      },
+    );
+  },
+};
+
+/**
+ * got imports http2-wrapper at load, which loads Node's http2, tls, https and assert, and uses it
+ * only for a request with its `http2` option over https, which Rallypoint never sets. In the
+ * command line's join flow it stands behind an object that requires it on first property read.
+ */
+const deferHttp2Wrapper: Plugin = {
+  name: 'defer-http2-wrapper',
+  setup(pluginBuild) {
+    pluginBuild.onResolve({ filter: /^http2-wrapper$/ }, async (args) => {
+      if (args.pluginData === 'defer-http2-wrapper') return undefined;
+      const real = await pluginBuild.resolve(args.path, {
+        kind: args.kind,
+        resolveDir: args.resolveDir,
+        importer: args.importer,
+        pluginData: 'defer-http2-wrapper',
+      });
+      return { path: args.path, namespace: 'deferred', pluginData: real.path };
+    });
+    pluginBuild.onLoad({ filter: /.*/, namespace: 'deferred' }, (args) => ({
+      contents: [
+        'let real;',
+        `const load = () => (real ??= require(${JSON.stringify(args.pluginData)}));`,
+        'module.exports = new Proxy({}, { get: (_, key) => load()[key] });',
+      ].join('\n'),
+      loader: 'js',
+      resolveDir: root,
+    }));
+  },
+};
+
+/** The first line of join-flow.cjs; the build replaces the zeros with the file's SHA-256. */
+export const bundleHashLine = `//# rallypoint-bundle-sha256=${'0'.repeat(64)}`;
+
+/** The command line's CommonJS parts: no `import.meta`, no native `import()` (see the loader). */
+const commandLineCjs: BuildOptions = {
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  minify: process.env.NOMIN ? false : true,
+  supported: { 'dynamic-import': false },
+  define: { 'import.meta.url': '__rallypointFileUrl' },
+  banner: {
+    js: `${bundleHashLine}\nvar __rallypointFileUrl = require('node:url').pathToFileURL(__filename).href;`,
+  },
+};
+
 const entries: Entry[] = [
   {
     source: 'src/main/electron/main.ts',
     outfile: 'main/main.cjs',
-    options: { ...electronMain, plugins: [lazyMainImports] },
+    options: { ...electronMain, plugins: [lazyImports(lazyMainModules)] },
   },
   ...Object.entries(lazyMainModules).map(([source, outfile]): Entry => ({
     source,
@@ -119,6 +214,19 @@ const entries: Entry[] = [
   },
   { source: 'src/directory/cli.ts', outfile: 'directory/cli.js', options: nodeProgram },
   { source: 'src/cli/rallypoint.ts', outfile: 'cli/rallypoint.js', options: commandLine },
+  {
+    source: 'src/cli/cli-activate.ts',
+    outfile: 'cli/join-flow.cjs',
+    options: {
+      ...commandLineCjs,
+      plugins: [lazyImports(lazyCliModules), deferListFormats, deferHttp2Wrapper],
+    },
+  },
+  ...Object.entries(lazyCliModules).map(([source, outfile]): Entry => ({
+    source,
+    outfile,
+    options: commandLineCjs,
+  })),
   { source: 'src/demo-game/demo-game.ts', outfile: 'demo-game/demo-game.js', options: nodeProgram },
 ];
 
@@ -145,11 +253,21 @@ export async function buildAll(): Promise<string[]> {
           define: { 'process.env.RALLYPOINT_VERSION': JSON.stringify(packageVersion()) },
           ...entry.options,
         });
+        if (entry.options.banner === commandLineCjs.banner) stampBundleHash(outfile);
         written.push(outfile);
       }),
   );
   copyRendererAssets();
   return written;
+}
+
+/** Writes the file's SHA-256 (taken with the zeros in place) into its first line. */
+function stampBundleHash(file: string): void {
+  const text = readFileSync(file, 'utf8');
+  if (!text.startsWith(bundleHashLine))
+    throw new Error(`${file} does not start with its hash line`);
+  const hash = createHash('sha256').update(text).digest('hex');
+  writeFileSync(file, text.replace('0'.repeat(64), hash));
 }
 
 function packageVersion(): string {

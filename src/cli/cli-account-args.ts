@@ -5,7 +5,7 @@
 import { parseArgs } from 'node:util';
 import { err, ok, type Result } from '../shared/result';
 
-export const accountCommands = ['sign-in', 'sign-out', 'whoami'] as const;
+const accountCommands = ['sign-in', 'sign-out', 'whoami'] as const;
 export type AccountCommandName = (typeof accountCommands)[number];
 
 export interface AccountCommandOptions {

@@ -5,7 +5,7 @@
 import type { JoinErrorCode, JoinView } from '../shared/join-view';
 
 /** The sentence a player reads for each failure; the view's message follows as detail. */
-export const failureSentences: Readonly<Record<JoinErrorCode, string>> = {
+const failureSentences: Readonly<Record<JoinErrorCode, string>> = {
   'invalid-link': 'That invite link is not valid.',
   'invite-expired': 'This invite has expired, or its session has ended.',
   'session-full': 'The session is full.',

@@ -4,11 +4,36 @@
  * `play` starts the game with no session and `invite` invites friends into its session.
  * Exit codes are listed in src/cli/cli-exit-codes.ts and docs/join-flow.md.
  *
- * Only argument parsing loads up front: the join flow (got, zod, xstate) is imported when a
- * command needs it, so `rallypoint help` and usage errors start as fast as Node itself.
+ * Only argument parsing loads up front: the join flow (got, zod, xstate) is loaded when a
+ * command needs it, so `rallypoint help` and usage errors start as fast as Node itself. The join
+ * flow is the built join-flow.cjs beside this file (cli-activate.ts and what it imports), compiled
+ * through a V8 code cache so `activate` does not compile it from source on every run.
  */
+import { fileURLToPath } from 'node:url';
+import type * as JoinFlow from './cli-activate';
 import { parseCliArgs, usage } from './cli-args';
+import { cliCacheFolder } from './cli-config-folder';
 import { exitCodes } from './cli-exit-codes';
+import { requireWithCodeCache } from './code-cache-loader';
+
+/**
+ * Runs `command` with the join flow bundle, compiled through the code cache; `--verbose` says how
+ * the cache went.
+ */
+async function withJoinFlow(
+  log: ((line: string) => void) | undefined,
+  command: (flow: typeof JoinFlow) => Promise<number>,
+): Promise<number> {
+  const bundle = fileURLToPath(new URL('./join-flow.cjs', import.meta.url));
+  const loaded = requireWithCodeCache(bundle, cliCacheFolder());
+  log?.(`log: code cache ${loaded.cache}${loaded.reason ? `: ${loaded.reason}` : ''}`);
+  try {
+    // The build makes join-flow.cjs from cli-activate.ts, so its exports are that module's.
+    return await command(loaded.exports as typeof JoinFlow);
+  } finally {
+    loaded.finish();
+  }
+}
 
 async function main(): Promise<number> {
   const command = parseCliArgs(process.argv.slice(2));
@@ -25,9 +50,12 @@ async function main(): Promise<number> {
       io.out(usage);
       return exitCodes.joined;
     case 'activate':
-      return (await import('./cli-activate')).runActivate(command.value.options, io);
-    case 'demo':
-      return (await import('./cli-activate')).runDemo(command.value.options, io);
+    case 'demo': {
+      const { kind, options } = command.value;
+      return withJoinFlow(options.verbose ? io.err : undefined, (flow) =>
+        kind === 'activate' ? flow.runActivate(options, io) : flow.runDemo(options, io),
+      );
+    }
     case 'invite-link':
       return (await import('./cli-invite-link')).runInviteLink(command.value.options, io);
     case 'play':

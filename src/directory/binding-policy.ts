@@ -8,7 +8,7 @@
 import { isIP } from 'node:net';
 
 /** True for `localhost`, 127.0.0.0/8 and `::1` (in any spelling Node accepts for them). */
-export function isLoopbackHost(host: string): boolean {
+function isLoopbackHost(host: string): boolean {
   const bare = host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
   const lower = bare.toLowerCase();
   if (lower === 'localhost') return true;

@@ -10,14 +10,14 @@ import type { DirectoryService } from './directory-service';
 import type { SessionTemplates } from './session-templates';
 
 /** Fixed demo identities (16-digit XUIDs like the real ones) and SCID. */
-export const demoIdentities = {
+const demoIdentities = {
   host: { xuid: '2533274800000001', gamertag: 'RallyHost' },
   player: { xuid: '2533274800000002', gamertag: 'RallyPlayer' },
   scid: '6f3a1e2b-4c5d-4e6f-8a9b-0c1d2e3f4a5b',
 } as const;
 
 /** Builds the `rallypoint://inviteHandleAccept/?…` link the OS would hand the launcher. */
-export function inviteLink(handleId: string, invitedXuid: string, senderXuid: string): string {
+function inviteLink(handleId: string, invitedXuid: string, senderXuid: string): string {
   const query = new URLSearchParams({ handle: handleId, invitedXuid, senderXuid });
   return `rallypoint://inviteHandleAccept/?${query.toString()}`;
 }

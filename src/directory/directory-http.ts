@@ -54,7 +54,7 @@ export interface DirectoryHttpDeps {
 }
 
 /** Lowest `x-xbl-contract-version` the handle and session URIs accept. */
-export const minimumContractVersion = 104;
+const minimumContractVersion = 104;
 
 const bodyErrors = {
   'too-large': [413, 'The request body is larger than 64 KB.'],

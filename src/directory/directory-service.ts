@@ -47,7 +47,7 @@ export interface InvitePageFacts {
 }
 
 /** Most results one `POST /handles/query` answers, as MPSD. */
-export const maxQueryResults = 100;
+const maxQueryResults = 100;
 
 /** Most handles one query looks at (expired ones and unreadable sessions are skipped). */
 const maxQueryScan = 1000;
@@ -72,7 +72,7 @@ const badHandleMessage =
   'The request URI contains an invalid handle ID. It may contain invalid characters or be all zeroes.';
 
 /** Validates a handle ID from a URL: a GUID, not all zeroes; lower-cased. */
-export function parseHandleId(raw: string): string | undefined {
+function parseHandleId(raw: string): string | undefined {
   if (!guidPattern.test(raw) || /^[0-]+$/.test(raw)) return undefined;
   return raw.toLowerCase();
 }

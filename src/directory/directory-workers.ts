@@ -19,7 +19,7 @@ import { parseStoreSpec } from './store/store-spec';
 import { DirectoryStartError, startDirectory } from './start-directory';
 
 /** How long a closing worker lets requests in flight finish. */
-export const workerShutdownGraceMs = 10_000;
+const workerShutdownGraceMs = 10_000;
 
 /** What a worker is told to run: JSON-safe directory options plus its place in the cluster. */
 interface WorkerConfig {

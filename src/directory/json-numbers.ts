@@ -92,7 +92,7 @@ export function parseExactJson(text: string): unknown {
 }
 
 /** Whether a parsed value holds a number kept as text anywhere inside it. */
-export function holdsExactNumbers(value: unknown): boolean {
+function holdsExactNumbers(value: unknown): boolean {
   if (typeof value !== 'object' || value === null) return false;
   if (isLosslessNumber(value)) return true;
   if (Array.isArray(value)) return value.some(holdsExactNumbers);

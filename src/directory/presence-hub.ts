@@ -31,7 +31,7 @@ const rtaSuccess = 0;
 const rtaUnknownResource = 1;
 
 /** Largest message a client may send: subscriptions are a few hundred bytes. */
-export const maxPresenceMessageBytes = 4096;
+const maxPresenceMessageBytes = 4096;
 
 export interface PresenceOptions {
   /** Most presence connections at once. Default 1024. */
@@ -61,7 +61,7 @@ interface Presence {
 }
 
 /** A player's members that wrote `connectionId` and are active become inactive now. */
-export function markDisconnected(
+function markDisconnected(
   record: SessionRecord,
   connectionId: string,
   xuid: string,

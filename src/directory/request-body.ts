@@ -6,7 +6,7 @@
 import type { IncomingMessage } from 'node:http';
 import { parseExactJson, scanJsonText } from './json-numbers';
 
-export const maxBodyBytes = 64 * 1024;
+const maxBodyBytes = 64 * 1024;
 
 /**
  * Deepest nesting a body may have. Without a cap a 64 KB body of nested arrays parses, is stored in
@@ -27,7 +27,7 @@ export type BodyResult =
  * number that would not read back as sent (a uint64 id, `1.0`, `1e3`), a second, lossless parse
  * that keeps those numbers as text (see json-numbers.ts).
  */
-export function parseJsonText(text: string): BodyResult {
+function parseJsonText(text: string): BodyResult {
   let value: unknown;
   try {
     value = JSON.parse(text);

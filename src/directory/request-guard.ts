@@ -78,7 +78,7 @@ export class RequestGuard {
 }
 
 /** `application/json`, with or without parameters (`; charset=utf-8`), in any letter case. */
-export function isJsonMediaType(value: string | undefined): boolean {
+function isJsonMediaType(value: string | undefined): boolean {
   if (value === undefined) return false;
   const semicolon = value.indexOf(';');
   const type = (semicolon < 0 ? value : value.slice(0, semicolon)).trim();

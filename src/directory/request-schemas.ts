@@ -10,7 +10,7 @@ import { numberValue } from './json-numbers';
 import { maxTimeoutMs } from './timeout-limits';
 
 /** A decimal XUID as MPSD writes it: a string of digits. */
-export const xuidSchema = z.string().regex(/^[0-9]{1,20}$/, 'must be a decimal XUID string');
+const xuidSchema = z.string().regex(/^[0-9]{1,20}$/, 'must be a decimal XUID string');
 
 /** The shared GUID grammar, re-exported for the directory's other modules. */
 export { guidPattern };
@@ -33,7 +33,7 @@ const count = () => num(z.number().int().min(0));
 /** `null` (infinite) or a non-negative integer number of milliseconds, at most a year. */
 const timeout = num(z.number().int().min(0).max(maxTimeoutMs).nullable());
 
-export const visibilitySchema = lowerEnum(['private', 'visible', 'open']);
+const visibilitySchema = lowerEnum(['private', 'visible', 'open']);
 export type Visibility = z.infer<typeof visibilitySchema>;
 
 /** Session `constants.system`: the fields the directory interprets are typed, others kept. */
@@ -85,7 +85,7 @@ const sessionPropertiesSystemSchema = z.strictObject({
   allocateCloudCompute: z.boolean().nullable().optional(),
 });
 
-export const changeTypeSchema = lowerEnum([
+const changeTypeSchema = lowerEnum([
   'everything',
   'host',
   'initialization',
@@ -201,7 +201,7 @@ export const sessionDeltaSchema = z.strictObject({
 export type SessionDelta = z.infer<typeof sessionDeltaSchema>;
 export type RoleTypesDelta = NonNullable<SessionDelta['roleTypes']>;
 
-export const sessionRefSchema = z.strictObject({
+const sessionRefSchema = z.strictObject({
   scid: z.string().min(1).max(100),
   templateName: z.string().min(1).max(100),
   name: z.string().min(1).max(100),

@@ -14,7 +14,7 @@ import type { RoleTypeDefinitions } from './session-roles';
 import { err, ok, type Result } from '../shared/result';
 
 /** MPSD's defaults for contract version 107 (docs/mpsd-protocol.md §2.3, §5.2). */
-export const mpsd107Defaults = {
+const mpsd107Defaults = {
   version: 1,
   maxMembersCount: 100,
   visibility: 'open',

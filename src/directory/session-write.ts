@@ -29,7 +29,7 @@ import { mergeFields, sameJson } from './json-merge';
  * Largest session document the directory stores. Each request is capped at 64 KB, but writes add
  * up; without a cap a few hundred writes could make every read of a session megabytes long.
  */
-export const maxSessionBytes = 512 * 1024;
+const maxSessionBytes = 512 * 1024;
 
 /**
  * The empty property bag every new member and session starts with, shared: records are never

@@ -10,7 +10,7 @@
 export const maxTimeoutMs = 365 * 24 * 60 * 60 * 1000;
 
 /** The last epoch millisecond a `Date` (and so an ISO timestamp) can express. */
-export const lastRepresentableTime = 8.64e15;
+const lastRepresentableTime = 8.64e15;
 
 /**
  * `since + timeout` as a deadline, or undefined when it is never: no timeout, or one whose deadline

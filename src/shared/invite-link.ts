@@ -28,7 +28,7 @@ export interface InviteLinkConfig {
  * The demo title id `52414C59` spells "RALY" in ASCII: recognisable in logs and sure not to
  * collide with a shipped title. A studio replaces it with its own title id.
  */
-export const demoTitleId = '52414c59';
+const demoTitleId = '52414c59';
 
 /** Production builds: the `rallypoint` scheme and the demo title. */
 export const defaultInviteLinkConfig: InviteLinkConfig = {
@@ -52,7 +52,7 @@ export function inviteLinkConfigFor(isPackaged: boolean): InviteLinkConfig {
 }
 
 /** Longest link accepted, in UTF-16 code units: real links are under 300 characters. */
-export const maxInviteLinkLength = 2048;
+const maxInviteLinkLength = 2048;
 /** Longest context accepted, in code points after decoding (MPSD caps the sender's at 256). */
 export const maxInviteContextLength = 256;
 /** The largest XUID: XUIDs are unsigned 64-bit integers. */

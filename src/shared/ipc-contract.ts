@@ -90,12 +90,6 @@ export const invokeChannels = [
   'account:sign-out',
 ] as const satisfies readonly InvokeChannel[];
 
-export const pushChannels = [
-  'join:view',
-  'launcher:recent',
-  'account:view',
-] as const satisfies readonly PushChannel[];
-
 /** What the preload exposes as `window.rallypoint`: functions only, no Electron objects. */
 export interface RallypointBridge {
   getState(): Promise<LauncherState>;

@@ -3,10 +3,20 @@
  * copied outside the repository (no node_modules to fall back on), the chunks a path must not need
  * are deleted (found by the sources their source maps list), and the command still works.
  * `rallypoint help` runs without any chunk holding got, zod, xstate, the join flow or the
- * directory; `rallypoint activate --directory URL` joins without the directory's chunk.
+ * directory; `rallypoint activate --directory URL` joins without the directory's chunk. The join
+ * flow (join-flow.cjs) is compiled through a V8 code cache in RALLYPOINT_CACHE_DIR: written by the
+ * first run, used by the next, replaced when V8 refuses it or the bundle changes.
  */
 import { spawn } from 'node:child_process';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -39,7 +49,7 @@ function copyPrograms(): string {
 function deleteChunks(cli: string, unwanted: RegExp): string[] {
   const deleted: string[] = [];
   for (const file of readdirSync(cli)) {
-    if (!file.endsWith('.js') || file === 'rallypoint.js') continue;
+    if (!/\.c?js$/.test(file) || file === 'rallypoint.js') continue;
     const { sources } = JSON.parse(readFileSync(join(cli, `${file}.map`), 'utf8')) as {
       sources: string[];
     };
@@ -51,13 +61,22 @@ function deleteChunks(cli: string, unwanted: RegExp): string[] {
   return deleted;
 }
 
+/** A fresh code cache folder in the temp folder, removed after the file. */
+function cacheFolder(): string {
+  const folder = mkdtempSync(join(tmpdir(), 'rallypoint-cache-'));
+  copies.push(folder);
+  return folder;
+}
+
 function run(
   cli: string,
   args: readonly string[],
+  cache = cacheFolder(),
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [join(cli, 'rallypoint.js'), ...args], {
       stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, RALLYPOINT_CACHE_DIR: cache },
     });
     let stdout = '';
     let stderr = '';
@@ -106,4 +125,47 @@ describe('the command line cold paths', () => {
       await directory.close();
     }
   });
+
+  it('activate compiles the join flow through a code cache it writes, uses and replaces', async () => {
+    const cli = copyPrograms();
+    const cache = cacheFolder();
+    const directory = await testDirectory();
+    const activate = async (n: number) => {
+      const session = await createSession(directory.url);
+      const me = player(820 + n);
+      const invite = await session.invite(me);
+      const link = `rallypoint://inviteHandleAccept/?handle=${invite.handleId}&invitedXuid=${me.xuid}&senderXuid=${host.xuid}`;
+      const result = await run(
+        cli,
+        ['activate', link, '--directory', directory.url, '--json', '--verbose'],
+        cache,
+      );
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.stdout).toContain('"phase":"joined"');
+      return result.stderr;
+    };
+    const cacheFiles = () => readdirSync(cache).filter((file) => file.endsWith('.v8cache'));
+    try {
+      expect(await activate(1)).toContain('log: code cache written');
+      const [written] = cacheFiles();
+      expect(written).toMatch(/^join-flow\.cjs-[0-9a-f]{32}-node.+\.v8cache$/);
+      expect(await activate(2)).toContain('log: code cache used');
+
+      // Data V8 refuses (another V8, a damaged file) is replaced, and the command still joins.
+      writeFileSync(join(cache, written ?? ''), Buffer.alloc(4096, 7));
+      expect(await activate(3)).toContain('log: code cache written');
+      expect(await activate(4)).toContain('log: code cache used');
+
+      // A rebuilt bundle (another content hash) gets its own cache; the old one is deleted.
+      const bundle = join(cli, 'join-flow.cjs');
+      const text = readFileSync(bundle, 'utf8');
+      writeFileSync(bundle, text.replace(/sha256=[0-9a-f]{64}/, `sha256=${'ab'.repeat(32)}`));
+      expect(await activate(5)).toContain('log: code cache written');
+      expect(cacheFiles()).toEqual([expect.stringContaining(`-${'ab'.repeat(16)}-`)]);
+      expect(existsSync(join(cache, written ?? ''))).toBe(false);
+    } finally {
+      await directory.close();
+    }
+    // Five whole activations, each a cold process: slow on a loaded machine.
+  }, 180_000);
 });

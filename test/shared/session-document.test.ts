@@ -5,7 +5,6 @@ import { describe, expect, it } from 'vitest';
 import {
   findMemberByXuid,
   gamertags,
-  handleDocumentSchema,
   hostMember,
   isSessionFull,
   maxMembersCount,
@@ -15,7 +14,6 @@ import {
   parseHandleDocument,
   parseSessionDocument,
   sessionPath,
-  sessionWriteRequestSchema,
   type SessionDocument,
 } from '../../src/shared/mpsd/session-document';
 
@@ -216,7 +214,7 @@ describe('session helpers', () => {
   });
 });
 
-describe('handle documents and write bodies from the fixtures', () => {
+describe('handle documents from the fixtures', () => {
   it.each(['inviteHandleResponse', 'transferHandleResponse'])('parses %s', (key) => {
     const result = parseHandleDocument(bodies[key]);
     expect(result.ok, result.ok ? '' : result.error.message).toBe(true);
@@ -224,24 +222,11 @@ describe('handle documents and write bodies from the fixtures', () => {
 
   it('parses the activity query results as handles', () => {
     const results = (bodies['activitiesForUserResponse'] as { results: unknown[] }).results;
-    for (const handle of results) expect(handleDocumentSchema.safeParse(handle).success).toBe(true);
+    for (const handle of results) expect(parseHandleDocument(handle).ok).toBe(true);
   });
 
   it('rejects a handle without a sessionRef', () => {
     expect(parseHandleDocument({ id: 'x', type: 'invite', version: 1 }).ok).toBe(false);
-  });
-
-  it.each(Object.keys(bodies).filter((key) => key.startsWith('write')))(
-    'accepts the %s body',
-    (key) => {
-      const result = sessionWriteRequestSchema.safeParse(bodies[key]);
-      expect(result.success, JSON.stringify(result.error?.issues)).toBe(true);
-    },
-  );
-
-  it('rejects a write body keyed by another player', () => {
-    const body = { members: { '12': { constants: { system: { xuid: '12' } } } } };
-    expect(sessionWriteRequestSchema.safeParse(body).success).toBe(false);
   });
 });
 

@@ -5,8 +5,7 @@
  *
  * Content types: OAuth's endpoints and the sign-in pages' forms are
  * `application/x-www-form-urlencoded` (RFC 6749, RFC 8628, HTML forms); the Xbox token and profile
- * services are JSON. {@link formEncodedPaths} lists the form paths for any request guard that
- * otherwise insists on JSON bodies.
+ * services are JSON.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Clock } from '../directory-options';
@@ -27,14 +26,6 @@ const deviceCodePath = '/consumers/oauth2/v2.0/devicecode';
 const userAuthenticatePath = '/user/authenticate';
 const xstsAuthorizePath = '/xsts/authorize';
 const profileSettingsPath = '/users/batch/profile/settings';
-
-/** Paths whose POST bodies are form-encoded, not JSON (exceptions to a JSON-only body rule). */
-export const formEncodedPaths: readonly string[] = [
-  authorizePath,
-  tokenPath,
-  deviceCodePath,
-  deviceLinkPath,
-];
 
 /** First letters (lower case) of every path served here: c(onsumers), l(ink), u(ser), x(sts), p(eople). */
 const identityInitials = new Set([0x63, 0x6c, 0x75, 0x78, 0x70]);

@@ -36,7 +36,7 @@ export const defaultIdentityLifetimes: IdentityLifetimes = {
   devicePollIntervalS: 5,
 };
 
-export const deviceCodeGrant = 'urn:ietf:params:oauth:grant-type:device_code';
+const deviceCodeGrant = 'urn:ietf:params:oauth:grant-type:device_code';
 
 /** The development page a device-code user opens (the real one is microsoft.com/link). */
 export const deviceLinkPath = '/link';

@@ -50,7 +50,7 @@ async function importWithoutSignalHooks(): Promise<typeof import('embedded-postg
 }
 
 /** Asks the OS for a free TCP port on 127.0.0.1 (PostgreSQL cannot be told to pick one itself). */
-export async function freeLoopbackPort(): Promise<number> {
+async function freeLoopbackPort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -67,7 +67,7 @@ export async function freeLoopbackPort(): Promise<number> {
  * normally creates in its postinstall script. `npm ci` with scripts off (or a copied node_modules)
  * leaves them out, and then `postgres` cannot load its libraries. Idempotent.
  */
-export async function ensurePostgresBinaries(log: (line: string) => void): Promise<void> {
+async function ensurePostgresBinaries(log: (line: string) => void): Promise<void> {
   let packageDir: string;
   try {
     const binaries = (await importByName(

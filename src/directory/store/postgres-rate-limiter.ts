@@ -27,7 +27,7 @@ const takeSql = `
   RETURNING times, taken`;
 
 /** The answer for a rejected request, from the times kept in its window (oldest first). */
-export function exceededWindow(
+function exceededWindow(
   times: readonly number[],
   now: number,
   limits: RateLimitOptions,

@@ -35,7 +35,7 @@ export function parseStoreSpec(raw: string): Result<StoreSpec, string> {
 }
 
 /** A connection URL fit for logs: the password replaced by `***`, or the URL itself if it has none. */
-export function redactConnectionUrl(raw: string): string {
+function redactConnectionUrl(raw: string): string {
   try {
     const url = new URL(raw);
     if (url.password !== '') url.password = '***';

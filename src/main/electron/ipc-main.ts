@@ -44,7 +44,7 @@ export interface TypedIpcMain {
 }
 
 /** Reads what the sender policy needs off Electron's event; a destroyed frame reads as gone. */
-export function senderOf(event: IpcMainInvokeEvent): IpcSender {
+function senderOf(event: IpcMainInvokeEvent): IpcSender {
   let frameUrl: string | null = null;
   let isTopFrame = false;
   try {

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { encryptedTokenStore, type TokenCipher, type TokenStore } from '../account/token-cache';
 
 /** safeStorage as a TokenCipher. When it is unavailable the cache stores nothing. */
-export function safeStorageCipher(): TokenCipher {
+function safeStorageCipher(): TokenCipher {
   return {
     isAvailable: () => safeStorage.isEncryptionAvailable(),
     encrypt: (text) => safeStorage.encryptString(text),

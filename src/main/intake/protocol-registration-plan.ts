@@ -50,7 +50,7 @@ export interface ProtocolRegistrationPlan {
 }
 
 /** The desktop entry file we own for a scheme (never the installer's own `rallypoint.desktop`). */
-export const desktopEntryFileName = (scheme: string): string => `${scheme}-url-handler.desktop`;
+const desktopEntryFileName = (scheme: string): string => `${scheme}-url-handler.desktop`;
 
 /**
  * The schemes a build claims. A packaged build claims the game's own scheme and its console title

@@ -12,7 +12,6 @@
  */
 import type { Logger } from '../logging/logger';
 import got from 'got';
-import WebSocket from 'ws';
 import { err, ok, type Result } from '../../shared/result';
 import {
   authorizationHeader,
@@ -43,7 +42,7 @@ export interface PresenceConnection {
 }
 
 /** `ws(s)://…/connect` for an `http(s)://…` directory root; undefined for anything else. */
-export function presenceUrl(baseUrl: string): string | undefined {
+function presenceUrl(baseUrl: string): string | undefined {
   try {
     const url = new URL(`${baseUrl.replace(/\/+$/, '')}/connect`);
     if (url.protocol !== 'http:' && url.protocol !== 'https:') return undefined;
@@ -55,12 +54,14 @@ export function presenceUrl(baseUrl: string): string | undefined {
 }
 
 /** Opens the socket and subscribes for the connection id; a 401 gets one token refresh. */
-export async function openPresenceConnection(
+async function openPresenceConnection(
   options: PresenceOptions,
 ): Promise<Result<PresenceConnection, string>> {
   const url = presenceUrl(options.baseUrl);
   if (url === undefined) return err('the directory URL is not http(s)');
   const timeoutMs = options.timeoutMs ?? 5000;
+  // Loaded here, once a game is being joined: the session write before it never needs ws.
+  const { default: WebSocket } = await import('ws');
   for (const forceRefresh of [false, true]) {
     const token = await options.tokens.getToken({ forceRefresh });
     if (!token.ok) return err(`no token: ${token.error.message}`);

@@ -12,7 +12,7 @@ export const APP_SCHEME = 'app';
 /** The only host the scheme answers for; anything else is a 404. */
 export const APP_HOST = 'rallypoint';
 
-export const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`;
+const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`;
 
 /** Where the window starts. */
 export const APP_ENTRY_URL = `${APP_ORIGIN}/index.html`;

@@ -11,215 +11,259 @@
 import * as z from 'zod';
 import { err, ok, type Result } from '../result';
 
-/** Enum strings are compared case-insensitively (XSAPI fixtures use "Open", the service "open"). */
-const lowerCaseEnum = z.string().transform((value) => value.toLowerCase());
+/**
+ * Builds the schemas. zod builds a schema's parts when it is declared, which costs a cold start
+ * about 30 ms of CPU for these; built on first use instead, a command that reads no session
+ * document (or reads it later, like `rallypoint activate` after its first write) does not pay it
+ * up front.
+ */
+function buildSchemas() {
+  /** Enum strings are compared case-insensitively (XSAPI fixtures use "Open", the service "open"). */
+  const lowerCaseEnum = z.string().transform((value) => value.toLowerCase());
 
-/** Timeouts are integer milliseconds; `null` means "never". */
-const timeoutMs = z.number().int().nonnegative().nullable().optional();
+  /** Timeouts are integer milliseconds; `null` means "never". */
+  const timeoutMs = z.number().int().nonnegative().nullable().optional();
 
-const index = z.number().int().nonnegative();
+  const index = z.number().int().nonnegative();
 
-/** XUIDs travel as decimal strings (64-bit values do not fit a JSON number safely). */
-const xuid = z.string();
+  /** XUIDs travel as decimal strings (64-bit values do not fit a JSON number safely). */
+  const xuid = z.string();
 
-/** `custom` bags are title-defined; XSAPI's own fixture has a bare string there. */
-const custom = z.unknown().optional();
+  /** `custom` bags are title-defined; XSAPI's own fixture has a bare string there. */
+  const custom = z.unknown().optional();
 
-const sessionReferenceSchema = z.looseObject({
-  scid: z.string(),
-  templateName: z.string(),
-  name: z.string(),
-});
+  const sessionReferenceSchema = z.looseObject({
+    scid: z.string(),
+    templateName: z.string(),
+    name: z.string(),
+  });
+
+  const subscriptionSchema = z.looseObject({
+    id: z.string().optional(),
+    changeTypes: z.array(z.string()).optional(),
+  });
+
+  const memberConstantsSystemSchema = z.looseObject({
+    xuid,
+    index: index.optional(),
+    initialize: z.boolean().optional(),
+    team: z.string().optional(),
+    matchmakingResult: z.unknown().optional(),
+  });
+
+  const memberPropertiesSystemSchema = z.looseObject({
+    active: z.boolean().optional(),
+    ready: z.boolean().optional(),
+    connection: z.string().optional(),
+    subscription: subscriptionSchema.optional(),
+    secureDeviceAddress: z.string().optional(),
+    initializationGroup: z.array(index).optional(),
+    groups: z.array(z.string()).optional(),
+    encounters: z.array(z.string()).optional(),
+    measurements: z.record(z.string(), z.unknown()).optional(),
+    serverMeasurements: z.record(z.string(), z.unknown()).optional(),
+  });
+
+  const memberSchema = z.looseObject({
+    constants: z.looseObject({ system: memberConstantsSystemSchema, custom }),
+    properties: z
+      .looseObject({ system: memberPropertiesSystemSchema.optional(), custom })
+      .optional(),
+    roles: z.record(z.string(), z.string()).optional(),
+    gamertag: z.string().optional(),
+    deviceToken: z.string().optional(),
+    nat: lowerCaseEnum.optional(),
+    reserved: z.boolean().optional(),
+    activeTitleId: z.string().optional(),
+    joinTime: z.string().optional(),
+    turn: z.boolean().optional(),
+    initializationFailure: lowerCaseEnum.optional(),
+    initializationEpisode: z.number().int().optional(),
+    /** Index of the next member on the chain, or `membersInfo.next` for the last one. */
+    next: index.optional(),
+  });
+
+  const capabilitiesSchema = z.looseObject({
+    connectivity: z.boolean().optional(),
+    suppressPresenceActivityCheck: z.boolean().optional(),
+    gameplay: z.boolean().optional(),
+    large: z.boolean().optional(),
+    connectionRequiredForActiveMembers: z.boolean().optional(),
+    userAuthorizationStyle: z.boolean().optional(),
+    crossPlay: z.boolean().optional(),
+    searchable: z.boolean().optional(),
+    hasOwners: z.boolean().optional(),
+    clientMatchmaking: z.boolean().optional(),
+  });
+
+  const memberInitializationSchema = z.looseObject({
+    joinTimeout: timeoutMs,
+    measurementTimeout: timeoutMs,
+    evaluationTimeout: timeoutMs,
+    externalEvaluation: z.boolean().optional(),
+    membersNeededToStart: z.number().int().nonnegative().optional(),
+  });
+
+  const constantsSystemSchema = z.looseObject({
+    version: z.number().int().optional(),
+    maxMembersCount: z.number().int().positive().optional(),
+    visibility: lowerCaseEnum.optional(),
+    initiators: z.array(xuid).optional(),
+    inviteProtocol: z.string().optional(),
+    reservedRemovalTimeout: timeoutMs,
+    inactiveRemovalTimeout: timeoutMs,
+    readyRemovalTimeout: timeoutMs,
+    sessionEmptyTimeout: timeoutMs,
+    capabilities: capabilitiesSchema.optional(),
+    metrics: z.record(z.string(), z.unknown()).optional(),
+    memberInitialization: memberInitializationSchema.optional(),
+    peerToPeerRequirements: z.record(z.string(), z.unknown()).optional(),
+    peerToHostRequirements: z.record(z.string(), z.unknown()).optional(),
+    measurementServerAddresses: z.record(z.string(), z.unknown()).optional(),
+  });
+
+  const propertiesSystemSchema = z.looseObject({
+    keywords: z.array(z.string()).optional(),
+    turn: z.array(index).optional(),
+    joinRestriction: lowerCaseEnum.optional(),
+    readRestriction: lowerCaseEnum.optional(),
+    closed: z.boolean().optional(),
+    locked: z.boolean().optional(),
+    owners: z.array(index).optional(),
+    /** Device token of the arbiter; the host is the member whose `deviceToken` matches. */
+    host: z.string().optional(),
+    initializationSucceeded: z.boolean().optional(),
+    serverConnectionStringCandidates: z.array(z.string()).optional(),
+    matchmaking: z.record(z.string(), z.unknown()).optional(),
+    matchmakingResubmit: z.boolean().optional(),
+  });
+
+  const membersInfoSchema = z.looseObject({
+    first: index,
+    next: index,
+    count: z.number().int().nonnegative().optional(),
+    accepted: z.number().int().nonnegative().optional(),
+    active: z.number().int().nonnegative().optional(),
+  });
+
+  /** Member keys are decimal indices; a large session returns only the caller, keyed `me`. */
+  const memberKey = z.string().regex(/^(?:0|[1-9]\d{0,9}|me)$/, 'member keys are indices or "me"');
+
+  const sessionDocumentShape = z.looseObject({
+    contractVersion: z.number().int().optional(),
+    branch: z.string().optional(),
+    changeNumber: z.number().int().nonnegative().optional(),
+    correlationId: z.string().optional(),
+    startTime: z.string().optional(),
+    nextTimer: z.string().optional(),
+    searchHandle: z.string().optional(),
+    initializing: z
+      .looseObject({
+        stage: lowerCaseEnum.optional(),
+        stageStartTime: z.string().optional(),
+        episode: z.number().int().nonnegative().optional(),
+      })
+      .optional(),
+    hostCandidates: z.array(z.string()).optional(),
+    roleTypes: z.record(z.string(), z.unknown()).optional(),
+    constants: z.looseObject({ system: constantsSystemSchema.optional(), custom }).optional(),
+    properties: z.looseObject({ system: propertiesSystemSchema.optional(), custom }).optional(),
+    members: z.record(memberKey, memberSchema).optional(),
+    membersInfo: membersInfoSchema,
+    servers: z.record(z.string(), z.unknown()).optional(),
+  });
+
+  /**
+   * The session document (docs/mpsd-protocol.md §5) with XSAPI's hard requirements (§5.6):
+   * `membersInfo` with `first`/`next`, and the member chain from `first` along each member's `next` reaching
+   * `membersInfo.next` through members that all exist. A large session that lists only `me` has no
+   * chain to walk.
+   */
+  const sessionDocumentSchema = sessionDocumentShape.superRefine((doc, ctx) => {
+    const members = doc.members ?? {};
+    if ('me' in members) return;
+    let cursor = doc.membersInfo.first;
+    while (cursor < doc.membersInfo.next) {
+      const member = members[String(cursor)];
+      if (member === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['members', String(cursor)],
+          message: `member ${cursor} is on the membersInfo chain but missing`,
+        });
+        return;
+      }
+      if (member.next === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['members', String(cursor), 'next'],
+          message: `member ${cursor} has no next index`,
+        });
+        return;
+      }
+      // Indices only grow and are never reused, so a chain that does not advance is a loop.
+      if (member.next <= cursor) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['members', String(cursor), 'next'],
+          message: `member ${cursor} points back to ${member.next}`,
+        });
+        return;
+      }
+      cursor = member.next;
+    }
+    if (cursor !== doc.membersInfo.next) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['membersInfo', 'next'],
+        message: `member chain ends at ${cursor}, past membersInfo.next ${doc.membersInfo.next}`,
+      });
+    }
+  });
+
+  const handleDocumentSchema = z.looseObject({
+    id: z.string(),
+    type: lowerCaseEnum,
+    version: z.number().int(),
+    sessionRef: sessionReferenceSchema,
+    originSessionRef: sessionReferenceSchema.optional(),
+    invitedXuid: xuid.optional(),
+    senderXuid: xuid.optional(),
+    ownerXuid: xuid.optional(),
+    titleId: z.string().optional(),
+    inviteAttributes: z
+      .looseObject({
+        titleId: z.string().optional(),
+        context: z.string().optional(),
+        contextString: z.string().optional(),
+        senderString: z.string().optional(),
+      })
+      .optional(),
+    expiration: z.string().optional(),
+    relatedInfo: z.record(z.string(), z.unknown()).optional(),
+    customProperties: z.record(z.string(), z.unknown()).optional(),
+  });
+
+  return { sessionReferenceSchema, memberSchema, sessionDocumentSchema, handleDocumentSchema };
+}
+
+type Schemas = ReturnType<typeof buildSchemas>;
+let schemas: Schemas | undefined;
+
+/** The schemas, built once, on first use. */
+function documentSchemas(): Schemas {
+  schemas ??= buildSchemas();
+  return schemas;
+}
 
 /** Where a session lives: service config id, template and name. */
-export type SessionReference = z.infer<typeof sessionReferenceSchema>;
-
-const subscriptionSchema = z.looseObject({
-  id: z.string().optional(),
-  changeTypes: z.array(z.string()).optional(),
-});
-
-const memberConstantsSystemSchema = z.looseObject({
-  xuid,
-  index: index.optional(),
-  initialize: z.boolean().optional(),
-  team: z.string().optional(),
-  matchmakingResult: z.unknown().optional(),
-});
-
-const memberPropertiesSystemSchema = z.looseObject({
-  active: z.boolean().optional(),
-  ready: z.boolean().optional(),
-  connection: z.string().optional(),
-  subscription: subscriptionSchema.optional(),
-  secureDeviceAddress: z.string().optional(),
-  initializationGroup: z.array(index).optional(),
-  groups: z.array(z.string()).optional(),
-  encounters: z.array(z.string()).optional(),
-  measurements: z.record(z.string(), z.unknown()).optional(),
-  serverMeasurements: z.record(z.string(), z.unknown()).optional(),
-});
-
-const memberSchema = z.looseObject({
-  constants: z.looseObject({ system: memberConstantsSystemSchema, custom }),
-  properties: z.looseObject({ system: memberPropertiesSystemSchema.optional(), custom }).optional(),
-  roles: z.record(z.string(), z.string()).optional(),
-  gamertag: z.string().optional(),
-  deviceToken: z.string().optional(),
-  nat: lowerCaseEnum.optional(),
-  reserved: z.boolean().optional(),
-  activeTitleId: z.string().optional(),
-  joinTime: z.string().optional(),
-  turn: z.boolean().optional(),
-  initializationFailure: lowerCaseEnum.optional(),
-  initializationEpisode: z.number().int().optional(),
-  /** Index of the next member on the chain, or `membersInfo.next` for the last one. */
-  next: index.optional(),
-});
+export type SessionReference = z.infer<Schemas['sessionReferenceSchema']>;
 
 /** One member of a session as the directory returns it. */
-export type SessionMember = z.infer<typeof memberSchema>;
-
-const capabilitiesSchema = z.looseObject({
-  connectivity: z.boolean().optional(),
-  suppressPresenceActivityCheck: z.boolean().optional(),
-  gameplay: z.boolean().optional(),
-  large: z.boolean().optional(),
-  connectionRequiredForActiveMembers: z.boolean().optional(),
-  userAuthorizationStyle: z.boolean().optional(),
-  crossPlay: z.boolean().optional(),
-  searchable: z.boolean().optional(),
-  hasOwners: z.boolean().optional(),
-  clientMatchmaking: z.boolean().optional(),
-});
-
-const memberInitializationSchema = z.looseObject({
-  joinTimeout: timeoutMs,
-  measurementTimeout: timeoutMs,
-  evaluationTimeout: timeoutMs,
-  externalEvaluation: z.boolean().optional(),
-  membersNeededToStart: z.number().int().nonnegative().optional(),
-});
-
-const constantsSystemSchema = z.looseObject({
-  version: z.number().int().optional(),
-  maxMembersCount: z.number().int().positive().optional(),
-  visibility: lowerCaseEnum.optional(),
-  initiators: z.array(xuid).optional(),
-  inviteProtocol: z.string().optional(),
-  reservedRemovalTimeout: timeoutMs,
-  inactiveRemovalTimeout: timeoutMs,
-  readyRemovalTimeout: timeoutMs,
-  sessionEmptyTimeout: timeoutMs,
-  capabilities: capabilitiesSchema.optional(),
-  metrics: z.record(z.string(), z.unknown()).optional(),
-  memberInitialization: memberInitializationSchema.optional(),
-  peerToPeerRequirements: z.record(z.string(), z.unknown()).optional(),
-  peerToHostRequirements: z.record(z.string(), z.unknown()).optional(),
-  measurementServerAddresses: z.record(z.string(), z.unknown()).optional(),
-});
-
-const propertiesSystemSchema = z.looseObject({
-  keywords: z.array(z.string()).optional(),
-  turn: z.array(index).optional(),
-  joinRestriction: lowerCaseEnum.optional(),
-  readRestriction: lowerCaseEnum.optional(),
-  closed: z.boolean().optional(),
-  locked: z.boolean().optional(),
-  owners: z.array(index).optional(),
-  /** Device token of the arbiter; the host is the member whose `deviceToken` matches. */
-  host: z.string().optional(),
-  initializationSucceeded: z.boolean().optional(),
-  serverConnectionStringCandidates: z.array(z.string()).optional(),
-  matchmaking: z.record(z.string(), z.unknown()).optional(),
-  matchmakingResubmit: z.boolean().optional(),
-});
-
-const membersInfoSchema = z.looseObject({
-  first: index,
-  next: index,
-  count: z.number().int().nonnegative().optional(),
-  accepted: z.number().int().nonnegative().optional(),
-  active: z.number().int().nonnegative().optional(),
-});
-
-/** Member keys are decimal indices; a large session returns only the caller, keyed `me`. */
-const memberKey = z.string().regex(/^(?:0|[1-9]\d{0,9}|me)$/, 'member keys are indices or "me"');
-
-const sessionDocumentShape = z.looseObject({
-  contractVersion: z.number().int().optional(),
-  branch: z.string().optional(),
-  changeNumber: z.number().int().nonnegative().optional(),
-  correlationId: z.string().optional(),
-  startTime: z.string().optional(),
-  nextTimer: z.string().optional(),
-  searchHandle: z.string().optional(),
-  initializing: z
-    .looseObject({
-      stage: lowerCaseEnum.optional(),
-      stageStartTime: z.string().optional(),
-      episode: z.number().int().nonnegative().optional(),
-    })
-    .optional(),
-  hostCandidates: z.array(z.string()).optional(),
-  roleTypes: z.record(z.string(), z.unknown()).optional(),
-  constants: z.looseObject({ system: constantsSystemSchema.optional(), custom }).optional(),
-  properties: z.looseObject({ system: propertiesSystemSchema.optional(), custom }).optional(),
-  members: z.record(memberKey, memberSchema).optional(),
-  membersInfo: membersInfoSchema,
-  servers: z.record(z.string(), z.unknown()).optional(),
-});
-
-/**
- * The session document (docs/mpsd-protocol.md §5) with XSAPI's hard requirements (§5.6):
- * `membersInfo` with `first`/`next`, and the member chain from `first` along each member's `next` reaching
- * `membersInfo.next` through members that all exist. A large session that lists only `me` has no
- * chain to walk.
- */
-export const sessionDocumentSchema = sessionDocumentShape.superRefine((doc, ctx) => {
-  const members = doc.members ?? {};
-  if ('me' in members) return;
-  let cursor = doc.membersInfo.first;
-  while (cursor < doc.membersInfo.next) {
-    const member = members[String(cursor)];
-    if (member === undefined) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['members', String(cursor)],
-        message: `member ${cursor} is on the membersInfo chain but missing`,
-      });
-      return;
-    }
-    if (member.next === undefined) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['members', String(cursor), 'next'],
-        message: `member ${cursor} has no next index`,
-      });
-      return;
-    }
-    // Indices only grow and are never reused, so a chain that does not advance is a loop.
-    if (member.next <= cursor) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['members', String(cursor), 'next'],
-        message: `member ${cursor} points back to ${member.next}`,
-      });
-      return;
-    }
-    cursor = member.next;
-  }
-  if (cursor !== doc.membersInfo.next) {
-    ctx.addIssue({
-      code: 'custom',
-      path: ['membersInfo', 'next'],
-      message: `member chain ends at ${cursor}, past membersInfo.next ${doc.membersInfo.next}`,
-    });
-  }
-});
+export type SessionMember = z.infer<Schemas['memberSchema']>;
 
 /** A validated session document; enum strings are lower case. */
-export type SessionDocument = z.infer<typeof sessionDocumentSchema>;
+export type SessionDocument = z.infer<Schemas['sessionDocumentSchema']>;
 
 /** Why a document was refused: one readable line naming the first offending path. */
 export interface DocumentError {
@@ -239,41 +283,16 @@ function describe(error: z.ZodError): string {
  * hostile, comes back as a typed error.
  */
 export function parseSessionDocument(json: unknown): Result<SessionDocument, DocumentError> {
-  const parsed = sessionDocumentSchema.safeParse(json);
+  const parsed = documentSchemas().sessionDocumentSchema.safeParse(json);
   return parsed.success ? ok(parsed.data) : err({ message: describe(parsed.error) });
 }
 
-const handleDocumentSchema = z.looseObject({
-  id: z.string(),
-  type: lowerCaseEnum,
-  version: z.number().int(),
-  sessionRef: sessionReferenceSchema,
-  originSessionRef: sessionReferenceSchema.optional(),
-  invitedXuid: xuid.optional(),
-  senderXuid: xuid.optional(),
-  ownerXuid: xuid.optional(),
-  titleId: z.string().optional(),
-  inviteAttributes: z
-    .looseObject({
-      titleId: z.string().optional(),
-      context: z.string().optional(),
-      contextString: z.string().optional(),
-      senderString: z.string().optional(),
-    })
-    .optional(),
-  expiration: z.string().optional(),
-  relatedInfo: z.record(z.string(), z.unknown()).optional(),
-  customProperties: z.record(z.string(), z.unknown()).optional(),
-});
-
 /** A handle (invite, activity, transfer, search) pointing at a session (docs/mpsd-protocol.md §3.1) */
-export type HandleDocument = z.infer<typeof handleDocumentSchema>;
-
-export { handleDocumentSchema };
+export type HandleDocument = z.infer<Schemas['handleDocumentSchema']>;
 
 /** Validates a handle document the same way as {@link parseSessionDocument}. */
 export function parseHandleDocument(json: unknown): Result<HandleDocument, DocumentError> {
-  const parsed = handleDocumentSchema.safeParse(json);
+  const parsed = documentSchemas().handleDocumentSchema.safeParse(json);
   return parsed.success ? ok(parsed.data) : err({ message: describe(parsed.error) });
 }
 
@@ -364,35 +383,3 @@ export function gamertags(doc: SessionDocument): ReadonlyMap<string, string> {
   }
   return names;
 }
-
-const memberWriteSchema = z.looseObject({
-  constants: z
-    .looseObject({
-      system: z
-        .looseObject({ xuid: xuid.optional(), initialize: z.boolean().optional() })
-        .optional(),
-      custom,
-    })
-    .optional(),
-  properties: z.looseObject({ system: memberPropertiesSystemSchema.optional(), custom }).optional(),
-  roles: z.record(z.string(), z.string()).optional(),
-});
-
-/**
- * A PUT body (`MultiplayerSessionRequest`): a delta merged into the session. Members are keyed
- * `me` (the caller; `null` leaves) or `reserve_<n>`; constants only when creating.
- */
-export const sessionWriteRequestSchema = z.looseObject({
-  constants: z.looseObject({ system: constantsSystemSchema.optional(), custom }).optional(),
-  properties: z.looseObject({ system: propertiesSystemSchema.optional(), custom }).optional(),
-  members: z
-    .record(
-      z.string().regex(/^(?:me|reserve_\d{1,9})$/, 'write keys are "me" or reserve_<n>'),
-      memberWriteSchema.nullable(),
-    )
-    .optional(),
-  servers: z.record(z.string(), z.unknown()).optional(),
-});
-
-/** A validated session write body. */
-export type SessionWriteRequest = z.infer<typeof sessionWriteRequestSchema>;

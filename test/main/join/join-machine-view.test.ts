@@ -1,7 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { StateValue } from 'xstate';
-import { joinMachine, type JoinContext } from '../../../src/main/join/join-machine';
+import type { StateValueFrom } from 'xstate';
+import {
+  joinMachine,
+  type JoinContext,
+  type JoinMachine,
+} from '../../../src/main/join/join-machine';
 import { toJoinView } from '../../../src/main/join/join-view-mapper';
 import { parseSessionDocument } from '../../../src/shared/mpsd/session-document';
 import { joinErrorCodes, type JoinPhase } from '../../../src/shared/join-view';
@@ -16,12 +20,15 @@ const base: JoinContext = {
   invite: invite(),
 };
 
+/** A state of the join machine: typed by the machine, so renaming a state fails the type check. */
+type JoinStateValue = StateValueFrom<JoinMachine>;
+
 /** A real snapshot of the machine in `value` with `context`: its tags and `can()` are the machine's. */
-const viewIn = (value: StateValue, context: JoinContext) =>
+const viewIn = (value: JoinStateValue, context: JoinContext) =>
   toJoinView(joinMachine.resolveState({ value, context }));
 
 /** Every state the machine rests in, with the phase the window must show for it. */
-const phaseByState: readonly [StateValue, JoinPhase][] = [
+const phaseByState: readonly [JoinStateValue, JoinPhase][] = [
   ['idle', 'idle'],
   [{ activating: 'signingIn' }, 'activating'],
   [{ activating: 'waiting' }, 'retrying'],
@@ -66,13 +73,14 @@ describe('snapshot → JoinView', () => {
     // The countdowns may be skipped; nothing else in flight takes RETRY.
     expect(viewIn({ activating: 'waiting' }, base).canRetry).toBe(true);
     expect(viewIn('retrying', base).canRetry).toBe(true);
-    for (const value of [
+    const noRetry: JoinStateValue[] = [
       'idle',
       { activating: 'signingIn' },
       'writingSession',
       'joining',
       'joined',
-    ]) {
+    ];
+    for (const value of noRetry) {
       expect(viewIn(value, base).canRetry, JSON.stringify(value)).toBe(false);
     }
     expect(viewIn('failed', failedWith('conflict')).canRetry).toBe(true);
@@ -100,7 +108,7 @@ describe('snapshot → JoinView', () => {
       unsure: seat,
       pendingInvite: invite('0f0e0d0c-0b0a-4909-8807-060504030201'),
     };
-    const states: StateValue[] = [...phaseByState.map(([value]) => value), 'leaving'];
+    const states: JoinStateValue[] = [...phaseByState.map(([value]) => value), 'leaving'];
     for (const value of states) {
       for (const afterLeave of ['failed', 'idle', 'activate', 'stopped'] as const) {
         const view = viewIn(value, { ...rich, afterLeave });
