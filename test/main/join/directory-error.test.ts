@@ -31,6 +31,7 @@ describe('classifyStatus', () => {
       [429, '', 'rate-limited', true],
       [400, 'Handle not found', 'invite-expired', false],
       [400, 'bad body', 'directory-unavailable', false],
+      [503, 'handle store down', 'directory-unavailable', true],
       [408, '', 'directory-unavailable', true],
       [500, '', 'directory-unavailable', true],
       [503, '', 'directory-unavailable', true],
@@ -109,7 +110,12 @@ describe('classifyTransportError', () => {
         callerSignal: controller.signal,
         timedOut: true,
       }),
-    ).toMatchObject({ code: 'cancelled', retryable: false, ambiguous: false });
+    ).toStrictEqual({
+      code: 'cancelled',
+      message: 'request aborted by the caller',
+      retryable: false,
+      ambiguous: false,
+    });
   });
 
   it('counts a timed-out write as maybe committed, a timed-out read as not', () => {
@@ -169,7 +175,7 @@ describe('directoryError', () => {
   });
 
   it('carries only the details it was given', () => {
-    expect(directoryError('conflict', 'm')).toEqual({
+    expect(directoryError('conflict', 'm')).toStrictEqual({
       code: 'conflict',
       message: 'm',
       retryable: false,
