@@ -63,3 +63,57 @@ describe('join phase log', () => {
     expect(describeJoinChange(undefined, idleJoinView, 0)?.text).toBe('join: idle no invite');
   });
 });
+
+describe('join phase log lines for the less common views', () => {
+  const writing: JoinView = { phase: 'writingSession', attempt: 1, canRetry: false, invite };
+
+  it('logs a new attempt or a new invite even when the phase stays the same', () => {
+    expect(describeJoinChange(writing, { ...writing, attempt: 2 }, 0)?.text).toBe(
+      'join: writing session handle=0f3c12ab… (attempt 2)',
+    );
+    const other = { ...invite, handleId: 'aa11bb22-0000-4000-8000-000000000000' };
+    expect(describeJoinChange(writing, { ...writing, invite: other }, 0)?.text).toBe(
+      'join: writing session handle=aa11bb22… (attempt 1)',
+    );
+  });
+
+  it('logs the first invite after a view that had none', () => {
+    const activating: JoinView = { phase: 'activating', attempt: 0, canRetry: false, invite };
+    expect(describeJoinChange(idleJoinView, activating, 0)?.text).toBe(
+      'join: activating handle=0f3c12ab…',
+    );
+    expect(describeJoinChange({ ...activating, invite: undefined }, activating, 0)?.text).toBe(
+      'join: activating handle=0f3c12ab…',
+    );
+  });
+
+  it('says whether a failure may be retried, and copes with a failure without detail', () => {
+    const failed: JoinView = { phase: 'failed', attempt: 1, canRetry: true, invite };
+    expect(
+      describeJoinChange(
+        writing,
+        { ...failed, error: { code: 'conflict', message: 'etag moved' } },
+        0,
+      ),
+    ).toEqual({
+      level: 'warn',
+      text: 'join: failed handle=0f3c12ab… after 1 attempt(s) (conflict, retryable: etag moved)',
+    });
+    expect(describeJoinChange(writing, { ...failed, canRetry: false }, 0)?.text).toBe(
+      'join: failed handle=0f3c12ab… after 1 attempt(s) (no error detail)',
+    );
+  });
+
+  it('leaves out the wait and the cause of a retry it does not know, and never counts below 0 s', () => {
+    const retrying: JoinView = { phase: 'retrying', attempt: 1, canRetry: true, invite };
+    expect(describeJoinChange(writing, retrying, 5_000)?.text).toBe(
+      'join: retrying handle=0f3c12ab… (attempt 1)',
+    );
+    expect(describeJoinChange(writing, { ...retrying, nextRetryAt: 4_000 }, 5_000)?.text).toBe(
+      'join: retrying handle=0f3c12ab… in 0.0 s (attempt 1)',
+    );
+    expect(describeJoinChange(writing, { ...retrying, nextRetryAt: 6_250 }, 5_000)?.text).toBe(
+      'join: retrying handle=0f3c12ab… in 1.3 s (attempt 1)',
+    );
+  });
+});

@@ -345,3 +345,16 @@ describe('redactText on other invite schemes', () => {
     expect(redactText(text)).toBe(text);
   });
 });
+
+describe('redactText on encoded Xbox Live credentials', () => {
+  it('says which shape was removed: the scheme stays when it was there, and only then', () => {
+    expect(redactText('sent XBL3.0%20x%3D0123abcd%3BeyJhbGciOi.x end')).toBe(
+      `sent XBL3.0 x=${REDACTED} end`,
+    );
+    expect(redactText('form xbl3.0+x=0123abcd;opaque-token end')).toBe(
+      `form XBL3.0 x=${REDACTED} end`,
+    );
+    expect(redactText('cache x=0123abcd;opaque-token end')).toBe(`cache x=${REDACTED} end`);
+    expect(redactText('cache x%3D0123abcd%3Bopaque-token end')).toBe(`cache x=${REDACTED} end`);
+  });
+});

@@ -50,6 +50,10 @@ describe('mayRequest', () => {
       '//rallypoint/app.js',
       'no scheme at all',
       '',
+      // An allowed scheme counts only at the very start.
+      '1data:text/plain,x',
+      ' data:text/plain,x',
+      '/devtools://devtools/bundled/inspector.html',
     ]) {
       expect(mayRequest(url), url).toBe(false);
     }
@@ -82,5 +86,12 @@ describe('externalLinkTarget', () => {
       expect(externalLinkTarget(url, allowed), url).toBeUndefined();
     }
     expect(externalLinkTarget('https://support.rallypoint.example/', [])).toBeUndefined();
+  });
+
+  it('opens https only, even when a studio put a plain http origin on the allowlist', () => {
+    expect(externalLinkTarget('http://news.example/', ['http://news.example'])).toBeUndefined();
+    expect(externalLinkTarget('https://news.example/', ['https://news.example'])).toBe(
+      'https://news.example/',
+    );
   });
 });

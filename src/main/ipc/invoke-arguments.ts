@@ -44,8 +44,11 @@ export function parseInvokeArguments<C extends InvokeChannel>(
   // Stryker disable next-line MethodExpression: no channel's schema yields more than three issues yet
   const issues = parsed.error.issues
     .slice(0, 3)
-    // Stryker disable next-line StringLiteral: every schema is a flat tuple, so paths have one part
-    .map((issue) => `${issue.path.join('.') || '(arguments)'}: ${issue.code}`)
+    .map(
+      (issue) =>
+        // Stryker disable next-line StringLiteral: every schema is a flat tuple, so paths have one part
+        `${issue.path.join('.') || '(arguments)'}: ${issue.code}`,
+    )
     .join(', ');
   // Electron always passes a list; anything else is still refused with a reason, never a throw.
   const count = Array.isArray(raw) ? `${raw.length} argument(s)` : 'a non-list of arguments';

@@ -154,6 +154,7 @@ export function classifyTransportError(
   }
   const text = error instanceof Error ? error.message : String(error);
   return directoryError('directory-unavailable', `network error ${code ?? ''}: ${excerpt(text)}`, {
+    // Stryker disable next-line ConditionalExpression: the before-send codes do not hold undefined either
     ambiguous: context.write && (code === undefined || !beforeSendCodes.has(code)),
   });
 }

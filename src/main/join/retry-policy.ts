@@ -100,7 +100,9 @@ function backoffDelay(
 
 /** Keeps an injected random source from pushing a delay outside its bounds. */
 function clampUnit(value: number): number {
+  // Stryker disable next-line EqualityOperator: at exactly 0 both spellings return 0
   if (!Number.isFinite(value) || value < 0) return 0;
+  // Stryker disable next-line EqualityOperator: at exactly 1 both spellings return 1
   return value >= 1 ? 1 : value;
 }
 
@@ -114,6 +116,7 @@ const MAX_RETRY_AFTER_MS = 24 * 60 * 60 * 1000;
 export function parseRetryAfter(header: string | undefined, now: number): number | undefined {
   if (header === undefined) return undefined;
   const value = header.trim();
+  // Stryker disable next-line ConditionalExpression,StringLiteral: an empty value fails both patterns below too
   if (value === '') return undefined;
   if (/^\d+$/.test(value)) return Math.min(Number(value) * 1000, MAX_RETRY_AFTER_MS);
   // HTTP-dates (all three RFC 9110 forms) start with a weekday; "1.5" or "-3" are refused.

@@ -13,7 +13,7 @@ export type RedactionHook = ((message: LogMessage) => LogMessage) & {
   readonly [REDACTION_HOOK_ID]: true;
 };
 
-/** Builds the hook: a copy of the message whose data (and scope label) went through {@link redact}. */
+/** Builds the hook: a copy of the message whose data went through {@link redact} (scopes are fixed labels). */
 export function createRedactionHook(): RedactionHook {
   const hook = (message: LogMessage): LogMessage => ({
     ...message,

@@ -16,8 +16,11 @@ export function mayNavigate(url: string): boolean {
 
 /** True when the renderer may make this request at all (checked in the session's webRequest). */
 export function mayRequest(url: string): boolean {
+  // Stryker disable next-line OptionalChaining: a match always has its [0]
   const scheme = /^[a-z][a-z0-9+.-]*:/i.exec(url)?.[0]?.toLowerCase();
-  if (scheme === undefined || !ALLOWED_REQUEST_SCHEMES.has(scheme)) return false;
+  // Stryker disable next-line ConditionalExpression: the allowed schemes do not hold undefined either
+  if (scheme === undefined) return false;
+  if (!ALLOWED_REQUEST_SCHEMES.has(scheme)) return false;
   return scheme !== 'app:' || isAppUrl(url);
 }
 
