@@ -7,7 +7,7 @@ import type { LogMessage } from 'electron-log';
 import { redact } from './redact';
 
 /** Marks the hook so configuring twice never stacks a second copy. */
-const REDACTION_HOOK_ID = Symbol.for('rallypoint.redaction-hook');
+export const REDACTION_HOOK_ID = Symbol.for('rallypoint.redaction-hook');
 
 export type RedactionHook = ((message: LogMessage) => LogMessage) & {
   readonly [REDACTION_HOOK_ID]: true;
