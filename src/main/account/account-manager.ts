@@ -5,6 +5,7 @@
  * refreshing silently (refresh token → user token → XSTS) before they expire or after a 401.
  */
 import { err, ok, type Result } from '../../shared/result';
+import { xuidLogLabel } from '../logging/log-labels';
 import type { AccessToken, TokenError, TokenProvider } from '../join/token-provider';
 import { startLoopbackRedirect } from './loopback-redirect';
 import {
@@ -104,7 +105,7 @@ export function createAccountManager(options: AccountManagerOptions): AccountMan
     const accounts = [account, ...cache.accounts.filter((other) => other.xuid !== identity.xuid)];
     await saveCache(store, { current: identity.xuid, accounts });
     log(
-      `sign-in: signed in as ${identity.gamertag} (${identity.xuid}); ${accounts.length} account(s) cached`,
+      `sign-in: signed in as ${identity.gamertag} (${xuidLogLabel(identity.xuid)}); ${accounts.length} account(s) cached`,
     );
     return summary(identity);
   }
@@ -142,7 +143,7 @@ export function createAccountManager(options: AccountManagerOptions): AccountMan
       return ok({ xuid: account.xuid, userHash: account.userHash, token: xsts.token.reveal() });
     }
     log(
-      `sign-in: renewing the XSTS token of ${account.xuid} (${forceRefresh ? 'the directory refused it' : 'expired or about to'})`,
+      `sign-in: renewing the XSTS token of ${xuidLogLabel(account.xuid)} (${forceRefresh ? 'the directory refused it' : 'expired or about to'})`,
     );
     const tokens = await oauth.refresh(account.refreshToken);
     if (!tokens.ok) {
@@ -211,7 +212,7 @@ export function createAccountManager(options: AccountManagerOptions): AccountMan
       const cache = await loadCache(store);
       if (!cache.accounts.some((account) => account.xuid === xuid)) return false;
       await saveCache(store, { ...cache, current: xuid });
-      log(`sign-in: switched to ${xuid}`);
+      log(`sign-in: switched to ${xuidLogLabel(xuid)}`);
       return true;
     },
 

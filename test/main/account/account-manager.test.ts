@@ -92,9 +92,10 @@ describe('device code sign-in', () => {
       body: joinBody(me),
     });
     expect(put.status, put.text).toBe(201);
-    // The log names the account, never a token.
+    // The log names the account by gamertag and the last digits of its XUID, never a token.
     expect(lines.join('\n')).not.toContain(token.value.token);
-    expect(lines.join('\n')).toContain('signed in as Dev Sam');
+    expect(lines.join('\n')).toContain('signed in as Dev Sam (xuid …0123)');
+    expect(lines.join('\n')).not.toContain('2535400000000123');
 
     await accounts.signOut();
     expect(existsSync(path)).toBe(false);
