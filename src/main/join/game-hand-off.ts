@@ -13,7 +13,7 @@ import { err, ok, type Result } from '../../shared/result';
 import { expandGameArgs } from './game-args';
 import { resolveGameConnection } from './game-connection';
 import type { GameMessage, LauncherMessage } from '../game/game-channel-protocol';
-import { GameProcess, type GameExit } from './game-process';
+import { GameProcess, type GameExit, type GameProcessOptions } from './game-process';
 
 /** The hand-off's only failure: the renderer explains it as "the game could not join". */
 export interface GameFailure {
@@ -129,6 +129,12 @@ export interface GameHandOffOptions {
   readonly identity?: { readonly xuid: string; readonly gamertag: string };
   /** Where the game channel logs the bad messages it answered. */
   readonly log?: Pick<Logger, 'info' | 'warn'>;
+  /**
+   * The game channel's message rate. One game copy answers one join at a time, which the default
+   * allows many times over; only a copy that serves many players at once (a test harness, a
+   * dedicated server) needs more.
+   */
+  readonly channelRate?: GameProcessOptions['channelRate'];
 }
 
 /** The process-backed hand-off used by the launcher, the command line and the demo. */
@@ -156,6 +162,7 @@ export function createGameHandOff(
       },
       onOutput: options.onOutput,
       ...(options.log ? { log: options.log } : {}),
+      ...(options.channelRate ? { channelRate: options.channelRate } : {}),
     });
     game.onMessage((message) => {
       if (current !== game) return;

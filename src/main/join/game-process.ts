@@ -8,7 +8,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { err, ok, type Result } from '../../shared/result';
 import { BoundedLineReader } from '../game/bounded-line-reader';
-import { GameChannel } from '../game/game-channel';
+import { GameChannel, type GameChannelOptions } from '../game/game-channel';
 import {
   maxGameLineBytes,
   type GameMessage,
@@ -25,6 +25,8 @@ export interface GameProcessOptions {
   readonly onOutput?: (stream: 'stdout' | 'stderr', line: string) => void;
   /** Where the channel logs the bad messages it answered. */
   readonly log?: Pick<Logger, 'info' | 'warn'>;
+  /** The channel's message rate (`defaultChannelRate` unless given). */
+  readonly channelRate?: GameChannelOptions['rate'];
 }
 
 /** How the game process ended. */
@@ -67,6 +69,7 @@ export class GameProcess {
       },
       onOutput: (line) => options.onOutput?.('stdout', line),
       ...(options.log ? { log: options.log } : {}),
+      ...(options.channelRate ? { rate: options.channelRate } : {}),
     });
     if (child.stderr) {
       const stderr = new BoundedLineReader(maxGameLineBytes, {

@@ -64,12 +64,17 @@ export const injectedKinds: readonly FaultKind[] = [
  * retried, no ghost member after the launchers closed.
  */
 export async function activateThroughFaults(directoryUrl: string): Promise<void> {
-  const game = createGameHandOff({
-    executable: process.execPath,
-    args: [builtPrograms().demoGame, '--join', '{sessionRef}', '--connect', '{connection}'],
-    ackTimeoutMs: 10_000,
-    quitGraceMs: 1_000,
-  });
+  // One game copy answers all 200 players' joins here, far past the channel's default rate for a
+  // copy that serves one player, so the harness raises it.
+  const game = createGameHandOff(
+    {
+      executable: process.execPath,
+      args: [builtPrograms().demoGame, '--join', '{sessionRef}', '--connect', '{connection}'],
+      ackTimeoutMs: 10_000,
+      quitGraceMs: 1_000,
+    },
+    { channelRate: { capacity: 1_000, refillPerSecond: 1_000 } },
+  );
   const launchers: LauncherJoin[] = [];
   // What the launchers warned about (a leave that gave up, …): shown when a check fails.
   const log = recordingLogger();
