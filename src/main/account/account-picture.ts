@@ -42,9 +42,14 @@ export async function accountPicture(
       headers: { accept: [...imageTypes].join(', ') },
     });
     let type: string | undefined;
-    stream.on('response', (response: { headers: Record<string, string | undefined> }) => {
-      type = response.headers['content-type']?.split(';')[0]?.trim().toLowerCase();
-    });
+    let status: number | undefined;
+    stream.on(
+      'response',
+      (response: { statusCode: number; headers: Record<string, string | undefined> }) => {
+        status = response.statusCode;
+        type = response.headers['content-type']?.split(';')[0]?.trim().toLowerCase();
+      },
+    );
     const chunks: Buffer[] = [];
     let size = 0;
     for await (const chunk of stream as AsyncIterable<Buffer>) {
@@ -55,6 +60,11 @@ export async function accountPicture(
         return undefined;
       }
       chunks.push(chunk);
+    }
+    // A redirect (never followed) or any answer but 200 is not the picture, whatever its type says.
+    if (status !== 200) {
+      log(`account picture refused: the picture URL answered ${status ?? 'nothing'}`);
+      return undefined;
     }
     if (type === undefined || !imageTypes.has(type)) {
       log('account picture refused: not an image type the window shows');
