@@ -35,6 +35,14 @@ import {
   type JoinFailure,
 } from './join-failure';
 import type { LeaveInput, Membership, Seat } from './leave-session';
+import {
+  invitedTo,
+  noTarget,
+  targetInvite,
+  targetSeat,
+  unseated,
+  type JoinTarget,
+} from './join-target';
 import type { AttemptOutcome } from './retry-delay';
 import type { AccessToken, TokenError } from './token-provider';
 
@@ -51,10 +59,11 @@ export type AfterLeave = 'failed' | 'idle' | 'activate' | 'stopped';
 
 export interface JoinContext {
   readonly budget: JoinBudget;
-  /** The invite of the current run, shown from the moment it arrives. */
-  readonly invite?: Invite;
-  /** The invite and the signed-in player, once sign-in confirmed they match: what writes use. */
-  readonly seat?: Seat;
+  /**
+   * The invite of the current run, shown from the moment it arrives, and (`seated`) the signed-in
+   * player once sign-in confirmed they match: what writes use.
+   */
+  readonly target: JoinTarget;
   /** 1-based number of the current write attempt; 0 before the first. */
   readonly attempt: number;
   /** Sign-in attempts of this run (a token failure is retried like a write). */
@@ -178,8 +187,9 @@ const joinSetup = setup({
   },
   guards: {
     /** An INVITE for another handle supersedes the current one; the same handle again is a duplicate. */
-    isNewHandle: ({ context, event }) =>
-      event.type === 'INVITE' && event.invite.handleId !== context.invite?.handleId,
+    isNewHandle: ({ context: { target }, event }) =>
+      event.type === 'INVITE' &&
+      (target.kind === 'none' || event.invite.handleId !== target.invite.handleId),
     /** A written (or possibly written) membership must be left before anything new starts. */
     mayHoldSession: ({ context }) =>
       context.membership !== undefined || context.unsure !== undefined,
@@ -188,8 +198,9 @@ const joinSetup = setup({
     hasNextAttempt: (_, outcome: SignInOutcome | WriteOutcome) => outcome.next !== undefined,
     attemptFailed: (_, outcome: SignInOutcome | WriteOutcome) => !outcome.result.ok,
     attemptSucceeded: (_, outcome: SignInOutcome | WriteOutcome) => outcome.result.ok,
-    isOtherPlayer: ({ context }, outcome: SignInOutcome) =>
-      outcome.result.ok && outcome.result.value.xuid !== context.invite?.localXuid,
+    isOtherPlayer: ({ context: { target } }, outcome: SignInOutcome) =>
+      outcome.result.ok &&
+      (target.kind === 'none' || outcome.result.value.xuid !== target.invite.localXuid),
     gameConfirmed: (_, result: HandOffResult) => result.ok,
     /** The failure shown (or about to be) is one the player may try again. */
     mayTryAgain: ({ context }) => context.error !== undefined && mayTryAgain(context.error),
@@ -203,10 +214,15 @@ const joinSetup = setup({
   actions: {
     startInvite: assign(({ event }) =>
       event.type === 'INVITE'
-        ? { invite: event.invite, pendingInvite: event.invite, afterLeave: 'activate' as const }
+        ? {
+            target: invitedTo(event.invite),
+            pendingInvite: event.invite,
+            afterLeave: 'activate' as const,
+          }
         : {},
     ),
-    resetRun: assign({
+    resetRun: assign(({ context }) => ({
+      target: unseated(context.target),
       attempt: 0,
       signInAttempt: 0,
       signInDeadlineAt: undefined,
@@ -217,11 +233,10 @@ const joinSetup = setup({
       lastError: undefined,
       error: undefined,
       session: undefined,
-      seat: undefined,
       pendingInvite: undefined,
       afterLeave: undefined,
-    }),
-    activatePendingInvite: assign(({ context }) => ({ invite: context.pendingInvite })),
+    })),
+    activatePendingInvite: assign(({ context }) => ({ target: invitedTo(context.pendingInvite) })),
     countSignInAttempt: assign(({ context }) => ({
       signInAttempt: context.signInAttempt + 1,
       nextRetryAt: undefined,
@@ -234,14 +249,20 @@ const joinSetup = setup({
     failSignIn: assign((_, outcome: SignInOutcome) =>
       outcome.result.ok ? {} : { error: failureFrom(outcome.result.error) },
     ),
-    failWrongAccount: assign(({ context }, outcome: SignInOutcome) =>
-      outcome.result.ok && context.invite
-        ? { error: wrongAccount(context.invite.localXuid, outcome.result.value.xuid) }
+    failWrongAccount: assign(({ context: { target } }, outcome: SignInOutcome) =>
+      outcome.result.ok && target.kind !== 'none'
+        ? { error: wrongAccount(target.invite.localXuid, outcome.result.value.xuid) }
         : {},
     ),
-    seatPlayer: assign(({ context }, outcome: SignInOutcome) =>
-      outcome.result.ok && context.invite
-        ? { seat: { invite: context.invite, xuid: outcome.result.value.xuid } }
+    seatPlayer: assign(({ context: { target } }, outcome: SignInOutcome) =>
+      outcome.result.ok && target.kind !== 'none'
+        ? {
+            target: {
+              kind: 'seated' as const,
+              invite: target.invite,
+              xuid: outcome.result.value.xuid,
+            },
+          }
         : {},
     ),
     failSignInUnexpectedly: assign((_, thrown: Thrown) => ({
@@ -253,16 +274,16 @@ const joinSetup = setup({
     startAttempt: assign(({ context }) => ({
       attempt: context.attempt + 1,
       nextRetryAt: undefined,
-      unsure: context.seat,
+      unsure: targetSeat(context.target),
     })),
-    recordWritten: assign(({ context }, outcome: WriteOutcome) =>
-      outcome.result.ok && context.seat
+    recordWritten: assign(({ context: { target } }, outcome: WriteOutcome) =>
+      outcome.result.ok && target.kind === 'seated'
         ? {
             session: outcome.result.value.session,
             unsure: undefined,
             lastError: undefined,
             membership: {
-              seat: context.seat,
+              seat: { invite: target.invite, xuid: target.xuid },
               contentLocation: outcome.result.value.contentLocation,
               session: outcome.result.value.session,
             },
@@ -328,28 +349,29 @@ const joinSetup = setup({
     leaveToStop: assign({ afterLeave: 'stopped' as const }),
     /** CANCEL while leaving for a newer invite: that invite is cancelled, the leave goes on. */
     cancelPendingInvite: assign(({ context }) => ({
-      invite: context.pendingInvite,
+      target: invitedTo(context.pendingInvite),
       error: cancelledFailure,
       afterLeave: 'failed' as const,
     })),
     /** RETRY while leaving after a failure: start the same invite again once the leave is done. */
     retryAfterLeaving: assign(({ context }) => ({
-      pendingInvite: context.invite,
+      pendingInvite: targetInvite(context.target),
       afterLeave: 'activate' as const,
     })),
     forgetLeftSessions: assign({ membership: undefined, unsure: undefined }),
-    logInvite: emit(({ context }) => ({
+    logInvite: emit(({ context: { target } }) => ({
       type: 'log' as const,
       level: 'info' as const,
-      message: `activating ${context.invite?.kind ?? 'invite'} for ${
-        context.invite ? handleLogLabel(context.invite.handleId) : 'no handle'
-      }`,
+      message:
+        target.kind === 'none'
+          ? 'activating invite for no handle'
+          : `activating ${target.invite.kind} for ${handleLogLabel(target.invite.handleId)}`,
     })),
-    logWritten: emit(({ context }) => ({
+    logWritten: emit(({ context: { target } }) => ({
       type: 'log' as const,
       level: 'info' as const,
       message: `written into the session of ${
-        context.seat ? handleLogLabel(context.seat.invite.handleId) : 'no handle'
+        target.kind === 'seated' ? handleLogLabel(target.invite.handleId) : 'no handle'
       }`,
     })),
     logRetry: emit(({ context }, outcome: WriteOutcome) => {
@@ -414,6 +436,7 @@ export const joinMachine = joinSetup.createMachine({
   id: 'join',
   context: ({ input }) => ({
     budget: input,
+    target: noTarget,
     attempt: 0,
     signInAttempt: 0,
     checkMembershipFirst: false,
@@ -501,7 +524,7 @@ export const joinMachine = joinSetup.createMachine({
       invoke: {
         src: 'writeSession',
         input: ({ context }) => ({
-          seat: context.seat,
+          seat: targetSeat(context.target),
           checkMembershipFirst: context.checkMembershipFirst,
           attempt: context.attempt,
           budgetMs: context.budget.deadlineMs,

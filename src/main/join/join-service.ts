@@ -163,7 +163,10 @@ export function createJoinService(deps: JoinServiceDeps): JoinService {
     view: () => current,
     inFlightHandleId() {
       const snapshot = actor.getSnapshot();
-      if (snapshot.hasTag('running')) return snapshot.context.invite?.handleId;
+      if (snapshot.hasTag('running')) {
+        const { target } = snapshot.context;
+        return target.kind === 'none' ? undefined : target.invite.handleId;
+      }
       if (snapshot.hasTag('leaving') && snapshot.context.afterLeave === 'activate') {
         return snapshot.context.pendingInvite?.handleId;
       }

@@ -15,6 +15,7 @@ import {
 import type { Invite } from '../../shared/invite';
 import type { JoinPhase, JoinView } from '../../shared/join-view';
 import type { JoinContext, JoinMachine, JoinTag } from './join-machine';
+import { targetInvite } from './join-target';
 import type { SenderProfile } from './sender-profiles';
 
 export type JoinSnapshot = SnapshotFrom<JoinMachine>;
@@ -69,7 +70,7 @@ export function toJoinView(
     ...(phase === 'retrying' && context.nextRetryAt !== undefined
       ? { nextRetryAt: context.nextRetryAt }
       : {}),
-    ...inviteView(senders, context.invite, context.session),
+    ...inviteView(senders, targetInvite(context.target), context.session),
     ...sessionView(context),
   };
 }
@@ -84,7 +85,7 @@ function withError(
     phase: 'failed',
     attempt: context.attempt,
     canRetry,
-    ...inviteView(senders, context.invite, context.session),
+    ...inviteView(senders, targetInvite(context.target), context.session),
     ...sessionView(context),
     error: { code: error.code, message: error.message },
   };

@@ -17,7 +17,7 @@ const base: JoinContext = {
   signInAttempt: 1,
   checkMembershipFirst: false,
   retryDelayMs: 0,
-  invite: invite(),
+  target: { kind: 'invited', invite: invite() },
 };
 
 /** A state of the join machine: typed by the machine, so renaming a state fails the type check. */
@@ -149,8 +149,9 @@ describe('snapshot → JoinView', () => {
   });
 
   it('names the sender by profile first, then by the session, else not at all (never a XUID)', () => {
-    const writing = { ...base, invite: { ...invite(), remoteXuid: hostXuid } };
-    const handleId = writing.invite.handleId;
+    const sent = { ...invite(), remoteXuid: hostXuid };
+    const writing: JoinContext = { ...base, target: { kind: 'invited', invite: sent } };
+    const handleId = sent.handleId;
     expect(viewIn('writingSession', writing).invite).toEqual({ kind: 'invite', handleId });
     const profiles = new Map([
       [hostXuid, { gamertag: 'ProfileName', pictureUrl: 'http://127.0.0.1:9/p.svg' }],
