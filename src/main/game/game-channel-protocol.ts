@@ -18,65 +18,84 @@ export const gameChannelVersion = 1;
 /** Longest line (bytes, newline excluded) the launcher reads from a game: 64 KiB. */
 export const maxGameLineBytes = 64 * 1024;
 
-const xuid = z.string().regex(/^[1-9]\d{0,19}$/, 'must be a XUID (1 to 20 digits)');
-const requestId = z.string().min(1).max(64).optional();
-const sessionRef = z
-  .string()
-  .max(400)
-  .regex(
-    /^\/serviceconfigs\/[^/?#]+\/sessiontemplates\/[^/?#]+\/sessions\/[^/?#]+$/i,
-    'must be a session path /serviceconfigs/{scid}/sessionTemplates/{template}/sessions/{name}',
-  )
-  // No `.`/`..` segments or encoded slashes: the launcher reads this path with the player's token.
-  .refine(isSessionPath, 'must not contain "." or ".." segments or encoded slashes');
-/** `v` may be left out (version 1 games written before it existed); any other version is refused. */
-const version = z.literal(gameChannelVersion).optional();
+/**
+ * Builds the schema of every message a game may send. zod builds a schema when it is declared, and
+ * `rallypoint activate` loads this module before its first request, which needs none of it: so it
+ * is built when the first line from a game is parsed.
+ */
+function buildGameMessageSchema() {
+  const xuid = z.string().regex(/^[1-9]\d{0,19}$/, 'must be a XUID (1 to 20 digits)');
+  const requestId = z.string().min(1).max(64).optional();
+  const sessionRef = z
+    .string()
+    .max(400)
+    .regex(
+      /^\/serviceconfigs\/[^/?#]+\/sessiontemplates\/[^/?#]+\/sessions\/[^/?#]+$/i,
+      'must be a session path /serviceconfigs/{scid}/sessionTemplates/{template}/sessions/{name}',
+    )
+    // No `.`/`..` segments or encoded slashes: the launcher reads this path with the player's token.
+    .refine(isSessionPath, 'must not contain "." or ".." segments or encoded slashes');
+  // `v` may be left out (version 1 games written before it existed); any other version is refused.
+  const version = z.literal(gameChannelVersion).optional();
 
-/** Every message a game may send, told apart by `type`. Unknown fields are ignored. */
-export const gameMessageSchema = z.discriminatedUnion('type', [
-  z.object({
-    v: version,
-    type: z.literal('joined'),
-    joinId: z.string().max(64).optional(),
-    sessionRef: z.string().max(400).optional(),
-  }),
-  z.object({
-    v: version,
-    type: z.literal('join-failed'),
-    joinId: z.string().max(64).optional(),
-    reason: z.string().max(500).optional(),
-  }),
-  z.object({ v: version, type: z.literal('hosting'), id: requestId, sessionRef }),
-  z.object({
-    v: version,
-    type: z.literal('host-session'),
-    id: requestId,
-    seats: z.number().int().min(1).max(100),
-    joinRestriction: z.enum(['none', 'followed', 'local']).default('followed'),
-    connection: z.string().min(1).max(512),
-  }),
-  z.object({ v: version, type: z.literal('open-invite-dialog'), id: requestId }),
-  z.object({
-    v: version,
-    type: z.literal('invite-players'),
-    id: requestId,
-    xuids: z.array(xuid).min(1).max(100),
-    context: z.string().max(256).optional(),
-  }),
-  z.object({
-    v: version,
-    type: z.literal('left'),
-    id: requestId,
-    sessionRef: sessionRef.optional(),
-  }),
-]);
+  // Every message a game may send, told apart by `type`. Unknown fields are ignored.
+  return z.discriminatedUnion('type', [
+    z.object({
+      v: version,
+      type: z.literal('joined'),
+      joinId: z.string().max(64).optional(),
+      sessionRef: z.string().max(400).optional(),
+    }),
+    z.object({
+      v: version,
+      type: z.literal('join-failed'),
+      joinId: z.string().max(64).optional(),
+      reason: z.string().max(500).optional(),
+    }),
+    z.object({ v: version, type: z.literal('hosting'), id: requestId, sessionRef }),
+    z.object({
+      v: version,
+      type: z.literal('host-session'),
+      id: requestId,
+      seats: z.number().int().min(1).max(100),
+      joinRestriction: z.enum(['none', 'followed', 'local']).default('followed'),
+      connection: z.string().min(1).max(512),
+    }),
+    z.object({ v: version, type: z.literal('open-invite-dialog'), id: requestId }),
+    z.object({
+      v: version,
+      type: z.literal('invite-players'),
+      id: requestId,
+      xuids: z.array(xuid).min(1).max(100),
+      context: z.string().max(256).optional(),
+    }),
+    z.object({
+      v: version,
+      type: z.literal('left'),
+      id: requestId,
+      sessionRef: sessionRef.optional(),
+    }),
+  ]);
+}
+
+let builtSchema: ReturnType<typeof buildGameMessageSchema> | undefined;
+let builtTypes: readonly GameMessageType[] | undefined;
+
+/** The schema every line from a game is checked against, built once, on first use. */
+function gameMessageSchema(): ReturnType<typeof buildGameMessageSchema> {
+  builtSchema ??= buildGameMessageSchema();
+  return builtSchema;
+}
+
+/** The `type`s a game may send, read from the schema. */
+function gameMessageTypes(): readonly GameMessageType[] {
+  builtTypes ??= gameMessageSchema().options.map((option) => option.shape.type.value);
+  return builtTypes;
+}
 
 /** A validated message from the game. */
-export type GameMessage = z.infer<typeof gameMessageSchema>;
+export type GameMessage = z.infer<ReturnType<typeof buildGameMessageSchema>>;
 export type GameMessageType = GameMessage['type'];
-export const gameMessageTypes: readonly GameMessageType[] = gameMessageSchema.options.map(
-  (option) => option.shape.type.value,
-);
 
 /** Why a line from the game was not a message; also the `code` of the `error` line sent back. */
 export type ChannelProblemCode =
@@ -209,17 +228,17 @@ export function parseGameMessage(line: string): Result<GameMessage, ChannelProbl
       ...about,
     });
   }
-  if (type === undefined || !(gameMessageTypes as readonly string[]).includes(type)) {
+  if (type === undefined || !(gameMessageTypes() as readonly string[]).includes(type)) {
     return err({
       code: 'unknown-type',
       message:
         type === undefined
           ? 'The message has no "type".'
-          : `Unknown message type "${excerpt(type)}" (known: ${gameMessageTypes.join(', ')}).`,
+          : `Unknown message type "${excerpt(type)}" (known: ${gameMessageTypes().join(', ')}).`,
       ...about,
     });
   }
-  const parsed = gameMessageSchema.safeParse(value);
+  const parsed = gameMessageSchema().safeParse(value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const path = issue?.path.map(String).join('.') || type;

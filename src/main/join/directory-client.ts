@@ -30,6 +30,7 @@ import {
   type DirectoryError,
 } from './directory-error';
 import { parseRetryAfter } from './retry-policy';
+import { systemLocale } from './system-locale';
 import type { AccessToken, TokenError, TokenProvider } from './token-provider';
 
 export type { DirectoryError, DirectoryErrorCode } from './directory-error';
@@ -215,14 +216,6 @@ export function isSessionPath(path: string): boolean {
     }
     return decoded !== '.' && decoded !== '..' && !decoded.includes('/');
   });
-}
-
-function systemLocale(): string {
-  try {
-    return Intl.DateTimeFormat().resolvedOptions().locale || 'en-US';
-  } catch {
-    return 'en-US';
-  }
 }
 
 interface Answer {
