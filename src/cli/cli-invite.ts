@@ -18,7 +18,7 @@ import { cliLog, cliPlayer } from './cli-play';
 import { readPlayState } from './cli-play-state';
 
 /** Exit code per invite failure (docs/game-channel.md, "Command line"). */
-export const inviteErrorExitCodes: Readonly<Record<InviteErrorCode, number>> = {
+const inviteErrorExitCodes: Readonly<Record<InviteErrorCode, number>> = {
   'not-signed-in': 46,
   'not-in-session': 50,
   'session-full': 51,

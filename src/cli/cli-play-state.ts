@@ -20,7 +20,7 @@ const playStateSchema = z.object({
 export type PlayState = z.infer<typeof playStateSchema>;
 
 /** The file's path. */
-export function playStateFile(folder = cliConfigFolder()): string {
+function playStateFile(folder = cliConfigFolder()): string {
   return join(folder, 'playing.json');
 }
 

@@ -28,14 +28,14 @@ import type { SessionStore } from './session-store';
 import { loadSessionTemplates, type SessionTemplates } from './session-templates';
 
 /** Default handle lifetime: an invite older than an hour is stale for a player. */
-export const defaultHandleLifetimeMs = 60 * 60 * 1000;
+const defaultHandleLifetimeMs = 60 * 60 * 1000;
 /** Title ID given to dev tokens that name none. */
-export const defaultTitleId = '1717113201';
+const defaultTitleId = '1717113201';
 /** Where the demo host says its game listens. */
-export const defaultDemoConnectionAddress = '127.0.0.1:30000';
+const defaultDemoConnectionAddress = '127.0.0.1:30000';
 
 /** Connection limits used when `connectionLimits` leaves one out. */
-export const defaultConnectionLimits = {
+const defaultConnectionLimits = {
   maxConnections: 256,
   headersTimeoutMs: 10_000,
   requestTimeoutMs: 30_000,

@@ -15,7 +15,7 @@ export interface ErrorText {
 
 const known: ReadonlySet<string> = new Set(joinErrorCodes);
 
-export function isJoinErrorCode(code: unknown): code is JoinErrorCode {
+function isJoinErrorCode(code: unknown): code is JoinErrorCode {
   return typeof code === 'string' && known.has(code);
 }
 

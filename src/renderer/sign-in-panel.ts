@@ -18,7 +18,7 @@ export interface SignInPanelActions {
 }
 
 /** The sentence and action keys of a failure; a code from a newer main reads as a sentence too. */
-export function signInErrorKeys(code: string): {
+function signInErrorKeys(code: string): {
   readonly text: TextKey;
   readonly action: TextKey;
 } {

@@ -21,7 +21,7 @@ export const inviteErrorCodes = [
 
 export type InviteErrorCode = (typeof inviteErrorCodes)[number];
 
-export const inviteSendTextEn: Readonly<Record<`invite.error.${InviteErrorCode}`, string>> = {
+const inviteSendTextEn: Readonly<Record<`invite.error.${InviteErrorCode}`, string>> = {
   'invite.error.not-signed-in': 'Sign in to invite friends.',
   'invite.error.not-in-session':
     'You’re not in a game session, so there’s nothing to invite {name} to.',
@@ -38,7 +38,7 @@ export const inviteSendTextEn: Readonly<Record<`invite.error.${InviteErrorCode}`
     'The invite to {name} couldn’t be sent because Xbox Live answered something unexpected.',
 };
 
-export const inviteSendTextJa: Readonly<Record<`invite.error.${InviteErrorCode}`, string>> = {
+const inviteSendTextJa: Readonly<Record<`invite.error.${InviteErrorCode}`, string>> = {
   'invite.error.not-signed-in': 'フレンドを招待するにはサインインしてください。',
   'invite.error.not-in-session':
     'ゲームのセッションに参加していないため、{name} さんを招待できません。',

@@ -15,7 +15,7 @@ import type { PageLanguage, PageText } from './invite-page-text';
 import type { VisitorPlatform } from './visitor-platform';
 
 /** How long the page waits for the launcher before it offers the installer. */
-export const launcherWaitMs = 3000;
+const launcherWaitMs = 3000;
 
 const style = `:root{color-scheme:light dark;--fg:#1b1b1f;--bg:#f6f6f8;--card:#fff;--muted:#55555f;--accent:#0b6b0b;--accent-fg:#fff;--line:#d8d8de}
 @media (prefers-color-scheme:dark){:root{--fg:#ececf1;--bg:#16161a;--card:#222228;--muted:#b4b4be;--accent:#5fd35f;--accent-fg:#0b1a0b;--line:#3a3a44}}

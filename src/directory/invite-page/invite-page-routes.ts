@@ -26,10 +26,10 @@ import { openLauncherScript, openLauncherScriptFile } from './open-launcher-scri
 import { visitorPlatformOf } from './visitor-platform';
 
 /** `/invite/`, the page's path below the directory's root. */
-export const invitePagePrefix = `/${webInviteRoute.pathPrefix}`;
+const invitePagePrefix = `/${webInviteRoute.pathPrefix}`;
 
 /** The game's name when the studio settings give none. */
-export const defaultGameName = 'Rallypoint';
+const defaultGameName = 'Rallypoint';
 
 const contentSecurityPolicy = [
   "default-src 'none'",

@@ -9,7 +9,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 
 export type PageLanguage = 'en' | 'ja';
 
-export const pageLanguages: readonly PageLanguage[] = ['en', 'ja'];
+const pageLanguages: readonly PageLanguage[] = ['en', 'ja'];
 
 /** The language for a request's `Accept-Language`; English unless Japanese is preferred. */
 export function pageLanguageOf(headers: IncomingHttpHeaders): PageLanguage {

@@ -32,7 +32,7 @@ export interface AccountSummary {
 }
 
 /** An XSTS token is renewed this long before it expires, so a join never starts with a dying one. */
-export const xstsRenewalMarginMs = 5 * 60 * 1000;
+const xstsRenewalMarginMs = 5 * 60 * 1000;
 
 export interface AccountManagerOptions {
   readonly settings: SignInSettings;
@@ -69,7 +69,7 @@ const summary = (account: { xuid: string; gamertag: string }): AccountSummary =>
 });
 
 /** The token vocabulary of the join machine for a sign-in failure. */
-export function toTokenError(error: SignInError): TokenError {
+function toTokenError(error: SignInError): TokenError {
   if (error.code === 'cancelled')
     return { code: 'cancelled', message: error.message, retryable: false };
   if (error.code === 'service-unavailable') {

@@ -64,7 +64,7 @@ function configuration(settings: SignInSettings): oidc.Configuration {
 }
 
 /** Maps anything openid-client throws to a sign-in error that names an OAuth code, never a body. */
-export function oauthFailure(error: unknown, signal?: AbortSignal): SignInError {
+function oauthFailure(error: unknown, signal?: AbortSignal): SignInError {
   if (signal?.aborted) return signInError('cancelled', 'sign-in cancelled');
   if (error instanceof oidc.ResponseBodyError) {
     switch (error.error) {

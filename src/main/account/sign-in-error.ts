@@ -67,6 +67,6 @@ export function signInError(
  * The catalogue key of an error's sentence (its action is the same key + `.action`). Typed so a
  * new code without player text in src/shared/sign-in-text.ts fails the type check.
  */
-export function signInErrorTextKey(code: SignInErrorCode): SignInTextKey {
+function signInErrorTextKey(code: SignInErrorCode): SignInTextKey {
   return `signIn.error.${code}`;
 }

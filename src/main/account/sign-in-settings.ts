@@ -22,10 +22,10 @@ export interface SignInSettings {
 }
 
 /** Scope of an Xbox Live sign-in that can refresh itself. */
-export const xboxScope = 'XboxLive.signin offline_access';
+const xboxScope = 'XboxLive.signin offline_access';
 
 /** The client id the local directory's development sign-in uses (any id works there). */
-export const localClientId = '00000000-0000-4000-8000-0000000000aa';
+const localClientId = '00000000-0000-4000-8000-0000000000aa';
 
 /** Microsoft's services; a studio supplies its own client id. */
 export function microsoftSignInSettings(clientId: string, sandbox = 'RETAIL'): SignInSettings {

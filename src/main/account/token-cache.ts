@@ -24,7 +24,7 @@ export interface TokenCacheContents {
   readonly accounts: readonly CachedAccount[];
 }
 
-export const emptyCache: TokenCacheContents = { accounts: [] };
+const emptyCache: TokenCacheContents = { accounts: [] };
 
 /** Raw storage of the cache text; {@link fileTokenStore} or {@link encryptedTokenStore}. */
 export interface TokenStore {

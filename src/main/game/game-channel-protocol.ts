@@ -13,7 +13,7 @@ import type { InviteErrorCode } from '../../shared/invite-send-text';
 import { err, ok, type Result } from '../../shared/result';
 
 /** The protocol version this launcher speaks; every launcher line carries it as `v`. */
-export const gameChannelVersion = 1;
+const gameChannelVersion = 1;
 
 /** Longest line (bytes, newline excluded) the launcher reads from a game: 64 KiB. */
 export const maxGameLineBytes = 64 * 1024;

@@ -20,13 +20,13 @@ import {
 } from './game-channel-protocol';
 
 /** Messages a game may send at once, and regains per second, before the rest are dropped. */
-export const defaultChannelRate = { capacity: 50, refillPerSecond: 20 } as const;
+const defaultChannelRate = { capacity: 50, refillPerSecond: 20 } as const;
 
 /** How often, at most, a game that floods the channel is told so. */
 const floodReportIntervalMs = 1000;
 
 /** Launcher lines a game may leave unread on its stdin before further ones are dropped (1 MiB). */
-export const maxUnreadBytes = 1024 * 1024;
+const maxUnreadBytes = 1024 * 1024;
 
 export interface GameChannelOptions {
   readonly onMessage: (message: GameMessage) => void;

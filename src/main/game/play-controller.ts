@@ -56,7 +56,7 @@ export interface PlayController {
 }
 
 /** How a game's end reads in the view. */
-export function describeEnd(ended: GameEnded): PlayExit {
+function describeEnd(ended: GameEnded): PlayExit {
   const { exit, byLauncher } = ended;
   if (exit.startError !== undefined) {
     const why =

@@ -42,7 +42,7 @@ const sessionPathPattern =
   /^\/serviceconfigs\/([^/?#]+)\/sessiontemplates\/([^/?#]+)\/sessions\/([^/?#]+)$/i;
 
 /** The `{scid, templateName, name}` of a session path; undefined for anything else. */
-export function sessionRefOf(
+function sessionRefOf(
   path: string,
 ): { scid: string; templateName: string; name: string } | undefined {
   const match = sessionPathPattern.exec(path);

@@ -11,7 +11,7 @@ import { ja } from './ja';
 export type Params = Readonly<Record<string, string | number>>;
 
 /** Longest name shown in a sentence, in code points; real gamertags are far shorter. */
-export const maxNameLength = 48;
+const maxNameLength = 48;
 
 /**
  * Makes a name from the network safe to put inside a sentence: a right-to-left override in a
