@@ -3,7 +3,6 @@
  * sentence and one action (src/shared/sign-in-text.ts, English and Japanese). XSTS refusals keep
  * their XErr so support can tell them apart; nothing here ever holds a token or a response body.
  */
-import type { SignInTextKey } from '../../shared/sign-in-text';
 
 export type SignInErrorCode =
   /** XErr 2148916233: the Microsoft account has no Xbox profile yet. */
@@ -61,12 +60,4 @@ export function signInError(
   retryable = false,
 ): SignInError {
   return { code, message, retryable };
-}
-
-/**
- * The catalogue key of an error's sentence (its action is the same key + `.action`). Typed so a
- * new code without player text in src/shared/sign-in-text.ts fails the type check.
- */
-function signInErrorTextKey(code: SignInErrorCode): SignInTextKey {
-  return `signIn.error.${code}`;
 }
