@@ -67,7 +67,7 @@ export class ConnectionGuard {
     this.#open.delete(socket);
   }
 
-  /** Open connections, and how many were evicted or refused, for tests and diagnostics. */
+  /** Open connections, and how many were evicted or refused, for `/statsz`. */
   get stats(): { readonly open: number; readonly evicted: number; readonly refused: number } {
     return { open: this.#open.size, evicted: this.#evicted, refused: this.#refused };
   }

@@ -266,7 +266,7 @@ export interface RunningDirectory {
   readonly faultLog: FaultLog;
   /** Warnings about how it was started (a non-loopback address), already decided before listening. */
   readonly warnings: readonly string[];
-  /** What it holds and refused now, for tests and diagnostics. */
+  /** What this process holds and refused now; `GET /statsz` answers the same. */
   stats(): DirectoryStats;
   readonly identity: IdentityControl;
   /** The store as logs may name it (`memory`, a postgres URL without its password, …). */
@@ -284,6 +284,10 @@ export interface RunningDirectory {
 export interface DirectoryStats {
   readonly devIdentities: number;
   readonly presenceConnections: number;
+  /** Sessions whose rendered pieces this process keeps (bounded by the sessions it serves). */
+  readonly renderedSessions: number;
+  /** What the in-memory store holds; absent on PostgreSQL, whose rows are counted by the database. */
+  readonly stored?: { readonly sessions: number; readonly handles: number };
   readonly connections: {
     readonly open: number;
     readonly evicted: number;

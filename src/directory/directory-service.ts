@@ -199,7 +199,7 @@ export class DirectoryService {
     return !this.#sweeping && now >= this.#nextSweepAt;
   }
 
-  /** How many sessions the renderer keeps rendered pieces of, for tests and diagnostics. */
+  /** How many sessions the renderer keeps rendered pieces of, for `/statsz`. */
   get renderedSessions(): number {
     return this.#renderer.size;
   }

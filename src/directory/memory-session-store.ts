@@ -113,7 +113,7 @@ export class MemorySessionStore implements SessionStore {
     return [...this.#sessions.keys()];
   }
 
-  /** How much this store holds, for tests and diagnostics. */
+  /** How much this store holds (`/statsz`'s `stored`). */
   get size(): { readonly sessions: number; readonly handles: number } {
     return { sessions: this.#sessions.size, handles: this.#handles.size };
   }

@@ -113,7 +113,7 @@ export class PresenceHub {
     this.#pinger.unref();
   }
 
-  /** Open presence connections, for tests and diagnostics. */
+  /** Open presence connections (`/statsz`'s `presenceConnections`). */
   get size(): number {
     return this.#byId.size;
   }

@@ -304,7 +304,7 @@ export class SessionRenderer {
     return [...this.#last.keys()];
   }
 
-  /** How many sessions it keeps a rendering of, for tests. */
+  /** How many sessions it keeps a rendering of (`/statsz`'s `renderedSessions`). */
   get size(): number {
     return this.#last.size;
   }

@@ -4,7 +4,7 @@
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { DirectoryOptions, RunningDirectory } from './directory-options';
+import type { DirectoryOptions, DirectoryStats, RunningDirectory } from './directory-options';
 import { allowedHostHeaders, bindingWarnings, devIdentitiesEnabled } from './binding-policy';
 import { ConnectionGuard } from './connection-guard';
 import { DevTokenDesk, defaultMaxDevIdentities, devTokenRateLimits } from './dev-token-desk';
@@ -174,6 +174,13 @@ async function serve(
     options: options.presence,
     reportError,
   });
+  const stats = (): DirectoryStats => ({
+    devIdentities: tokens.size,
+    presenceConnections: presence.size,
+    renderedSessions: service.renderedSessions,
+    ...(backend.held ? { stored: backend.held() } : {}),
+    connections: connections.stats,
+  });
   let closing: Promise<void> | undefined;
   const server = createServer(
     {
@@ -203,7 +210,7 @@ async function serve(
         invitePage,
         identity,
       }),
-      { ready: () => backend.ready(), closing: () => closing !== undefined },
+      { ready: () => backend.ready(), closing: () => closing !== undefined, stats },
     ),
   );
   const requests = trackRequests(server);
@@ -247,11 +254,7 @@ async function serve(
     changes: backend.changes,
     identity: { revokeRefreshTokens: (xuid) => identity.oauth.revokeRefreshTokens(xuid) },
     warnings: bindingWarnings(host, options.devIdentities?.enabled),
-    stats: () => ({
-      devIdentities: tokens.size,
-      presenceConnections: presence.size,
-      connections: connections.stats,
-    }),
+    stats,
     close() {
       closing ??= (async () => {
         presence.close();

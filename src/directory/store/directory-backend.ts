@@ -38,6 +38,8 @@ export interface DirectoryBackend {
   readonly description: string;
   /** The PostgreSQL store's conflict counters, when the store is PostgreSQL. */
   readonly postgres?: PostgresSessionStore;
+  /** What an in-memory store holds now (`/statsz`); absent where the database counts it. */
+  held?(): { readonly sessions: number; readonly handles: number };
   rateLimiter(limits: RateLimitOptions): RateLimitGate;
   /** Counts development identities against their cap (shared by every process on PostgreSQL). */
   readonly devIdentityCap: DevIdentityCap;
@@ -69,6 +71,7 @@ export function memoryBackend(
   const tokens = new DevTokenRegistry(tokenOptions);
   return {
     store: changes.wrap(store),
+    ...(store instanceof MemorySessionStore ? { held: () => store.size } : {}),
     tokens,
     devIdentityCap: registryCap(tokens),
     changes,
