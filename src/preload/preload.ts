@@ -13,8 +13,8 @@ import {
 } from '../shared/ipc-contract';
 import { invoke, on } from './ipc-renderer';
 
-/** The bridge the page sees. Exported for tests; the page reaches it only as `window.rallypoint`. */
-export const rallypointBridge: RallypointBridge = {
+/** The bridge the page sees; it reaches the page only as `window.rallypoint`. */
+const rallypointBridge: RallypointBridge = {
   getState: () => invoke('launcher:get-state'),
   retry: () => invoke('join:retry'),
   cancel: () => invoke('join:cancel'),
