@@ -6,13 +6,13 @@
 import { existsSync } from 'node:fs';
 import type { TokenProvider } from '../main/join/token-provider';
 import { cliSignInFiles } from './cli-config-folder';
+import { cliLog } from './cli-log';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { RunningDirectory } from '../directory/directory-options';
 import type { Invite } from '../shared/invite';
 import { defaultInviteLinkConfig, parseInviteLink } from '../shared/invite-link';
 import type { JoinView } from '../shared/join-view';
-import type { Logger } from '../main/logging/logger';
 import { createLauncherJoin } from '../main/join/join-service';
 import { splitArgsTemplate } from '../main/join/game-args';
 import { createPlayController } from '../main/game/play-controller';
@@ -197,12 +197,7 @@ async function activate(
     io.err(`rallypoint: ${config.error.message}`);
     return exitCodes.invalidConfig;
   }
-  const log: Pick<Logger, 'info' | 'warn'> | undefined = options.verbose
-    ? {
-        info: (...data) => io.err(`log: ${data.join(' ')}`),
-        warn: (...data) => io.err(`log: warning: ${data.join(' ')}`),
-      }
-    : undefined;
+  const log = cliLog(options, io);
   const launcher = createLauncherJoin(config.value, {
     ...(log ? { log } : {}),
     ...(signedIn ? { tokens: signedIn.tokens } : {}),

@@ -14,7 +14,8 @@ import { inviteErrorText, type InviteErrorCode } from '../shared/invite-send-tex
 import type { CliIo } from './cli-activate';
 import { exitCodes } from './cli-exit-codes';
 import type { InviteOptions } from './cli-play-args';
-import { cliLog, cliPlayer } from './cli-play';
+import { cliLog } from './cli-log';
+import { cliPlayer } from './cli-play';
 import { readPlayState } from './cli-play-state';
 
 /** Exit code per invite failure (docs/game-channel.md, "Command line"). */

@@ -16,12 +16,12 @@ import {
   resolveLauncherConfig,
   type LauncherConfigInput,
 } from '../main/join/launcher-config';
-import type { Logger } from '../main/logging/logger';
 import type { TokenProvider } from '../main/join/token-provider';
 import type { PlayView } from '../shared/play-view';
 import { err, ok, type Result } from '../shared/result';
 import { findDemoGame, type CliIo } from './cli-activate';
 import { cliSignInFiles } from './cli-config-folder';
+import { cliLog } from './cli-log';
 import { exitCodes, joinErrorExitCodes } from './cli-exit-codes';
 import type { PlayerOptions, PlayOptions } from './cli-play-args';
 import { clearPlayState, writePlayState } from './cli-play-state';
@@ -47,19 +47,6 @@ export async function cliPlayer(
       options.gamertag ??
       (xuid === defaultPlayer.xuid ? defaultPlayer.gamertag : `Player${xuid.slice(-4)}`),
   };
-}
-
-/** Log lines on stderr with --verbose. */
-export function cliLog(
-  options: PlayerOptions,
-  io: CliIo,
-): Pick<Logger, 'info' | 'warn'> | undefined {
-  return options.verbose
-    ? {
-        info: (...data) => io.err(`log: ${data.join(' ')}`),
-        warn: (...data) => io.err(`log: warning: ${data.join(' ')}`),
-      }
-    : undefined;
 }
 
 function gameSettings(options: PlayOptions): Result<LauncherConfigInput['game'], string> {
