@@ -61,6 +61,27 @@ export function userHashOf(xuid: string): string {
   return createHash('sha256').update(`uhs:${xuid}`).digest().subarray(0, 10).toString('hex');
 }
 
+/**
+ * What `POST /dev/tokens` answers for `token`, whichever registry issued it: the identity, its
+ * user hash, the ready-made `Authorization` header and the expiry.
+ */
+export function issuedToken(
+  request: IssueTokenRequest,
+  token: string,
+  expiresAt: number,
+  userHash = userHashOf(request.xuid),
+): IssuedToken {
+  return {
+    xuid: request.xuid,
+    gamertag: request.gamertag,
+    titleId: request.titleId,
+    userHash,
+    token,
+    authorization: `XBL3.0 x=${userHash};${token}`,
+    expiration: new Date(expiresAt).toISOString(),
+  };
+}
+
 const headerPattern = /^XBL3\.0 x=([^;\s]+);(\S+)$/;
 const schemePrefix = 'XBL3.0 x=';
 
@@ -142,15 +163,7 @@ export class DevTokenRegistry {
       userHash,
       expiresAt,
     });
-    return {
-      xuid: request.xuid,
-      gamertag: request.gamertag,
-      titleId: request.titleId,
-      userHash,
-      token,
-      authorization: `XBL3.0 x=${userHash};${token}`,
-      expiration: new Date(expiresAt).toISOString(),
-    };
+    return issuedToken(request, token, expiresAt, userHash);
   }
 
   /** Resolves an Authorization header value to the identity it was issued for. */

@@ -16,6 +16,7 @@ import {
   type IssuedToken,
   type DevTokenRegistryOptions,
   type RegisteredIdentity,
+  issuedToken,
   userHashOf,
 } from '../dev-tokens';
 
@@ -85,17 +86,7 @@ export class SignedDevTokenRegistry extends DevTokenRegistry {
       json.length > deflateAbove
         ? `z${deflateRawSync(json).toString('base64url')}`
         : `j${json.toString('base64url')}`;
-    const token = `${body}.${this.#mac(body)}`;
-    const userHash = userHashOf(request.xuid);
-    return {
-      xuid: request.xuid,
-      gamertag: request.gamertag,
-      titleId: request.titleId,
-      userHash,
-      token,
-      authorization: `XBL3.0 x=${userHash};${token}`,
-      expiration: new Date(payload.e).toISOString(),
-    };
+    return issuedToken(request, `${body}.${this.#mac(body)}`, payload.e);
   }
 
   override verify(
