@@ -26,3 +26,23 @@ export const oauthError = (error: string, description: string, status = 400): Id
   status,
   body: { error, error_description: description },
 });
+
+/**
+ * The answer of the Xbox token services (user token and XSTS alike): the token, when it was issued
+ * and when it stops working, and the claims about its user (`DisplayClaims.xui[0]`).
+ */
+export const xboxTokenAnswer = (
+  issuedAt: number,
+  expiresAt: number,
+  token: string,
+  claims: Readonly<Record<string, string>>,
+): IdentityAnswer => ({
+  kind: 'json',
+  status: 200,
+  body: {
+    IssueInstant: new Date(issuedAt).toISOString(),
+    NotAfter: new Date(expiresAt).toISOString(),
+    Token: token,
+    DisplayClaims: { xui: [claims] },
+  },
+});

@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import * as z from 'zod';
 import type { Clock } from '../directory-options';
 import type { DevAccount } from './dev-accounts';
-import type { IdentityAnswer } from './identity-answer';
+import { xboxTokenAnswer, type IdentityAnswer } from './identity-answer';
 
 const authenticateRequest = z.object({
   RelyingParty: z.literal('http://auth.xboxlive.com'),
@@ -70,15 +70,6 @@ export class LocalUserTokens {
       randomBytes(32).toString('base64url'),
     ].join('.');
     this.#tokens.set(token, { account, expiresAt });
-    return {
-      kind: 'json',
-      status: 200,
-      body: {
-        IssueInstant: new Date(now).toISOString(),
-        NotAfter: new Date(expiresAt).toISOString(),
-        Token: token,
-        DisplayClaims: { xui: [{ uhs: this.userHashOf(account.xuid) }] },
-      },
-    };
+    return xboxTokenAnswer(now, expiresAt, token, { uhs: this.userHashOf(account.xuid) });
   }
 }

@@ -9,7 +9,7 @@ import * as z from 'zod';
 import type { Clock } from '../directory-options';
 import type { DevTokenRegistry } from '../dev-tokens';
 import type { DevAccount } from './dev-accounts';
-import type { IdentityAnswer } from './identity-answer';
+import { xboxTokenAnswer, type IdentityAnswer } from './identity-answer';
 
 const authorizeRequest = z.object({
   RelyingParty: z.string().min(1).max(200),
@@ -59,28 +59,15 @@ export class LocalXsts {
       titleId: this.options.titleId,
       expiresAt,
     });
-    return {
-      kind: 'json',
-      status: 200,
-      body: {
-        IssueInstant: new Date(now).toISOString(),
-        NotAfter: new Date(expiresAt).toISOString(),
-        Token: issued.token,
-        DisplayClaims: {
-          xui: [
-            {
-              gtg: account.gamertag,
-              xid: account.xuid,
-              uhs: issued.userHash,
-              agg: 'Adult',
-              usr: '',
-              utr: '',
-              prv: '',
-            },
-          ],
-        },
-      },
-    };
+    return xboxTokenAnswer(now, expiresAt, issued.token, {
+      gtg: account.gamertag,
+      xid: account.xuid,
+      uhs: issued.userHash,
+      agg: 'Adult',
+      usr: '',
+      utr: '',
+      prv: '',
+    });
   }
 }
 
