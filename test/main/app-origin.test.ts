@@ -10,6 +10,7 @@ describe('isAppUrl', () => {
     expect(isAppUrl(APP_ENTRY_URL)).toBe(true);
     expect(isAppUrl('app://rallypoint/')).toBe(true);
     expect(isAppUrl('APP://rallypoint/index.html?x=1#y')).toBe(true);
+    expect(isAppUrl('app://RallyPoint/index.html')).toBe(true);
   });
 
   it('refuses text that is not a URL, and no URL at all', () => {

@@ -20,7 +20,8 @@ export const APP_ENTRY_URL = `${APP_ORIGIN}/index.html`;
 /**
  * True when `url` is a page of the launcher itself. Node's URL reports the origin of non-special
  * schemes as "null", so scheme and host are compared explicitly; credentials or a port make it a
- * different (crafted) origin.
+ * different (crafted) origin. Node keeps a non-special host's case where Chromium, which knows the
+ * scheme as standard, lowers it, so the host is compared case-insensitively.
  */
 export function isAppUrl(url: string | undefined | null): boolean {
   if (typeof url !== 'string') return false;
@@ -34,7 +35,7 @@ export function isAppUrl(url: string | undefined | null): boolean {
   }
   return (
     parsed.protocol === `${APP_SCHEME}:` &&
-    parsed.hostname === APP_HOST &&
+    parsed.hostname.toLowerCase() === APP_HOST &&
     parsed.port === '' &&
     parsed.username === '' &&
     parsed.password === ''

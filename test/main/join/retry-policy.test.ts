@@ -165,6 +165,20 @@ describe('parseRetryAfter', () => {
     expect(parseRetryAfter('Friday, 27-Nov-26 09:00:04 GMT', now)).toBe(4000);
   });
 
+  it('reads the asctime form as UTC whatever the machine zone', () => {
+    const zone = process.env.TZ;
+    process.env.TZ = 'Asia/Tokyo';
+    try {
+      expect(parseRetryAfter('Fri Nov 27 09:00:12 2026', now)).toBe(12_000);
+      expect(parseRetryAfter('Sun Nov  6 08:49:37 1994', Date.UTC(1994, 10, 6, 8, 49, 30))).toBe(
+        7000,
+      );
+    } finally {
+      if (zone === undefined) delete process.env.TZ;
+      else process.env.TZ = zone;
+    }
+  });
+
   it('gives 0 for a date in the past', () => {
     expect(parseRetryAfter('Fri, 27 Nov 2026 08:00:00 GMT', now)).toBe(0);
   });
