@@ -269,6 +269,25 @@ export async function post(
   return (await response.json()) as Record<string, unknown>;
 }
 
+/**
+ * Mints one development identity, trying again when the connection drops before an answer: on a
+ * loaded machine fetch can reuse a keep-alive socket the directory is closing at that moment, and
+ * fetch never retries a POST itself. Minting the same XUID again only issues a fresh token.
+ */
+async function mintOnce(
+  url: string,
+  identity: { xuid: string; gamertag: string },
+): Promise<Record<string, unknown>> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await post(url, '/dev/tokens', identity);
+    } catch (error) {
+      const dropped = error instanceof TypeError && error.message === 'fetch failed';
+      if (!dropped || attempt === 3) throw error;
+    }
+  }
+}
+
 export async function tokens(
   url: string,
   count: number,
@@ -279,7 +298,7 @@ export async function tokens(
   for (let start = 0; start < count; start += batch) {
     const minted = await Promise.all(
       Array.from({ length: Math.min(batch, count - start) }, (_, i) =>
-        post(url, '/dev/tokens', {
+        mintOnce(url, {
           xuid: `${prefix}${String(start + i).padStart(7, '0')}`,
           gamertag: `Bench ${start + i}`,
         }),
