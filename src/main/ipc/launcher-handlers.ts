@@ -25,7 +25,7 @@ export interface AccountHandlerDeps {
 export interface InboxHandlerDeps {
   readonly refresh: () => void;
   /** False when `handleId` is not in the inbox (the channel then refuses). */
-  readonly accept: (handleId: string) => boolean;
+  readonly accept: (handleId: string) => boolean | Promise<boolean>;
   readonly decline: (handleId: string) => Promise<boolean>;
 }
 
@@ -87,8 +87,8 @@ export function createLauncherHandlers(deps: LauncherHandlerDeps): InvokeHandler
     },
     'account:sign-out': () => account().signOut(),
     'inbox:refresh': () => inbox().refresh(),
-    'inbox:accept': (handleId: string) => {
-      if (!inbox().accept(handleId)) throw new IpcRefusedError('not-available');
+    'inbox:accept': async (handleId: string) => {
+      if (!(await inbox().accept(handleId))) throw new IpcRefusedError('not-available');
     },
     'inbox:decline': async (handleId: string) => {
       if (!(await inbox().decline(handleId))) throw new IpcRefusedError('not-available');

@@ -119,5 +119,22 @@ export const en = {
   'error.unknown.body': 'Try again in a moment. If it keeps happening, restart Rallypoint.',
   'error.unknown.short': 'Didn’t join',
 
+  'inbox.title': 'Invites and friends playing',
+  'inbox.invite': '{from} invited you',
+  'inbox.inviteFromFriend': 'A friend invited you',
+  'inbox.join': '{from} is playing',
+  'inbox.joinFromFriend': 'A friend is playing',
+  'inbox.accept': 'Join',
+  'inbox.decline': 'Decline',
+  'inbox.empty':
+    'No invites right now. When a friend invites you or starts a game you can join, it shows up here.',
+  'inbox.failed': 'Rallypoint couldn’t check your invites. It will try again shortly.',
+  'inbox.offer.eyebrow': 'Welcome to Rallypoint',
+  'inbox.offer.body': 'This invite is waiting for you. Join with one click.',
+  'inbox.players': {
+    one: '{count} of {max} player',
+    other: '{count} of {max} players',
+  },
+
   ...signInTextEn,
 } satisfies Record<string, string | Plural>;
