@@ -48,7 +48,7 @@ function picture(item: InboxItem, className: string): HTMLElement | false {
 function metaText(t: Translator, item: InboxItem, now: number): string {
   const parts: string[] = [];
   if (item.membersCount !== undefined && item.maxMembersCount !== undefined) {
-    parts.push(t.plural('inbox.players', item.membersCount, { max: item.maxMembersCount }));
+    parts.push(t.plural('inbox.players', item.maxMembersCount, { members: item.membersCount }));
   }
   parts.push(t.relativeTime(Math.min(item.postedAt, now), now));
   return parts.join(' · ');

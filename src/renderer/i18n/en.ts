@@ -131,9 +131,10 @@ export const en = {
   'inbox.failed': 'Rallypoint couldn’t check your invites. It will try again shortly.',
   'inbox.offer.eyebrow': 'Welcome to Rallypoint',
   'inbox.offer.body': 'This invite is waiting for you. Join with one click.',
+  // Plural by the session's size: "1 of 16 players", "1 of 1 player".
   'inbox.players': {
-    one: '{count} of {max} player',
-    other: '{count} of {max} players',
+    one: '{members} of {count} player',
+    other: '{members} of {count} players',
   },
 
   ...signInTextEn,

@@ -126,7 +126,7 @@ export const ja: Catalogue = {
   'inbox.failed': '招待を確認できませんでした。まもなくもう一度確認します。',
   'inbox.offer.eyebrow': 'Rallypoint へようこそ',
   'inbox.offer.body': 'この招待があなたを待っています。ワンクリックで参加できます。',
-  'inbox.players': { other: 'プレイヤー {count} / {max} 人' },
+  'inbox.players': { other: 'プレイヤー {members} / {count} 人' },
 
   ...signInTextJa,
 };
