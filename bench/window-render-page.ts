@@ -54,6 +54,10 @@ const bridge: RallypointBridge = {
   switchTo: noop,
   signOut: noop,
   onAccountView: () => () => undefined,
+  refreshInbox: noop,
+  acceptInboxItem: noop,
+  declineInvite: noop,
+  onInbox: () => () => undefined,
 };
 
 const root = document.getElementById('app') as HTMLElement;

@@ -75,6 +75,10 @@ describe('preload bridge', () => {
         'switchTo',
         'signOut',
         'onAccountView',
+        'refreshInbox',
+        'acceptInboxItem',
+        'declineInvite',
+        'onInbox',
       ].sort(),
     );
     for (const value of Object.values(api)) expect(typeof value).toBe('function');
@@ -117,6 +121,25 @@ describe('preload bridge', () => {
     stop();
     fake.emit('account:view', { state: 'signed-out', inviteWaiting: false });
     expect(seen).toEqual([[{ state: 'signing-in', inviteWaiting: false }]]);
+  });
+
+  it('maps the inbox actions to their channels, the handle id as the only argument', async () => {
+    fake.invokes.length = 0;
+    const handleId = '4f8c1a2e-7b1d-4f6e-9a3c-2d5e8f9a0b1c';
+    await bridge().refreshInbox();
+    await bridge().acceptInboxItem(handleId);
+    await bridge().declineInvite(handleId);
+    expect(fake.invokes).toEqual([
+      { channel: 'inbox:refresh', args: [] },
+      { channel: 'inbox:accept', args: [handleId] },
+      { channel: 'inbox:decline', args: [handleId] },
+    ]);
+    const seen: unknown[][] = [];
+    const stop = bridge().onInbox((...args: unknown[]) => seen.push(args));
+    fake.emit('inbox:view', { state: 'ready', items: [] });
+    stop();
+    fake.emit('inbox:view', { state: 'failed', items: [] });
+    expect(seen).toEqual([[{ state: 'ready', items: [] }]]);
   });
 
   it('hands push callbacks the payload only, never the IPC event', () => {

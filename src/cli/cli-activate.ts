@@ -26,6 +26,10 @@ import { err, ok, type Result } from '../shared/result';
 import type { ActivateOptions } from './cli-args';
 import { exitCodes, joinErrorExitCodes } from './cli-exit-codes';
 import { createProgressPrinter, type ProgressPrinter } from './cli-progress';
+import { createInboxPlayer } from '../main/inbox/inbox-player';
+import { inviteOfItem } from '../main/inbox/inbox-query';
+import { createDevTokenProvider } from '../main/join/token-provider';
+import { inboxErrorExitCodes, inboxErrorText } from './cli-inbox-errors';
 
 /** Where the command writes; tests and the demo pass the process streams. */
 export interface CliIo {
@@ -43,9 +47,11 @@ export function findDemoGame(): string {
   return candidates.find((candidate) => existsSync(candidate)) ?? candidates[0] ?? '';
 }
 
-/** `rallypoint activate <link>`. */
+/** `rallypoint activate <link>`, or `rallypoint activate --invite N`. */
 export async function runActivate(options: ActivateOptions, io: CliIo): Promise<number> {
   const printer = createProgressPrinter(io.out, { json: options.json });
+  if (options.inviteIndex !== undefined)
+    return activateFromInbox(options, options.inviteIndex, printer, io);
   const parsed = parseInviteLink(options.link ?? '', defaultInviteLinkConfig);
   if (!parsed.ok) {
     const view: JoinView = {
@@ -151,6 +157,94 @@ interface SignedIn {
   readonly profileUrl?: string;
 }
 
+/** The account signed in on this machine, unless --xuid names a development identity. */
+async function signedInAccountFor(
+  options: ActivateOptions,
+  directoryUrl: string,
+  printer: ProgressPrinter,
+  io: CliIo,
+): Promise<SignedIn | undefined> {
+  if (options.xuid !== undefined || !existsSync(cliSignInFiles().settings)) return undefined;
+  const { signedInAccount } = await import('./cli-sign-in');
+  const found = await signedInAccount(options, io, directoryUrl);
+  if (!found) return undefined;
+  printer.note(`  ✔ signed in as ${found.account.gamertag}`);
+  return {
+    ...found.account,
+    tokens: found.accounts.tokenProvider(),
+    profileUrl: found.settings.profileUrl,
+  };
+}
+
+/**
+ * `activate --invite N`: reads the inbox exactly as `rallypoint invites` lists it and accepts the
+ * Nth item through the same join as a link.
+ */
+async function activateFromInbox(
+  options: ActivateOptions,
+  index: number,
+  printer: ProgressPrinter,
+  io: CliIo,
+): Promise<number> {
+  const directoryUrl = options.directory;
+  if (directoryUrl === undefined) {
+    io.err('rallypoint: activate --invite needs --directory');
+    return exitCodes.usage;
+  }
+  const account = await signedInAccountFor(options, directoryUrl, printer, io);
+  const xuid = account?.xuid ?? options.xuid;
+  if (xuid === undefined) {
+    io.err(`rallypoint: ${inboxErrorText['not-signed-in']}`);
+    return inboxErrorExitCodes['not-signed-in'];
+  }
+  const gamertag = options.gamertag ?? account?.gamertag ?? `Player${xuid.slice(-4)}`;
+  const profileUrl =
+    account?.profileUrl ?? `${directoryUrl.replace(/\/+$/, '')}/users/batch/profile/settings`;
+  const signedIn: SignedIn = account ?? {
+    xuid,
+    gamertag,
+    profileUrl,
+    tokens: createDevTokenProvider({
+      baseUrl: directoryUrl,
+      xuid,
+      gamertag,
+      ...(options.follows?.length ? { follows: options.follows } : {}),
+    }),
+  };
+  const log = cliLog(options, io);
+  const read = await createInboxPlayer({
+    directoryUrl,
+    xuid,
+    tokens: signedIn.tokens,
+    scid: options.scid ?? defaultGameTitle.scid,
+    profileUrl,
+    ...(log ? { log } : {}),
+  }).read(AbortSignal.timeout(30_000));
+  if (!read.ok) {
+    io.err(`rallypoint: ${inboxErrorText[read.error.code]}`);
+    if (options.verbose) io.err(`log: ${read.error.message}`);
+    return inboxErrorExitCodes[read.error.code];
+  }
+  const item = read.value[index - 1];
+  if (item === undefined) {
+    io.err(
+      `rallypoint: there is no invite ${index}: the inbox lists ${read.value.length} (see \`rallypoint invites\`)`,
+    );
+    return exitCodes.invalidLink;
+  }
+  printer.note(
+    `  ✔ invite ${index}: ${item.from ?? 'a friend'} (${item.kind}, handle ${item.handleId})`,
+  );
+  return activate(
+    inviteOfItem(item, xuid),
+    directoryUrl,
+    { ...options, xuid, gamertag },
+    printer,
+    io,
+    signedIn,
+  );
+}
+
 async function activate(
   invite: Invite,
   directoryUrl: string,
@@ -161,23 +255,7 @@ async function activate(
 ): Promise<number> {
   // Without --xuid the signed-in account joins; without one either, the invited player's
   // development identity (the embedded directory's default).
-  let signedIn = given;
-  if (
-    signedIn === undefined &&
-    options.xuid === undefined &&
-    existsSync(cliSignInFiles().settings)
-  ) {
-    const { signedInAccount } = await import('./cli-sign-in');
-    const found = await signedInAccount(options, io, directoryUrl);
-    if (found) {
-      signedIn = {
-        ...found.account,
-        tokens: found.accounts.tokenProvider(),
-        profileUrl: found.settings.profileUrl,
-      };
-      printer.note(`  ✔ signed in as ${found.account.gamertag}`);
-    }
-  }
+  const signedIn = given ?? (await signedInAccountFor(options, directoryUrl, printer, io));
   const xuid = signedIn?.xuid ?? options.xuid ?? invite.localXuid;
   const game = gameSettings(options);
   if (!game.ok) {

@@ -12,7 +12,9 @@ import {
   type AccountCommandOptions,
 } from './cli-account-args';
 import type { InviteLinkOptions } from './cli-invite-link';
+import { invitesUsage, parseInvitesArgs, type InvitesOptions } from './cli-invites-args';
 import {
+  followsList,
   parseInviteArgs,
   parsePlayArgs,
   playUsage,
@@ -34,6 +36,12 @@ export interface ActivateOptions {
   readonly connectionProperty?: string;
   readonly deadlineMs?: number;
   readonly ackTimeoutMs?: number;
+  /** `activate --invite N`: accept the Nth item `rallypoint invites` lists (1-based). */
+  readonly inviteIndex?: number;
+  /** Development identities: whom the player follows (their games are in the inbox). */
+  readonly follows?: readonly string[];
+  /** The game's SCID the inbox is read for (default: the configured game's). */
+  readonly scid?: string;
 }
 
 export type CliCommand =
@@ -43,6 +51,7 @@ export type CliCommand =
   | { readonly kind: 'invite-link'; readonly options: InviteLinkOptions }
   | { readonly kind: 'play'; readonly options: PlayOptions }
   | { readonly kind: 'invite'; readonly options: InviteOptions }
+  | { readonly kind: 'invites'; readonly options: InvitesOptions }
   | {
       readonly kind: 'account';
       readonly command: AccountCommandName;
@@ -51,6 +60,9 @@ export type CliCommand =
 
 export const usage = `Usage:
   rallypoint activate <invite-link> [options]   accept an invite headless and join the game
+  rallypoint activate --invite N --directory URL [options]
+                                                accept the Nth invite \`rallypoint invites\` lists
+${invitesUsage}
   rallypoint demo [options]                     local directory + demo invite + demo game, end to end
   rallypoint invite-link <handle|invite-link> [--directory URL | --web-base URL]
                  [--invited XUID --sender XUID] [--context TEXT] [--json]
@@ -82,6 +94,15 @@ function positiveInteger(
   return ok(Number(value));
 }
 
+/** `--invite N`: a position in the inbox list, 1 to 100. */
+function inboxIndex(value: string | undefined): Result<number | undefined, string> {
+  if (value === undefined) return ok(undefined);
+  if (!/^[1-9]\d{0,2}$/.test(value) || Number(value) > 100) {
+    return err('--invite takes the number `rallypoint invites` shows (1 to 100)');
+  }
+  return ok(Number(value));
+}
+
 /** Parses `process.argv.slice(2)`. */
 export function parseCliArgs(argv: readonly string[]): Result<CliCommand, string> {
   const [command, ...rest] = argv;
@@ -93,6 +114,10 @@ export function parseCliArgs(argv: readonly string[]): Result<CliCommand, string
   if (command === 'play') {
     const options = parsePlayArgs(rest);
     return options.ok ? ok({ kind: 'play', options: options.value }) : options;
+  }
+  if (command === 'invites') {
+    const options = parseInvitesArgs(rest);
+    return options.ok ? ok({ kind: 'invites', options: options.value }) : options;
   }
   if (command === 'invite') {
     const options = parseInviteArgs(rest);
@@ -117,6 +142,9 @@ export function parseCliArgs(argv: readonly string[]): Result<CliCommand, string
         'connection-property': { type: 'string' },
         'deadline-ms': { type: 'string' },
         'ack-timeout-ms': { type: 'string' },
+        invite: { type: 'string' },
+        follows: { type: 'string', multiple: true },
+        scid: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -125,7 +153,15 @@ export function parseCliArgs(argv: readonly string[]): Result<CliCommand, string
   }
   const { values, positionals } = parsed;
   if (values.help) return ok({ kind: 'help' });
-  if (command === 'activate' && positionals.length !== 1) {
+  const inviteIndex = inboxIndex(values.invite);
+  if (!inviteIndex.ok) return inviteIndex;
+  if (inviteIndex.value !== undefined) {
+    if (command !== 'activate') return err('--invite is for activate');
+    if (positionals.length > 0) return err('activate takes a link or --invite N, not both');
+    if (values.directory === undefined) {
+      return err('activate --invite needs --directory (the embedded directory has no invites)');
+    }
+  } else if (command === 'activate' && positionals.length !== 1) {
     return err(
       positionals.length === 0
         ? 'activate needs the invite link (quote it: the shell treats & specially)'
@@ -133,6 +169,8 @@ export function parseCliArgs(argv: readonly string[]): Result<CliCommand, string
     );
   }
   if (command === 'demo' && positionals.length > 0) return err('demo takes no link');
+  const follows = followsList(values.follows);
+  if (!follows.ok) return follows;
   const deadline = positiveInteger('deadline-ms', values['deadline-ms']);
   if (!deadline.ok) return deadline;
   const ack = positiveInteger('ack-timeout-ms', values['ack-timeout-ms']);
@@ -152,6 +190,9 @@ export function parseCliArgs(argv: readonly string[]): Result<CliCommand, string
       : { connectionProperty: values['connection-property'] }),
     ...(deadline.value === undefined ? {} : { deadlineMs: deadline.value }),
     ...(ack.value === undefined ? {} : { ackTimeoutMs: ack.value }),
+    ...(inviteIndex.value === undefined ? {} : { inviteIndex: inviteIndex.value }),
+    ...(follows.value.length === 0 ? {} : { follows: follows.value }),
+    ...(values.scid === undefined ? {} : { scid: values.scid }),
   };
   return ok({ kind: command, options });
 }

@@ -38,7 +38,8 @@ export const playUsage = `  rallypoint play [--directory URL] [--xuid X --gamert
 
 const xuidPattern = /^[1-9]\d{0,19}$/;
 
-const shared = {
+/** The flags every player command takes (play, invite, invites). */
+export const playerFlags = {
   directory: { type: 'string' },
   xuid: { type: 'string' },
   gamertag: { type: 'string' },
@@ -47,7 +48,22 @@ const shared = {
   verbose: { type: 'boolean', default: false },
 } as const;
 
-function playerOptions(values: {
+/** `--follows` values (repeatable, comma-separated) as XUIDs; a bad one is a usage error. */
+export function followsList(values: readonly string[] | undefined): Result<string[], string> {
+  const follows = (values ?? []).flatMap((list) =>
+    list
+      .split(',')
+      .map((item) => item.trim())
+      .filter((item) => item !== ''),
+  );
+  const bad = follows.find((xuid) => !xuidPattern.test(xuid));
+  return bad === undefined
+    ? ok(follows)
+    : err(`--follows takes XUIDs (1 to 20 digits), not "${bad}"`);
+}
+
+/** The player flags read into options. */
+export function playerOptions(values: {
   directory?: string | undefined;
   xuid?: string | undefined;
   gamertag?: string | undefined;
@@ -55,14 +71,9 @@ function playerOptions(values: {
   json?: boolean | undefined;
   verbose?: boolean | undefined;
 }): Result<PlayerOptions, string> {
-  const follows = (values.follows ?? []).flatMap((list) =>
-    list
-      .split(',')
-      .map((item) => item.trim())
-      .filter((item) => item !== ''),
-  );
-  const bad = follows.find((xuid) => !xuidPattern.test(xuid));
-  if (bad !== undefined) return err(`--follows takes XUIDs (1 to 20 digits), not "${bad}"`);
+  const followed = followsList(values.follows);
+  if (!followed.ok) return followed;
+  const follows = followed.value;
   if (values.xuid !== undefined && !xuidPattern.test(values.xuid)) {
     return err('--xuid takes a XUID (1 to 20 digits)');
   }
@@ -85,7 +96,7 @@ export function parsePlayArgs(argv: readonly string[]): Result<PlayOptions, stri
       allowPositionals: false,
       strict: true,
       options: {
-        ...shared,
+        ...playerFlags,
         game: { type: 'string' },
         'play-args': { type: 'string' },
         'game-args': { type: 'string' },
@@ -113,7 +124,7 @@ export function parseInviteArgs(argv: readonly string[]): Result<InviteOptions, 
       args: [...argv],
       allowPositionals: true,
       strict: true,
-      options: { ...shared, context: { type: 'string' }, session: { type: 'string' } },
+      options: { ...playerFlags, context: { type: 'string' }, session: { type: 'string' } },
     });
   } catch (error) {
     return err(error instanceof Error ? error.message : String(error));

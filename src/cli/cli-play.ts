@@ -34,11 +34,17 @@ export async function cliPlayer(
   options: PlayerOptions,
   directoryUrl: string,
   io: CliIo,
-): Promise<{ xuid: string; gamertag: string; tokens?: TokenProvider }> {
+): Promise<{ xuid: string; gamertag: string; tokens?: TokenProvider; profileUrl?: string }> {
   if (options.xuid === undefined && existsSync(cliSignInFiles().settings)) {
     const { signedInAccount } = await import('./cli-sign-in');
     const found = await signedInAccount({ ...options }, io, directoryUrl);
-    if (found) return { ...found.account, tokens: found.accounts.tokenProvider() };
+    if (found) {
+      return {
+        ...found.account,
+        tokens: found.accounts.tokenProvider(),
+        profileUrl: found.settings.profileUrl,
+      };
+    }
   }
   const xuid = options.xuid ?? defaultPlayer.xuid;
   return {

@@ -62,6 +62,8 @@ async function main(): Promise<number> {
       return (await import('./cli-play')).runPlay(command.value.options, io);
     case 'invite':
       return (await import('./cli-invite')).runInvite(command.value.options, io);
+    case 'invites':
+      return (await import('./cli-invites')).runInvites(command.value.options, io);
     case 'account': {
       // Loaded on demand: the join commands never pay for OAuth.
       const account = await import('./cli-sign-in');

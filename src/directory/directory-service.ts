@@ -404,15 +404,23 @@ export class DirectoryService {
     });
   }
 
-  /** `DELETE /handles/{id}`: only the handle's creator (sender, owner) may delete it. */
+  /**
+   * `DELETE /handles/{id}`: the handle's creator (sender, owner) may delete it, and so may the
+   * player an invite handle was sent to: that is how a launcher's inbox declines an invite.
+   */
   deleteHandle(caller: CallerIdentity, rawId: string): Awaitable<DirectoryAnswer> {
     return andThen(this.#loadHandle(rawId), (loaded): Awaitable<DirectoryAnswer> => {
       if (!loaded.ok) return loaded.answer;
       const { handle } = loaded;
       const owner = handle.creatorXuid ?? handle.senderXuid ?? handle.ownerXuid;
-      if (owner !== undefined && owner !== caller.xuid) {
-        return textAnswer(403, 'Only the user who created the handle can delete it.');
+      const invitee = handle.type === 'invite' && handle.invitedXuid === caller.xuid;
+      if (owner !== undefined && owner !== caller.xuid && !invitee) {
+        return textAnswer(
+          403,
+          'Only the user who created the handle, or the user an invite was sent to, can delete it.',
+        );
       }
+      if (invitee) this.#log(`invite handle ${handle.id.slice(0, 8)}… declined by its invitee`);
       return andThen(this.#deps.store.deleteHandle(handle.id), () => ({
         kind: 'empty',
         status: 204,

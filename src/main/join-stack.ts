@@ -14,6 +14,10 @@ import { resolveLauncherConfig } from './join/launcher-config';
 import type { LauncherSettings } from './launcher-settings';
 import type { LauncherLoggers } from './logging/configure-logging';
 
+// The inbox's directory calls use got too: main reaches them through this lazily loaded bundle.
+export { createInboxPlayer } from './inbox/inbox-player';
+export { wireLauncherInbox } from './inbox/launcher-inbox-wiring';
+
 /** Who is signed in: the join stack's token provider is built for one identity. */
 export interface StackIdentity {
   readonly xuid: string;

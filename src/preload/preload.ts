@@ -33,6 +33,10 @@ const rallypointBridge: RallypointBridge = {
   switchTo: (xuid) => invoke('account:switch', xuid),
   signOut: () => invoke('account:sign-out'),
   onAccountView: (callback) => on('account:view', (view) => callback(view)),
+  refreshInbox: () => invoke('inbox:refresh'),
+  acceptInboxItem: (handleId) => invoke('inbox:accept', handleId),
+  declineInvite: (handleId) => invoke('inbox:decline', handleId),
+  onInbox: (callback) => on('inbox:view', (view) => callback(view)),
 };
 
 contextBridge.exposeInMainWorld('rallypoint', rallypointBridge);

@@ -12,6 +12,8 @@ import { renderAccountChip } from './account-chip';
 import { renderAccountPicker } from './account-picker';
 import { el } from './dom';
 import { renderHome } from './home-view';
+import { renderInbox } from './inbox-list';
+import type { InboxView } from '../shared/inbox-view';
 import type { Translator } from './i18n/translator';
 import type { JoinAction } from './join-actions';
 import { JoinScreen } from './join-screen';
@@ -22,6 +24,13 @@ type WindowAction = JoinAction | 'tryDemo' | 'signIn' | 'cancelSignIn' | 'signOu
 
 /** How often the home screen refreshes "5 minutes ago". */
 const relativeTimeRefreshMs = 30_000;
+
+/**
+ * How often an open window asks main to read the inbox again, besides when it gains focus. Main
+ * throttles on its side too (at most one query per 15 s unless forced), so focus flapping never
+ * reaches the directory more often.
+ */
+const inboxRefreshMs = 60_000;
 
 export class LauncherWindow {
   private view: JoinView;
@@ -38,6 +47,8 @@ export class LauncherWindow {
   private readonly screen: HTMLElement;
   private joinScreen: JoinScreen | undefined;
   private homeTimer: ReturnType<typeof setInterval> | undefined;
+  /** Undefined while the launcher plays a development identity: no inbox at all. */
+  private inbox: InboxView | undefined;
 
   constructor(
     root: HTMLElement,
@@ -67,8 +78,32 @@ export class LauncherWindow {
       this.content,
       this.notice,
     );
+    this.inbox = state.inbox;
     this.drawAccount(false);
     this.render(false);
+    if (this.inbox !== undefined) this.followInbox();
+  }
+
+  /** A new inbox from main: redraws the home; a first-run join card that just appeared gets focus. */
+  setInbox(view: InboxView): void {
+    const offerBefore = this.inbox?.firstRunOffer?.handleId;
+    this.inbox = view;
+    if (this.view.phase !== 'idle') return;
+    this.drawHome(false);
+    const offer = view.firstRunOffer?.handleId;
+    if (offer !== undefined && offer !== offerBefore) {
+      this.screen.querySelector<HTMLElement>('[data-action="offerAccept"]')?.focus();
+    }
+  }
+
+  /** Asks main for a fresh inbox when the window gains focus and on a modest timer while open. */
+  private followInbox(): void {
+    const refresh = () =>
+      this.bridge.refreshInbox().catch((error: unknown) => {
+        this.bridge.log('warn', `inbox refresh failed: ${String(error)}`);
+      });
+    window.addEventListener('focus', () => void refresh());
+    setInterval(() => void refresh(), inboxRefreshMs);
   }
 
   /** A new account view from main: redraws the chip and the account panel. */
@@ -181,7 +216,13 @@ export class LauncherWindow {
 
   private drawHome(focusHeading: boolean): void {
     const focused = document.activeElement?.getAttribute('data-action');
+    const inbox = renderInbox(this.t, this.inbox, this.now(), {
+      onAccept: (handleId) => this.call('inboxAccept', () => this.bridge.acceptInboxItem(handleId)),
+      onDecline: (handleId) => this.call('inboxDecline', () => this.bridge.declineInvite(handleId)),
+    });
     this.screen.replaceChildren(
+      inbox.offer ?? '',
+      inbox.list ?? '',
       renderHome(this.t, {
         recent: this.recent,
         devMode: this.devMode,

@@ -6,6 +6,7 @@
  * small; main checks every argument at run time in its own module.
  */
 import type { AccountView } from './account-view';
+import type { InboxView } from './inbox-view';
 import type { JoinErrorCode, JoinView } from './join-view';
 
 /** One invite the player handled recently, for the home view. */
@@ -32,6 +33,8 @@ export interface LauncherState {
    * development identity (settings `signIn: "development"`): no Sign in, no account chip.
    */
   readonly account?: AccountView;
+  /** The inbox (src/shared/inbox-view.ts); absent while the launcher plays a development identity. */
+  readonly inbox?: InboxView;
 }
 
 /** Longest XUID the account channels accept (a 64-bit number has at most 20 digits). */
@@ -63,6 +66,12 @@ export interface InvokeChannels {
   /** Makes a cached account current; refused when `xuid` is not one of the cached accounts. */
   'account:switch': { args: [xuid: string]; result: void };
   'account:sign-out': { args: []; result: void };
+  /** Asks main to read the inbox again (window focus, the window's timer); main throttles it. */
+  'inbox:refresh': { args: []; result: void };
+  /** Accepts an inbox item by handle id: the same join as a clicked link. */
+  'inbox:accept': { args: [handleId: string]; result: void };
+  /** Declines an invite of the inbox: its handle is deleted. */
+  'inbox:decline': { args: [handleId: string]; result: void };
 }
 
 /** Push channels: main tells the renderer. */
@@ -70,6 +79,7 @@ export interface PushChannels {
   'join:view': JoinView;
   'launcher:recent': readonly RecentInvite[];
   'account:view': AccountView;
+  'inbox:view': InboxView;
 }
 
 export type InvokeChannel = keyof InvokeChannels;
@@ -88,6 +98,9 @@ export const invokeChannels = [
   'account:cancel-sign-in',
   'account:switch',
   'account:sign-out',
+  'inbox:refresh',
+  'inbox:accept',
+  'inbox:decline',
 ] as const satisfies readonly InvokeChannel[];
 
 /** What the preload exposes as `window.rallypoint`: functions only, no Electron objects. */
@@ -106,4 +119,8 @@ export interface RallypointBridge {
   switchTo(xuid: string): Promise<void>;
   signOut(): Promise<void>;
   onAccountView(callback: (view: AccountView) => void): () => void;
+  refreshInbox(): Promise<void>;
+  acceptInboxItem(handleId: string): Promise<void>;
+  declineInvite(handleId: string): Promise<void>;
+  onInbox(callback: (view: InboxView) => void): () => void;
 }

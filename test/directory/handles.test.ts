@@ -134,4 +134,37 @@ describe('handles', () => {
     expect((await call(url, 'DELETE', `/handles/${id}`, { as: host })).status).toBe(204);
     expect((await call(url, 'GET', `/handles/${id}`, { as: host })).status).toBe(404);
   });
+
+  it('the invited player may delete (decline) an invite sent to them; nobody else but its sender', async () => {
+    await call(url, 'PUT', sessionUrl('declined-invite'), { as: host, body: joinBody(host) });
+    const invite = async () => {
+      const made = await call(url, 'POST', '/handles', {
+        as: host,
+        body: {
+          version: 1,
+          type: 'invite',
+          sessionRef: { scid, templateName: 'default', name: 'declined-invite' },
+          invitedXuid: guest.xuid,
+          inviteAttributes: { titleId: '1717113201' },
+        },
+      });
+      expect(made.status, made.text).toBe(201);
+      return made.json<{ id: string }>().id;
+    };
+    const id = await invite();
+    const outsider = await player(url, 'Invite Outsider');
+    expect((await call(url, 'DELETE', `/handles/${id}`, { as: outsider })).status).toBe(403);
+    expect((await call(url, 'DELETE', `/handles/${id}`, { as: guest })).status).toBe(204);
+    expect((await call(url, 'GET', `/handles/${id}`, { as: guest })).status).toBe(404);
+    const declined = await call(url, 'POST', '/handles/query', {
+      as: guest,
+      body: { type: 'invite', scid },
+    });
+    expect(declined.json<{ results: { id: string }[] }>().results.map((r) => r.id)).not.toContain(
+      id,
+    );
+    // The sender keeps the right to withdraw an invite of their own.
+    const second = await invite();
+    expect((await call(url, 'DELETE', `/handles/${second}`, { as: host })).status).toBe(204);
+  });
 });

@@ -14,6 +14,7 @@ import type { RequestLogEntry, RunningDirectory } from '../../src/directory/dire
 import type { Launcher } from '../../src/main/electron/main';
 import { APP_ENTRY_URL } from '../../src/main/security/app-origin';
 import type { AccountView } from '../../src/shared/account-view';
+import type { InboxView } from '../../src/shared/inbox-view';
 import type { LauncherState } from '../../src/shared/ipc-contract';
 import type { JoinView } from '../../src/shared/join-view';
 import { completeAuthorizePage } from './account/sign-in-fixture';
@@ -169,6 +170,44 @@ describe('signing in from the window', () => {
       'signed out',
     );
     expect(() => readFileSync(join(current().app.userData, 'accounts.bin'))).toThrow();
+  });
+
+  it('first run: after sign-in the inbox offers the pending invite as the join card, and accepting joins', async () => {
+    const demo = directory!.demo!;
+    // A fresh launcher state (no recent-invites file) and no link: the invite is only in the directory.
+    const window = await boot([]);
+    const inboxViews = () => window.webContents.pushes('inbox:view') as InboxView[];
+    await invoke(window, 'account:sign-in');
+    const opened = await waitFor(() => current().openedExternally[0], 'the browser opened');
+    await completeAuthorizePage(opened, 'allow', {
+      gamertag: 'RallyPlayer',
+      xuid: demo.player.xuid,
+    });
+    const offered = await waitFor(
+      () => inboxViews().find((view) => view.firstRunOffer !== undefined),
+      'the join card',
+    );
+    expect(offered.firstRunOffer).toMatchObject({
+      kind: 'invite',
+      handleId: demo.handleId,
+      fromXuid: demo.host.xuid,
+    });
+    const state = (await invoke(window, 'launcher:get-state')) as LauncherState;
+    expect(state.inbox?.firstRunOffer?.handleId).toBe(demo.handleId);
+    // Arguments are checked in main like every other channel's; an unknown item is refused.
+    await expect(invoke(window, 'inbox:accept', ['not-a-handle'])).rejects.toThrow(
+      'rallypoint-ipc:bad-arguments',
+    );
+    await expect(
+      invoke(window, 'inbox:accept', ['00000000-1111-4222-8333-444444444444']),
+    ).rejects.toThrow('rallypoint-ipc:not-available');
+    await invoke(window, 'inbox:accept', [demo.handleId]);
+    const joined = await waitFor(
+      () => joinViews(window).find((view) => view.phase === 'joined'),
+      'joined',
+    );
+    expect(joined.invite?.handleId).toBe(demo.handleId);
+    expect(inboxViews().at(-1)?.firstRunOffer).toBeUndefined();
   });
 
   it('cancels a sign-in, refuses to switch to an account that is not cached and checks arguments', async () => {

@@ -8,6 +8,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { invokeChannels } from '../../src/shared/ipc-contract';
 import type { JoinView } from '../../src/shared/join-view';
 import type { RecentInvite } from '../../src/shared/ipc-contract';
 import { startDirectory } from '../../src/directory/start-directory';
@@ -206,7 +207,7 @@ describe('composition root', () => {
     await expect(current().ipcMain.invoke('launcher:get-state', stray)).rejects.toThrow(
       'unknown-sender',
     );
-    expect(current().ipcMain.handlers.size).toBe(11);
+    expect(current().ipcMain.handlers.size).toBe(invokeChannels.length);
     expect(current().privilegedSchemes).toHaveLength(1);
     expect(current().app.sandboxEnabled).toBe(true);
     const page = await current().session.defaultSession.protocolHandlers.get('app')!(

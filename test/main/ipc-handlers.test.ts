@@ -99,6 +99,47 @@ describe('launcher handler table', () => {
     }
   });
 
+  it('routes the inbox channels, refuses an item not in the inbox, and checks the handle id', async () => {
+    const { handlers } = table();
+    expect(() => handlers['inbox:refresh']()).toThrow('rallypoint-ipc:not-available');
+    const known = '4f8c1a2e-7b1d-4f6e-9a3c-2d5e8f9a0b1c';
+    const calls: string[] = [];
+    const withInbox = createLauncherHandlers({
+      state: () => ({ view: idleJoinView, recent: [], locale: 'en', devMode: false }),
+      retry: () => undefined,
+      cancel: () => undefined,
+      dismiss: () => undefined,
+      switchAccount: () => undefined,
+      tryDemoInvite: undefined,
+      inbox: {
+        refresh: () => void calls.push('refresh'),
+        accept: (handleId) => calls.push(`accept ${handleId}`) > 0 && handleId === known,
+        decline: async (handleId) => calls.push(`decline ${handleId}`) > 0 && handleId === known,
+      },
+      rendererLog: recordingLogger(),
+      rendererLogBudget: new TokenBucket({ capacity: 1, refillPerSecond: 1 }),
+    });
+    withInbox['inbox:refresh']();
+    withInbox['inbox:accept'](known);
+    await withInbox['inbox:decline'](known);
+    const other = '00000000-1111-4222-8333-444444444444';
+    expect(() => withInbox['inbox:accept'](other)).toThrow('rallypoint-ipc:not-available');
+    await expect(withInbox['inbox:decline'](other)).rejects.toThrow('rallypoint-ipc:not-available');
+    expect(calls).toEqual([
+      'refresh',
+      `accept ${known}`,
+      `decline ${known}`,
+      `accept ${other}`,
+      `decline ${other}`,
+    ]);
+    expect(parseInvokeArguments('inbox:accept', [known]).ok).toBe(true);
+    for (const bad of [[], ['x'], [known, known], [42], [`${known}/../x`]]) {
+      expect(parseInvokeArguments('inbox:accept', bad).ok, JSON.stringify(bad)).toBe(false);
+      expect(parseInvokeArguments('inbox:decline', bad).ok, JSON.stringify(bad)).toBe(false);
+    }
+    expect(parseInvokeArguments('inbox:refresh', ['x']).ok).toBe(false);
+  });
+
   it('answers the demo channel with not-available when there is no demo', () => {
     const { handlers } = table({ demo: false });
     expect(() => handlers['dev:try-demo-invite']()).toThrow('rallypoint-ipc:not-available');
@@ -134,7 +175,9 @@ describe('invoke argument schemas', () => {
           ? ['warn', 'text']
           : channel === 'account:switch'
             ? ['2535400000000202']
-            : [];
+            : channel === 'inbox:accept' || channel === 'inbox:decline'
+              ? ['4f8c1a2e-7b1d-4f6e-9a3c-2d5e8f9a0b1c']
+              : [];
       expect(parseInvokeArguments(channel, valid).ok, channel).toBe(true);
       expect(parseInvokeArguments(channel, [...valid, 1]).ok, channel).toBe(false);
     }

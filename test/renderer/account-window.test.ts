@@ -71,6 +71,9 @@ const handlers: InvokeHandlers = {
   'account:cancel-sign-in': () => void calls.push('cancelSignIn'),
   'account:switch': (xuid) => void calls.push(`switchTo ${xuid}`),
   'account:sign-out': () => void calls.push('signOut'),
+  'inbox:refresh': () => undefined,
+  'inbox:accept': () => undefined,
+  'inbox:decline': () => undefined,
 };
 
 beforeAll(async () => {

@@ -42,6 +42,9 @@ const handlers: InvokeHandlers = {
   'account:cancel-sign-in': () => undefined,
   'account:switch': () => undefined,
   'account:sign-out': () => undefined,
+  'inbox:refresh': () => undefined,
+  'inbox:accept': () => undefined,
+  'inbox:decline': () => undefined,
 };
 
 beforeAll(async () => {

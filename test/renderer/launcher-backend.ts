@@ -19,6 +19,8 @@ import { localSignInSettings } from '../../src/main/account/sign-in-settings';
 import { fileTokenStore } from '../../src/main/account/token-cache';
 import { createLauncherAccount, type LauncherAccount } from '../../src/main/launcher-account';
 import { createLauncherHandlers } from '../../src/main/ipc/launcher-handlers';
+import type { InboxPlayer } from '../../src/main/inbox/launcher-inbox';
+import { wireLauncherInbox, type WiredInbox } from '../../src/main/inbox/launcher-inbox-wiring';
 import { TokenBucket } from '../../src/main/ipc/token-bucket';
 import { LauncherView } from '../../src/main/launcher-view';
 import { createLauncherJoin, type LauncherJoin } from '../../src/main/join/join-service';
@@ -57,6 +59,11 @@ export interface LauncherBackendOptions {
    * directory's own identity services), with this stand-in for `shell.openExternal`.
    */
   readonly openBrowser?: (url: string) => Promise<void>;
+  /**
+   * The inbox of the signed-in player (main's own wiring, src/main/inbox), read through these
+   * calls; `firstRun` as main decides it from the recent-invites file.
+   */
+  readonly inbox?: { readonly player: InboxPlayer; readonly firstRun: boolean };
 }
 
 export interface LauncherBackend {
@@ -70,6 +77,8 @@ export interface LauncherBackend {
   signedIn(): Account;
   /** Every line the page logged. */
   readonly logs: readonly { level: LogLevel; message: string }[];
+  /** The inbox, when `options.inbox` asked for one. */
+  readonly inbox: WiredInbox | undefined;
   close(): Promise<void>;
 }
 
@@ -154,6 +163,29 @@ export async function startLauncherBackend(
     else active.submit(parsed.invite);
   };
 
+  // The inbox follows a development identity that never changes: the account view says who.
+  const inbox =
+    options.inbox === undefined
+      ? undefined
+      : wireLauncherInbox({
+          account: {
+            view: () => ({
+              state: 'signed-in',
+              xuid: account.xuid,
+              gamertag: account.gamertag,
+              others: [],
+            }),
+            subscribe: () => () => undefined,
+          },
+          playerFor: () => options.inbox!.player,
+          submit: (invite) => (signIn ? signIn.offerInvite(invite) : active.submit(invite)),
+          push: (view) => host?.push('inbox:view', view),
+          firstRun: options.inbox.firstRun,
+          minIntervalMs: 0,
+          log: () => undefined,
+        });
+  await inbox?.inbox.refresh('start', true);
+
   const rendererLog = Object.fromEntries(
     logLevels.map((level) => [
       level,
@@ -168,6 +200,7 @@ export async function startLauncherBackend(
       locale: options.locale,
       devMode: options.devMode,
       ...(signIn ? { account: signIn.view() } : {}),
+      ...(inbox ? { inbox: inbox.inbox.view() } : {}),
     }),
     retry: () => active.retry(),
     cancel: () => active.cancel(),
@@ -182,6 +215,7 @@ export async function startLauncherBackend(
     },
     tryDemoInvite: options.devMode ? () => accept(options.demoInviteLink) : undefined,
     account: signIn?.handlers,
+    inbox: inbox?.handlers,
     rendererLog,
     rendererLogBudget: new TokenBucket({ capacity: 100, refillPerSecond: 20 }),
   });
@@ -195,7 +229,9 @@ export async function startLauncherBackend(
     view: () => launcherView.current(),
     signedIn: () => account,
     logs,
+    inbox,
     async close() {
+      inbox?.stop();
       launcherView.close();
       await active.close();
       rmSync(folder, { recursive: true, force: true });

@@ -74,6 +74,10 @@ const bridge: RallypointBridge = {
   switchTo: (xuid) => invoke('account:switch', xuid),
   signOut: () => invoke('account:sign-out'),
   onAccountView: (callback) => on('account:view', callback),
+  refreshInbox: () => invoke('inbox:refresh'),
+  acceptInboxItem: (handleId) => invoke('inbox:accept', handleId),
+  declineInvite: (handleId) => invoke('inbox:decline', handleId),
+  onInbox: (callback) => on('inbox:view', callback),
 };
 
 Object.defineProperty(window, 'rallypoint', { value: Object.freeze(bridge), enumerable: true });

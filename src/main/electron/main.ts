@@ -48,6 +48,7 @@ import { mainLogPath, setUpMainLogging } from './logging';
 import { launcherTokenStore } from './safe-storage-cipher';
 import { systemBrowser } from './system-browser';
 import { bringToFront, createLauncherWindow, guardSession, guardWebContents } from './window';
+import { startWindowInbox } from './window-inbox';
 
 /**
  * In demo-game mode, the demo game's exit code once it ended; undefined in a launcher. Decided
@@ -222,6 +223,8 @@ async function composeLauncher(
     logs.app.warn(`recent invites file unreadable (${loaded.reason}); starting with an empty list`);
   }
   const recent = new RecentInvites({ initial: loaded.status === 'loaded' ? loaded.recent : [] });
+  // The first run after install: no recent-invites file yet (docs/launcher-window.md, "Inbox").
+  const firstRun = loaded.status === 'missing';
 
   let window: BrowserWindow | undefined;
   const ipc = createTypedIpcMain({
@@ -289,6 +292,22 @@ async function composeLauncher(
     signedIn.offerInvite(invite);
   };
 
+  const inbox = signingIn
+    ? startWindowInbox({
+        settings,
+        services,
+        account,
+        firstRun,
+        submit: (invite) => {
+          offer(invite, 'inbox').catch((error: unknown) =>
+            logs.join.error('an inbox invite could not be offered', error),
+          );
+        },
+        push: (current) => window && ipc.push(window.webContents, 'inbox:view', current),
+        log: logs.app,
+      })
+    : undefined;
+
   ipc.handleAll(
     createLauncherHandlers({
       state: async (): Promise<LauncherState> => {
@@ -300,6 +319,7 @@ async function composeLauncher(
           locale: app.getLocale(),
           devMode: demoInvite !== undefined,
           ...(signedIn === undefined ? {} : { account: signedIn.view() }),
+          ...(inbox === undefined ? {} : { inbox: inbox.view() }),
         };
       },
       retry: () => join.retry(),
@@ -332,6 +352,7 @@ async function composeLauncher(
             signOut: async () => (await account)?.handlers.signOut(),
           }
         : undefined,
+      inbox: inbox?.handlers,
       rendererLog: logs.renderer,
       rendererLogBudget: new TokenBucket({ capacity: 100, refillPerSecond: 20 }),
     }),
@@ -395,6 +416,7 @@ async function composeLauncher(
       closing ??= (async () => {
         // A sign-in still waiting for the browser stops listening on its loopback port.
         signedIn?.service.cancelSignIn();
+        inbox?.stop();
         ipc.dispose();
         view.close();
         await join.close();

@@ -11,6 +11,7 @@ import {
   type InvokeChannels,
   xuidPattern,
 } from '../../shared/ipc-contract';
+import { guidPattern } from '../../shared/guid';
 import { err, ok, type Result } from '../../shared/result';
 import type { IpcRefusal } from './ipc-refusal';
 
@@ -28,6 +29,9 @@ const schemas: { readonly [C in InvokeChannel]: z.ZodType<InvokeChannels[C]['arg
   'account:cancel-sign-in': noArguments,
   'account:switch': z.tuple([z.string().regex(xuidPattern)]),
   'account:sign-out': noArguments,
+  'inbox:refresh': noArguments,
+  'inbox:accept': z.tuple([z.string().regex(guidPattern)]),
+  'inbox:decline': z.tuple([z.string().regex(guidPattern)]),
 };
 
 /** Parses the raw arguments of one invoke; the refusal names what was wrong, not the values. */

@@ -21,6 +21,14 @@ export interface AccountHandlerDeps {
   readonly signOut: () => Promise<void>;
 }
 
+/** What the inbox channels do; see src/main/inbox/launcher-inbox.ts. */
+export interface InboxHandlerDeps {
+  readonly refresh: () => void;
+  /** False when `handleId` is not in the inbox (the channel then refuses). */
+  readonly accept: (handleId: string) => boolean | Promise<boolean>;
+  readonly decline: (handleId: string) => Promise<boolean>;
+}
+
 export interface LauncherHandlerDeps {
   /** The full picture for a window that (re)loads. */
   readonly state: () => LauncherState | Promise<LauncherState>;
@@ -36,6 +44,8 @@ export interface LauncherHandlerDeps {
    * and the account channels then refuse with `not-available`.
    */
   readonly account?: AccountHandlerDeps | undefined;
+  /** The inbox's actions; undefined (the channels refuse with `not-available`) without one. */
+  readonly inbox?: InboxHandlerDeps | undefined;
   /** Where the window's own log lines go (the `renderer` scope). */
   readonly rendererLog: Logger;
   /** Caps renderer log lines; over the cap they are dropped and counted. */
@@ -47,6 +57,10 @@ export function createLauncherHandlers(deps: LauncherHandlerDeps): InvokeHandler
   const account = (): AccountHandlerDeps => {
     if (deps.account === undefined) throw new IpcRefusedError('not-available');
     return deps.account;
+  };
+  const inbox = (): InboxHandlerDeps => {
+    if (deps.inbox === undefined) throw new IpcRefusedError('not-available');
+    return deps.inbox;
   };
   return {
     'launcher:get-state': () => deps.state(),
@@ -72,5 +86,12 @@ export function createLauncherHandlers(deps: LauncherHandlerDeps): InvokeHandler
       if (!(await account().switchTo(xuid))) throw new IpcRefusedError('not-available');
     },
     'account:sign-out': () => account().signOut(),
+    'inbox:refresh': () => inbox().refresh(),
+    'inbox:accept': async (handleId: string) => {
+      if (!(await inbox().accept(handleId))) throw new IpcRefusedError('not-available');
+    },
+    'inbox:decline': async (handleId: string) => {
+      if (!(await inbox().decline(handleId))) throw new IpcRefusedError('not-available');
+    },
   };
 }

@@ -72,7 +72,7 @@ export interface SessionRead {
   readonly etag?: string;
 }
 
-type DirectoryMethod = 'GET' | 'PUT' | 'POST';
+type DirectoryMethod = 'GET' | 'PUT' | 'POST' | 'DELETE';
 
 /** One answer of the directory, as {@link DirectoryCalls.call} returns it. */
 export interface DirectoryAnswerText {

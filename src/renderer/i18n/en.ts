@@ -119,5 +119,23 @@ export const en = {
   'error.unknown.body': 'Try again in a moment. If it keeps happening, restart Rallypoint.',
   'error.unknown.short': 'Didn’t join',
 
+  'inbox.title': 'Invites and friends playing',
+  'inbox.invite': '{from} invited you',
+  'inbox.inviteFromFriend': 'A friend invited you',
+  'inbox.join': '{from} is playing',
+  'inbox.joinFromFriend': 'A friend is playing',
+  'inbox.accept': 'Join',
+  'inbox.decline': 'Decline',
+  'inbox.empty':
+    'No invites right now. When a friend invites you or starts a game you can join, it shows up here.',
+  'inbox.failed': 'Rallypoint couldn’t check your invites. It will try again shortly.',
+  'inbox.offer.eyebrow': 'Welcome to Rallypoint',
+  'inbox.offer.body': 'This invite is waiting for you. Join with one click.',
+  // Plural by the session's size: "1 of 16 players", "1 of 1 player".
+  'inbox.players': {
+    one: '{members} of {count} player',
+    other: '{members} of {count} players',
+  },
+
   ...signInTextEn,
 } satisfies Record<string, string | Plural>;

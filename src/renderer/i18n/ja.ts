@@ -114,5 +114,19 @@ export const ja: Catalogue = {
     'しばらくしてから再試行してください。繰り返し起こる場合は Rallypoint を再起動してください。',
   'error.unknown.short': '参加できず',
 
+  'inbox.title': '招待とプレイ中のフレンド',
+  'inbox.invite': '{from} さんから招待が届いています',
+  'inbox.inviteFromFriend': 'フレンドから招待が届いています',
+  'inbox.join': '{from} さんがプレイ中です',
+  'inbox.joinFromFriend': 'フレンドがプレイ中です',
+  'inbox.accept': '参加する',
+  'inbox.decline': '断る',
+  'inbox.empty':
+    '今は招待がありません。フレンドから招待されたり、参加できるゲームをフレンドが始めたりすると、ここに表示されます。',
+  'inbox.failed': '招待を確認できませんでした。まもなくもう一度確認します。',
+  'inbox.offer.eyebrow': 'Rallypoint へようこそ',
+  'inbox.offer.body': 'この招待があなたを待っています。ワンクリックで参加できます。',
+  'inbox.players': { other: 'プレイヤー {members} / {count} 人' },
+
   ...signInTextJa,
 };
