@@ -54,6 +54,8 @@ const bridge: RallypointBridge = {
   switchTo: noop,
   signOut: noop,
   onAccountView: () => () => undefined,
+  play: noop,
+  onPlayView: () => () => undefined,
 };
 
 const root = document.getElementById('app') as HTMLElement;

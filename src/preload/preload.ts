@@ -33,6 +33,8 @@ const rallypointBridge: RallypointBridge = {
   switchTo: (xuid) => invoke('account:switch', xuid),
   signOut: () => invoke('account:sign-out'),
   onAccountView: (callback) => on('account:view', (view) => callback(view)),
+  play: () => invoke('play:start'),
+  onPlayView: (callback) => on('play:view', (view) => callback(view)),
 };
 
 contextBridge.exposeInMainWorld('rallypoint', rallypointBridge);

@@ -8,6 +8,7 @@
 import type { AccountView } from '../shared/account-view';
 import type { LauncherState, RallypointBridge, RecentInvite } from '../shared/ipc-contract';
 import type { JoinView } from '../shared/join-view';
+import { idlePlayView, type PlayView } from '../shared/play-view';
 import { renderAccountChip } from './account-chip';
 import { renderAccountPicker } from './account-picker';
 import { el } from './dom';
@@ -15,10 +16,11 @@ import { renderHome } from './home-view';
 import type { Translator } from './i18n/translator';
 import type { JoinAction } from './join-actions';
 import { JoinScreen } from './join-screen';
+import { renderPlayCard, renderPlayScreen } from './play-screen';
 import { renderSignInPanel } from './sign-in-panel';
 
 /** What the window asks main to do: a join action, the demo, or an account action. */
-type WindowAction = JoinAction | 'tryDemo' | 'signIn' | 'cancelSignIn' | 'signOut';
+type WindowAction = JoinAction | 'tryDemo' | 'signIn' | 'cancelSignIn' | 'signOut' | 'play';
 
 /** How often the home screen refreshes "5 minutes ago". */
 const relativeTimeRefreshMs = 30_000;
@@ -38,6 +40,8 @@ export class LauncherWindow {
   private readonly screen: HTMLElement;
   private joinScreen: JoinScreen | undefined;
   private homeTimer: ReturnType<typeof setInterval> | undefined;
+  /** Play: the game started with no session (idle when none runs). */
+  private play: PlayView;
 
   constructor(
     root: HTMLElement,
@@ -50,6 +54,7 @@ export class LauncherWindow {
     this.recent = state.recent;
     this.devMode = state.devMode;
     this.account = state.account;
+    this.play = state.play ?? idlePlayView;
     this.notice = el('p', { className: 'notice', attrs: { role: 'status' } });
     this.content = el('main', { className: 'content', attrs: { id: 'content' } });
     this.accountSlot = el('div', { className: 'account-slot' });
@@ -84,6 +89,13 @@ export class LauncherWindow {
     if (view.phase !== this.view.phase) this.notice.textContent = '';
     this.view = view;
     this.render(true);
+  }
+
+  /** A new Play view from main: Starting… and Playing replace the home until the game exits. */
+  setPlay(view: PlayView): void {
+    const phaseChanged = view.phase !== this.play.phase;
+    this.play = view;
+    if (this.view.phase === 'idle') this.drawHome(phaseChanged);
   }
 
   setRecent(recent: readonly RecentInvite[]): void {
@@ -181,14 +193,19 @@ export class LauncherWindow {
 
   private drawHome(focusHeading: boolean): void {
     const focused = document.activeElement?.getAttribute('data-action');
-    this.screen.replaceChildren(
-      renderHome(this.t, {
-        recent: this.recent,
-        devMode: this.devMode,
-        now: this.now(),
-        onTryDemo: () => this.run('tryDemo'),
-      }),
-    );
+    if (this.play.phase !== 'idle') {
+      this.screen.replaceChildren(renderPlayScreen(this.t, this.play));
+    } else {
+      this.screen.replaceChildren(
+        renderPlayCard(this.t, { lastExit: this.play.lastExit, onPlay: () => this.run('play') }),
+        renderHome(this.t, {
+          recent: this.recent,
+          devMode: this.devMode,
+          now: this.now(),
+          onTryDemo: () => this.run('tryDemo'),
+        }),
+      );
+    }
     if (focusHeading) this.focusHeading();
     else if (focused) this.screen.querySelector<HTMLElement>(`[data-action="${focused}"]`)?.focus();
     // "2 minutes ago" must not go stale while the window stays open.
@@ -221,6 +238,7 @@ export class LauncherWindow {
       signIn: () => this.bridge.signIn(),
       cancelSignIn: () => this.bridge.cancelSignIn(),
       signOut: () => this.bridge.signOut(),
+      play: () => this.bridge.play(),
     };
     this.call(action, calls[action]);
   }

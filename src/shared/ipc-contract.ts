@@ -7,6 +7,7 @@
  */
 import type { AccountView } from './account-view';
 import type { JoinErrorCode, JoinView } from './join-view';
+import type { PlayView } from './play-view';
 
 /** One invite the player handled recently, for the home view. */
 export interface RecentInvite {
@@ -32,6 +33,8 @@ export interface LauncherState {
    * development identity (settings `signIn: "development"`): no Sign in, no account chip.
    */
   readonly account?: AccountView;
+  /** Play: the game the launcher started with no session (src/shared/play-view.ts). */
+  readonly play?: PlayView;
 }
 
 /** Longest XUID the account channels accept (a 64-bit number has at most 20 digits). */
@@ -63,6 +66,8 @@ export interface InvokeChannels {
   /** Makes a cached account current; refused when `xuid` is not one of the cached accounts. */
   'account:switch': { args: [xuid: string]; result: void };
   'account:sign-out': { args: []; result: void };
+  /** Starts the configured game with no session (answers as `play:view` pushes). */
+  'play:start': { args: []; result: void };
 }
 
 /** Push channels: main tells the renderer. */
@@ -70,6 +75,7 @@ export interface PushChannels {
   'join:view': JoinView;
   'launcher:recent': readonly RecentInvite[];
   'account:view': AccountView;
+  'play:view': PlayView;
 }
 
 export type InvokeChannel = keyof InvokeChannels;
@@ -88,6 +94,7 @@ export const invokeChannels = [
   'account:cancel-sign-in',
   'account:switch',
   'account:sign-out',
+  'play:start',
 ] as const satisfies readonly InvokeChannel[];
 
 /** What the preload exposes as `window.rallypoint`: functions only, no Electron objects. */
@@ -106,4 +113,6 @@ export interface RallypointBridge {
   switchTo(xuid: string): Promise<void>;
   signOut(): Promise<void>;
   onAccountView(callback: (view: AccountView) => void): () => void;
+  play(): Promise<void>;
+  onPlayView(callback: (view: PlayView) => void): () => void;
 }

@@ -42,6 +42,7 @@ const handlers: InvokeHandlers = {
   'account:cancel-sign-in': () => undefined,
   'account:switch': () => undefined,
   'account:sign-out': () => undefined,
+  'play:start': () => undefined,
 };
 
 beforeAll(async () => {

@@ -57,6 +57,7 @@ const handlers: InvokeHandlers = {
   'account:cancel-sign-in': () => void calls.push('cancelSignIn'),
   'account:switch': (xuid) => void calls.push(`switchTo ${xuid}`),
   'account:sign-out': () => void calls.push('signOut'),
+  'play:start': () => void calls.push('play'),
 };
 
 beforeAll(async () => {

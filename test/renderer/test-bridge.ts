@@ -74,6 +74,8 @@ const bridge: RallypointBridge = {
   switchTo: (xuid) => invoke('account:switch', xuid),
   signOut: () => invoke('account:sign-out'),
   onAccountView: (callback) => on('account:view', callback),
+  play: () => invoke('play:start'),
+  onPlayView: (callback) => on('play:view', callback),
 };
 
 Object.defineProperty(window, 'rallypoint', { value: Object.freeze(bridge), enumerable: true });

@@ -28,6 +28,7 @@ const schemas: { readonly [C in InvokeChannel]: z.ZodType<InvokeChannels[C]['arg
   'account:cancel-sign-in': noArguments,
   'account:switch': z.tuple([z.string().regex(xuidPattern)]),
   'account:sign-out': noArguments,
+  'play:start': noArguments,
 };
 
 /** Parses the raw arguments of one invoke; the refusal names what was wrong, not the values. */

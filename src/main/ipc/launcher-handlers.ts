@@ -40,6 +40,8 @@ export interface LauncherHandlerDeps {
   readonly rendererLog: Logger;
   /** Caps renderer log lines; over the cap they are dropped and counted. */
   readonly rendererLogBudget: TokenBucket;
+  /** Play (src/main/game/launcher-play.ts); undefined where there is none, and the channel refuses. */
+  readonly play?: (() => void | Promise<void>) | undefined;
 }
 
 /** Builds the handler table for every channel of the contract. */
@@ -72,5 +74,9 @@ export function createLauncherHandlers(deps: LauncherHandlerDeps): InvokeHandler
       if (!(await account().switchTo(xuid))) throw new IpcRefusedError('not-available');
     },
     'account:sign-out': () => account().signOut(),
+    'play:start': () => {
+      if (deps.play === undefined) throw new IpcRefusedError('not-available');
+      return deps.play();
+    },
   };
 }
