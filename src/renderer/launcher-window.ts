@@ -193,6 +193,9 @@ export class LauncherWindow {
 
   private drawHome(focusHeading: boolean): void {
     const focused = document.activeElement?.getAttribute('data-action');
+    // A redraw (Play's players changing) must not drop the focus the heading had.
+    const headingFocused =
+      document.activeElement?.tagName === 'H1' && this.screen.contains(document.activeElement);
     if (this.play.phase !== 'idle') {
       this.screen.replaceChildren(renderPlayScreen(this.t, this.play));
     } else {
@@ -206,7 +209,7 @@ export class LauncherWindow {
         }),
       );
     }
-    if (focusHeading) this.focusHeading();
+    if (focusHeading || headingFocused) this.focusHeading();
     else if (focused) this.screen.querySelector<HTMLElement>(`[data-action="${focused}"]`)?.focus();
     // "2 minutes ago" must not go stale while the window stays open.
     this.homeTimer ??= setInterval(() => this.drawHome(false), relativeTimeRefreshMs);
