@@ -34,6 +34,8 @@ export interface ActivateOptions {
   readonly connectionProperty?: string;
   readonly deadlineMs?: number;
   readonly ackTimeoutMs?: number;
+  /** `demo --two-players`: two identities, one plays and invites, the other accepts. */
+  readonly twoPlayers?: true;
 }
 
 export type CliCommand =
@@ -52,6 +54,7 @@ export type CliCommand =
 export const usage = `Usage:
   rallypoint activate <invite-link> [options]   accept an invite headless and join the game
   rallypoint demo [options]                     local directory + demo invite + demo game, end to end
+  rallypoint demo --two-players                 two players: Alice plays and invites Bob, Bob accepts
   rallypoint invite-link <handle|invite-link> [--directory URL | --web-base URL]
                  [--invited XUID --sender XUID] [--context TEXT] [--json]
                                                 print the rallypoint:// and the https form of an invite
@@ -117,6 +120,7 @@ export function parseCliArgs(argv: readonly string[]): Result<CliCommand, string
         'connection-property': { type: 'string' },
         'deadline-ms': { type: 'string' },
         'ack-timeout-ms': { type: 'string' },
+        'two-players': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -125,6 +129,7 @@ export function parseCliArgs(argv: readonly string[]): Result<CliCommand, string
   }
   const { values, positionals } = parsed;
   if (values.help) return ok({ kind: 'help' });
+  if (values['two-players'] && command !== 'demo') return err('--two-players is a demo option');
   if (command === 'activate' && positionals.length !== 1) {
     return err(
       positionals.length === 0
@@ -152,6 +157,7 @@ export function parseCliArgs(argv: readonly string[]): Result<CliCommand, string
       : { connectionProperty: values['connection-property'] }),
     ...(deadline.value === undefined ? {} : { deadlineMs: deadline.value }),
     ...(ack.value === undefined ? {} : { ackTimeoutMs: ack.value }),
+    ...(values['two-players'] ? { twoPlayers: true as const } : {}),
   };
   return ok({ kind: command, options });
 }
