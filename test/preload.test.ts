@@ -75,6 +75,8 @@ describe('preload bridge', () => {
         'switchTo',
         'signOut',
         'onAccountView',
+        'play',
+        'onPlayView',
       ].sort(),
     );
     for (const value of Object.values(api)) expect(typeof value).toBe('function');
@@ -117,6 +119,18 @@ describe('preload bridge', () => {
     stop();
     fake.emit('account:view', { state: 'signed-out', inviteWaiting: false });
     expect(seen).toEqual([[{ state: 'signing-in', inviteWaiting: false }]]);
+  });
+
+  it('maps Play to play:start and hands Play views over as the payload only', async () => {
+    fake.invokes.length = 0;
+    await bridge().play();
+    expect(fake.invokes).toEqual([{ channel: 'play:start', args: [] }]);
+    const seen: unknown[][] = [];
+    const stop = bridge().onPlayView((...args: unknown[]) => seen.push(args));
+    fake.emit('play:view', { phase: 'starting', pid: 7 });
+    stop();
+    fake.emit('play:view', { phase: 'idle' });
+    expect(seen).toEqual([[{ phase: 'starting', pid: 7 }]]);
   });
 
   it('hands push callbacks the payload only, never the IPC event', () => {
