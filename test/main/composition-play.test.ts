@@ -124,6 +124,39 @@ describe('Play through the composition root', () => {
     await vi.waitFor(() => expect(() => process.kill(pid, 0)).toThrow(), patience);
   });
 
+  it('follows an account switch: the new join stack’s game reports to Play', async () => {
+    directory = await startDirectory({ seed: 'demo' });
+    process.env.RALLYPOINT_DIRECTORY_URL = directory.url;
+    process.env.RALLYPOINT_DEV_XUID = '2533274899999999';
+    process.env.RALLYPOINT_DEV_GAMERTAG = 'SomeoneElse';
+    const window = await boot();
+    current().app.emit(
+      'second-instance',
+      new FakeEvent(),
+      ['rallypoint', directory.demo!.inviteLink],
+      '/',
+    );
+    await vi.waitFor(() => {
+      if (!joinViews(window).some((view) => view.error?.code === 'wrong-account'))
+        throw new Error('no wrong-account yet');
+    }, patience);
+    await current().ipcMain.invoke('join:switch-account', window.webContents);
+    // The game started for the join belongs to the new stack; its controller says so.
+    const playing = await vi.waitFor(() => {
+      const last = playViews(window).at(-1);
+      if (last?.session?.role !== 'member') throw new Error('Play has not seen the game');
+      return last;
+    }, patience);
+    expect(playing.phase).toBe('playing');
+    expect(playing.session?.members.map((member) => member.xuid)).toContain(
+      directory.demo!.player.xuid,
+    );
+    // One game at a time holds on the new stack too.
+    await current().ipcMain.invoke('play:start', window.webContents);
+    expect(mainLog()).toMatch(/play: refused: The game is already running/);
+    expect(gamesStarted()).toHaveLength(1);
+  });
+
   it('brings the window home with the exit of a game that crashed', async () => {
     directory = await startDirectory({});
     process.env.RALLYPOINT_DIRECTORY_URL = directory.url;

@@ -349,7 +349,10 @@ async function composeLauncher(
         : undefined,
       rendererLog: logs.renderer,
       rendererLogBudget: new TokenBucket({ capacity: 100, refillPerSecond: 20 }),
-      play: async () => void (await services, play.play()),
+      play: async () => {
+        await services;
+        play.play();
+      },
     }),
   );
 
