@@ -16,7 +16,7 @@ import { renderHome } from './home-view';
 import type { Translator } from './i18n/translator';
 import type { JoinAction } from './join-actions';
 import { JoinScreen } from './join-screen';
-import { renderPlayCard, renderPlayScreen } from './play-screen';
+import { renderPlayCard } from './play-screen';
 import { renderSignInPanel } from './sign-in-panel';
 
 /** What the window asks main to do: a join action, the demo, or an account action. */
@@ -42,6 +42,8 @@ export class LauncherWindow {
   private homeTimer: ReturnType<typeof setInterval> | undefined;
   /** Play: the game started with no session (idle when none runs). */
   private play: PlayView;
+  /** The Play card's live region, kept across redraws (Starting… → Playing). */
+  private readonly playStatus: HTMLElement;
 
   constructor(
     root: HTMLElement,
@@ -55,6 +57,10 @@ export class LauncherWindow {
     this.devMode = state.devMode;
     this.account = state.account;
     this.play = state.play ?? idlePlayView;
+    this.playStatus = el('p', {
+      className: 'play-status',
+      attrs: { role: 'status', id: 'play-status', tabindex: '-1' },
+    });
     this.notice = el('p', { className: 'notice', attrs: { role: 'status' } });
     this.content = el('main', { className: 'content', attrs: { id: 'content' } });
     this.accountSlot = el('div', { className: 'account-slot' });
@@ -91,11 +97,10 @@ export class LauncherWindow {
     this.render(true);
   }
 
-  /** A new Play view from main: Starting… and Playing replace the home until the game exits. */
+  /** A new Play view from main: the Play card shows Starting…, Playing, then Play again. */
   setPlay(view: PlayView): void {
-    const phaseChanged = view.phase !== this.play.phase;
     this.play = view;
-    if (this.view.phase === 'idle') this.drawHome(phaseChanged);
+    if (this.view.phase === 'idle') this.drawHome(false);
   }
 
   setRecent(recent: readonly RecentInvite[]): void {
@@ -192,25 +197,34 @@ export class LauncherWindow {
   }
 
   private drawHome(focusHeading: boolean): void {
-    const focused = document.activeElement?.getAttribute('data-action');
-    // A redraw (Play's players changing) must not drop the focus the heading had.
-    const headingFocused =
-      document.activeElement?.tagName === 'H1' && this.screen.contains(document.activeElement);
-    if (this.play.phase !== 'idle') {
-      this.screen.replaceChildren(renderPlayScreen(this.t, this.play));
-    } else {
-      this.screen.replaceChildren(
-        renderPlayCard(this.t, { lastExit: this.play.lastExit, onPlay: () => this.run('play') }),
-        renderHome(this.t, {
-          recent: this.recent,
-          devMode: this.devMode,
-          now: this.now(),
-          onTryDemo: () => this.run('tryDemo'),
-        }),
-      );
-    }
-    if (focusHeading || headingFocused) this.focusHeading();
+    const active = document.activeElement;
+    const focused = active?.getAttribute('data-action');
+    const focusWasInside = this.screen.contains(active);
+    const focusedId = focusWasInside ? active?.id : undefined;
+    this.screen.replaceChildren(
+      renderPlayCard(this.t, {
+        view: this.play,
+        onPlay: () => this.run('play'),
+        status: this.playStatus,
+      }),
+      renderHome(this.t, {
+        recent: this.recent,
+        devMode: this.devMode,
+        now: this.now(),
+        onTryDemo: () => this.run('tryDemo'),
+      }),
+    );
+    if (focusHeading) this.focusHeading();
     else if (focused) this.screen.querySelector<HTMLElement>(`[data-action="${focused}"]`)?.focus();
+    else if (focusedId) this.screen.querySelector<HTMLElement>(`#${focusedId}`)?.focus();
+    // Play goes away while the game runs and comes back when it ends: focus follows it there,
+    // onto what the card says now or the Play button, never onto <body>.
+    if (focusWasInside && !this.screen.contains(document.activeElement)) {
+      const play = this.screen.querySelector<HTMLElement>('[data-action="play"]');
+      if (play) play.focus();
+      else if (!this.playStatus.hidden) this.playStatus.focus();
+      else this.focusHeading();
+    }
     // "2 minutes ago" must not go stale while the window stays open.
     this.homeTimer ??= setInterval(() => this.drawHome(false), relativeTimeRefreshMs);
   }

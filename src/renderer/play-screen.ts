@@ -1,41 +1,54 @@
 /**
- * Play in the window: the home's Play card (the button, and how the last game ended when it
- * crashed) and the screen shown while the game starts and runs (who is in its session). Main
+ * Play in the window: the home's Play card — the button, how the last game ended when it crashed,
+ * and while the game starts and runs what it is doing and who is in its session. Main
  * sends PlayViews (src/shared/play-view.ts); how a game ended arrives as data and is said here in
  * the player's language, never as the log's English.
  */
 import type { PlayExit, PlayView } from '../shared/play-view';
-import { el } from './dom';
+import { el, setText } from './dom';
 import { displayName, type Translator } from './i18n/translator';
 
 export interface PlayCardProps {
-  /** How the previous game ended, when it crashed. */
-  readonly lastExit: PlayExit | undefined;
+  readonly view: PlayView;
   readonly onPlay: () => void;
+  /**
+   * The card's live region, made once by the window and moved into each new card, so a screen
+   * reader hears Starting… and Playing as changes of one region rather than new ones.
+   */
+  readonly status: HTMLElement;
 }
 
-/** The home's Play card: one primary button, and an alert when the last game crashed. */
+/**
+ * The home's Play card. Idle: the Play button, and an alert when the last game crashed. Starting
+ * and playing: what the game is doing, its session and its players, in place of the button (one
+ * game at a time).
+ */
 export function renderPlayCard(t: Translator, props: PlayCardProps): HTMLElement {
-  const crashed = props.lastExit?.crashed === true ? props.lastExit : undefined;
-  return el(
-    'section',
-    { className: 'card play-card', attrs: { 'aria-label': t.text('play.region') } },
-    el(
-      'button',
-      {
-        className: 'button button-primary play-button',
-        attrs: { type: 'button', 'data-action': 'play' },
-        onClick: props.onPlay,
-      },
-      t.text('play.button'),
-    ),
-    crashed && el('p', { className: 'play-exit', attrs: { role: 'alert' } }, exitText(t, crashed)),
-  );
-}
-
-/** The screen while the game starts and runs, in place of the home. */
-export function renderPlayScreen(t: Translator, view: PlayView): HTMLElement {
+  const { view, status } = props;
+  if (view.phase === 'idle') {
+    setText(status, '');
+    status.hidden = true;
+    const crashed = view.lastExit?.crashed === true ? view.lastExit : undefined;
+    return el(
+      'section',
+      { className: 'card play-card', attrs: { 'aria-label': t.text('play.region') } },
+      status,
+      el(
+        'button',
+        {
+          className: 'button button-primary play-button',
+          attrs: { type: 'button', 'data-action': 'play' },
+          onClick: props.onPlay,
+        },
+        t.text('play.button'),
+      ),
+      crashed &&
+        el('p', { className: 'play-exit', attrs: { role: 'alert' } }, exitText(t, crashed)),
+    );
+  }
   const starting = view.phase === 'starting';
+  status.hidden = false;
+  setText(status, t.text(starting ? 'play.starting.title' : 'play.playing.title'));
   const session = view.session;
   const players =
     session !== undefined && session.members.length > 0
@@ -55,17 +68,13 @@ export function renderPlayScreen(t: Translator, view: PlayView): HTMLElement {
   return el(
     'section',
     {
-      className: 'card play-screen',
-      attrs: { 'aria-labelledby': 'play-title', 'data-phase': view.phase },
+      className: 'card play-card',
+      attrs: { 'aria-label': t.text('play.region'), 'data-phase': view.phase },
     },
-    el(
-      'h1',
-      { className: 'card-title', attrs: { id: 'play-title', tabindex: '-1' } },
-      t.text(starting ? 'play.starting.title' : 'play.playing.title'),
-    ),
+    status,
     el(
       'p',
-      { className: 'play-status', attrs: { role: 'status' } },
+      { className: 'play-body' },
       t.text(starting ? 'play.starting.body' : 'play.playing.body'),
     ),
     session &&
