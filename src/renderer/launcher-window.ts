@@ -16,7 +16,7 @@ import { renderHome } from './home-view';
 import type { Translator } from './i18n/translator';
 import type { JoinAction } from './join-actions';
 import { JoinScreen } from './join-screen';
-import { renderPlayCard } from './play-screen';
+import { renderPlayCard } from './play-card';
 import { renderSignInPanel } from './sign-in-panel';
 
 /** What the window asks main to do: a join action, the demo, or an account action. */
