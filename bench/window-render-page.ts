@@ -58,6 +58,8 @@ const bridge: RallypointBridge = {
   acceptInboxItem: noop,
   declineInvite: noop,
   onInbox: () => () => undefined,
+  play: noop,
+  onPlayView: () => () => undefined,
 };
 
 const root = document.getElementById('app') as HTMLElement;

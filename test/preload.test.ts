@@ -79,6 +79,8 @@ describe('preload bridge', () => {
         'acceptInboxItem',
         'declineInvite',
         'onInbox',
+        'play',
+        'onPlayView',
       ].sort(),
     );
     for (const value of Object.values(api)) expect(typeof value).toBe('function');
@@ -140,6 +142,18 @@ describe('preload bridge', () => {
     stop();
     fake.emit('inbox:view', { state: 'failed', items: [] });
     expect(seen).toEqual([[{ state: 'ready', items: [] }]]);
+  });
+
+  it('maps Play to play:start and hands Play views over as the payload only', async () => {
+    fake.invokes.length = 0;
+    await bridge().play();
+    expect(fake.invokes).toEqual([{ channel: 'play:start', args: [] }]);
+    const seen: unknown[][] = [];
+    const stop = bridge().onPlayView((...args: unknown[]) => seen.push(args));
+    fake.emit('play:view', { phase: 'starting', pid: 7 });
+    stop();
+    fake.emit('play:view', { phase: 'idle' });
+    expect(seen).toEqual([[{ phase: 'starting', pid: 7 }]]);
   });
 
   it('hands push callbacks the payload only, never the IPC event', () => {

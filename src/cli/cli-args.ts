@@ -42,6 +42,8 @@ export interface ActivateOptions {
   readonly follows?: readonly string[];
   /** The game's SCID the inbox is read for (default: the configured game's). */
   readonly scid?: string;
+  /** `demo --two-players`: two identities, one plays and invites, the other accepts. */
+  readonly twoPlayers?: true;
 }
 
 export type CliCommand =
@@ -64,6 +66,7 @@ export const usage = `Usage:
                                                 accept the Nth invite \`rallypoint invites\` lists
 ${invitesUsage}
   rallypoint demo [options]                     local directory + demo invite + demo game, end to end
+  rallypoint demo --two-players                 two players: Alice plays and invites Bob, Bob accepts
   rallypoint invite-link <handle|invite-link> [--directory URL | --web-base URL]
                  [--invited XUID --sender XUID] [--context TEXT] [--json]
                                                 print the rallypoint:// and the https form of an invite
@@ -145,6 +148,7 @@ export function parseCliArgs(argv: readonly string[]): Result<CliCommand, string
         invite: { type: 'string' },
         follows: { type: 'string', multiple: true },
         scid: { type: 'string' },
+        'two-players': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -153,6 +157,7 @@ export function parseCliArgs(argv: readonly string[]): Result<CliCommand, string
   }
   const { values, positionals } = parsed;
   if (values.help) return ok({ kind: 'help' });
+  if (values['two-players'] && command !== 'demo') return err('--two-players is a demo option');
   const inviteIndex = inboxIndex(values.invite);
   if (!inviteIndex.ok) return inviteIndex;
   if (inviteIndex.value !== undefined) {
@@ -193,6 +198,7 @@ export function parseCliArgs(argv: readonly string[]): Result<CliCommand, string
     ...(inviteIndex.value === undefined ? {} : { inviteIndex: inviteIndex.value }),
     ...(follows.value.length === 0 ? {} : { follows: follows.value }),
     ...(values.scid === undefined ? {} : { scid: values.scid }),
+    ...(values['two-players'] ? { twoPlayers: true as const } : {}),
   };
   return ok({ kind: command, options });
 }

@@ -51,6 +51,10 @@ async function main(): Promise<number> {
       return exitCodes.joined;
     case 'activate':
     case 'demo': {
+      if (command.value.kind === 'demo' && command.value.options.twoPlayers) {
+        // Both players are this command line as child processes; this one only directs them.
+        return (await import('./cli-demo-two-players')).runTwoPlayerDemo(command.value.options, io);
+      }
       const { kind, options } = command.value;
       return withJoinFlow(options.verbose ? io.err : undefined, (flow) =>
         kind === 'activate' ? flow.runActivate(options, io) : flow.runDemo(options, io),

@@ -3,12 +3,11 @@
  * join machine (xstate). It is the heavy half of the launcher, so Electron's main imports this
  * module only after the first window is open (the build makes it dist/main/join-stack.cjs).
  */
-import type { JoinStack } from './active-join';
 import { accountPicture } from './account/account-picture';
 import { createAccountManager, type AccountManager } from './account/account-manager';
 import { localSignInSettings, type SignInSettings } from './account/sign-in-settings';
 import type { TokenStore } from './account/token-cache';
-import { createLauncherJoin } from './join/join-service';
+import { createLauncherJoin, type LauncherJoin } from './join/join-service';
 import type { TokenProvider } from './join/token-provider';
 import { resolveLauncherConfig } from './join/launcher-config';
 import type { LauncherSettings } from './launcher-settings';
@@ -31,7 +30,7 @@ export function buildJoinStack(
   identity: StackIdentity,
   logs: LauncherLoggers,
   account?: SignedInServices,
-): JoinStack {
+): LauncherJoin {
   const tokens = account?.tokens;
   const config = resolveLauncherConfig({ ...settings.join, directoryUrl, identity });
   if (!config.ok) throw new Error(`Settings: ${config.error.message}`);

@@ -37,6 +37,8 @@ const rallypointBridge: RallypointBridge = {
   acceptInboxItem: (handleId) => invoke('inbox:accept', handleId),
   declineInvite: (handleId) => invoke('inbox:decline', handleId),
   onInbox: (callback) => on('inbox:view', (view) => callback(view)),
+  play: () => invoke('play:start'),
+  onPlayView: (callback) => on('play:view', (view) => callback(view)),
 };
 
 contextBridge.exposeInMainWorld('rallypoint', rallypointBridge);

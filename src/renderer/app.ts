@@ -36,6 +36,7 @@ async function start(root: HTMLElement): Promise<void> {
     bridge.onRecent((recent) => launcher.setRecent(recent));
     bridge.onAccountView((account) => launcher.setAccount(account));
     bridge.onInbox((inbox) => launcher.setInbox(inbox));
+    bridge.onPlayView((play) => launcher.setPlay(play));
     root.removeAttribute('aria-busy');
   } catch (error) {
     bridge.log('error', `launcher window failed to start: ${String(error)}`);

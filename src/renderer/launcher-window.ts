@@ -8,6 +8,7 @@
 import type { AccountView } from '../shared/account-view';
 import type { LauncherState, RallypointBridge, RecentInvite } from '../shared/ipc-contract';
 import type { JoinView } from '../shared/join-view';
+import { idlePlayView, type PlayView } from '../shared/play-view';
 import { renderAccountChip } from './account-chip';
 import { renderAccountPicker } from './account-picker';
 import { el } from './dom';
@@ -17,10 +18,11 @@ import type { InboxView } from '../shared/inbox-view';
 import type { Translator } from './i18n/translator';
 import type { JoinAction } from './join-actions';
 import { JoinScreen } from './join-screen';
+import { renderPlayCard } from './play-card';
 import { renderSignInPanel } from './sign-in-panel';
 
 /** What the window asks main to do: a join action, the demo, or an account action. */
-type WindowAction = JoinAction | 'tryDemo' | 'signIn' | 'cancelSignIn' | 'signOut';
+type WindowAction = JoinAction | 'tryDemo' | 'signIn' | 'cancelSignIn' | 'signOut' | 'play';
 
 /** How often the home screen refreshes "5 minutes ago". */
 const relativeTimeRefreshMs = 30_000;
@@ -49,6 +51,10 @@ export class LauncherWindow {
   private homeTimer: ReturnType<typeof setInterval> | undefined;
   /** Undefined while the launcher plays a development identity: no inbox at all. */
   private inbox: InboxView | undefined;
+  /** Play: the game started with no session (idle when none runs). */
+  private play: PlayView;
+  /** The Play card's live region, kept across redraws (Starting… → Playing). */
+  private readonly playStatus: HTMLElement;
 
   constructor(
     root: HTMLElement,
@@ -61,6 +67,11 @@ export class LauncherWindow {
     this.recent = state.recent;
     this.devMode = state.devMode;
     this.account = state.account;
+    this.play = state.play ?? idlePlayView;
+    this.playStatus = el('p', {
+      className: 'play-status',
+      attrs: { role: 'status', id: 'play-status', tabindex: '-1' },
+    });
     this.notice = el('p', { className: 'notice', attrs: { role: 'status' } });
     this.content = el('main', { className: 'content', attrs: { id: 'content' } });
     this.accountSlot = el('div', { className: 'account-slot' });
@@ -119,6 +130,12 @@ export class LauncherWindow {
     if (view.phase !== this.view.phase) this.notice.textContent = '';
     this.view = view;
     this.render(true);
+  }
+
+  /** A new Play view from main: the Play card shows Starting…, Playing, then Play again. */
+  setPlay(view: PlayView): void {
+    this.play = view;
+    if (this.view.phase === 'idle') this.drawHome(false);
   }
 
   setRecent(recent: readonly RecentInvite[]): void {
@@ -215,13 +232,21 @@ export class LauncherWindow {
   }
 
   private drawHome(focusHeading: boolean): void {
-    const focused = document.activeElement?.getAttribute('data-action');
+    const active = document.activeElement;
+    const focused = active?.getAttribute('data-action');
+    const focusWasInside = this.screen.contains(active);
+    const focusedId = focusWasInside ? active?.id : undefined;
     const inbox = renderInbox(this.t, this.inbox, this.now(), {
       onAccept: (handleId) => this.call('inboxAccept', () => this.bridge.acceptInboxItem(handleId)),
       onDecline: (handleId) => this.call('inboxDecline', () => this.bridge.declineInvite(handleId)),
     });
     this.screen.replaceChildren(
       inbox.offer ?? '',
+      renderPlayCard(this.t, {
+        view: this.play,
+        onPlay: () => this.run('play'),
+        status: this.playStatus,
+      }),
       inbox.list ?? '',
       renderHome(this.t, {
         recent: this.recent,
@@ -232,6 +257,15 @@ export class LauncherWindow {
     );
     if (focusHeading) this.focusHeading();
     else if (focused) this.screen.querySelector<HTMLElement>(`[data-action="${focused}"]`)?.focus();
+    else if (focusedId) this.screen.querySelector<HTMLElement>(`#${focusedId}`)?.focus();
+    // Play goes away while the game runs and comes back when it ends: focus follows it there,
+    // onto what the card says now or the Play button, never onto <body>.
+    if (focusWasInside && !this.screen.contains(document.activeElement)) {
+      const play = this.screen.querySelector<HTMLElement>('[data-action="play"]');
+      if (play) play.focus();
+      else if (!this.playStatus.hidden) this.playStatus.focus();
+      else this.focusHeading();
+    }
     // "2 minutes ago" must not go stale while the window stays open.
     this.homeTimer ??= setInterval(() => this.drawHome(false), relativeTimeRefreshMs);
   }
@@ -262,6 +296,7 @@ export class LauncherWindow {
       signIn: () => this.bridge.signIn(),
       cancelSignIn: () => this.bridge.cancelSignIn(),
       signOut: () => this.bridge.signOut(),
+      play: () => this.bridge.play(),
     };
     this.call(action, calls[action]);
   }

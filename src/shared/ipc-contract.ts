@@ -8,6 +8,7 @@
 import type { AccountView } from './account-view';
 import type { InboxView } from './inbox-view';
 import type { JoinErrorCode, JoinView } from './join-view';
+import type { PlayView } from './play-view';
 
 /** One invite the player handled recently, for the home view. */
 export interface RecentInvite {
@@ -35,6 +36,8 @@ export interface LauncherState {
   readonly account?: AccountView;
   /** The inbox (src/shared/inbox-view.ts); absent while the launcher plays a development identity. */
   readonly inbox?: InboxView;
+  /** Play: the game the launcher started with no session (src/shared/play-view.ts). */
+  readonly play?: PlayView;
 }
 
 /** Longest XUID the account channels accept (a 64-bit number has at most 20 digits). */
@@ -72,6 +75,8 @@ export interface InvokeChannels {
   'inbox:accept': { args: [handleId: string]; result: void };
   /** Declines an invite of the inbox: its handle is deleted. */
   'inbox:decline': { args: [handleId: string]; result: void };
+  /** Starts the configured game with no session (answers as `play:view` pushes). */
+  'play:start': { args: []; result: void };
 }
 
 /** Push channels: main tells the renderer. */
@@ -80,6 +85,7 @@ export interface PushChannels {
   'launcher:recent': readonly RecentInvite[];
   'account:view': AccountView;
   'inbox:view': InboxView;
+  'play:view': PlayView;
 }
 
 export type InvokeChannel = keyof InvokeChannels;
@@ -101,6 +107,7 @@ export const invokeChannels = [
   'inbox:refresh',
   'inbox:accept',
   'inbox:decline',
+  'play:start',
 ] as const satisfies readonly InvokeChannel[];
 
 /** What the preload exposes as `window.rallypoint`: functions only, no Electron objects. */
@@ -123,4 +130,6 @@ export interface RallypointBridge {
   acceptInboxItem(handleId: string): Promise<void>;
   declineInvite(handleId: string): Promise<void>;
   onInbox(callback: (view: InboxView) => void): () => void;
+  play(): Promise<void>;
+  onPlayView(callback: (view: PlayView) => void): () => void;
 }

@@ -23,9 +23,19 @@ export interface PlaySession {
 export interface PlayExit {
   /** True for a non-zero exit, a signal or a failed start the launcher did not ask for. */
   readonly crashed: boolean;
-  /** e.g. `exit code 3`, `stopped by SIGSEGV`, `its program was not found`. */
+  /** e.g. `exit code 3`, `stopped by SIGSEGV`, `its program was not found` (logs, command line). */
   readonly description: string;
+  /** The same end as data, so the window can say it in the player's language. */
+  readonly reason?: PlayExitReason;
 }
+
+/** How a game ended: its exit code, a signal, or a start that failed (and why). */
+export type PlayExitReason =
+  | { readonly kind: 'exit-code'; readonly code: number | null }
+  | { readonly kind: 'signal'; readonly signal: string }
+  | { readonly kind: 'not-found' }
+  | { readonly kind: 'not-executable' }
+  | { readonly kind: 'start-failed' };
 
 export interface PlayView {
   readonly phase: PlayPhase;

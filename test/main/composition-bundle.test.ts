@@ -17,8 +17,8 @@ import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
 import { createInterface } from 'node:readline';
 import { describe, expect, it } from 'vitest';
-import { invokeChannels } from '../../src/shared/ipc-contract';
 import { DEMO_GAME_FLAG } from '../../src/main/demo-game-mode';
+import { invokeChannels } from '../../src/shared/ipc-contract';
 
 const root = resolve(import.meta.dirname, '..', '..');
 

@@ -15,7 +15,7 @@ import { checkSender } from '../../src/main/ipc/sender-policy';
 import { TokenBucket } from '../../src/main/ipc/token-bucket';
 import { recordingLogger } from '../fakes/recording-logger';
 
-function table(options: { demo?: boolean; now?: () => number } = {}) {
+function table(options: { demo?: boolean; play?: boolean; now?: () => number } = {}) {
   const calls: string[] = [];
   const rendererLog = recordingLogger();
   const state: LauncherState = { view: idleJoinView, recent: [], locale: 'ja-JP', devMode: true };
@@ -28,6 +28,7 @@ function table(options: { demo?: boolean; now?: () => number } = {}) {
       calls.push('switch');
     },
     tryDemoInvite: options.demo === false ? undefined : () => void calls.push('demo'),
+    play: options.play === false ? undefined : () => void calls.push('play'),
     rendererLog,
     rendererLogBudget: new TokenBucket({
       capacity: 3,
@@ -138,6 +139,16 @@ describe('launcher handler table', () => {
       expect(parseInvokeArguments('inbox:decline', bad).ok, JSON.stringify(bad)).toBe(false);
     }
     expect(parseInvokeArguments('inbox:refresh', ['x']).ok).toBe(false);
+  });
+
+  it('routes play:start to Play, and refuses it with not-available where there is none', async () => {
+    const { handlers, calls } = table();
+    await handlers['play:start']();
+    expect(calls).toEqual(['play']);
+    expect(parseInvokeArguments('play:start', []).ok).toBe(true);
+    expect(parseInvokeArguments('play:start', ['--evil']).ok).toBe(false);
+    const { handlers: none } = table({ play: false });
+    expect(() => none['play:start']()).toThrow('rallypoint-ipc:not-available');
   });
 
   it('answers the demo channel with not-available when there is no demo', () => {

@@ -74,6 +74,7 @@ const handlers: InvokeHandlers = {
   'inbox:refresh': () => undefined,
   'inbox:accept': () => undefined,
   'inbox:decline': () => undefined,
+  'play:start': () => undefined,
 };
 
 beforeAll(async () => {

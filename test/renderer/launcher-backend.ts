@@ -3,7 +3,8 @@
  * the real join stack (`createLauncherJoin`: directory client, dev-token sign-in, game hand-off to
  * the real demo game process, xstate join machine) behind main's `ActiveJoin`, main's
  * `LauncherView` (which shows refused links), main's handler table (`createLauncherHandlers`) and
- * main's recent-invites list. Only Electron is missing: pushes go to
+ * main's recent-invites list and main's Play glue (`createLauncherPlay`, over each stack's game).
+ * Only Electron is missing: pushes go to
  * the test host instead of `webContents.send`. "Switch account" signs in as the account the failed
  * invite was for, the way an account picker would, and accepts the invite again.
  */
@@ -13,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ActiveJoin } from '../../src/main/active-join';
+import { createLauncherPlay } from '../../src/main/game/launcher-play';
 import { accountPicture } from '../../src/main/account/account-picture';
 import { createAccountManager } from '../../src/main/account/account-manager';
 import { localSignInSettings } from '../../src/main/account/sign-in-settings';
@@ -54,6 +56,8 @@ export interface LauncherBackendOptions {
   readonly retry?: RetryPolicyOptions;
   /** Extra arguments for the demo game, e.g. `--mode refuse` to make every join fail. */
   readonly gameArgs?: readonly string[];
+  /** The game's Play arguments in place of the demo game's (`--play`), e.g. a crashing program. */
+  readonly playArgs?: readonly string[];
   /**
    * Real sign-in instead of development identities: the account code main builds (against the
    * directory's own identity services), with this stand-in for `shell.openExternal`.
@@ -79,6 +83,8 @@ export interface LauncherBackend {
   readonly logs: readonly { level: LogLevel; message: string }[];
   /** The inbox, when `options.inbox` asked for one. */
   readonly inbox: WiredInbox | undefined;
+  /** Asks the game Play started to quit, as a player closing it would (a normal exit). */
+  quitGame(): boolean;
   close(): Promise<void>;
 }
 
@@ -115,21 +121,35 @@ export async function startLauncherBackend(
           settings: localSignInSettings(options.directoryUrl),
           store: fileTokenStore(join(folder, 'accounts.json')),
         });
+  const play = createLauncherPlay({
+    player: () => account,
+    log: { info: () => undefined, warn: () => undefined },
+  });
+  play.subscribe((view) => host?.push('play:view', view));
+  let stack: LauncherJoin | undefined;
   const buildStack = (who: Account): LauncherJoin => {
     const game = demoGameSettings(gameScript);
     const gameArgs = Array.isArray(game.args) ? game.args : [];
     const config = resolveLauncherConfig({
       directoryUrl: options.directoryUrl,
       identity: who,
-      game: { ...game, args: [...gameArgs, ...(options.gameArgs ?? [])], ackTimeoutMs: 10_000 },
+      game: {
+        ...game,
+        args: [...gameArgs, ...(options.gameArgs ?? [])],
+        ...(options.playArgs ? { playArgs: options.playArgs } : {}),
+        ackTimeoutMs: 10_000,
+      },
       ...(options.retry ? { retry: options.retry } : {}),
       locale: options.locale,
     });
     if (!config.ok) throw new Error(config.error.message);
-    return createLauncherJoin(
-      config.value,
-      manager === undefined ? {} : { tokens: manager.tokenProvider() },
+    stack = play.track(
+      createLauncherJoin(
+        config.value,
+        manager === undefined ? {} : { tokens: manager.tokenProvider() },
+      ),
     );
+    return stack;
   };
 
   const active = new ActiveJoin(buildStack(account));
@@ -201,6 +221,7 @@ export async function startLauncherBackend(
       devMode: options.devMode,
       ...(signIn ? { account: signIn.view() } : {}),
       ...(inbox ? { inbox: inbox.inbox.view() } : {}),
+      play: play.view(),
     }),
     retry: () => active.retry(),
     cancel: () => active.cancel(),
@@ -218,6 +239,7 @@ export async function startLauncherBackend(
     inbox: inbox?.handlers,
     rendererLog,
     rendererLogBudget: new TokenBucket({ capacity: 100, refillPerSecond: 20 }),
+    play: () => void play.play(),
   });
 
   return {
@@ -230,9 +252,11 @@ export async function startLauncherBackend(
     signedIn: () => account,
     logs,
     inbox,
+    quitGame: () => stack?.playable?.send({ type: 'quit' }) === true,
     async close() {
       inbox?.stop();
       launcherView.close();
+      await play.close();
       await active.close();
       rmSync(folder, { recursive: true, force: true });
     },

@@ -173,7 +173,9 @@ describe('launcher window against the real join service and directory', () => {
     expect(await page.locator('.empty-title').textContent()).toBe('No invites yet');
     await checkState(page, 'flow-01-home-empty');
 
-    // Tab reaches the demo button; Enter activates it.
+    // Tab reaches Play first, then the demo button; Enter activates it.
+    await page.keyboard.press('Tab');
+    expect(await focusedAction(page)).toBe('play');
     await page.keyboard.press('Tab');
     expect(await focusedAction(page)).toBe('tryDemo');
     await page.keyboard.press('Enter');

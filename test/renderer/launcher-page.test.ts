@@ -60,6 +60,7 @@ const handlers: InvokeHandlers = {
   'inbox:refresh': () => undefined,
   'inbox:accept': () => undefined,
   'inbox:decline': () => undefined,
+  'play:start': () => void calls.push('play'),
 };
 
 beforeAll(async () => {
@@ -228,7 +229,7 @@ describe('launcher page', () => {
     expect(await items.count()).toBe(2);
     expect(await items.nth(0).textContent()).toBe('Invite from NovaRunner5 minutes agoJoined');
     expect(await items.nth(1).textContent()).toBe('From PixelWarden’s profileyesterdayGame full');
-    expect(await actionNames(page)).toEqual(['tryDemo']);
+    expect(await actionNames(page)).toEqual(['play', 'tryDemo']);
     await screenshot(page, 'page-home-recent');
     expect(await axeViolations(page)).toEqual([]);
 
@@ -239,7 +240,7 @@ describe('launcher page', () => {
     launcher = await open({ phase: 'idle', attempt: 0, canRetry: false });
     page = launcher.page;
     expect(await page.locator('.empty-title').textContent()).toBe('No invites yet');
-    expect(await actionNames(page)).toEqual([]);
+    expect(await actionNames(page)).toEqual(['play']);
     await screenshot(page, 'page-home-empty');
     expect(await axeViolations(page)).toEqual([]);
     await launcher.close();

@@ -78,6 +78,8 @@ const bridge: RallypointBridge = {
   acceptInboxItem: (handleId) => invoke('inbox:accept', handleId),
   declineInvite: (handleId) => invoke('inbox:decline', handleId),
   onInbox: (callback) => on('inbox:view', callback),
+  play: () => invoke('play:start'),
+  onPlayView: (callback) => on('play:view', callback),
 };
 
 Object.defineProperty(window, 'rallypoint', { value: Object.freeze(bridge), enumerable: true });

@@ -26,6 +26,7 @@ import { IpcRefusedError } from '../ipc/ipc-refusal';
 import { createLauncherHandlers } from '../ipc/launcher-handlers';
 import { TokenBucket } from '../ipc/token-bucket';
 import { demoGameLaunch } from '../demo-game-mode';
+import { createLauncherPlay, type LauncherPlay } from '../game/launcher-play';
 import { LauncherView } from '../launcher-view';
 import {
   gamertagFor,
@@ -244,10 +245,16 @@ async function composeLauncher(
   });
 
   let identity: StackIdentity = settings.identity;
+  // Play (src/main/game/launcher-play.ts): a controller on each join stack's game.
+  let player: () => StackIdentity = () => identity;
+  const play = createLauncherPlay({ player: () => player(), log: logs.join });
+  play.subscribe((current) => {
+    if (window !== undefined) ipc.push(window.webContents, 'play:view', current);
+  });
   // Started right after the first window is created (below), never before it.
   let windowCreated: () => void = () => undefined;
   const services = new Promise<void>((resolve) => (windowCreated = resolve)).then(() =>
-    startServices(settings, logs, (stack) => join.replace(stack), identity),
+    startServices(settings, logs, (stack) => join.replace(stack), identity, play.track),
   );
   // Failures surface where `services` is awaited below; this only keeps the rejection handled.
   services.catch(() => undefined);
@@ -282,6 +289,13 @@ async function composeLauncher(
     return built.service.load().then(() => built);
   });
   account.catch(() => undefined);
+  void account.then((signedIn) => {
+    if (signedIn === undefined) return;
+    player = () => {
+      const current = signedIn.view();
+      return current.state === 'signed-in' ? current : identity;
+    };
+  });
   /** Invites from links and the demo button: through the account when one signs the player in. */
   const offer = async (invite: Invite, source: string): Promise<void> => {
     const signedIn = await account;
@@ -320,6 +334,7 @@ async function composeLauncher(
           devMode: demoInvite !== undefined,
           ...(signedIn === undefined ? {} : { account: signedIn.view() }),
           ...(inbox === undefined ? {} : { inbox: inbox.view() }),
+          play: play.view(),
         };
       },
       retry: () => join.retry(),
@@ -355,6 +370,10 @@ async function composeLauncher(
       inbox: inbox?.handlers,
       rendererLog: logs.renderer,
       rendererLogBudget: new TokenBucket({ capacity: 100, refillPerSecond: 20 }),
+      play: async () => {
+        await services;
+        play.play();
+      },
     }),
   );
 
@@ -419,6 +438,7 @@ async function composeLauncher(
         inbox?.stop();
         ipc.dispose();
         view.close();
+        await play.close();
         await join.close();
         await directory?.close();
         logs.app.info('launcher closed');
@@ -448,6 +468,7 @@ async function startServices(
   logs: LauncherLoggers,
   attachStack: (stack: Parameters<ActiveJoin['replace']>[0]) => Promise<void>,
   identity: StackIdentity,
+  track: LauncherPlay['track'],
 ): Promise<Services> {
   const directory =
     settings.directory.kind === 'embedded'
@@ -477,7 +498,7 @@ async function startServices(
       ? undefined
       : { tokens: accounts.manager.tokenProvider(), profileUrl: accounts.profileUrl };
   const buildStack = (who: StackIdentity) =>
-    buildJoinStack(settings, directoryUrl, who, logs, signedIn);
+    track(buildJoinStack(settings, directoryUrl, who, logs, signedIn));
   await attachStack(buildStack(identity));
   return {
     directory,

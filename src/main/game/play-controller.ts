@@ -59,16 +59,38 @@ export interface PlayController {
 function describeEnd(ended: GameEnded): PlayExit {
   const { exit, byLauncher } = ended;
   if (exit.startError !== undefined) {
-    const why =
-      exit.startError === 'ENOENT'
-        ? 'its program was not found'
-        : exit.startError === 'EACCES'
-          ? 'its program is not executable'
-          : `it could not be started (${exit.startError})`;
-    return { crashed: true, description: why };
+    if (exit.startError === 'ENOENT') {
+      return {
+        crashed: true,
+        description: 'its program was not found',
+        reason: { kind: 'not-found' },
+      };
+    }
+    if (exit.startError === 'EACCES') {
+      return {
+        crashed: true,
+        description: 'its program is not executable',
+        reason: { kind: 'not-executable' },
+      };
+    }
+    return {
+      crashed: true,
+      description: `it could not be started (${exit.startError})`,
+      reason: { kind: 'start-failed' },
+    };
   }
-  if (exit.signal) return { crashed: !byLauncher, description: `stopped by ${exit.signal}` };
-  return { crashed: !byLauncher && exit.code !== 0, description: `exit code ${exit.code ?? '?'}` };
+  if (exit.signal) {
+    return {
+      crashed: !byLauncher,
+      description: `stopped by ${exit.signal}`,
+      reason: { kind: 'signal', signal: exit.signal },
+    };
+  }
+  return {
+    crashed: !byLauncher && exit.code !== 0,
+    description: `exit code ${exit.code ?? '?'}`,
+    reason: { kind: 'exit-code', code: exit.code ?? null },
+  };
 }
 
 export function createPlayController(deps: PlayControllerDeps): PlayController {

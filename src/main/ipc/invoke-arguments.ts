@@ -32,6 +32,7 @@ const schemas: { readonly [C in InvokeChannel]: z.ZodType<InvokeChannels[C]['arg
   'inbox:refresh': noArguments,
   'inbox:accept': z.tuple([z.string().regex(guidPattern)]),
   'inbox:decline': z.tuple([z.string().regex(guidPattern)]),
+  'play:start': noArguments,
 };
 
 /** Parses the raw arguments of one invoke; the refusal names what was wrong, not the values. */

@@ -50,6 +50,8 @@ export interface LauncherHandlerDeps {
   readonly rendererLog: Logger;
   /** Caps renderer log lines; over the cap they are dropped and counted. */
   readonly rendererLogBudget: TokenBucket;
+  /** Play (src/main/game/launcher-play.ts); undefined where there is none, and the channel refuses. */
+  readonly play?: (() => void | Promise<void>) | undefined;
 }
 
 /** Builds the handler table for every channel of the contract. */
@@ -92,6 +94,10 @@ export function createLauncherHandlers(deps: LauncherHandlerDeps): InvokeHandler
     },
     'inbox:decline': async (handleId: string) => {
       if (!(await inbox().decline(handleId))) throw new IpcRefusedError('not-available');
+    },
+    'play:start': () => {
+      if (deps.play === undefined) throw new IpcRefusedError('not-available');
+      return deps.play();
     },
   };
 }

@@ -11,7 +11,12 @@ import {
   type DirectoryCalls,
   type DirectoryClient,
 } from './directory-client';
-import { createGameHandOff, type GameHandOff, type PlayableGame } from './game-hand-off';
+import {
+  createGameHandOff,
+  type GameHandOff,
+  type GameTitle,
+  type PlayableGame,
+} from './game-hand-off';
 import type { Logger } from '../logging/logger';
 import { provideJoinActors, type JoinActorDeps } from './join-actors';
 import { withPresence } from './presence-connection';
@@ -207,6 +212,8 @@ export interface LauncherJoin {
   readonly playable?: PlayableGame;
   /** Authorized directory calls as the signed-in player (hosting, invites, friends). */
   readonly calls: DirectoryCalls;
+  /** The title whose sessions Play hosts and whose invites it sends (resolved configs have one). */
+  readonly title: GameTitle | undefined;
   /** Leaves any written session, stops the machine, then asks the game it started to quit. */
   close(): Promise<void>;
 }
@@ -320,6 +327,7 @@ export function createLauncherJoin(
     game,
     ...(playable ? { playable } : {}),
     calls: client,
+    title: config.game.title,
     close() {
       closing ??= (async () => {
         await service.stop();

@@ -227,12 +227,17 @@ describe('the game channel, every message both ways', () => {
       'playing',
       'idle',
     ]);
-    expect(game.controller.view().lastExit).toEqual({ crashed: true, description: 'exit code 3' });
+    expect(game.controller.view().lastExit).toEqual({
+      crashed: true,
+      description: 'exit code 3',
+      reason: { kind: 'exit-code', code: 3 },
+    });
 
     const missing = await play([], { who: bob, executable: '/nonexistent/game' });
     await expect
       .poll(() => missing.controller.view().lastExit?.description, patience)
       .toBe('its program was not found');
+    expect(missing.controller.view().lastExit?.reason).toEqual({ kind: 'not-found' });
   });
 });
 
