@@ -121,10 +121,10 @@ describe('launcher handler table', () => {
       rendererLogBudget: new TokenBucket({ capacity: 1, refillPerSecond: 1 }),
     });
     withInbox['inbox:refresh']();
-    withInbox['inbox:accept'](known);
+    await withInbox['inbox:accept'](known);
     await withInbox['inbox:decline'](known);
     const other = '00000000-1111-4222-8333-444444444444';
-    expect(() => withInbox['inbox:accept'](other)).toThrow('rallypoint-ipc:not-available');
+    await expect(withInbox['inbox:accept'](other)).rejects.toThrow('rallypoint-ipc:not-available');
     await expect(withInbox['inbox:decline'](other)).rejects.toThrow('rallypoint-ipc:not-available');
     expect(calls).toEqual([
       'refresh',
