@@ -54,6 +54,7 @@ const bridge: RallypointBridge = {
   switchTo: noop,
   signOut: noop,
   onAccountView: () => () => undefined,
+  onRoster: () => () => undefined,
 };
 
 const root = document.getElementById('app') as HTMLElement;

@@ -75,6 +75,7 @@ describe('preload bridge', () => {
         'switchTo',
         'signOut',
         'onAccountView',
+        'onRoster',
       ].sort(),
     );
     for (const value of Object.values(api)) expect(typeof value).toBe('function');
@@ -117,6 +118,15 @@ describe('preload bridge', () => {
     stop();
     fake.emit('account:view', { state: 'signed-out', inviteWaiting: false });
     expect(seen).toEqual([[{ state: 'signing-in', inviteWaiting: false }]]);
+  });
+
+  it('passes the roster pushes on, payload only, until unsubscribed', () => {
+    const seen: unknown[][] = [];
+    const stop = bridge().onRoster((...args: unknown[]) => seen.push(args));
+    fake.emit('session:roster', { state: 'ended' });
+    stop();
+    fake.emit('session:roster', { state: 'none' });
+    expect(seen).toEqual([[{ state: 'ended' }]]);
   });
 
   it('hands push callbacks the payload only, never the IPC event', () => {

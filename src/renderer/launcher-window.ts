@@ -8,6 +8,7 @@
 import type { AccountView } from '../shared/account-view';
 import type { LauncherState, RallypointBridge, RecentInvite } from '../shared/ipc-contract';
 import type { JoinView } from '../shared/join-view';
+import { noRosterView, type RosterView } from '../shared/roster-view';
 import { renderAccountChip } from './account-chip';
 import { renderAccountPicker } from './account-picker';
 import { el } from './dom';
@@ -15,6 +16,7 @@ import { renderHome } from './home-view';
 import type { Translator } from './i18n/translator';
 import type { JoinAction } from './join-actions';
 import { JoinScreen } from './join-screen';
+import { RosterPanel } from './roster-panel';
 import { renderSignInPanel } from './sign-in-panel';
 
 /** What the window asks main to do: a join action, the demo, or an account action. */
@@ -37,6 +39,8 @@ export class LauncherWindow {
   /** The home or the join screen, below the account panel. */
   private readonly screen: HTMLElement;
   private joinScreen: JoinScreen | undefined;
+  private roster: RosterView = noRosterView;
+  private readonly rosterPanel: RosterPanel;
   private homeTimer: ReturnType<typeof setInterval> | undefined;
 
   constructor(
@@ -47,6 +51,7 @@ export class LauncherWindow {
     private readonly now: () => number = Date.now,
   ) {
     this.view = state.view;
+    this.rosterPanel = new RosterPanel(t);
     this.recent = state.recent;
     this.devMode = state.devMode;
     this.account = state.account;
@@ -84,6 +89,20 @@ export class LauncherWindow {
     if (view.phase !== this.view.phase) this.notice.textContent = '';
     this.view = view;
     this.render(true);
+  }
+
+  /** The live roster of the joined session; shown under the join screen while joined. */
+  setRoster(view: RosterView): void {
+    this.roster = view;
+    this.drawRoster();
+  }
+
+  private drawRoster(): void {
+    const joined = this.view.phase === 'joined' && this.joinScreen !== undefined;
+    this.rosterPanel.update(joined ? this.roster : noRosterView);
+    if (joined && this.rosterPanel.element.parentNode !== this.screen) {
+      this.screen.append(this.rosterPanel.element);
+    }
   }
 
   setRecent(recent: readonly RecentInvite[]): void {
@@ -171,6 +190,7 @@ export class LauncherWindow {
       this.screen.replaceChildren(screen.element);
     }
     const errorAppeared = screen.update(this.view);
+    this.drawRoster();
     const focusLost = focusWasInside && !this.screen.contains(document.activeElement);
     if (errorAppeared || (moveFocus && isNew) || focusLost) {
       const primary = screen.primaryButton(this.view);

@@ -7,6 +7,7 @@
  */
 import type { AccountView } from './account-view';
 import type { JoinErrorCode, JoinView } from './join-view';
+import type { RosterView } from './roster-view';
 
 /** One invite the player handled recently, for the home view. */
 export interface RecentInvite {
@@ -70,6 +71,8 @@ export interface PushChannels {
   'join:view': JoinView;
   'launcher:recent': readonly RecentInvite[];
   'account:view': AccountView;
+  /** The live roster of the joined session (session-roster.ts); `none` when no session is followed. */
+  'session:roster': RosterView;
 }
 
 export type InvokeChannel = keyof InvokeChannels;
@@ -106,4 +109,5 @@ export interface RallypointBridge {
   switchTo(xuid: string): Promise<void>;
   signOut(): Promise<void>;
   onAccountView(callback: (view: AccountView) => void): () => void;
+  onRoster(callback: (view: RosterView) => void): () => void;
 }

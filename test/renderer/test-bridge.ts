@@ -74,6 +74,7 @@ const bridge: RallypointBridge = {
   switchTo: (xuid) => invoke('account:switch', xuid),
   signOut: () => invoke('account:sign-out'),
   onAccountView: (callback) => on('account:view', callback),
+  onRoster: (callback) => on('session:roster', callback),
 };
 
 Object.defineProperty(window, 'rallypoint', { value: Object.freeze(bridge), enumerable: true });

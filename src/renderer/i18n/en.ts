@@ -1,5 +1,6 @@
 /** English: the source catalogue. Placeholders are `{name}`; numbers are formatted by Intl. */
 import type { Plural } from './catalogue';
+import { rosterTextEn } from './roster-text';
 import { signInTextEn } from '../../shared/sign-in-text';
 
 export const en = {
@@ -120,4 +121,5 @@ export const en = {
   'error.unknown.short': 'Didn’t join',
 
   ...signInTextEn,
+  ...rosterTextEn,
 } satisfies Record<string, string | Plural>;

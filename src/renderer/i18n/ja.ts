@@ -1,5 +1,6 @@
 /** Japanese. Typed as `Catalogue`, so a missing or extra key is a compile error. */
 import type { Catalogue } from './catalogue';
+import { rosterTextJa } from './roster-text';
 import { signInTextJa } from '../../shared/sign-in-text';
 
 export const ja: Catalogue = {
@@ -115,4 +116,5 @@ export const ja: Catalogue = {
   'error.unknown.short': '参加できず',
 
   ...signInTextJa,
+  ...rosterTextJa,
 };
