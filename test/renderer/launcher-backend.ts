@@ -117,10 +117,11 @@ export async function startLauncherBackend(
       locale: options.locale,
     });
     if (!config.ok) throw new Error(config.error.message);
-    return createLauncherJoin(
-      config.value,
-      manager === undefined ? {} : { tokens: manager.tokenProvider() },
-    );
+    return createLauncherJoin(config.value, {
+      ...(manager === undefined ? {} : { tokens: manager.tokenProvider() }),
+      // Main pushes the joined session's live roster the same way (join-stack.ts).
+      onRoster: (view) => host?.push('session:roster', view),
+    });
   };
 
   const active = new ActiveJoin(buildStack(account));

@@ -22,6 +22,7 @@ import {
   screenshot,
   type LauncherPage,
 } from './browser-kit';
+import { call, joinBody, player } from '../directory/directory-test-client';
 import { startFlakyFront, type FlakyFront } from './flaky-front';
 import { startLauncherBackend, type Account, type LauncherBackend } from './launcher-backend';
 import { startTestHost, type TestHost } from './test-host';
@@ -166,6 +167,49 @@ describe('launcher window against the real join service and directory', () => {
     await checkState(page, 'flow-sign-in-03-joined');
     // Two Chromium pages, a token chain, a join and the demo game: more than the default budget on
     // a busy machine (this bounds the test, it measures nothing).
+  }, 60_000);
+
+  it('live roster: a second player joins and leaves, and the joined screen follows', async () => {
+    const { page, backend, directory } = await scenario({});
+    const demo = directory.demo!;
+    backend.accept(demo.inviteLink);
+    await waitForPhase(backend, 'joined');
+    const names = () => page.locator('.roster-member .roster-name').allTextContents();
+    await eventually(names).toEqual(['RallyHost', 'RallyPlayer']);
+    expect(
+      await page.locator('.roster-member').first().locator('.roster-badge').allTextContents(),
+    ).toEqual(['Host']);
+    expect(
+      await page.locator('.roster-member').nth(1).locator('.roster-badge').allTextContents(),
+    ).toEqual(['You']);
+    expect(await page.locator('.roster-seats').textContent()).toBe('2 of 16 seats taken');
+
+    // Another player joins the session straight through the directory, as their game would.
+    const friend = await player(directory.url, 'CouchFriend');
+    const { scid, templateName, name } = demo.sessionRef;
+    const path = `/serviceconfigs/${scid}/sessionTemplates/${templateName}/sessions/${name}`;
+    const joined = await call(directory.url, 'PUT', path, { as: friend, body: joinBody(friend) });
+    expect(joined.status, joined.text).toBe(200);
+    await eventually(names).toEqual(['RallyHost', 'RallyPlayer', 'CouchFriend']);
+    await eventually(() => page.locator('.roster-seats').textContent()).toBe('3 of 16 seats taken');
+    // Pictures come from the profile service on the directory's origin; wait for them to load.
+    await eventually(() =>
+      page
+        .locator('.roster-member img.roster-picture')
+        .evaluateAll(
+          (imgs) => imgs.filter((img) => (img as HTMLImageElement).naturalWidth > 0).length,
+        ),
+    ).toBe(3);
+    await checkState(page, 'flow-roster-01-friend-joined');
+
+    const left = await call(directory.url, 'PUT', path, {
+      as: friend,
+      body: { members: { me: null } },
+    });
+    expect(left.status, left.text).toBe(200);
+    await eventually(names).toEqual(['RallyHost', 'RallyPlayer']);
+    expect(await page.locator('.roster-seats').textContent()).toBe('2 of 16 seats taken');
+    await checkState(page, 'flow-roster-02-friend-left');
   }, 60_000);
 
   it('happy path: a keyboard player tries the demo invite and ends up in game', async () => {
