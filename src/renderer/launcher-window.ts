@@ -97,10 +97,13 @@ export class LauncherWindow {
     this.drawRoster();
   }
 
+  /** In the page only while joined and main follows a session, beside the join screen. */
   private drawRoster(): void {
-    const joined = this.view.phase === 'joined' && this.joinScreen !== undefined;
-    this.rosterPanel.update(joined ? this.roster : noRosterView);
-    if (joined && this.rosterPanel.element.parentNode !== this.screen) {
+    const shown = this.view.phase === 'joined' && this.joinScreen !== undefined;
+    const view = shown ? this.roster : noRosterView;
+    this.rosterPanel.update(view);
+    if (view.state === 'none') this.rosterPanel.element.remove();
+    else if (this.rosterPanel.element.parentNode !== this.screen) {
       this.screen.append(this.rosterPanel.element);
     }
   }

@@ -8,7 +8,7 @@ import type { RosterMember, RosterView } from '../shared/roster-view';
 import { allowedPictureUrl } from '../shared/sender-picture';
 import { el, setText } from './dom';
 import type { TextKey } from './i18n/catalogue';
-import type { Translator } from './i18n/translator';
+import { displayName, type Translator } from './i18n/translator';
 
 const statusText: Partial<Record<RosterMember['status'], TextKey>> = {
   reserved: 'roster.reserved',
@@ -86,15 +86,15 @@ export class RosterPanel {
       'li',
       { className: 'roster-member', attrs: { 'data-member': member.key } },
       image,
-      el(
-        'span',
-        { className: 'roster-name' },
-        member.gamertag === undefined
-          ? this.t.text('roster.unknownPlayer')
-          : this.t.text('roster.name', { name: member.gamertag }),
-      ),
+      el('span', { className: 'roster-name' }, this.name(member.gamertag)),
       ...badges,
     );
+  }
+
+  /** The member's name, cleaned and shortened like every player's name; unnamed: "A player". */
+  private name(gamertag: string | undefined): string {
+    const shown = gamertag === undefined ? '' : displayName(gamertag).trim();
+    return shown === '' ? this.t.text('roster.unknownPlayer') : shown;
   }
 
   private emptyPicture(): HTMLSpanElement {

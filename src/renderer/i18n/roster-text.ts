@@ -11,8 +11,6 @@ export const rosterTextEn = {
     other: '{count} of {max} seats taken',
   } as Plural,
   'roster.unknownPlayer': 'A player',
-  /** A member's name, cleaned and shortened by the translator like every player's name. */
-  'roster.name': '{name}',
   'roster.host': 'Host',
   'roster.you': 'You',
   'roster.reserved': 'Invited',
@@ -24,7 +22,6 @@ export const rosterTextJa: typeof rosterTextEn = {
   'roster.title': 'このセッションのプレイヤー',
   'roster.seats': { other: '{max} 席中 {count} 席が埋まっています' },
   'roster.unknownPlayer': 'プレイヤー',
-  'roster.name': '{name}',
   'roster.host': 'ホスト',
   'roster.you': 'あなた',
   'roster.reserved': '招待中',
