@@ -157,11 +157,6 @@ export class PresenceHub {
     return this.#byId.size;
   }
 
-  /** Session subscriptions held now, every connection together. */
-  get sessionSubscriptions(): number {
-    return this.#subscriptions?.size ?? 0;
-  }
-
   /**
    * Takes an HTTP upgrade: `GET /connect` with the same Host, Origin and Authorization rules as
    * every other request. Returns whether the socket became a presence connection.

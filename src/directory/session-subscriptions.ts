@@ -111,13 +111,6 @@ export class SessionSubscriptions {
     this.#stopFeed = deps.changes.subscribe((change) => this.#changed(change.key));
   }
 
-  /** Session subscriptions held now, all connections together. */
-  get size(): number {
-    let count = 0;
-    for (const subscriptions of this.#byKey.values()) count += subscriptions.size;
-    return count;
-  }
-
   /** A presence connection opened: `send` writes one RTA message to its socket. */
   opened(connectionId: string, caller: CallerIdentity, send: (message: unknown) => void): void {
     // Id 1 is the connections resource's subscription (presence-hub.ts).
