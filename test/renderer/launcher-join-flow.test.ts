@@ -229,7 +229,9 @@ describe('launcher window against the real join service and directory', () => {
       'done',
     ]);
     expect(await page.locator('h1').textContent()).toBe('RallyHost invited you to play');
-    expect(await page.locator('[aria-live="polite"]').textContent()).toBe('You’re in. Have fun!');
+    expect(await page.locator('.status-line[aria-live="polite"]').textContent()).toBe(
+      'You’re in. Have fun!',
+    );
     expect(await page.locator('.session-summary').textContent()).toMatch(
       /^2 of 16 playersHosted by RallyHost$/,
     );
@@ -256,7 +258,7 @@ describe('launcher window against the real join service and directory', () => {
     await eventually(() => page.locator('h1').textContent()).toBe(
       'RallyHost さんがあなたをゲームに招待しました',
     );
-    await eventually(() => page.locator('[aria-live="polite"]').textContent()).toBe(
+    await eventually(() => page.locator('.status-line[aria-live="polite"]').textContent()).toBe(
       '参加しました。楽しんでください！',
     );
     expect(await page.locator('.session-summary').textContent()).toBe(
