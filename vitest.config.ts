@@ -11,6 +11,8 @@ const suitesOnPostgres = [
   'test/directory/timers.test.ts',
   'test/directory/rate-limits.test.ts',
   'test/directory/concurrency.test.ts',
+  // Session change taps reach a subscriber whichever process wrote (LISTEN/NOTIFY).
+  'test/directory/session-subscriptions.test.ts',
   // 200 launchers join through a directory answering 30 % faults: all joined, once, no ghosts.
   'test/main/join/fault-injection.test.ts',
 ];

@@ -60,6 +60,7 @@ const bridge: RallypointBridge = {
   onInbox: () => () => undefined,
   play: noop,
   onPlayView: () => () => undefined,
+  onRoster: () => () => undefined,
 };
 
 const root = document.getElementById('app') as HTMLElement;

@@ -81,6 +81,7 @@ describe('preload bridge', () => {
         'onInbox',
         'play',
         'onPlayView',
+        'onRoster',
       ].sort(),
     );
     for (const value of Object.values(api)) expect(typeof value).toBe('function');
@@ -154,6 +155,15 @@ describe('preload bridge', () => {
     stop();
     fake.emit('play:view', { phase: 'idle' });
     expect(seen).toEqual([[{ phase: 'starting', pid: 7 }]]);
+  });
+
+  it('passes the roster pushes on, payload only, until unsubscribed', () => {
+    const seen: unknown[][] = [];
+    const stop = bridge().onRoster((...args: unknown[]) => seen.push(args));
+    fake.emit('session:roster', { state: 'ended' });
+    stop();
+    fake.emit('session:roster', { state: 'none' });
+    expect(seen).toEqual([[{ state: 'ended' }]]);
   });
 
   it('hands push callbacks the payload only, never the IPC event', () => {

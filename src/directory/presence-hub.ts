@@ -7,6 +7,7 @@
  * stopped answering pings), every member the caller wrote with its connection id becomes
  * inactive, and the session's `inactiveRemovalTimeout` removes it. A connection id the directory
  * did not issue is stored as sent and not tracked, so clients without RTA keep working.
+ * The same socket carries session change notifications (session-subscriptions.ts).
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
@@ -14,12 +15,20 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { isPending } from './awaitable';
 import type { Clock } from './directory-options';
-import type { DevTokenRegistry } from './dev-tokens';
+import type { CallerIdentity, DevTokenRegistry } from './dev-tokens';
 import type { RequestGuard } from './request-guard';
 import { dropStaleHost } from './session-host';
 import { memberRecord, sessionRecord, type SessionRecord } from './session-record';
 import type { SessionStore } from './session-store';
+import {
+  rtaStatus,
+  SessionSubscriptions,
+  type SessionReader,
+  type SubscribeOutcome,
+  unknownResourceMessage,
+} from './session-subscriptions';
 import { newEtag } from './session-timers';
+import type { SessionChangeFeed } from './store/session-change-feed';
 
 /** The RTA resource whose subscription hands out the connection id. */
 export const connectionsResource = 'https://sessiondirectory.xboxlive.com/connections/';
@@ -27,8 +36,8 @@ export const connectionsResource = 'https://sessiondirectory.xboxlive.com/connec
 /** RTA message types and status codes used here. */
 const subscribe = 1;
 const unsubscribe = 2;
-const rtaSuccess = 0;
-const rtaUnknownResource = 1;
+const rtaSuccess = rtaStatus.success;
+const rtaUnknownResource = rtaStatus.unknownResource;
 
 /** Largest message a client may send: subscriptions are a few hundred bytes. */
 const maxPresenceMessageBytes = 4096;
@@ -40,6 +49,8 @@ export interface PresenceOptions {
   readonly maxPerPlayer?: number;
   /** How often a connection is pinged; one that missed the last pong is closed. Default 15 s. */
   readonly pingIntervalMs?: number;
+  /** Most sessions one connection may follow (session-subscriptions.ts). Default 16. */
+  readonly maxSessionSubscriptions?: number;
 }
 
 export interface PresenceHubDeps {
@@ -50,10 +61,16 @@ export interface PresenceHubDeps {
   readonly options?: PresenceOptions;
   /** Told about a failure the hub survived (a store that failed to mark a member inactive). */
   readonly reportError: (what: string, error: unknown) => void;
+  /**
+   * Session change notifications: the service that answers `GET` for a session and the store's
+   * change feed. Without them only the connections resource can be subscribed to.
+   */
+  readonly sessions?: { readonly reader: SessionReader; readonly changes: SessionChangeFeed };
 }
 
 interface Presence {
   readonly xuid: string;
+  readonly caller: CallerIdentity;
   readonly socket: WebSocket;
   /** Store keys of the sessions the player wrote this connection id into. */
   readonly sessions: Set<string>;
@@ -85,6 +102,19 @@ function markDisconnected(
   );
 }
 
+/** Bytes a client may leave unread before it is dropped (taps then answers pile up). */
+const maxBufferedBytes = 1024 * 1024;
+
+/** Sends one RTA message if the socket is still open; a client that stopped reading is dropped. */
+function send(socket: WebSocket, message: unknown): void {
+  if (socket.readyState !== socket.OPEN) return;
+  if (socket.bufferedAmount > maxBufferedBytes) {
+    socket.terminate();
+    return;
+  }
+  socket.send(JSON.stringify(message));
+}
+
 function refuse(socket: Duplex, status: number, reason: string, message: string): void {
   socket.end(
     `HTTP/1.1 ${status} ${reason}\r\ncontent-type: text/plain; charset=utf-8\r\n` +
@@ -104,9 +134,18 @@ export class PresenceHub {
   readonly #byId = new Map<string, Presence>();
   readonly #countByXuid = new Map<string, number>();
   readonly #pinger: NodeJS.Timeout;
+  readonly #subscriptions: SessionSubscriptions | undefined;
 
   constructor(deps: PresenceHubDeps) {
     this.#deps = deps;
+    this.#subscriptions =
+      deps.sessions &&
+      new SessionSubscriptions({
+        sessions: deps.sessions.reader,
+        changes: deps.sessions.changes,
+        maxPerConnection: deps.options?.maxSessionSubscriptions ?? 16,
+        reportError: deps.reportError,
+      });
     this.#max = deps.options?.maxConnections ?? 1024;
     this.#maxPerPlayer = deps.options?.maxPerPlayer ?? 8;
     this.#pinger = setInterval(() => this.#ping(), deps.options?.pingIntervalMs ?? 15_000);
@@ -138,7 +177,8 @@ export class PresenceHub {
       refuse(socket, 401, 'Unauthorized', `The Authorization token is ${auth.reason}.`);
       return false;
     }
-    const { xuid } = auth.identity;
+    const caller = auth.identity;
+    const { xuid } = caller;
     if (this.#byId.size >= this.#max) {
       refuse(
         socket,
@@ -158,7 +198,7 @@ export class PresenceHub {
       return false;
     }
     // Counted once the handshake succeeded: a failed one (ws answers it) never opens.
-    this.#server.handleUpgrade(request, socket, head, (ws) => this.#opened(ws, xuid));
+    this.#server.handleUpgrade(request, socket, head, (ws) => this.#opened(ws, caller));
     return true;
   }
 
@@ -176,15 +216,18 @@ export class PresenceHub {
   /** Closes every presence connection (the directory is stopping). */
   close(): void {
     clearInterval(this.#pinger);
+    this.#subscriptions?.close();
     for (const presence of this.#byId.values()) presence.socket.terminate();
     this.#server.close();
   }
 
-  #opened(socket: WebSocket, xuid: string): void {
+  #opened(socket: WebSocket, caller: CallerIdentity): void {
     const id = randomUUID();
+    const { xuid } = caller;
     this.#countByXuid.set(xuid, (this.#countByXuid.get(xuid) ?? 0) + 1);
-    const presence: Presence = { xuid, socket, sessions: new Set(), alive: true };
+    const presence: Presence = { xuid, caller, socket, sessions: new Set(), alive: true };
     this.#byId.set(id, presence);
+    this.#subscriptions?.opened(id, caller, (message) => send(socket, message));
     socket.on('pong', () => (presence.alive = true));
     socket.on('message', (data, isBinary) => this.#message(socket, id, data, isBinary));
     socket.on('error', () => socket.terminate());
@@ -198,7 +241,7 @@ export class PresenceHub {
     } catch {
       message = undefined;
     }
-    if (!Array.isArray(message) || typeof message[1] !== 'number') {
+    if (!Array.isArray(message) || !Number.isSafeInteger(message[1])) {
       socket.close(1003, 'RTA messages are JSON arrays [type, sequence, ...]');
       return;
     }
@@ -207,13 +250,44 @@ export class PresenceHub {
       const resource = typeof argument === 'string' ? argument.toLowerCase() : '';
       if (resource === connectionsResource || resource === '/connections/') {
         socket.send(JSON.stringify([subscribe, sequence, rtaSuccess, 1, { ConnectionId: id }]));
+      } else if (this.#subscriptions && typeof argument === 'string') {
+        this.#subscriptions
+          .subscribe(id, argument)
+          .catch((error: unknown): SubscribeOutcome => {
+            this.#deps.reportError('presence: a session subscription failed', error);
+            return {
+              ok: false,
+              status: rtaUnknownResource,
+              message: 'The session could not be read.',
+            };
+          })
+          .then((outcome) =>
+            send(
+              socket,
+              outcome.ok
+                ? [subscribe, sequence, rtaSuccess, outcome.subscriptionId, outcome.state]
+                : [subscribe, sequence, outcome.status, outcome.message],
+            ),
+          );
       } else {
-        socket.send(JSON.stringify([subscribe, sequence, rtaUnknownResource]));
+        socket.send(
+          JSON.stringify([subscribe, sequence, rtaUnknownResource, unknownResourceMessage]),
+        );
       }
       return;
     }
     if (type === unsubscribe) {
-      socket.send(JSON.stringify([unsubscribe, sequence, rtaSuccess]));
+      // Id 1 (the connections resource) always succeeds, as before: presence ends with the socket.
+      const known =
+        argument === 1 ||
+        (typeof argument === 'number' && this.#subscriptions?.unsubscribe(id, argument) === true);
+      socket.send(
+        JSON.stringify(
+          known
+            ? [unsubscribe, sequence, rtaSuccess]
+            : [unsubscribe, sequence, rtaUnknownResource, 'No such subscription.'],
+        ),
+      );
       return;
     }
     socket.close(1003, 'Only subscribe (1) and unsubscribe (2) are understood');
@@ -221,6 +295,7 @@ export class PresenceHub {
 
   #closed(id: string, presence: Presence): void {
     this.#byId.delete(id);
+    this.#subscriptions?.closed(id);
     const left = (this.#countByXuid.get(presence.xuid) ?? 1) - 1;
     if (left > 0) this.#countByXuid.set(presence.xuid, left);
     else this.#countByXuid.delete(presence.xuid);

@@ -173,6 +173,8 @@ async function serve(
     clock,
     options: options.presence,
     reportError,
+    // Session change notifications on the same socket (session-subscriptions.ts).
+    sessions: { reader: service, changes: backend.changes },
   });
   const stats = (): DirectoryStats => ({
     devIdentities: tokens.size,

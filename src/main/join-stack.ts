@@ -3,6 +3,7 @@
  * join machine (xstate). It is the heavy half of the launcher, so Electron's main imports this
  * module only after the first window is open (the build makes it dist/main/join-stack.cjs).
  */
+import type { RosterView } from '../shared/roster-view';
 import { accountPicture } from './account/account-picture';
 import { createAccountManager, type AccountManager } from './account/account-manager';
 import { localSignInSettings, type SignInSettings } from './account/sign-in-settings';
@@ -30,6 +31,7 @@ export function buildJoinStack(
   identity: StackIdentity,
   logs: LauncherLoggers,
   account?: SignedInServices,
+  onRoster?: (view: RosterView) => void,
 ): LauncherJoin {
   const tokens = account?.tokens;
   const config = resolveLauncherConfig({ ...settings.join, directoryUrl, identity });
@@ -46,6 +48,8 @@ export function buildJoinStack(
     log: logs.join,
     onGameStarted: (pid) => logs.join.info(`game started (pid ${pid ?? 'unknown'})`),
     onGameOutput: (stream, line) => logs.join.debug(`game ${stream}: ${line}`),
+    // The joined session's live roster, followed on the presence connection (session-roster.ts).
+    ...(onRoster ? { onRoster } : {}),
   });
 }
 

@@ -39,6 +39,7 @@ const rallypointBridge: RallypointBridge = {
   onInbox: (callback) => on('inbox:view', (view) => callback(view)),
   play: () => invoke('play:start'),
   onPlayView: (callback) => on('play:view', (view) => callback(view)),
+  onRoster: (callback) => on('session:roster', (view) => callback(view)),
 };
 
 contextBridge.exposeInMainWorld('rallypoint', rallypointBridge);

@@ -37,6 +37,7 @@ async function start(root: HTMLElement): Promise<void> {
     bridge.onAccountView((account) => launcher.setAccount(account));
     bridge.onInbox((inbox) => launcher.setInbox(inbox));
     bridge.onPlayView((play) => launcher.setPlay(play));
+    bridge.onRoster((roster) => launcher.setRoster(roster));
     root.removeAttribute('aria-busy');
   } catch (error) {
     bridge.log('error', `launcher window failed to start: ${String(error)}`);

@@ -9,6 +9,7 @@ import type { AccountView } from '../shared/account-view';
 import type { LauncherState, RallypointBridge, RecentInvite } from '../shared/ipc-contract';
 import type { JoinView } from '../shared/join-view';
 import { idlePlayView, type PlayView } from '../shared/play-view';
+import { noRosterView, type RosterView } from '../shared/roster-view';
 import { renderAccountChip } from './account-chip';
 import { renderAccountPicker } from './account-picker';
 import { el } from './dom';
@@ -19,6 +20,7 @@ import type { Translator } from './i18n/translator';
 import type { JoinAction } from './join-actions';
 import { JoinScreen } from './join-screen';
 import { renderPlayCard } from './play-card';
+import { RosterPanel } from './roster-panel';
 import { renderSignInPanel } from './sign-in-panel';
 
 /** What the window asks main to do: a join action, the demo, or an account action. */
@@ -48,6 +50,8 @@ export class LauncherWindow {
   /** The home or the join screen, below the account panel. */
   private readonly screen: HTMLElement;
   private joinScreen: JoinScreen | undefined;
+  private roster: RosterView = noRosterView;
+  private readonly rosterPanel: RosterPanel;
   private homeTimer: ReturnType<typeof setInterval> | undefined;
   /** Undefined while the launcher plays a development identity: no inbox at all. */
   private inbox: InboxView | undefined;
@@ -64,6 +68,7 @@ export class LauncherWindow {
     private readonly now: () => number = Date.now,
   ) {
     this.view = state.view;
+    this.rosterPanel = new RosterPanel(t);
     this.recent = state.recent;
     this.devMode = state.devMode;
     this.account = state.account;
@@ -136,6 +141,23 @@ export class LauncherWindow {
   setPlay(view: PlayView): void {
     this.play = view;
     if (this.view.phase === 'idle') this.drawHome(false);
+  }
+
+  /** The live roster of the joined session; shown under the join screen while joined. */
+  setRoster(view: RosterView): void {
+    this.roster = view;
+    this.drawRoster();
+  }
+
+  /** In the page only while joined and main follows a session, beside the join screen. */
+  private drawRoster(): void {
+    const shown = this.view.phase === 'joined' && this.joinScreen !== undefined;
+    const view = shown ? this.roster : noRosterView;
+    this.rosterPanel.update(view);
+    if (view.state === 'none') this.rosterPanel.element.remove();
+    else if (this.rosterPanel.element.parentNode !== this.screen) {
+      this.screen.append(this.rosterPanel.element);
+    }
   }
 
   setRecent(recent: readonly RecentInvite[]): void {
@@ -223,6 +245,7 @@ export class LauncherWindow {
       this.screen.replaceChildren(screen.element);
     }
     const errorAppeared = screen.update(this.view);
+    this.drawRoster();
     const focusLost = focusWasInside && !this.screen.contains(document.activeElement);
     if (errorAppeared || (moveFocus && isNew) || focusLost) {
       const primary = screen.primaryButton(this.view);

@@ -9,6 +9,7 @@ import type { AccountView } from './account-view';
 import type { InboxView } from './inbox-view';
 import type { JoinErrorCode, JoinView } from './join-view';
 import type { PlayView } from './play-view';
+import type { RosterView } from './roster-view';
 
 /** One invite the player handled recently, for the home view. */
 export interface RecentInvite {
@@ -86,6 +87,8 @@ export interface PushChannels {
   'account:view': AccountView;
   'inbox:view': InboxView;
   'play:view': PlayView;
+  /** The live roster of the joined session (session-roster.ts); `none` when no session is followed. */
+  'session:roster': RosterView;
 }
 
 export type InvokeChannel = keyof InvokeChannels;
@@ -132,4 +135,5 @@ export interface RallypointBridge {
   onInbox(callback: (view: InboxView) => void): () => void;
   play(): Promise<void>;
   onPlayView(callback: (view: PlayView) => void): () => void;
+  onRoster(callback: (view: RosterView) => void): () => void;
 }

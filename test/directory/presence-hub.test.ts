@@ -3,12 +3,11 @@
  * open one, the RTA subscription that hands out the connection id, the caps, and what a dropped
  * connection does to the members that wrote its id (and nothing to anyone else's).
  */
-import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDirectory } from '../../src/directory/start-directory';
 import type { RunningDirectory } from '../../src/directory/directory-options';
-import { connectionsResource } from '../../src/directory/presence-hub';
 import { call, joinBody, player, sessionUrl, type Player } from './directory-test-client';
+import { ask, connectionOf as connectionOfPlayer, openPresence } from './presence-test-client';
 
 let directory: RunningDirectory;
 let alice: Player;
@@ -20,39 +19,8 @@ beforeAll(async () => {
 });
 afterAll(() => directory.close());
 
-const wsUrl = () => `${directory.url.replace('http', 'ws')}/connect`;
-
-function open(headers: Record<string, string>): Promise<{ socket?: WebSocket; status?: number }> {
-  return new Promise((resolve) => {
-    const socket = new WebSocket(wsUrl(), { headers });
-    socket.once('open', () => resolve({ socket }));
-    socket.once('unexpected-response', (_request, response) =>
-      resolve({ status: response.statusCode }),
-    );
-    socket.once('error', () => resolve({}));
-  });
-}
-
-function ask(socket: WebSocket, message: unknown): Promise<unknown> {
-  return new Promise((resolve) => {
-    socket.once('message', (data) => resolve(JSON.parse(String(data))));
-    socket.send(JSON.stringify(message));
-  });
-}
-
-async function connectionOf(who: Player): Promise<{ socket: WebSocket; id: string }> {
-  const { socket } = await open({ authorization: who.authorization });
-  if (!socket) throw new Error('no presence connection');
-  const answer = (await ask(socket, [1, 7, connectionsResource])) as [
-    number,
-    number,
-    number,
-    number,
-    { ConnectionId: string },
-  ];
-  expect(answer.slice(0, 3)).toEqual([1, 7, 0]);
-  return { socket, id: answer[4].ConnectionId };
-}
+const open = (headers: Record<string, string>) => openPresence(directory.url, headers);
+const connectionOf = (who: Player) => connectionOfPlayer(directory.url, who);
 
 describe('presence endpoint', () => {
   it('needs a token, refuses web origins, and answers RTA subscriptions', async () => {
@@ -62,7 +30,12 @@ describe('presence endpoint', () => {
     ).toBe(403);
     const { socket, id } = await connectionOf(alice);
     expect(id).toMatch(/^[0-9a-f-]{36}$/);
-    expect(await ask(socket, [1, 8, 'https://presence.xboxlive.com/users/me'])).toEqual([1, 8, 1]);
+    expect(await ask(socket, [1, 8, 'https://presence.xboxlive.com/users/me'])).toEqual([
+      1,
+      8,
+      1,
+      expect.any(String),
+    ]);
     expect(await ask(socket, [2, 9, 1])).toEqual([2, 9, 0]);
     const closed = new Promise<number>((resolve) => socket.once('close', (code) => resolve(code)));
     socket.send('not an RTA message');

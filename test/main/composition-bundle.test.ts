@@ -50,7 +50,9 @@ setImmediate(async () => {
   await state.ipcMain.invoke('dev:try-demo-invite', window.webContents);
   for (let i = 0; i < 400; i++) {
     const phases = window.webContents.pushes('join:view').map((view) => view.phase);
-    if (phases.includes('joined') || phases.includes('failed')) {
+    const rosters = window.webContents.pushes('session:roster');
+    const live = rosters.find((roster) => roster.state === 'live');
+    if ((phases.includes('joined') && live) || phases.includes('failed')) {
       const page = await state.session.defaultSession.protocolHandlers.get('app')(
         new Request('app://rallypoint/index.html'),
       );
@@ -60,6 +62,7 @@ setImmediate(async () => {
         initialPhase: initial.view.phase,
         devMode: initial.devMode,
         phases,
+        rosterMembers: live ? live.members.map((member) => [member.gamertag, member.isHost, member.isYou]) : [],
         handlers: [...state.ipcMain.handlers.keys()].sort(),
         pageStatus: page.status,
         csp: page.headers.get('content-security-policy'),
@@ -208,6 +211,11 @@ describe('built main bundle', () => {
     expect(result.initialPhase).toBe('idle');
     expect(result.devMode).toBe(true);
     expect(result.phases).toContain('joined');
+    // Main pushes the joined session's live roster: the demo host and the player.
+    expect(result.rosterMembers).toEqual([
+      ['RallyHost', true, false],
+      [expect.any(String), false, true],
+    ]);
     // One handler per channel of the contract.
     expect(result.handlers).toHaveLength(invokeChannels.length);
     expect(result.pageStatus).toBe(200);

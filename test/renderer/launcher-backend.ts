@@ -144,10 +144,11 @@ export async function startLauncherBackend(
     });
     if (!config.ok) throw new Error(config.error.message);
     stack = play.track(
-      createLauncherJoin(
-        config.value,
-        manager === undefined ? {} : { tokens: manager.tokenProvider() },
-      ),
+      createLauncherJoin(config.value, {
+        ...(manager === undefined ? {} : { tokens: manager.tokenProvider() }),
+        // Main pushes the joined session's live roster the same way (join-stack.ts).
+        onRoster: (view) => host?.push('session:roster', view),
+      }),
     );
     return stack;
   };

@@ -22,6 +22,7 @@ import {
   screenshot,
   type LauncherPage,
 } from './browser-kit';
+import { call, joinBody, player } from '../directory/directory-test-client';
 import { startFlakyFront, type FlakyFront } from './flaky-front';
 import { startLauncherBackend, type Account, type LauncherBackend } from './launcher-backend';
 import { startTestHost, type TestHost } from './test-host';
@@ -168,6 +169,49 @@ describe('launcher window against the real join service and directory', () => {
     // a busy machine (this bounds the test, it measures nothing).
   }, 60_000);
 
+  it('live roster: a second player joins and leaves, and the joined screen follows', async () => {
+    const { page, backend, directory } = await scenario({});
+    const demo = directory.demo!;
+    backend.accept(demo.inviteLink);
+    await waitForPhase(backend, 'joined');
+    const names = () => page.locator('.roster-member .roster-name').allTextContents();
+    await eventually(names).toEqual(['RallyHost', 'RallyPlayer']);
+    expect(
+      await page.locator('.roster-member').first().locator('.roster-badge').allTextContents(),
+    ).toEqual(['Host']);
+    expect(
+      await page.locator('.roster-member').nth(1).locator('.roster-badge').allTextContents(),
+    ).toEqual(['You']);
+    expect(await page.locator('.roster-seats').textContent()).toBe('2 of 16 seats taken');
+
+    // Another player joins the session straight through the directory, as their game would.
+    const friend = await player(directory.url, 'CouchFriend');
+    const { scid, templateName, name } = demo.sessionRef;
+    const path = `/serviceconfigs/${scid}/sessionTemplates/${templateName}/sessions/${name}`;
+    const joined = await call(directory.url, 'PUT', path, { as: friend, body: joinBody(friend) });
+    expect(joined.status, joined.text).toBe(200);
+    await eventually(names).toEqual(['RallyHost', 'RallyPlayer', 'CouchFriend']);
+    await eventually(() => page.locator('.roster-seats').textContent()).toBe('3 of 16 seats taken');
+    // Pictures come from the profile service on the directory's origin; wait for them to load.
+    await eventually(() =>
+      page
+        .locator('.roster-member img.roster-picture')
+        .evaluateAll(
+          (imgs) => imgs.filter((img) => (img as HTMLImageElement).naturalWidth > 0).length,
+        ),
+    ).toBe(3);
+    await checkState(page, 'flow-roster-01-friend-joined');
+
+    const left = await call(directory.url, 'PUT', path, {
+      as: friend,
+      body: { members: { me: null } },
+    });
+    expect(left.status, left.text).toBe(200);
+    await eventually(names).toEqual(['RallyHost', 'RallyPlayer']);
+    expect(await page.locator('.roster-seats').textContent()).toBe('2 of 16 seats taken');
+    await checkState(page, 'flow-roster-02-friend-left');
+  }, 60_000);
+
   it('happy path: a keyboard player tries the demo invite and ends up in game', async () => {
     const { page, backend, launcher } = await scenario({ devMode: true });
     expect(await page.locator('.empty-title').textContent()).toBe('No invites yet');
@@ -187,7 +231,9 @@ describe('launcher window against the real join service and directory', () => {
       'done',
     ]);
     expect(await page.locator('h1').textContent()).toBe('RallyHost invited you to play');
-    expect(await page.locator('[aria-live="polite"]').textContent()).toBe('You’re in. Have fun!');
+    expect(await page.locator('.status-line[aria-live="polite"]').textContent()).toBe(
+      'You’re in. Have fun!',
+    );
     expect(await page.locator('.session-summary').textContent()).toMatch(
       /^2 of 16 playersHosted by RallyHost$/,
     );
@@ -214,7 +260,7 @@ describe('launcher window against the real join service and directory', () => {
     await eventually(() => page.locator('h1').textContent()).toBe(
       'RallyHost さんがあなたをゲームに招待しました',
     );
-    await eventually(() => page.locator('[aria-live="polite"]').textContent()).toBe(
+    await eventually(() => page.locator('.status-line[aria-live="polite"]').textContent()).toBe(
       '参加しました。楽しんでください！',
     );
     expect(await page.locator('.session-summary').textContent()).toBe(

@@ -319,6 +319,69 @@ describe('launcher page', () => {
     await launcher.close();
   });
 
+  it('shows the live roster in Japanese, names as cleaned text, and follows each push', async () => {
+    const joined: JoinView = { phase: 'joined', attempt: 1, canRetry: false, invite, session };
+    const launcher = await open(joined, { locale: 'ja-JP' });
+    const { page } = launcher;
+    // No roster until main pushes one.
+    expect(await page.locator('.roster').count()).toBe(0);
+    const hostile = '\u202e<b>evil</b>\u200b' + 'W'.repeat(200);
+    host.push('session:roster', {
+      state: 'live',
+      changeNumber: 4,
+      seatsUsed: 3,
+      seatsMax: 8,
+      members: [
+        { key: '0', gamertag: 'NovaRunner', isHost: true, isYou: false, status: 'active' },
+        { key: '1', gamertag: 'RallyPlayer', isHost: false, isYou: true, status: 'active' },
+        { key: '2', gamertag: hostile, isHost: false, isYou: false, status: 'reserved' },
+        { key: '3', isHost: false, isYou: false, status: 'inactive' },
+      ],
+    });
+    const names = () => page.locator('.roster-name').allTextContents();
+    await eventually(names).toEqual([
+      'NovaRunner',
+      'RallyPlayer',
+      `<b>evil</b>${'W'.repeat(36)}…`,
+      ja['roster.unknownPlayer'],
+    ]);
+    expect(await page.locator('.roster-seats').textContent()).toBe('8 席中 3 席が埋まっています');
+    expect(await page.locator('.roster-badge').allTextContents()).toEqual([
+      ja['roster.host'],
+      ja['roster.you'],
+      ja['roster.reserved'],
+      ja['roster.inactive'],
+    ]);
+    expect(await page.locator('.roster b').count()).toBe(0);
+    expect(
+      await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth),
+    ).toBe(true);
+    await expectJapaneseFont(page, '.roster-title');
+    await screenshot(page, 'page-ja-roster');
+    expect(await axeViolations(page)).toEqual([]);
+
+    // A newer push replaces the list; a session that ended says so.
+    host.push('session:roster', {
+      state: 'live',
+      changeNumber: 5,
+      seatsUsed: 2,
+      seatsMax: 8,
+      members: [
+        { key: '0', gamertag: 'NovaRunner', isHost: true, isYou: false, status: 'active' },
+        { key: '1', gamertag: 'RallyPlayer', isHost: false, isYou: true, status: 'active' },
+      ],
+    });
+    await eventually(names).toEqual(['NovaRunner', 'RallyPlayer']);
+    host.push('session:roster', { state: 'ended' });
+    await eventually(() => page.locator('.roster-seats').textContent()).toBe(ja['roster.ended']);
+    expect(await page.locator('.roster-member').count()).toBe(0);
+    // Back home, the roster is gone with the join screen.
+    host.push('join:view', { phase: 'idle', attempt: 0, canRetry: false });
+    await eventually(() => page.locator('.roster').count()).toBe(0);
+    expect(launcher.problems).toEqual([]);
+    await launcher.close();
+  });
+
   it('shows hostile or huge names as plain text without breaking the layout', async () => {
     const hostile = '<img src=x onerror="window.pwned=1">\u202eevil' + 'W'.repeat(400);
     const launcher = await open({

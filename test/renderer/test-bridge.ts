@@ -80,6 +80,7 @@ const bridge: RallypointBridge = {
   onInbox: (callback) => on('inbox:view', callback),
   play: () => invoke('play:start'),
   onPlayView: (callback) => on('play:view', callback),
+  onRoster: (callback) => on('session:roster', callback),
 };
 
 Object.defineProperty(window, 'rallypoint', { value: Object.freeze(bridge), enumerable: true });

@@ -19,6 +19,7 @@ import { runDemoGame } from '../../demo-game/run-demo-game';
 import type { Invite } from '../../shared/invite';
 import { inviteLinkConfigFor, parseInviteLink } from '../../shared/invite-link';
 import type { LauncherState } from '../../shared/ipc-contract';
+import type { RosterView } from '../../shared/roster-view';
 import type { RunningDirectory } from '../../directory/directory-options';
 import { ActiveJoin } from '../active-join';
 import { LinkIntake } from '../intake/link-intake';
@@ -254,7 +255,16 @@ async function composeLauncher(
   // Started right after the first window is created (below), never before it.
   let windowCreated: () => void = () => undefined;
   const services = new Promise<void>((resolve) => (windowCreated = resolve)).then(() =>
-    startServices(settings, logs, (stack) => join.replace(stack), identity, play.track),
+    startServices(
+      settings,
+      logs,
+      (stack) => join.replace(stack),
+      identity,
+      play.track,
+      (roster) => {
+        if (window !== undefined) ipc.push(window.webContents, 'session:roster', roster);
+      },
+    ),
   );
   // Failures surface where `services` is awaited below; this only keeps the rejection handled.
   services.catch(() => undefined);
@@ -469,6 +479,7 @@ async function startServices(
   attachStack: (stack: Parameters<ActiveJoin['replace']>[0]) => Promise<void>,
   identity: StackIdentity,
   track: LauncherPlay['track'],
+  onRoster: (view: RosterView) => void,
 ): Promise<Services> {
   const directory =
     settings.directory.kind === 'embedded'
@@ -498,7 +509,7 @@ async function startServices(
       ? undefined
       : { tokens: accounts.manager.tokenProvider(), profileUrl: accounts.profileUrl };
   const buildStack = (who: StackIdentity) =>
-    track(buildJoinStack(settings, directoryUrl, who, logs, signedIn));
+    track(buildJoinStack(settings, directoryUrl, who, logs, signedIn, onRoster));
   await attachStack(buildStack(identity));
   return {
     directory,

@@ -6,6 +6,7 @@
 import { createActor, waitFor } from 'xstate';
 import type { Invite } from '../../shared/invite';
 import { idleJoinView, type JoinView } from '../../shared/join-view';
+import type { RosterView } from '../../shared/roster-view';
 import {
   createDirectoryClient,
   type DirectoryCalls,
@@ -20,6 +21,7 @@ import {
 import type { Logger } from '../logging/logger';
 import { provideJoinActors, type JoinActorDeps } from './join-actors';
 import { withPresence } from './presence-connection';
+import { createSessionRoster } from './session-roster';
 import { toJoinView, type JoinSnapshot } from './join-view-mapper';
 import type { JoinClock } from './leave-session';
 import { nextRetryDelay, type RetryPolicyOptions } from './retry-policy';
@@ -242,6 +244,11 @@ export interface LauncherJoinOptions {
   readonly profileUrl?: string | false;
   /** Upper bound on the sender lookup (default 3000 ms); then the sender stays "a friend". */
   readonly profileTimeoutMs?: number;
+  /**
+   * Hears the live roster of the joined session (session-roster.ts), followed on the presence
+   * connection; without it (or with `presence: false`) no roster is kept.
+   */
+  readonly onRoster?: (view: RosterView) => void;
 }
 
 /**
@@ -279,7 +286,34 @@ export function createLauncherJoin(
       })
     : undefined;
   const handOff: GameHandOff = options.game ?? (playable as PlayableGame);
-  // The player holds a presence connection while the game runs (presence-connection.ts).
+  const profileUrl =
+    options.profileUrl === undefined
+      ? options.tokens === undefined
+        ? `${config.directoryUrl}/users/batch/profile/settings`
+        : undefined
+      : options.profileUrl || undefined;
+  const roster =
+    options.onRoster && options.presence !== false
+      ? createSessionRoster({
+          calls: client,
+          selfXuid: config.identity.xuid,
+          publish: options.onRoster,
+          ...(profileUrl
+            ? {
+                ...originOf(profileUrl),
+                profiles: (xuids: readonly string[]) =>
+                  lookupProfiles(xuids, {
+                    profileUrl,
+                    tokens,
+                    ...(options.profileTimeoutMs ? { timeoutMs: options.profileTimeoutMs } : {}),
+                  }),
+              }
+            : {}),
+          ...(options.log ? { log: (line: string) => options.log?.info(line) } : {}),
+        })
+      : undefined;
+  // The player holds a presence connection while the game runs (presence-connection.ts); the
+  // roster follows the joined session on that same connection.
   const game =
     options.presence === false
       ? handOff
@@ -287,14 +321,9 @@ export function createLauncherJoin(
           baseUrl: config.directoryUrl,
           tokens,
           closesGame: ownsGame,
+          ...(roster ? { watcher: roster } : {}),
           ...(options.log ? { log: options.log } : {}),
         });
-  const profileUrl =
-    options.profileUrl === undefined
-      ? options.tokens === undefined
-        ? `${config.directoryUrl}/users/batch/profile/settings`
-        : undefined
-      : options.profileUrl || undefined;
   const senders = profileUrl
     ? {
         ...originOf(profileUrl),
@@ -330,6 +359,7 @@ export function createLauncherJoin(
     title: config.game.title,
     close() {
       closing ??= (async () => {
+        roster?.close();
         await service.stop();
         if (ownsGame || game !== handOff) await game.close();
       })();

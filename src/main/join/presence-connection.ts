@@ -33,12 +33,118 @@ export interface PresenceOptions {
   readonly timeoutMs?: number;
 }
 
+/** One session followed on the presence connection; `stop` unsubscribes. */
+export interface SessionFollow {
+  /** The session's change number when the subscription was answered. */
+  readonly changeNumber: number;
+  stop(): void;
+}
+
 /** One open presence connection. */
 export interface PresenceConnection {
   readonly connectionId: string;
   /** True until the socket closes, from either side. */
   isOpen(): boolean;
+  /**
+   * Subscribes to the session at `sessionPath` on this same socket (the directory's session change
+   * notifications, docs/directory.md); `onChange` hears each shoulder tap's change number.
+   */
+  followSession(
+    sessionPath: string,
+    onChange: (changeNumber: number) => void,
+  ): Promise<Result<SessionFollow, string>>;
   close(): void;
+}
+
+/** Most session subscriptions answered at once; a directory that never answers cannot pile them up. */
+const maxPendingFollows = 8;
+
+/** Where session resources live for RTA: a session path on this host (session-subscriptions.ts). */
+const sessionResourceOrigin = 'https://sessiondirectory.xboxlive.com';
+
+/** The highest change number in an RTA event's shoulder taps; undefined for anything else. */
+function tapChangeNumber(payload: unknown): number | undefined {
+  const taps = (payload as { shoulderTaps?: unknown } | null)?.shoulderTaps;
+  if (!Array.isArray(taps)) return undefined;
+  let highest: number | undefined;
+  for (const tap of taps.slice(0, 64)) {
+    const changeNumber = (tap as { changeNumber?: unknown } | null)?.changeNumber;
+    if (
+      typeof changeNumber === 'number' &&
+      Number.isSafeInteger(changeNumber) &&
+      changeNumber >= 0
+    ) {
+      highest = Math.max(highest ?? 0, changeNumber);
+    }
+  }
+  return highest;
+}
+
+/**
+ * The RTA messages after the connection id: subscribe answers by sequence number and events by
+ * subscription id. Anything malformed from the directory is ignored, never thrown.
+ */
+function sessionFollower(
+  socket: import('ws').WebSocket,
+  timeoutMs: number,
+): {
+  receive(message: unknown): void;
+  follow: PresenceConnection['followSession'];
+} {
+  const answers = new Map<number, (answer: readonly unknown[] | undefined) => void>();
+  const listeners = new Map<number, (changeNumber: number) => void>();
+  let sequence = 1;
+  socket.once('close', () => {
+    for (const answer of answers.values()) answer(undefined);
+    answers.clear();
+    listeners.clear();
+  });
+  return {
+    receive(message) {
+      if (!Array.isArray(message)) return;
+      const [type, first] = message as unknown[];
+      if (type === 1 && typeof first === 'number') {
+        answers.get(first)?.(message);
+        answers.delete(first);
+      } else if (type === 3 && typeof first === 'number') {
+        const changeNumber = tapChangeNumber(message[2]);
+        if (changeNumber !== undefined) listeners.get(first)?.(changeNumber);
+      }
+    },
+    async follow(sessionPath, onChange) {
+      if (!isSessionPath(sessionPath)) return err('not a session path');
+      if (socket.readyState !== socket.OPEN) return err('the presence connection is closed');
+      if (answers.size >= maxPendingFollows) return err('too many subscriptions waiting');
+      sequence += 1;
+      const mine = sequence;
+      const answer = await new Promise<readonly unknown[] | undefined>((resolve) => {
+        const timer = setTimeout(() => {
+          answers.delete(mine);
+          resolve(undefined);
+        }, timeoutMs);
+        answers.set(mine, (value) => {
+          clearTimeout(timer);
+          resolve(value);
+        });
+        socket.send(JSON.stringify([1, mine, `${sessionResourceOrigin}${sessionPath}`]));
+      });
+      if (answer === undefined) return err('the subscription was not answered');
+      const [, , status, id, state] = answer;
+      if (status !== 0 || typeof id !== 'number') {
+        return err(`subscription refused (${String(status)}: ${String(answer[3]).slice(0, 200)})`);
+      }
+      const changeNumber = (state as { changeNumber?: unknown } | null)?.changeNumber;
+      listeners.set(id, onChange);
+      return ok({
+        changeNumber: typeof changeNumber === 'number' ? changeNumber : 0,
+        stop: () => {
+          if (!listeners.delete(id) || socket.readyState !== socket.OPEN) return;
+          sequence += 1;
+          socket.send(JSON.stringify([2, sequence, id]));
+        },
+      });
+    },
+  };
 }
 
 /** `ws(s)://…/connect` for an `http(s)://…` directory root; undefined for anything else. */
@@ -96,23 +202,28 @@ async function openPresenceConnection(
       socket.once('error', (error) => finish(err({ message: error.message })));
       socket.once('close', () => (open = false));
       socket.once('open', () => socket.send(JSON.stringify([1, 1, connectionsResource])));
-      socket.once('message', (data) => {
+      const follower = sessionFollower(socket, timeoutMs);
+      let connectionId: string | undefined;
+      socket.on('message', (data) => {
         let answer: unknown;
         try {
           answer = JSON.parse(String(data));
         } catch {
           answer = undefined;
         }
+        if (connectionId !== undefined) return follower.receive(answer);
         const id =
           Array.isArray(answer) && answer[2] === 0
             ? (answer[4] as { ConnectionId?: unknown })?.ConnectionId
             : undefined;
         if (typeof id !== 'string')
           return finish(err({ message: 'the subscription gave no connection id' }));
+        connectionId = id;
         finish(
           ok({
             connectionId: id,
             isOpen: () => open && socket.readyState === WebSocket.OPEN,
+            followSession: (path, onChange) => follower.follow(path, onChange),
             close: () => socket.close(1000, 'game ended'),
           }),
         );
@@ -169,9 +280,19 @@ async function writeConnection(
  * joined, closed when the game exits or the hand-off is closed. `closesGame: false` for a game
  * shared between several launchers: closing then ends only this player's presence.
  */
+/**
+ * Told which session the player is in, with the presence connection that keeps them active, so
+ * it can follow the session's changes on that same socket (session-roster.ts).
+ */
+export interface SessionWatcher {
+  joined(sessionPath: string, connection: PresenceConnection): void;
+  /** The presence connection ended (the game exited or the launcher closed). */
+  ended(): void;
+}
+
 export function withPresence(
   game: GameHandOff,
-  options: PresenceOptions & { readonly closesGame: boolean },
+  options: PresenceOptions & { readonly closesGame: boolean; readonly watcher?: SessionWatcher },
 ): GameHandOff {
   const log = options.log;
   let current: Promise<PresenceConnection | undefined> | undefined;
@@ -199,6 +320,7 @@ export function withPresence(
   const end = (why: string) => {
     const ending = current;
     current = undefined;
+    options.watcher?.ended();
     void ending?.then((connection) => {
       if (connection?.isOpen()) {
         log?.info(`presence connection closed: ${why}`);
@@ -213,7 +335,7 @@ export function withPresence(
     async join(request, joinOptions) {
       // Opened and written while the game starts, so the member is covered as early as possible.
       const written = ensure().then(async (connection) => {
-        if (connection === undefined || joinOptions.signal.aborted) return;
+        if (connection === undefined || joinOptions.signal.aborted) return undefined;
         const result = await writeConnection(
           options,
           request.sessionRef,
@@ -222,10 +344,14 @@ export function withPresence(
         );
         if (result.ok) log?.info('presence: connection id written into the session');
         else log?.warn(`presence: could not write the connection id: ${result.error}`);
+        return connection;
       });
       const joined = await game.join(request, joinOptions);
-      await written;
+      const connection = await written;
       if (!joined.ok && !game.isRunning()) end('the game did not join');
+      if (joined.ok && connection?.isOpen() && !joinOptions.signal.aborted) {
+        options.watcher?.joined(request.sessionRef, connection);
+      }
       return joined;
     },
     isRunning: () => game.isRunning(),

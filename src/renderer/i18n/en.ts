@@ -1,5 +1,6 @@
 /** English: the source catalogue. Placeholders are `{name}`; numbers are formatted by Intl. */
 import type { Plural } from './catalogue';
+import { rosterTextEn } from './roster-text';
 import { signInTextEn } from '../../shared/sign-in-text';
 
 export const en = {
@@ -156,4 +157,5 @@ export const en = {
   },
 
   ...signInTextEn,
+  ...rosterTextEn,
 } satisfies Record<string, string | Plural>;

@@ -1,5 +1,6 @@
 /** Japanese. Typed as `Catalogue`, so a missing or extra key is a compile error. */
 import type { Catalogue } from './catalogue';
+import { rosterTextJa } from './roster-text';
 import { signInTextJa } from '../../shared/sign-in-text';
 
 export const ja: Catalogue = {
@@ -147,4 +148,5 @@ export const ja: Catalogue = {
   'inbox.players': { other: 'プレイヤー {members} / {count} 人' },
 
   ...signInTextJa,
+  ...rosterTextJa,
 };
