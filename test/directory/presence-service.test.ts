@@ -4,9 +4,15 @@
  * the people they follow; strangers are left out of the 200 answer.
  */
 import { describe, expect, it } from 'vitest';
-import { call, directoryWithPlayer, holdPresence, player } from './directory-test-client';
+import {
+  call,
+  directoryWithPlayer,
+  holdPresence,
+  player,
+  type Player,
+} from './directory-test-client';
 
-const presenceOf = (base: string, as: Parameters<typeof call>[3]['as'], users: unknown) =>
+const presenceOf = (base: string, as: Player, users: unknown) =>
   call(base, 'POST', '/users/batch', {
     as,
     body: { users },
