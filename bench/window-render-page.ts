@@ -54,6 +54,11 @@ const bridge: RallypointBridge = {
   switchTo: noop,
   signOut: noop,
   onAccountView: () => () => undefined,
+  inviteFriends: async () => ({ ok: true, friends: [] }),
+  sendInvites: async () => ({ ok: true, outcomes: [] }),
+  copyInviteLink: noop,
+  inviteDialogClosed: noop,
+  onInviteDialogShow: () => () => undefined,
 };
 
 const root = document.getElementById('app') as HTMLElement;

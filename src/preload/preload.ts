@@ -33,6 +33,11 @@ const rallypointBridge: RallypointBridge = {
   switchTo: (xuid) => invoke('account:switch', xuid),
   signOut: () => invoke('account:sign-out'),
   onAccountView: (callback) => on('account:view', (view) => callback(view)),
+  inviteFriends: () => invoke('invite-dialog:friends'),
+  sendInvites: (xuids, message) => invoke('invite-dialog:send', xuids, message),
+  copyInviteLink: (handleId) => invoke('invite-dialog:copy-link', handleId),
+  inviteDialogClosed: () => invoke('invite-dialog:closed'),
+  onInviteDialogShow: (callback) => on('invite-dialog:show', (request) => callback(request)),
 };
 
 contextBridge.exposeInMainWorld('rallypoint', rallypointBridge);

@@ -6,6 +6,11 @@
  * small; main checks every argument at run time in its own module.
  */
 import type { AccountView } from './account-view';
+import type {
+  InviteDialogFriends,
+  InviteDialogRequest,
+  InviteDialogSent,
+} from './invite-dialog-view';
 import type { JoinErrorCode, JoinView } from './join-view';
 
 /** One invite the player handled recently, for the home view. */
@@ -32,6 +37,8 @@ export interface LauncherState {
    * development identity (settings `signIn: "development"`): no Sign in, no account chip.
    */
   readonly account?: AccountView;
+  /** A game asked for the invite dialog and the player has not closed it yet. */
+  readonly inviteDialog?: InviteDialogRequest;
 }
 
 /** Longest XUID the account channels accept (a 64-bit number has at most 20 digits). */
@@ -63,6 +70,14 @@ export interface InvokeChannels {
   /** Makes a cached account current; refused when `xuid` is not one of the cached accounts. */
   'account:switch': { args: [xuid: string]; result: void };
   'account:sign-out': { args: []; result: void };
+  /** The invite dialog's friends (src/shared/invite-dialog-view.ts); main pins the session. */
+  'invite-dialog:friends': { args: []; result: InviteDialogFriends };
+  /** One invite per friend (only friends the dialog listed); `message` '' for none. */
+  'invite-dialog:send': { args: [xuids: string[], message: string]; result: InviteDialogSent };
+  /** Copies the web invite link of an invite the dialog sent; refused for any other handle. */
+  'invite-dialog:copy-link': { args: [handleId: string]; result: void };
+  /** The player closed the dialog (a game that asked for it hears so). */
+  'invite-dialog:closed': { args: []; result: void };
 }
 
 /** Push channels: main tells the renderer. */
@@ -70,6 +85,8 @@ export interface PushChannels {
   'join:view': JoinView;
   'launcher:recent': readonly RecentInvite[];
   'account:view': AccountView;
+  /** A game asked for the invite dialog: the window shows it. */
+  'invite-dialog:show': InviteDialogRequest;
 }
 
 export type InvokeChannel = keyof InvokeChannels;
@@ -88,6 +105,10 @@ export const invokeChannels = [
   'account:cancel-sign-in',
   'account:switch',
   'account:sign-out',
+  'invite-dialog:friends',
+  'invite-dialog:send',
+  'invite-dialog:copy-link',
+  'invite-dialog:closed',
 ] as const satisfies readonly InvokeChannel[];
 
 /** What the preload exposes as `window.rallypoint`: functions only, no Electron objects. */
@@ -106,4 +127,9 @@ export interface RallypointBridge {
   switchTo(xuid: string): Promise<void>;
   signOut(): Promise<void>;
   onAccountView(callback: (view: AccountView) => void): () => void;
+  inviteFriends(): Promise<InviteDialogFriends>;
+  sendInvites(xuids: string[], message: string): Promise<InviteDialogSent>;
+  copyInviteLink(handleId: string): Promise<void>;
+  inviteDialogClosed(): Promise<void>;
+  onInviteDialogShow(callback: (request: InviteDialogRequest) => void): () => void;
 }

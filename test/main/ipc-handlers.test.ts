@@ -129,14 +129,15 @@ describe('renderer log lines', () => {
 describe('invoke argument schemas', () => {
   it('accepts exactly the contract tuple for each channel', () => {
     for (const channel of invokeChannels) {
-      const valid =
-        channel === 'log:write'
-          ? ['warn', 'text']
-          : channel === 'account:switch'
-            ? ['2535400000000202']
-            : [];
-      expect(parseInvokeArguments(channel, valid).ok, channel).toBe(true);
-      expect(parseInvokeArguments(channel, [...valid, 1]).ok, channel).toBe(false);
+      const valid: Partial<Record<InvokeChannel, unknown[]>> = {
+        'log:write': ['warn', 'text'],
+        'account:switch': ['2535400000000202'],
+        'invite-dialog:send': [['2535400000000202'], ''],
+        'invite-dialog:copy-link': ['8f1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d'],
+      };
+      const args = valid[channel] ?? [];
+      expect(parseInvokeArguments(channel, args).ok, channel).toBe(true);
+      expect(parseInvokeArguments(channel, [...args, 1]).ok, channel).toBe(false);
     }
   });
 

@@ -23,6 +23,7 @@ import {
   type LauncherPage,
 } from './browser-kit';
 import { startTestHost, type InvokeHandlers, type TestHost } from './test-host';
+import { inviteDialogHandlers } from '../../src/main/ipc/invite-dialog-handlers';
 
 const idle: JoinView = { phase: 'idle', attempt: 0, canRetry: false };
 /** A small picture, as main hands it over (a data: URL; the CSP allows no remote image). */
@@ -71,6 +72,7 @@ const handlers: InvokeHandlers = {
   'account:cancel-sign-in': () => void calls.push('cancelSignIn'),
   'account:switch': (xuid) => void calls.push(`switchTo ${xuid}`),
   'account:sign-out': () => void calls.push('signOut'),
+  ...inviteDialogHandlers(undefined),
 };
 
 beforeAll(async () => {

@@ -23,6 +23,7 @@ import {
   screenshot,
 } from './browser-kit';
 import { startTestHost, type InvokeHandlers, type TestHost } from './test-host';
+import { inviteDialogHandlers } from '../../src/main/ipc/invite-dialog-handlers';
 
 let browser: Browser;
 let host: TestHost;
@@ -42,6 +43,7 @@ const handlers: InvokeHandlers = {
   'account:cancel-sign-in': () => undefined,
   'account:switch': () => undefined,
   'account:sign-out': () => undefined,
+  ...inviteDialogHandlers(undefined),
 };
 
 beforeAll(async () => {

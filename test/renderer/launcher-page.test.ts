@@ -24,6 +24,7 @@ import {
   screenshot,
 } from './browser-kit';
 import { startTestHost, type InvokeHandlers, type TestHost } from './test-host';
+import { inviteDialogHandlers } from '../../src/main/ipc/invite-dialog-handlers';
 
 const invite = {
   kind: 'invite',
@@ -57,6 +58,7 @@ const handlers: InvokeHandlers = {
   'account:cancel-sign-in': () => void calls.push('cancelSignIn'),
   'account:switch': (xuid) => void calls.push(`switchTo ${xuid}`),
   'account:sign-out': () => void calls.push('signOut'),
+  ...inviteDialogHandlers(undefined),
 };
 
 beforeAll(async () => {

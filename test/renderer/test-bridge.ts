@@ -74,6 +74,11 @@ const bridge: RallypointBridge = {
   switchTo: (xuid) => invoke('account:switch', xuid),
   signOut: () => invoke('account:sign-out'),
   onAccountView: (callback) => on('account:view', callback),
+  inviteFriends: () => invoke('invite-dialog:friends'),
+  sendInvites: (xuids, message) => invoke('invite-dialog:send', xuids, message),
+  copyInviteLink: (handleId) => invoke('invite-dialog:copy-link', handleId),
+  inviteDialogClosed: () => invoke('invite-dialog:closed'),
+  onInviteDialogShow: (callback) => on('invite-dialog:show', callback),
 };
 
 Object.defineProperty(window, 'rallypoint', { value: Object.freeze(bridge), enumerable: true });

@@ -7,6 +7,7 @@
 import type { LauncherState, LogLevel } from '../../shared/ipc-contract';
 import type { Logger } from '../logging/logger';
 import { escapeControlCharacters } from '../logging/untrusted-text';
+import { inviteDialogHandlers, type InviteDialogPort } from './invite-dialog-handlers';
 import type { InvokeHandlers } from './invoke-handler';
 import { IpcRefusedError } from './ipc-refusal';
 import type { TokenBucket } from './token-bucket';
@@ -40,6 +41,8 @@ export interface LauncherHandlerDeps {
   readonly rendererLog: Logger;
   /** Caps renderer log lines; over the cap they are dropped and counted. */
   readonly rendererLogBudget: TokenBucket;
+  /** The invite dialog (src/main/invite-dialog); without it its channels refuse `not-available`. */
+  readonly inviteDialog?: InviteDialogPort | undefined;
 }
 
 /** Builds the handler table for every channel of the contract. */
@@ -72,5 +75,6 @@ export function createLauncherHandlers(deps: LauncherHandlerDeps): InvokeHandler
       if (!(await account().switchTo(xuid))) throw new IpcRefusedError('not-available');
     },
     'account:sign-out': () => account().signOut(),
+    ...inviteDialogHandlers(deps.inviteDialog),
   };
 }
