@@ -18,6 +18,7 @@ import { build } from 'esbuild';
 import { createInterface } from 'node:readline';
 import { describe, expect, it } from 'vitest';
 import { DEMO_GAME_FLAG } from '../../src/main/demo-game-mode';
+import { invokeChannels } from '../../src/shared/ipc-contract';
 
 const root = resolve(import.meta.dirname, '..', '..');
 
@@ -207,7 +208,7 @@ describe('built main bundle', () => {
     expect(result.initialPhase).toBe('idle');
     expect(result.devMode).toBe(true);
     expect(result.phases).toContain('joined');
-    expect(result.handlers).toHaveLength(11);
+    expect(result.handlers).toHaveLength(invokeChannels.length);
     expect(result.pageStatus).toBe(200);
     expect(String(result.csp)).toContain("connect-src 'none'");
     expect(stdout).toMatch(

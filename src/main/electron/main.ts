@@ -21,6 +21,8 @@ import { inviteLinkConfigFor, parseInviteLink } from '../../shared/invite-link';
 import type { LauncherState } from '../../shared/ipc-contract';
 import type { RunningDirectory } from '../../directory/directory-options';
 import { ActiveJoin } from '../active-join';
+import type { InviteDialog } from '../invite-dialog/invite-dialog';
+import { defaultGameTitle } from '../join/launcher-config';
 import { LinkIntake } from '../intake/link-intake';
 import { IpcRefusedError } from '../ipc/ipc-refusal';
 import { createLauncherHandlers } from '../ipc/launcher-handlers';
@@ -43,6 +45,7 @@ import { RecentInvites } from '../recent-invites';
 import { RecentInvitesFile } from '../recent-invites-file';
 import { registerAppScheme, serveAppScheme } from './app-protocol';
 import { createTypedIpcMain } from './ipc-main';
+import { createWindowInviteDialog, whenInviteDialogReady } from './invite-dialog-wiring';
 import { installLinkIntake } from './link-intake-adapter';
 import { mainLogPath, setUpMainLogging } from './logging';
 import { launcherTokenStore } from './safe-storage-cipher';
@@ -94,6 +97,8 @@ export interface Launcher {
   readonly recent: RecentInvites;
   /** The signed-in account; undefined when the settings ask for a development identity. */
   readonly account: LauncherAccount | undefined;
+  /** The window's invite dialog (a game's "open the invite dialog" goes to `requestFromGame`). */
+  readonly inviteDialog: InviteDialog;
   window(): BrowserWindow | undefined;
   /** Leaves any written session, stops the game main started and the embedded directory. */
   close(): Promise<void>;
@@ -289,17 +294,35 @@ async function composeLauncher(
     signedIn.offerInvite(invite);
   };
 
+  // The invite dialog: the joined session's by default; Play's hosted session connects here too.
+  const inviteDialog = services.then(({ directoryUrl }) =>
+    createWindowInviteDialog({
+      join,
+      directoryUrl,
+      titleId: settings.join.game?.titleId ?? defaultGameTitle.titleId,
+      log: logs.app,
+      show: () => {
+        open();
+        if (window !== undefined)
+          ipc.push(window.webContents, 'invite-dialog:show', { requestedBy: 'game' });
+      },
+    }),
+  );
+  inviteDialog.catch(() => undefined);
+
   ipc.handleAll(
     createLauncherHandlers({
       state: async (): Promise<LauncherState> => {
         const { demoInvite } = await services;
         const signedIn = await account;
+        const inviteRequest = (await inviteDialog).pendingRequest();
         return {
           view: view.current(),
           recent: recent.list(),
           locale: app.getLocale(),
           devMode: demoInvite !== undefined,
           ...(signedIn === undefined ? {} : { account: signedIn.view() }),
+          ...(inviteRequest === undefined ? {} : { inviteDialog: inviteRequest }),
         };
       },
       retry: () => join.retry(),
@@ -334,6 +357,7 @@ async function composeLauncher(
         : undefined,
       rendererLog: logs.renderer,
       rendererLogBudget: new TokenBucket({ capacity: 100, refillPerSecond: 20 }),
+      inviteDialog: whenInviteDialogReady(inviteDialog),
     }),
   );
 
@@ -378,6 +402,7 @@ async function composeLauncher(
 
   const { directory, directoryUrl } = await services;
   const signedIn = await account;
+  const dialog = await inviteDialog;
   servicesReady = true;
   attachIntake();
 
@@ -390,6 +415,7 @@ async function composeLauncher(
     view,
     recent,
     account: signedIn,
+    inviteDialog: dialog,
     window: () => window,
     close() {
       closing ??= (async () => {

@@ -7,8 +7,13 @@ import type { InviteDialog } from '../invite-dialog/invite-dialog';
 import type { InvokeHandlers } from './invoke-handler';
 import { IpcRefusedError } from './ipc-refusal';
 
-/** The dialog calls the channels use. */
-export type InviteDialogPort = Pick<InviteDialog, 'friends' | 'send' | 'copyLink' | 'closed'>;
+/** The dialog calls the channels use (each may wait for the dialog to exist). */
+export interface InviteDialogPort {
+  readonly friends: InviteDialog['friends'];
+  readonly send: InviteDialog['send'];
+  readonly copyLink: (handleId: string) => boolean | Promise<boolean>;
+  readonly closed: () => void | Promise<void>;
+}
 
 type InviteDialogChannel =
   | 'invite-dialog:friends'
@@ -27,8 +32,8 @@ export function inviteDialogHandlers(
   return {
     'invite-dialog:friends': () => required().friends(),
     'invite-dialog:send': (xuids, message) => required().send(xuids, message),
-    'invite-dialog:copy-link': (handleId) => {
-      if (!required().copyLink(handleId)) throw new IpcRefusedError('not-available');
+    'invite-dialog:copy-link': async (handleId) => {
+      if (!(await required().copyLink(handleId))) throw new IpcRefusedError('not-available');
     },
     'invite-dialog:closed': () => required().closed(),
   };

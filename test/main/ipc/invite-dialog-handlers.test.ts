@@ -63,9 +63,9 @@ describe('invite dialog handlers', () => {
     await handlers['invite-dialog:send'](['2535400000000202'], 'hi');
     handlers['invite-dialog:closed']();
     expect(calls).toEqual(['send 2535400000000202 hi', 'closed']);
-    expect(() => handlers['invite-dialog:copy-link'](handle)).not.toThrow();
-    expect(() =>
+    await expect(handlers['invite-dialog:copy-link'](handle)).resolves.toBeUndefined();
+    await expect(
       handlers['invite-dialog:copy-link']('00000000-0000-4000-8000-000000000000'),
-    ).toThrow('rallypoint-ipc:not-available');
+    ).rejects.toThrow('rallypoint-ipc:not-available');
   });
 });
