@@ -35,6 +35,7 @@ async function start(root: HTMLElement): Promise<void> {
     bridge.onJoinView((view) => launcher.setView(view));
     bridge.onRecent((recent) => launcher.setRecent(recent));
     bridge.onAccountView((account) => launcher.setAccount(account));
+    bridge.onInviteDialogShow(() => launcher.openInviteDialog());
     root.removeAttribute('aria-busy');
   } catch (error) {
     bridge.log('error', `launcher window failed to start: ${String(error)}`);

@@ -12,6 +12,7 @@ import { renderAccountChip } from './account-chip';
 import { renderAccountPicker } from './account-picker';
 import { el } from './dom';
 import { renderHome } from './home-view';
+import { InviteDialogView } from './invite-dialog';
 import type { Translator } from './i18n/translator';
 import type { JoinAction } from './join-actions';
 import { JoinScreen } from './join-screen';
@@ -37,6 +38,9 @@ export class LauncherWindow {
   /** The home or the join screen, below the account panel. */
   private readonly screen: HTMLElement;
   private joinScreen: JoinScreen | undefined;
+  /** "Invite friends" while the player is in a session, and the dialog it opens. */
+  private readonly inviteSlot: HTMLElement;
+  private readonly inviteDialog: InviteDialogView;
   private homeTimer: ReturnType<typeof setInterval> | undefined;
 
   constructor(
@@ -55,7 +59,14 @@ export class LauncherWindow {
     this.accountSlot = el('div', { className: 'account-slot' });
     this.chipSlot = el('div', { className: 'chip-slot' });
     this.screen = el('div', { className: 'screen' });
-    this.content.append(this.accountSlot, this.screen);
+    this.inviteSlot = el('div', { className: 'invite-slot' });
+    this.inviteDialog = new InviteDialogView(t, bridge);
+    this.inviteDialog.element.addEventListener('close', () => {
+      const opener = this.inviteSlot.querySelector<HTMLElement>('button');
+      if (opener) opener.focus();
+      else this.focusHeading();
+    });
+    this.content.append(this.accountSlot, this.screen, this.inviteSlot);
     root.replaceChildren(
       el(
         'header',
@@ -66,9 +77,16 @@ export class LauncherWindow {
       ),
       this.content,
       this.notice,
+      this.inviteDialog.element,
     );
     this.drawAccount(false);
     this.render(false);
+    if (state.inviteDialog !== undefined) this.openInviteDialog();
+  }
+
+  /** Shows the invite dialog (the player pressed Invite friends, or the game asked for it). */
+  openInviteDialog(): void {
+    this.inviteDialog.open();
   }
 
   /** A new account view from main: redraws the chip and the account panel. */
@@ -154,6 +172,7 @@ export class LauncherWindow {
   }
 
   private render(moveFocus: boolean): void {
+    this.drawInviteButton();
     if (this.view.phase === 'idle') {
       const wasJoin = this.joinScreen !== undefined;
       this.joinScreen?.dispose();
@@ -177,6 +196,26 @@ export class LauncherWindow {
       if (primary) primary.focus();
       else this.focusHeading();
     }
+  }
+
+  /** Invite friends appears while the player plays in the session an invite brought them to. */
+  private drawInviteButton(): void {
+    const wanted = this.view.phase === 'joined';
+    const present = this.inviteSlot.firstElementChild !== null;
+    if (wanted === present) return;
+    this.inviteSlot.replaceChildren(
+      wanted
+        ? el(
+            'button',
+            {
+              className: 'button button-secondary',
+              attrs: { type: 'button', 'data-action': 'inviteFriends', 'aria-haspopup': 'dialog' },
+              onClick: () => this.openInviteDialog(),
+            },
+            this.t.text('inviteDialog.open'),
+          )
+        : '',
+    );
   }
 
   private drawHome(focusHeading: boolean): void {
