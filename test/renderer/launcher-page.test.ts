@@ -195,7 +195,8 @@ describe('launcher page', () => {
     await eventually(statuses).toEqual(['done', 'done', 'done', 'done', 'done']);
     expect(await marked()).toEqual(['kept', 'kept']);
     expect(await page.locator('.countdown').isHidden()).toBe(true);
-    expect(await actionNames(page)).toEqual(['dismiss']);
+    // In the game: Dismiss, and Invite friends (the invite dialog, test/renderer/invite-dialog.test.ts).
+    expect(await actionNames(page)).toEqual(['dismiss', 'inviteFriends']);
     expect(await axeViolations(page)).toEqual([]);
     await launcher.close();
   });
