@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { JoinView } from '../../src/shared/join-view';
-import type { RecentInvite } from '../../src/shared/ipc-contract';
+import { invokeChannels, type RecentInvite } from '../../src/shared/ipc-contract';
 import { startDirectory } from '../../src/directory/start-directory';
 import type { RunningDirectory } from '../../src/directory/directory-options';
 import type { Launcher } from '../../src/main/electron/main';
@@ -206,7 +206,7 @@ describe('composition root', () => {
     await expect(current().ipcMain.invoke('launcher:get-state', stray)).rejects.toThrow(
       'unknown-sender',
     );
-    expect(current().ipcMain.handlers.size).toBe(11);
+    expect(current().ipcMain.handlers.size).toBe(invokeChannels.length);
     expect(current().privilegedSchemes).toHaveLength(1);
     expect(current().app.sandboxEnabled).toBe(true);
     const page = await current().session.defaultSession.protocolHandlers.get('app')!(
