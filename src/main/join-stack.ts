@@ -15,7 +15,7 @@ import type { LauncherSettings } from './launcher-settings';
 import type { LauncherLoggers } from './logging/configure-logging';
 
 /** The invite dialog's logic travels with the join stack (got, zod), out of main.cjs. */
-export { InviteDialog } from './invite-dialog/invite-dialog';
+export { InviteDialog, joinedInviteSession } from './invite-dialog/invite-dialog';
 
 /** Who is signed in: the join stack's token provider is built for one identity. */
 export interface StackIdentity {

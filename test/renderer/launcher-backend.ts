@@ -18,7 +18,7 @@ import { createAccountManager } from '../../src/main/account/account-manager';
 import { localSignInSettings } from '../../src/main/account/sign-in-settings';
 import { fileTokenStore } from '../../src/main/account/token-cache';
 import { createLauncherAccount, type LauncherAccount } from '../../src/main/launcher-account';
-import { InviteDialog } from '../../src/main/invite-dialog/invite-dialog';
+import { InviteDialog, joinedInviteSession } from '../../src/main/invite-dialog/invite-dialog';
 import { createLauncherHandlers } from '../../src/main/ipc/launcher-handlers';
 import { TokenBucket } from '../../src/main/ipc/token-bucket';
 import { LauncherView } from '../../src/main/launcher-view';
@@ -189,12 +189,7 @@ export async function startLauncherBackend(
     account: signIn?.handlers,
     // Main's invite dialog, for the session the window's join brought the player into.
     inviteDialog: new InviteDialog({
-      session: () => {
-        const joined = active.joinedSession();
-        return (
-          joined && { sessionRef: joined.sessionRef, playerXuid: joined.xuid, calls: joined.calls }
-        );
-      },
+      session: () => joinedInviteSession(active),
       title: defaultGameTitle,
       webInviteBase: options.directoryUrl,
       pictureOrigin: new URL(options.directoryUrl).origin,

@@ -29,16 +29,9 @@ export interface WindowInviteDialogDeps {
 export async function createWindowInviteDialog(
   deps: WindowInviteDialogDeps,
 ): Promise<InviteDialog> {
-  const { InviteDialog } = await import('../join-stack');
+  const { InviteDialog, joinedInviteSession } = await import('../join-stack');
   return new InviteDialog({
-    session: () => {
-      const hosted = deps.hostedSession?.();
-      if (hosted !== undefined) return hosted;
-      const joined = deps.join.joinedSession();
-      return joined === undefined
-        ? undefined
-        : { sessionRef: joined.sessionRef, playerXuid: joined.xuid, calls: joined.calls };
-    },
+    session: () => deps.hostedSession?.() ?? joinedInviteSession(deps.join),
     title: { titleId: deps.titleId },
     webInviteBase: deps.directoryUrl,
     pictureOrigin: new URL(deps.directoryUrl).origin,

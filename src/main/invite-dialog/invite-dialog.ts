@@ -34,6 +34,19 @@ export interface InviteDialogSession {
   readonly calls: DirectoryCalls;
 }
 
+/**
+ * The session an accepted invite brought the player into, as the dialog wants it; undefined
+ * while they are not playing in one (`ActiveJoin.joinedSession`).
+ */
+export function joinedInviteSession(join: {
+  joinedSession(): { sessionRef: string; xuid: string; calls: DirectoryCalls } | undefined;
+}): InviteDialogSession | undefined {
+  const joined = join.joinedSession();
+  return joined === undefined
+    ? undefined
+    : { sessionRef: joined.sessionRef, playerXuid: joined.xuid, calls: joined.calls };
+}
+
 export interface InviteDialogDeps {
   /** The session the player is in now, if any: the joined one, or the one their game hosts. */
   readonly session: () => InviteDialogSession | undefined;
