@@ -61,6 +61,11 @@ const bridge: RallypointBridge = {
   play: noop,
   onPlayView: () => () => undefined,
   onRoster: () => () => undefined,
+  inviteFriends: async () => ({ ok: true, friends: [] }),
+  sendInvites: async () => ({ ok: true, outcomes: [] }),
+  copyInviteLink: noop,
+  inviteDialogClosed: noop,
+  onInviteDialogShow: () => () => undefined,
 };
 
 const root = document.getElementById('app') as HTMLElement;

@@ -82,6 +82,11 @@ describe('preload bridge', () => {
         'play',
         'onPlayView',
         'onRoster',
+        'inviteFriends',
+        'sendInvites',
+        'copyInviteLink',
+        'inviteDialogClosed',
+        'onInviteDialogShow',
       ].sort(),
     );
     for (const value of Object.values(api)) expect(typeof value).toBe('function');
@@ -164,6 +169,25 @@ describe('preload bridge', () => {
     stop();
     fake.emit('session:roster', { state: 'none' });
     expect(seen).toEqual([[{ state: 'ended' }]]);
+  });
+
+  it('maps the invite dialog to its channels and hands on the game’s request', async () => {
+    fake.invokes.length = 0;
+    await bridge().inviteFriends();
+    await bridge().sendInvites(['2535400000000202'], 'hi');
+    await bridge().copyInviteLink('8f1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d');
+    await bridge().inviteDialogClosed();
+    expect(fake.invokes).toEqual([
+      { channel: 'invite-dialog:friends', args: [] },
+      { channel: 'invite-dialog:send', args: [['2535400000000202'], 'hi'] },
+      { channel: 'invite-dialog:copy-link', args: ['8f1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d'] },
+      { channel: 'invite-dialog:closed', args: [] },
+    ]);
+    const seen: unknown[][] = [];
+    const stop = bridge().onInviteDialogShow((...args: unknown[]) => seen.push(args));
+    fake.emit('invite-dialog:show', { requestedBy: 'game' });
+    stop();
+    expect(seen).toEqual([[{ requestedBy: 'game' }]]);
   });
 
   it('hands push callbacks the payload only, never the IPC event', () => {

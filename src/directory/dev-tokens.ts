@@ -143,6 +143,18 @@ export class DevTokenRegistry {
     return found;
   }
 
+  /**
+   * Whom a XUID follows, as its latest token declared; undefined for a XUID with no token. A scan,
+   * like {@link gamertagOf}: only the presence service's privacy check asks.
+   */
+  followsOf(xuid: string): readonly string[] | undefined {
+    let found: readonly string[] | undefined;
+    for (const identity of this.#byToken.values()) {
+      if (identity.xuid === xuid) found = identity.follows;
+    }
+    return found;
+  }
+
   issue(request: IssueTokenRequest): IssuedToken {
     const token = randomBytes(24).toString('base64url');
     const userHash = userHashOf(request.xuid);

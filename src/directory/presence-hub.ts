@@ -202,6 +202,11 @@ export class PresenceHub {
     return true;
   }
 
+  /** Whether the player holds at least one presence connection (the presence service's "Online"). */
+  isOnline(xuid: string): boolean {
+    return this.#countByXuid.has(xuid);
+  }
+
   /** Whether `connectionId` is an open presence connection of `xuid`. */
   isOpenFor(connectionId: string, xuid: string): boolean {
     return this.#byId.get(connectionId)?.xuid === xuid;

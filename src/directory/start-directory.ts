@@ -145,6 +145,8 @@ async function serve(
     titleId: options.defaultTitleId ?? defaultTitleId,
     sandbox: sandbox ?? 'RETAIL',
     publicUrl: () => url,
+    // The hub is built below; requests (and so this) only come once the directory listens.
+    isOnline: (xuid) => presence.isOnline(xuid),
   });
   const log =
     options.onLog ?? ((message: string) => process.stderr.write(`directory: ${message}\n`));

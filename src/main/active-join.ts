@@ -7,17 +7,21 @@
  */
 import type { Invite } from '../shared/invite';
 import { idleJoinView, type JoinView } from '../shared/join-view';
-import type { JoinService } from './join/join-service';
+import type { DirectoryCalls } from './join/directory-client';
+import type { JoinedSession, JoinService } from './join/join-service';
 
 /** The join service calls main uses: the service's own interface, less shutdown and settling. */
 export type JoinServicePort = Pick<
   JoinService,
   'submit' | 'cancel' | 'retry' | 'dismiss' | 'view' | 'inFlightHandleId' | 'subscribe'
->;
+> &
+  Partial<Pick<JoinService, 'joinedSession'>>;
 
 /** One built join stack: the service and how to shut it down (leave the session, stop the game). */
 export interface JoinStack {
   readonly service: JoinServicePort;
+  /** Directory calls authorized as the stack's player (the invite dialog's), when it has them. */
+  readonly calls?: DirectoryCalls;
   close(): Promise<void>;
 }
 
@@ -71,6 +75,12 @@ export class ActiveJoin implements JoinServicePort {
   }
   inFlightHandleId(): string | undefined {
     return this.#stack?.service.inFlightHandleId();
+  }
+  /** The joined session and the current stack's directory calls, while the player plays in it. */
+  joinedSession(): (JoinedSession & { readonly calls: DirectoryCalls }) | undefined {
+    const calls = this.#stack?.calls;
+    const joined = this.#stack?.service.joinedSession?.();
+    return calls === undefined || joined === undefined ? undefined : { ...joined, calls };
   }
   subscribe(listener: (view: JoinView) => void): () => void {
     this.#listeners.add(listener);

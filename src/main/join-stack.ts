@@ -17,6 +17,8 @@ import type { LauncherLoggers } from './logging/configure-logging';
 // The inbox's directory calls use got too: main reaches them through this lazily loaded bundle.
 export { createInboxPlayer } from './inbox/inbox-player';
 export { wireLauncherInbox } from './inbox/launcher-inbox-wiring';
+/** The invite dialog's logic travels with the join stack (got, zod), out of main.cjs. */
+export { InviteDialog, joinedInviteSession } from './invite-dialog/invite-dialog';
 
 /** Who is signed in: the join stack's token provider is built for one identity. */
 export interface StackIdentity {

@@ -40,6 +40,11 @@ const rallypointBridge: RallypointBridge = {
   play: () => invoke('play:start'),
   onPlayView: (callback) => on('play:view', (view) => callback(view)),
   onRoster: (callback) => on('session:roster', (view) => callback(view)),
+  inviteFriends: () => invoke('invite-dialog:friends'),
+  sendInvites: (xuids, message) => invoke('invite-dialog:send', xuids, message),
+  copyInviteLink: (handleId) => invoke('invite-dialog:copy-link', handleId),
+  inviteDialogClosed: () => invoke('invite-dialog:closed'),
+  onInviteDialogShow: (callback) => on('invite-dialog:show', (request) => callback(request)),
 };
 
 contextBridge.exposeInMainWorld('rallypoint', rallypointBridge);

@@ -38,6 +38,7 @@ async function start(root: HTMLElement): Promise<void> {
     bridge.onInbox((inbox) => launcher.setInbox(inbox));
     bridge.onPlayView((play) => launcher.setPlay(play));
     bridge.onRoster((roster) => launcher.setRoster(roster));
+    bridge.onInviteDialogShow(() => launcher.openInviteDialog());
     root.removeAttribute('aria-busy');
   } catch (error) {
     bridge.log('error', `launcher window failed to start: ${String(error)}`);

@@ -16,6 +16,7 @@ import { el } from './dom';
 import { renderHome } from './home-view';
 import { renderInbox } from './inbox-list';
 import type { InboxView } from '../shared/inbox-view';
+import { InviteDialogView } from './invite-dialog';
 import type { Translator } from './i18n/translator';
 import type { JoinAction } from './join-actions';
 import { JoinScreen } from './join-screen';
@@ -52,6 +53,9 @@ export class LauncherWindow {
   private joinScreen: JoinScreen | undefined;
   private roster: RosterView = noRosterView;
   private readonly rosterPanel: RosterPanel;
+  /** "Invite friends" while the player is in a session, and the dialog it opens. */
+  private readonly inviteSlot: HTMLElement;
+  private readonly inviteDialog: InviteDialogView;
   private homeTimer: ReturnType<typeof setInterval> | undefined;
   /** Undefined while the launcher plays a development identity: no inbox at all. */
   private inbox: InboxView | undefined;
@@ -82,7 +86,14 @@ export class LauncherWindow {
     this.accountSlot = el('div', { className: 'account-slot' });
     this.chipSlot = el('div', { className: 'chip-slot' });
     this.screen = el('div', { className: 'screen' });
-    this.content.append(this.accountSlot, this.screen);
+    this.inviteSlot = el('div', { className: 'invite-slot' });
+    this.inviteDialog = new InviteDialogView(t, bridge);
+    this.inviteDialog.element.addEventListener('close', () => {
+      const opener = this.inviteSlot.querySelector<HTMLElement>('button');
+      if (opener) opener.focus();
+      else this.focusHeading();
+    });
+    this.content.append(this.accountSlot, this.screen, this.inviteSlot);
     root.replaceChildren(
       el(
         'header',
@@ -93,11 +104,13 @@ export class LauncherWindow {
       ),
       this.content,
       this.notice,
+      this.inviteDialog.element,
     );
     this.inbox = state.inbox;
     this.drawAccount(false);
     this.render(false);
     if (this.inbox !== undefined) this.followInbox();
+    if (state.inviteDialog !== undefined) this.openInviteDialog();
   }
 
   /** A new inbox from main: redraws the home; a first-run join card that just appeared gets focus. */
@@ -120,6 +133,11 @@ export class LauncherWindow {
       });
     window.addEventListener('focus', () => void refresh());
     setInterval(() => void refresh(), inboxRefreshMs);
+  }
+
+  /** Shows the invite dialog (the player pressed Invite friends, or the game asked for it). */
+  openInviteDialog(): void {
+    this.inviteDialog.open();
   }
 
   /** A new account view from main: redraws the chip and the account panel. */
@@ -228,6 +246,7 @@ export class LauncherWindow {
   }
 
   private render(moveFocus: boolean): void {
+    this.drawInviteButton();
     if (this.view.phase === 'idle') {
       const wasJoin = this.joinScreen !== undefined;
       this.joinScreen?.dispose();
@@ -252,6 +271,26 @@ export class LauncherWindow {
       if (primary) primary.focus();
       else this.focusHeading();
     }
+  }
+
+  /** Invite friends appears while the player plays in the session an invite brought them to. */
+  private drawInviteButton(): void {
+    const wanted = this.view.phase === 'joined';
+    const present = this.inviteSlot.firstElementChild !== null;
+    if (wanted === present) return;
+    this.inviteSlot.replaceChildren(
+      wanted
+        ? el(
+            'button',
+            {
+              className: 'button button-secondary',
+              attrs: { type: 'button', 'data-action': 'inviteFriends', 'aria-haspopup': 'dialog' },
+              onClick: () => this.openInviteDialog(),
+            },
+            this.t.text('inviteDialog.open'),
+          )
+        : '',
+    );
   }
 
   private drawHome(focusHeading: boolean): void {

@@ -1,7 +1,7 @@
 /**
  * What the player reads when sending invites (or hosting a session to invite into) goes wrong,
  * in English and Japanese: one sentence per failure code. The command line prints the English
- * ones; the window's invite dialog will spread these into its catalogues, so both say the same.
+ * ones; the window's invite dialog spreads these into its catalogues, so both say the same.
  * `{name}` is the friend's gamertag (or XUID when the launcher does not know it).
  */
 
@@ -21,7 +21,8 @@ export const inviteErrorCodes = [
 
 export type InviteErrorCode = (typeof inviteErrorCodes)[number];
 
-const inviteSendTextEn: Readonly<Record<`invite.error.${InviteErrorCode}`, string>> = {
+/** English sentences per failure code; the window's catalogue spreads them in. */
+export const inviteSendTextEn: Readonly<Record<`invite.error.${InviteErrorCode}`, string>> = {
   'invite.error.not-signed-in': 'Sign in to invite friends.',
   'invite.error.not-in-session':
     'You’re not in a game session, so there’s nothing to invite {name} to.',
@@ -38,7 +39,8 @@ const inviteSendTextEn: Readonly<Record<`invite.error.${InviteErrorCode}`, strin
     'The invite to {name} couldn’t be sent because Xbox Live answered something unexpected.',
 };
 
-const inviteSendTextJa: Readonly<Record<`invite.error.${InviteErrorCode}`, string>> = {
+/** Japanese sentences per failure code; the window's catalogue spreads them in. */
+export const inviteSendTextJa: Readonly<Record<`invite.error.${InviteErrorCode}`, string>> = {
   'invite.error.not-signed-in': 'フレンドを招待するにはサインインしてください。',
   'invite.error.not-in-session':
     'ゲームのセッションに参加していないため、{name} さんを招待できません。',

@@ -7,6 +7,11 @@
  */
 import type { AccountView } from './account-view';
 import type { InboxView } from './inbox-view';
+import type {
+  InviteDialogFriends,
+  InviteDialogRequest,
+  InviteDialogSent,
+} from './invite-dialog-view';
 import type { JoinErrorCode, JoinView } from './join-view';
 import type { PlayView } from './play-view';
 import type { RosterView } from './roster-view';
@@ -39,6 +44,8 @@ export interface LauncherState {
   readonly inbox?: InboxView;
   /** Play: the game the launcher started with no session (src/shared/play-view.ts). */
   readonly play?: PlayView;
+  /** A game asked for the invite dialog and the player has not closed it yet. */
+  readonly inviteDialog?: InviteDialogRequest;
 }
 
 /** Longest XUID the account channels accept (a 64-bit number has at most 20 digits). */
@@ -78,6 +85,14 @@ export interface InvokeChannels {
   'inbox:decline': { args: [handleId: string]; result: void };
   /** Starts the configured game with no session (answers as `play:view` pushes). */
   'play:start': { args: []; result: void };
+  /** The invite dialog's friends (src/shared/invite-dialog-view.ts); main pins the session. */
+  'invite-dialog:friends': { args: []; result: InviteDialogFriends };
+  /** One invite per friend (only friends the dialog listed); `message` '' for none. */
+  'invite-dialog:send': { args: [xuids: string[], message: string]; result: InviteDialogSent };
+  /** Copies the web invite link of an invite the dialog sent; refused for any other handle. */
+  'invite-dialog:copy-link': { args: [handleId: string]; result: void };
+  /** The player closed the dialog (a game that asked for it hears so). */
+  'invite-dialog:closed': { args: []; result: void };
 }
 
 /** Push channels: main tells the renderer. */
@@ -89,6 +104,8 @@ export interface PushChannels {
   'play:view': PlayView;
   /** The live roster of the joined session (session-roster.ts); `none` when no session is followed. */
   'session:roster': RosterView;
+  /** A game asked for the invite dialog: the window shows it. */
+  'invite-dialog:show': InviteDialogRequest;
 }
 
 export type InvokeChannel = keyof InvokeChannels;
@@ -111,6 +128,10 @@ export const invokeChannels = [
   'inbox:accept',
   'inbox:decline',
   'play:start',
+  'invite-dialog:friends',
+  'invite-dialog:send',
+  'invite-dialog:copy-link',
+  'invite-dialog:closed',
 ] as const satisfies readonly InvokeChannel[];
 
 /** What the preload exposes as `window.rallypoint`: functions only, no Electron objects. */
@@ -136,4 +157,9 @@ export interface RallypointBridge {
   play(): Promise<void>;
   onPlayView(callback: (view: PlayView) => void): () => void;
   onRoster(callback: (view: RosterView) => void): () => void;
+  inviteFriends(): Promise<InviteDialogFriends>;
+  sendInvites(xuids: string[], message: string): Promise<InviteDialogSent>;
+  copyInviteLink(handleId: string): Promise<void>;
+  inviteDialogClosed(): Promise<void>;
+  onInviteDialogShow(callback: (request: InviteDialogRequest) => void): () => void;
 }

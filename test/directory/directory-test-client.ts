@@ -242,3 +242,23 @@ export async function rawConnection(
   socket.on('data', (chunk: string) => (text += chunk));
   return { socket, received: () => text };
 }
+
+/**
+ * Opens a presence connection (`ws://…/connect`) as `who`, which makes them "Online" to the
+ * presence service; resolves once it is open, with the function that closes it.
+ */
+export async function holdPresence(base: string, who: Player): Promise<() => Promise<void>> {
+  const { default: WebSocket } = await import('ws');
+  const socket = new WebSocket(`${base.replace(/^http/, 'ws')}/connect`, {
+    headers: { authorization: who.authorization },
+  });
+  await new Promise<void>((resolve, reject) => {
+    socket.once('open', () => resolve());
+    socket.once('error', reject);
+  });
+  return () =>
+    new Promise<void>((resolve) => {
+      socket.once('close', () => resolve());
+      socket.close();
+    });
+}

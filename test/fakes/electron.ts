@@ -324,6 +324,8 @@ export interface FakeElectronState {
   readonly openedExternally: string[];
   readonly errorBoxes: { title: string; content: string }[];
   readonly windows: FakeBrowserWindow[];
+  /** Every text written to the clipboard, in order. */
+  readonly clipboard: string[];
 }
 
 function createState(): FakeElectronState {
@@ -344,6 +346,7 @@ function createState(): FakeElectronState {
     openedExternally: [],
     errorBoxes: [],
     windows: [],
+    clipboard: [],
   };
 }
 
@@ -407,6 +410,11 @@ export const electronModule = {
   shell: {
     async openExternal(url: string): Promise<void> {
       current().openedExternally.push(url);
+    },
+  },
+  clipboard: {
+    writeText(text: string): void {
+      current().clipboard.push(text);
     },
   },
   /** Reversible, but never the plain text: enough to prove the cache goes through it. */

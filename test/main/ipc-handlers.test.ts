@@ -181,16 +181,17 @@ describe('renderer log lines', () => {
 describe('invoke argument schemas', () => {
   it('accepts exactly the contract tuple for each channel', () => {
     for (const channel of invokeChannels) {
-      const valid =
-        channel === 'log:write'
-          ? ['warn', 'text']
-          : channel === 'account:switch'
-            ? ['2535400000000202']
-            : channel === 'inbox:accept' || channel === 'inbox:decline'
-              ? ['4f8c1a2e-7b1d-4f6e-9a3c-2d5e8f9a0b1c']
-              : [];
-      expect(parseInvokeArguments(channel, valid).ok, channel).toBe(true);
-      expect(parseInvokeArguments(channel, [...valid, 1]).ok, channel).toBe(false);
+      const valid: Partial<Record<InvokeChannel, unknown[]>> = {
+        'log:write': ['warn', 'text'],
+        'account:switch': ['2535400000000202'],
+        'invite-dialog:send': [['2535400000000202'], ''],
+        'invite-dialog:copy-link': ['8f1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d'],
+        'inbox:accept': ['4f8c1a2e-7b1d-4f6e-9a3c-2d5e8f9a0b1c'],
+        'inbox:decline': ['4f8c1a2e-7b1d-4f6e-9a3c-2d5e8f9a0b1c'],
+      };
+      const args = valid[channel] ?? [];
+      expect(parseInvokeArguments(channel, args).ok, channel).toBe(true);
+      expect(parseInvokeArguments(channel, [...args, 1]).ok, channel).toBe(false);
     }
   });
 

@@ -23,6 +23,7 @@ import {
   type LauncherPage,
 } from './browser-kit';
 import { startTestHost, type InvokeHandlers, type TestHost } from './test-host';
+import { inviteDialogHandlers } from '../../src/main/ipc/invite-dialog-handlers';
 
 const idle: JoinView = { phase: 'idle', attempt: 0, canRetry: false };
 /** A small picture, as main hands it over (a data: URL; the CSP allows no remote image). */
@@ -75,6 +76,7 @@ const handlers: InvokeHandlers = {
   'inbox:accept': () => undefined,
   'inbox:decline': () => undefined,
   'play:start': () => undefined,
+  ...inviteDialogHandlers(undefined),
 };
 
 beforeAll(async () => {

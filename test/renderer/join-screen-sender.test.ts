@@ -23,6 +23,7 @@ import {
   screenshot,
 } from './browser-kit';
 import { startTestHost, type InvokeHandlers, type TestHost } from './test-host';
+import { inviteDialogHandlers } from '../../src/main/ipc/invite-dialog-handlers';
 
 let browser: Browser;
 let host: TestHost;
@@ -46,6 +47,7 @@ const handlers: InvokeHandlers = {
   'inbox:accept': () => undefined,
   'inbox:decline': () => undefined,
   'play:start': () => undefined,
+  ...inviteDialogHandlers(undefined),
 };
 
 beforeAll(async () => {

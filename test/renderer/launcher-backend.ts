@@ -20,13 +20,18 @@ import { createAccountManager } from '../../src/main/account/account-manager';
 import { localSignInSettings } from '../../src/main/account/sign-in-settings';
 import { fileTokenStore } from '../../src/main/account/token-cache';
 import { createLauncherAccount, type LauncherAccount } from '../../src/main/launcher-account';
+import { InviteDialog, joinedInviteSession } from '../../src/main/invite-dialog/invite-dialog';
 import { createLauncherHandlers } from '../../src/main/ipc/launcher-handlers';
 import type { InboxPlayer } from '../../src/main/inbox/launcher-inbox';
 import { wireLauncherInbox, type WiredInbox } from '../../src/main/inbox/launcher-inbox-wiring';
 import { TokenBucket } from '../../src/main/ipc/token-bucket';
 import { LauncherView } from '../../src/main/launcher-view';
 import { createLauncherJoin, type LauncherJoin } from '../../src/main/join/join-service';
-import { demoGameSettings, resolveLauncherConfig } from '../../src/main/join/launcher-config';
+import {
+  defaultGameTitle,
+  demoGameSettings,
+  resolveLauncherConfig,
+} from '../../src/main/join/launcher-config';
 import type { RetryPolicyOptions } from '../../src/main/join/retry-policy';
 import { RecentInvites } from '../../src/main/recent-invites';
 import { developmentInviteLinkConfig, parseInviteLink } from '../../src/shared/invite-link';
@@ -238,6 +243,15 @@ export async function startLauncherBackend(
     tryDemoInvite: options.devMode ? () => accept(options.demoInviteLink) : undefined,
     account: signIn?.handlers,
     inbox: inbox?.handlers,
+    // Main's invite dialog, for the session the window's join brought the player into.
+    inviteDialog: new InviteDialog({
+      session: () => joinedInviteSession(active),
+      title: defaultGameTitle,
+      webInviteBase: options.directoryUrl,
+      pictureOrigin: new URL(options.directoryUrl).origin,
+      show: () => host?.push('invite-dialog:show', { requestedBy: 'game' }),
+      writeClipboard: () => undefined,
+    }),
     rendererLog,
     rendererLogBudget: new TokenBucket({ capacity: 100, refillPerSecond: 20 }),
     play: () => void play.play(),

@@ -240,8 +240,17 @@ describe('launcher window against the real join service and directory', () => {
     expect(backend.view().phase).toBe('joined');
     await checkState(page, 'flow-02-in-game');
 
+    // In the game, Invite friends opens the dialog for the joined session (through main's real
+    // dialog and the directory's people service: this identity follows nobody). Escape closes it.
+    expect(await actionNames(page)).toEqual(['dismiss', 'inviteFriends']);
+    await page.locator('[data-action="inviteFriends"]').click();
+    await eventually(() => page.locator('dialog .invite-status').textContent()).toBe(
+      'You don’t follow anyone yet, so there’s nobody to invite.',
+    );
+    await page.keyboard.press('Escape');
+    await page.locator('dialog').waitFor({ state: 'hidden' });
+
     // Dismiss with the keyboard: back home, where the invite is listed as joined.
-    expect(await actionNames(page)).toEqual(['dismiss']);
     await page.locator('[data-action="dismiss"]').focus();
     await page.keyboard.press('Enter');
     await eventually(() => page.locator('.recent-item').count()).toBe(1);

@@ -24,6 +24,7 @@ import {
   screenshot,
 } from './browser-kit';
 import { startTestHost, type InvokeHandlers, type TestHost } from './test-host';
+import { inviteDialogHandlers } from '../../src/main/ipc/invite-dialog-handlers';
 
 const invite = {
   kind: 'invite',
@@ -61,6 +62,7 @@ const handlers: InvokeHandlers = {
   'inbox:accept': () => undefined,
   'inbox:decline': () => undefined,
   'play:start': () => void calls.push('play'),
+  ...inviteDialogHandlers(undefined),
 };
 
 beforeAll(async () => {
@@ -197,7 +199,8 @@ describe('launcher page', () => {
     await eventually(statuses).toEqual(['done', 'done', 'done', 'done', 'done']);
     expect(await marked()).toEqual(['kept', 'kept']);
     expect(await page.locator('.countdown').isHidden()).toBe(true);
-    expect(await actionNames(page)).toEqual(['dismiss']);
+    // In the game: Dismiss, and Invite friends (the invite dialog, test/renderer/invite-dialog.test.ts).
+    expect(await actionNames(page)).toEqual(['dismiss', 'inviteFriends']);
     expect(await axeViolations(page)).toEqual([]);
     await launcher.close();
   });

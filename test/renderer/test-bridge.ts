@@ -81,6 +81,11 @@ const bridge: RallypointBridge = {
   play: () => invoke('play:start'),
   onPlayView: (callback) => on('play:view', callback),
   onRoster: (callback) => on('session:roster', callback),
+  inviteFriends: () => invoke('invite-dialog:friends'),
+  sendInvites: (xuids, message) => invoke('invite-dialog:send', xuids, message),
+  copyInviteLink: (handleId) => invoke('invite-dialog:copy-link', handleId),
+  inviteDialogClosed: () => invoke('invite-dialog:closed'),
+  onInviteDialogShow: (callback) => on('invite-dialog:show', callback),
 };
 
 Object.defineProperty(window, 'rallypoint', { value: Object.freeze(bridge), enumerable: true });

@@ -229,7 +229,7 @@ describe('Try again is shown exactly when the join machine accepts RETRY', () =>
           );
         } else {
           await eventually(() => backend.view().phase, { timeout: 15_000 }).toBe('joined');
-          await eventually(() => actionNames(page)).toEqual(['dismiss']);
+          await eventually(() => actionNames(page)).toEqual(['dismiss', 'inviteFriends']);
         }
       } else {
         // A RETRY the page did not offer (sent as if it had) changes nothing at all.

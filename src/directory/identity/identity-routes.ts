@@ -14,6 +14,7 @@ import { userHashOf } from '../dev-tokens';
 import { readJsonBody } from '../request-body';
 import { LocalProfiles, picturePathPrefix } from '../people/profile';
 import { followedPeople, peoplePathPattern } from '../people/social';
+import { presenceBatch, presenceBatchPath, type PresenceFacts } from '../people/presence';
 import { DevAccountStore } from './dev-accounts';
 import { readFormBody } from './form-body';
 import type { IdentityAnswer } from './identity-answer';
@@ -90,6 +91,8 @@ export interface IdentityRoutesOptions {
   readonly sandbox: string;
   /** The directory's own base URL, known once it listens (never taken from a Host header). */
   readonly publicUrl: () => string;
+  /** Who is online, for the presence service; without it everyone reads as offline. */
+  readonly isOnline?: PresenceFacts['isOnline'];
 }
 
 /** The emulated services and the one entry point the listener calls. */
@@ -179,6 +182,28 @@ export class IdentityRoutes {
           const contract = request.headers['x-xbl-contract-version'];
           withJson((body) =>
             this.profiles.batchSettings(body, Array.isArray(contract) ? contract[0] : contract),
+          );
+        });
+      case presenceBatchPath:
+        return only('POST', () => {
+          const auth = this.options.tokens.verify(request.headers.authorization);
+          if (!auth.ok) {
+            send(response, { kind: 'empty', status: 401 });
+            return;
+          }
+          const contract = request.headers['x-xbl-contract-version'];
+          const facts: PresenceFacts = {
+            isOnline: this.options.isOnline ?? (() => false),
+            follows: (follower, followed) =>
+              this.options.tokens.followsOf(follower)?.includes(followed) === true,
+          };
+          withJson((body) =>
+            presenceBatch(
+              auth.identity,
+              body,
+              Array.isArray(contract) ? contract[0] : contract,
+              facts,
+            ),
           );
         });
       default:

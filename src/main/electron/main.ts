@@ -22,6 +22,8 @@ import type { LauncherState } from '../../shared/ipc-contract';
 import type { RosterView } from '../../shared/roster-view';
 import type { RunningDirectory } from '../../directory/directory-options';
 import { ActiveJoin } from '../active-join';
+import type { InviteDialog } from '../invite-dialog/invite-dialog';
+import { defaultGameTitle } from '../join/launcher-config';
 import { LinkIntake } from '../intake/link-intake';
 import { IpcRefusedError } from '../ipc/ipc-refusal';
 import { createLauncherHandlers } from '../ipc/launcher-handlers';
@@ -45,6 +47,7 @@ import { RecentInvites } from '../recent-invites';
 import { RecentInvitesFile } from '../recent-invites-file';
 import { registerAppScheme, serveAppScheme } from './app-protocol';
 import { createTypedIpcMain } from './ipc-main';
+import { createWindowInviteDialog, whenInviteDialogReady } from './invite-dialog-wiring';
 import { installLinkIntake } from './link-intake-adapter';
 import { mainLogPath, setUpMainLogging } from './logging';
 import { launcherTokenStore } from './safe-storage-cipher';
@@ -97,6 +100,8 @@ export interface Launcher {
   readonly recent: RecentInvites;
   /** The signed-in account; undefined when the settings ask for a development identity. */
   readonly account: LauncherAccount | undefined;
+  /** The window's invite dialog (a game's "open the invite dialog" goes to `requestFromGame`). */
+  readonly inviteDialog: InviteDialog;
   window(): BrowserWindow | undefined;
   /** Leaves any written session, stops the game main started and the embedded directory. */
   close(): Promise<void>;
@@ -248,7 +253,12 @@ async function composeLauncher(
   let identity: StackIdentity = settings.identity;
   // Play (src/main/game/launcher-play.ts): a controller on each join stack's game.
   let player: () => StackIdentity = () => identity;
-  const play = createLauncherPlay({ player: () => player(), log: logs.join });
+  const play = createLauncherPlay({
+    player: () => player(),
+    log: logs.join,
+    // A game's `open-invite-dialog` opens the window's dialog for the game's own session.
+    openInviteDialog: async (session) => (await inviteDialog).requestFromGame(session),
+  });
   play.subscribe((current) => {
     if (window !== undefined) ipc.push(window.webContents, 'play:view', current);
   });
@@ -331,12 +341,29 @@ async function composeLauncher(
         log: logs.app,
       })
     : undefined;
+  // The invite dialog: the session of the game Play started, else the joined invite's session.
+  const inviteDialog = services.then(({ directoryUrl }) =>
+    createWindowInviteDialog({
+      join,
+      hostedSession: () => play.session(),
+      directoryUrl,
+      titleId: settings.join.game?.titleId ?? defaultGameTitle.titleId,
+      log: logs.app,
+      show: () => {
+        open();
+        if (window !== undefined)
+          ipc.push(window.webContents, 'invite-dialog:show', { requestedBy: 'game' });
+      },
+    }),
+  );
+  inviteDialog.catch(() => undefined);
 
   ipc.handleAll(
     createLauncherHandlers({
       state: async (): Promise<LauncherState> => {
         const { demoInvite } = await services;
         const signedIn = await account;
+        const inviteRequest = (await inviteDialog).pendingRequest();
         return {
           view: view.current(),
           recent: recent.list(),
@@ -345,6 +372,7 @@ async function composeLauncher(
           ...(signedIn === undefined ? {} : { account: signedIn.view() }),
           ...(inbox === undefined ? {} : { inbox: inbox.view() }),
           play: play.view(),
+          ...(inviteRequest === undefined ? {} : { inviteDialog: inviteRequest }),
         };
       },
       retry: () => join.retry(),
@@ -384,6 +412,7 @@ async function composeLauncher(
         await services;
         play.play();
       },
+      inviteDialog: whenInviteDialogReady(inviteDialog),
     }),
   );
 
@@ -428,6 +457,7 @@ async function composeLauncher(
 
   const { directory, directoryUrl } = await services;
   const signedIn = await account;
+  const dialog = await inviteDialog;
   servicesReady = true;
   attachIntake();
 
@@ -440,6 +470,7 @@ async function composeLauncher(
     view,
     recent,
     account: signedIn,
+    inviteDialog: dialog,
     window: () => window,
     close() {
       closing ??= (async () => {

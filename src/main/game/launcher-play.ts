@@ -32,11 +32,21 @@ export interface PlayerIdentity {
   readonly gamertag: string;
 }
 
+/** The game's session as the invite dialog needs it: which session, who invites, with what calls. */
+export interface PlaySessionForInvites {
+  readonly sessionRef: string;
+  readonly playerXuid: string;
+  readonly calls: DirectoryCalls;
+}
+
 export interface LauncherPlayDeps {
   readonly player: () => PlayerIdentity;
   readonly log: Pick<Logger, 'info' | 'warn'>;
-  /** The window's invite dialog, once there is one; without it the game hears `unavailable`. */
-  readonly openInviteDialog?: (sessionRef: string) => Promise<InviteDialogResult>;
+  /**
+   * The window's invite dialog, for a game that asks for it (`open-invite-dialog`); without it
+   * the game hears `unavailable`.
+   */
+  readonly openInviteDialog?: (session: PlaySessionForInvites) => Promise<InviteDialogResult>;
   /** How often the game's session is read for its members (the controller's default otherwise). */
   readonly membersPollMs?: number;
 }
@@ -52,6 +62,8 @@ export interface LauncherPlay {
   /** The window's Play: starts the game with no session, one copy at a time. */
   play(): PlayStartOutcome;
   view(): PlayView;
+  /** The session the running game is in (hosted or joined), for the invite dialog; else undefined. */
+  session(): PlaySessionForInvites | undefined;
   /** Every changed view; returns the unsubscribe function. */
   subscribe(listener: (view: PlayView) => void): () => void;
   /** Stops answering the game and leaves a session the launcher hosted for it. */
@@ -60,10 +72,11 @@ export interface LauncherPlay {
 
 /** Play for the launcher's composition root (src/main/electron/main.ts). */
 export function createLauncherPlay(deps: LauncherPlayDeps): LauncherPlay {
-  const { log } = deps;
+  const { log, openInviteDialog } = deps;
   const listeners = new Set<(view: PlayView) => void>();
   let view: PlayView = idlePlayView;
   let controller: PlayController | undefined;
+  let calls: DirectoryCalls | undefined;
   let unsubscribe: (() => void) | undefined;
 
   const publish = (next: PlayView) => {
@@ -85,6 +98,7 @@ export function createLauncherPlay(deps: LauncherPlayDeps): LauncherPlay {
     unsubscribe?.();
     unsubscribe = undefined;
     controller = undefined;
+    calls = undefined;
     return previous;
   };
 
@@ -105,10 +119,16 @@ export function createLauncherPlay(deps: LauncherPlayDeps): LauncherPlay {
         identity,
         title: stack.title ?? defaultGameTitle,
         log,
-        ...(deps.openInviteDialog ? { openInviteDialog: deps.openInviteDialog } : {}),
+        ...(openInviteDialog
+          ? {
+              openInviteDialog: (sessionRef: string) =>
+                openInviteDialog({ sessionRef, playerXuid: identity.xuid, calls: stack.calls }),
+            }
+          : {}),
         ...(deps.membersPollMs === undefined ? {} : { membersPollMs: deps.membersPollMs }),
       });
       controller = next;
+      calls = stack.calls;
       unsubscribe = next.subscribe(publish);
       // A new stack starts with no game running: the old stack's copy was asked to quit.
       if (view.phase !== 'idle') publish(idlePlayView);
@@ -124,6 +144,12 @@ export function createLauncherPlay(deps: LauncherPlayDeps): LauncherPlay {
       return { started: true, pid: started.value.pid };
     },
     view: () => view,
+    session() {
+      if (view.phase !== 'playing' || view.session === undefined || calls === undefined) {
+        return undefined;
+      }
+      return { sessionRef: view.session.sessionRef, playerXuid: identity.xuid, calls };
+    },
     subscribe(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

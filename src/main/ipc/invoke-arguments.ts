@@ -12,6 +12,8 @@ import {
   xuidPattern,
 } from '../../shared/ipc-contract';
 import { guidPattern } from '../../shared/guid';
+import { maxInviteMessageLength, maxInvitesPerSend } from '../../shared/invite-dialog-view';
+import { unsafePlayerTextKind } from '../../shared/player-text';
 import { err, ok, type Result } from '../../shared/result';
 import type { IpcRefusal } from './ipc-refusal';
 
@@ -33,6 +35,17 @@ const schemas: { readonly [C in InvokeChannel]: z.ZodType<InvokeChannels[C]['arg
   'inbox:accept': z.tuple([z.string().regex(guidPattern)]),
   'inbox:decline': z.tuple([z.string().regex(guidPattern)]),
   'play:start': noArguments,
+  'invite-dialog:friends': noArguments,
+  'invite-dialog:send': z.tuple([
+    z.array(z.string().regex(xuidPattern)).min(1).max(maxInvitesPerSend),
+    z
+      .string()
+      .max(maxInviteMessageLength * 2)
+      .refine((text) => [...text].length <= maxInviteMessageLength, 'too long')
+      .refine((text) => unsafePlayerTextKind(text) === undefined, 'control or format characters'),
+  ]),
+  'invite-dialog:copy-link': z.tuple([z.string().regex(guidPattern)]),
+  'invite-dialog:closed': noArguments,
 };
 
 /** Parses the raw arguments of one invoke; the refusal names what was wrong, not the values. */

@@ -7,6 +7,7 @@
 import type { LauncherState, LogLevel } from '../../shared/ipc-contract';
 import type { Logger } from '../logging/logger';
 import { escapeControlCharacters } from '../logging/untrusted-text';
+import { inviteDialogHandlers, type InviteDialogPort } from './invite-dialog-handlers';
 import type { InvokeHandlers } from './invoke-handler';
 import { IpcRefusedError } from './ipc-refusal';
 import type { TokenBucket } from './token-bucket';
@@ -52,6 +53,8 @@ export interface LauncherHandlerDeps {
   readonly rendererLogBudget: TokenBucket;
   /** Play (src/main/game/launcher-play.ts); undefined where there is none, and the channel refuses. */
   readonly play?: (() => void | Promise<void>) | undefined;
+  /** The invite dialog (src/main/invite-dialog); without it its channels refuse `not-available`. */
+  readonly inviteDialog?: InviteDialogPort | undefined;
 }
 
 /** Builds the handler table for every channel of the contract. */
@@ -99,5 +102,6 @@ export function createLauncherHandlers(deps: LauncherHandlerDeps): InvokeHandler
       if (deps.play === undefined) throw new IpcRefusedError('not-available');
       return deps.play();
     },
+    ...inviteDialogHandlers(deps.inviteDialog),
   };
 }

@@ -45,12 +45,23 @@ export interface JoinService {
   /** Called with every changed view; returns the unsubscribe function. */
   subscribe(listener: (view: JoinView) => void): () => void;
   /**
+   * The session the player joined and is playing in (phase `joined`), with the XUID written into
+   * it; undefined otherwise. The invite dialog invites into it.
+   */
+  joinedSession(): JoinedSession | undefined;
+  /**
    * Resolves once the machine rests (joined, failed or idle) with nothing left to leave: the
    * command line and tests wait on it before reading the directory's own view.
    */
   settled(): Promise<JoinView>;
   /** Leaves any written session, then stops the machine. Safe to call twice. */
   stop(): Promise<void>;
+}
+
+/** Where the player is playing after an invite: the session path and the seat's XUID. */
+export interface JoinedSession {
+  readonly sessionRef: string;
+  readonly xuid: string;
 }
 
 export interface JoinServiceDeps {
@@ -182,6 +193,11 @@ export function createJoinService(deps: JoinServiceDeps): JoinService {
     subscribe(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
+    },
+    joinedSession() {
+      const { membership } = actor.getSnapshot().context;
+      if (current.phase !== 'joined' || membership === undefined) return undefined;
+      return { sessionRef: membership.contentLocation, xuid: membership.seat.xuid };
     },
     async settled() {
       const snapshot = await waitFor(actor, (next) => next.hasTag('resting'));

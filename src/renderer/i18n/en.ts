@@ -1,6 +1,7 @@
 /** English: the source catalogue. Placeholders are `{name}`; numbers are formatted by Intl. */
 import type { Plural } from './catalogue';
 import { rosterTextEn } from './roster-text';
+import { inviteSendTextEn } from '../../shared/invite-send-text';
 import { signInTextEn } from '../../shared/sign-in-text';
 
 export const en = {
@@ -158,4 +159,38 @@ export const en = {
 
   ...signInTextEn,
   ...rosterTextEn,
+
+  'inviteDialog.open': 'Invite friends',
+  'inviteDialog.title': 'Invite friends',
+  'inviteDialog.intro': 'Choose friends to invite into your game.',
+  'inviteDialog.loading': 'Getting your friends…',
+  'inviteDialog.loadFailed': 'Your friends couldn’t be loaded. Close this and try again.',
+  'inviteDialog.notInSession': 'Join or host a game first, then invite friends into it.',
+  'inviteDialog.empty': 'You don’t follow anyone yet, so there’s nobody to invite.',
+  'inviteDialog.search': 'Search friends',
+  'inviteDialog.noMatch': 'No friend matches “{query}”.',
+  'inviteDialog.friends': 'Friends',
+  'inviteDialog.online': 'Online',
+  'inviteDialog.offline': 'Offline',
+  'inviteDialog.message': 'Message (optional)',
+  'inviteDialog.messageHint': 'Shown with the invite. Up to 256 characters.',
+  'inviteDialog.sendNone': 'Send invites',
+  'inviteDialog.send': {
+    one: 'Send {count} invite',
+    other: 'Send {count} invites',
+  },
+  'inviteDialog.sending': 'Sending invites…',
+  'inviteDialog.sent': 'Invite sent',
+  'inviteDialog.summary': {
+    one: '{count} invite sent.',
+    other: '{count} invites sent.',
+  },
+  'inviteDialog.noneSent': 'No invites were sent.',
+  'inviteDialog.copyLink': 'Copy invite link',
+  'inviteDialog.copyLinkFor': 'Copy invite link for {name}',
+  'inviteDialog.linkCopied': 'Invite link for {name} copied.',
+  'inviteDialog.close': 'Close',
+  'inviteDialog.pickSomeone': 'Choose at least one friend.',
+
+  ...inviteSendTextEn,
 } satisfies Record<string, string | Plural>;

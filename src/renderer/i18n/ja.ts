@@ -1,6 +1,7 @@
 /** Japanese. Typed as `Catalogue`, so a missing or extra key is a compile error. */
 import type { Catalogue } from './catalogue';
 import { rosterTextJa } from './roster-text';
+import { inviteSendTextJa } from '../../shared/invite-send-text';
 import { signInTextJa } from '../../shared/sign-in-text';
 
 export const ja: Catalogue = {
@@ -149,4 +150,38 @@ export const ja: Catalogue = {
 
   ...signInTextJa,
   ...rosterTextJa,
+
+  'inviteDialog.open': 'フレンドを招待',
+  'inviteDialog.title': 'フレンドを招待',
+  'inviteDialog.intro': 'ゲームに招待するフレンドを選んでください。',
+  'inviteDialog.loading': 'フレンドを読み込んでいます…',
+  'inviteDialog.loadFailed':
+    'フレンドを読み込めませんでした。いったん閉じてからもう一度お試しください。',
+  'inviteDialog.notInSession':
+    '先にゲームに参加するかゲームをホストしてから、フレンドを招待してください。',
+  'inviteDialog.empty': 'まだ誰もフォローしていないため、招待できるフレンドがいません。',
+  'inviteDialog.search': 'フレンドを検索',
+  'inviteDialog.noMatch': '「{query}」に一致するフレンドはいません。',
+  'inviteDialog.friends': 'フレンド',
+  'inviteDialog.online': 'オンライン',
+  'inviteDialog.offline': 'オフライン',
+  'inviteDialog.message': 'メッセージ（任意）',
+  'inviteDialog.messageHint': '招待と一緒に表示されます。256 文字まで。',
+  'inviteDialog.sendNone': '招待を送信',
+  'inviteDialog.send': {
+    other: '{count} 件の招待を送信',
+  },
+  'inviteDialog.sending': '招待を送信しています…',
+  'inviteDialog.sent': '招待を送信しました',
+  'inviteDialog.summary': {
+    other: '{count} 件の招待を送信しました。',
+  },
+  'inviteDialog.noneSent': '招待は送信されませんでした。',
+  'inviteDialog.copyLink': '招待リンクをコピー',
+  'inviteDialog.copyLinkFor': '{name} さんの招待リンクをコピー',
+  'inviteDialog.linkCopied': '{name} さんの招待リンクをコピーしました。',
+  'inviteDialog.close': '閉じる',
+  'inviteDialog.pickSomeone': 'フレンドを 1 人以上選んでください。',
+
+  ...inviteSendTextJa,
 };

@@ -1,0 +1,71 @@
+/**
+ * The invite dialog's IPC channels: main checks their arguments like every channel's (XUIDs only,
+ * a bounded message without control or format characters, a GUID handle), refuses them while
+ * there is no dialog, and refuses to copy a link for a handle the dialog did not send.
+ */
+import { describe, expect, it } from 'vitest';
+import {
+  inviteDialogHandlers,
+  type InviteDialogPort,
+} from '../../../src/main/ipc/invite-dialog-handlers';
+import { parseInvokeArguments } from '../../../src/main/ipc/invoke-arguments';
+
+const handle = '8f1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
+
+describe('invite dialog channel arguments', () => {
+  const send = (...args: unknown[]) => parseInvokeArguments('invite-dialog:send', args).ok;
+  it('take one to a hundred XUIDs and a message of at most 256 characters', () => {
+    expect(send(['2535400000000202', '2535400000000203'], 'Harbor at 9? 🎮')).toBe(true);
+    expect(send([], '')).toBe(false);
+    expect(send(['gamertag'], '')).toBe(false);
+    expect(send(['0123'], '')).toBe(false);
+    expect(
+      send(
+        Array.from({ length: 101 }, (_, i) => String(2535400000000000 + i)),
+        '',
+      ),
+    ).toBe(false);
+    expect(send(['2535400000000202'], '🎮'.repeat(256))).toBe(true);
+    expect(send(['2535400000000202'], '🎮'.repeat(257))).toBe(false);
+    expect(send(['2535400000000202'], 'line\nbreak')).toBe(false);
+    expect(send(['2535400000000202'], 'evil\u202etxt')).toBe(false);
+    expect(send(['2535400000000202'])).toBe(false);
+  });
+
+  it('copy-link takes a GUID only', () => {
+    expect(parseInvokeArguments('invite-dialog:copy-link', [handle]).ok).toBe(true);
+    expect(parseInvokeArguments('invite-dialog:copy-link', ['https://evil.example/']).ok).toBe(
+      false,
+    );
+  });
+});
+
+describe('invite dialog handlers', () => {
+  it('refuse not-available without a dialog', () => {
+    const handlers = inviteDialogHandlers(undefined);
+    expect(() => handlers['invite-dialog:friends']()).toThrow('rallypoint-ipc:not-available');
+    expect(() => handlers['invite-dialog:closed']()).toThrow('rallypoint-ipc:not-available');
+  });
+
+  it('pass calls through, and refuse a copy the dialog turned down', async () => {
+    const calls: string[] = [];
+    const dialog: InviteDialogPort = {
+      friends: async () => ({ ok: true, friends: [] }),
+      send: async (xuids, message) => {
+        calls.push(`send ${xuids.join(',')} ${message}`);
+        return { ok: true, outcomes: [] };
+      },
+      copyLink: (handleId) => handleId === handle,
+      closed: () => void calls.push('closed'),
+    };
+    const handlers = inviteDialogHandlers(dialog);
+    await expect(handlers['invite-dialog:friends']()).resolves.toEqual({ ok: true, friends: [] });
+    await handlers['invite-dialog:send'](['2535400000000202'], 'hi');
+    handlers['invite-dialog:closed']();
+    expect(calls).toEqual(['send 2535400000000202 hi', 'closed']);
+    await expect(handlers['invite-dialog:copy-link'](handle)).resolves.toBeUndefined();
+    await expect(
+      handlers['invite-dialog:copy-link']('00000000-0000-4000-8000-000000000000'),
+    ).rejects.toThrow('rallypoint-ipc:not-available');
+  });
+});
