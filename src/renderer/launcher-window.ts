@@ -159,6 +159,16 @@ export class LauncherWindow {
   setPlay(view: PlayView): void {
     this.play = view;
     if (this.view.phase === 'idle') this.drawHome(false);
+    const hadFocus = this.inviteSlot.contains(document.activeElement);
+    this.drawInviteButton();
+    // Invite friends went away under the focus (the game left its session or ended): focus goes
+    // to Play, or to what the Play card says now, never to <body>.
+    if (hadFocus && !this.inviteSlot.contains(document.activeElement)) {
+      const play = this.screen.querySelector<HTMLElement>('[data-action="play"]');
+      if (play) play.focus();
+      else if (!this.playStatus.hidden) this.playStatus.focus();
+      else this.focusHeading();
+    }
   }
 
   /** The live roster of the joined session; shown under the join screen while joined. */
@@ -273,9 +283,14 @@ export class LauncherWindow {
     }
   }
 
-  /** Invite friends appears while the player plays in the session an invite brought them to. */
+  /**
+   * Invite friends appears while the player is in a session: the one an invite brought them to,
+   * or the one the game Play started is in.
+   */
   private drawInviteButton(): void {
-    const wanted = this.view.phase === 'joined';
+    const wanted =
+      this.view.phase === 'joined' ||
+      (this.play.phase === 'playing' && this.play.session !== undefined);
     const present = this.inviteSlot.firstElementChild !== null;
     if (wanted === present) return;
     this.inviteSlot.replaceChildren(

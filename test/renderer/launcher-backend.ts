@@ -243,9 +243,10 @@ export async function startLauncherBackend(
     tryDemoInvite: options.devMode ? () => accept(options.demoInviteLink) : undefined,
     account: signIn?.handlers,
     inbox: inbox?.handlers,
-    // Main's invite dialog, for the session the window's join brought the player into.
+    // Main's invite dialog: the running game's session, else the one the window's join brought
+    // the player into (as main.ts wires it).
     inviteDialog: new InviteDialog({
-      session: () => joinedInviteSession(active),
+      session: () => play.session() ?? joinedInviteSession(active),
       title: defaultGameTitle,
       webInviteBase: options.directoryUrl,
       pictureOrigin: new URL(options.directoryUrl).origin,

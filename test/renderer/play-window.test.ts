@@ -127,6 +127,20 @@ describe('Play in the launcher window', () => {
     expect(await focused(page)).toBe('play-status');
     await checkState(page, 'play-playing');
 
+    // In the game's session the player can invite friends into it, from the window.
+    const invite = page.getByRole('button', { name: 'Invite friends' });
+    await invite.click();
+    const dialog = page.getByRole('dialog');
+    await dialog.waitFor();
+    await eventually(() => dialog.getAttribute('aria-busy'), { timeout: 30_000 }).toBeNull();
+    // Friends were read for the game's session: neither "join or host first" nor a failure.
+    expect(await dialog.locator('.invite-status').textContent()).not.toMatch(
+      /Join or host|couldn’t be loaded/,
+    );
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden' });
+    expect(await focused(page)).toBe('inviteFriends');
+
     // The player closes the game: Play is back, with no alert, and has the focus.
     expect(backend.quitGame()).toBe(true);
     await page.getByRole('button', { name: 'Play', exact: true }).waitFor({ timeout: 30_000 });
