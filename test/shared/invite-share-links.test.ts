@@ -48,6 +48,22 @@ describe('inviteShareLinks', () => {
     }
   });
 
+  it('counts the context in code points, as the parser does: 150 emoji fit, 257 code points do not', () => {
+    const base = 'https://play.example.com';
+    const emoji = '\u{1F3AE}';
+    const links = inviteShareLinks({ ...invite, context: emoji.repeat(150) }, base);
+    expect(links.ok).toBe(true);
+    const parsed = links.ok ? parseInviteLink(links.value.appLink, defaultInviteLinkConfig) : links;
+    expect(parsed).toMatchObject({ ok: true, invite: { context: emoji.repeat(150) } });
+    // 255 letters and an emoji are 256 code points (257 UTF-16 units): the limit itself.
+    expect(inviteShareLinks({ ...invite, context: `${'x'.repeat(255)}${emoji}` }, base).ok).toBe(
+      true,
+    );
+    expect(inviteShareLinks({ ...invite, context: `${'x'.repeat(256)}${emoji}` }, base).ok).toBe(
+      false,
+    );
+  });
+
   it('takes only a plain http(s) base URL', () => {
     expect(webInviteBase('https://play.example.com/rp')).toEqual({
       ok: true,

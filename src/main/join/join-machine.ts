@@ -188,10 +188,13 @@ const joinSetup = setup({
   guards: {
     /** An INVITE for another handle supersedes the current one; the same handle again is a duplicate. */
     isNewHandle: ({ context: { target }, event }) =>
+      // Stryker disable next-line ConditionalExpression: the guard only guards INVITE transitions
       event.type === 'INVITE' &&
+      // Stryker disable next-line ConditionalExpression,StringLiteral: the INVITE transitions it guards all come after an invite set the target
       (target.kind === 'none' || event.invite.handleId !== target.invite.handleId),
     /** A written (or possibly written) membership must be left before anything new starts. */
     mayHoldSession: ({ context }) =>
+      // Stryker disable next-line ConditionalExpression: `unsure` is set only from writingSession to leaving (whose exit clears it), never in idle or failed where this is read
       context.membership !== undefined || context.unsure !== undefined,
     hasMembership: ({ context }) => context.membership !== undefined,
     /** The attempt failed, but the policy scheduled another one. */
@@ -200,6 +203,7 @@ const joinSetup = setup({
     attemptSucceeded: (_, outcome: SignInOutcome | WriteOutcome) => outcome.result.ok,
     isOtherPlayer: ({ context: { target } }, outcome: SignInOutcome) =>
       outcome.result.ok &&
+      // Stryker disable next-line ConditionalExpression,StringLiteral: sign-in only runs once an invite set the target
       (target.kind === 'none' || outcome.result.value.xuid !== target.invite.localXuid),
     gameConfirmed: (_, result: HandOffResult) => result.ok,
     /** The failure shown (or about to be) is one the player may try again. */
@@ -209,10 +213,12 @@ const joinSetup = setup({
     isLeavingToActivate: ({ context }) => context.afterLeave === 'activate',
     isLeavingToStop: ({ context }) => context.afterLeave === 'stopped',
     isLeavingToFailRetryably: ({ context }) =>
+      // Stryker disable next-line ConditionalExpression: every action that sets afterLeave 'failed' sets the error with it
       context.afterLeave === 'failed' && context.error !== undefined && mayTryAgain(context.error),
   },
   actions: {
     startInvite: assign(({ event }) =>
+      // Stryker disable next-line ConditionalExpression: only INVITE transitions run this action
       event.type === 'INVITE'
         ? {
             target: invitedTo(event.invite),
@@ -236,6 +242,7 @@ const joinSetup = setup({
       pendingInvite: undefined,
       afterLeave: undefined,
     })),
+    // Stryker disable next-line ObjectLiteral: every action that sets pendingInvite sets the target to it or takes it from the target, so the target already holds it
     activatePendingInvite: assign(({ context }) => ({ target: invitedTo(context.pendingInvite) })),
     countSignInAttempt: assign(({ context }) => ({
       signInAttempt: context.signInAttempt + 1,
@@ -243,18 +250,22 @@ const joinSetup = setup({
     })),
     scheduleSignIn: assign((_, outcome: SignInOutcome) => ({
       signInDeadlineAt: outcome.deadlineAt,
+      // Stryker disable next-line OptionalChaining: runs only after hasNextAttempt, so `next` is set
       retryDelayMs: outcome.next?.delayMs ?? 0,
+      // Stryker disable next-line OptionalChaining: as above
       nextRetryAt: outcome.next?.at,
     })),
     failSignIn: assign((_, outcome: SignInOutcome) =>
       outcome.result.ok ? {} : { error: failureFrom(outcome.result.error) },
     ),
     failWrongAccount: assign(({ context: { target } }, outcome: SignInOutcome) =>
+      // Stryker disable next-line ConditionalExpression,LogicalOperator,StringLiteral: runs only after isOtherPlayer, which needs an ok result and an invite
       outcome.result.ok && target.kind !== 'none'
         ? { error: wrongAccount(target.invite.localXuid, outcome.result.value.xuid) }
         : {},
     ),
     seatPlayer: assign(({ context: { target } }, outcome: SignInOutcome) =>
+      // Stryker disable next-line ConditionalExpression,LogicalOperator,StringLiteral: runs only once attemptFailed said the sign-in is ok, after an invite set the target
       outcome.result.ok && target.kind !== 'none'
         ? {
             target: {
@@ -277,6 +288,7 @@ const joinSetup = setup({
       unsure: targetSeat(context.target),
     })),
     recordWritten: assign(({ context: { target } }, outcome: WriteOutcome) =>
+      // Stryker disable next-line ConditionalExpression,LogicalOperator: runs only after attemptSucceeded, and writes start only once sign-in seated the player
       outcome.result.ok && target.kind === 'seated'
         ? {
             session: outcome.result.value.session,
@@ -292,12 +304,15 @@ const joinSetup = setup({
     ),
     /** A retryable failure with time left: count down, visibly, then try again. */
     scheduleWrite: assign(({ context }, outcome: WriteOutcome) => {
+      // Stryker disable next-line ConditionalExpression: runs only once attemptSucceeded was false
       if (outcome.result.ok) return {};
       const maybeWritten = context.checkMembershipFirst || outcome.result.error.ambiguous;
       return {
         lastError: outcome.result.error,
         deadlineAt: outcome.deadlineAt,
+        // Stryker disable next-line OptionalChaining: runs only after hasNextAttempt, so `next` is set
         retryDelayMs: outcome.next?.delayMs ?? 0,
+        // Stryker disable next-line OptionalChaining: as above
         nextRetryAt: outcome.next?.at,
         checkMembershipFirst: maybeWritten,
         unsure: maybeWritten ? context.unsure : undefined,
@@ -305,6 +320,7 @@ const joinSetup = setup({
     }),
     /** Not retryable, or out of time: fail, leaving first if a write may have landed. */
     giveUpWrite: assign(({ context }, outcome: WriteOutcome) => {
+      // Stryker disable next-line ConditionalExpression: runs only once attemptSucceeded was false
       if (outcome.result.ok) return {};
       const error = outcome.result.error;
       const maybeWritten = context.checkMembershipFirst || error.ambiguous;
@@ -335,6 +351,7 @@ const joinSetup = setup({
     cancelRun: assign({ error: cancelledFailure, afterLeave: 'failed' as const }),
     cancelSignIn: assign({ error: cancelledFailure }),
     failGame: assign((_, result: HandOffResult) => ({
+      // Stryker disable next-line StringLiteral: runs only once gameConfirmed was false, so the result is never ok here
       error: { code: 'game-failed' as const, message: result.ok ? '' : result.error.message },
       afterLeave: 'failed' as const,
     })),
@@ -363,24 +380,30 @@ const joinSetup = setup({
       type: 'log' as const,
       level: 'info' as const,
       message:
+        // Stryker disable next-line ConditionalExpression,StringLiteral: runs on entering activating, always after an invite set the target
         target.kind === 'none'
-          ? 'activating invite for no handle'
+          ? // Stryker disable next-line StringLiteral: unreachable, as above
+            'activating invite for no handle'
           : `activating ${target.invite.kind} for ${handleLogLabel(target.invite.handleId)}`,
     })),
     logWritten: emit(({ context: { target } }) => ({
       type: 'log' as const,
       level: 'info' as const,
       message: `written into the session of ${
+        // Stryker disable next-line ConditionalExpression,StringLiteral: runs only after a write, which only a seated player makes
         target.kind === 'seated' ? handleLogLabel(target.invite.handleId) : 'no handle'
       }`,
     })),
     logRetry: emit(({ context }, outcome: WriteOutcome) => {
       const error = outcome.result.ok ? undefined : outcome.result.error;
+      // Stryker disable next-line OptionalChaining: runs only for a failed attempt, so `error` is set
       const status = error?.status === undefined ? '' : ` ${error.status}`;
       return {
         type: 'log' as const,
         level: 'info' as const,
+        // Stryker disable next-line OptionalChaining,StringLiteral: runs only for a failed attempt, so `error` is set
         message: `attempt ${context.attempt} failed (${error?.code ?? 'ok'}${status}); retrying in ${
+          // Stryker disable next-line OptionalChaining: runs only after hasNextAttempt, so `next` is set
           outcome.next?.delayMs ?? 0
         } ms`,
       };
@@ -389,6 +412,7 @@ const joinSetup = setup({
       type: 'log' as const,
       level: 'warn' as const,
       message: `attempt ${context.attempt} failed (${
+        // Stryker disable next-line StringLiteral: runs only for a failed attempt
         outcome.result.ok ? 'ok' : outcome.result.error.code
       }); giving up`,
     })),
@@ -400,12 +424,14 @@ const joinSetup = setup({
     logGameFailed: emit((_, result: HandOffResult) => ({
       type: 'log' as const,
       level: 'warn' as const,
+      // Stryker disable next-line StringLiteral: runs only once gameConfirmed was false
       message: `game hand-off failed: ${result.ok ? '' : result.error.message}`,
     })),
     logGameExited: emit(({ event }) => ({
       type: 'log' as const,
       level: 'info' as const,
       message: `the game exited (${
+        // Stryker disable next-line ConditionalExpression,StringLiteral: only the GAME_EXITED transition runs this action
         event.type === 'GAME_EXITED' ? event.description : 'unknown'
       }); leaving the session`,
     })),
@@ -439,6 +465,7 @@ export const joinMachine = joinSetup.createMachine({
     target: noTarget,
     attempt: 0,
     signInAttempt: 0,
+    // Stryker disable next-line BooleanLiteral: activating's entry (resetRun) sets it before any write reads it
     checkMembershipFirst: false,
     retryDelayMs: 0,
   }),

@@ -183,4 +183,24 @@ describe('snapshot → JoinView', () => {
         .invite,
     ).toEqual({ kind: 'invite', handleId });
   });
+
+  it('is total: a sparse context still gives a view, with nothing made up', () => {
+    const bare: JoinContext = { ...base, attempt: 0, target: { kind: 'none' } };
+    // A failure without a recorded error or invite reads as a stopped join, with no invite.
+    expect(viewIn('failed', bare)).toEqual({
+      phase: 'failed',
+      attempt: 0,
+      canRetry: false,
+      error: { code: 'cancelled', message: 'The join stopped.' },
+    });
+    expect(viewIn('leaving', { ...bare, afterLeave: 'activate' })).toEqual({
+      phase: 'activating',
+      attempt: 0,
+      canRetry: false,
+    });
+    // A countdown with no time set shows none (the key itself is absent, not undefined).
+    const counting = viewIn('retrying', base);
+    expect(counting.phase).toBe('retrying');
+    expect(Object.keys(counting)).not.toContain('nextRetryAt');
+  });
 });

@@ -5,11 +5,16 @@ import { joinErrorCodes, type JoinErrorCode, type JoinView } from '../../../src/
 import { directoryError } from '../../../src/main/join/directory-error';
 import {
   joinMachine,
+  remainingBudget,
   type HandOffInput,
   type HandOffResult,
+  type JoinLogLine,
   type SignInInput,
   type SignInOutcome,
+  type WriteInput,
+  type WriteOutcome,
 } from '../../../src/main/join/join-machine';
+import type { LeaveInput } from '../../../src/main/join/leave-session';
 import { createJoinService, type JoinServiceDeps } from '../../../src/main/join/join-service';
 import {
   FakeDirectory,
@@ -845,5 +850,249 @@ describe('join machine: RETRY after a failure', () => {
     await settle();
     expect(service.view()).toMatchObject({ phase: 'failed', error: { code: 'not-allowed' } });
     expect(directory.joins.filter((call) => !call.checkMembershipFirst)).toHaveLength(1);
+  });
+});
+
+describe('join machine: the edges of its chart', () => {
+  const budget = { deadlineMs: 20_000, leaveTimeoutMs: 5_000 };
+  const other = invite('0f0e0d0c-0b0a-4909-8807-060504030201');
+  const location = '/serviceconfigs/s/sessionTemplates/t/sessions/a';
+
+  /** The machine's own log lines, as `level message`. */
+  function logLines(actor: { on: (type: 'log', listener: (line: JoinLogLine) => void) => void }) {
+    const lines: string[] = [];
+    actor.on('log', (line) => lines.push(`${line.level} ${line.message}`));
+    return lines;
+  }
+
+  const signedIn = fromPromise<SignInOutcome, SignInInput>(async () => ({
+    result: { ok: true as const, value: { xuid: invite().localXuid, userHash: 'u', token: 't' } },
+    deadlineAt: Date.now() + 20_000,
+  }));
+  const writes = fromPromise<WriteOutcome, WriteInput>(async () => ({
+    result: written(location),
+    deadlineAt: Date.now() + 20_000,
+  }));
+
+  it('fails with a typed error, never a crash, when an actor rejects (here: none provided)', async () => {
+    const bare = createActor(joinMachine, { input: budget });
+    const bareLines = logLines(bare);
+    bare.start();
+    bare.send({ type: 'INVITE', invite: invite() });
+    await settle();
+    expect(bare.getSnapshot().value).toBe('failed');
+    expect(bare.getSnapshot().context.error).toEqual({
+      code: 'unauthorized',
+      message:
+        "Could not get a sign-in token: Error: the join machine's identify actor was not provided",
+    });
+    expect(bareLines[0]).toBe(
+      `info activating invite for handle=${invite().handleId.slice(0, 8)}…`,
+    );
+
+    const noWriter = createActor(joinMachine.provide({ actors: { identify: signedIn } }), {
+      input: budget,
+    });
+    const noWriterLines = logLines(noWriter);
+    noWriter.start();
+    noWriter.send({ type: 'INVITE', invite: invite() });
+    await settle();
+    expect(noWriter.getSnapshot().value).toBe('failed');
+    expect(noWriter.getSnapshot().context.error).toEqual({
+      code: 'malformed-response',
+      message:
+        "The directory client failed unexpectedly: Error: the join machine's writeSession actor was not provided",
+    });
+    // The write may have landed, so the machine tried to leave, and logged that it could not.
+    expect(noWriterLines).toContain(
+      "warn leaving failed: Error: the join machine's leaveSession actor was not provided",
+    );
+
+    const noGame = createActor(
+      joinMachine.provide({ actors: { identify: signedIn, writeSession: writes } }),
+      { input: budget },
+    );
+    noGame.start();
+    noGame.send({ type: 'INVITE', invite: invite() });
+    await settle();
+    expect(noGame.getSnapshot().value).toBe('failed');
+    expect(noGame.getSnapshot().context.error).toEqual({
+      code: 'game-failed',
+      message:
+        "The game hand-off failed unexpectedly: Error: the join machine's handOff actor was not provided",
+    });
+  });
+
+  it('logs each decision of a run: the invite, every retry, giving up, the write, the game', async () => {
+    const directory = new FakeDirectory([
+      unavailable(),
+      err(directoryError('directory-unavailable', 'connection refused')),
+      expired(),
+    ]);
+    const first = start({ client: directory });
+    first.service.submit(invite());
+    await vi.advanceTimersByTimeAsync(3000);
+    expect(first.service.view().error?.code).toBe('invite-expired');
+    const label = `handle=${invite().handleId.slice(0, 8)}…`;
+    const machineLines = (lines: string[]) =>
+      lines.filter((line) => /^\w+ (activating|attempt|written|the game|game hand-off)/.test(line));
+    expect(machineLines(first.log.lines)).toEqual([
+      `info activating invite for ${label}`,
+      'info attempt 1 failed (directory-unavailable 503); retrying in 1000 ms',
+      'info attempt 2 failed (directory-unavailable); retrying in 2000 ms',
+      'warn attempt 3 failed (invite-expired); giving up',
+    ]);
+
+    const game = new FakeGame();
+    const second = start({ game });
+    second.service.submit(invite());
+    await settle();
+    game.exit('exit code 3');
+    await settle();
+    expect(machineLines(second.log.lines)).toEqual([
+      `info activating invite for ${label}`,
+      `info written into the session of ${label}`,
+      'info the game confirmed the join',
+      'info the game exited (exit code 3); leaving the session',
+    ]);
+
+    const crashing = new FakeGame();
+    crashing.answer = err({ code: 'game-failed' as const, message: 'crashed on start' });
+    const third = start({ game: crashing });
+    third.service.submit(invite());
+    await settle();
+    expect(third.log.lines).toContain('warn game hand-off failed: crashed on start');
+  });
+
+  it('a game exit with nothing joined does not even start leaving', async () => {
+    let leaves = 0;
+    const machine = joinMachine.provide({
+      actors: {
+        leaveSession: fromPromise<void, LeaveInput>(async () => void leaves++),
+      },
+    });
+    const actor = createActor(machine, { input: budget });
+    actor.start();
+    actor.send({ type: 'GAME_EXITED', description: 'exit code 0' });
+    await settle();
+    expect(actor.getSnapshot().value).toBe('idle');
+    expect(leaves).toBe(0);
+  });
+
+  it('a new invite after a joined one was dismissed leaves the old session first', async () => {
+    const { service, directory } = start();
+    service.submit(invite());
+    await settle();
+    service.dismiss();
+    await settle();
+    expect(service.view().phase).toBe('idle');
+    expect(directory.leaves).toEqual([]);
+    service.submit(other);
+    await settle();
+    expect(directory.leaves).toEqual([location]);
+    expect(directory.joins.map((call) => call.handleId)).toEqual([
+      invite().handleId,
+      other.handleId,
+    ]);
+    expect(service.view()).toMatchObject({ phase: 'joined', invite: { handleId: other.handleId } });
+  });
+
+  /** A run whose game fails (Try again may fix it), stopped while it leaves the session. */
+  async function leavingAfterGameFailure() {
+    const game = new FakeGame();
+    game.answer = err({ code: 'game-failed' as const, message: 'crashed' });
+    const directory = new FakeDirectory();
+    let release: () => void = () => undefined;
+    directory.leaveAnswer = () =>
+      new Promise((resolve) => (release = () => resolve({ ok: true, value: undefined })));
+    const started = start({ client: directory, game });
+    started.service.submit(invite());
+    await settle();
+    expect(started.service.view()).toMatchObject({ phase: 'failed', canRetry: true });
+    expect(directory.leaves).toHaveLength(1);
+    game.answer = ok({ connection: 'x', handedToRunningGame: false });
+    return { ...started, game, release: () => release() };
+  }
+
+  it('RETRY while the failed run is still leaving: taken, and the same invite joins after the leave', async () => {
+    const { service, directory, release } = await leavingAfterGameFailure();
+    service.retry();
+    await settle();
+    expect(directory.joins).toHaveLength(1);
+    release();
+    await settle();
+    expect(directory.joins.map((call) => call.handleId)).toEqual([
+      invite().handleId,
+      invite().handleId,
+    ]);
+    expect(service.view()).toMatchObject({ phase: 'joined', attempt: 1 });
+  });
+
+  it('a newer invite while the failed run is still leaving: taken, and joined after the leave', async () => {
+    const { service, directory, release } = await leavingAfterGameFailure();
+    service.submit(other);
+    await settle();
+    release();
+    await settle();
+    expect(directory.joins.map((call) => call.handleId)).toEqual([
+      invite().handleId,
+      other.handleId,
+    ]);
+    expect(service.view()).toMatchObject({ phase: 'joined', invite: { handleId: other.handleId } });
+  });
+
+  it('RETRY while a shutdown is leaving the session changes nothing: the machine stops', async () => {
+    let signIns = 0;
+    let release: () => void = () => undefined;
+    const machine = joinMachine.provide({
+      actors: {
+        identify: fromPromise<SignInOutcome, SignInInput>(async () => {
+          signIns += 1;
+          return {
+            result: {
+              ok: true as const,
+              value: { xuid: invite().localXuid, userHash: 'u', token: 't' },
+            },
+            deadlineAt: Date.now() + 20_000,
+          };
+        }),
+        writeSession: writes,
+        handOff: fromPromise<HandOffResult, HandOffInput>(async () =>
+          err({ code: 'game-failed' as const, message: 'crashed' }),
+        ),
+        leaveSession: fromPromise<void, LeaveInput>(
+          () => new Promise<void>((resolve) => (release = resolve)),
+        ),
+      },
+    });
+    const actor = createActor(machine, { input: budget });
+    actor.start();
+    actor.send({ type: 'INVITE', invite: invite() });
+    await settle();
+    expect(actor.getSnapshot().value).toBe('leaving');
+    expect(actor.getSnapshot().can({ type: 'RETRY' })).toBe(true);
+    actor.send({ type: 'SHUTDOWN' });
+    actor.send({ type: 'RETRY' });
+    release();
+    await settle();
+    expect(actor.getSnapshot().status).toBe('done');
+    expect(signIns).toBe(1);
+  });
+});
+
+describe('remainingBudget', () => {
+  const context = {
+    budget: { deadlineMs: 20_000, leaveTimeoutMs: 5_000 },
+    target: { kind: 'none' as const },
+    attempt: 0,
+    signInAttempt: 0,
+    checkMembershipFirst: false,
+    retryDelayMs: 0,
+  };
+
+  it('is the whole budget before the first attempt, then the time left, never below zero', () => {
+    expect(remainingBudget(context, 1_000)).toBe(20_000);
+    expect(remainingBudget({ ...context, deadlineAt: 5_000 }, 1_000)).toBe(4_000);
+    expect(remainingBudget({ ...context, deadlineAt: 5_000 }, 9_000)).toBe(0);
   });
 });
