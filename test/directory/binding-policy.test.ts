@@ -47,6 +47,7 @@ describe('loopback addresses', () => {
       'localhost.example.com',
       '::ffff:127.example',
       '[127.0.0.11',
+      'x127.0.0.1]',
       '[::11',
       '::1]',
       '[::1',
@@ -77,6 +78,7 @@ describe('allowedHostHeaders', () => {
       '[::1]:1',
     ]);
     expect([...(allowedHostHeaders('127.0.0.2', 9) ?? [])][0]).toBe('127.0.0.2:9');
+    expect([...(allowedHostHeaders('::FFFF:127.0.0.1', 9) ?? [])][0]).toBe('[::ffff:127.0.0.1]:9');
   });
 
   it('adds the extra names lower-cased, and answers any host only without a name at all', () => {

@@ -78,6 +78,20 @@ describe('ConnectionGuard', () => {
     expect(a.destroyed || c.destroyed).toBe(false);
   });
 
+  it('makes a connection evictable again once its answer is sent', async () => {
+    const guard = new ConnectionGuard(2);
+    const [a, b, c] = (await sockets(3)) as [Socket, Socket, Socket];
+    guard.admit(a);
+    guard.admit(b);
+    guard.busy(a);
+    guard.idle(a);
+    guard.busy(b);
+    guard.admit(c);
+    expect(a.destroyed).toBe(true);
+    expect(b.destroyed || c.destroyed).toBe(false);
+    expect(guard.stats).toEqual({ open: 2, evicted: 1, refused: 0 });
+  });
+
   it('never evicts a connection being served, and refuses a new one when all are', async () => {
     const guard = new ConnectionGuard(2);
     const [a, b, c, d] = (await sockets(4)) as [Socket, Socket, Socket, Socket];
