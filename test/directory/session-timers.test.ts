@@ -185,6 +185,11 @@ describe('applyTimers', () => {
     ).toEqual({ kind: 'deleted' });
   });
 
+  it('never deletes a session that still has members, whatever its empty timeout', () => {
+    const record = sessionOf([seat('1', 'active')], { sessionEmptyTimeout: 0 });
+    expect(applyTimers(record, 1e12)).toEqual({ kind: 'unchanged', record });
+  });
+
   it('deletes an empty session at once with an empty timeout of 0, and never with null', () => {
     expect(applyTimers(sessionOf([], { sessionEmptyTimeout: 0 }), 5)).toEqual({
       kind: 'deleted',
