@@ -34,6 +34,12 @@ export default {
     'src/directory/memory-session-store.ts',
     'src/directory/http-routes.ts',
     'src/directory/json-merge.ts',
+    'src/directory/timeout-limits.ts',
+    // The directory's request guards: Host/Origin/body type, connections, SCID access, binding.
+    'src/directory/request-guard.ts',
+    'src/directory/connection-guard.ts',
+    'src/directory/binding-policy.ts',
+    'src/directory/service-config-access.ts',
     'src/directory/sessions/**/*.ts',
   ],
   // Two cores shared by the whole team: one test process. Raise it on a machine of your own.

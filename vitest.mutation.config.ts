@@ -1,30 +1,37 @@
 /**
  * The test run StrykerJS uses for mutation testing (`npm run mutation`, stryker.config.mjs).
  *
- * The same tests as `npm test`, less two kinds. Those that only drive packaging or a real Chromium
+ * The same tests as `npm test`, less three kinds. Those that only drive packaging or a real Chromium
  * take seconds each, would run for every mutant they reach, and the core modules have direct tests
  * that must kill their mutants on their own. Those that run the built programs (dist/) as child
  * processes cannot kill a mutant at all: Stryker switches a mutant on inside its own test process
- * only. The global setup still builds dist/ once per run, in Stryker's sandbox, because the game
- * hand-off and join tests start the built demo game.
+ * only. And the `postgres` project, which runs some directory suites a second time on an embedded
+ * PostgreSQL: it doubles their time per mutant, and the session logic it reaches is the same code
+ * the in-memory runs already test (the PostgreSQL store is not in the `mutate` list). The global
+ * setup still builds dist/ once per run, in Stryker's sandbox, because the game hand-off and join
+ * tests start the built demo game.
  */
-import { defineConfig, mergeConfig } from 'vitest/config';
+import { defineConfig } from 'vitest/config';
 import base from './vitest.config';
 
-export default mergeConfig(
-  base,
-  defineConfig({
-    test: {
-      exclude: [
-        '**/node_modules/**',
-        'test/installer/**',
-        'test/renderer/**',
-        'test/main/window-csp-chromium.test.ts',
-        'test/main/electron-binary.test.ts',
-        'test/cli/**',
-        'test/directory/directory-cli.test.ts',
-        'test/main/composition-bundle.test.ts',
-      ],
-    },
-  }),
+const inMemoryOnly = (base.test?.projects ?? []).filter(
+  (project) => typeof project === 'object' && 'test' in project && project.test?.name === 'main',
 );
+
+export default defineConfig({
+  ...base,
+  test: {
+    ...base.test,
+    projects: inMemoryOnly,
+    exclude: [
+      '**/node_modules/**',
+      'test/installer/**',
+      'test/renderer/**',
+      'test/main/window-csp-chromium.test.ts',
+      'test/main/electron-binary.test.ts',
+      'test/cli/**',
+      'test/directory/directory-cli.test.ts',
+      'test/main/composition-bundle.test.ts',
+    ],
+  },
+});

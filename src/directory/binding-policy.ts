@@ -33,6 +33,7 @@ export function allowedHostHeaders(
   // The listening address first: it is what clients nearly always send.
   const names = new Set<string>();
   if (isLoopbackHost(listenHost)) {
+    // Stryker disable next-line MethodExpression: a bracketed address lower-cased is the same text as its bare part bracketed and lower-cased
     const bare = listenHost.startsWith('[') ? listenHost.slice(1, -1) : listenHost;
     const literal = isIP(bare) === 6 ? `[${bare.toLowerCase()}]` : bare.toLowerCase();
     for (const name of [literal, 'localhost', '127.0.0.1', '[::1]']) names.add(`${name}:${port}`);

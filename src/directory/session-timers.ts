@@ -22,6 +22,7 @@ const timeoutByStatus = {
 
 function memberDeadline(record: SessionRecord, member: MemberRecord): number | undefined {
   const status = memberStatus(member);
+  // Stryker disable next-line ConditionalExpression,StringLiteral: the table has no timeout for active, so the lookup answers never as well
   if (status === 'active') return undefined;
   return deadlineAfter(member.statusSince, timeoutOf(record, timeoutByStatus[status]));
 }
@@ -45,6 +46,7 @@ export function applyTimers(record: SessionRecord, now: number): TimerOutcome {
   // before every read and write, so it allocates no closure either.
   let kept = record.members;
   for (let i = 0; i < record.members.length; i += 1) {
+    // Stryker disable next-line ConditionalExpression: a fast path; filtering when nothing expired keeps every member and the record
     if (!alive(record, record.members[i] as MemberRecord, now)) {
       kept = record.members.filter((member) => alive(record, member, now));
       break;
@@ -63,6 +65,7 @@ export function applyTimers(record: SessionRecord, now: number): TimerOutcome {
   }
   if (next.members.length === 0) {
     const deadline = deadlineAfter(next.emptySince ?? now, timeoutOf(next, 'sessionEmptyTimeout'));
+    // Stryker disable next-line ConditionalExpression: no number is >= undefined, so the undefined check adds nothing
     if (deadline !== undefined && now >= deadline) return { kind: 'deleted' };
   }
   return next === record ? { kind: 'unchanged', record } : { kind: 'changed', record: next };
@@ -73,11 +76,14 @@ export function nextTimer(record: SessionRecord): number | undefined {
   let earliest: number | undefined;
   for (const member of record.members) {
     const deadline = memberDeadline(record, member);
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: an undefined deadline is never < a number, and equal deadlines are the same value
     if (deadline !== undefined && (earliest === undefined || deadline < earliest))
       earliest = deadline;
   }
+  // Stryker disable next-line ConditionalExpression: without emptySince the deadline is NaN, which deadlineAfter answers as never
   if (record.members.length === 0 && record.emptySince !== undefined) {
     const deadline = deadlineAfter(record.emptySince, timeoutOf(record, 'sessionEmptyTimeout'));
+    // Stryker disable next-line ConditionalExpression,EqualityOperator,LogicalOperator: a session without members has set no earliest, so only the undefined check can matter, and undefined stays undefined
     if (deadline !== undefined && (earliest === undefined || deadline < earliest)) {
       earliest = deadline;
     }

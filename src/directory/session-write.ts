@@ -503,7 +503,10 @@ export function writeSession(
 
   if (working.members.length === 0) {
     const emptyTimeout = timeoutOf(record, 'sessionEmptyTimeout');
-    if (creating && emptyTimeout === 0) return { kind: 'not-created' };
+    // A leave (`me: null`) of a session that is already gone stores nothing either, even where the
+    // template keeps empty sessions: leaving must not bring a session back.
+    const leaving = delta.members?.me === null;
+    if (creating && (emptyTimeout === 0 || leaving)) return { kind: 'not-created' };
     if (!creating && emptyTimeout === 0 && changed) return { kind: 'deleted' };
   }
   // A member removed by a timer who then leaves still gets the answer a leaving member gets.

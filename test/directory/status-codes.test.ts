@@ -107,6 +107,21 @@ describe('success codes', () => {
     expect(doc.membersInfo?.count).toBe(1);
   });
 
+  it('204 for leaving a session that is already gone, which stays gone whatever its template keeps', async () => {
+    // `persistent` keeps an empty session for an hour: a leave must still not create one.
+    for (const template of ['default', 'persistent']) {
+      const byDelete = freshSession(template);
+      const deleted = await call(url, 'DELETE', `${byDelete}/members/me`, { as: guest });
+      expect(deleted.status, `${template}: ${deleted.text}`).toBe(204);
+      expect(deleted.text).toBe('');
+      expect((await call(url, 'GET', byDelete, { as: host })).status).toBe(204);
+      const byPut = freshSession(template);
+      const put = await call(url, 'PUT', byPut, { as: guest, body: { members: { me: null } } });
+      expect(put.status, `${template}: ${put.text}`).toBe(204);
+      expect((await call(url, 'GET', byPut, { as: host })).status).toBe(204);
+    }
+  });
+
   it('304 for GET with the current ETag in If-None-Match', async () => {
     const path = await hostSession();
     const current = await call(url, 'GET', path, { as: host });
