@@ -3,13 +3,14 @@
  * number of machines serve one consistent set of sessions and a process can die without losing any.
  *
  * Each process queues the writes of one session and writes the queue as one batch. A write is
- * optimistic first: read the row with its revision, run the mutator, and write
- * only if the revision is still the one read (`UPDATE … WHERE revision = $read`), two statements and
- * no lock held between them. A write that loses that race is retried under a row lock
- * (`SELECT … FOR UPDATE` in a transaction), so a hot session (many players joining at once) is
- * serialised by its row instead of spinning on conflicts, and sessions never wait for each other.
- * A mutator that only reads (`keep`) answers from the row it read: that row was the session's
- * committed state at that moment, which is where such a request takes effect.
+ * optimistic: run the mutator on the row as this process last read or wrote it, and write only if
+ * the row still has that revision (`UPDATE … WHERE revision = $seen`), one statement and no lock
+ * held between statements. A write that finds another revision gets the current row back from the
+ * same statement and runs again on it; after three lost races it waits for the row lock
+ * (`SELECT … FOR UPDATE` in a transaction), so a session written from many processes at once still
+ * makes progress. A mutator that only reads (`keep`) answers from a row read by that request's
+ * batch, never from the remembered one: that row was the session's committed state at that moment,
+ * which is where such a request takes effect.
  */
 import { randomUUID } from 'node:crypto';
 import type { Pool, PoolClient } from 'pg';
@@ -31,6 +32,12 @@ const handleCacheSize = 100_000;
 
 /** Per-store counters, for tests, the bench and sizing. */
 export interface StoreCounters {
+  /** Statements the session writes sent (each one round trip to the database). */
+  roundTrips: number;
+  /** Writes whose first attempt ran on the row this process remembered, not on a read. */
+  rowCacheHits: number;
+  /** Attempts run again because the remembered row was stale or the batch only read. */
+  staleRows: number;
   optimisticWrites: number;
   conflicts: number;
   lockedWrites: number;
@@ -82,7 +89,28 @@ const maxBatch = 100;
 const lost = new Error('a batched session write lost its result');
 
 /** How a write attempt ended: done with the mutator's result, or lost a race. */
-type Attempt<T> = { readonly done: true; readonly result: T } | { readonly done: false };
+type Attempt<T> =
+  | { readonly done: true; readonly result: T }
+  | { readonly done: false; readonly current?: KnownRow };
+
+/** A row as some statement saw it; `row` undefined: the session did not exist. */
+interface KnownRow {
+  readonly row: SessionRow | undefined;
+}
+
+/** What a conditional write answers: `written`, or the row the statement saw instead. */
+interface WriteRow {
+  readonly written: boolean;
+  readonly revision: string | null;
+  readonly record: string | null;
+  readonly due_at: string | null;
+}
+
+/** Sessions whose last row a process remembers at most; the oldest is forgotten past this. */
+const rowCacheSize = 10_000;
+
+/** Lost races a write runs again optimistically before it waits for the row lock. */
+const optimisticRounds = 3;
 
 /** Anything that runs a query: the pool (one statement, autocommit) or a client in a transaction. */
 type Queryable = Pick<Pool, 'query'> | PoolClient;
@@ -107,6 +135,9 @@ export class PostgresSessionStore implements SessionStore {
   readonly #pool: Pool;
   readonly #notify: boolean;
   readonly counters: StoreCounters = {
+    roundTrips: 0,
+    rowCacheHits: 0,
+    staleRows: 0,
     optimisticWrites: 0,
     conflicts: 0,
     lockedWrites: 0,
@@ -118,12 +149,22 @@ export class PostgresSessionStore implements SessionStore {
   /** Handles by ID with the time they were read, while `handleCache` is on. */
   readonly #handles:
     Map<string, { readonly handle: HandleRecord; readonly at: number }> | undefined;
+  /** Handle reads in flight by ID: a join arriving while its handle is being read shares the read. */
+  readonly #handleReads = new Map<string, Promise<HandleRecord | undefined>>();
   /** Mutators waiting per session key; a key is present while its batch is being written. */
   readonly #queues = new Map<string, Waiting[]>();
+  /**
+   * The row this process last read or wrote of each session, the next write's first guess. Never
+   * trusted for an answer: a write on it lands only if the row still has that revision.
+   */
+  readonly #rows = new Map<string, KnownRow>();
+  /** Names the prepared write statements, whose text depends on `notify`. */
+  readonly #statementSuffix: string;
 
   constructor(pool: Pool, options: PostgresStoreOptions = {}) {
     this.#pool = pool;
     this.#notify = options.notify ?? true;
+    this.#statementSuffix = this.#notify ? '-notify' : '';
     this.#handles = (options.handleCache ?? this.#notify) ? new Map() : undefined;
   }
 
@@ -133,11 +174,16 @@ export class PostgresSessionStore implements SessionStore {
    * feed's connection was lost, so announcements may have been missed).
    */
   forgetHandle(id?: string): void {
-    if (id === undefined) this.#handles?.clear();
-    else this.#handles?.delete(id);
+    if (id === undefined) {
+      this.#handles?.clear();
+      this.#handleReads.clear();
+    } else {
+      this.#handles?.delete(id);
+      this.#handleReads.delete(id);
+    }
   }
 
-  #remember(handle: HandleRecord): void {
+  #rememberHandle(handle: HandleRecord): void {
     if (!this.#handles) return;
     if (this.#handles.size >= handleCacheSize) this.#handles.clear();
     this.#handles.set(handle.id, { handle, at: Date.now() });
@@ -214,24 +260,42 @@ export class PostgresSessionStore implements SessionStore {
     }
   }
 
-  /** One read-mutate-write of a row: optimistic, then under the row lock after a lost race. */
+  /**
+   * One read-mutate-write of a row. The first attempt runs on the row this process last read or
+   * wrote, when it has one, so a write that wins costs one round trip; a write that loses gets the
+   * current row back from the same statement and runs again on it. After `optimisticRounds` lost
+   * races the write waits for the row lock instead, so a session written from many processes
+   * still makes progress.
+   */
   async #write<T>(
     key: string,
     mutate: (current: SessionRecord | undefined) => Mutation<T>,
   ): Promise<T> {
-    const read = await this.#pool.query<SessionRow>({
-      name: 'directory-session-read',
-      text: 'SELECT revision, record, due_at FROM directory_sessions WHERE session_key = $1',
-      values: [key],
-    });
-    const first = await this.#apply(this.#pool, key, read.rows[0], mutate);
-    if (first.done) {
-      this.counters.optimisticWrites += 1;
-      return first.result;
+    let row: KnownRow | undefined = this.#rows.get(key);
+    let trusted = false;
+    if (row) this.counters.rowCacheHits += 1;
+    for (let round = 0; round < optimisticRounds;) {
+      if (!row) {
+        row = { row: await this.#read(key) };
+        trusted = true;
+      }
+      const attempt: Attempt<T> = await this.#apply(this.#pool, key, row.row, trusted, mutate);
+      if (attempt.done) {
+        this.counters.optimisticWrites += 1;
+        return attempt.result;
+      }
+      // A guess that turned out stale is not a lost race: the write goes on with what it learned.
+      if (trusted) {
+        round += 1;
+        this.counters.conflicts += 1;
+      } else {
+        this.counters.staleRows += 1;
+      }
+      row = attempt.current;
+      trusted = row !== undefined;
     }
-    this.counters.conflicts += 1;
-    // Lost a race: from here the row lock orders this write after the ones it raced with. A row
-    // that did not exist cannot be locked, so a lost race to create it goes round once more.
+    // Lost every race: from here the row lock orders this write after the ones it raced with. A
+    // row that did not exist cannot be locked, so a lost race to create it goes round once more.
     for (let round = 0; ; round += 1) {
       const locked = await this.#lockedUpdate(key, mutate);
       if (locked.done) {
@@ -242,89 +306,161 @@ export class PostgresSessionStore implements SessionStore {
     }
   }
 
+  /** The row as committed now; undefined where there is none. Remembered for the next write. */
+  async #read(key: string): Promise<SessionRow | undefined> {
+    this.counters.roundTrips += 1;
+    const read = await this.#pool.query<SessionRow>({
+      name: 'directory-session-read',
+      text: 'SELECT revision, record, due_at FROM directory_sessions WHERE session_key = $1',
+      values: [key],
+    });
+    const row = read.rows[0];
+    this.#remember(key, row);
+    return row;
+  }
+
+  /** Keeps the row this process last saw of a session (the next write's guess), or forgets it. */
+  #remember(key: string, row: SessionRow | undefined): void {
+    this.#rows.delete(key);
+    if (!row) return;
+    if (this.#rows.size >= rowCacheSize) {
+      const oldest = this.#rows.keys().next();
+      if (!oldest.done) this.#rows.delete(oldest.value);
+    }
+    this.#rows.set(key, { row });
+  }
+
   async #lockedUpdate<T>(
     key: string,
     mutate: (current: SessionRecord | undefined) => Mutation<T>,
   ): Promise<Attempt<T>> {
     const client = await this.#pool.connect();
     try {
+      this.counters.roundTrips += 2;
       await client.query('BEGIN');
       const read = await client.query<SessionRow>(
         'SELECT revision, record, due_at FROM directory_sessions WHERE session_key = $1 FOR UPDATE',
         [key],
       );
-      const attempt = await this.#apply(client, key, read.rows[0], mutate);
+      const attempt = await this.#apply(client, key, read.rows[0], true, mutate);
+      this.counters.roundTrips += 1;
       await client.query(attempt.done ? 'COMMIT' : 'ROLLBACK');
       return attempt;
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);
+      this.#rows.delete(key);
       throw error;
     } finally {
       client.release();
     }
   }
 
-  /** Runs the mutator on a row as read and writes the outcome if the row is still that one. */
+  /**
+   * Runs the mutator on a row and writes the outcome if the row is still that one. `trusted`: the
+   * row was read just now, so a mutator that only reads may answer from it; a remembered row is
+   * only a guess, and such a mutator is run again on a fresh read. A write that finds another
+   * revision answers with the row it found, when the statement could see it.
+   */
   async #apply<T>(
     db: Queryable,
     key: string,
     row: SessionRow | undefined,
+    trusted: boolean,
     mutate: (current: SessionRecord | undefined) => Mutation<T>,
   ): Promise<Attempt<T>> {
     // Custom properties may hold numbers JSON.parse would round (json-numbers.ts): read them exactly.
     const current = row ? (parseExactJson(row.record) as SessionRecord) : undefined;
     const mutation = mutate(current);
     if (mutation.action === 'keep') {
+      if (!trusted) return { done: false, current: undefined };
       // A row stored before due times existed (migration 4 gives it 0) gets its own now, so the
       // sweep stops visiting it. No revision change: the record is the same.
       const due = current ? dueOf(current) : null;
       if (row && current && (row.due_at === null ? null : Number(row.due_at)) !== due) {
+        this.counters.roundTrips += 1;
         await db.query(
           'UPDATE directory_sessions SET due_at = $2 WHERE session_key = $1 AND revision = $3',
           [key, due, row.revision],
         );
+        this.#rows.delete(key);
       }
       return { done: true, result: mutation.result };
     }
-    // One statement writes and announces: a data-modifying CTE, then pg_notify per written row
-    // (NOTIFY is transactional, so listeners hear of the write once it commits). $2 is the kind.
-    const notify = (write: string) =>
-      `WITH written AS (${write}) SELECT ${
-        this.#notify ? `pg_notify('${sessionChangeChannel}', session_key || ' ' || $2)` : '$2::text'
-      } FROM written`;
-    let written: number;
-    if (mutation.action === 'delete') {
-      if (!row) return { done: true, result: mutation.result };
-      const deleted = await db.query(
-        notify(
-          `DELETE FROM directory_sessions WHERE session_key = $1 AND revision = $3 RETURNING session_key`,
+    if (mutation.action === 'delete' && !row) return { done: true, result: mutation.result };
+    this.counters.roundTrips += 1;
+    const revision = randomUUID();
+    const stored =
+      mutation.action === 'delete'
+        ? undefined
+        : { revision, record: jsonText(mutation.record), due_at: dueOf(mutation.record) };
+    let answer: { rows: WriteRow[] };
+    if (!row) {
+      // `stored` is set: a delete of no row returned above.
+      const created = stored as { revision: string; record: string; due_at: number | null };
+      answer = await db.query<WriteRow>({
+        name: `directory-session-insert${this.#statementSuffix}`,
+        text: this.#conditional(
+          `INSERT INTO directory_sessions (session_key, revision, record, due_at)
+           VALUES ($1, $3, $4, $5)
+           ON CONFLICT (session_key) DO NOTHING RETURNING session_key`,
         ),
-        [key, 'deleted', row.revision],
-      );
-      written = deleted.rowCount ?? 0;
+        values: [key, 'stored', created.revision, created.record, created.due_at],
+      });
+    } else if (!stored) {
+      answer = await db.query<WriteRow>({
+        name: `directory-session-delete${this.#statementSuffix}`,
+        text: this.#conditional(
+          'DELETE FROM directory_sessions WHERE session_key = $1 AND revision = $3 RETURNING session_key',
+        ),
+        values: [key, 'deleted', row.revision],
+      });
     } else {
-      const revision = randomUUID();
-      const text = jsonText(mutation.record);
-      const due = dueOf(mutation.record);
-      const stored = row
-        ? await db.query(
-            notify(
-              `UPDATE directory_sessions SET revision = $3, record = $4, due_at = $6
-               WHERE session_key = $1 AND revision = $5 RETURNING session_key`,
-            ),
-            [key, 'stored', revision, text, row.revision, due],
-          )
-        : await db.query(
-            notify(
-              `INSERT INTO directory_sessions (session_key, revision, record, due_at)
-               VALUES ($1, $3, $4, $5)
-               ON CONFLICT (session_key) DO NOTHING RETURNING session_key`,
-            ),
-            [key, 'stored', revision, text, due],
-          );
-      written = stored.rowCount ?? 0;
+      answer = await db.query<WriteRow>({
+        name: `directory-session-update${this.#statementSuffix}`,
+        text: this.#conditional(
+          `UPDATE directory_sessions SET revision = $3, record = $4, due_at = $6
+           WHERE session_key = $1 AND revision = $5 RETURNING session_key`,
+        ),
+        values: [key, 'stored', stored.revision, stored.record, row.revision, stored.due_at],
+      });
     }
-    return written === 1 ? { done: true, result: mutation.result } : { done: false };
+    const first = answer.rows[0];
+    if (first?.written) {
+      this.#remember(
+        key,
+        stored && { revision, record: stored.record, due_at: stored.due_at?.toString() ?? null },
+      );
+      return { done: true, result: mutation.result };
+    }
+    // Lost. The row the statement saw, unless it is the very row this write tried to replace: a
+    // write that waited for another to commit sees the row as it was before that one.
+    this.#rows.delete(key);
+    if (first && first.revision === row?.revision) return { done: false, current: undefined };
+    const seen: SessionRow | undefined =
+      first && first.revision !== null && first.record !== null
+        ? { revision: first.revision, record: first.record, due_at: first.due_at }
+        : undefined;
+    this.#remember(key, seen);
+    return { done: false, current: { row: seen } };
+  }
+
+  /**
+   * One statement around a conditional write (`$1` the key, `$2` the kind of change): its result
+   * is one row with `written` true when it wrote, otherwise the row as the statement saw it (or no
+   * row when there is none). A write is announced with `pg_notify` in the same statement when
+   * notifications are on (NOTIFY is transactional: listeners hear of it once it commits).
+   */
+  #conditional(write: string): string {
+    const announce = this.#notify
+      ? `, announced AS (SELECT pg_notify('${sessionChangeChannel}', session_key || ' ' || $2) FROM written)`
+      : '';
+    const written = this.#notify ? '(SELECT count(*) FROM announced) >= 0' : '$2::text IS NOT NULL';
+    return `WITH written AS (${write})${announce}
+      SELECT ${written} AS written, NULL::text AS revision, NULL::text AS record, NULL::bigint AS due_at
+      FROM written
+      UNION ALL
+      SELECT false, revision, record, due_at FROM directory_sessions
+      WHERE session_key = $1 AND NOT EXISTS (SELECT 1 FROM written)`;
   }
 
   async getHandle(id: string): Promise<HandleRecord | undefined> {
@@ -333,6 +469,30 @@ export class PostgresSessionStore implements SessionStore {
       this.counters.handleCacheHits += 1;
       return cached.handle;
     }
+    if (!this.#handles) return this.#readHandle(id);
+    // Joins into one session arrive together: the first reads the handle, the others wait for it.
+    const pending = this.#handleReads.get(id);
+    if (pending) {
+      this.counters.handleCacheHits += 1;
+      return pending;
+    }
+    const read = this.#readHandle(id).then((handle) => {
+      // Deleted or forgotten while the read was in flight: answer it, but keep no copy.
+      if (this.#handleReads.get(id) !== read) return handle;
+      this.#handleReads.delete(id);
+      if (handle) this.#rememberHandle(handle);
+      else this.#handles?.delete(id);
+      return handle;
+    });
+    this.#handleReads.set(id, read);
+    // A failed read is not shared with later callers.
+    read.catch(() => {
+      if (this.#handleReads.get(id) === read) this.#handleReads.delete(id);
+    });
+    return read;
+  }
+
+  async #readHandle(id: string): Promise<HandleRecord | undefined> {
     this.counters.handleReads += 1;
     const found = await this.#pool.query<{ record: string }>({
       name: 'directory-handle-read',
@@ -340,13 +500,7 @@ export class PostgresSessionStore implements SessionStore {
       values: [id],
     });
     const row = found.rows[0];
-    if (!row) {
-      this.#handles?.delete(id);
-      return undefined;
-    }
-    const handle = JSON.parse(row.record) as HandleRecord;
-    this.#remember(handle);
-    return handle;
+    return row ? (JSON.parse(row.record) as HandleRecord) : undefined;
   }
 
   async putHandle(handle: HandleRecord): Promise<void> {
@@ -369,15 +523,17 @@ export class PostgresSessionStore implements SessionStore {
       ],
     );
     // IDs are fresh UUIDs, so no other process holds a copy of a handle being created.
-    this.#remember(handle);
+    this.#rememberHandle(handle);
   }
 
   async deleteHandle(id: string): Promise<boolean> {
-    this.#handles?.delete(id);
+    this.forgetHandle(id);
     const deleted = await this.#pool.query(
       this.#announceDeleted('DELETE FROM directory_handles WHERE handle_id = $1'),
       [id],
     );
+    // A read that began before the delete committed may have cached it meanwhile.
+    this.forgetHandle(id);
     return (deleted.rowCount ?? 0) > 0;
   }
 
@@ -390,7 +546,7 @@ export class PostgresSessionStore implements SessionStore {
       this.#announceDeleted('DELETE FROM directory_handles WHERE owner_key = $1'),
       [ownerKey(ownerXuid, type, scid)],
     );
-    for (const row of deleted.rows) this.#handles?.delete(row.handle_id);
+    for (const row of deleted.rows) this.forgetHandle(row.handle_id);
   }
 
   async queryHandles(query: HandleQuery, limit: number): Promise<HandleRecord[]> {
