@@ -9,13 +9,12 @@ import { listFriends } from '../main/invite/friends-list';
 import { sendInvites, type InviteOutcome } from '../main/invite/invite-sender';
 import { createDirectoryClient } from '../main/join/directory-client';
 import { defaultGameTitle } from '../main/join/launcher-config';
-import { createDevTokenProvider } from '../main/join/token-provider';
 import { inviteErrorText, type InviteErrorCode } from '../shared/invite-send-text';
 import type { CliIo } from './cli-activate';
 import { exitCodes } from './cli-exit-codes';
 import type { InviteOptions } from './cli-play-args';
 import { cliLog } from './cli-log';
-import { cliPlayer } from './cli-play';
+import { cliPlayer, cliPlayerTokens } from './cli-play';
 import { readPlayState } from './cli-play-state';
 
 /** Exit code per invite failure (docs/game-channel.md, "Command line"). */
@@ -56,14 +55,7 @@ export async function runInvite(options: InviteOptions, io: CliIo): Promise<numb
   const log = cliLog(options, io);
   const calls = createDirectoryClient({
     baseUrl: directoryUrl,
-    tokens:
-      player.tokens ??
-      createDevTokenProvider({
-        baseUrl: directoryUrl,
-        xuid: player.xuid,
-        gamertag: player.gamertag,
-        ...(options.follows.length > 0 ? { follows: options.follows } : {}),
-      }),
+    tokens: cliPlayerTokens(player, options, directoryUrl),
     ...(log ? { log } : {}),
   });
   const signal = AbortSignal.timeout(30_000);

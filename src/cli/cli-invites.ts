@@ -8,14 +8,13 @@
  */
 import { createInboxPlayer } from '../main/inbox/inbox-player';
 import { defaultGameTitle } from '../main/join/launcher-config';
-import { createDevTokenProvider } from '../main/join/token-provider';
 import type { InboxItem } from '../shared/inbox-view';
 import type { CliIo } from './cli-activate';
 import { exitCodes } from './cli-exit-codes';
 import { inboxErrorExitCodes, inboxErrorText } from './cli-inbox-errors';
 import type { InvitesOptions } from './cli-invites-args';
 import { cliLog } from './cli-log';
-import { cliPlayer } from './cli-play';
+import { cliPlayer, cliPlayerTokens } from './cli-play';
 
 /** "5 minutes ago", in English, for the listing. */
 function ago(epochMs: number, now: number): string {
@@ -61,14 +60,7 @@ export async function runInvites(options: InvitesOptions, io: CliIo): Promise<nu
   const inbox = createInboxPlayer({
     directoryUrl,
     xuid: player.xuid,
-    tokens:
-      player.tokens ??
-      createDevTokenProvider({
-        baseUrl: directoryUrl,
-        xuid: player.xuid,
-        gamertag: player.gamertag,
-        ...(options.follows.length > 0 ? { follows: options.follows } : {}),
-      }),
+    tokens: cliPlayerTokens(player, options, directoryUrl),
     scid: options.scid ?? defaultGameTitle.scid,
     // Development identities are named by the directory's own profile service.
     profileUrl:

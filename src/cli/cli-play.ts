@@ -16,7 +16,7 @@ import {
   resolveLauncherConfig,
   type LauncherConfigInput,
 } from '../main/join/launcher-config';
-import type { TokenProvider } from '../main/join/token-provider';
+import { createDevTokenProvider, type TokenProvider } from '../main/join/token-provider';
 import type { PlayView } from '../shared/play-view';
 import { err, ok, type Result } from '../shared/result';
 import { findDemoGame, type CliIo } from './cli-activate';
@@ -53,6 +53,26 @@ export async function cliPlayer(
       options.gamertag ??
       (xuid === defaultPlayer.xuid ? defaultPlayer.gamertag : `Player${xuid.slice(-4)}`),
   };
+}
+
+/**
+ * The tokens the player's directory calls carry: the signed-in account's, else a development
+ * identity's (minted by the directory, following `--follows`).
+ */
+export function cliPlayerTokens(
+  player: Awaited<ReturnType<typeof cliPlayer>>,
+  options: Pick<PlayerOptions, 'follows'>,
+  directoryUrl: string,
+): TokenProvider {
+  return (
+    player.tokens ??
+    createDevTokenProvider({
+      baseUrl: directoryUrl,
+      xuid: player.xuid,
+      gamertag: player.gamertag,
+      ...(options.follows.length > 0 ? { follows: options.follows } : {}),
+    })
+  );
 }
 
 function gameSettings(options: PlayOptions): Result<LauncherConfigInput['game'], string> {

@@ -9,7 +9,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Clock } from '../directory-options';
-import type { DevTokenRegistry } from '../dev-tokens';
+import type { CallerIdentity, DevTokenRegistry } from '../dev-tokens';
 import { userHashOf } from '../dev-tokens';
 import { readJsonBody } from '../request-body';
 import { LocalProfiles, picturePathPrefix } from '../people/profile';
@@ -155,6 +155,19 @@ export class IdentityRoutes {
       readJsonBody(request, (read) =>
         send(response, read.ok ? serve(read.value) : { kind: 'empty', status: 400 }),
       );
+    // The people services answer signed-in callers only (401 otherwise), with the contract
+    // version they asked for.
+    const asCaller = (
+      serve: (caller: CallerIdentity, contract: string | undefined) => void,
+    ): void => {
+      const auth = this.options.tokens.verify(request.headers.authorization);
+      if (!auth.ok) {
+        send(response, { kind: 'empty', status: 401 });
+        return;
+      }
+      const contract = request.headers['x-xbl-contract-version'];
+      serve(auth.identity, Array.isArray(contract) ? contract[0] : contract);
+    };
     switch (path) {
       case authorizePath:
         if (method === 'GET') send(response, this.oauth.authorizePage(query));
@@ -173,54 +186,30 @@ export class IdentityRoutes {
       case xstsAuthorizePath:
         return only('POST', () => withJson((body) => this.xsts.authorize(body)));
       case profileSettingsPath:
-        return only('POST', () => {
-          const auth = this.options.tokens.verify(request.headers.authorization);
-          if (!auth.ok) {
-            send(response, { kind: 'empty', status: 401 });
-            return;
-          }
-          const contract = request.headers['x-xbl-contract-version'];
-          withJson((body) =>
-            this.profiles.batchSettings(body, Array.isArray(contract) ? contract[0] : contract),
-          );
-        });
+        return only('POST', () =>
+          asCaller((_caller, contract) =>
+            withJson((body) => this.profiles.batchSettings(body, contract)),
+          ),
+        );
       case presenceBatchPath:
-        return only('POST', () => {
-          const auth = this.options.tokens.verify(request.headers.authorization);
-          if (!auth.ok) {
-            send(response, { kind: 'empty', status: 401 });
-            return;
-          }
-          const contract = request.headers['x-xbl-contract-version'];
-          const facts: PresenceFacts = {
-            isOnline: this.options.isOnline ?? (() => false),
-            follows: (follower, followed) =>
-              this.options.tokens.followsOf(follower)?.includes(followed) === true,
-          };
-          withJson((body) =>
-            presenceBatch(
-              auth.identity,
-              body,
-              Array.isArray(contract) ? contract[0] : contract,
-              facts,
-            ),
-          );
-        });
+        return only('POST', () =>
+          asCaller((caller, contract) => {
+            const facts: PresenceFacts = {
+              isOnline: this.options.isOnline ?? (() => false),
+              follows: (follower, followed) =>
+                this.options.tokens.followsOf(follower)?.includes(followed) === true,
+            };
+            withJson((body) => presenceBatch(caller, body, contract, facts));
+          }),
+        );
       default:
         if (peoplePathPattern.test(path)) {
-          return only('GET', () => {
-            const auth = this.options.tokens.verify(request.headers.authorization);
-            if (!auth.ok) {
-              send(response, { kind: 'empty', status: 401 });
-              return;
-            }
-            const contract = request.headers['x-xbl-contract-version'];
-            const xuid = peoplePathPattern.exec(path)?.[1] ?? '';
-            send(
-              response,
-              followedPeople(auth.identity, xuid, Array.isArray(contract) ? contract[0] : contract),
-            );
-          });
+          return only('GET', () =>
+            asCaller((caller, contract) => {
+              const xuid = peoplePathPattern.exec(path)?.[1] ?? '';
+              send(response, followedPeople(caller, xuid, contract));
+            }),
+          );
         }
         if (path.startsWith(picturePathPrefix)) {
           return only('GET', () =>
