@@ -8,9 +8,9 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { LauncherState } from '../../src/shared/ipc-contract';
 import type { JoinView } from '../../src/shared/join-view';
 import type { Launcher } from '../../src/main/electron/main';
-import { APP_ENTRY_URL } from '../../src/main/security/app-origin';
 import { useThrowawayHome } from './throwaway-home';
-import { FakeBrowserWindow, current, resetFakeElectron } from '../fakes/electron';
+import { bootLauncher } from './composition-boot';
+import { FakeBrowserWindow, current } from '../fakes/electron';
 
 vi.mock('electron', async () => (await import('../fakes/electron')).electronMockFactory());
 
@@ -35,15 +35,9 @@ const invoke = (window: FakeBrowserWindow, channel: string, args: unknown[] = []
 
 describe('invite dialog in the composition root', () => {
   it('answers the window before and after a join, and a game request until it closes', async () => {
-    const fake = resetFakeElectron();
-    process.argv = [process.execPath, '.'];
-    vi.resetModules();
-    const entry = await import('../../src/main/electron/main');
-    fake.app.makeReady();
-    launcher = await entry.launcher;
-    if (launcher === undefined) throw new Error('launcher did not boot');
-    const window = FakeBrowserWindow.instances[0]!;
-    await window.webContents.loadURL(APP_ENTRY_URL);
+    const booted = await bootLauncher();
+    launcher = booted.launcher;
+    const window = booted.window;
 
     expect(await invoke(window, 'invite-dialog:friends')).toEqual({
       ok: false,
@@ -71,7 +65,7 @@ describe('invite dialog in the composition root', () => {
     await expect(
       invoke(window, 'invite-dialog:copy-link', ['8f1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d']),
     ).rejects.toThrow('rallypoint-ipc:not-available');
-    expect(fake.clipboard).toEqual([]);
+    expect(current().clipboard).toEqual([]);
 
     const joined = launcher.join.joinedSession();
     if (joined === undefined) throw new Error('no joined session');

@@ -13,12 +13,12 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { startDirectory } from '../../src/directory/start-directory';
 import type { RunningDirectory } from '../../src/directory/directory-options';
 import type { Launcher } from '../../src/main/electron/main';
-import { APP_ENTRY_URL } from '../../src/main/security/app-origin';
 import type { JoinView } from '../../src/shared/join-view';
 import type { PlayView } from '../../src/shared/play-view';
 import type { LauncherState } from '../../src/shared/ipc-contract';
-import { FakeBrowserWindow, FakeEvent, current, resetFakeElectron } from '../fakes/electron';
+import { FakeBrowserWindow, FakeEvent, current } from '../fakes/electron';
 import { useThrowawayHome } from './throwaway-home';
+import { bootLauncher } from './composition-boot';
 
 vi.mock('electron', async () => (await import('../fakes/electron')).electronMockFactory());
 
@@ -29,17 +29,9 @@ let directory: RunningDirectory | undefined;
 const patience = { timeout: 30_000, interval: 50 };
 
 async function boot(): Promise<FakeBrowserWindow> {
-  const fake = resetFakeElectron();
-  process.argv = [process.execPath, '.'];
-  vi.resetModules();
-  const entry = await import('../../src/main/electron/main');
-  fake.app.makeReady();
-  launcher = await entry.launcher;
-  if (launcher === undefined) throw new Error('launcher did not boot');
-  const window = FakeBrowserWindow.instances[0];
-  if (window === undefined) throw new Error('no window');
-  await window.webContents.loadURL(APP_ENTRY_URL);
-  return window;
+  const booted = await bootLauncher();
+  launcher = booted.launcher;
+  return booted.window;
 }
 
 const playViews = (window: FakeBrowserWindow) =>

@@ -19,13 +19,8 @@ import type { LauncherState } from '../../src/shared/ipc-contract';
 import type { JoinView } from '../../src/shared/join-view';
 import { completeAuthorizePage } from './account/sign-in-fixture';
 import { useThrowawayHome } from './throwaway-home';
-import {
-  FakeBrowserWindow,
-  FakeEvent,
-  FakeWebContents,
-  current,
-  resetFakeElectron,
-} from '../fakes/electron';
+import { bootLauncher } from './composition-boot';
+import { FakeBrowserWindow, FakeEvent, FakeWebContents, current } from '../fakes/electron';
 
 vi.mock('electron', async () => (await import('../fakes/electron')).electronMockFactory());
 
@@ -36,17 +31,9 @@ let directory: RunningDirectory | undefined;
 let requests: RequestLogEntry[] = [];
 
 async function boot(argv: string[]): Promise<FakeBrowserWindow> {
-  const fake = resetFakeElectron();
-  process.argv = [process.execPath, '.', ...argv];
-  vi.resetModules();
-  const entry = await import('../../src/main/electron/main');
-  fake.app.makeReady();
-  launcher = await entry.launcher;
-  if (launcher === undefined) throw new Error('launcher did not boot');
-  const window = FakeBrowserWindow.instances[0];
-  if (window === undefined) throw new Error('no window');
-  await window.webContents.loadURL(APP_ENTRY_URL);
-  return window;
+  const booted = await bootLauncher(argv);
+  launcher = booted.launcher;
+  return booted.window;
 }
 
 const accountViews = (window: FakeBrowserWindow) =>

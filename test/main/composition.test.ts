@@ -15,6 +15,7 @@ import type { RunningDirectory } from '../../src/directory/directory-options';
 import type { Launcher } from '../../src/main/electron/main';
 import { APP_ENTRY_URL } from '../../src/main/security/app-origin';
 import { useThrowawayHome } from './throwaway-home';
+import { bootLauncher, type BootedLauncher } from './composition-boot';
 import {
   FakeBrowserWindow,
   FakeEvent,
@@ -30,21 +31,10 @@ const savedEnv = { ...process.env };
 let launcher: Launcher | undefined;
 let directory: RunningDirectory | undefined;
 
-async function boot(
-  argv: string[] = [],
-): Promise<{ launcher: Launcher; window: FakeBrowserWindow }> {
-  const fake = resetFakeElectron();
-  process.argv = [process.execPath, '.', ...argv];
-  vi.resetModules();
-  const entry = await import('../../src/main/electron/main');
-  fake.app.makeReady();
-  const booted = await entry.launcher;
-  if (booted === undefined) throw new Error('launcher did not boot');
-  launcher = booted;
-  const window = FakeBrowserWindow.instances[0];
-  if (window === undefined) throw new Error('no window');
-  await window.webContents.loadURL(APP_ENTRY_URL);
-  return { launcher: booted, window };
+async function boot(argv: string[] = []): Promise<BootedLauncher> {
+  const booted = await bootLauncher(argv);
+  launcher = booted.launcher;
+  return booted;
 }
 
 function views(window: FakeBrowserWindow): JoinView[] {

@@ -1,0 +1,29 @@
+/**
+ * Boots the launcher's real entry module (src/main/electron/main.ts) in this process with only
+ * Electron faked: a fresh fake, the given argv, a fresh module graph so the entry runs again, then
+ * `ready`, and the window's page loaded from the app origin. The test file itself mocks `electron`
+ * with the fake (`vi.mock` only works there) and closes the launcher it gets back.
+ */
+import { vi } from 'vitest';
+import type { Launcher } from '../../src/main/electron/main';
+import { APP_ENTRY_URL } from '../../src/main/security/app-origin';
+import { FakeBrowserWindow, resetFakeElectron } from '../fakes/electron';
+
+export interface BootedLauncher {
+  readonly launcher: Launcher;
+  readonly window: FakeBrowserWindow;
+}
+
+export async function bootLauncher(argv: readonly string[] = []): Promise<BootedLauncher> {
+  const fake = resetFakeElectron();
+  process.argv = [process.execPath, '.', ...argv];
+  vi.resetModules();
+  const entry = await import('../../src/main/electron/main');
+  fake.app.makeReady();
+  const launcher = await entry.launcher;
+  if (launcher === undefined) throw new Error('launcher did not boot');
+  const window = FakeBrowserWindow.instances[0];
+  if (window === undefined) throw new Error('no window');
+  await window.webContents.loadURL(APP_ENTRY_URL);
+  return { launcher, window };
+}
