@@ -30,12 +30,7 @@ import { createInboxPlayer } from '../main/inbox/inbox-player';
 import { inviteOfItem } from '../main/inbox/inbox-query';
 import { createDevTokenProvider } from '../main/join/token-provider';
 import { inboxErrorExitCodes, inboxErrorText } from './cli-inbox-errors';
-
-/** Where the command writes; tests and the demo pass the process streams. */
-export interface CliIo {
-  readonly out: (line: string) => void;
-  readonly err: (line: string) => void;
-}
+import type { CliIo } from './cli-io';
 
 /** The built demo game next to this program (dist/cli → dist/demo-game), or under ./dist. */
 export function findDemoGame(): string {

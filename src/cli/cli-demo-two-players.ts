@@ -18,7 +18,7 @@ import type { RunningDirectory } from '../directory/directory-options';
 import { createDirectoryClient } from '../main/join/directory-client';
 import { createDevTokenProvider } from '../main/join/token-provider';
 import { inviteAppLink } from '../shared/invite-share-links';
-import type { CliIo } from './cli-activate';
+import type { CliIo } from './cli-io';
 import type { ActivateOptions } from './cli-args';
 import { exitCodes, joinErrorExitCodes } from './cli-exit-codes';
 

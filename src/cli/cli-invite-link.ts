@@ -13,7 +13,7 @@ import {
 } from '../shared/invite-link';
 import { inviteShareLinks, type ShareableInvite } from '../shared/invite-share-links';
 import { err, ok, type Result } from '../shared/result';
-import type { CliIo } from './cli-activate';
+import type { CliIo } from './cli-io';
 import { exitCodes } from './cli-exit-codes';
 
 export interface InviteLinkOptions {

@@ -10,7 +10,7 @@ import { sendInvites, type InviteOutcome } from '../main/invite/invite-sender';
 import { createDirectoryClient } from '../main/join/directory-client';
 import { defaultGameTitle } from '../main/join/launcher-config';
 import { inviteErrorText, type InviteErrorCode } from '../shared/invite-send-text';
-import type { CliIo } from './cli-activate';
+import type { CliIo } from './cli-io';
 import { exitCodes } from './cli-exit-codes';
 import type { InviteOptions } from './cli-play-args';
 import { cliLog } from './cli-log';

@@ -9,7 +9,7 @@
 import { createInboxPlayer } from '../main/inbox/inbox-player';
 import { defaultGameTitle } from '../main/join/launcher-config';
 import type { InboxItem } from '../shared/inbox-view';
-import type { CliIo } from './cli-activate';
+import type { CliIo } from './cli-io';
 import { exitCodes } from './cli-exit-codes';
 import { inboxErrorExitCodes, inboxErrorText } from './cli-inbox-errors';
 import type { InvitesOptions } from './cli-invites-args';

@@ -19,7 +19,8 @@ import {
 import { createDevTokenProvider, type TokenProvider } from '../main/join/token-provider';
 import type { PlayView } from '../shared/play-view';
 import { err, ok, type Result } from '../shared/result';
-import { findDemoGame, type CliIo } from './cli-activate';
+import { findDemoGame } from './cli-activate';
+import type { CliIo } from './cli-io';
 import { cliSignInFiles } from './cli-config-folder';
 import { cliLog } from './cli-log';
 import { exitCodes, joinErrorExitCodes } from './cli-exit-codes';

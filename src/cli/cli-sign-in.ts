@@ -23,7 +23,7 @@ import {
 } from '../main/account/sign-in-settings';
 import { fileTokenStore } from '../main/account/token-cache';
 import { signInErrorTextEn } from '../shared/sign-in-text';
-import type { CliIo } from './cli-activate';
+import type { CliIo } from './cli-io';
 import type { AccountCommandOptions } from './cli-account-args';
 import { cliSignInFiles } from './cli-config-folder';
 import { exitCodes, signInErrorExitCodes } from './cli-exit-codes';

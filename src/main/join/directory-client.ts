@@ -8,8 +8,7 @@
  * player a member. Everything else comes back as a typed DirectoryError for the join machine, which
  * owns retries, countdowns and the overall deadline (got's own retry is off).
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { rallypointUserAgent } from './user-agent';
 import got, { type Got } from 'got';
 import {
   findMemberByXuid,
@@ -137,39 +136,6 @@ export interface DirectoryClientOptions {
   readonly log?: DirectoryLog;
   /** Overrides the User-Agent header (default `Rallypoint/<version>`). */
   readonly userAgent?: string;
-}
-
-let version: string | undefined;
-
-/**
- * The launcher version: defined at build time by scripts/build.ts; when running from source,
- * read once from the package.json in the working directory; else `0.0.0-dev`.
- */
-function rallypointVersion(): string {
-  if (version !== undefined) return version;
-  const defined = process.env.RALLYPOINT_VERSION;
-  if (typeof defined === 'string' && defined !== '') return (version = defined);
-  try {
-    const manifest: unknown = JSON.parse(readFileSync(join(process.cwd(), 'package.json'), 'utf8'));
-    if (
-      typeof manifest === 'object' &&
-      manifest !== null &&
-      'name' in manifest &&
-      manifest.name === 'rallypoint' &&
-      'version' in manifest &&
-      typeof manifest.version === 'string'
-    ) {
-      return (version = manifest.version);
-    }
-  } catch {
-    // Not running from the repository: fall through to the development version.
-  }
-  return (version = '0.0.0-dev');
-}
-
-/** `Rallypoint/<version>`, sent on every request so a directory's logs can tell launchers apart. */
-export function rallypointUserAgent(): string {
-  return `Rallypoint/${rallypointVersion()}`;
 }
 
 /** The Authorization header value MPSD expects. */

@@ -13,14 +13,10 @@
 import type { Logger } from '../logging/logger';
 import got from 'got';
 import { err, ok, type Result } from '../../shared/result';
-import {
-  authorizationHeader,
-  contractVersion,
-  isSessionPath,
-  rallypointUserAgent,
-} from './directory-client';
+import { authorizationHeader, contractVersion, isSessionPath } from './directory-client';
 import type { GameHandOff } from './game-hand-off';
 import type { TokenProvider } from './token-provider';
+import { rallypointUserAgent } from './user-agent';
 
 /** The RTA resource whose subscription answers with the connection id. */
 const connectionsResource = 'https://sessiondirectory.xboxlive.com/connections/';

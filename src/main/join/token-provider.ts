@@ -8,7 +8,7 @@
 import got from 'got';
 import * as z from 'zod';
 import { err, ok, type Result } from '../../shared/result';
-import { rallypointUserAgent } from './directory-client';
+import { rallypointUserAgent } from './user-agent';
 import {
   classifyStatus,
   classifyTransportError,

@@ -4,16 +4,7 @@
  * showing a raw key to a player.
  */
 import type { en } from './en';
-
-/** Plural forms picked with `Intl.PluralRules`; `other` is the one every language has. */
-export interface Plural {
-  readonly zero?: string;
-  readonly one?: string;
-  readonly two?: string;
-  readonly few?: string;
-  readonly many?: string;
-  readonly other: string;
-}
+import type { Plural } from './plural';
 
 type English = typeof en;
 

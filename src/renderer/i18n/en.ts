@@ -1,5 +1,5 @@
 /** English: the source catalogue. Placeholders are `{name}`; numbers are formatted by Intl. */
-import type { Plural } from './catalogue';
+import type { Plural } from './plural';
 import { rosterTextEn } from './roster-text';
 import { inviteSendTextEn } from '../../shared/invite-send-text';
 import { signInTextEn } from '../../shared/sign-in-text';

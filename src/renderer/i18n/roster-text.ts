@@ -2,7 +2,7 @@
  * The roster's words (roster-panel.ts) in English and Japanese, spread into the catalogues so the
  * roster's strings live beside each other rather than among every other screen's.
  */
-import type { Plural } from './catalogue';
+import type { Plural } from './plural';
 
 export const rosterTextEn = {
   'roster.title': 'Players in this session',
