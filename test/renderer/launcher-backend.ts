@@ -44,6 +44,8 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export interface Account {
   readonly xuid: string;
   readonly gamertag: string;
+  /** Development identities only: whom the player follows (whom the invite dialog lists). */
+  readonly follows?: readonly string[];
 }
 
 export interface LauncherBackendOptions {
@@ -86,6 +88,8 @@ export interface LauncherBackend {
   signedIn(): Account;
   /** Every line the page logged. */
   readonly logs: readonly { level: LogLevel; message: string }[];
+  /** Every line the game printed besides its protocol lines (the demo game's log, in order). */
+  readonly gameOutput: readonly string[];
   /** The inbox, when `options.inbox` asked for one. */
   readonly inbox: WiredInbox | undefined;
   /** Asks the game Play started to quit, as a player closing it would (a normal exit). */
@@ -115,6 +119,7 @@ export async function startLauncherBackend(
   const gameScript = await buildDemoGame(folder);
   const recent = new RecentInvites();
   const logs: { level: LogLevel; message: string }[] = [];
+  const gameOutput: string[] = [];
   let host: TestHost | undefined;
   let account = options.signedIn;
 
@@ -151,6 +156,7 @@ export async function startLauncherBackend(
     stack = play.track(
       createLauncherJoin(config.value, {
         ...(manager === undefined ? {} : { tokens: manager.tokenProvider() }),
+        onGameOutput: (_stream, line) => void gameOutput.push(line),
         // Main pushes the joined session's live roster the same way (join-stack.ts).
         onRoster: (view) => host?.push('session:roster', view),
       }),
@@ -267,6 +273,7 @@ export async function startLauncherBackend(
     view: () => launcherView.current(),
     signedIn: () => account,
     logs,
+    gameOutput,
     inbox,
     quitGame: () => stack?.playable?.send({ type: 'quit' }) === true,
     async close() {
