@@ -37,6 +37,7 @@ import { RecentInvites } from '../../src/main/recent-invites';
 import { developmentInviteLinkConfig, parseInviteLink } from '../../src/shared/invite-link';
 import { logLevels, type LogLevel } from '../../src/shared/ipc-contract';
 import type { JoinView } from '../../src/shared/join-view';
+import { noRosterView, type RosterView } from '../../src/shared/roster-view';
 import type { InvokeHandlers, TestHost } from './test-host';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -122,6 +123,7 @@ export async function startLauncherBackend(
   const gameOutput: string[] = [];
   let host: TestHost | undefined;
   let account = options.signedIn;
+  let roster: RosterView = noRosterView;
 
   // With real sign-in, every stack joins with the signed-in account's XSTS tokens.
   const manager =
@@ -158,7 +160,10 @@ export async function startLauncherBackend(
         ...(manager === undefined ? {} : { tokens: manager.tokenProvider() }),
         onGameOutput: (_stream, line) => void gameOutput.push(line),
         // Main pushes the joined session's live roster the same way (join-stack.ts).
-        onRoster: (view) => host?.push('session:roster', view),
+        onRoster: (view) => {
+          roster = view;
+          host?.push('session:roster', view);
+        },
       }),
     );
     return stack;
@@ -234,6 +239,7 @@ export async function startLauncherBackend(
       ...(signIn ? { account: signIn.view() } : {}),
       ...(inbox ? { inbox: inbox.inbox.view() } : {}),
       play: play.view(),
+      roster,
     }),
     retry: () => active.retry(),
     cancel: () => active.cancel(),
