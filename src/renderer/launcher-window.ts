@@ -77,6 +77,7 @@ export class LauncherWindow {
     this.devMode = state.devMode;
     this.account = state.account;
     this.play = state.play ?? idlePlayView;
+    this.roster = state.roster ?? noRosterView;
     this.playStatus = el('p', {
       className: 'play-status',
       attrs: { role: 'status', id: 'play-status', tabindex: '-1' },
@@ -174,6 +175,10 @@ export class LauncherWindow {
   /** The live roster of the joined session; shown under the join screen while joined. */
   setRoster(view: RosterView): void {
     this.roster = view;
+    // The players chip on the join screen follows the roster's count.
+    if (this.joinScreen && this.view.phase === 'joined') {
+      this.joinScreen.update(liveSessionCount(this.view, this.roster));
+    }
     this.drawRoster();
   }
 
@@ -273,7 +278,7 @@ export class LauncherWindow {
       this.joinScreen = screen;
       this.screen.replaceChildren(screen.element);
     }
-    const errorAppeared = screen.update(this.view);
+    const errorAppeared = screen.update(liveSessionCount(this.view, this.roster));
     this.drawRoster();
     const focusLost = focusWasInside && !this.screen.contains(document.activeElement);
     if (errorAppeared || (moveFocus && isNew) || focusLost) {
@@ -385,4 +390,16 @@ export class LauncherWindow {
       this.bridge.log('warn', `window action ${action} failed: ${String(error)}`);
     });
   }
+}
+
+/**
+ * The join view with the session's player count taken from the live roster while joined: the
+ * count in the view is the one read at join time, the roster follows the session as it changes.
+ */
+function liveSessionCount(view: JoinView, roster: RosterView): JoinView {
+  if (view.phase !== 'joined' || view.session === undefined || roster.state !== 'live') return view;
+  return {
+    ...view,
+    session: { ...view.session, membersCount: roster.seatsUsed, maxMembersCount: roster.seatsMax },
+  };
 }

@@ -44,6 +44,11 @@ export interface LauncherState {
   readonly inbox?: InboxView;
   /** Play: the game the launcher started with no session (src/shared/play-view.ts). */
   readonly play?: PlayView;
+  /**
+   * The live roster of the joined session as last pushed (`session:roster`), so a reloaded window
+   * shows it at once; absent means none is followed.
+   */
+  readonly roster?: RosterView;
   /** A game asked for the invite dialog and the player has not closed it yet. */
   readonly inviteDialog?: InviteDialogRequest;
 }

@@ -53,6 +53,7 @@ setImmediate(async () => {
     const rosters = window.webContents.pushes('session:roster');
     const live = rosters.find((roster) => roster.state === 'live');
     if ((phases.includes('joined') && live) || phases.includes('failed')) {
+      const later = await state.ipcMain.invoke('launcher:get-state', window.webContents);
       const page = await state.session.defaultSession.protocolHandlers.get('app')(
         new Request('app://rallypoint/index.html'),
       );
@@ -63,6 +64,9 @@ setImmediate(async () => {
         devMode: initial.devMode,
         phases,
         rosterMembers: live ? live.members.map((member) => [member.gamertag, member.isHost, member.isYou]) : [],
+        stateRoster: later.roster && later.roster.state === 'live'
+          ? later.roster.members.map((member) => [member.gamertag, member.isHost, member.isYou])
+          : later.roster,
         handlers: [...state.ipcMain.handlers.keys()].sort(),
         pageStatus: page.status,
         csp: page.headers.get('content-security-policy'),
@@ -216,6 +220,8 @@ describe('built main bundle', () => {
       ['RallyHost', true, false],
       [expect.any(String), false, true],
     ]);
+    // The window's state carries the roster too, so a reloaded window shows it at once.
+    expect(result.stateRoster).toEqual(result.rosterMembers);
     // One handler per channel of the contract.
     expect(result.handlers).toHaveLength(invokeChannels.length);
     expect(result.pageStatus).toBe(200);

@@ -23,7 +23,7 @@ import {
   type LauncherPage,
 } from './browser-kit';
 import { startTestHost, type InvokeHandlers, type TestHost } from './test-host';
-import { inviteDialogHandlers } from '../../src/main/ipc/invite-dialog-handlers';
+import { idleHandlers } from './idle-handlers';
 
 const idle: JoinView = { phase: 'idle', attempt: 0, canRetry: false };
 /** A small picture, as main hands it over (a data: URL; the CSP allows no remote image). */
@@ -60,24 +60,17 @@ let host: TestHost;
 let state: LauncherState;
 const calls: string[] = [];
 
-const handlers: InvokeHandlers = {
-  'launcher:get-state': () => state,
+const handlers: InvokeHandlers = idleHandlers(() => state, {
   'join:retry': () => void calls.push('retry'),
   'join:cancel': () => void calls.push('cancel'),
   'join:dismiss': () => void calls.push('dismiss'),
   'join:switch-account': () => void calls.push('join:switch-account'),
   'dev:try-demo-invite': () => void calls.push('tryDemo'),
-  'log:write': () => undefined,
   'account:sign-in': () => void calls.push('signIn'),
   'account:cancel-sign-in': () => void calls.push('cancelSignIn'),
   'account:switch': (xuid) => void calls.push(`switchTo ${xuid}`),
   'account:sign-out': () => void calls.push('signOut'),
-  'inbox:refresh': () => undefined,
-  'inbox:accept': () => undefined,
-  'inbox:decline': () => undefined,
-  'play:start': () => undefined,
-  ...inviteDialogHandlers(undefined),
-};
+});
 
 beforeAll(async () => {
   browser = await launchChromium();

@@ -35,6 +35,7 @@ import {
   screenshot,
 } from './browser-kit';
 import { startTestHost, type InvokeHandlers, type TestHost } from './test-host';
+import { idleHandlers } from './idle-handlers';
 
 const alice = player(951);
 const bob = player(952);
@@ -78,8 +79,6 @@ async function aliceHosts(seats: number): Promise<InviteDialogSession> {
   return { sessionRef: hosted.value.sessionRef, playerXuid: alice.xuid, calls };
 }
 
-const noop = () => undefined;
-
 beforeAll(async () => {
   directory = await testDirectory();
   roomy = await aliceHosts(4);
@@ -98,24 +97,9 @@ beforeAll(async () => {
     show: () => host.push('invite-dialog:show', { requestedBy: 'game' }),
     writeClipboard: (text) => clipboard.push(text),
   });
-  const handlers: InvokeHandlers = {
-    'launcher:get-state': () => state,
-    'join:retry': noop,
-    'join:cancel': noop,
-    'join:dismiss': noop,
-    'join:switch-account': noop,
-    'dev:try-demo-invite': noop,
-    'log:write': noop,
-    'account:sign-in': noop,
-    'account:cancel-sign-in': noop,
-    'account:switch': noop,
-    'account:sign-out': noop,
-    'inbox:refresh': noop,
-    'inbox:accept': noop,
-    'inbox:decline': noop,
-    'play:start': noop,
+  const handlers: InvokeHandlers = idleHandlers(() => state, {
     ...inviteDialogHandlers(dialog),
-  };
+  });
   [browser, host] = await Promise.all([launchChromium(), startTestHost(handlers)]);
 });
 

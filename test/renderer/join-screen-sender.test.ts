@@ -23,7 +23,7 @@ import {
   screenshot,
 } from './browser-kit';
 import { startTestHost, type InvokeHandlers, type TestHost } from './test-host';
-import { inviteDialogHandlers } from '../../src/main/ipc/invite-dialog-handlers';
+import { idleHandlers } from './idle-handlers';
 
 let browser: Browser;
 let host: TestHost;
@@ -31,24 +31,7 @@ let directory: RunningDirectory;
 let pictureUrl = '';
 let state: LauncherState;
 
-const handlers: InvokeHandlers = {
-  'launcher:get-state': () => state,
-  'join:retry': () => undefined,
-  'join:cancel': () => undefined,
-  'join:dismiss': () => undefined,
-  'join:switch-account': () => undefined,
-  'dev:try-demo-invite': () => undefined,
-  'log:write': () => undefined,
-  'account:sign-in': () => undefined,
-  'account:cancel-sign-in': () => undefined,
-  'account:switch': () => undefined,
-  'account:sign-out': () => undefined,
-  'inbox:refresh': () => undefined,
-  'inbox:accept': () => undefined,
-  'inbox:decline': () => undefined,
-  'play:start': () => undefined,
-  ...inviteDialogHandlers(undefined),
-};
+const handlers: InvokeHandlers = idleHandlers(() => state);
 
 beforeAll(async () => {
   [browser, host, directory] = await Promise.all([

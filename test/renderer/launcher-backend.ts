@@ -37,6 +37,7 @@ import { RecentInvites } from '../../src/main/recent-invites';
 import { developmentInviteLinkConfig, parseInviteLink } from '../../src/shared/invite-link';
 import { logLevels, type LogLevel } from '../../src/shared/ipc-contract';
 import type { JoinView } from '../../src/shared/join-view';
+import { noRosterView, type RosterView } from '../../src/shared/roster-view';
 import type { InvokeHandlers, TestHost } from './test-host';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -44,6 +45,8 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export interface Account {
   readonly xuid: string;
   readonly gamertag: string;
+  /** Development identities only: whom the player follows (whom the invite dialog lists). */
+  readonly follows?: readonly string[];
 }
 
 export interface LauncherBackendOptions {
@@ -86,6 +89,8 @@ export interface LauncherBackend {
   signedIn(): Account;
   /** Every line the page logged. */
   readonly logs: readonly { level: LogLevel; message: string }[];
+  /** Every line the game printed besides its protocol lines (the demo game's log, in order). */
+  readonly gameOutput: readonly string[];
   /** The inbox, when `options.inbox` asked for one. */
   readonly inbox: WiredInbox | undefined;
   /** Asks the game Play started to quit, as a player closing it would (a normal exit). */
@@ -115,8 +120,10 @@ export async function startLauncherBackend(
   const gameScript = await buildDemoGame(folder);
   const recent = new RecentInvites();
   const logs: { level: LogLevel; message: string }[] = [];
+  const gameOutput: string[] = [];
   let host: TestHost | undefined;
   let account = options.signedIn;
+  let roster: RosterView = noRosterView;
 
   // With real sign-in, every stack joins with the signed-in account's XSTS tokens.
   const manager =
@@ -151,8 +158,12 @@ export async function startLauncherBackend(
     stack = play.track(
       createLauncherJoin(config.value, {
         ...(manager === undefined ? {} : { tokens: manager.tokenProvider() }),
+        onGameOutput: (_stream, line) => void gameOutput.push(line),
         // Main pushes the joined session's live roster the same way (join-stack.ts).
-        onRoster: (view) => host?.push('session:roster', view),
+        onRoster: (view) => {
+          roster = view;
+          host?.push('session:roster', view);
+        },
       }),
     );
     return stack;
@@ -228,6 +239,7 @@ export async function startLauncherBackend(
       ...(signIn ? { account: signIn.view() } : {}),
       ...(inbox ? { inbox: inbox.inbox.view() } : {}),
       play: play.view(),
+      roster,
     }),
     retry: () => active.retry(),
     cancel: () => active.cancel(),
@@ -267,6 +279,7 @@ export async function startLauncherBackend(
     view: () => launcherView.current(),
     signedIn: () => account,
     logs,
+    gameOutput,
     inbox,
     quitGame: () => stack?.playable?.send({ type: 'quit' }) === true,
     async close() {

@@ -192,6 +192,9 @@ describe('launcher window against the real join service and directory', () => {
     expect(joined.status, joined.text).toBe(200);
     await eventually(names).toEqual(['RallyHost', 'RallyPlayer', 'CouchFriend']);
     await eventually(() => page.locator('.roster-seats').textContent()).toBe('3 of 16 seats taken');
+    // The join screen's players chip follows the live roster, not the count at join time.
+    const playersChip = () => page.locator('.session-summary .chip').first().textContent();
+    await eventually(playersChip).toBe('3 of 16 players');
     // Pictures come from the profile service on the directory's origin; wait for them to load.
     await eventually(() =>
       page
@@ -202,6 +205,14 @@ describe('launcher window against the real join service and directory', () => {
     ).toBe(3);
     await checkState(page, 'flow-roster-01-friend-joined');
 
+    // A reloaded window draws the roster from the launcher's state at once, without waiting for
+    // the session to change again.
+    await page.reload();
+    await page.locator('main#content h1').waitFor();
+    await eventually(names).toEqual(['RallyHost', 'RallyPlayer', 'CouchFriend']);
+    expect(await page.locator('.roster-seats').textContent()).toBe('3 of 16 seats taken');
+    expect(await playersChip()).toBe('3 of 16 players');
+
     const left = await call(directory.url, 'PUT', path, {
       as: friend,
       body: { members: { me: null } },
@@ -209,6 +220,7 @@ describe('launcher window against the real join service and directory', () => {
     expect(left.status, left.text).toBe(200);
     await eventually(names).toEqual(['RallyHost', 'RallyPlayer']);
     expect(await page.locator('.roster-seats').textContent()).toBe('2 of 16 seats taken');
+    expect(await playersChip()).toBe('2 of 16 players');
     await checkState(page, 'flow-roster-02-friend-left');
   }, 60_000);
 

@@ -24,7 +24,7 @@ import {
   screenshot,
 } from './browser-kit';
 import { startTestHost, type InvokeHandlers, type TestHost } from './test-host';
-import { inviteDialogHandlers } from '../../src/main/ipc/invite-dialog-handlers';
+import { idleHandlers } from './idle-handlers';
 
 const invite = {
   kind: 'invite',
@@ -43,8 +43,7 @@ const pageLogs: string[] = [];
 /** When set, main refuses Retry, as it would if the join stack were being replaced. */
 let refuseRetry = false;
 
-const handlers: InvokeHandlers = {
-  'launcher:get-state': () => state,
+const handlers: InvokeHandlers = idleHandlers(() => state, {
   'join:retry': () => {
     if (refuseRetry) throw new Error('not-available');
     calls.push('retry');
@@ -58,12 +57,8 @@ const handlers: InvokeHandlers = {
   'account:cancel-sign-in': () => void calls.push('cancelSignIn'),
   'account:switch': (xuid) => void calls.push(`switchTo ${xuid}`),
   'account:sign-out': () => void calls.push('signOut'),
-  'inbox:refresh': () => undefined,
-  'inbox:accept': () => undefined,
-  'inbox:decline': () => undefined,
   'play:start': () => void calls.push('play'),
-  ...inviteDialogHandlers(undefined),
-};
+});
 
 beforeAll(async () => {
   browser = await launchChromium();

@@ -19,7 +19,7 @@ import { runDemoGame } from '../../demo-game/run-demo-game';
 import type { Invite } from '../../shared/invite';
 import { inviteLinkConfigFor, parseInviteLink } from '../../shared/invite-link';
 import type { LauncherState } from '../../shared/ipc-contract';
-import type { RosterView } from '../../shared/roster-view';
+import { noRosterView, type RosterView } from '../../shared/roster-view';
 import type { RunningDirectory } from '../../directory/directory-options';
 import { ActiveJoin } from '../active-join';
 import type { InviteDialog } from '../invite-dialog/invite-dialog';
@@ -262,6 +262,8 @@ async function composeLauncher(
   play.subscribe((current) => {
     if (window !== undefined) ipc.push(window.webContents, 'play:view', current);
   });
+  // The roster as last pushed: part of the window's state, so a reloaded window shows it at once.
+  let lastRoster: RosterView = noRosterView;
   // Started right after the first window is created (below), never before it.
   let windowCreated: () => void = () => undefined;
   const services = new Promise<void>((resolve) => (windowCreated = resolve)).then(() =>
@@ -272,6 +274,7 @@ async function composeLauncher(
       identity,
       play.track,
       (roster) => {
+        lastRoster = roster;
         if (window !== undefined) ipc.push(window.webContents, 'session:roster', roster);
       },
     ),
@@ -372,6 +375,7 @@ async function composeLauncher(
           ...(signedIn === undefined ? {} : { account: signedIn.view() }),
           ...(inbox === undefined ? {} : { inbox: inbox.view() }),
           play: play.view(),
+          roster: lastRoster,
           ...(inviteRequest === undefined ? {} : { inviteDialog: inviteRequest }),
         };
       },
