@@ -161,6 +161,7 @@ describe('preconditions', () => {
       record: current,
     });
     expect(writeSession(current, request(join, { ifNoneMatch: '"e2"' })).kind).toBe('updated');
+    expect(writeSession(current, request(join, { ifNoneMatch: '' })).kind).toBe('updated');
   });
 
   it('If-Match needs the session, and its tag unless it is *', () => {
@@ -356,6 +357,23 @@ describe('creating a session', () => {
     expect(record.members.map((m) => m.xuid)).toEqual(['1']);
   });
 
+  it('lets the creator write a session that is not open', () => {
+    for (const visibility of ['private', 'visible'] as const) {
+      const record = written(
+        writeSession(
+          undefined,
+          request({
+            ...join,
+            properties: { custom: { a: 1 } },
+            constants: { system: { visibility } },
+          }),
+        ),
+      );
+      expect(record.members.map((m) => m.xuid)).toEqual(['1']);
+      expect(record.propertiesCustom).toEqual({ a: 1 });
+    }
+  });
+
   it('stores nothing for a create without members when empty sessions are not kept', () => {
     expect(writeSession(undefined, request({ properties: { custom: { a: 1 } } }))).toEqual({
       kind: 'not-created',
@@ -448,7 +466,7 @@ describe('joining', () => {
         { caller: caller('2') },
       ),
     );
-    expect(outcome.kind).toBe('updated');
+    expect(outcome).toMatchObject({ kind: 'updated', changed: true });
     const record = written(outcome);
     expect(record.nextIndex).toBe(6);
     expect(record.changeNumber).toBe(4);
@@ -522,6 +540,12 @@ describe('joining', () => {
     expect(
       writeSession(visible, request({ members: { me: null } }, { caller: caller('2') })),
     ).toEqual({ kind: 'updated', record: visible, changed: false });
+    expect(
+      writeSession(
+        visible,
+        request({ members: { ...join.members, reserve_0: null } }, { caller: caller('2') }),
+      ),
+    ).toEqual(rejected(403, /^The session is visible but not open/));
     expect(writeSession(visible, request({ properties: { custom: { a: 1 } } })).kind).toBe(
       'updated',
     );
@@ -708,6 +732,14 @@ describe('member properties', () => {
       record: current,
       changed: false,
     });
+    const custom = writeSession(
+      current,
+      request({ members: { me: { properties: { custom: { x: 1 } } } } }),
+    );
+    expect(written(custom).members[0]).toMatchObject({
+      deviceToken: 'token-1',
+      propertiesCustom: { x: 1 },
+    });
   });
 
   it('drops a device token left without an address, once', () => {
@@ -845,6 +877,13 @@ describe('leaving', () => {
     });
     const record = written(writeSession(hidden, request(leave, { caller: caller('2') })));
     expect(record.members.map((m) => m.xuid)).toEqual(['1']);
+    const invited = session({
+      constantsSystem: { visibility: 'private', maxMembersCount: 4, sessionEmptyTimeout: 0 },
+      members: [member('1'), member('2', { reserved: true, propertiesSystem: {} })],
+      formerXuids: ['1'],
+    });
+    const declined = written(writeSession(invited, request(leave, { caller: caller('2') })));
+    expect(declined.members.map((m) => m.xuid)).toEqual(['1']);
   });
 
   it('drops the host property when the host leaves', () => {
@@ -900,11 +939,8 @@ describe('reservations', () => {
       follows: undefined,
       statusSince: now,
     });
-    expect(record.members[2]).toMatchObject({
-      constantsSystem: {},
-      constantsCustom: {},
-      roles: undefined,
-    });
+    expect(record.members[2]).toMatchObject({ constantsCustom: {}, roles: undefined });
+    expect(Object.keys(record.members[2]?.constantsSystem ?? {})).toEqual([]);
   });
 
   it('lets a creator join and reserve in one write', () => {
@@ -930,12 +966,17 @@ describe('reservations', () => {
       members: [member('1'), member('2', { reserved: true, propertiesSystem: {} })],
     });
     expect(writeSession(pending, request(reserve, { caller: caller('2') }))).toEqual(only);
+    const reserved = written(writeSession(pending, request(reserve)));
+    expect(reserved.members.map((m) => m.xuid)).toEqual(['1', '2', '5']);
   });
 
   it('needs the XUID of each reservation', () => {
     const needs = rejected(400, 'A reservation (members.reserve_N) needs constants.system.xuid.');
     expect(writeSession(session(), request({ members: { reserve_0: {} } }))).toEqual(needs);
     expect(writeSession(session(), request({ members: { reserve_0: null } }))).toEqual(needs);
+    expect(writeSession(session(), request({ members: { reserve_0: { constants: {} } } }))).toEqual(
+      needs,
+    );
   });
 
   it('skips a reservation for a player already in the session', () => {
@@ -946,6 +987,13 @@ describe('reservations', () => {
         request({ members: { reserve_0: { constants: { system: { xuid: '1' } } } } }),
       ),
     ).toEqual({ kind: 'updated', record: current, changed: false });
+    const two = session({ members: [member('1'), member('2')] });
+    expect(
+      writeSession(
+        two,
+        request({ members: { reserve_0: { constants: { system: { xuid: '2' } } } } }),
+      ),
+    ).toEqual({ kind: 'updated', record: two, changed: false });
   });
 
   it('counts reserved seats, refusing a reservation the session has no seat for', () => {
@@ -1022,7 +1070,7 @@ describe('roles', () => {
 
   it('refuses the change to a member who is not an owner, a reserved owner seat, or no owners', () => {
     const ownerOnly = rejected(403, /^Role type lfg is owner-managed/);
-    const two = owned({ members: [member('1'), member('2')] });
+    const two = owned({ members: [member('1'), member('2', { roles: { team: 'red' } })] });
     expect(writeSession(two, request(maxTwo, { caller: caller('2') }))).toEqual(ownerOnly);
     expect(writeSession(owned({ propertiesSystem: {} }), request(maxTwo))).toEqual(ownerOnly);
     expect(writeSession(owned({ propertiesSystem: { owners: 1 } }), request(maxTwo))).toEqual(
@@ -1031,9 +1079,7 @@ describe('roles', () => {
     const reservedOwner = owned({
       members: [member('1', { reserved: true, propertiesSystem: {} }), member('2')],
     });
-    expect(writeSession(reservedOwner, request({ ...maxTwo, members: { me: null } }))).toEqual(
-      ownerOnly,
-    );
+    expect(writeSession(reservedOwner, request(maxTwo))).toEqual(ownerOnly);
   });
 
   it('counts an owner by its index among the owners', () => {
@@ -1082,6 +1128,10 @@ describe('roles', () => {
       written(writeSession(overfull, request({ properties: { custom: { a: 1 } } })))
         .propertiesCustom,
     ).toEqual({ a: 1 });
+    const joined = written(
+      writeSession(overfull, request({ members: { ...join.members } }, { caller: caller('3') })),
+    );
+    expect(joined.members.map((m) => m.xuid)).toEqual(['1', '2', '3']);
     expect(writeSession(overfull, request({ roleTypes: {} }))).toMatchObject({ kind: 'rejected' });
   });
 });
