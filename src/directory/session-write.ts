@@ -89,6 +89,7 @@ function checkPreconditions(
 ): WriteOutcome | undefined {
   const { ifMatch, ifNoneMatch } = request;
   if (ifNoneMatch !== undefined && record) {
+    // Stryker disable next-line ConditionalExpression,MethodExpression: etagMatches answers * (trimmed) as well; this only skips the parse
     if (ifNoneMatch.trim() === '*' || etagMatches(ifNoneMatch, record.etag)) {
       return { kind: 'precondition-failed', record };
     }
@@ -139,6 +140,7 @@ function createSessionConstants(
   }
   let custom: unknown = delta.constants?.custom ?? {};
   if (Object.keys(template.fixedCustom).length > 0) {
+    // Stryker disable next-line ConditionalExpression: custom is never null here (`?? {}` above turns null into {})
     if (typeof custom !== 'object' || custom === null || Array.isArray(custom)) {
       return reject(409, `constants.custom conflicts with session template ${template.name}.`);
     }
@@ -227,9 +229,11 @@ function applyMemberProperties(
   let normalized: Readonly<Record<string, unknown>> | undefined = system;
   if (system?.active === true) {
     const ready = member.propertiesSystem.ready === undefined ? undefined : false;
+    // Stryker disable next-line ConditionalExpression: a copy when nothing changes merges the same (an undefined field is skipped)
     if (system.ready !== ready) normalized = { ...system, ready };
   } else if (system?.ready === true) {
     const active = member.propertiesSystem.active === undefined ? undefined : false;
+    // Stryker disable next-line ConditionalExpression: a copy when nothing changes merges the same (an undefined field is skipped)
     if (system.active !== active) normalized = { ...system, active };
   }
   const systemMerge = mergeFields(member.propertiesSystem, normalized);
@@ -361,9 +365,11 @@ function applyReservations(
     if (working.members.some((member) => member.xuid === xuid)) continue;
     if (seatsLeft(record, working) < 1) return reject(403, fullMessage(record));
     const constantsSystem: Record<string, unknown> = {};
+    // Stryker disable next-line OptionalChaining: constants.system exists, the xuid check above read it
     if (delta.constants?.system?.initialize !== undefined) {
       constantsSystem.initialize = delta.constants.system.initialize;
     }
+    // Stryker disable next-line OptionalChaining: constants.system exists, the xuid check above read it
     if (delta.constants?.system?.team !== undefined)
       constantsSystem.team = delta.constants.system.team;
     const roles = Object.fromEntries(
@@ -377,6 +383,7 @@ function applyReservations(
         xuid,
         gamertag: '',
         constantsSystem,
+        // Stryker disable next-line OptionalChaining: constants exists, the xuid check above read it
         constantsCustom: delta.constants?.custom ?? noFields,
         propertiesSystem: noFields,
         propertiesCustom: noFields,
@@ -423,6 +430,7 @@ function applyRoles(
   for (const key in members) {
     if (Object.hasOwn(members, key) && members[key]?.roles !== undefined) touchesRoles = true;
   }
+  // Stryker disable next-line ObjectLiteral: an empty answer keeps the stored roleTypes (`??`) and reads as unchanged too
   if (!touchesRoles) return { roleTypes: record.roleTypes, changed: false };
   const self = working.members.find((member) => member.xuid === caller.xuid && !member.reserved);
   const owners = record.propertiesSystem.owners;
@@ -442,6 +450,7 @@ export function writeSession(
   const precondition = checkPreconditions(current, request);
   if (precondition) {
     const denied =
+      // Stryker disable next-line ConditionalExpression: checkPreconditions answers no other kind
       precondition.kind === 'precondition-failed' && precondition.record
         ? checkRead(precondition.record, caller, request.access)
         : undefined;
