@@ -85,6 +85,7 @@ describe('saveCache and loadCache', () => {
         { xuid: '17', gamertag: 'Bob', userHash: 'uhs-2', refreshToken: 'r-bob' },
       ],
     });
+    expect(await store.read()).toBe(text);
     const loaded = await loadCache(store);
     expect(loaded.accounts[0]?.refreshToken).toBeInstanceOf(Secret);
     expect(loaded.accounts[0]?.xsts?.token).toBeInstanceOf(Secret);

@@ -3,12 +3,21 @@
  * its edge, and the typed problem (code, message, `type`/`id` echoed back) of each bad line. The
  * real-process suite (game-channel.test.ts) shows these reaching a game; this one pins each rule.
  */
-import { describe, expect, it } from 'vitest';
-import {
-  encodeLauncherMessage,
-  looksLikeMessage,
-  parseGameMessage,
-} from '../../../src/main/game/game-channel-protocol';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import type * as Protocol from '../../../src/main/game/game-channel-protocol';
+
+/**
+ * The module, loaded afresh for each test: it builds its schema on first use and keeps it, so a
+ * fresh copy has each test build (and so check) every rule itself.
+ */
+let encodeLauncherMessage: typeof Protocol.encodeLauncherMessage;
+let looksLikeMessage: typeof Protocol.looksLikeMessage;
+let parseGameMessage: typeof Protocol.parseGameMessage;
+beforeEach(async () => {
+  vi.resetModules();
+  ({ encodeLauncherMessage, looksLikeMessage, parseGameMessage } =
+    await import('../../../src/main/game/game-channel-protocol'));
+});
 
 const sessionRef =
   '/serviceconfigs/00000000-0000-0000-0000-000000000001/sessionTemplates/lobby/sessions/abc';

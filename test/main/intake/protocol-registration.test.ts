@@ -326,6 +326,20 @@ describe('runXdgMimeDefault', () => {
     });
   });
 
+  it('reports a program that does not finish in time as timed-out, and stops it', async () => {
+    const script = path.join(directory, 'xdg-mime');
+    await writeFile(script, '#!/bin/sh\nexec sleep 30\n', { mode: 0o755 });
+    const outcome = await runXdgMimeDefault('x.desktop', ['x-scheme-handler/x'], {
+      command: script,
+      timeoutMs: 200,
+    });
+    expect(outcome).toEqual({
+      ok: false,
+      reason: 'timed-out',
+      detail: 'xdg-mime did not finish in time',
+    });
+  });
+
   it('passes arguments without a shell', async () => {
     const script = path.join(directory, 'xdg-mime');
     const log = path.join(directory, 'args');
