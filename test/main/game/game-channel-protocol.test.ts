@@ -169,6 +169,15 @@ describe('parseGameMessage: each message', () => {
       });
     }
     expect(parse({ type: 'hosting' }).ok).toBe(false);
+    expect(problem({ type: 'hosting', sessionRef: `${sessionRef}/x` }).message).toBe(
+      'Invalid "hosting" message: sessionRef must be a session path /serviceconfigs/{scid}/sessionTemplates/{template}/sessions/{name}.',
+    );
+    expect(
+      problem({ type: 'hosting', sessionRef: sessionRef.replace('/sessions/abc', '/sessions/..') })
+        .message,
+    ).toBe(
+      'Invalid "hosting" message: sessionRef must not contain "." or ".." segments or encoded slashes.',
+    );
   });
 
   it('a request id: 1 to 64 characters', () => {
