@@ -190,6 +190,32 @@ describe('desktop entry Exec quoting', () => {
     expect(execLine(['/a b/R"x`$y%z'])).toBe('"/a b/R\\\\"x\\\\`\\\\$y%%z" -- %U');
     expect(execLine(['C:\\odd'])).toBe('"C:\\\\\\\\odd" -- %U');
   });
+
+  it('renders every key of the entry, one per line, in order', () => {
+    const text = renderDesktopEntry({
+      name: 'Rallypoint',
+      comment: 'Opens; links',
+      command: ['/opt/R.AppImage'],
+      tryExec: '/opt/R\\x.AppImage',
+      schemes: ['rallypoint', 'ms-xbl-52414c59'],
+      hidden: true,
+    });
+    expect(text).toBe(
+      [
+        '[Desktop Entry]',
+        'Type=Application',
+        'Name=Rallypoint',
+        'Comment=Opens; links',
+        'TryExec=/opt/R\\\\x.AppImage',
+        'Exec="/opt/R.AppImage" -- %U',
+        'Terminal=false',
+        'Categories=Game;',
+        'MimeType=x-scheme-handler/rallypoint;x-scheme-handler/ms-xbl-52414c59;',
+        'NoDisplay=true',
+        '',
+      ].join('\n'),
+    );
+  });
 });
 
 let directory: string;
