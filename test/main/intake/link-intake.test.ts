@@ -213,8 +213,8 @@ describe('link intake on a faked Electron app', () => {
     intake.attach(again);
     detach();
     app.openUrl(joinLink(handleB));
-    const lines = logger.lines.filter((line) => !line.includes('single-instance lock'));
-    expect(lines).toEqual([
+    expect(logger.lines).toEqual([
+      'info intake: this launcher holds the single-instance lock',
       'info intake: cold-start link accepted: rallypoint://inviteHandleAccept handle=d7853aa1…',
       'info intake: no target yet, 1 link(s) waiting',
       'info intake: target attached, delivering 1 waiting link(s)',
@@ -228,6 +228,14 @@ describe('link intake on a faked Electron app', () => {
       'info intake: ms-xbl-multiplayer://activityHandleJoin handle=0f3c12ab… submitted',
     ]);
     expect(again.deliveries).toEqual([`join:${handleB}`]);
+  });
+
+  it('a second launch says it hands over and quits', () => {
+    const { logger, role } = setUp({ primary: false, argv: [exe, '--', inviteLink(handleA)] });
+    expect(role).toBe('secondary');
+    expect(logger.lines).toEqual([
+      'info intake: another launcher holds the single-instance lock; handed over, quitting',
+    ]);
   });
 
   it('a cold start does not bring the window forward; a second launch and an opened link do', () => {
