@@ -285,6 +285,10 @@ describe('link intake on a faked Electron app', () => {
     detach();
     expect(() => intake.receiveUrl(inviteLink(handleA), 'open-url')).not.toThrow();
     expect(intake.pendingCount).toBe(1);
+    expect(logger.lines).toContain(
+      'info intake: target detached; links will wait for the next one',
+    );
+    expect(logger.text).not.toContain('failed');
     expect(logger.text).toContain('intake: no window for an opened link; asking for one');
   });
 
@@ -358,5 +362,40 @@ describe('link intake on a faked Electron app', () => {
           logger: new RecordingLogger(),
         }),
     ).toThrow(TypeError);
+    expect(
+      () =>
+        new LinkIntake({
+          config: { schemes: ['rally point'], titleId: 'xyz' },
+          logger: new RecordingLogger(),
+        }),
+    ).toThrow(/^invite link config: \S.*; \S/);
+  });
+
+  it('a target or window opener that throws something other than an Error is logged as unknown', () => {
+    const logger = new RecordingLogger();
+    const intake = new LinkIntake({
+      config: defaultInviteLinkConfig,
+      logger,
+      onArrivalWhileDetached: () => {
+        throw 'no display';
+      },
+    });
+    intake.attach(new FakeInviteTarget())();
+    intake.receiveUrl(inviteLink(handleA), 'open-url');
+    const target = new FakeInviteTarget();
+    target.revealWindow = () => {
+      throw 'gone';
+    };
+    target.submit = () => {
+      throw 'busy';
+    };
+    intake.attach(target);
+    intake.receiveUrl(inviteLink(handleB), 'open-url');
+    expect(logger.lines.filter((line) => line.startsWith('error'))).toEqual([
+      'error intake: opening a window failed (unknown error)',
+      'error intake: the target failed to take a invite link (unknown error)',
+      'error intake: revealing the window failed (unknown error)',
+      'error intake: the target failed to take a invite link (unknown error)',
+    ]);
   });
 });
