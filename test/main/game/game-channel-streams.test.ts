@@ -215,4 +215,36 @@ describe('GameChannel', () => {
       stdin.emit('error', new Error('EPIPE'));
     }).not.toThrow();
   });
+
+  it('reads text chunks as well as bytes (a stdout with an encoding set)', () => {
+    const { game, messages, output } = channel();
+    game.setEncoding('utf8');
+    game.write('{"type":"left"}\nhello\n');
+    expect(messages).toEqual([{ type: 'left' }]);
+    expect(output).toEqual(['hello']);
+  });
+
+  it('without onOutput or a log, game log lines, bad lines and a flood throw nothing', () => {
+    const game = new PassThrough();
+    const messages: GameMessage[] = [];
+    new GameChannel(game, new PassThrough(), {
+      onMessage: (message) => messages.push(message),
+      rate: { capacity: 1, refillPerSecond: 1 },
+    });
+    expect(() => game.write('loading\n{"type":"dance"}\n{"type":"left"}\n')).not.toThrow();
+    expect(messages).toEqual([]);
+  });
+
+  it('after a flood is over, the drop count is logged once, not again', () => {
+    const { game, clock, log } = channel({ rate: { capacity: 1, refillPerSecond: 1 } });
+    const left = '{"type":"left"}\n';
+    game.write(left.repeat(2));
+    clock.now += 1000;
+    game.write(left);
+    clock.now += 1000;
+    game.write(left);
+    expect(log.lines('warn').filter((line) => line.includes('dropped by'))).toEqual([
+      'game channel: 1 message(s) dropped by the rate limit',
+    ]);
+  });
 });
