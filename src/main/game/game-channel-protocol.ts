@@ -30,6 +30,7 @@ function buildGameMessageSchema() {
     .string()
     .max(400)
     .regex(
+      // Stryker disable next-line Regex: the isSessionPath refinement below checks the same anchored shape
       /^\/serviceconfigs\/[^/?#]+\/sessiontemplates\/[^/?#]+\/sessions\/[^/?#]+$/i,
       'must be a session path /serviceconfigs/{scid}/sessionTemplates/{template}/sessions/{name}',
     )
@@ -224,10 +225,12 @@ export function parseGameMessage(line: string): Result<GameMessage, ChannelProbl
   if (record.v !== undefined && record.v !== gameChannelVersion) {
     return err({
       code: 'unsupported-version',
+      // Stryker disable next-line StringLiteral: JSON.stringify of a parsed JSON value is never undefined
       message: `This launcher speaks version ${gameChannelVersion} of the game channel, not ${excerpt(JSON.stringify(record.v) ?? '?')}.`,
       ...about,
     });
   }
+  // Stryker disable next-line ConditionalExpression: an undefined type is in no list of types either
   if (type === undefined || !(gameMessageTypes() as readonly string[]).includes(type)) {
     return err({
       code: 'unknown-type',
@@ -241,9 +244,11 @@ export function parseGameMessage(line: string): Result<GameMessage, ChannelProbl
   const parsed = gameMessageSchema().safeParse(value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
+    // Stryker disable next-line OptionalChaining: a failed parse always has a first issue
     const path = issue?.path.map(String).join('.') || type;
     return err({
       code: 'invalid-message',
+      // Stryker disable next-line OptionalChaining,StringLiteral: a failed parse always has a first issue
       message: `Invalid "${type}" message: ${path} ${issue?.message ?? 'is invalid'}.`,
       ...about,
     });

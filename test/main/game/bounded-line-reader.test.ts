@@ -42,4 +42,18 @@ describe('BoundedLineReader', () => {
     expect(exact.lines).toEqual(['12345678']);
     expect(exact.overflows).toEqual([9]);
   });
+
+  it('a chunk that starts with a newline ends the line before it', () => {
+    const { bounded, lines } = reader(64);
+    bounded.push(Buffer.from('a'));
+    bounded.push(Buffer.from('\nb\n'));
+    expect(lines).toEqual(['a', 'b']);
+  });
+
+  it('the end of output after a complete line adds no empty line', () => {
+    const { bounded, lines } = reader(64);
+    bounded.push(Buffer.from('a\n'));
+    bounded.end();
+    expect(lines).toEqual(['a']);
+  });
 });

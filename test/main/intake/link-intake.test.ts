@@ -205,6 +205,116 @@ describe('link intake on a faked Electron app', () => {
     expect(target.deliveries).toEqual([]);
   });
 
+  it('logs each decision, in order, with the origin and a redacted label', () => {
+    const { intake, target, app, logger } = setUp({ argv: [exe, '--', inviteLink(handleA)] });
+    const detach = intake.attach(target);
+    app.launchSecond([exe, 'rallypoint://nope']);
+    const again = new FakeInviteTarget();
+    intake.attach(again);
+    detach();
+    app.openUrl(joinLink(handleB));
+    expect(logger.lines).toEqual([
+      'info intake: this launcher holds the single-instance lock',
+      'info intake: cold-start link accepted: rallypoint://inviteHandleAccept handle=d7853aa1…',
+      'info intake: no target yet, 1 link(s) waiting',
+      'info intake: target attached, delivering 1 waiting link(s)',
+      'info intake: rallypoint://inviteHandleAccept handle=d7853aa1… submitted',
+      'info intake: revealing the window for a second launch',
+      'warn intake: second-instance link rejected (unknown-action): The link asks for something other than an invite or a join.',
+      'warn intake: a second target attached; it replaces the first',
+      'info intake: target attached, delivering 0 waiting link(s)',
+      'info intake: revealing the window for an opened link',
+      'info intake: open-url link accepted: ms-xbl-multiplayer://activityHandleJoin handle=0f3c12ab…',
+      'info intake: ms-xbl-multiplayer://activityHandleJoin handle=0f3c12ab… submitted',
+    ]);
+    expect(again.deliveries).toEqual([`join:${handleB}`]);
+  });
+
+  it('a second launch says it hands over and quits', () => {
+    const { logger, role } = setUp({ primary: false, argv: [exe, '--', inviteLink(handleA)] });
+    expect(role).toBe('secondary');
+    expect(logger.lines).toEqual([
+      'info intake: another launcher holds the single-instance lock; handed over, quitting',
+    ]);
+  });
+
+  it('a cold start does not bring the window forward; a second launch and an opened link do', () => {
+    const { intake, target, app } = setUp({ argv: [exe, '--', inviteLink(handleA)] });
+    intake.attach(target);
+    expect(target.events.map((event) => event.type)).toEqual(['submit']);
+    intake.receiveArgv([exe], 'cold-start');
+    expect(target.events.map((event) => event.type)).toEqual(['submit']);
+    app.launchSecond([exe]);
+    app.openUrl(inviteLink(handleA));
+    expect(target.events.map((event) => event.type)).toEqual(['submit', 'reveal', 'reveal']);
+  });
+
+  it('detaching a target that was already replaced leaves the new one attached', () => {
+    const { intake, target, app, logger } = setUp();
+    const detachOld = intake.attach(target);
+    const next = new FakeInviteTarget();
+    intake.attach(next);
+    detachOld();
+    expect(logger.text).not.toContain('target detached');
+    app.openUrl(inviteLink(handleA));
+    expect(next.deliveries).toEqual([`invite:${handleA}`]);
+    expect(intake.pendingCount).toBe(0);
+  });
+
+  it('a target that reacts to a link with another link gets them in arrival order', () => {
+    const { intake, app } = setUp();
+    const target = new FakeInviteTarget();
+    const submit = target.submit.bind(target);
+    let reacted = false;
+    target.submit = (invite) => {
+      if (!reacted) {
+        reacted = true;
+        app.openUrl(inviteLink(handleB));
+      }
+      submit(invite);
+    };
+    intake.attach(target);
+    app.openUrl(inviteLink(handleA));
+    expect(target.deliveries).toEqual([`invite:${handleA}`, `invite:${handleB}`]);
+  });
+
+  it('after detach without a window opener, a link waits and nothing throws', () => {
+    const logger = new RecordingLogger();
+    const intake = new LinkIntake({ config: defaultInviteLinkConfig, logger });
+    const detach = intake.attach(new FakeInviteTarget());
+    detach();
+    expect(() => intake.receiveUrl(inviteLink(handleA), 'open-url')).not.toThrow();
+    expect(intake.pendingCount).toBe(1);
+    expect(logger.lines).toContain(
+      'info intake: target detached; links will wait for the next one',
+    );
+    expect(logger.text).not.toContain('failed');
+    expect(logger.text).toContain('intake: no window for an opened link; asking for one');
+  });
+
+  it('a window opener or a reveal that throws is logged, and the link still waits or arrives', () => {
+    const logger = new RecordingLogger();
+    const intake = new LinkIntake({
+      config: defaultInviteLinkConfig,
+      logger,
+      onArrivalWhileDetached: () => {
+        throw new Error('no display');
+      },
+    });
+    intake.attach(new FakeInviteTarget())();
+    intake.receiveUrl(inviteLink(handleA), 'open-url');
+    expect(logger.lines).toContain('error intake: opening a window failed (no display)');
+    expect(intake.pendingCount).toBe(1);
+    const target = new FakeInviteTarget();
+    target.revealWindow = () => {
+      throw new Error('window gone');
+    };
+    intake.attach(target);
+    intake.receiveUrl(inviteLink(handleB), 'open-url');
+    expect(logger.lines).toContain('error intake: revealing the window failed (window gone)');
+    expect(target.deliveries).toEqual([`invite:${handleA}`, `invite:${handleB}`]);
+  });
+
   it('does not ask for a window before the first attach (one is on its way)', () => {
     const { app, windowRequests } = setUp();
     app.openUrl(inviteLink(handleA));
@@ -252,5 +362,40 @@ describe('link intake on a faked Electron app', () => {
           logger: new RecordingLogger(),
         }),
     ).toThrow(TypeError);
+    expect(
+      () =>
+        new LinkIntake({
+          config: { schemes: ['rally point'], titleId: 'xyz' },
+          logger: new RecordingLogger(),
+        }),
+    ).toThrow(/^invite link config: \S.*; \S/);
+  });
+
+  it('a target or window opener that throws something other than an Error is logged as unknown', () => {
+    const logger = new RecordingLogger();
+    const intake = new LinkIntake({
+      config: defaultInviteLinkConfig,
+      logger,
+      onArrivalWhileDetached: () => {
+        throw 'no display';
+      },
+    });
+    intake.attach(new FakeInviteTarget())();
+    intake.receiveUrl(inviteLink(handleA), 'open-url');
+    const target = new FakeInviteTarget();
+    target.revealWindow = () => {
+      throw 'gone';
+    };
+    target.submit = () => {
+      throw 'busy';
+    };
+    intake.attach(target);
+    intake.receiveUrl(inviteLink(handleB), 'open-url');
+    expect(logger.lines.filter((line) => line.startsWith('error'))).toEqual([
+      'error intake: opening a window failed (unknown error)',
+      'error intake: the target failed to take a invite link (unknown error)',
+      'error intake: revealing the window failed (unknown error)',
+      'error intake: the target failed to take a invite link (unknown error)',
+    ]);
   });
 });

@@ -190,6 +190,32 @@ describe('desktop entry Exec quoting', () => {
     expect(execLine(['/a b/R"x`$y%z'])).toBe('"/a b/R\\\\"x\\\\`\\\\$y%%z" -- %U');
     expect(execLine(['C:\\odd'])).toBe('"C:\\\\\\\\odd" -- %U');
   });
+
+  it('renders every key of the entry, one per line, in order', () => {
+    const text = renderDesktopEntry({
+      name: 'Rallypoint',
+      comment: 'Opens; links',
+      command: ['/opt/R.AppImage'],
+      tryExec: '/opt/R\\x.AppImage',
+      schemes: ['rallypoint', 'ms-xbl-52414c59'],
+      hidden: true,
+    });
+    expect(text).toBe(
+      [
+        '[Desktop Entry]',
+        'Type=Application',
+        'Name=Rallypoint',
+        'Comment=Opens; links',
+        'TryExec=/opt/R\\\\x.AppImage',
+        'Exec="/opt/R.AppImage" -- %U',
+        'Terminal=false',
+        'Categories=Game;',
+        'MimeType=x-scheme-handler/rallypoint;x-scheme-handler/ms-xbl-52414c59;',
+        'NoDisplay=true',
+        '',
+      ].join('\n'),
+    );
+  });
 });
 
 let directory: string;
@@ -323,6 +349,20 @@ describe('runXdgMimeDefault', () => {
       ok: false,
       reason: 'failed',
       detail: 'exit 4: xdg-mime: cannot write',
+    });
+  });
+
+  it('reports a program that does not finish in time as timed-out, and stops it', async () => {
+    const script = path.join(directory, 'xdg-mime');
+    await writeFile(script, '#!/bin/sh\nexec sleep 30\n', { mode: 0o755 });
+    const outcome = await runXdgMimeDefault('x.desktop', ['x-scheme-handler/x'], {
+      command: script,
+      timeoutMs: 200,
+    });
+    expect(outcome).toEqual({
+      ok: false,
+      reason: 'timed-out',
+      detail: 'xdg-mime did not finish in time',
     });
   });
 
