@@ -9,9 +9,10 @@ import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
-import { expect } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
+import { launchChromium } from '../chromium-launch';
 
-export { launchChromium } from '../chromium-launch';
+export { launchChromium };
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const screenshotDir = join(root, 'test-results/screenshots');
@@ -21,6 +22,39 @@ export interface LauncherPage {
   /** Console errors and CSP violations seen so far; a polished page has none. */
   readonly problems: string[];
   close(): Promise<void>;
+}
+
+export interface BrowserSuite {
+  /** The file's Chromium (launched before its first test). */
+  browser(): Browser;
+  /** Closes what a test opened (a page, a host, a backend, a directory) after it, newest first. */
+  onCleanup(close: () => Promise<unknown>): void;
+}
+
+/**
+ * One Chromium for the test file, and after each test everything it opened closed in reverse
+ * order, even when the test failed, so one scenario's servers never leak into the next.
+ */
+export function useBrowserSuite(): BrowserSuite {
+  let browser: Browser | undefined;
+  let cleanups: (() => Promise<unknown>)[] = [];
+  beforeAll(async () => {
+    browser = await launchChromium();
+  });
+  afterEach(async () => {
+    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
+    cleanups = [];
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  return {
+    browser() {
+      if (browser === undefined) throw new Error('Chromium is not running yet (beforeAll)');
+      return browser;
+    },
+    onCleanup: (close) => void cleanups.push(close),
+  };
 }
 
 export async function openLauncher(

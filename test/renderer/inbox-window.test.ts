@@ -6,8 +6,8 @@
  * the inbox again; the first run offers the newest invite as the join card and one click joins.
  * English and Japanese, axe-clean, with screenshots.
  */
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { afterAll, describe, expect, it } from 'vitest';
 import { call } from '../directory/directory-test-client';
 import { removeBuiltPrograms } from '../main/join/join-service-fixture';
 import { startInboxScenario, type InboxScenario } from '../main/inbox/inbox-scenario';
@@ -15,25 +15,15 @@ import {
   axeViolations,
   eventually,
   expectJapaneseFont,
-  launchChromium,
+  useBrowserSuite,
   openLauncher,
   screenshot,
 } from './browser-kit';
 import { startLauncherBackend, type LauncherBackend } from './launcher-backend';
 import { startTestHost } from './test-host';
 
-let browser: Browser;
-let cleanups: (() => Promise<void>)[] = [];
-
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-afterEach(async () => {
-  for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
-  cleanups = [];
-});
-afterAll(async () => {
-  await browser?.close();
+const suite = useBrowserSuite();
+afterAll(() => {
   removeBuiltPrograms();
 });
 
@@ -50,7 +40,7 @@ async function open(options: {
   prepare: (inbox: InboxScenario) => Promise<void>;
 }): Promise<Opened> {
   const inbox = await startInboxScenario();
-  cleanups.push(() => inbox.close());
+  suite.onCleanup(() => inbox.close());
   await options.prepare(inbox);
   const backend = await startLauncherBackend({
     directoryUrl: inbox.url,
@@ -61,12 +51,12 @@ async function open(options: {
     devMode: false,
     inbox: { player: inbox.inboxPlayer(), firstRun: options.firstRun },
   });
-  cleanups.push(() => backend.close());
+  suite.onCleanup(() => backend.close());
   const host = await startTestHost(backend.handlers);
   backend.attach(host);
-  cleanups.push(() => host.close());
-  const launcher = await openLauncher(browser, host.url, { locale: options.locale });
-  cleanups.push(() => launcher.close());
+  suite.onCleanup(() => host.close());
+  const launcher = await openLauncher(suite.browser(), host.url, { locale: options.locale });
+  suite.onCleanup(() => launcher.close());
   await launcher.page.locator('main#content h1').waitFor();
   return { inbox, backend, page: launcher.page };
 }

@@ -8,8 +8,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { startDirectory } from '../../src/directory/start-directory';
 import type { DirectoryOptions, RunningDirectory } from '../../src/directory/directory-options';
 import type { JoinView } from '../../src/shared/join-view';
@@ -17,7 +17,7 @@ import {
   axeViolations,
   eventually,
   expectJapaneseFont,
-  launchChromium,
+  useBrowserSuite,
   openLauncher,
   screenshot,
   type LauncherPage,
@@ -30,22 +30,7 @@ import { startTestHost, type TestHost } from './test-host';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const couchGuest: Account = { xuid: '2533274800000099', gamertag: 'CouchGuest' };
 
-let browser: Browser;
-/** Everything a scenario started, closed in reverse order after it. */
-let cleanups: (() => Promise<void>)[] = [];
-
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-
-afterEach(async () => {
-  for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
-  cleanups = [];
-});
-
-afterAll(async () => {
-  await browser?.close();
-});
+const suite = useBrowserSuite();
 
 interface Scenario {
   readonly directory: RunningDirectory;
@@ -64,13 +49,13 @@ async function scenario(options: {
   openBrowser?: (url: string) => Promise<void>;
 }): Promise<Scenario> {
   const directory = await startDirectory({ port: 0, seed: 'demo', ...options.directory });
-  cleanups.push(() => directory.close());
+  suite.onCleanup(() => directory.close());
   const demo = directory.demo;
   if (!demo) throw new Error('the demo seed is missing');
   let directoryUrl = directory.url;
   if (options.front) {
     const front = await options.front(directory.url);
-    cleanups.push(() => front.close());
+    suite.onCleanup(() => front.close());
     directoryUrl = front.url;
   }
   const player: Account = { xuid: demo.player.xuid, gamertag: demo.player.gamertag };
@@ -84,12 +69,14 @@ async function scenario(options: {
     retry: { baseDelayMs: 200, maxDelayMs: 1_000 },
     ...(options.openBrowser ? { openBrowser: options.openBrowser } : {}),
   });
-  cleanups.push(() => backend.close());
+  suite.onCleanup(() => backend.close());
   const host = await startTestHost(backend.handlers);
   backend.attach(host);
-  cleanups.push(() => host.close());
-  const launcher = await openLauncher(browser, host.url, { locale: options.locale ?? 'en-US' });
-  cleanups.push(() => launcher.close());
+  suite.onCleanup(() => host.close());
+  const launcher = await openLauncher(suite.browser(), host.url, {
+    locale: options.locale ?? 'en-US',
+  });
+  suite.onCleanup(() => launcher.close());
   await launcher.page.locator('main#content h1').waitFor();
   return { directory, backend, host, launcher, page: launcher.page };
 }
@@ -121,8 +108,8 @@ describe('launcher window against the real join service and directory', () => {
     let signInPage: Page | undefined;
     const { page, backend, directory } = await scenario({
       openBrowser: async (url) => {
-        const context = await browser.newContext();
-        cleanups.push(() => context.close());
+        const context = await suite.browser().newContext();
+        suite.onCleanup(() => context.close());
         const opened = await context.newPage();
         await opened.goto(url);
         signInPage = opened;
@@ -339,7 +326,7 @@ describe('launcher window against the real join service and directory', () => {
     ) as { templates: Record<string, { constants: { system: Record<string, unknown> } }> };
     templates.templates.game!.constants.system.maxMembersCount = 1;
     const folder = mkdtempSync(join(tmpdir(), 'rallypoint-templates-'));
-    cleanups.push(async () => rmSync(folder, { recursive: true, force: true }));
+    suite.onCleanup(async () => rmSync(folder, { recursive: true, force: true }));
     const templatesFile = join(folder, 'templates.json');
     writeFileSync(templatesFile, JSON.stringify(templates));
 

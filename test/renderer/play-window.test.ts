@@ -6,42 +6,28 @@
  * a game that crashes brings Play back saying so, in English and Japanese. Every state is checked with axe and saved as a
  * screenshot.
  */
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { startDirectory } from '../../src/directory/start-directory';
 import {
   axeViolations,
   eventually,
   expectJapaneseFont,
-  launchChromium,
+  useBrowserSuite,
   openLauncher,
   screenshot,
 } from './browser-kit';
 import { startLauncherBackend, type LauncherBackend } from './launcher-backend';
 import { startTestHost } from './test-host';
 
-let browser: Browser;
-let cleanups: (() => Promise<void>)[] = [];
-
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-
-afterEach(async () => {
-  for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
-  cleanups = [];
-});
-
-afterAll(async () => {
-  await browser?.close();
-});
+const suite = useBrowserSuite();
 
 async function scenario(options: {
   locale: string;
   playArgs?: readonly string[];
 }): Promise<{ backend: LauncherBackend; page: Page }> {
   const directory = await startDirectory({ port: 0, seed: 'demo' });
-  cleanups.push(() => directory.close());
+  suite.onCleanup(() => directory.close());
   const demo = directory.demo!;
   const player = { xuid: demo.player.xuid, gamertag: demo.player.gamertag };
   const backend = await startLauncherBackend({
@@ -53,12 +39,12 @@ async function scenario(options: {
     devMode: false,
     ...(options.playArgs ? { playArgs: options.playArgs } : {}),
   });
-  cleanups.push(() => backend.close());
+  suite.onCleanup(() => backend.close());
   const host = await startTestHost(backend.handlers);
   backend.attach(host);
-  cleanups.push(() => host.close());
-  const launcher = await openLauncher(browser, host.url, { locale: options.locale });
-  cleanups.push(async () => {
+  suite.onCleanup(() => host.close());
+  const launcher = await openLauncher(suite.browser(), host.url, { locale: options.locale });
+  suite.onCleanup(async () => {
     expect(launcher.problems).toEqual([]);
     await launcher.close();
   });

@@ -5,33 +5,19 @@
  * checks that Try again is on screen exactly when the machine accepts RETRY: pressing a shown
  * Try again starts a new attempt, and a RETRY the page did not offer changes nothing.
  */
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { startDirectory } from '../../src/directory/start-directory';
 import { joinErrorCodes, type JoinErrorCode } from '../../src/shared/join-view';
 import { en } from '../../src/renderer/i18n/en';
-import { eventually, launchChromium, openLauncher, screenshot } from './browser-kit';
+import { eventually, openLauncher, screenshot, useBrowserSuite } from './browser-kit';
 import { startLauncherBackend, type Account, type LauncherBackend } from './launcher-backend';
 import { startScriptedFront, type ScriptedFront } from './scripted-front';
 import { startTestHost } from './test-host';
 
 const couchGuest: Account = { xuid: '2533274800000099', gamertag: 'CouchGuest' };
 
-let browser: Browser;
-let cleanups: (() => Promise<void>)[] = [];
-
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-
-afterEach(async () => {
-  for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
-  cleanups = [];
-});
-
-afterAll(async () => {
-  await browser?.close();
-});
+const suite = useBrowserSuite();
 
 interface Failure {
   readonly code: JoinErrorCode;
@@ -149,11 +135,11 @@ const failures: readonly Failure[] = [
 
 async function start(failure: Failure): Promise<Run> {
   const directory = await startDirectory({ port: 0, seed: 'demo' });
-  cleanups.push(() => directory.close());
+  suite.onCleanup(() => directory.close());
   const demo = directory.demo;
   if (!demo) throw new Error('the demo seed is missing');
   const front = await startScriptedFront(directory.url);
-  cleanups.push(() => front.close());
+  suite.onCleanup(() => front.close());
   const player: Account = { xuid: demo.player.xuid, gamertag: demo.player.gamertag };
   const backend = await startLauncherBackend({
     directoryUrl: front.url,
@@ -165,12 +151,12 @@ async function start(failure: Failure): Promise<Run> {
     retry: { baseDelayMs: 200, maxDelayMs: 1_000 },
     ...(failure.gameArgs ? { gameArgs: failure.gameArgs } : {}),
   });
-  cleanups.push(() => backend.close());
+  suite.onCleanup(() => backend.close());
   const host = await startTestHost(backend.handlers);
   backend.attach(host);
-  cleanups.push(() => host.close());
-  const launcher = await openLauncher(browser, host.url);
-  cleanups.push(() => launcher.close());
+  suite.onCleanup(() => host.close());
+  const launcher = await openLauncher(suite.browser(), host.url);
+  suite.onCleanup(() => launcher.close());
   await launcher.page.locator('main#content h1').waitFor();
   return { backend, front, page: launcher.page, inviteLink: demo.inviteLink };
 }
