@@ -39,6 +39,20 @@ function table(options: { demo?: boolean; play?: boolean; now?: () => number } =
   return { calls, rendererLog, handlers, state };
 }
 
+/** A launcher whose join actions do nothing: a base for tests of one optional service. */
+function quietDeps(): Parameters<typeof createLauncherHandlers>[0] {
+  return {
+    state: () => ({ view: idleJoinView, recent: [], locale: 'en', devMode: false }),
+    retry: () => undefined,
+    cancel: () => undefined,
+    dismiss: () => undefined,
+    switchAccount: () => undefined,
+    tryDemoInvite: undefined,
+    rendererLog: recordingLogger(),
+    rendererLogBudget: new TokenBucket({ capacity: 1, refillPerSecond: 1 }),
+  };
+}
+
 describe('launcher handler table', () => {
   it('has a handler for every channel of the contract', () => {
     const { handlers } = table();
@@ -61,12 +75,7 @@ describe('launcher handler table', () => {
     expect(() => handlers['account:sign-in']()).toThrow('rallypoint-ipc:not-available');
     const calls: string[] = [];
     const signedIn = createLauncherHandlers({
-      state: () => ({ view: idleJoinView, recent: [], locale: 'en', devMode: false }),
-      retry: () => undefined,
-      cancel: () => undefined,
-      dismiss: () => undefined,
-      switchAccount: () => undefined,
-      tryDemoInvite: undefined,
+      ...quietDeps(),
       account: {
         signIn: () => void calls.push('signIn'),
         cancelSignIn: () => void calls.push('cancel'),
@@ -76,8 +85,6 @@ describe('launcher handler table', () => {
         },
         signOut: async () => void calls.push('signOut'),
       },
-      rendererLog: recordingLogger(),
-      rendererLogBudget: new TokenBucket({ capacity: 1, refillPerSecond: 1 }),
     });
     signedIn['account:sign-in']();
     signedIn['account:cancel-sign-in']();
@@ -106,19 +113,12 @@ describe('launcher handler table', () => {
     const known = '4f8c1a2e-7b1d-4f6e-9a3c-2d5e8f9a0b1c';
     const calls: string[] = [];
     const withInbox = createLauncherHandlers({
-      state: () => ({ view: idleJoinView, recent: [], locale: 'en', devMode: false }),
-      retry: () => undefined,
-      cancel: () => undefined,
-      dismiss: () => undefined,
-      switchAccount: () => undefined,
-      tryDemoInvite: undefined,
+      ...quietDeps(),
       inbox: {
         refresh: () => void calls.push('refresh'),
         accept: (handleId) => calls.push(`accept ${handleId}`) > 0 && handleId === known,
         decline: async (handleId) => calls.push(`decline ${handleId}`) > 0 && handleId === known,
       },
-      rendererLog: recordingLogger(),
-      rendererLogBudget: new TokenBucket({ capacity: 1, refillPerSecond: 1 }),
     });
     withInbox['inbox:refresh']();
     await withInbox['inbox:accept'](known);
