@@ -165,10 +165,7 @@ export class LauncherWindow {
     // Invite friends went away under the focus (the game left its session or ended): focus goes
     // to Play, or to what the Play card says now, never to <body>.
     if (hadFocus && !this.inviteSlot.contains(document.activeElement)) {
-      const play = this.screen.querySelector<HTMLElement>('[data-action="play"]');
-      if (play) play.focus();
-      else if (!this.playStatus.hidden) this.playStatus.focus();
-      else this.focusHeading();
+      this.focusPlay();
     }
   }
 
@@ -313,6 +310,14 @@ export class LauncherWindow {
     );
   }
 
+  /** Focus for a Play card that changed under it: Play, else what the card says, else the heading. */
+  private focusPlay(): void {
+    const play = this.screen.querySelector<HTMLElement>('[data-action="play"]');
+    if (play) play.focus();
+    else if (!this.playStatus.hidden) this.playStatus.focus();
+    else this.focusHeading();
+  }
+
   private drawHome(focusHeading: boolean): void {
     const active = document.activeElement;
     const focused = active?.getAttribute('data-action');
@@ -343,10 +348,7 @@ export class LauncherWindow {
     // Play goes away while the game runs and comes back when it ends: focus follows it there,
     // onto what the card says now or the Play button, never onto <body>.
     if (focusWasInside && !this.screen.contains(document.activeElement)) {
-      const play = this.screen.querySelector<HTMLElement>('[data-action="play"]');
-      if (play) play.focus();
-      else if (!this.playStatus.hidden) this.playStatus.focus();
-      else this.focusHeading();
+      this.focusPlay();
     }
     // "2 minutes ago" must not go stale while the window stays open.
     this.homeTimer ??= setInterval(() => this.drawHome(false), relativeTimeRefreshMs);
