@@ -36,6 +36,12 @@ interface DatabaseCost {
   readonly walBytesPerJoin: number;
 }
 
+/** Extra directory flags of the PostgreSQL runs (`BENCH_STORE_FLAGS`, e.g. `--no-listen-notify`). */
+const storeFlags = (process.env.BENCH_STORE_FLAGS ?? '').split(/\s+/).filter(Boolean);
+
+/** Worker counts measured on PostgreSQL (`BENCH_WORKERS`, default `1,2,4`). */
+const workerCounts = (process.env.BENCH_WORKERS ?? '1,2,4').split(',').map(Number);
+
 /** Starts the built directory, in memory or on `store` with `workers` processes. */
 function startDirectory(store?: string, workers?: number): Promise<ServerProcess> {
   const args = [
@@ -47,7 +53,7 @@ function startDirectory(store?: string, workers?: number): Promise<ServerProcess
     '--dev-identities-max',
     '1000000',
   ];
-  if (store) args.push('--store', store);
+  if (store) args.push('--store', store, ...storeFlags);
   if (workers) args.push('--workers', String(workers));
   return startServer(workers ? `directory, ${workers} workers` : 'directory', args);
 }
@@ -171,7 +177,7 @@ export default async function directoryStoreBench(): Promise<void> {
     } finally {
       await memory.close();
     }
-    for (const [index, workers] of [1, 2, 4].entries()) {
+    for (const [index, workers] of workerCounts.entries()) {
       const directory = await startDirectory(server.url, workers);
       try {
         if (index === 0) await client.connect();

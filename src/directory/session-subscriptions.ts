@@ -27,7 +27,12 @@ export const unknownResourceMessage =
   'Unknown resource: expected the connections resource or a session URL.';
 
 /** RTA status codes of a refused subscription (XSAPI `real_time_activity` error statuses). */
-export const rtaStatus = { success: 0, unknownResource: 1, subscriptionLimitReached: 2 } as const;
+export const rtaStatus = {
+  success: 0,
+  unknownResource: 1,
+  subscriptionLimitReached: 2,
+  serviceUnavailable: 1002,
+} as const;
 
 /** What reads a session as a caller would with `GET`: the directory service. */
 export interface SessionReader {
@@ -68,6 +73,8 @@ interface Subscription {
   changeNumber: number;
   reading: boolean;
   dirty: boolean;
+  /** Stops the change feed's watch this subscription holds. */
+  readonly unwatch: () => void;
 }
 
 interface Connection {
@@ -147,11 +154,29 @@ export class SessionSubscriptions {
     }
     connection.pending += 1;
     let answer: DirectoryAnswer;
+    // Watched before it is read: a write that commits after the read is heard (change feed).
+    let unwatch: () => void = () => undefined;
     try {
+      unwatch = await this.#deps.changes.watch(sessionKey(ref));
       answer = await this.#deps.sessions.getSession(connection.caller, ref);
+    } catch (error) {
+      unwatch();
+      this.#deps.reportError('session subscription: following a session failed', error);
+      return {
+        ok: false,
+        status: rtaStatus.serviceUnavailable,
+        message: 'The directory cannot follow sessions right now; try again later.',
+      };
     } finally {
       connection.pending -= 1;
     }
+    const subscribed = this.#settle(connection, answer, unwatch);
+    if (!subscribed.ok) unwatch();
+    return subscribed;
+  }
+
+  /** The subscribe's outcome once the session was read; `unwatch` is kept by a new subscription. */
+  #settle(connection: Connection, answer: DirectoryAnswer, unwatch: () => void): SubscribeOutcome {
     if (answer.kind !== 'session') {
       return {
         ok: false,
@@ -175,7 +200,10 @@ export class SessionSubscriptions {
       return { ok: false, status: rtaStatus.unknownResource, message: 'The connection is closed.' };
     }
     for (const existing of connection.byId.values()) {
-      if (existing.key === key) return { ok: true, subscriptionId: existing.id, state };
+      if (existing.key === key) {
+        unwatch();
+        return { ok: true, subscriptionId: existing.id, state };
+      }
     }
     const subscription: Subscription = {
       id: connection.nextId++,
@@ -188,6 +216,7 @@ export class SessionSubscriptions {
       changeNumber: record.changeNumber,
       reading: false,
       dirty: false,
+      unwatch,
     };
     connection.byId.set(subscription.id, subscription);
     let followers = this.#byKey.get(key);
@@ -223,6 +252,7 @@ export class SessionSubscriptions {
   }
 
   #forget(subscription: Subscription): void {
+    subscription.unwatch();
     subscription.connection.byId.delete(subscription.id);
     const followers = this.#byKey.get(subscription.key);
     followers?.delete(subscription);

@@ -20,7 +20,10 @@ import {
   migrations,
   type MigrateOptions,
 } from '../../src/directory/store/postgres-migrations';
-import type { SessionChange } from '../../src/directory/store/session-change-feed';
+import {
+  PostgresSessionChangeFeed,
+  type SessionChange,
+} from '../../src/directory/store/session-change-feed';
 import {
   PostgresSessionStore,
   sessionChangeChannel,
@@ -70,26 +73,38 @@ describe('two directories on one PostgreSQL database', () => {
     expect(statuses).toEqual([204, 204, 204, 204, 204, 429]);
   });
 
-  it('tell subscribers of one about writes made through the other (LISTEN/NOTIFY)', async () => {
+  it('tell subscribers of one about writes made through the other, once it watches the session', async () => {
     const cy = await player(east.url, 'Cy');
+    const dot = await player(east.url, 'Dot');
     const path = sessionUrl('shared-notify', 'game');
+    const key = `${scid}~game~shared-notify`;
     const heard: SessionChange[] = [];
     const stop = west.changes.subscribe((change) => heard.push(change));
+    const raw = await rawListener(server.url);
     try {
       expect((await call(east.url, 'PUT', path, { as: cy, body: joinBody(cy) })).status).toBe(201);
-      expect(
-        (await call(east.url, 'DELETE', `${path}/members/me`, { as: cy })).status,
-      ).toBeLessThan(300);
-      for (let i = 0; i < 100 && heard.length < 2; i += 1)
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      const key = `0b5f1c2a-3d4e-4f60-8a1b-2c3d4e5f6a7b~game~shared-notify`;
+      // Nobody follows the session yet: its creation sends no NOTIFY (notifications arrive in
+      // commit order, so the marker would come second).
+      expect(await raw.untilMarker()).toEqual([]);
+      const unwatch = await west.changes.watch(key);
+      expect((await call(east.url, 'PUT', path, { as: dot, body: joinBody(dot) })).status).toBe(
+        200,
+      );
+      for (const who of [cy, dot]) {
+        const left = await call(east.url, 'DELETE', `${path}/members/me`, { as: who });
+        expect(left.status).toBeLessThan(300);
+      }
+      expect(await raw.untilMarker()).toEqual([`${key} stored`, `${key} stored`, `${key} deleted`]);
       // The game template keeps no empty session: the last member leaving deletes it.
       expect(heard.filter((change) => change.key === key).map((change) => change.kind)).toEqual([
         'stored',
+        'stored',
         'deleted',
       ]);
+      unwatch();
     } finally {
       stop();
+      await raw.end();
     }
   });
 
@@ -124,6 +139,79 @@ async function handleGoneWithin3s(url: string, id: string, as: Player): Promise<
   }
   return false;
 }
+
+describe('watching a session (which writes NOTIFY)', () => {
+  it('waits for a write in flight on its row, renews its mark while held, and stops once released', async () => {
+    const pool = new pg.Pool({ connectionString: server.url, max: 2 });
+    const feed = await PostgresSessionChangeFeed.open(
+      server.url,
+      () => undefined,
+      () => undefined,
+      {
+        pool,
+        leaseSeconds: 1,
+      },
+    );
+    const writer = new pg.Client({ connectionString: server.url });
+    await writer.connect();
+    const eve = await player(east.url, 'Eve');
+    const key = `${scid}~default~watched-row`;
+    const watchedUntil = async () =>
+      (
+        await pool.query<{ at: string | null }>(
+          'SELECT watched_until::text AS at FROM directory_sessions WHERE session_key = $1',
+          [key],
+        )
+      ).rows[0]?.at;
+    try {
+      const path = sessionUrl('watched-row');
+      expect((await call(east.url, 'PUT', path, { as: eve, body: joinBody(eve) })).status).toBe(
+        201,
+      );
+      expect(await watchedUntil()).toBeNull();
+      // A write holding the row: the watch is marked only after it commits, so a subscriber that
+      // reads the session next sees that write.
+      await writer.query('BEGIN');
+      await writer.query(
+        'UPDATE directory_sessions SET revision = revision WHERE session_key = $1',
+        [key],
+      );
+      let settled = false;
+      const watching = feed.watch(key).then((unwatch) => {
+        settled = true;
+        return unwatch;
+      });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(settled).toBe(false);
+      await writer.query('COMMIT');
+      const unwatch = await watching;
+      const first = await watchedUntil();
+      expect(first).not.toBeNull();
+      // Renewed at half the lease while held.
+      let renewed = first;
+      for (let i = 0; i < 200 && renewed === first; i += 1) {
+        await new Promise((resolve) => setTimeout(resolve, 25));
+        renewed = await watchedUntil();
+      }
+      expect(renewed).not.toBe(first);
+      unwatch();
+      // Released: renewals stop (one already sent may still land), the mark lapses on its own.
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      const last = await watchedUntil();
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      expect(await watchedUntil()).toBe(last);
+      const lapsed = await pool.query<{ lapsed: boolean }>(
+        'SELECT watched_until <= now() AS lapsed FROM directory_sessions WHERE session_key = $1',
+        [key],
+      );
+      expect(lapsed.rows[0]?.lapsed).toBe(true);
+    } finally {
+      await writer.end();
+      await feed.close();
+      await pool.end();
+    }
+  });
+});
 
 describe('handles cached per process', () => {
   it('are forgotten everywhere once any process deletes or replaces them', async () => {
@@ -399,6 +487,31 @@ describe('the row each store remembers, and shared handle reads', () => {
 });
 
 /** A fresh database on the file's server; its URL. */
+/**
+ * A raw `LISTEN` on the session change channel. `untilMarker` sends a marker NOTIFY and answers
+ * the payloads heard before it: notifications arrive in commit order, so a write committed
+ * earlier that notified is among them, and one that did not is not.
+ */
+async function rawListener(url: string) {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  let heard: string[] = [];
+  client.on('notification', (message) => heard.push(message.payload ?? ''));
+  await client.query(`LISTEN ${sessionChangeChannel}`);
+  return {
+    async untilMarker(): Promise<string[]> {
+      const marker = `marker ${Math.random()}`;
+      await client.query('SELECT pg_notify($1, $2)', [sessionChangeChannel, marker]);
+      for (let i = 0; i < 500 && !heard.includes(marker); i += 1)
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      const before = heard.slice(0, heard.indexOf(marker));
+      heard = [];
+      return before;
+    },
+    end: () => client.end(),
+  };
+}
+
 async function freshDatabase(name: string): Promise<string> {
   const admin = new pg.Client({ connectionString: server.url });
   await admin.connect();

@@ -124,7 +124,9 @@ export async function openBackend(
     let changes: SessionChangeFeed;
     let store: SessionStore = postgres;
     if (listenNotify) {
-      changes = await PostgresSessionChangeFeed.open(url, log, (id) => postgres.forgetHandle(id));
+      changes = await PostgresSessionChangeFeed.open(url, log, (id) => postgres.forgetHandle(id), {
+        pool,
+      });
     } else {
       // No NOTIFY on this engine: the feed hears this process's own writes only.
       const local = new LocalSessionChangeFeed();

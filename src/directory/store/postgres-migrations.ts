@@ -81,6 +81,15 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX directory_sessions_due ON directory_sessions (due_at) WHERE due_at IS NOT NULL;
     `,
   },
+  {
+    version: 5,
+    name: 'sessions say until when some process follows them, so only those writes NOTIFY',
+    sql: `
+      -- Set by a process whose subscribers follow the session (session-change-feed.ts) and renewed
+      -- while they do; a write announces itself with pg_notify only while it lies ahead.
+      ALTER TABLE directory_sessions ADD COLUMN watched_until timestamptz;
+    `,
+  },
 ];
 
 /** An arbitrary constant naming the directory's migration lock among other advisory locks. */

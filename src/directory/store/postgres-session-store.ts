@@ -118,8 +118,8 @@ type Queryable = Pick<Pool, 'query'> | PoolClient;
 /** Options of the store. */
 export interface PostgresStoreOptions {
   /**
-   * Announce every session write with `pg_notify` in the same statement, so other processes'
-   * `LISTEN` sees it. Off on engines without LISTEN/NOTIFY (CockroachDB).
+   * Announce writes of followed sessions with `pg_notify` in the same statement, so other
+   * processes' `LISTEN` sees them. Off on engines without LISTEN/NOTIFY (CockroachDB).
    */
   readonly notify?: boolean;
   /**
@@ -402,7 +402,7 @@ export class PostgresSessionStore implements SessionStore {
         text: this.#conditional(
           `INSERT INTO directory_sessions (session_key, revision, record, due_at)
            VALUES ($1, $3, $4, $5)
-           ON CONFLICT (session_key) DO NOTHING RETURNING session_key`,
+           ON CONFLICT (session_key) DO NOTHING RETURNING session_key, watched_until`,
         ),
         values: [key, 'stored', created.revision, created.record, created.due_at],
       });
@@ -410,7 +410,7 @@ export class PostgresSessionStore implements SessionStore {
       answer = await db.query<WriteRow>({
         name: `directory-session-delete${this.#statementSuffix}`,
         text: this.#conditional(
-          'DELETE FROM directory_sessions WHERE session_key = $1 AND revision = $3 RETURNING session_key',
+          'DELETE FROM directory_sessions WHERE session_key = $1 AND revision = $3 RETURNING session_key, watched_until',
         ),
         values: [key, 'deleted', row.revision],
       });
@@ -419,7 +419,7 @@ export class PostgresSessionStore implements SessionStore {
         name: `directory-session-update${this.#statementSuffix}`,
         text: this.#conditional(
           `UPDATE directory_sessions SET revision = $3, record = $4, due_at = $6
-           WHERE session_key = $1 AND revision = $5 RETURNING session_key`,
+           WHERE session_key = $1 AND revision = $5 RETURNING session_key, watched_until`,
         ),
         values: [key, 'stored', stored.revision, stored.record, row.revision, stored.due_at],
       });
@@ -447,12 +447,16 @@ export class PostgresSessionStore implements SessionStore {
   /**
    * One statement around a conditional write (`$1` the key, `$2` the kind of change): its result
    * is one row with `written` true when it wrote, otherwise the row as the statement saw it (or no
-   * row when there is none). A write is announced with `pg_notify` in the same statement when
-   * notifications are on (NOTIFY is transactional: listeners hear of it once it commits).
+   * row when there is none). When notifications are on, a write of a session some process
+   * follows (`watched_until` ahead, set by `PostgresSessionChangeFeed.watch`) is announced with
+   * `pg_notify` in the same statement (NOTIFY is transactional: listeners hear of it once it
+   * commits). Other writes do not notify: a transaction that notifies holds one cluster-wide lock
+   * from its commit until the commit is flushed (PostgreSQL's async.c), so announcing every join
+   * would commit the joins of all workers one flush at a time.
    */
   #conditional(write: string): string {
     const announce = this.#notify
-      ? `, announced AS (SELECT pg_notify('${sessionChangeChannel}', session_key || ' ' || $2) FROM written)`
+      ? `, announced AS (SELECT pg_notify('${sessionChangeChannel}', session_key || ' ' || $2) FROM written WHERE watched_until > now())`
       : '';
     const written = this.#notify ? '(SELECT count(*) FROM announced) >= 0' : '$2::text IS NOT NULL';
     return `WITH written AS (${write})${announce}

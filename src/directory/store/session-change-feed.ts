@@ -1,10 +1,14 @@
 /**
  * Session changes as a stream any part of the directory can follow (a presence WebSocket, a cache),
- * whichever process made the write. In one process the store wrapper below announces each write;
- * on PostgreSQL every write carries a `pg_notify` in its own statement and each process `LISTEN`s
- * on one dedicated connection, so a subscriber in one worker sees the writes of every worker.
+ * whichever process made the write. In one process the store wrapper below announces each write.
+ * On PostgreSQL a process first says which sessions it follows (`watch`, which marks their rows);
+ * a write of a marked session carries a `pg_notify` in its own statement, and each process
+ * `LISTEN`s on one dedicated connection, so a subscriber in one worker sees the writes of every
+ * worker. Writes nobody follows (nearly every join) do not notify: PostgreSQL commits notifying
+ * transactions one at a time, each holding a cluster-wide lock until its commit is flushed.
  */
 import pg from 'pg';
+import type { Pool } from 'pg';
 import { andThen, type Awaitable } from '../awaitable';
 import type { SessionRecord } from '../session-record';
 import type { HandleQuery, HandleRecord, Mutation, SessionStore } from '../session-store';
@@ -19,8 +23,17 @@ export interface SessionChange {
 
 /** Follows committed session writes. Delivery is at most once, after the write committed. */
 export interface SessionChangeFeed {
-  /** Calls `listener` for every change from now on; returns the unsubscribe function. */
+  /**
+   * Calls `listener` for every change of a session this process watches from now on (the local
+   * feed: of every session); returns the unsubscribe function.
+   */
   subscribe(listener: (change: SessionChange) => void): () => void;
+  /**
+   * Follows one session (a store key): once it resolves, every write of that session that commits
+   * afterwards, from any process, reaches the listeners, until the function it resolves to is
+   * called. A subscriber watches before it reads the session's state, so no write falls between.
+   */
+  watch(key: string): Promise<() => void>;
   close(): Promise<void>;
 }
 
@@ -95,9 +108,22 @@ export class LocalSessionChangeFeed implements SessionChangeFeed {
     return this.#listeners.add(listener);
   }
 
+  /** Every write of this process is announced anyway: nothing to mark. */
+  async watch(): Promise<() => void> {
+    return () => undefined;
+  }
+
   async close(): Promise<void> {
     this.#listeners.clear();
   }
+}
+
+/** What the PostgreSQL feed marks watched sessions with, and for how long. */
+export interface SessionWatchOptions {
+  /** The store's pool: marking a row waits for a write in flight on it (see `watch`). */
+  readonly pool: Pick<Pool, 'query'>;
+  /** How long a mark lasts unless renewed (default 120 s); renewed at half that while watched. */
+  readonly leaseSeconds?: number;
 }
 
 /**
@@ -110,30 +136,104 @@ export class PostgresSessionChangeFeed implements SessionChangeFeed {
   readonly #listeners = new Listeners();
   readonly #log: (line: string) => void;
   readonly #handleGone: (id?: string) => void;
+  readonly #watches: SessionWatchOptions;
+  /** Watchers in this process by session key; their rows' marks are renewed while here. */
+  readonly #watched = new Map<string, number>();
+  #renewal: NodeJS.Timeout | undefined;
   #client: pg.Client | undefined;
   #closed = false;
   #everConnected = false;
   #retry: NodeJS.Timeout | undefined;
 
-  private constructor(url: string, log: (line: string) => void, handleGone: (id?: string) => void) {
+  private constructor(
+    url: string,
+    log: (line: string) => void,
+    handleGone: (id?: string) => void,
+    watches: SessionWatchOptions,
+  ) {
     this.#url = url;
     this.#log = log;
     this.#handleGone = handleGone;
+    this.#watches = watches;
   }
 
   /**
    * Connects and starts listening; resolves once `LISTEN` is in place. `handleGone` hears each
    * handle ID another process deleted, and `undefined` after a reconnection (some may have been
-   * missed): the store's handle cache follows it.
+   * missed): the store's handle cache follows it. `watches` marks the sessions this process
+   * follows.
    */
   static async open(
     url: string,
     log: (line: string) => void,
-    handleGone: (id?: string) => void = () => undefined,
+    handleGone: (id?: string) => void,
+    watches: SessionWatchOptions,
   ): Promise<PostgresSessionChangeFeed> {
-    const feed = new PostgresSessionChangeFeed(url, log, handleGone);
+    const feed = new PostgresSessionChangeFeed(url, log, handleGone, watches);
     await feed.#connect();
     return feed;
+  }
+
+  /**
+   * Marks the session's row as followed until the lease ends (renewed while any watcher of this
+   * process remains). The mark is an `UPDATE` of the row, so it waits for a write in flight on
+   * the row to commit: that write may have decided not to notify, but it is committed before the
+   * watcher goes on to read the session. Every write that takes the row lock after the mark sees
+   * it, and notifies. A row that does not exist yet is not marked (nobody can follow it).
+   */
+  async watch(key: string): Promise<() => void> {
+    this.#watched.set(key, (this.#watched.get(key) ?? 0) + 1);
+    let released = false;
+    const release = () => {
+      if (released) return;
+      released = true;
+      const left = (this.#watched.get(key) ?? 1) - 1;
+      if (left > 0) this.#watched.set(key, left);
+      else this.#watched.delete(key);
+      // The mark itself stays until its lease ends: another process may follow the session too.
+    };
+    try {
+      await this.#mark([key]);
+    } catch (error) {
+      release();
+      throw error;
+    }
+    this.#renewSoon();
+    return release;
+  }
+
+  get #leaseSeconds(): number {
+    return this.#watches.leaseSeconds ?? 120;
+  }
+
+  async #mark(keys: readonly string[]): Promise<void> {
+    await this.#watches.pool.query({
+      name: 'directory-session-watch',
+      text: `UPDATE directory_sessions SET watched_until = now() + $2 * interval '1 second'
+             WHERE session_key = ANY($1::text[])`,
+      values: [keys, this.#leaseSeconds],
+    });
+  }
+
+  /** Renews the marks of every watched session at half the lease, while there are any. */
+  #renewSoon(): void {
+    if (this.#renewal || this.#closed) return;
+    this.#renewal = setInterval(
+      () => {
+        if (this.#watched.size === 0) {
+          clearInterval(this.#renewal);
+          this.#renewal = undefined;
+          return;
+        }
+        this.#mark([...this.#watched.keys()]).catch((error: unknown) => {
+          this.#log(
+            `session change feed: renewing ${this.#watched.size} watches failed (${String(error)})`,
+          );
+        });
+      },
+      (this.#leaseSeconds * 1000) / 2,
+    );
+    this.#renewal.unref();
   }
 
   async #connect(): Promise<void> {
@@ -182,6 +282,8 @@ export class PostgresSessionChangeFeed implements SessionChangeFeed {
   async close(): Promise<void> {
     this.#closed = true;
     if (this.#retry) clearTimeout(this.#retry);
+    if (this.#renewal) clearInterval(this.#renewal);
+    this.#watched.clear();
     this.#listeners.clear();
     const client = this.#client;
     this.#client = undefined;
