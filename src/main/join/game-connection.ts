@@ -6,7 +6,7 @@
  */
 import { hostMember, type SessionDocument } from '../../shared/mpsd/session-document';
 import { err, ok, type Result } from '../../shared/result';
-import type { GameFailure } from './game-hand-off';
+import type { GameFailure } from './game-failure';
 
 export interface GameConnection {
   readonly connection: string;

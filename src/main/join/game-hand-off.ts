@@ -11,15 +11,10 @@ import type { Invite } from '../../shared/invite';
 import type { SessionDocument } from '../../shared/mpsd/session-document';
 import { err, ok, type Result } from '../../shared/result';
 import { expandGameArgs } from './game-args';
+import type { GameFailure } from './game-failure';
 import { resolveGameConnection } from './game-connection';
 import type { GameMessage, LauncherMessage } from '../game/game-channel-protocol';
 import { GameProcess, type GameExit, type GameProcessOptions } from './game-process';
-
-/** The hand-off's only failure: the renderer explains it as "the game could not join". */
-export interface GameFailure {
-  readonly code: 'game-failed';
-  readonly message: string;
-}
 
 /** The join was abandoned (cancelled or superseded) before the game confirmed it. */
 export interface GameCancelled {

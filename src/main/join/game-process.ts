@@ -15,7 +15,7 @@ import {
   type LauncherMessage,
 } from '../game/game-channel-protocol';
 import type { Logger } from '../logging/logger';
-import type { GameFailure } from './game-hand-off';
+import type { GameFailure } from './game-failure';
 
 export type { GameMessage } from '../game/game-channel-protocol';
 

@@ -24,7 +24,8 @@ import type { Result } from '../../shared/result';
 import { handleLogLabel } from '../logging/log-labels';
 import type { SessionWrite } from './directory-client';
 import type { DirectoryError } from './directory-error';
-import type { GameCancelled, GameFailure, GameJoined } from './game-hand-off';
+import type { GameFailure } from './game-failure';
+import type { GameCancelled, GameJoined } from './game-hand-off';
 import {
   cancelledFailure,
   failureFrom,

@@ -15,9 +15,9 @@ import type {
   SessionWrite,
 } from '../../../src/main/join/directory-client';
 import { directoryError, type DirectoryError } from '../../../src/main/join/directory-error';
+import type { GameFailure } from '../../../src/main/join/game-failure';
 import type {
   GameCancelled,
-  GameFailure,
   GameHandOff,
   GameJoined,
   GameJoinRequest,
