@@ -4,7 +4,8 @@
  * what `npm run demo` and the launcher's "try a demo invite" accept.
  */
 import { randomUUID } from 'node:crypto';
-import type { DemoSeedResult, SessionRef } from './directory-options';
+import type { SessionRef } from './session-ref';
+import type { DemoSeedResult } from './directory-options';
 import type { DevTokenRegistry, IssuedToken } from './dev-tokens';
 import type { DirectoryService } from './directory-service';
 import type { SessionTemplates } from './session-templates';

@@ -7,7 +7,8 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { andThen, isPending, type Awaitable } from './awaitable';
-import type { Clock, RequestLogEntry } from './directory-options';
+import type { Clock } from './clock';
+import type { RequestLogEntry } from './directory-options';
 import type { ConnectionGuard } from './connection-guard';
 import type { DevTokenDesk } from './dev-token-desk';
 import type { CallerIdentity, DevTokenRegistry } from './dev-tokens';

@@ -5,11 +5,8 @@
  */
 import type { SessionChangeFeed } from './store/session-change-feed';
 import type { PresenceOptions } from './presence-hub';
-
-/** A source of the current time in epoch milliseconds; tests inject one to move timers forward. */
-export interface Clock {
-  now(): number;
-}
+import type { Clock } from './clock';
+import type { SessionRef } from './session-ref';
 
 /**
  * MPSD's fine-grained rate limits, per user and title. Both windows are sliding: a request counts
@@ -238,13 +235,6 @@ export interface IdentityControl {
 export interface DemoPlayer {
   readonly xuid: string;
   readonly gamertag: string;
-}
-
-/** An MPSD session reference. */
-export interface SessionRef {
-  readonly scid: string;
-  readonly templateName: string;
-  readonly name: string;
 }
 
 /** What `seed: 'demo'` created, so a test or the demo command can accept the invite. */

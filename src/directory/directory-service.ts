@@ -7,7 +7,8 @@
 import { randomUUID } from 'node:crypto';
 import * as z from 'zod';
 import { andThen, type Awaitable } from './awaitable';
-import type { Clock, SessionRef } from './directory-options';
+import type { Clock } from './clock';
+import type { SessionRef } from './session-ref';
 import type { CallerIdentity, DevTokenRegistry } from './dev-tokens';
 import { textAnswer, type DirectoryAnswer } from './directory-answer';
 import {

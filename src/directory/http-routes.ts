@@ -3,7 +3,7 @@
  * case-insensitively (XSAPI writes `sessionTemplates`, the docs `sessiontemplates`); the methods a
  * resource allows are part of the match so a wrong verb answers 405 with `Allow`.
  */
-import type { SessionRef } from './directory-options';
+import type { SessionRef } from './session-ref';
 
 export type Route =
   | { readonly name: 'dev-tokens' }

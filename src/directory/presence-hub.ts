@@ -14,7 +14,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { isPending } from './awaitable';
-import type { Clock } from './directory-options';
+import type { Clock } from './clock';
 import type { CallerIdentity, DevTokenRegistry } from './dev-tokens';
 import type { RequestGuard } from './request-guard';
 import { dropStaleHost } from './session-host';

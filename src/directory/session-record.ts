@@ -4,8 +4,25 @@
  * (a shared store such as Redis would keep them as JSON), and the rendered document of a record can
  * be cached by identity.
  */
-import type { SessionRef } from './directory-options';
-import type { RoleTypeDefinitions } from './session-roles';
+import type { SessionRef } from './session-ref';
+
+/** The counts of one role. `max` absent: no limit. */
+export interface RoleSettings {
+  readonly max?: number;
+  readonly target?: number;
+}
+
+/**
+ * One role type as a template declares it, with the session's current settings (the rules that
+ * apply them are in session-roles.ts).
+ */
+export interface RoleTypeDefinition {
+  readonly ownerManaged: boolean;
+  readonly mutableRoleSettings: readonly ('max' | 'target')[];
+  readonly roles: Readonly<Record<string, RoleSettings>>;
+}
+
+export type RoleTypeDefinitions = Readonly<Record<string, RoleTypeDefinition>>;
 
 export interface MemberRecord {
   readonly index: number;

@@ -7,22 +7,7 @@
  * 409 (the session cannot hold the request).
  */
 import type { RoleTypesDelta } from './request-schemas';
-import type { MemberRecord } from './session-record';
-
-/** The counts of one role. `max` absent: no limit. */
-export interface RoleSettings {
-  readonly max?: number;
-  readonly target?: number;
-}
-
-/** One role type as a template declares it, with the session's current settings. */
-export interface RoleTypeDefinition {
-  readonly ownerManaged: boolean;
-  readonly mutableRoleSettings: readonly ('max' | 'target')[];
-  readonly roles: Readonly<Record<string, RoleSettings>>;
-}
-
-export type RoleTypeDefinitions = Readonly<Record<string, RoleTypeDefinition>>;
+import type { MemberRecord, RoleTypeDefinition, RoleTypeDefinitions } from './session-record';
 
 /** Why roles were refused: the status and MPSD-style text. */
 export interface RoleRejection {

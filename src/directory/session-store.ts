@@ -6,7 +6,7 @@
  * answers at once, so a request it serves never waits for the microtask queue.
  */
 import type { Awaitable } from './awaitable';
-import type { SessionRef } from './directory-options';
+import type { SessionRef } from './session-ref';
 import type { SessionRecord } from './session-record';
 
 /** A stored handle (invite, activity or transfer). */

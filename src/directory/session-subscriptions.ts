@@ -13,7 +13,7 @@
 import { randomUUID } from 'node:crypto';
 import { andThen, type Awaitable } from './awaitable';
 import type { DirectoryAnswer } from './directory-answer';
-import type { SessionRef } from './directory-options';
+import type { SessionRef } from './session-ref';
 import type { CallerIdentity } from './dev-tokens';
 import { matchRoute } from './http-routes';
 import { sessionKey } from './session-record';

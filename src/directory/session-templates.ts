@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import * as z from 'zod';
 import shippedTemplates from './session-templates.json';
 import { sessionConstantsSystemSchema } from './request-schemas';
-import type { RoleTypeDefinitions } from './session-roles';
+import type { RoleTypeDefinitions } from './session-record';
 import { err, ok, type Result } from '../shared/result';
 
 /** MPSD's defaults for contract version 107 (docs/mpsd-protocol.md §2.3, §5.2). */

@@ -5,7 +5,7 @@
  * concurrent joins can never exceed maxMembersCount or share an index.
  */
 import { randomUUID } from 'node:crypto';
-import type { SessionRef } from './directory-options';
+import type { SessionRef } from './session-ref';
 import type { CallerIdentity } from './dev-tokens';
 import type { MemberDelta, SessionDelta } from './request-schemas';
 import { checkJoin, checkOutsiderWrite, checkRead, type SessionAccess } from './session-access';

@@ -9,9 +9,8 @@ import {
   applyRoleSettings,
   checkMemberRoles,
   roleTypesDocument,
-  type RoleTypeDefinitions,
 } from '../../src/directory/session-roles';
-import type { MemberRecord } from '../../src/directory/session-record';
+import type { MemberRecord, RoleTypeDefinitions } from '../../src/directory/session-record';
 
 /** `lfg` (owner-managed, max and target mutable) and `team` (open to all, only target mutable). */
 const declared: RoleTypeDefinitions = {

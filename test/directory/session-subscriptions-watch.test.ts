@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CallerIdentity } from '../../src/directory/dev-tokens';
 import type { DirectoryAnswer } from '../../src/directory/directory-answer';
-import type { SessionRef } from '../../src/directory/directory-options';
+import type { SessionRef } from '../../src/directory/session-ref';
 import type { SessionRecord } from '../../src/directory/session-record';
 import {
   rtaStatus,

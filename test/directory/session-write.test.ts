@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import type { CallerIdentity } from '../../src/directory/dev-tokens';
 import type { SessionAccess } from '../../src/directory/session-access';
 import type { MemberRecord, SessionRecord } from '../../src/directory/session-record';
-import type { RoleTypeDefinitions } from '../../src/directory/session-roles';
+import type { RoleTypeDefinitions } from '../../src/directory/session-record';
 import type { SessionTemplate } from '../../src/directory/session-templates';
 import type { SessionDelta } from '../../src/directory/request-schemas';
 import {

@@ -8,7 +8,7 @@
  * services are JSON.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Clock } from '../directory-options';
+import type { Clock } from '../clock';
 import type { CallerIdentity, DevTokenRegistry } from '../dev-tokens';
 import { userHashOf } from '../dev-tokens';
 import { readJsonBody } from '../request-body';

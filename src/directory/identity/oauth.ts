@@ -5,7 +5,7 @@
  * bound to one development account; nothing here is a real credential.
  */
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
-import type { Clock } from '../directory-options';
+import type { Clock } from '../clock';
 import {
   parseDevAccount,
   xstsRefusals,

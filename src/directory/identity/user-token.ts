@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import * as z from 'zod';
-import type { Clock } from '../directory-options';
+import type { Clock } from '../clock';
 import type { DevAccount } from './dev-accounts';
 import { xboxTokenAnswer, type IdentityAnswer } from './identity-answer';
 

@@ -6,7 +6,7 @@
  * handling can be rehearsed.
  */
 import * as z from 'zod';
-import type { Clock } from '../directory-options';
+import type { Clock } from '../clock';
 import type { DevTokenRegistry } from '../dev-tokens';
 import type { DevAccount } from './dev-accounts';
 import { xboxTokenAnswer, type IdentityAnswer } from './identity-answer';
