@@ -2,8 +2,8 @@
  * The command line of `rallypoint sign-in | sign-out | whoami`: `--directory`, `--json`,
  * `--verbose`, nothing else. Kept apart from cli-args.ts so the join commands' parser stays as it is.
  */
-import { parseArgs } from 'node:util';
 import { err, ok, type Result } from '../shared/result';
+import { parseFlags } from './cli-flags';
 
 const accountCommands = ['sign-in', 'sign-out', 'whoami'] as const;
 export type AccountCommandName = (typeof accountCommands)[number];
@@ -34,31 +34,29 @@ export function parseAccountArgs(
   },
   string
 > {
-  try {
-    const { values, positionals } = parseArgs({
-      args: [...args],
-      allowPositionals: true,
-      strict: true,
-      options: {
-        directory: { type: 'string' },
-        json: { type: 'boolean', default: false },
-        verbose: { type: 'boolean', default: false },
-      },
-    });
-    if (positionals.length > 0) return err(`${command} takes no arguments`);
-    if (command !== 'sign-in' && values.directory !== undefined) {
-      return err(`${command} takes no --directory`);
-    }
-    return ok({
-      kind: 'account',
-      command,
-      options: {
-        json: values.json,
-        verbose: values.verbose,
-        ...(values.directory === undefined ? {} : { directory: values.directory }),
-      },
-    });
-  } catch (error) {
-    return err(error instanceof Error ? error.message : String(error));
+  const parsed = parseFlags({
+    args: [...args],
+    allowPositionals: true,
+    strict: true,
+    options: {
+      directory: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      verbose: { type: 'boolean', default: false },
+    },
+  });
+  if (!parsed.ok) return parsed;
+  const { values, positionals } = parsed.value;
+  if (positionals.length > 0) return err(`${command} takes no arguments`);
+  if (command !== 'sign-in' && values.directory !== undefined) {
+    return err(`${command} takes no --directory`);
   }
+  return ok({
+    kind: 'account',
+    command,
+    options: {
+      json: values.json,
+      verbose: values.verbose,
+      ...(values.directory === undefined ? {} : { directory: values.directory }),
+    },
+  });
 }

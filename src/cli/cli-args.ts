@@ -2,7 +2,6 @@
  * Reads the `rallypoint` command line into typed options. Unknown flags and missing values are
  * usage errors with a message, never guesses.
  */
-import { parseArgs } from 'node:util';
 import { err, ok, type Result } from '../shared/result';
 import {
   accountUsage,
@@ -21,6 +20,7 @@ import {
   type InviteOptions,
   type PlayOptions,
 } from './cli-play-args';
+import { parseFlags } from './cli-flags';
 
 export interface ActivateOptions {
   readonly link?: string;
@@ -127,35 +127,31 @@ export function parseCliArgs(argv: readonly string[]): Result<CliCommand, string
     return options.ok ? ok({ kind: 'invite', options: options.value }) : options;
   }
   if (command !== 'activate' && command !== 'demo') return err(`unknown command "${command}"`);
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...rest],
-      allowPositionals: true,
-      strict: true,
-      options: {
-        directory: { type: 'string' },
-        xuid: { type: 'string' },
-        gamertag: { type: 'string' },
-        json: { type: 'boolean', default: false },
-        verbose: { type: 'boolean', default: false },
-        stay: { type: 'boolean', default: false },
-        game: { type: 'string' },
-        'game-args': { type: 'string' },
-        'connection-property': { type: 'string' },
-        'deadline-ms': { type: 'string' },
-        'ack-timeout-ms': { type: 'string' },
-        invite: { type: 'string' },
-        follows: { type: 'string', multiple: true },
-        scid: { type: 'string' },
-        'two-players': { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    });
-  } catch (error) {
-    return err(error instanceof Error ? error.message : String(error));
-  }
-  const { values, positionals } = parsed;
+  const parsed = parseFlags({
+    args: [...rest],
+    allowPositionals: true,
+    strict: true,
+    options: {
+      directory: { type: 'string' },
+      xuid: { type: 'string' },
+      gamertag: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      verbose: { type: 'boolean', default: false },
+      stay: { type: 'boolean', default: false },
+      game: { type: 'string' },
+      'game-args': { type: 'string' },
+      'connection-property': { type: 'string' },
+      'deadline-ms': { type: 'string' },
+      'ack-timeout-ms': { type: 'string' },
+      invite: { type: 'string' },
+      follows: { type: 'string', multiple: true },
+      scid: { type: 'string' },
+      'two-players': { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (!parsed.ok) return parsed;
+  const { values, positionals } = parsed.value;
   if (values.help) return ok({ kind: 'help' });
   if (values['two-players'] && command !== 'demo') return err('--two-players is a demo option');
   const inviteIndex = inboxIndex(values.invite);
@@ -205,25 +201,21 @@ export function parseCliArgs(argv: readonly string[]): Result<CliCommand, string
 
 /** Parses the arguments after `invite-link`. */
 function parseInviteLinkArgs(args: readonly string[]): Result<CliCommand, string> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...args],
-      allowPositionals: true,
-      strict: true,
-      options: {
-        directory: { type: 'string' },
-        'web-base': { type: 'string' },
-        invited: { type: 'string' },
-        sender: { type: 'string' },
-        context: { type: 'string' },
-        json: { type: 'boolean', default: false },
-      },
-    });
-  } catch (error) {
-    return err(error instanceof Error ? error.message : String(error));
-  }
-  const { values, positionals } = parsed;
+  const parsed = parseFlags({
+    args: [...args],
+    allowPositionals: true,
+    strict: true,
+    options: {
+      directory: { type: 'string' },
+      'web-base': { type: 'string' },
+      invited: { type: 'string' },
+      sender: { type: 'string' },
+      context: { type: 'string' },
+      json: { type: 'boolean', default: false },
+    },
+  });
+  if (!parsed.ok) return parsed;
+  const { values, positionals } = parsed.value;
   const [handle, ...extra] = positionals;
   if (handle === undefined || extra.length > 0)
     return err('invite-link takes exactly one handle id or invite link (quote a link)');

@@ -2,10 +2,10 @@
  * The `rallypoint invites` command line, read into typed options: the player flags every player
  * command takes, and the game's SCID. Unknown flags and stray words are usage errors.
  */
-import { parseArgs } from 'node:util';
 import { guidPattern } from '../shared/guid';
 import { err, ok, type Result } from '../shared/result';
 import { playerFlags, playerOptions, type PlayerOptions } from './cli-play-args';
+import { parseFlags } from './cli-flags';
 
 export interface InvitesOptions extends PlayerOptions {
   /** The game's SCID (default: the configured game's). */
@@ -17,18 +17,14 @@ export const invitesUsage = `  rallypoint invites --directory URL [--xuid X --ga
 
 /** `rallypoint invites …` after the command word. */
 export function parseInvitesArgs(argv: readonly string[]): Result<InvitesOptions, string> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: false,
-      strict: true,
-      options: { ...playerFlags, scid: { type: 'string' } },
-    });
-  } catch (error) {
-    return err(error instanceof Error ? error.message : String(error));
-  }
-  const { values } = parsed;
+  const parsed = parseFlags({
+    args: [...argv],
+    allowPositionals: false,
+    strict: true,
+    options: { ...playerFlags, scid: { type: 'string' } },
+  });
+  if (!parsed.ok) return parsed;
+  const { values } = parsed.value;
   if (values.scid !== undefined && !guidPattern.test(values.scid)) {
     return err('--scid takes a GUID');
   }

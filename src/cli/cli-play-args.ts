@@ -2,8 +2,8 @@
  * The `rallypoint play` and `rallypoint invite` command lines, read into typed options. Unknown
  * flags, missing values and malformed XUIDs are usage errors with a message, never guesses.
  */
-import { parseArgs } from 'node:util';
 import { err, ok, type Result } from '../shared/result';
+import { parseFlags } from './cli-flags';
 
 /** Who plays or invites, and against which directory (development identities). */
 export interface PlayerOptions {
@@ -89,23 +89,19 @@ export function playerOptions(values: {
 
 /** `rallypoint play …` after the command word. */
 export function parsePlayArgs(argv: readonly string[]): Result<PlayOptions, string> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: false,
-      strict: true,
-      options: {
-        ...playerFlags,
-        game: { type: 'string' },
-        'play-args': { type: 'string' },
-        'game-args': { type: 'string' },
-      },
-    });
-  } catch (error) {
-    return err(error instanceof Error ? error.message : String(error));
-  }
-  const { values } = parsed;
+  const parsed = parseFlags({
+    args: [...argv],
+    allowPositionals: false,
+    strict: true,
+    options: {
+      ...playerFlags,
+      game: { type: 'string' },
+      'play-args': { type: 'string' },
+      'game-args': { type: 'string' },
+    },
+  });
+  if (!parsed.ok) return parsed;
+  const { values } = parsed.value;
   const player = playerOptions(values);
   if (!player.ok) return player;
   return ok({
@@ -118,18 +114,14 @@ export function parsePlayArgs(argv: readonly string[]): Result<PlayOptions, stri
 
 /** `rallypoint invite …` after the command word. */
 export function parseInviteArgs(argv: readonly string[]): Result<InviteOptions, string> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      strict: true,
-      options: { ...playerFlags, context: { type: 'string' }, session: { type: 'string' } },
-    });
-  } catch (error) {
-    return err(error instanceof Error ? error.message : String(error));
-  }
-  const { values, positionals } = parsed;
+  const parsed = parseFlags({
+    args: [...argv],
+    allowPositionals: true,
+    strict: true,
+    options: { ...playerFlags, context: { type: 'string' }, session: { type: 'string' } },
+  });
+  if (!parsed.ok) return parsed;
+  const { values, positionals } = parsed.value;
   if (positionals.length === 0) return err('invite needs at least one XUID or gamertag');
   if (positionals.length > 100) return err('invite takes at most 100 players at once');
   if (values.context !== undefined && values.context.length > 256) {
