@@ -11,16 +11,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { PassThrough } from 'node:stream';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { DEMO_GAME_FLAG } from '../../src/main/demo-game-mode';
 import type { Launcher } from '../../src/main/electron/main';
 import { FakeBrowserWindow, current, resetFakeElectron } from '../fakes/electron';
-import { useThrowawayHome } from './throwaway-home';
+import { useCompositionHooks } from './composition-boot';
 
 vi.mock('electron', async () => (await import('../fakes/electron')).electronMockFactory());
 
-const savedArgv = process.argv;
-const savedEnv = { ...process.env };
 let launcher: Launcher | undefined;
 
 type Entry = typeof import('../../src/main/electron/main');
@@ -60,17 +58,13 @@ function expectNoLauncher(): void {
   expect(fake.app.listenerCount('open-url')).toBe(0);
 }
 
-beforeEach(() => {
-  useThrowawayHome();
-});
-
-afterEach(async () => {
-  vi.restoreAllMocks();
-  process.argv = savedArgv;
-  process.env = { ...savedEnv };
-  delete (process as { resourcesPath?: string }).resourcesPath;
-  await launcher?.close();
-  launcher = undefined;
+useCompositionHooks({
+  async cleanUp() {
+    vi.restoreAllMocks();
+    delete (process as { resourcesPath?: string }).resourcesPath;
+    await launcher?.close();
+    launcher = undefined;
+  },
 });
 
 describe('demo-game mode', () => {

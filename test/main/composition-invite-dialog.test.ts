@@ -4,30 +4,23 @@
  * their arguments are checked, and a game's request pushes `invite-dialog:show`, shows in the
  * state a reloaded window reads, and ends when the window says the dialog closed.
  */
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { LauncherState } from '../../src/shared/ipc-contract';
 import type { JoinView } from '../../src/shared/join-view';
 import type { Launcher } from '../../src/main/electron/main';
-import { useThrowawayHome } from './throwaway-home';
-import { bootLauncher } from './composition-boot';
+import { bootLauncher, useCompositionHooks } from './composition-boot';
 import { FakeBrowserWindow, current } from '../fakes/electron';
 
 vi.mock('electron', async () => (await import('../fakes/electron')).electronMockFactory());
 
-const savedArgv = process.argv;
-const savedEnv = { ...process.env };
 let launcher: Launcher | undefined;
 
-beforeEach(() => {
-  useThrowawayHome();
-  process.env.RALLYPOINT_SIGN_IN = 'development';
-});
-
-afterEach(async () => {
-  process.argv = savedArgv;
-  process.env = { ...savedEnv };
-  await launcher?.close();
-  launcher = undefined;
+useCompositionHooks({
+  developmentSignIn: true,
+  async cleanUp() {
+    await launcher?.close();
+    launcher = undefined;
+  },
 });
 
 const invoke = (window: FakeBrowserWindow, channel: string, args: unknown[] = []) =>

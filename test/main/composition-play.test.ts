@@ -9,7 +9,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { startDirectory } from '../../src/directory/start-directory';
 import type { RunningDirectory } from '../../src/directory/directory-options';
 import type { Launcher } from '../../src/main/electron/main';
@@ -17,13 +17,10 @@ import type { JoinView } from '../../src/shared/join-view';
 import type { PlayView } from '../../src/shared/play-view';
 import type { LauncherState } from '../../src/shared/ipc-contract';
 import { FakeBrowserWindow, FakeEvent, current } from '../fakes/electron';
-import { useThrowawayHome } from './throwaway-home';
-import { bootLauncher } from './composition-boot';
+import { bootLauncher, useCompositionHooks } from './composition-boot';
 
 vi.mock('electron', async () => (await import('../fakes/electron')).electronMockFactory());
 
-const savedArgv = process.argv;
-const savedEnv = { ...process.env };
 let launcher: Launcher | undefined;
 let directory: RunningDirectory | undefined;
 const patience = { timeout: 30_000, interval: 50 };
@@ -42,18 +39,14 @@ const mainLog = () => readFileSync(join(current().app.userData, 'logs', 'main.lo
 /** How many game processes main started: the join stack logs each start once. */
 const gamesStarted = () => mainLog().match(/\(join\) game started \(pid \d+\)/g) ?? [];
 
-beforeEach(() => {
-  useThrowawayHome();
-  process.env.RALLYPOINT_SIGN_IN = 'development';
-});
-
-afterEach(async () => {
-  process.argv = savedArgv;
-  process.env = { ...savedEnv };
-  await launcher?.close();
-  launcher = undefined;
-  await directory?.close();
-  directory = undefined;
+useCompositionHooks({
+  developmentSignIn: true,
+  async cleanUp() {
+    await launcher?.close();
+    launcher = undefined;
+    await directory?.close();
+    directory = undefined;
+  },
 });
 
 describe('Play through the composition root', () => {

@@ -8,7 +8,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { startDirectory } from '../../src/directory/start-directory';
 import type { RequestLogEntry, RunningDirectory } from '../../src/directory/directory-options';
 import type { Launcher } from '../../src/main/electron/main';
@@ -18,14 +18,11 @@ import type { InboxView } from '../../src/shared/inbox-view';
 import type { LauncherState } from '../../src/shared/ipc-contract';
 import type { JoinView } from '../../src/shared/join-view';
 import { completeAuthorizePage } from './account/sign-in-fixture';
-import { useThrowawayHome } from './throwaway-home';
-import { bootLauncher } from './composition-boot';
+import { bootLauncher, useCompositionHooks } from './composition-boot';
 import { FakeBrowserWindow, FakeEvent, FakeWebContents, current } from '../fakes/electron';
 
 vi.mock('electron', async () => (await import('../fakes/electron')).electronMockFactory());
 
-const savedArgv = process.argv;
-const savedEnv = { ...process.env };
 let launcher: Launcher | undefined;
 let directory: RunningDirectory | undefined;
 let requests: RequestLogEntry[] = [];
@@ -54,8 +51,16 @@ function waitFor<T>(read: () => T | undefined, what: string): Promise<T> {
   );
 }
 
+useCompositionHooks({
+  async cleanUp() {
+    await launcher?.close();
+    launcher = undefined;
+    await directory?.close();
+    directory = undefined;
+  },
+});
+
 beforeEach(async () => {
-  useThrowawayHome();
   requests = [];
   directory = await startDirectory({
     seed: 'demo',
@@ -65,15 +70,6 @@ beforeEach(async () => {
   });
   // The default sign-in: the session directory's own identity services.
   process.env.RALLYPOINT_DIRECTORY_URL = directory.url;
-});
-
-afterEach(async () => {
-  process.argv = savedArgv;
-  process.env = { ...savedEnv };
-  await launcher?.close();
-  launcher = undefined;
-  await directory?.close();
-  directory = undefined;
 });
 
 describe('signing in from the window', () => {

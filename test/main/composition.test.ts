@@ -7,15 +7,14 @@
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { JoinView } from '../../src/shared/join-view';
 import { invokeChannels, type RecentInvite } from '../../src/shared/ipc-contract';
 import { startDirectory } from '../../src/directory/start-directory';
 import type { RunningDirectory } from '../../src/directory/directory-options';
 import type { Launcher } from '../../src/main/electron/main';
 import { APP_ENTRY_URL } from '../../src/main/security/app-origin';
-import { useThrowawayHome } from './throwaway-home';
-import { bootLauncher, type BootedLauncher } from './composition-boot';
+import { bootLauncher, type BootedLauncher, useCompositionHooks } from './composition-boot';
 import {
   FakeBrowserWindow,
   FakeEvent,
@@ -26,8 +25,6 @@ import {
 
 vi.mock('electron', async () => (await import('../fakes/electron')).electronMockFactory());
 
-const savedArgv = process.argv;
-const savedEnv = { ...process.env };
 let launcher: Launcher | undefined;
 let directory: RunningDirectory | undefined;
 
@@ -61,19 +58,15 @@ async function phaseReached(
   );
 }
 
-beforeEach(() => {
-  useThrowawayHome();
-  // These scenarios play a development identity; composition-sign-in.test.ts signs in for real.
-  process.env.RALLYPOINT_SIGN_IN = 'development';
-});
-
-afterEach(async () => {
-  process.argv = savedArgv;
-  process.env = { ...savedEnv };
-  await launcher?.close();
-  launcher = undefined;
-  await directory?.close();
-  directory = undefined;
+// These scenarios play a development identity; composition-sign-in.test.ts signs in for real.
+useCompositionHooks({
+  developmentSignIn: true,
+  async cleanUp() {
+    await launcher?.close();
+    launcher = undefined;
+    await directory?.close();
+    directory = undefined;
+  },
 });
 
 describe('composition root', () => {
