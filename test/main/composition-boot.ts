@@ -50,3 +50,10 @@ export function useCompositionHooks(options: {
     await options.cleanUp();
   });
 }
+
+/** Closes what a test started, in the order given (the launcher before its directory). */
+export async function closeInOrder(
+  ...started: ReadonlyArray<{ close(): Promise<unknown> } | undefined>
+): Promise<void> {
+  for (const each of started) await each?.close();
+}

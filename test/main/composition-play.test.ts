@@ -17,7 +17,7 @@ import type { JoinView } from '../../src/shared/join-view';
 import type { PlayView } from '../../src/shared/play-view';
 import type { LauncherState } from '../../src/shared/ipc-contract';
 import { FakeBrowserWindow, FakeEvent, current } from '../fakes/electron';
-import { bootLauncher, useCompositionHooks } from './composition-boot';
+import { bootLauncher, useCompositionHooks, closeInOrder } from './composition-boot';
 
 vi.mock('electron', async () => (await import('../fakes/electron')).electronMockFactory());
 
@@ -42,10 +42,8 @@ const gamesStarted = () => mainLog().match(/\(join\) game started \(pid \d+\)/g)
 useCompositionHooks({
   developmentSignIn: true,
   async cleanUp() {
-    await launcher?.close();
-    launcher = undefined;
-    await directory?.close();
-    directory = undefined;
+    await closeInOrder(launcher, directory);
+    launcher = directory = undefined;
   },
 });
 

@@ -18,7 +18,7 @@ import type { InboxView } from '../../src/shared/inbox-view';
 import type { LauncherState } from '../../src/shared/ipc-contract';
 import type { JoinView } from '../../src/shared/join-view';
 import { completeAuthorizePage } from './account/sign-in-fixture';
-import { bootLauncher, useCompositionHooks } from './composition-boot';
+import { bootLauncher, useCompositionHooks, closeInOrder } from './composition-boot';
 import { FakeBrowserWindow, FakeEvent, FakeWebContents, current } from '../fakes/electron';
 
 vi.mock('electron', async () => (await import('../fakes/electron')).electronMockFactory());
@@ -53,10 +53,8 @@ function waitFor<T>(read: () => T | undefined, what: string): Promise<T> {
 
 useCompositionHooks({
   async cleanUp() {
-    await launcher?.close();
-    launcher = undefined;
-    await directory?.close();
-    directory = undefined;
+    await closeInOrder(launcher, directory);
+    launcher = directory = undefined;
   },
 });
 

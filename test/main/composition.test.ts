@@ -14,7 +14,12 @@ import { startDirectory } from '../../src/directory/start-directory';
 import type { RunningDirectory } from '../../src/directory/directory-options';
 import type { Launcher } from '../../src/main/electron/main';
 import { APP_ENTRY_URL } from '../../src/main/security/app-origin';
-import { bootLauncher, type BootedLauncher, useCompositionHooks } from './composition-boot';
+import {
+  bootLauncher,
+  type BootedLauncher,
+  useCompositionHooks,
+  closeInOrder,
+} from './composition-boot';
 import {
   FakeBrowserWindow,
   FakeEvent,
@@ -62,10 +67,8 @@ async function phaseReached(
 useCompositionHooks({
   developmentSignIn: true,
   async cleanUp() {
-    await launcher?.close();
-    launcher = undefined;
-    await directory?.close();
-    directory = undefined;
+    await closeInOrder(launcher, directory);
+    launcher = directory = undefined;
   },
 });
 
