@@ -48,6 +48,10 @@ interface LoadPlan {
  * bare server gets the same flags so the two differ in nothing but what they do per request.
  */
 const serverNodeFlags = ((): string[] => {
+  // An experiment with other flags (`BENCH_NODE_FLAGS="--max-semi-space-size=16"`) gives them to
+  // both servers instead.
+  const override = process.env.BENCH_NODE_FLAGS;
+  if (override !== undefined) return override.split(/\s+/).filter(Boolean);
   const packageJson = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
     scripts: Record<string, string>;
   };
