@@ -507,6 +507,32 @@ describe('joining', () => {
     expect(!read.ok && read.error).toMatchObject({ code: 'invite-expired', ambiguous: false });
   });
 
+  it('reads a 5xx of the handle lookup as a read: ambiguous only for a join', async () => {
+    const directory = await serve((request, response) => {
+      if (request.url === `/handles/${handleId}`) {
+        response.writeHead(500);
+        response.end();
+        return;
+      }
+      response.writeHead(200);
+      response.end(JSON.stringify(session(['2814'])));
+    });
+    const failure = (ambiguous: boolean) =>
+      err({
+        code: 'directory-unavailable',
+        message: 'directory answered 500',
+        retryable: true,
+        ambiguous,
+        status: 500,
+      });
+    expect(await client(directory.url).readByHandle(handleId, { signal: signal() })).toStrictEqual(
+      failure(false),
+    );
+    expect(
+      await client(directory.url).joinByHandle(handleId, me, { signal: signal() }),
+    ).toStrictEqual(failure(true));
+  });
+
   it('reports a handle that is not a handle document as malformed', async () => {
     const directory = await serve((request, response) => {
       response.writeHead(200);
