@@ -533,6 +533,29 @@ describe('joining', () => {
     ).toStrictEqual(failure(true));
   });
 
+  it('reports a handle lookup whose connection drops as a network error', async () => {
+    const directory = await serve((request, response) => {
+      if (request.url === `/handles/${handleId}`) {
+        response.socket?.destroy();
+        return;
+      }
+      response.writeHead(200);
+      response.end(JSON.stringify(session(['2814'])));
+    });
+    const read = await client(directory.url).readByHandle(handleId, { signal: signal() });
+    expect(!read.ok && read.error).toMatchObject({
+      code: 'directory-unavailable',
+      retryable: true,
+      ambiguous: false,
+    });
+    expect(!read.ok && read.error.message).toMatch(/^network error /);
+    const joined = await client(directory.url).joinByHandle(handleId, me, { signal: signal() });
+    expect(!joined.ok && joined.error).toMatchObject({
+      code: 'directory-unavailable',
+      ambiguous: true,
+    });
+  });
+
   it('reports a handle that is not a handle document as malformed', async () => {
     const directory = await serve((request, response) => {
       response.writeHead(200);
