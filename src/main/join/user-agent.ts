@@ -17,9 +17,10 @@ function rallypointVersion(): string {
   if (typeof defined === 'string' && defined !== '') return (version = defined);
   // Stryker disable BlockStatement: an emptied catch block falls through to the development version as well
   try {
+    // Stryker disable next-line StringLiteral: without an encoding JSON.parse reads the Buffer as UTF-8 too
     const manifest: unknown = JSON.parse(readFileSync(join(process.cwd(), 'package.json'), 'utf8'));
     if (
-      // Stryker disable next-line ConditionalExpression: `in` throws on null and on a non-object, and the catch gives the development version
+      // Stryker disable next-line ConditionalExpression,LogicalOperator: `in` throws on null and on a non-object, and the catch gives the development version
       typeof manifest === 'object' &&
       // Stryker disable next-line ConditionalExpression: `in` throws on null and on a non-object, and the catch gives the development version
       manifest !== null &&
