@@ -15,13 +15,19 @@ function rallypointVersion(): string {
   if (version !== undefined) return version;
   const defined = process.env.RALLYPOINT_VERSION;
   if (typeof defined === 'string' && defined !== '') return (version = defined);
+  // Stryker disable BlockStatement: an emptied catch block falls through to the development version as well
   try {
+    // Stryker disable next-line StringLiteral: without an encoding JSON.parse reads the Buffer as UTF-8 too
     const manifest: unknown = JSON.parse(readFileSync(join(process.cwd(), 'package.json'), 'utf8'));
     if (
+      // Stryker disable next-line ConditionalExpression,LogicalOperator: `in` throws on null and on a non-object, and the catch gives the development version
       typeof manifest === 'object' &&
+      // Stryker disable next-line ConditionalExpression: `in` throws on null and on a non-object, and the catch gives the development version
       manifest !== null &&
+      // Stryker disable next-line ConditionalExpression: a missing name reads as undefined, which is not 'rallypoint' either
       'name' in manifest &&
       manifest.name === 'rallypoint' &&
+      // Stryker disable next-line ConditionalExpression: a missing version reads as undefined, which is not a string either
       'version' in manifest &&
       typeof manifest.version === 'string'
     ) {
@@ -30,6 +36,7 @@ function rallypointVersion(): string {
   } catch {
     // Not running from the repository: fall through to the development version.
   }
+  // Stryker restore BlockStatement
   return (version = '0.0.0-dev');
 }
 

@@ -1,121 +1,30 @@
 /**
  * The directory client against tiny node:http servers on loopback that answer exactly what each
- * test needs: captured headers and bodies, garbage, silence, redirects.
+ * test needs: captured headers and bodies, garbage, silence, redirects (directory-client-server.ts).
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  createDirectoryClient,
-  isSessionPath,
-  type DirectoryClientOptions,
-} from '../../../src/main/join/directory-client';
-import type { AccessToken, TokenProvider } from '../../../src/main/join/token-provider';
+import { isSessionPath } from '../../../src/main/join/directory-client';
+import type { TokenProvider } from '../../../src/main/join/token-provider';
 import { err, ok } from '../../../src/shared/result';
+import {
+  client,
+  closeServers,
+  handleId,
+  scriptedTokens,
+  sendJson,
+  serve,
+  session,
+  sessionLocation,
+  signal,
+  type Captured,
+} from './directory-client-server';
 
-const handleId = '0f3c12ab-5d6e-4f70-8a9b-0c1d2e3f4a5b';
-const sessionLocation = '/serviceconfigs/scid-1/sessionTemplates/game/sessions/s1';
 const packageVersion = (JSON.parse(readFileSync('package.json', 'utf8')) as { version: string })
   .version;
 
-interface Captured {
-  readonly method: string;
-  readonly url: string;
-  readonly headers: IncomingMessage['headers'];
-  readonly body: string;
-}
-
-type Handler = (request: Captured, response: ServerResponse) => void;
-
-const servers: Server[] = [];
-
-async function serve(handler: Handler): Promise<{ url: string; requests: Captured[] }> {
-  const requests: Captured[] = [];
-  const server = createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => {
-      const captured = {
-        method: request.method ?? '',
-        url: request.url ?? '',
-        headers: request.headers,
-        body: Buffer.concat(chunks).toString('utf8'),
-      };
-      requests.push(captured);
-      handler(captured, response);
-    });
-  });
-  servers.push(server);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}`, requests };
-}
-
-afterEach(async () => {
-  for (const server of servers.splice(0)) {
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
-  }
-});
-
-function session(xuids: readonly string[], max = 8): Record<string, unknown> {
-  const members: Record<string, unknown> = {};
-  xuids.forEach((xuid, index) => {
-    members[String(index)] = {
-      next: index + 1,
-      constants: { system: { xuid, index } },
-      properties: { system: { active: true } },
-      gamertag: `Player${xuid}`,
-    };
-  });
-  return {
-    membersInfo: { first: 0, next: xuids.length, count: xuids.length },
-    constants: { system: { maxMembersCount: max, visibility: 'open' } },
-    members,
-  };
-}
-
-function sendJson(
-  response: ServerResponse,
-  status: number,
-  body: unknown,
-  headers: Record<string, string> = {},
-): void {
-  response.writeHead(status, {
-    'content-type': 'application/json',
-    'content-location': sessionLocation,
-    etag: '"e1"',
-    ...headers,
-  });
-  response.end(JSON.stringify(body));
-}
-
-/** Tokens from a list, one per call, recording what each call asked for. */
-function scriptedTokens(tokens: readonly string[]): TokenProvider & { calls: boolean[] } {
-  const calls: boolean[] = [];
-  return {
-    calls,
-    getToken({ forceRefresh }) {
-      calls.push(forceRefresh);
-      const token = tokens[Math.min(calls.length - 1, tokens.length - 1)] ?? 'none';
-      const access: AccessToken = { xuid: '2814', userHash: 'uh1', token };
-      return Promise.resolve(ok(access));
-    },
-  };
-}
-
-function client(url: string, extra: Partial<DirectoryClientOptions> = {}) {
-  return createDirectoryClient({
-    baseUrl: url,
-    tokens: scriptedTokens(['tok-1']),
-    locale: 'de-DE',
-    ...extra,
-  });
-}
-
-const signal = () => new AbortController().signal;
+afterEach(closeServers);
 
 describe('requests on the wire', () => {
   it('sends the MPSD headers and the join body exactly', async () => {
@@ -619,9 +528,7 @@ describe('how answers map to error codes', () => {
   it('reports a refused connection as retryable but not ambiguous', async () => {
     const directory = await serve(() => undefined);
     const url = directory.url;
-    for (const server of servers.splice(0)) {
-      await new Promise((resolve) => server.close(resolve));
-    }
+    await closeServers();
     const result = await client(url).joinByHandle(handleId, { xuid: '2814' }, { signal: signal() });
     expect(!result.ok && result.error).toMatchObject({
       code: 'directory-unavailable',
