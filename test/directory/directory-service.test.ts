@@ -1307,7 +1307,8 @@ describe('sweepIfDue with a store that indexes timers', () => {
     const reserve = reserving(alice, '2');
     await joinSession(alice, refOf('due'), reserve);
     await joinSession(alice, refOf('later'), reserve);
-    store.due = [sessionKey(refOf('due'))];
+    // A key the store lists but no longer holds is skipped.
+    store.due = [sessionKey(refOf('gone')), sessionKey(refOf('due'))];
     env.clock.time += 30_000;
     await env.service.sweepIfDue();
     expect(store.asked).toEqual([env.clock.time]);
@@ -1343,6 +1344,16 @@ describe('sweepIfDue with a store that indexes timers', () => {
 });
 
 describe('sweepIfDue with a store that lists every session', () => {
+  it('sweeps past its first batch of 500 sessions, to the last one', async () => {
+    for (let i = 0; i < 502; i += 1)
+      await joinSession(alice, refOf(`s${i}`), reserving(alice, '2'));
+    env.clock.time += 30_000;
+    await env.service.sweepIfDue();
+    for (const i of [0, 499, 500, 501]) {
+      expect(storedSession(refOf(`s${i}`))?.members, `s${i}`).toHaveLength(1);
+    }
+  });
+
   it('forgets the renderings of sessions no longer stored', async () => {
     await joinSession(alice, refOf('kept'));
     await joinSession(alice, refOf('elsewhere'));
