@@ -21,7 +21,7 @@ import {
   type MemberRecord,
   type SessionRecord,
 } from '../../src/directory/session-record';
-import type { HandleRecord } from '../../src/directory/session-store';
+import type { HandleRecord, Mutation } from '../../src/directory/session-store';
 import { loadSessionTemplates } from '../../src/directory/session-templates';
 import { joinBody, scid } from './directory-test-client';
 
@@ -1286,21 +1286,88 @@ describe('sweepIfDue', () => {
   });
 });
 
-describe('sweepIfDue with a store that indexes timers', () => {
-  /** A store that names the due sessions itself, as the PostgreSQL store does. */
-  class IndexedStore extends MemorySessionStore {
-    due: string[] = [];
-    readonly asked: number[] = [];
-    dueSessionKeys(now: number): Promise<string[]> {
-      this.asked.push(now);
-      return Promise.resolve(this.due);
-    }
-    existingSessionKeys(keys: readonly string[]): Promise<string[]> {
-      const stored = new Set(this.listSessionKeys());
-      return Promise.resolve(keys.filter((key) => stored.has(key)));
-    }
+/**
+ * The in-memory store, recording what each update decided (`keep`, `store` or `delete`, and the
+ * session's name): the service must hand a store exactly the writes a shared store would make.
+ */
+class RecordingStore extends MemorySessionStore {
+  readonly actions: string[] = [];
+  override update<T>(key: string, mutate: (current: SessionRecord | undefined) => Mutation<T>): T {
+    return super.update(key, (current) => {
+      const mutation = mutate(current);
+      this.actions.push(`${mutation.action} ${key.split('~')[2]}`);
+      return mutation;
+    });
   }
+}
 
+/** A store that names the due sessions itself, as the PostgreSQL store does. */
+class IndexedStore extends RecordingStore {
+  due: string[] = [];
+  readonly asked: number[] = [];
+  dueSessionKeys(now: number): Promise<string[]> {
+    this.asked.push(now);
+    return Promise.resolve(this.due);
+  }
+  existingSessionKeys(keys: readonly string[]): Promise<string[]> {
+    const stored = new Set(this.listSessionKeys());
+    return Promise.resolve(keys.filter((key) => stored.has(key)));
+  }
+}
+
+describe('what the service asks the store to write', () => {
+  it('reads store nothing, unless the timers changed the session', async () => {
+    const store = new RecordingStore();
+    env = fixture({ store });
+    await joinSession(alice, refOf('night'), reserving(alice, '2'));
+    store.actions.length = 0;
+    await env.service.getSession(alice, refOf('night'));
+    await env.service.getSession(alice, refOf('none'));
+    expect(store.actions).toEqual(['keep night', 'keep none']);
+    env.clock.time += 30_000;
+    await env.service.getSession(alice, refOf('night'));
+    await env.service.getSession(alice, refOf('night'));
+    expect(store.actions.slice(2)).toEqual(['store night', 'keep night']);
+  });
+
+  it('a sweep keeps, stores and deletes as the timers decided', async () => {
+    const store = new IndexedStore();
+    env = fixture({ store });
+    await joinSession(alice, refOf('quiet'));
+    await joinSession(alice, refOf('night'), reserving(alice, '2'));
+    await joinSession(alice, refOf('world', 'persistent'));
+    await env.service.leaveSession(alice, refOf('world', 'persistent'), {});
+    store.due = ['quiet', 'night', 'world', 'gone'].map((name) =>
+      sessionKey(refOf(name, name === 'world' ? 'persistent' : 'game')),
+    );
+    store.actions.length = 0;
+    env.clock.time += 3_600_000;
+    await env.service.sweepIfDue();
+    expect(store.actions).toEqual(['keep quiet', 'store night', 'delete world', 'keep gone']);
+  });
+
+  it('keeps the rendering of the sessions a sweep or a read kept', async () => {
+    await joinSession(alice, refOf('night'), reserving(alice, '2'));
+    await joinSession(alice, refOf('quiet'));
+    expect(env.service.renderedSessions).toBe(2);
+    await createInvite(alice, refOf('quiet'), '2');
+    expect(env.service.renderedSessions).toBe(2);
+    env.clock.time += 30_000;
+    await env.service.sweepIfDue();
+    expect(storedSession(refOf('night'))?.members).toHaveLength(1);
+    expect(env.service.renderedSessions).toBe(2);
+  });
+
+  it('logs nowhere when no log is given', async () => {
+    env = fixture({ log: undefined });
+    expect(env.service.resolveRef(refOf('n', 'adoptme'))).toMatchObject({ ok: true });
+    await joinSession(alice, refOf('night'));
+    const invite = await createInvite(alice, refOf('night'), '2');
+    expect(await env.service.deleteHandle(bob, invite)).toEqual({ kind: 'empty', status: 204 });
+  });
+});
+
+describe('sweepIfDue with a store that indexes timers', () => {
   it('applies the timers of the due sessions only', async () => {
     const store = new IndexedStore();
     env = fixture({ store });
