@@ -21,7 +21,7 @@ import {
   type MemberRecord,
   type SessionRecord,
 } from '../../src/directory/session-record';
-import type { HandleRecord, Mutation } from '../../src/directory/session-store';
+import type { HandleQuery, HandleRecord, Mutation } from '../../src/directory/session-store';
 import { loadSessionTemplates } from '../../src/directory/session-templates';
 import { joinBody, scid } from './directory-test-client';
 
@@ -1180,6 +1180,35 @@ describe('putSession', () => {
     expect(storedSession(refOf('b'))?.members.map((m) => m.xuid)).toEqual(['1']);
   });
 
+  it('logs no claim for a members.me that names no XUID', async () => {
+    await env.service.putSession(alice, refOf('a'), { properties: { custom: { x: 1 } } }, {});
+    await env.service.putSession(
+      alice,
+      refOf('a'),
+      {
+        members: {
+          me: { constants: { custom: { seat: 2 } }, properties: { system: { active: true } } },
+        },
+      },
+      {},
+    );
+    await env.service.putSession(alice, refOf('a'), { members: { me: { constants: {} } } }, {});
+    expect(env.log).toEqual([]);
+    expect(storedSession(refOf('a'))?.members.map((m) => m.xuid)).toEqual(['1']);
+  });
+
+  it('refuses a write that would grow the document beyond 512 KB (413), storing nothing', async () => {
+    await joinSession(alice, refOf('night'));
+    const before = storedSession(refOf('night'));
+    const big = { properties: { custom: { blob: 'x'.repeat(520 * 1024) } } };
+    expect(await answer(env.service.putSession(alice, refOf('night'), big, {}))).toEqual({
+      kind: 'text',
+      status: 413,
+      message: 'The session document would grow beyond 512 KB.',
+    });
+    expect(storedSession(refOf('night'))).toBe(before);
+  });
+
   it('logs the claims of at most 1000 callers', async () => {
     const claim = { members: { me: { constants: { system: { xuid: '9' } } } } };
     for (let i = 100; i < 1102; i += 1) {
@@ -1292,6 +1321,16 @@ describe('sweepIfDue', () => {
  */
 class RecordingStore extends MemorySessionStore {
   readonly actions: string[] = [];
+  readonly handleReads: string[] = [];
+  readonly queries: HandleQuery[] = [];
+  override getHandle(id: string): HandleRecord | undefined {
+    this.handleReads.push(id);
+    return super.getHandle(id);
+  }
+  override queryHandles(query: HandleQuery, limit: number): HandleRecord[] {
+    this.queries.push(query);
+    return super.queryHandles(query, limit);
+  }
   override update<T>(key: string, mutate: (current: SessionRecord | undefined) => Mutation<T>): T {
     return super.update(key, (current) => {
       const mutation = mutate(current);
@@ -1356,6 +1395,77 @@ describe('what the service asks the store to write', () => {
     await env.service.sweepIfDue();
     expect(storedSession(refOf('night'))?.members).toHaveLength(1);
     expect(env.service.renderedSessions).toBe(2);
+  });
+
+  it('a write stores what it changed, and otherwise only what the timers changed', async () => {
+    const store = new RecordingStore();
+    env = fixture({ store });
+    const put = (
+      who: CallerIdentity,
+      name: string,
+      body: unknown,
+      options = {},
+      template = 'game',
+    ) => answer(env.service.putSession(who, refOf(name, template), body, options));
+    await put(alice, 'night', reserving(alice, '2'));
+    await put(alice, 'night', {});
+    await put(alice, 'night', { properties: { custom: { x: 1 } } }, { noCommit: true });
+    await put(alice, 'night', {}, { ifMatch: '"other"' });
+    await put(alice, 'none', { members: { me: null } });
+    await put(alice, 'none', join(alice), { ifMatch: '"x"' });
+    await put(alice, 'private', join(alice), {}, 'lobby');
+    expect((await put(bob, 'private', join(bob), {}, 'lobby')).status).toBe(403);
+    expect(store.actions).toEqual([
+      'store night',
+      'keep night',
+      'keep night',
+      'keep night',
+      'keep none',
+      'keep none',
+      'store private',
+      'keep private',
+    ]);
+    store.actions.length = 0;
+    env.clock.time += 30_000;
+    await put(alice, 'night', {}, { noCommit: true });
+    await put(alice, 'night', { members: { me: null } });
+    expect(store.actions).toEqual(['store night', 'delete night']);
+  });
+
+  it('a write the timers deleted the session before stores nothing but the deletion', async () => {
+    const store = new RecordingStore();
+    env = fixture({ store });
+    await joinSession(alice, refOf('world', 'persistent'));
+    await env.service.leaveSession(alice, refOf('world', 'persistent'), {});
+    store.actions.length = 0;
+    env.clock.time += 3_600_000;
+    await env.service.putSession(bob, refOf('world', 'persistent'), join(bob), { noCommit: true });
+    expect(store.actions).toEqual(['delete world']);
+  });
+
+  it('never asks the store for a handle id that is no GUID', async () => {
+    const store = new RecordingStore();
+    env = fixture({ store });
+    expect(await env.service.handleScid('nope')).toBeUndefined();
+    expect(await env.service.getHandle(alice, 'nope')).toMatchObject({ status: 400 });
+    expect(store.handleReads).toEqual([]);
+    await env.service.handleScid(unknownHandle.toUpperCase());
+    expect(store.handleReads).toEqual([unknownHandle]);
+  });
+
+  it('asks the store for the invites of the caller, or the activities of the owners named', async () => {
+    const store = new RecordingStore();
+    env = fixture({ store });
+    await env.service.queryHandles(bob, { type: 'invite', scid }, new Set());
+    await env.service.queryHandles(
+      bob,
+      { type: 'activity', owners: { xuids: ['1', '3'] } },
+      new Set(),
+    );
+    expect(store.queries).toEqual([
+      { type: 'invite', invitedXuid: '2', scid },
+      { type: 'activity', ownerXuids: ['1', '3'], scid: undefined },
+    ]);
   });
 
   it('logs nowhere when no log is given', async () => {
