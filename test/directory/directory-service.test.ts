@@ -16,14 +16,11 @@ import {
   type DirectoryServiceDeps,
 } from '../../src/directory/directory-service';
 import { MemorySessionStore } from '../../src/directory/memory-session-store';
-import {
-  sessionKey,
-  type MemberRecord,
-  type SessionRecord,
-} from '../../src/directory/session-record';
+import { sessionKey, type SessionRecord } from '../../src/directory/session-record';
 import type { HandleQuery, HandleRecord, Mutation } from '../../src/directory/session-store';
 import { loadSessionTemplates } from '../../src/directory/session-templates';
 import { joinBody, scid } from './directory-test-client';
+import { memberRecordOf, sessionRecordOf } from './session-record-fixture';
 
 const start = Date.parse('2026-03-01T10:00:00.000Z');
 const lifetimeMs = 3_600_000;
@@ -148,42 +145,6 @@ async function createActivity(owner: CallerIdentity, ref: SessionRef) {
   });
   expect(created.status).toBe(201);
   return jsonBody<{ id: string }>(created).id;
-}
-
-/** A stored session with plain defaults, `fields` replacing any of them. */
-function sessionRecord(ref: SessionRef, fields: Partial<SessionRecord> = {}): SessionRecord {
-  return {
-    ref,
-    contractVersion: 107,
-    branch: 'b',
-    correlationId: 'c',
-    startTime: '2026-03-01T10:00:00.000Z',
-    changeNumber: 1,
-    etag: '"e1"',
-    constantsSystem: { maxMembersCount: 4, visibility: 'open' },
-    constantsCustom: {},
-    propertiesSystem: {},
-    propertiesCustom: {},
-    members: [],
-    nextIndex: 0,
-    formerXuids: [],
-    ...fields,
-  };
-}
-
-function memberOf(who: CallerIdentity, fields: Partial<MemberRecord> = {}): MemberRecord {
-  return {
-    index: Number(who.xuid),
-    xuid: who.xuid,
-    gamertag: who.gamertag,
-    constantsSystem: {},
-    constantsCustom: {},
-    propertiesSystem: { active: true },
-    propertiesCustom: {},
-    reserved: false,
-    statusSince: start,
-    ...fields,
-  };
 }
 
 function putRecord(record: SessionRecord): void {
@@ -769,12 +730,12 @@ describe('queryHandles', () => {
   it("tells the session's visibility (open by default), restriction, closed, host and invite protocol", async () => {
     const ref = refOf('stored');
     putRecord(
-      sessionRecord(ref, {
+      sessionRecordOf(ref, {
         constantsSystem: { maxMembersCount: 5, inviteProtocol: 'party' },
         propertiesSystem: { closed: true, joinRestriction: 'followed', host: 'ABCD' },
         members: [
-          memberOf(alice, { deviceToken: 'abcd', gamertag: 'Host' }),
-          memberOf(carol, { deviceToken: 'ef' }),
+          memberRecordOf(alice.xuid, start, { deviceToken: 'abcd', gamertag: 'Host' }),
+          memberRecordOf(carol.xuid, start, { deviceToken: 'ef' }),
         ],
       }),
     );
@@ -799,10 +760,13 @@ describe('queryHandles', () => {
   it('leaves out the host and invite protocol it cannot tell, and a closed that is not true', async () => {
     const ref = refOf('stored');
     putRecord(
-      sessionRecord(ref, {
+      sessionRecordOf(ref, {
         constantsSystem: { maxMembersCount: 5, visibility: 'visible', inviteProtocol: 7 },
         propertiesSystem: { closed: 'yes', host: 'nobody' },
-        members: [memberOf(alice, { deviceToken: 'abcd' }), memberOf(carol)],
+        members: [
+          memberRecordOf(alice.xuid, start, { deviceToken: 'abcd' }),
+          memberRecordOf(carol.xuid, start),
+        ],
       }),
     );
     env.store.putHandle(handleRecord({ type: 'invite', invitedXuid: '2', sessionRef: ref }));
@@ -817,7 +781,12 @@ describe('queryHandles', () => {
       membersCount: 2,
       postedTime: '2026-03-01T10:00:00.000Z',
     });
-    putRecord(sessionRecord(ref, { propertiesSystem: { host: 7 }, members: [memberOf(alice)] }));
+    putRecord(
+      sessionRecordOf(ref, {
+        propertiesSystem: { host: 7 },
+        members: [memberRecordOf(alice.xuid, start)],
+      }),
+    );
     const again = jsonBody<{ results: { relatedInfo: Record<string, unknown> }[] }>(
       await query(bob, { type: 'invite' }, ['relatedinfo']),
     );

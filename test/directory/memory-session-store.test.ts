@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { MemorySessionStore } from '../../src/directory/memory-session-store';
 import type { SessionRecord } from '../../src/directory/session-record';
 import type { HandleRecord } from '../../src/directory/session-store';
+import { sessionRecordOf } from './session-record-fixture';
 
 const scidA = '0b5f1c2a-3d4e-4f60-8a1b-2c3d4e5f6a7b';
 const scidB = '1c6a2d3b-4e5f-4a71-9b2c-3d4e5f6a7b8c';
@@ -36,22 +37,7 @@ const invite = (invitedXuid: string, fields: Partial<HandleRecord> = {}) =>
 
 const ids = (handles: readonly HandleRecord[]) => handles.map((handle) => handle.id);
 
-const sessionOf = (name: string): SessionRecord => ({
-  ref: { scid: scidA, templateName: 'game', name },
-  contractVersion: 107,
-  branch: 'b',
-  correlationId: 'c',
-  startTime: '2026-03-01T10:00:00.000Z',
-  changeNumber: 1,
-  etag: `"${name}"`,
-  constantsSystem: {},
-  constantsCustom: {},
-  propertiesSystem: {},
-  propertiesCustom: {},
-  members: [],
-  nextIndex: 0,
-  formerXuids: [],
-});
+const sessionOf = (name: string) => sessionRecordOf({ scid: scidA, templateName: 'game', name });
 
 describe('MemorySessionStore sessions', () => {
   it('stores, keeps and deletes a session as the mutator decides, answering its result', () => {
