@@ -1490,6 +1490,24 @@ describe('sweepIfDue with a store that indexes timers', () => {
 });
 
 describe('sweepIfDue with a store that lists every session', () => {
+  it('forgets the rendering of a listed session that is gone by the time it is swept', async () => {
+    /** Lists the keys it held when `snapshot` was taken, as a store read before a deletion would. */
+    class SnapshotStore extends MemorySessionStore {
+      snapshot: string[] | undefined;
+      override listSessionKeys(): string[] {
+        return this.snapshot ?? super.listSessionKeys();
+      }
+    }
+    const store = new SnapshotStore();
+    env = fixture({ store });
+    await joinSession(alice, refOf('kept'));
+    await joinSession(alice, refOf('elsewhere'));
+    store.snapshot = store.listSessionKeys();
+    store.update(sessionKey(refOf('elsewhere')), () => ({ action: 'delete', result: undefined }));
+    await env.service.sweepIfDue();
+    expect(env.service.renderedSessions).toBe(1);
+  });
+
   it('sweeps past its first batch of 500 sessions, to the last one', async () => {
     for (let i = 0; i < 502; i += 1)
       await joinSession(alice, refOf(`s${i}`), reserving(alice, '2'));
