@@ -8,7 +8,7 @@
  */
 import { beforeEach, describe, expect, it } from 'vitest';
 import { DevTokenRegistry, type CallerIdentity } from '../../src/directory/dev-tokens';
-import type { SessionRef } from '../../src/directory/directory-options';
+import type { SessionRef } from '../../src/directory/session-ref';
 import type { DirectoryAnswer } from '../../src/directory/directory-answer';
 import {
   DirectoryService,

@@ -3,7 +3,7 @@
  * the directory's modules directly (the store, the service): a test names only the fields it is
  * about, and every record has every required field.
  */
-import type { SessionRef } from '../../src/directory/directory-options';
+import type { SessionRef } from '../../src/directory/session-ref';
 import type { MemberRecord, SessionRecord } from '../../src/directory/session-record';
 
 /** A session under `ref` with no members and an open visibility; `fields` replace any field. */
