@@ -325,7 +325,11 @@ describe('deviceCode', () => {
     const { server, settings } = await authority([json({ error: 'authorization_pending' }, 400)]);
     const controller = new AbortController();
     const result = createOAuthClient(settings, now).deviceCode(() => undefined, controller.signal);
-    while (server.requests.length < 3) await new Promise((resolve) => setTimeout(resolve, 5));
+    let settled = false;
+    void result.finally(() => (settled = true));
+    while (server.requests.length < 3 && !settled) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
     controller.abort();
     expect(failure(await result)).toEqual({
       code: 'cancelled',

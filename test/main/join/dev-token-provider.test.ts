@@ -49,8 +49,11 @@ async function heldEndpoint(): Promise<{ server: StubServer; held: ServerRespons
   return { server, held };
 }
 
-async function until(check: () => boolean): Promise<void> {
-  while (!check()) await new Promise((resolve) => setTimeout(resolve, 2));
+/** Waits until `check` holds, or until all of `pending` settled without it (the test then fails on them). */
+async function until(check: () => boolean, ...pending: Promise<unknown>[]): Promise<void> {
+  let settled = false;
+  void Promise.allSettled(pending).then(() => (settled = true));
+  while (!check() && !settled) await new Promise((resolve) => setTimeout(resolve, 2));
 }
 
 function expectNoSecret(error: TokenError): void {
@@ -334,14 +337,14 @@ describe('the transport', () => {
     const tokens = createDevTokenProvider({ baseUrl: server.url, ...player });
     const controller = new AbortController();
     const pending = tokens.getToken({ forceRefresh: false, signal: controller.signal });
-    await until(() => held.length === 1);
+    await until(() => held.length === 1, pending);
     controller.abort();
     expect(!(await pending).ok && (await pending)).toEqual({
       ok: false,
       error: { code: 'cancelled', message: 'request aborted by the caller', retryable: false },
     });
     const again = tokens.getToken({ forceRefresh: false });
-    await until(() => held.length === 2);
+    await until(() => held.length === 2, again);
     token()(held[1] as ServerResponse);
     expect((await again).ok).toBe(true);
   });
@@ -384,18 +387,25 @@ describe('the cache', () => {
     const tokens = createDevTokenProvider({ baseUrl: server.url, ...player });
     const join = tokens.getToken({ forceRefresh: false });
     const lookup = tokens.getToken({ forceRefresh: false });
-    await until(() => held.length === 1);
+    await until(() => held.length === 1, join, lookup);
     token()(held[0] as ServerResponse);
     expect(await join).toEqual(await lookup);
     expect(server.requests).toHaveLength(1);
   });
 
-  it('never lets an unforced caller ride on a forced request', async () => {
+  /** A forced request, then an unforced one while it runs: two requests, held in that order. */
+  async function forcedThenPlain() {
     const { server, held } = await heldEndpoint();
     const tokens = createDevTokenProvider({ baseUrl: server.url, ...player });
     const forced = tokens.getToken({ forceRefresh: true });
+    await until(() => held.length === 1, forced);
     const plain = tokens.getToken({ forceRefresh: false });
-    await until(() => held.length === 2);
+    await until(() => held.length === 2, plain);
+    return { server, held, tokens, forced, plain };
+  }
+
+  it('never lets an unforced caller ride on a forced request', async () => {
+    const { held, forced, plain } = await forcedThenPlain();
     token()(held[0] as ServerResponse);
     token({ ...issued, token: 'dev-token-SECRET-2' })(held[1] as ServerResponse);
     expect((await forced).ok && (await forced)).toMatchObject({ value: { token: issued.token } });
@@ -405,11 +415,7 @@ describe('the cache', () => {
   });
 
   it('keeps the token a forced refresh got when a request running beside it fails', async () => {
-    const { server, held } = await heldEndpoint();
-    const tokens = createDevTokenProvider({ baseUrl: server.url, ...player });
-    const forced = tokens.getToken({ forceRefresh: true });
-    const plain = tokens.getToken({ forceRefresh: false });
-    await until(() => held.length === 2);
+    const { server, held, tokens, forced, plain } = await forcedThenPlain();
     token()(held[0] as ServerResponse);
     expect((await forced).ok).toBe(true);
     status(503)(held[1] as ServerResponse);
