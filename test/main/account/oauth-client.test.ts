@@ -84,7 +84,7 @@ function form(request: ReceivedRequest | undefined): Record<string, string> {
 
 function expectTokens(result: Result<OAuthTokens, SignInError>, expiresInS = 1800): void {
   if (!result.ok) throw new Error(result.error.message);
-  expect(result.value).toEqual({
+  expect(result.value).toStrictEqual({
     accessToken: expect.any(Secret) as unknown,
     refreshToken: expect.any(Secret) as unknown,
     expiresAt: 1_000_000 + expiresInS * 1000,
@@ -107,7 +107,7 @@ describe('refresh', () => {
     const { server, settings } = await authority([json(tokens)]);
     expectTokens(await createOAuthClient(settings, now).refresh(new Secret('REFRESH-SECRET-1')));
     expect(server.requests).toHaveLength(1);
-    expect(form(server.requests[0])).toEqual({
+    expect(form(server.requests[0])).toStrictEqual({
       grant_type: 'refresh_token',
       refresh_token: 'REFRESH-SECRET-1',
       scope: 'XboxLive.signin offline_access',
@@ -119,7 +119,7 @@ describe('refresh', () => {
     const { server, settings } = await authority([json(tokens)]);
     const slashed = { ...settings, authority: `${settings.authority}//` };
     expectTokens(await createOAuthClient(slashed, now).refresh(new Secret('REFRESH-SECRET-1')));
-    expect(server.requests.map((request) => request.url)).toEqual(['/consumers/oauth2/v2.0/token']);
+    expect(server.requests.map((request) => request.url)).toStrictEqual(['/consumers/oauth2/v2.0/token']);
   });
 
   it('counts an hour when the answer gives no lifetime', async () => {
@@ -132,7 +132,7 @@ describe('refresh', () => {
     const { refresh_token: _, ...noRefresh } = tokens;
     const { settings } = await authority([json(noRefresh)]);
     const result = await createOAuthClient(settings, now).refresh(new Secret('R'));
-    expect(failure(result)).toEqual({
+    expect(failure(result)).toStrictEqual({
       code: 'malformed-response',
       message: 'the token answer has no refresh token',
       retryable: false,
@@ -144,7 +144,7 @@ describe('refresh', () => {
     // 127.0.0.2 is loopback to the OS but not one of the names the settings allow http for.
     const remote = { ...settings, authority: `http://127.0.0.2:${server.port}/consumers` };
     const result = await createOAuthClient(remote, now).refresh(new Secret('R'));
-    expect(failure(result)).toEqual({
+    expect(failure(result)).toStrictEqual({
       code: 'malformed-response',
       message: "the authority's answer was not usable (OAUTH_HTTP_REQUEST_FORBIDDEN)",
       retryable: false,
@@ -160,7 +160,7 @@ describe('refusals and odd answers', () => {
   };
 
   it('maps invalid_grant to session-expired', async () => {
-    expect(await refresh(json({ error: 'invalid_grant' }, 400))).toEqual({
+    expect(await refresh(json({ error: 'invalid_grant' }, 400))).toStrictEqual({
       code: 'session-expired',
       message: 'the grant is expired or revoked (invalid_grant)',
       retryable: false,
@@ -168,7 +168,7 @@ describe('refusals and odd answers', () => {
   });
 
   it('maps another OAuth error to malformed-response, naming the code', async () => {
-    expect(await refresh(json({ error: 'invalid_client' }, 400))).toEqual({
+    expect(await refresh(json({ error: 'invalid_client' }, 400))).toStrictEqual({
       code: 'malformed-response',
       message: 'the authority refused: invalid_client',
       retryable: false,
@@ -181,7 +181,7 @@ describe('refusals and odd answers', () => {
     ['a token followed by a code', 'REFRESH-SECRET-1 invalid_request'],
     ['65 letters', 'a'.repeat(65)],
   ])('repeats no error "code" that is %s', async (_name, code) => {
-    expect(await refresh(json({ error: code }, 400))).toEqual({
+    expect(await refresh(json({ error: code }, 400))).toStrictEqual({
       code: 'malformed-response',
       message: 'the authority refused: not an OAuth error code',
       retryable: false,
@@ -199,7 +199,7 @@ describe('refusals and odd answers', () => {
     ['temporarily_unavailable', 400],
     ['server_error', 400],
   ])('maps %s to service-unavailable, retryable', async (code, status) => {
-    expect(await refresh(json({ error: code }, status))).toEqual({
+    expect(await refresh(json({ error: code }, status))).toStrictEqual({
       code: 'service-unavailable',
       message: `the authority is unavailable (${code})`,
       retryable: true,
@@ -211,7 +211,7 @@ describe('refusals and odd answers', () => {
     [503, json({ error: 'temporarily_unavailable' }, 503)],
     [429, text(429, 'REFRESH-SECRET-1 is busy')],
   ])('maps a %i to service-unavailable, retryable', async (status, answer) => {
-    expect(await refresh(answer)).toEqual({
+    expect(await refresh(answer)).toStrictEqual({
       code: 'service-unavailable',
       message: `the authority answered ${status}`,
       retryable: true,
@@ -233,7 +233,7 @@ describe('refusals and odd answers', () => {
       'OAUTH_INVALID_RESPONSE',
     ],
   ])('maps %s to malformed-response, naming the check', async (_name, answer, check) => {
-    expect(await refresh(answer)).toEqual({
+    expect(await refresh(answer)).toStrictEqual({
       code: 'malformed-response',
       message: `the authority's answer was not usable (${check})`,
       retryable: false,
@@ -244,7 +244,7 @@ describe('refusals and odd answers', () => {
     const { settings } = await authority([json(tokens)]);
     await servers.pop()?.close();
     const result = await createOAuthClient(settings, now).refresh(new Secret('REFRESH-SECRET-1'));
-    expect(failure(result)).toEqual({
+    expect(failure(result)).toStrictEqual({
       code: 'service-unavailable',
       message: 'the authority could not be reached (TypeError)',
       retryable: true,
@@ -265,7 +265,7 @@ describe('refusals and odd answers', () => {
       }),
     );
     const result = await createOAuthClient(settings, now).refresh(new Secret('REFRESH-SECRET-1'));
-    expect(failure(result)).toEqual({
+    expect(failure(result)).toStrictEqual({
       code: 'service-unavailable',
       message: 'the authority did not answer in time',
       retryable: true,
@@ -285,16 +285,16 @@ describe('deviceCode', () => {
       new AbortController().signal,
     );
     expectTokens(result);
-    expect(prompts).toEqual([
+    expect(prompts).toStrictEqual([
       { verificationUri: 'http://127.0.0.1/link', userCode: 'ABCD-1234', expiresInS: 900 },
     ]);
     const [start, ...polls] = server.requests;
     expect(start?.url).toBe('/consumers/oauth2/v2.0/devicecode');
-    expect(form(start)).toEqual({
+    expect(form(start)).toStrictEqual({
       scope: 'XboxLive.signin offline_access',
       client_id: settings.clientId,
     });
-    expect(polls.map(form)).toEqual([
+    expect(polls.map(form)).toStrictEqual([
       {
         grant_type: 'urn:ietf:params:oauth:grant-type:device_code',
         device_code: 'DEVICE-SECRET',
@@ -318,7 +318,7 @@ describe('deviceCode', () => {
       () => undefined,
       new AbortController().signal,
     );
-    expect(failure(result)).toEqual({ code, message, retryable: false });
+    expect(failure(result)).toStrictEqual({ code, message, retryable: false });
   });
 
   it('answers cancelled when the player gives up while it polls', async () => {
@@ -331,7 +331,7 @@ describe('deviceCode', () => {
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
     controller.abort();
-    expect(failure(await result)).toEqual({
+    expect(failure(await result)).toStrictEqual({
       code: 'cancelled',
       message: 'sign-in cancelled',
       retryable: false,
@@ -345,12 +345,12 @@ describe('deviceCode', () => {
       (prompt) => prompts.push(prompt),
       new AbortController().signal,
     );
-    expect(failure(result)).toEqual({
+    expect(failure(result)).toStrictEqual({
       code: 'service-unavailable',
       message: 'the authority answered 503',
       retryable: true,
     });
-    expect(prompts).toEqual([]);
+    expect(prompts).toStrictEqual([]);
   });
 });
 
@@ -368,7 +368,7 @@ describe('browser', () => {
     const { settings, url } = await signIn();
     expect(`${url.origin}${url.pathname}`).toBe(`${settings.authority}/oauth2/v2.0/authorize`);
     const params = Object.fromEntries(url.searchParams);
-    expect(params).toEqual({
+    expect(params).toStrictEqual({
       client_id: settings.clientId,
       response_type: 'code',
       redirect_uri: redirectUri,
@@ -393,7 +393,7 @@ describe('browser', () => {
     const { server, settings, flow, url, state } = await signIn();
     expectTokens(await flow.finish(new URL(`${redirectUri}?code=C0DE-1&state=${state}`)));
     const redeemed = form(server.requests[0]);
-    expect(redeemed).toEqual({
+    expect(redeemed).toStrictEqual({
       grant_type: 'authorization_code',
       code: 'C0DE-1',
       redirect_uri: redirectUri,
@@ -409,7 +409,7 @@ describe('browser', () => {
   it('refuses a return whose state is not this sign-in’s, without redeeming the code', async () => {
     const { server, flow } = await signIn();
     const result = await flow.finish(new URL(`${redirectUri}?code=C0DE-1&state=forged`));
-    expect(failure(result)).toEqual({
+    expect(failure(result)).toStrictEqual({
       code: 'malformed-response',
       message: "the authority's answer was not usable (OAUTH_INVALID_RESPONSE)",
       retryable: false,
@@ -435,7 +435,7 @@ describe('browser', () => {
   ])('maps a return with error=%s to %s', async (error, code, message, retryable) => {
     const { server, flow, state } = await signIn();
     const result = await flow.finish(new URL(`${redirectUri}?error=${error}&state=${state}`));
-    expect(failure(result)).toEqual({ code, message, retryable });
+    expect(failure(result)).toStrictEqual({ code, message, retryable });
     expect(server.requests).toHaveLength(0);
   });
 

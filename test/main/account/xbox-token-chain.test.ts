@@ -78,7 +78,7 @@ describe('exchangeForXsts', () => {
     const server = await services([json(userAnswer)]);
     const result = await exchange(server);
     if (!result.ok) throw new Error(result.error.message);
-    expect(result.value).toEqual({
+    expect(result.value).toStrictEqual({
       xuid: '2535400000000123',
       gamertag: 'Dev Sam',
       userHash: 'uhs-7',
@@ -90,7 +90,7 @@ describe('exchangeForXsts', () => {
     const [user, xsts] = server.requests;
     expect(user?.method).toBe('POST');
     expect(user?.url).toBe('/user/authenticate');
-    expect(bodyOf(user)).toEqual({
+    expect(bodyOf(user)).toStrictEqual({
       RelyingParty: 'http://auth.xboxlive.com',
       TokenType: 'JWT',
       Properties: {
@@ -101,7 +101,7 @@ describe('exchangeForXsts', () => {
     });
     expect(xsts?.method).toBe('POST');
     expect(xsts?.url).toBe('/xsts/authorize');
-    expect(bodyOf(xsts)).toEqual({
+    expect(bodyOf(xsts)).toStrictEqual({
       RelyingParty: 'http://xboxlive.com',
       TokenType: 'JWT',
       Properties: { SandboxId: 'RETAIL', UserTokens: ['USER-SECRET'] },
@@ -131,7 +131,7 @@ describe('exchangeForXsts', () => {
     const server = await services([raw(503), json(userAnswer)], [raw(500), json(xstsAnswer)]);
     const result = await exchange(server);
     expect(result.ok).toBe(true);
-    expect(server.requests.map((request) => request.url)).toEqual([
+    expect(server.requests.map((request) => request.url)).toStrictEqual([
       '/user/authenticate',
       '/user/authenticate',
       '/xsts/authorize',
@@ -147,7 +147,7 @@ describe('exchangeForXsts', () => {
       },
     ]);
     const result = await exchange(server);
-    expect(!result.ok && result.error).toEqual({
+    expect(!result.ok && result.error).toStrictEqual({
       code: 'malformed-response',
       message: 'the user-token service answered 307',
       retryable: false,
@@ -169,7 +169,7 @@ describe('the user-token service refusing or answering oddly', () => {
   ])('maps %i to %s', async (status, code, message, retryable) => {
     const server = await services([raw(status, '{"echo":"ACCESS-SECRET"}')]);
     const result = await exchange(server);
-    expect(!result.ok && result.error).toEqual({ code, message, retryable });
+    expect(!result.ok && result.error).toStrictEqual({ code, message, retryable });
     // No XSTS request after a failed first step.
     expect(server.requests.every((request) => request.url === '/user/authenticate')).toBe(true);
     if (!result.ok) expectNoSecret(result.error);
@@ -183,7 +183,7 @@ describe('the user-token service refusing or answering oddly', () => {
   ])('reports an answer with %s as malformed-response', async (_name, body) => {
     const server = await services([raw(200, body)]);
     const result = await exchange(server);
-    expect(!result.ok && result.error).toEqual({
+    expect(!result.ok && result.error).toStrictEqual({
       code: 'malformed-response',
       message: 'the user-token answer has the wrong shape',
       retryable: false,
@@ -204,7 +204,7 @@ describe('XSTS refusing or answering oddly', () => {
       [json({ Identity: '0', XErr: xerr, Message: 'XSTS-SECRET' }, 401)],
     );
     const result = await exchange(server);
-    expect(!result.ok && result.error).toEqual({
+    expect(!result.ok && result.error).toStrictEqual({
       code,
       message: `XSTS refused the account (XErr ${xerr})`,
       retryable: false,
@@ -232,13 +232,13 @@ describe('XSTS refusing or answering oddly', () => {
   ])('maps %s to a status error', async (_name, status, body, code, message) => {
     const server = await services([json(userAnswer)], [raw(status, body)]);
     const result = await exchange(server);
-    expect(!result.ok && result.error).toEqual({ code, message, retryable: false });
+    expect(!result.ok && result.error).toStrictEqual({ code, message, retryable: false });
   });
 
   it('maps a 500 after its retry to service-unavailable', async () => {
     const server = await services([json(userAnswer)], [raw(500)]);
     const result = await exchange(server);
-    expect(!result.ok && result.error).toEqual({
+    expect(!result.ok && result.error).toStrictEqual({
       code: 'service-unavailable',
       message: 'XSTS answered 500',
       retryable: true,
@@ -259,7 +259,7 @@ describe('XSTS refusing or answering oddly', () => {
   ])('reports an answer with %s as malformed-response', async (_name, answer) => {
     const server = await services([json(userAnswer)], [json(answer)]);
     const result = await exchange(server);
-    expect(!result.ok && result.error).toEqual({
+    expect(!result.ok && result.error).toStrictEqual({
       code: 'malformed-response',
       message: 'the XSTS answer has the wrong shape',
       retryable: false,
@@ -277,7 +277,7 @@ describe('the transport', () => {
       userTokenUrl: `${server.url}/user/authenticate?key=SECRET`,
     };
     const result = await exchangeForXsts(settings, accessToken);
-    expect(!result.ok && result.error).toEqual({
+    expect(!result.ok && result.error).toStrictEqual({
       code: 'service-unavailable',
       message: '/user/authenticate could not be reached (ECONNREFUSED)',
       retryable: true,
@@ -287,7 +287,7 @@ describe('the transport', () => {
   it('gives up on a silent XSTS after the timeout (and one retry)', async () => {
     const server = await services([json(userAnswer)], [() => undefined]);
     const result = await exchange(server, 100);
-    expect(!result.ok && result.error).toEqual({
+    expect(!result.ok && result.error).toStrictEqual({
       code: 'service-unavailable',
       message: '/xsts/authorize could not be reached (ETIMEDOUT)',
       retryable: true,

@@ -66,7 +66,7 @@ describe('the request', () => {
     const result = await createDevTokenProvider({ baseUrl: server.url, ...player }).getToken({
       forceRefresh: false,
     });
-    expect(result).toEqual({
+    expect(result).toStrictEqual({
       ok: true,
       value: { xuid: issued.xuid, userHash: issued.userHash, token: issued.token },
     });
@@ -75,7 +75,7 @@ describe('the request', () => {
     expect(request?.url).toBe('/dev/tokens');
     expect(request?.headers['content-type']).toBe('application/json; charset=utf-8');
     expect(request?.headers['user-agent']).toMatch(/^Rallypoint\/\S+$/);
-    expect(JSON.parse(request?.body ?? '')).toEqual(player);
+    expect(JSON.parse(request?.body ?? '')).toStrictEqual(player);
   });
 
   it('keeps a path prefix and drops trailing slashes of the base URL', async () => {
@@ -94,7 +94,7 @@ describe('the request', () => {
     await createDevTokenProvider({ baseUrl: server.url, ...player, follows: [] }).getToken({
       forceRefresh: false,
     });
-    expect(server.requests.map((request) => JSON.parse(request.body) as unknown)).toEqual([
+    expect(server.requests.map((request) => JSON.parse(request.body) as unknown)).toStrictEqual([
       { ...player, follows },
       player,
     ]);
@@ -113,7 +113,7 @@ describe('the request', () => {
     const result = await createDevTokenProvider({ baseUrl: server.url, ...player }).getToken({
       forceRefresh: false,
     });
-    expect(result).toEqual({
+    expect(result).toStrictEqual({
       ok: false,
       error: {
         code: 'directory-unavailable',
@@ -138,7 +138,7 @@ describe('answers that are not a token', () => {
     const result = await createDevTokenProvider({ baseUrl: server.url, ...player }).getToken({
       forceRefresh: false,
     });
-    expect(result).toEqual({
+    expect(result).toStrictEqual({
       ok: false,
       error: {
         code: 'unauthorized',
@@ -154,7 +154,7 @@ describe('answers that are not a token', () => {
     const result = await createDevTokenProvider({ baseUrl: server.url, ...player }).getToken({
       forceRefresh: false,
     });
-    expect(!result.ok && result.error).toEqual({
+    expect(!result.ok && result.error).toStrictEqual({
       code: 'unauthorized',
       message: 'directory answered 401',
       retryable: false,
@@ -167,7 +167,7 @@ describe('answers that are not a token', () => {
     const result = await createDevTokenProvider({ baseUrl: server.url, ...player }).getToken({
       forceRefresh: false,
     });
-    expect(!result.ok && result.error).toEqual({
+    expect(!result.ok && result.error).toStrictEqual({
       code: 'directory-unavailable',
       message: `directory answered ${code}: boom`,
       retryable: true,
@@ -182,7 +182,7 @@ describe('answers that are not a token', () => {
     const result = await createDevTokenProvider({ baseUrl: server.url, ...player }).getToken({
       forceRefresh: false,
     });
-    expect(!result.ok && result.error).toEqual({
+    expect(!result.ok && result.error).toStrictEqual({
       code: 'directory-unavailable',
       message: 'directory answered 408',
       retryable: true,
@@ -195,7 +195,7 @@ describe('answers that are not a token', () => {
     const result = await createDevTokenProvider({ baseUrl: server.url, ...player }).getToken({
       forceRefresh: false,
     });
-    expect(!result.ok && result.error).toEqual({
+    expect(!result.ok && result.error).toStrictEqual({
       code: 'rate-limited',
       message: 'directory answered 429',
       retryable: true,
@@ -209,7 +209,7 @@ describe('answers that are not a token', () => {
     const result = await createDevTokenProvider({ baseUrl: server.url, ...player }).getToken({
       forceRefresh: false,
     });
-    expect(!result.ok && result.error).toEqual({
+    expect(!result.ok && result.error).toStrictEqual({
       code: 'rate-limited',
       message: 'directory answered 429',
       retryable: true,
@@ -231,7 +231,7 @@ describe('answers that are not a token', () => {
     const result = await createDevTokenProvider({ baseUrl: server.url, ...player }).getToken({
       forceRefresh: false,
     });
-    expect(!result.ok && result.error).toEqual({
+    expect(!result.ok && result.error).toStrictEqual({
       code: 'malformed-response',
       message: message === 'has the wrong shape' ? 'dev token answer has the wrong shape' : message,
       retryable: false,
@@ -256,7 +256,7 @@ describe('the transport', () => {
     const result = await createDevTokenProvider({ baseUrl: server.url, ...player }).getToken({
       forceRefresh: false,
     });
-    expect(!result.ok && result.error).toEqual({
+    expect(!result.ok && result.error).toStrictEqual({
       code: 'directory-unavailable',
       message: expect.stringMatching(/^network error ECONNREFUSED: /) as unknown,
       retryable: true,
@@ -282,7 +282,7 @@ describe('the transport', () => {
       const result = await createDevTokenProvider({ baseUrl, ...player }).getToken({
         forceRefresh: false,
       });
-      expect(!result.ok && result.error).toEqual({
+      expect(!result.ok && result.error).toStrictEqual({
         code: 'directory-unavailable',
         message: 'directory URL is not http(s)',
         retryable: false,
@@ -299,7 +299,7 @@ describe('the transport', () => {
       ...player,
       attemptTimeoutMs: 100,
     }).getToken({ forceRefresh: false });
-    expect(!result.ok && result.error).toEqual({
+    expect(!result.ok && result.error).toStrictEqual({
       code: 'directory-unavailable',
       message: 'no answer within the attempt timeout',
       retryable: true,
@@ -324,7 +324,7 @@ describe('the transport', () => {
       forceRefresh: false,
       signal: controller.signal,
     });
-    expect(!result.ok && result.error).toEqual({
+    expect(!result.ok && result.error).toStrictEqual({
       code: 'cancelled',
       message: 'token request aborted',
       retryable: false,
@@ -339,7 +339,7 @@ describe('the transport', () => {
     const pending = tokens.getToken({ forceRefresh: false, signal: controller.signal });
     await until(() => held.length === 1, pending);
     controller.abort();
-    expect(!(await pending).ok && (await pending)).toEqual({
+    expect(!(await pending).ok && (await pending)).toStrictEqual({
       ok: false,
       error: { code: 'cancelled', message: 'request aborted by the caller', retryable: false },
     });
@@ -357,11 +357,11 @@ describe('the cache', () => {
     const tokens = createDevTokenProvider({ baseUrl: server.url, ...player });
     const first = await tokens.getToken({ forceRefresh: false });
     const cached = await tokens.getToken({ forceRefresh: false });
-    expect(cached).toEqual(first);
+    expect(cached).toStrictEqual(first);
     expect(server.requests).toHaveLength(1);
     const forced = await tokens.getToken({ forceRefresh: true });
     expect(forced.ok && forced.value.token).toBe('dev-token-SECRET-2');
-    expect((await tokens.getToken({ forceRefresh: false })).ok && forced).toEqual(forced);
+    expect((await tokens.getToken({ forceRefresh: false })).ok && forced).toStrictEqual(forced);
     expect(server.requests).toHaveLength(2);
   });
 
@@ -389,7 +389,7 @@ describe('the cache', () => {
     const lookup = tokens.getToken({ forceRefresh: false });
     await until(() => held.length === 1, join, lookup);
     token()(held[0] as ServerResponse);
-    expect(await join).toEqual(await lookup);
+    expect(await join).toStrictEqual(await lookup);
     expect(server.requests).toHaveLength(1);
   });
 
