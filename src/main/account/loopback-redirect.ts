@@ -44,12 +44,14 @@ export async function startLoopbackRedirect(signal: AbortSignal): Promise<Loopba
     deliver(url);
   });
   await new Promise<void>((resolve, reject) => {
+    // Stryker disable next-line StringLiteral: listening on port 0 of 127.0.0.1 does not fail here; no test can make it
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolve());
   });
   port = (server.address() as AddressInfo).port;
   const onAbort = () => fail(new Error('sign-in cancelled'));
   if (signal.aborted) onAbort();
+  // Stryker disable next-line ObjectLiteral,BooleanLiteral: the arrival settles once, so a second call of onAbort changes nothing (and a signal aborts once)
   else signal.addEventListener('abort', onAbort, { once: true });
   let closing: Promise<void> | undefined;
   return {

@@ -41,6 +41,19 @@ describe('startLoopbackRedirect', () => {
     expect(Number(uri.port)).toBeGreaterThan(0);
   });
 
+  it('listens on 127.0.0.1 only: another address of this machine is refused', async () => {
+    const listener = await listen();
+    const { port } = new URL(listener.redirectUri);
+    // 127.0.0.2 reaches this machine too (Linux routes all of 127/8 to the loopback device).
+    const other = connect(Number(port), '127.0.0.2');
+    const outcome = await new Promise<string>((resolve) => {
+      other.once('connect', () => resolve('connected'));
+      other.once('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? 'error'));
+    });
+    other.destroy();
+    expect(outcome).toBe('ECONNREFUSED');
+  });
+
   it('delivers the whole URL of the return and shows a page without the code', async () => {
     const listener = await listen();
     const back = `${listener.redirectUri}?code=C0DE-secret-value&state=st4te`;

@@ -177,6 +177,19 @@ describe('answers that are not a token', () => {
     expect(server.requests).toHaveLength(1);
   });
 
+  it('maps a 501 to directory-unavailable, not retryable and not a refusal', async () => {
+    const server = await endpoint(status(501));
+    const result = await createDevTokenProvider({ baseUrl: server.url, ...player }).getToken({
+      forceRefresh: false,
+    });
+    expect(!result.ok && result.error).toStrictEqual({
+      code: 'directory-unavailable',
+      message: 'directory answered 501',
+      retryable: false,
+      status: 501,
+    });
+  });
+
   it('maps a 408 to directory-unavailable, retryable (a 4xx that is no refusal)', async () => {
     const server = await endpoint(status(408));
     const result = await createDevTokenProvider({ baseUrl: server.url, ...player }).getToken({
