@@ -119,7 +119,9 @@ describe('refresh', () => {
     const { server, settings } = await authority([json(tokens)]);
     const slashed = { ...settings, authority: `${settings.authority}//` };
     expectTokens(await createOAuthClient(slashed, now).refresh(new Secret('REFRESH-SECRET-1')));
-    expect(server.requests.map((request) => request.url)).toStrictEqual(['/consumers/oauth2/v2.0/token']);
+    expect(server.requests.map((request) => request.url)).toStrictEqual([
+      '/consumers/oauth2/v2.0/token',
+    ]);
   });
 
   it('counts an hour when the answer gives no lifetime', async () => {
@@ -226,6 +228,11 @@ describe('refusals and odd answers', () => {
       'OAUTH_RESPONSE_IS_NOT_CONFORM',
     ],
     ['a 302', text(302, ''), 'OAUTH_RESPONSE_IS_NOT_CONFORM'],
+    [
+      'a 200 with an empty refresh token',
+      json({ ...tokens, refresh_token: '' }),
+      'OAUTH_INVALID_RESPONSE',
+    ],
     ['a 200 that is not JSON', text(200, 'REFRESH-SECRET-1'), 'OAUTH_RESPONSE_IS_NOT_JSON'],
     [
       'a 200 without a token type',
@@ -337,6 +344,24 @@ describe('deviceCode', () => {
       retryable: false,
     });
   });
+
+  it.each([
+    ['something that is no Error', 'the terminal is gone', 'error'],
+    ['an Error without a cause', new Error('the terminal is gone'), 'Error'],
+  ])(
+    'answers with a value, not a throw, when the prompt throws %s',
+    async (_name, thrown, name) => {
+      const { settings } = await authority([json(tokens)]);
+      const result = await createOAuthClient(settings, now).deviceCode(() => {
+        throw thrown;
+      }, new AbortController().signal);
+      expect(failure(result)).toStrictEqual({
+        code: 'service-unavailable',
+        message: `the authority could not be reached (${name})`,
+        retryable: true,
+      });
+    },
+  );
 
   it('maps a device code endpoint that answers 503 to service-unavailable without a prompt', async () => {
     const { settings } = await authority([json(tokens)], text(503, 'busy'));
