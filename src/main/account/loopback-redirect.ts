@@ -50,9 +50,10 @@ export async function startLoopbackRedirect(signal: AbortSignal): Promise<Loopba
   });
   port = (server.address() as AddressInfo).port;
   const onAbort = () => fail(new Error('sign-in cancelled'));
+  // Stryker disable ObjectLiteral,BooleanLiteral: `{ once: true }`: the arrival settles once, so a second call of onAbort changes nothing (and a signal aborts once)
   if (signal.aborted) onAbort();
-  // Stryker disable next-line ObjectLiteral,BooleanLiteral: the arrival settles once, so a second call of onAbort changes nothing (and a signal aborts once)
   else signal.addEventListener('abort', onAbort, { once: true });
+  // Stryker restore ObjectLiteral,BooleanLiteral
   let closing: Promise<void> | undefined;
   return {
     redirectUri: `http://127.0.0.1:${port}/callback`,
