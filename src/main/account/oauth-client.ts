@@ -106,7 +106,7 @@ function oauthFailure(error: unknown, signal?: AbortSignal): SignInError {
     return oauthErrorCode(error.error, 'the authorization was refused');
   }
   const name = error instanceof Error ? error.name : 'error';
-  // Stryker disable next-line StringLiteral: any other text for "no code" is neither OAUTH_TIMEOUT nor starts with OAUTH_
+  // Stryker disable next-line ConditionalExpression,StringLiteral: "no code" as any other text, or as String(undefined), is neither OAUTH_TIMEOUT nor starts with OAUTH_
   const code = error instanceof Error && 'code' in error ? String(error.code) : '';
   if (code === 'OAUTH_TIMEOUT') {
     return signInError('service-unavailable', 'the authority did not answer in time', true);
