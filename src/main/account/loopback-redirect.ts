@@ -29,6 +29,7 @@ export async function startLoopbackRedirect(signal: AbortSignal): Promise<Loopba
   arrival.catch(() => undefined);
   let port = 0;
   const server = createServer((request, response) => {
+    // Stryker disable next-line StringLiteral: a request to a Node server always has a url; `'/'` only satisfies the type
     const url = new URL(request.url ?? '/', `http://127.0.0.1:${port}`);
     if (request.method !== 'GET' || url.pathname !== '/callback') {
       response.writeHead(404, { 'content-length': 0 });
