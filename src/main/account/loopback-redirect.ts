@@ -29,6 +29,7 @@ export async function startLoopbackRedirect(signal: AbortSignal): Promise<Loopba
   arrival.catch(() => undefined);
   let port = 0;
   const server = createServer((request, response) => {
+    // Stryker disable next-line StringLiteral: a request to a Node server always has a url; `'/'` only satisfies the type
     const url = new URL(request.url ?? '/', `http://127.0.0.1:${port}`);
     if (request.method !== 'GET' || url.pathname !== '/callback') {
       response.writeHead(404, { 'content-length': 0 });
@@ -44,13 +45,16 @@ export async function startLoopbackRedirect(signal: AbortSignal): Promise<Loopba
     deliver(url);
   });
   await new Promise<void>((resolve, reject) => {
+    // Stryker disable next-line StringLiteral: listening on port 0 of 127.0.0.1 does not fail here; no test can make it
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolve());
   });
   port = (server.address() as AddressInfo).port;
   const onAbort = () => fail(new Error('sign-in cancelled'));
+  // Stryker disable ObjectLiteral,BooleanLiteral: `{ once: true }`: the arrival settles once, so a second call of onAbort changes nothing (and a signal aborts once)
   if (signal.aborted) onAbort();
   else signal.addEventListener('abort', onAbort, { once: true });
+  // Stryker restore ObjectLiteral,BooleanLiteral
   let closing: Promise<void> | undefined;
   return {
     redirectUri: `http://127.0.0.1:${port}/callback`,

@@ -63,37 +63,57 @@ function configuration(settings: SignInSettings): oidc.Configuration {
   return config;
 }
 
-/** Maps anything openid-client throws to a sign-in error that names an OAuth code, never a body. */
+/**
+ * An OAuth error code as it may appear in a message: the codes of RFC 6749 and RFC 8628 are lower
+ * case words joined by underscores. Anything else in the field (an authority echoing a token or a
+ * code there) is not repeated: messages end up in logs.
+ */
+function shownErrorCode(code: string): string {
+  return /^[a-z_]{1,64}$/.test(code) ? code : 'not an OAuth error code';
+}
+
+/** The sign-in error for an OAuth error code the token or authorization endpoint answered. */
+function oauthErrorCode(code: string, refused: string): SignInError {
+  const shown = shownErrorCode(code);
+  switch (code) {
+    case 'expired_token':
+      return signInError('code-expired', 'the device code expired');
+    case 'access_denied':
+    case 'authorization_declined':
+      return signInError('cancelled', `the player declined (${shown})`);
+    case 'invalid_grant':
+      return signInError('session-expired', 'the grant is expired or revoked (invalid_grant)');
+    case 'server_error':
+    case 'temporarily_unavailable':
+      return signInError('service-unavailable', `the authority is unavailable (${shown})`, true);
+    default:
+      return signInError('malformed-response', `${refused}: ${shown}`);
+  }
+}
+
+/**
+ * Maps anything openid-client throws to a sign-in error that names an OAuth code, never a body.
+ * A timeout, a 5xx or a 429 is `service-unavailable` (retryable), as docs/sign-in.md promises:
+ * openid-client reports them as `OAUTH_TIMEOUT` and as an unexpected status, which would otherwise
+ * read as an unusable answer.
+ */
 function oauthFailure(error: unknown, signal?: AbortSignal): SignInError {
   if (signal?.aborted) return signInError('cancelled', 'sign-in cancelled');
   if (error instanceof oidc.ResponseBodyError) {
-    switch (error.error) {
-      case 'expired_token':
-        return signInError('code-expired', 'the device code expired');
-      case 'access_denied':
-      case 'authorization_declined':
-        return signInError('cancelled', `the player declined (${error.error})`);
-      case 'invalid_grant':
-        return signInError('session-expired', 'the grant is expired or revoked (invalid_grant)');
-      default:
-        return signInError(
-          'malformed-response',
-          `the authority refused: ${error.error.slice(0, 64)}`,
-        );
-    }
+    return oauthErrorCode(error.error, 'the authority refused');
   }
   if (error instanceof oidc.AuthorizationResponseError) {
-    const code = error.error === 'access_denied' ? 'cancelled' : 'malformed-response';
-    return signInError(code, `the authorization was refused: ${error.error.slice(0, 64)}`);
+    return oauthErrorCode(error.error, 'the authorization was refused');
   }
   const name = error instanceof Error ? error.name : 'error';
+  // Stryker disable next-line ConditionalExpression,StringLiteral: "no code" as any other text, or as String(undefined), is neither OAUTH_TIMEOUT nor starts with OAUTH_
   const code = error instanceof Error && 'code' in error ? String(error.code) : '';
-  if (name === 'AbortError' || name === 'TimeoutError') {
-    return signInError(
-      'service-unavailable',
-      `the authority did not answer in time (${name})`,
-      true,
-    );
+  if (code === 'OAUTH_TIMEOUT') {
+    return signInError('service-unavailable', 'the authority did not answer in time', true);
+  }
+  const status = error instanceof Error && error.cause instanceof Response ? error.cause.status : 0;
+  if (status >= 500 || status === 429) {
+    return signInError('service-unavailable', `the authority answered ${status}`, true);
   }
   if (code.startsWith('OAUTH_')) {
     return signInError('malformed-response', `the authority's answer was not usable (${code})`);
@@ -105,6 +125,7 @@ function tokensOf(
   response: oidc.TokenEndpointResponse,
   now: number,
 ): Result<OAuthTokens, SignInError> {
+  // Stryker disable next-line ConditionalExpression,StringLiteral: openid-client refuses an empty refresh token before this (OAUTH_INVALID_RESPONSE, tested)
   if (typeof response.refresh_token !== 'string' || response.refresh_token === '') {
     return err(signInError('malformed-response', 'the token answer has no refresh token'));
   }

@@ -60,13 +60,17 @@ async function postJson(
       responseType: 'text',
     });
     let json: unknown;
+    // Stryker disable BlockStatement: an emptied catch block leaves json undefined as well
     try {
+      // Stryker disable next-line ConditionalExpression,StringLiteral: JSON.parse('') throws, and the catch gives undefined too
       json = response.body === '' ? undefined : JSON.parse(response.body);
     } catch {
       json = undefined;
     }
+    // Stryker restore BlockStatement
     return ok({ status: response.statusCode, json });
   } catch (error) {
+    // Stryker disable next-line ConditionalExpression,LogicalOperator,StringLiteral: got only throws its RequestError, which always has a code
     const code = error instanceof Error && 'code' in error ? String(error.code) : 'error';
     return err(
       signInError(
@@ -132,6 +136,7 @@ export async function exchangeForXsts(
   const answer = xstsAnswer.safeParse(xsts.value.json);
   const claims = answer.success ? answer.data.DisplayClaims.xui[0] : undefined;
   const notAfter = answer.success ? Date.parse(answer.data.NotAfter) : NaN;
+  // Stryker disable next-line ConditionalExpression,LogicalOperator: a failed parse leaves claims undefined, and a successful one has a first claim (min 1)
   if (!answer.success || claims === undefined || Number.isNaN(notAfter)) {
     return err(signInError('malformed-response', 'the XSTS answer has the wrong shape'));
   }

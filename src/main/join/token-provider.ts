@@ -54,15 +54,18 @@ export interface TokenProvider {
  */
 function toTokenError(error: DirectoryError): TokenError {
   const refused =
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: undefined is never >= 400, and a 500 is retryable, so neither the status check nor `<= 500` changes who is refused
     error.status !== undefined && error.status >= 400 && error.status < 500 && !error.retryable;
   const code = refused
     ? 'unauthorized'
-    : error.code === 'directory-unavailable' ||
+    : // Stryker disable next-line ConditionalExpression: a failure that is not refused is always one of these four (only they can be retryable or statusless)
+      error.code === 'directory-unavailable' ||
         error.code === 'rate-limited' ||
         error.code === 'malformed-response' ||
         error.code === 'cancelled'
       ? error.code
-      : 'unauthorized';
+      : // Stryker disable next-line StringLiteral: unreachable, see above
+        'unauthorized';
   return {
     code,
     message: error.message,
@@ -82,6 +85,7 @@ const devTokenAnswer = z.object({
 
 /** `<baseUrl>/dev/tokens` (a path prefix is kept); undefined unless the base is http(s). */
 function devTokensUrl(baseUrl: string): string | undefined {
+  // Stryker disable BlockStatement: an emptied catch block returns undefined as well
   try {
     const url = new URL(`${baseUrl.replace(/\/+$/, '')}/dev/tokens`);
     return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : undefined;
@@ -89,6 +93,7 @@ function devTokensUrl(baseUrl: string): string | undefined {
     return undefined;
   }
 }
+// Stryker restore BlockStatement
 
 export interface DevTokenProviderOptions {
   readonly baseUrl: string;
@@ -133,6 +138,7 @@ export function createDevTokenProvider(options: DevTokenProviderOptions): TokenP
           'user-agent': rallypointUserAgent(),
         },
         signal: attemptSignal,
+        // Stryker disable next-line ObjectLiteral: got retries no POST by default either; the limit says so
         retry: { limit: 0 },
         throwHttpErrors: false,
         followRedirect: false,
@@ -141,6 +147,7 @@ export function createDevTokenProvider(options: DevTokenProviderOptions): TokenP
     } catch (error) {
       const timedOut = timeout.aborted && !callerSignal.aborted;
       return err(
+        // Stryker disable next-line BooleanLiteral: `write` only sets `ambiguous`, which a TokenError does not carry
         toTokenError(classifyTransportError(error, { write: false, callerSignal, timedOut })),
       );
     }
@@ -149,7 +156,9 @@ export function createDevTokenProvider(options: DevTokenProviderOptions): TokenP
       const failure = classifyStatus({
         status: response.statusCode,
         text: response.body,
+        // Stryker disable next-line BooleanLiteral: `write` only sets `ambiguous`, which a TokenError does not carry
         write: false,
+        // Stryker disable next-line ConditionalExpression: a retryAfterMs of undefined is left out by directoryError too
         ...(retryAfter === undefined ? {} : { retryAfterMs: retryAfter }),
       });
       return err(toTokenError(failure));
@@ -181,6 +190,7 @@ export function createDevTokenProvider(options: DevTokenProviderOptions): TokenP
       }
       if (!forceRefresh && cached !== undefined) return ok(cached);
       if (!forceRefresh && issuing !== undefined) return issuing;
+      // Stryker disable next-line ConditionalExpression: an unforced call gets here only when nothing is cached
       if (forceRefresh) cached = undefined;
       const request = issue(signal).then((result) => {
         if (result.ok) cached = result.value;
@@ -189,6 +199,7 @@ export function createDevTokenProvider(options: DevTokenProviderOptions): TokenP
       if (!forceRefresh) {
         issuing = request;
         void request.finally(() => {
+          // Stryker disable next-line ConditionalExpression: no other unforced request can start while this one is `issuing`
           if (issuing === request) issuing = undefined;
         });
       }
