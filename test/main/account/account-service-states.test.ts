@@ -42,7 +42,6 @@ function memoryAccounts(initial: AccountSummary[] = []) {
           signal,
           finish(outcome) {
             if (typeof outcome === 'string') {
-              // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- what a careless callee may throw
               reject(outcome);
             } else if (outcome instanceof Error) reject(outcome);
             else {

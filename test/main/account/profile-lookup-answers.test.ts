@@ -238,6 +238,54 @@ describe('what it keeps of the answer', () => {
   });
 });
 
+describe('the size limits of an answer', () => {
+  const picture = (length: number) => {
+    const start = 'https://example.com/';
+    return start + 'a'.repeat(length - start.length);
+  };
+  const filler = (count: number) =>
+    Array.from({ length: count }, (_, index) => ({ id: `Other${index}`, value: 'x' }));
+
+  it('takes setting values up to 2048 characters, 20 settings a player and 100 players', async () => {
+    const players = Array.from({ length: 100 }, (_, index) => ({
+      id: String(1000 + index),
+      settings: [
+        { id: 'Gamertag', value: `P${index}` },
+        { id: 'GameDisplayPicRaw', value: picture(2048) },
+        ...filler(18),
+      ],
+    }));
+    const service = await profileService(json({ profileUsers: players }));
+    const { profiles } = await lookUp(
+      players.map((player) => player.id),
+      service.url,
+    );
+    expect(profiles.size).toBe(100);
+    expect(profiles.get('1000')?.pictureUrl).toBe(picture(2048));
+  });
+
+  it.each([
+    [
+      'a value of 2049 characters',
+      [user(sender, { Gamertag: 'G', GameDisplayPicRaw: picture(2049) })],
+    ],
+    ['21 settings', [{ id: sender, settings: [{ id: 'Gamertag', value: 'G' }, ...filler(20)] }]],
+    [
+      '101 players',
+      Array.from({ length: 101 }, (_, index) => user(String(1000 + index), { Gamertag: 'G' })),
+    ],
+    ['a player id that is no string', [{ id: 7, settings: [{ id: 'Gamertag', value: 'G' }] }]],
+    ['a setting id that is no string', [{ id: sender, settings: [{ id: 1, value: 'G' }] }]],
+  ])('refuses the whole answer with %s', async (_name, profileUsers) => {
+    const service = await profileService(json({ profileUsers }));
+    const { profiles, lines } = await lookUp([sender, '1000'], service.url);
+    expect(profiles.size).toBe(0);
+    expect(lines).toStrictEqual([
+      'profile lookup answer has the wrong shape; the sender is shown as a friend',
+    ]);
+  });
+});
+
 describe('failures are an empty answer with a log line', () => {
   it('no token: the service is not asked', async () => {
     const service = await profileService(json({ profileUsers: [] }));
