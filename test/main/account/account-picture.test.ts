@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, expect, it } from 'vitest';
 import { accountPicture, maxPictureBytes } from '../../../src/main/account/account-picture';
 import type { TokenProvider } from '../../../src/main/join/token-provider';
+import { closedLoopbackPort } from './closed-port';
 
 const xuid = '2533274812345678';
 const tokens: TokenProvider = {
@@ -183,10 +184,7 @@ it('a picture host that fails, is not there or is too slow gives no picture and 
   server?.closeAllConnections();
   await new Promise((done) => server?.close(done));
 
-  const closed = createServer();
-  await new Promise<void>((listening) => closed.listen(0, '127.0.0.1', listening));
-  const { port } = closed.address() as AddressInfo;
-  await new Promise((done) => closed.close(done));
+  const port = await closedLoopbackPort();
   const absent = await pictureOf({
     type: 'image/png',
     body: Buffer.alloc(0),

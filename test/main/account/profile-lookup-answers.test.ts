@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { lookupProfiles, type PlayerProfile } from '../../../src/main/account/profile-lookup';
 import type { TokenProvider } from '../../../src/main/join/token-provider';
+import { closedLoopbackPort } from './closed-port';
 
 const token = 'xsts-SECRET-token';
 const sender = '2533274811111111';
@@ -64,15 +65,6 @@ async function profileService(
   await new Promise<void>((listening) => server?.listen(0, '127.0.0.1', listening));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return { url: `${base}/users/batch/profile/settings`, base, seen };
-}
-
-/** A loopback URL nothing listens on: a port the OS gave and that was closed again. */
-async function closedPortUrl(): Promise<string> {
-  const closed = createServer();
-  await new Promise<void>((listening) => closed.listen(0, '127.0.0.1', listening));
-  const { port } = closed.address() as AddressInfo;
-  await new Promise((done) => closed.close(done));
-  return `http://127.0.0.1:${port}/users/batch/profile/settings`;
 }
 
 const json = (value: unknown) => (_request: Seen, response: ServerResponse) => {
@@ -314,7 +306,10 @@ describe('failures are an empty answer with a log line', () => {
     // The 503 is not retried.
     expect(service.seen).toHaveLength(1);
 
-    const refused = await lookUp([sender], await closedPortUrl());
+    const refused = await lookUp(
+      [sender],
+      `http://127.0.0.1:${await closedLoopbackPort()}/users/batch/profile/settings`,
+    );
     expect(refused.lines).toStrictEqual([
       'profile lookup failed (ECONNREFUSED); the sender is shown as a friend',
     ]);
