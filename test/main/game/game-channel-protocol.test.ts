@@ -3,6 +3,7 @@
  * its edge, and the typed problem (code, message, `type`/`id` echoed back) of each bad line. The
  * real-process suite (game-channel.test.ts) shows these reaching a game; this one pins each rule.
  */
+import { PassThrough } from 'node:stream';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type * as Protocol from '../../../src/main/game/game-channel-protocol';
 
@@ -230,5 +231,26 @@ describe('parseGameMessage: each message', () => {
 
   it('unknown fields are ignored', () => {
     expect(parse({ type: 'left', extra: 1 })).toEqual({ ok: true, value: { type: 'left' } });
+  });
+});
+
+describe('maxGameLineBytes', () => {
+  it('is the cap a channel applies by default: a line of 64 KiB is read, one byte more is not', async () => {
+    // Loaded after the reset, so the channel reads this test's fresh copy of the protocol.
+    const { GameChannel } = await import('../../../src/main/game/game-channel');
+    const game = new PassThrough();
+    const stdin = new PassThrough();
+    const output: string[] = [];
+    new GameChannel(game, stdin, {
+      onMessage: () => undefined,
+      onOutput: (line) => output.push(line),
+    });
+    const cap = 64 * 1024;
+    game.write(`${'x'.repeat(cap)}\n${'y'.repeat(cap + 1)}\n`);
+    expect(output).toEqual(['x'.repeat(cap)]);
+    expect(JSON.parse((stdin.read() as Buffer).toString('utf8'))).toMatchObject({
+      code: 'line-too-long',
+      message: `A line passed ${cap} bytes (${cap + 1} so far); the rest of it is ignored.`,
+    });
   });
 });
