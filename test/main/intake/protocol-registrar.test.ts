@@ -165,7 +165,7 @@ describe('ProtocolRegistrar', () => {
 
   it('reports a skipped plan with its summary and reason, and touches nothing', async () => {
     const { calls, logger, value } = ports();
-    const plan = planProtocolRegistration(['rallypoint'], {
+    const plan = planProtocolRegistration(['rallypoint', 'ms-xbl-52414c59'], {
       ...windows,
       platform: 'linux',
       env: { APPIMAGE: '/R' },
@@ -173,7 +173,7 @@ describe('ProtocolRegistrar', () => {
     expect(await new ProtocolRegistrar(value).run(plan)).toBe('skipped');
     expect(calls).toEqual([]);
     expect(logger.lines).toEqual([
-      'warn registration: rallypoint not registered (AppImage): neither XDG_DATA_HOME nor HOME is set',
+      'warn registration: rallypoint, ms-xbl-52414c59 not registered (AppImage): neither XDG_DATA_HOME nor HOME is set',
     ]);
   });
 });
