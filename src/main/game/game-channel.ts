@@ -72,6 +72,7 @@ export class GameChannel {
     // A game that exits mid-write (EPIPE) reports its exit instead; the error is not the channel's.
     this.#output?.on('error', () => undefined);
     input?.on('data', (chunk: Buffer | string) =>
+      // Stryker disable next-line ConditionalExpression: Buffer.from of a Buffer is a copy of the same bytes
       reader.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk),
     );
     input?.on('end', () => reader.end());
@@ -148,7 +149,9 @@ export class GameChannel {
       type: 'error',
       code: problem.code,
       message: problem.message,
+      // Stryker disable next-line ConditionalExpression: JSON.stringify leaves out an undefined `about`
       ...(problem.type === undefined ? {} : { about: problem.type }),
+      // Stryker disable next-line ConditionalExpression: JSON.stringify leaves out an undefined `id`
       ...(problem.id === undefined ? {} : { id: problem.id }),
     });
   }

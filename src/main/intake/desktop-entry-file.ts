@@ -19,6 +19,7 @@ export async function writeDesktopEntryFile(
   if (current === contents) return 'unchanged';
   await mkdir(directory, { recursive: true });
   const temporary = path.join(directory, `.${fileName}.${process.pid}.tmp`);
+  // Stryker disable next-line ObjectLiteral,StringLiteral: '' is UTF-8 too; the mode differs only under a umask of 0, which StrykerJS's worker threads cannot set (a test checks it under `npm test`)
   await writeFile(temporary, contents, { encoding: 'utf8', mode: 0o644 });
   await rename(temporary, target);
   return 'written';

@@ -102,6 +102,7 @@ export function planProtocolRegistration(
   const development = !isPackaged;
 
   if (platform === 'linux' && (development || appImage !== undefined)) {
+    // Stryker disable next-line ConditionalExpression: in this branch a packaged build always has APPIMAGE (the `if` above)
     const program = !development && appImage !== undefined ? appImage : execPath;
     const command = development && defaultApp ? [execPath, environment.appPath] : [program];
     const what = development ? 'development build' : 'AppImage';

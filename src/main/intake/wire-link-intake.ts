@@ -42,6 +42,7 @@ export function wireLinkIntake(
   logger.info('intake: this launcher holds the single-instance lock');
 
   app.on('second-instance', (_event, argv) => {
+    // Stryker disable next-line ArrayDeclaration: a command line of one word that is no link holds no invite link either
     intake.receiveArgv(Array.isArray(argv) ? argv : [], 'second-instance');
   });
   intake.receiveArgv(options.argv, 'cold-start');

@@ -42,6 +42,7 @@ export function runXdgMimeDefault(
         } else if (error.killed) {
           resolve({ ok: false, reason: 'timed-out', detail: 'xdg-mime did not finish in time' });
         } else {
+          // Stryker disable next-line StringLiteral: split always gives a first element, so the `?? ''` is never reached
           const firstLine = String(stderr).trim().split('\n')[0] ?? '';
           resolve({ ok: false, reason: 'failed', detail: `exit ${String(code)}: ${firstLine}` });
         }

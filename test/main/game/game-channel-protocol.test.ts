@@ -4,6 +4,7 @@
  * real-process suite (game-channel.test.ts) shows these reaching a game; this one pins each rule.
  */
 import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { BoundedLineReader } from '../../../src/main/game/bounded-line-reader';
 import type * as Protocol from '../../../src/main/game/game-channel-protocol';
 
 /**
@@ -230,5 +231,23 @@ describe('parseGameMessage: each message', () => {
 
   it('unknown fields are ignored', () => {
     expect(parse({ type: 'left', extra: 1 })).toEqual({ ok: true, value: { type: 'left' } });
+  });
+});
+
+describe('maxGameLineBytes', () => {
+  it('is 64 KiB: a reader with that cap reads a line of 64 KiB and refuses one byte more', async () => {
+    // Read from this test's fresh copy of the protocol (the channel's cap when none is given);
+    // the reader is imported once, above, so its own code is not reloaded here.
+    const { maxGameLineBytes } = await import('../../../src/main/game/game-channel-protocol');
+    const lines: string[] = [];
+    const overflows: number[] = [];
+    const reader = new BoundedLineReader(maxGameLineBytes, {
+      line: (text) => lines.push(text),
+      overflow: (bytes) => overflows.push(bytes),
+    });
+    const cap = 64 * 1024;
+    reader.push(Buffer.from(`${'x'.repeat(cap)}\n${'y'.repeat(cap + 1)}\n`));
+    expect(lines).toEqual(['x'.repeat(cap)]);
+    expect(overflows).toEqual([cap + 1]);
   });
 });

@@ -235,6 +235,21 @@ describe('GameChannel', () => {
     expect(messages).toEqual([]);
   });
 
+  it('without a log, a flood that is over lets messages through again and throws nothing', () => {
+    const game = new PassThrough();
+    const messages: GameMessage[] = [];
+    const clock = { now: 0 };
+    new GameChannel(game, new PassThrough(), {
+      onMessage: (message) => messages.push(message),
+      rate: { capacity: 1, refillPerSecond: 1 },
+      now: () => clock.now,
+    });
+    game.write('{"type":"left"}\n{"type":"left"}\n');
+    clock.now += 1000;
+    expect(() => game.write('{"type":"left"}\n')).not.toThrow();
+    expect(messages).toHaveLength(2);
+  });
+
   it('after a flood is over, the drop count is logged once, not again', () => {
     const { game, clock, log } = channel({ rate: { capacity: 1, refillPerSecond: 1 } });
     const left = '{"type":"left"}\n';

@@ -230,6 +230,16 @@ describe('link intake on a faked Electron app', () => {
     expect(again.deliveries).toEqual([`join:${handleB}`]);
   });
 
+  it('a second launch whose argv is not a list counts as an empty command line', () => {
+    const { intake, target, app, logger } = setUp();
+    intake.attach(target);
+    expect(() => app.emit('second-instance', {}, undefined, '/home/player')).not.toThrow();
+    expect(target.events).toEqual([{ type: 'reveal' }]);
+    expect(logger.lines.at(-1)).toBe(
+      'info intake: second-instance command line holds no invite link',
+    );
+  });
+
   it('a second launch says it hands over and quits', () => {
     const { logger, role } = setUp({ primary: false, argv: [exe, '--', inviteLink(handleA)] });
     expect(role).toBe('secondary');
