@@ -93,7 +93,7 @@ function recordingPolicy(wait = 250): { policy: RetryPolicy; calls: PolicyCall[]
   return {
     calls,
     policy: ({ attempt, error, now, deadline }) => {
-      calls.push({ attempt, code: error.code, now, deadline });
+      calls.push({ attempt, code: (error as { code?: string }).code ?? '', now, deadline });
       return error.retryable && now + wait < deadline ? wait : undefined;
     },
   };
@@ -420,5 +420,77 @@ describe('leaveSession through the real directory client', () => {
     expect(requests).toEqual([`PUT ${oldLocation}`]);
     expect(calls).toEqual([]);
     expect(log.lines).toEqual(['info left the session of handle=11111111…']);
+  });
+});
+
+/** The scripted directory, also recording the signal each request was given. */
+class SignalRecordingDirectory extends FakeDirectory {
+  readonly signals: (AbortSignal | undefined)[] = [];
+  override async readByHandle(handleId: string, options?: { signal: AbortSignal }) {
+    this.signals.push(options?.signal);
+    return super.readByHandle(handleId);
+  }
+  override async leave(location: string, options: { signal: AbortSignal }) {
+    this.signals.push(options?.signal);
+    return super.leave(location, options);
+  }
+  override async joinByHandle(
+    ...args: Parameters<FakeDirectory['joinByHandle']>
+  ): ReturnType<FakeDirectory['joinByHandle']> {
+    this.signals.push(args[2]?.signal);
+    return super.joinByHandle(...args);
+  }
+}
+
+describe('leaveSession: requests and logging', () => {
+  it('every request of the way out carries the leave signal', async () => {
+    const directory = new SignalRecordingDirectory([written(foundLocation)]);
+    const { leaveDeps } = deps(directory, recordingPolicy().policy);
+    const signal = new AbortController().signal;
+
+    await leaveSession(
+      leaveDeps,
+      input({ membership: membership(oldHandle), unsure: seat(newHandle) }),
+      signal,
+    );
+
+    // leave, read, locate, leave
+    expect(directory.signals).toHaveLength(4);
+    expect(directory.signals.every((given) => given === signal)).toBe(true);
+  });
+
+  it('without a log, every outcome is still reached quietly', async () => {
+    const policy = recordingPolicy().policy;
+    const quiet = (directory: FakeDirectory): LeaveDeps => ({
+      client: directory,
+      retryPolicy: policy,
+      clock: new StepClock(),
+    });
+    const signal = new AbortController().signal;
+    const ok1 = new FakeDirectory([written(foundLocation)]);
+    await leaveSession(
+      quiet(ok1),
+      input({ membership: membership(), unsure: seat(newHandle) }),
+      signal,
+    );
+    expect(ok1.leaves).toEqual([oldLocation, foundLocation]);
+
+    const failing = new FakeDirectory([written(foundLocation)]);
+    failing.leaveAnswer = err(directoryError('not-allowed', 'no', { status: 403 }));
+    await leaveSession(
+      quiet(failing),
+      input({ membership: membership(), unsure: seat(newHandle) }),
+      signal,
+    );
+    expect(failing.leaves).toEqual([oldLocation, foundLocation]);
+
+    const unread = new FakeDirectory([]);
+    unread.readAnswer = err(directoryError('not-allowed', 'no', { status: 403 }));
+    await leaveSession(quiet(unread), input({ unsure: seat(newHandle) }), signal);
+    expect(unread.reads).toEqual([newHandle]);
+
+    const lost = new FakeDirectory([notFound()]);
+    await leaveSession(quiet(lost), input({ unsure: seat(newHandle) }), signal);
+    expect(lost.leaves).toEqual([]);
   });
 });

@@ -15,7 +15,6 @@ import {
   withPresence,
   type PresenceConnection,
   type PresenceOptions,
-  type SessionWatcher,
 } from '../../../src/main/join/presence-connection';
 import type { AccessToken, TokenProvider } from '../../../src/main/join/token-provider';
 import { rallypointUserAgent } from '../../../src/main/join/user-agent';
@@ -126,7 +125,7 @@ class ScriptedDirectory {
 }
 
 /** Records what the watcher was told. */
-class RecordingWatcher implements SessionWatcher {
+class RecordingWatcher {
   readonly joins: { path: string; connection: PresenceConnection }[] = [];
   ended = 0;
   joined(path: string, connection: PresenceConnection): void {
