@@ -9,7 +9,14 @@ import { provideJoinActors, type JoinActorDeps } from '../../../src/main/join/jo
 import type { JoinClock } from '../../../src/main/join/leave-session';
 import type { TokenProvider } from '../../../src/main/join/token-provider';
 import { ok } from '../../../src/shared/result';
-import { FakeDirectory, FakeGame, FakeTokens, invite, playerXuid } from './join-machine-fakes';
+import {
+  FakeDirectory,
+  FakeGame,
+  FakeTokens,
+  invite,
+  playerXuid,
+  sessionWithPlayer,
+} from './join-machine-fakes';
 
 const clock: JoinClock = {
   now: () => 1_000_000,
@@ -102,5 +109,25 @@ describe('join actors', () => {
       checkMembershipFirst: true,
     });
     expect(outcome.deadlineAt).toBe(1_005_000);
+  });
+
+  it('the hand-off gives the game the membership and the signal that can call it off', async () => {
+    const game = new FakeGame();
+    const { run } = actors({ game });
+    const membership = {
+      seat: { invite: invite(), xuid: playerXuid },
+      contentLocation: '/serviceconfigs/s/sessionTemplates/t/sessions/a',
+      session: sessionWithPlayer(),
+    };
+
+    await run('handOff', { membership });
+
+    expect(game.joins[0]?.request).toEqual({
+      invite: invite(),
+      xuid: playerXuid,
+      sessionRef: membership.contentLocation,
+      session: membership.session,
+    });
+    expect(game.joins[0]?.signal).toBeInstanceOf(AbortSignal);
   });
 });

@@ -101,6 +101,29 @@ describe('createJoinService: defaults', () => {
     expect(service.view()).toMatchObject({ phase: 'failed' });
   });
 
+  it('a later attempt’s deadline is counted on the injected clock too', async () => {
+    // The first attempt has no deadline yet (the whole budget); the second counts what is left.
+    const clock: JoinClock = {
+      now: () => Date.now() + 15_000,
+      setTimeout: (callback, ms) => setTimeout(callback, ms),
+      clearTimeout: (id) => clearTimeout(id as NodeJS.Timeout),
+    };
+    const directory = new FakeDirectory([unavailable(), hang(unavailable(true))]);
+    const { service } = start({
+      client: directory,
+      clock,
+      deadlineMs: 20_000,
+      retryPolicy: () => 1000,
+    });
+    service.submit(invite());
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(directory.joins).toHaveLength(2);
+    await vi.advanceTimersByTimeAsync(18_999);
+    expect(service.view().phase).toBe('writingSession');
+    await vi.advanceTimersByTimeAsync(1);
+    expect(service.view().phase).toBe('failed');
+  });
+
   it('writes the extra member fields with the player', async () => {
     const member = { secureDeviceAddress: 'QUJD' };
     const { service, directory } = start({ member });

@@ -311,6 +311,23 @@ describe('leaveSession: a write whose answer was lost', () => {
     expect(log.lines).toEqual([]);
   });
 
+  it('a session with no members at all: the player is not there', async () => {
+    const parsed = parseSessionDocument({
+      membersInfo: { first: 0, next: 0, count: 0, accepted: 0, active: 0 },
+      constants: { system: { maxMembersCount: 8, visibility: 'open' } },
+      members: {},
+    });
+    if (!parsed.ok) throw new Error(parsed.error.message);
+    const directory = new FakeDirectory([]);
+    directory.readAnswer = ok(parsed.value);
+    const { leaveDeps } = deps(directory, recordingPolicy().policy);
+
+    await leaveSession(leaveDeps, input({ unsure: seat(newHandle) }), new AbortController().signal);
+
+    expect(directory.joins).toEqual([]);
+    expect(directory.leaves).toEqual([]);
+  });
+
   it('no session behind the handle: nothing is written or left', async () => {
     const directory = new FakeDirectory([]);
     directory.readAnswer = ok(undefined);
