@@ -42,6 +42,7 @@ export function provideJoinActors(deps: JoinActorDeps): typeof joinMachine {
       identify: fromPromise<SignInOutcome, SignInInput>(async ({ input, signal }) => {
         const deadlineAt = input.deadlineAt ?? clock.now() + input.budgetMs;
         const result = await tokens.getToken({ forceRefresh: false, signal });
+        // Stryker disable next-line ConditionalExpression,ObjectLiteral: the machine aborts only an actor it has stopped, so this output is never read
         if (signal.aborted) return { result, deadlineAt };
         return withNextAttempt(result, input.attempt, deadlineAt, retryPolicy, clock.now());
       }),

@@ -55,6 +55,7 @@ export interface LeaveDeps {
 /** Waits on the join's clock; resolves early (false) when the signal aborts. */
 function pause(clock: JoinClock, ms: number, signal: AbortSignal): Promise<boolean> {
   return new Promise<boolean>((resolve) => {
+    // Stryker disable next-line ConditionalExpression,BooleanLiteral: the only caller (persistently) returns on an aborted signal before it waits
     if (signal.aborted) return resolve(false);
     const onAbort = () => {
       clock.clearTimeout(timer);
@@ -64,6 +65,7 @@ function pause(clock: JoinClock, ms: number, signal: AbortSignal): Promise<boole
       signal.removeEventListener('abort', onAbort);
       resolve(true);
     }, ms);
+    // Stryker disable next-line ObjectLiteral,BooleanLiteral: a signal aborts once, so `once` changes nothing
     signal.addEventListener('abort', onAbort, { once: true });
   });
 }
