@@ -28,25 +28,14 @@ import {
   directoryWithPlayer,
   sessionUrl,
 } from './directory-test-client';
+import { sessionRecordOf } from './session-record-fixture';
 
 /** A stored session with every field set to a plain default, `fields` replacing any of them. */
-const sessionOf = (fields: Partial<SessionRecord>): SessionRecord => ({
-  ref: { scid: '0b5f1c2a-3d4e-4f60-8a1b-2c3d4e5f6a7b', templateName: 'default', name: 'x' },
-  contractVersion: 107,
-  branch: 'b',
-  correlationId: 'c',
-  startTime: '2026-03-01T10:00:00.000Z',
-  changeNumber: 1,
-  etag: '"e"',
-  constantsSystem: {},
-  constantsCustom: {},
-  propertiesSystem: {},
-  propertiesCustom: {},
-  members: [],
-  nextIndex: 0,
-  formerXuids: [],
-  ...fields,
-});
+const sessionOf = (fields: Partial<SessionRecord>): SessionRecord =>
+  sessionRecordOf(
+    { scid: '0b5f1c2a-3d4e-4f60-8a1b-2c3d4e5f6a7b', templateName: 'default', name: 'x' },
+    { etag: '"e"', constantsSystem: {}, ...fields },
+  );
 
 const env = directoryWithPlayer('Bytes');
 

@@ -14,6 +14,7 @@ import {
   type SessionAccess,
 } from '../../src/directory/session-access';
 import type { MemberRecord, SessionRecord } from '../../src/directory/session-record';
+import { memberRecordOf } from './session-record-fixture';
 
 const direct: SessionAccess = { via: 'direct' };
 const transfer: SessionAccess = { via: 'transfer' };
@@ -27,19 +28,12 @@ function member(
   xuid: string,
   options: { active?: boolean; reserved?: boolean; deviceId?: string; follows?: string[] } = {},
 ): MemberRecord {
-  return {
-    index: Number(xuid),
-    xuid,
-    gamertag: `P${xuid}`,
-    constantsSystem: {},
-    constantsCustom: {},
+  return memberRecordOf(xuid, 0, {
     propertiesSystem: options.active === false ? {} : { active: true },
-    propertiesCustom: {},
     reserved: options.reserved ?? false,
     deviceId: options.deviceId ?? `device-${xuid}`,
     follows: options.follows ?? [],
-    statusSince: 0,
-  };
+  });
 }
 
 /** An open session hosted by member 1, who follows 9 and plays on device `couch`. */

@@ -11,6 +11,7 @@ import {
   roleTypesDocument,
 } from '../../src/directory/session-roles';
 import type { MemberRecord, RoleTypeDefinitions } from '../../src/directory/session-record';
+import { memberRecordOf } from './session-record-fixture';
 
 /** `lfg` (owner-managed, max and target mutable) and `team` (open to all, only target mutable). */
 const declared: RoleTypeDefinitions = {
@@ -23,18 +24,7 @@ const declared: RoleTypeDefinitions = {
 };
 
 function withRoles(xuid: string, roles?: Record<string, string>): MemberRecord {
-  return {
-    index: Number(xuid),
-    xuid,
-    gamertag: `P${xuid}`,
-    constantsSystem: {},
-    constantsCustom: {},
-    propertiesSystem: { active: true },
-    propertiesCustom: {},
-    roles,
-    reserved: false,
-    statusSince: 0,
-  };
+  return memberRecordOf(xuid, 0, { roles });
 }
 
 describe('applyRoleSettings', () => {

@@ -9,24 +9,18 @@ import { describe, expect, it } from 'vitest';
 import { applyTimers, newEtag, nextTimer } from '../../src/directory/session-timers';
 import { deadlineAfter, maxTimeoutMs } from '../../src/directory/timeout-limits';
 import type { MemberRecord, SessionRecord } from '../../src/directory/session-record';
+import { memberRecordOf } from './session-record-fixture';
 
 type Status = 'active' | 'ready' | 'reserved' | 'inactive';
 
 /** A member of this status since `since`, on device token `token-<xuid>`. */
 function seat(xuid: string, status: Status, since = 0): MemberRecord {
-  return {
-    index: Number(xuid),
-    xuid,
-    gamertag: `P${xuid}`,
-    constantsSystem: {},
-    constantsCustom: {},
+  return memberRecordOf(xuid, since, {
     propertiesSystem:
       status === 'active' ? { active: true } : status === 'ready' ? { ready: true } : {},
-    propertiesCustom: {},
     reserved: status === 'reserved',
     deviceToken: `token-${xuid}`,
-    statusSince: since,
-  };
+  });
 }
 
 /** Timeouts: reserved 30 s, inactive 10 s, ready 20 s, empty 60 s unless `timeouts` says. */

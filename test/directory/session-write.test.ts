@@ -8,8 +8,11 @@
 import { describe, expect, it } from 'vitest';
 import type { CallerIdentity } from '../../src/directory/dev-tokens';
 import type { SessionAccess } from '../../src/directory/session-access';
-import type { MemberRecord, SessionRecord } from '../../src/directory/session-record';
-import type { RoleTypeDefinitions } from '../../src/directory/session-record';
+import type {
+  MemberRecord,
+  RoleTypeDefinitions,
+  SessionRecord,
+} from '../../src/directory/session-record';
 import type { SessionTemplate } from '../../src/directory/session-templates';
 import type { SessionDelta } from '../../src/directory/request-schemas';
 import {
@@ -18,6 +21,7 @@ import {
   type WriteOutcome,
   type WriteRequest,
 } from '../../src/directory/session-write';
+import { memberRecordOf, sessionRecordOf } from './session-record-fixture';
 
 const direct: SessionAccess = { via: 'direct' };
 const now = 5_000_000;
@@ -70,40 +74,21 @@ function request(delta: SessionDelta, extra: Partial<WriteRequest> = {}): WriteR
 }
 
 function member(xuid: string, extra: Partial<MemberRecord> = {}): MemberRecord {
-  return {
-    index: Number(xuid),
-    xuid,
-    gamertag: `P${xuid}`,
-    constantsSystem: {},
-    constantsCustom: {},
-    propertiesSystem: { active: true },
-    propertiesCustom: {},
-    reserved: false,
-    activeTitleId: `title-${xuid}`,
-    statusSince: 0,
-    ...extra,
-  };
+  return memberRecordOf(xuid, 0, { activeTitleId: `title-${xuid}`, ...extra });
 }
 
 /** An open session of 4 seats with member 1 in it. */
 function session(extra: Partial<SessionRecord> = {}): SessionRecord {
-  return {
-    ref,
-    contractVersion: 107,
-    branch: 'b',
-    correlationId: 'c',
+  return sessionRecordOf(ref, {
     startTime: '2026-01-01T00:00:00.000Z',
     changeNumber: 3,
     etag: '"e3"',
     constantsSystem: { visibility: 'open', maxMembersCount: 4, sessionEmptyTimeout: 0 },
-    constantsCustom: {},
-    propertiesSystem: {},
-    propertiesCustom: {},
     members: [member('1')],
     nextIndex: 2,
     formerXuids: ['1'],
     ...extra,
-  };
+  });
 }
 
 const join: SessionDelta = { members: { me: { properties: { system: { active: true } } } } };
