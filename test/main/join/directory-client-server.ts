@@ -3,59 +3,40 @@
  * test needs (captured requests, chosen statuses, headers and bodies, silence), plus a scripted
  * token provider and a client with fixed headers.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { ServerResponse } from 'node:http';
 import {
   createDirectoryClient,
   type DirectoryClientOptions,
 } from '../../../src/main/join/directory-client';
 import type { AccessToken, TokenProvider } from '../../../src/main/join/token-provider';
 import { ok } from '../../../src/shared/result';
+import {
+  startStubServer,
+  type ReceivedRequest,
+  type StubHandler,
+  type StubServer,
+} from '../../stub-http-server';
 
 export const handleId = '0f3c12ab-5d6e-4f70-8a9b-0c1d2e3f4a5b';
 export const sessionLocation = '/serviceconfigs/scid-1/sessionTemplates/game/sessions/s1';
 
 /** One request as the server saw it. */
-export interface Captured {
-  readonly method: string;
-  readonly url: string;
-  readonly headers: IncomingMessage['headers'];
-  readonly body: string;
-}
+export type Captured = ReceivedRequest;
 
-export type Handler = (request: Captured, response: ServerResponse) => void;
+export type Handler = StubHandler;
 
-const servers: Server[] = [];
+const servers: StubServer[] = [];
 
 /** Closes every server started so far; each test file runs it after each test. */
 export async function closeServers(): Promise<void> {
-  for (const server of servers.splice(0)) {
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
-  }
+  for (const server of servers.splice(0)) await server.close();
 }
 
 /** A directory on 127.0.0.1 (port 0) that records each request and lets `handler` answer it. */
 export async function serve(handler: Handler): Promise<{ url: string; requests: Captured[] }> {
-  const requests: Captured[] = [];
-  const server = createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => {
-      const captured = {
-        method: request.method ?? '',
-        url: request.url ?? '',
-        headers: request.headers,
-        body: Buffer.concat(chunks).toString('utf8'),
-      };
-      requests.push(captured);
-      handler(captured, response);
-    });
-  });
+  const server = await startStubServer(handler);
   servers.push(server);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}`, requests };
+  return { url: server.url, requests: server.requests };
 }
 
 /** A valid session document listing `xuids` in chain order, with `max` seats. */
