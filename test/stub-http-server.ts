@@ -2,8 +2,8 @@
  * A scripted HTTP server on 127.0.0.1 (port 0) standing in for a remote service in unit tests: it
  * reads each request's body, keeps every request for assertions, and lets the test answer it (at
  * once, later, or never). The identity services, dev tokens, the OAuth authority and, for the
- * directory client's tests, the session directory are played
- * this way where a real directory cannot be made to fail on cue.
+ * directory client's tests, the session directory are played this way where a real directory
+ * cannot be made to fail on cue.
  */
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
