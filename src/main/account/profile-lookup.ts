@@ -27,14 +27,36 @@ const answer = z.object({
     .max(100),
 });
 
-/** Only pictures a window may load: https, or http on this machine (the local directory). */
-function usablePicture(value: string | undefined): string | undefined {
+/** Whether a URL's host names this machine: `localhost`, 127.0.0.0/8 or `::1` (also IPv4-mapped). */
+function namesThisMachine(url: URL): boolean {
+  // A trailing dot (`localhost.`) names the same host.
+  const host = url.hostname
+    .replace(/^\[(.*)\]$/, '$1')
+    .replace(/\.$/, '')
+    .toLowerCase();
+  return (
+    host === 'localhost' ||
+    host.endsWith('.localhost') ||
+    /^127\.\d+\.\d+\.\d+$/.test(host) ||
+    host === '::1' ||
+    /^::ffff:7f[0-9a-f]{2}:/.test(host)
+  );
+}
+
+/**
+ * The picture URL a profile answer may hand the launcher, which downloads it: https, or http on
+ * this machine (the local directory). A picture on this machine is taken only from a profile
+ * service on this machine too: otherwise a remote service could make the launcher send requests
+ * to the player's own ports.
+ */
+export function usablePicture(value: string | undefined, profileUrl: string): string | undefined {
   // Stryker disable next-line ConditionalExpression: new URL(undefined) throws, which gives undefined as well
   if (value === undefined) return undefined;
   // Stryker disable BlockStatement: an emptied catch block returns undefined as well
   try {
     const url = new URL(value);
     if (url.username || url.password) return undefined;
+    if (namesThisMachine(url) && !namesThisMachine(new URL(profileUrl))) return undefined;
     return url.protocol === 'https:' || isLoopbackHttp(value) ? url.href : undefined;
   } catch {
     return undefined;
@@ -108,7 +130,7 @@ export async function lookupProfiles(
     const setting = (id: string) => user.settings.find((entry) => entry.id === id)?.value;
     const gamertag = setting('Gamertag')?.trim();
     if (!gamertag || gamertag.length > 32) continue;
-    const pictureUrl = usablePicture(setting('GameDisplayPicRaw'));
+    const pictureUrl = usablePicture(setting('GameDisplayPicRaw'), options.profileUrl);
     found.set(user.id, { xuid: user.id, gamertag, ...(pictureUrl ? { pictureUrl } : {}) });
   }
   log(`profile lookup: ${found.size} of ${wanted.length} player(s) named`);
