@@ -18,6 +18,13 @@ afterEach(async () => {
 });
 
 /** An endpoint that answers each request with the next answer of the list (the last repeats). */
+/** The first, unforced token a fresh provider for `player` gets from `server`. */
+function firstToken(server: StubServer) {
+  return createDevTokenProvider({ baseUrl: server.url, ...player }).getToken({
+    forceRefresh: false,
+  });
+}
+
 async function endpoint(...answers: ((response: ServerResponse) => void)[]): Promise<StubServer> {
   let next = 0;
   const server = await startStubServer((_request, response) => {
@@ -63,9 +70,7 @@ function expectNoSecret(error: TokenError): void {
 describe('the request', () => {
   it('posts the player as JSON to <base>/dev/tokens with the launcher user agent', async () => {
     const server = await endpoint(token());
-    const result = await createDevTokenProvider({ baseUrl: server.url, ...player }).getToken({
-      forceRefresh: false,
-    });
+    const result = await firstToken(server);
     expect(result).toStrictEqual({
       ok: true,
       value: { xuid: issued.xuid, userHash: issued.userHash, token: issued.token },
@@ -102,17 +107,13 @@ describe('the request', () => {
 
   it('accepts a 200 as well as a 201', async () => {
     const server = await endpoint(token(issued, 200));
-    const result = await createDevTokenProvider({ baseUrl: server.url, ...player }).getToken({
-      forceRefresh: false,
-    });
+    const result = await firstToken(server);
     expect(result.ok && result.value.token).toBe(issued.token);
   });
 
   it('does not follow a redirect (the answer could come from elsewhere)', async () => {
     const server = await endpoint(status(302, '', { location: '/elsewhere' }), token());
-    const result = await createDevTokenProvider({ baseUrl: server.url, ...player }).getToken({
-      forceRefresh: false,
-    });
+    const result = await firstToken(server);
     expect(result).toStrictEqual({
       ok: false,
       error: {
@@ -135,9 +136,7 @@ describe('answers that are not a token', () => {
     [499, '', 'unexpected answer: directory answered 499'],
   ])('maps a refusal (%i) to unauthorized, not retryable', async (code, body, message) => {
     const server = await endpoint(status(code, body));
-    const result = await createDevTokenProvider({ baseUrl: server.url, ...player }).getToken({
-      forceRefresh: false,
-    });
+    const result = await firstToken(server);
     expect(result).toStrictEqual({
       ok: false,
       error: {
@@ -151,9 +150,7 @@ describe('answers that are not a token', () => {
 
   it('maps a 401 to unauthorized', async () => {
     const server = await endpoint(status(401));
-    const result = await createDevTokenProvider({ baseUrl: server.url, ...player }).getToken({
-      forceRefresh: false,
-    });
+    const result = await firstToken(server);
     expect(!result.ok && result.error).toStrictEqual({
       code: 'unauthorized',
       message: 'directory answered 401',
@@ -164,9 +161,7 @@ describe('answers that are not a token', () => {
 
   it.each([500, 503])('maps a %i to directory-unavailable, retryable', async (code) => {
     const server = await endpoint(status(code, 'boom'));
-    const result = await createDevTokenProvider({ baseUrl: server.url, ...player }).getToken({
-      forceRefresh: false,
-    });
+    const result = await firstToken(server);
     expect(!result.ok && result.error).toStrictEqual({
       code: 'directory-unavailable',
       message: `directory answered ${code}: boom`,
@@ -179,9 +174,7 @@ describe('answers that are not a token', () => {
 
   it('maps a 501 to directory-unavailable, not retryable and not a refusal', async () => {
     const server = await endpoint(status(501));
-    const result = await createDevTokenProvider({ baseUrl: server.url, ...player }).getToken({
-      forceRefresh: false,
-    });
+    const result = await firstToken(server);
     expect(!result.ok && result.error).toStrictEqual({
       code: 'directory-unavailable',
       message: 'directory answered 501',
@@ -192,9 +185,7 @@ describe('answers that are not a token', () => {
 
   it('maps a 408 to directory-unavailable, retryable (a 4xx that is no refusal)', async () => {
     const server = await endpoint(status(408));
-    const result = await createDevTokenProvider({ baseUrl: server.url, ...player }).getToken({
-      forceRefresh: false,
-    });
+    const result = await firstToken(server);
     expect(!result.ok && result.error).toStrictEqual({
       code: 'directory-unavailable',
       message: 'directory answered 408',
@@ -205,9 +196,7 @@ describe('answers that are not a token', () => {
 
   it('maps a 429 to rate-limited with its Retry-After', async () => {
     const server = await endpoint(status(429, '', { 'retry-after': '7' }));
-    const result = await createDevTokenProvider({ baseUrl: server.url, ...player }).getToken({
-      forceRefresh: false,
-    });
+    const result = await firstToken(server);
     expect(!result.ok && result.error).toStrictEqual({
       code: 'rate-limited',
       message: 'directory answered 429',
@@ -219,9 +208,7 @@ describe('answers that are not a token', () => {
 
   it('maps a 429 without Retry-After to rate-limited without a delay', async () => {
     const server = await endpoint(status(429));
-    const result = await createDevTokenProvider({ baseUrl: server.url, ...player }).getToken({
-      forceRefresh: false,
-    });
+    const result = await firstToken(server);
     expect(!result.ok && result.error).toStrictEqual({
       code: 'rate-limited',
       message: 'directory answered 429',
@@ -241,9 +228,7 @@ describe('answers that are not a token', () => {
     ['an XUID that is no number', JSON.stringify({ ...issued, xuid: 'x' }), 'has the wrong shape'],
   ])('maps an answer that is %s to malformed-response', async (_name, body, message) => {
     const server = await endpoint(status(201, body));
-    const result = await createDevTokenProvider({ baseUrl: server.url, ...player }).getToken({
-      forceRefresh: false,
-    });
+    const result = await firstToken(server);
     expect(!result.ok && result.error).toStrictEqual({
       code: 'malformed-response',
       message: message === 'has the wrong shape' ? 'dev token answer has the wrong shape' : message,
@@ -254,9 +239,7 @@ describe('answers that are not a token', () => {
 
   it('cuts an Authorization header a directory echoes out of the message', async () => {
     const server = await endpoint(status(400, 'no: XBL3.0 x=uhs;dev-token-SECRET-1 here'));
-    const result = await createDevTokenProvider({ baseUrl: server.url, ...player }).getToken({
-      forceRefresh: false,
-    });
+    const result = await firstToken(server);
     expect(!result.ok && result.error.code).toBe('unauthorized');
     if (!result.ok) expectNoSecret(result.error);
   });
@@ -266,9 +249,7 @@ describe('the transport', () => {
   it('maps a refused connection to directory-unavailable, retryable, without a status', async () => {
     const server = await endpoint(token());
     await servers.pop()?.close();
-    const result = await createDevTokenProvider({ baseUrl: server.url, ...player }).getToken({
-      forceRefresh: false,
-    });
+    const result = await firstToken(server);
     expect(!result.ok && result.error).toStrictEqual({
       code: 'directory-unavailable',
       message: expect.stringMatching(/^network error ECONNREFUSED: /) as unknown,
@@ -323,9 +304,7 @@ describe('the transport', () => {
     const server = await endpoint((response) => {
       setTimeout(() => token()(response), 300);
     });
-    const result = await createDevTokenProvider({ baseUrl: server.url, ...player }).getToken({
-      forceRefresh: false,
-    });
+    const result = await firstToken(server);
     expect(result.ok).toBe(true);
   });
 
