@@ -30,6 +30,7 @@ export default defineConfig({
           name: 'main',
           include: ['test/**/*.test.ts'],
           globalSetup: ['test/global-setup.ts'],
+          setupFiles: ['test/secret-equality.ts'],
         },
       },
       {
@@ -37,7 +38,7 @@ export default defineConfig({
         test: {
           name: 'postgres',
           include: suitesOnPostgres,
-          setupFiles: ['test/directory/postgres-store-setup.ts'],
+          setupFiles: ['test/secret-equality.ts', 'test/directory/postgres-store-setup.ts'],
         },
       },
     ],

@@ -15,6 +15,7 @@ import { startDirectory } from '../src/directory/start-directory';
 import { createAccountManager } from '../src/main/account/account-manager';
 import { localSignInSettings } from '../src/main/account/sign-in-settings';
 import { fileTokenStore } from '../src/main/account/token-cache';
+import { authorizationHeader } from '../src/main/join/directory-client';
 import type { AccessToken } from '../src/main/join/token-provider';
 import { completeDeviceCode } from '../test/main/account/sign-in-fixture';
 import { benchSession, median, ms, quantile } from './launcher-bench';
@@ -27,7 +28,7 @@ async function put(directoryUrl: string, handleId: string, who: AccessToken): Pr
   const started = performance.now();
   const answer = await got.put(`${directoryUrl}/handles/${handleId}/session`, {
     headers: {
-      authorization: `XBL3.0 x=${who.userHash};${who.token}`,
+      authorization: authorizationHeader(who),
       'x-xbl-contract-version': '107',
       'content-type': 'application/json; charset=utf-8',
     },
@@ -54,7 +55,7 @@ async function put(directoryUrl: string, handleId: string, who: AccessToken): Pr
 async function leave(directoryUrl: string, path: string, who: AccessToken): Promise<void> {
   await got.put(`${directoryUrl}${path}`, {
     headers: {
-      authorization: `XBL3.0 x=${who.userHash};${who.token}`,
+      authorization: authorizationHeader(who),
       'x-xbl-contract-version': '107',
       'content-type': 'application/json; charset=utf-8',
     },

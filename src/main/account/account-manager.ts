@@ -140,7 +140,7 @@ export function createAccountManager(options: AccountManagerOptions): AccountMan
     }
     const xsts = account.xsts;
     if (!forceRefresh && xsts !== undefined && xsts.expiresAt - xstsRenewalMarginMs > now()) {
-      return ok({ xuid: account.xuid, userHash: account.userHash, token: xsts.token.reveal() });
+      return ok({ xuid: account.xuid, userHash: account.userHash, token: xsts.token });
     }
     log(
       `sign-in: renewing the XSTS token of ${xuidLogLabel(account.xuid)} (${forceRefresh ? 'the directory refused it' : 'expired or about to'})`,
@@ -161,7 +161,7 @@ export function createAccountManager(options: AccountManagerOptions): AccountMan
     return ok({
       xuid: identity.value.xuid,
       userHash: identity.value.userHash,
-      token: identity.value.token.reveal(),
+      token: identity.value.token,
     });
   }
 

@@ -94,7 +94,7 @@ export async function lookupProfiles(
     const response = await got.post(options.profileUrl, {
       json: { userIds: wanted, settings: ['Gamertag', 'GameDisplayPicRaw'] },
       headers: {
-        authorization: `XBL3.0 x=${token.value.userHash};${token.value.token}`,
+        authorization: `XBL3.0 x=${token.value.userHash};${token.value.token.reveal()}`,
         'x-xbl-contract-version': '2',
         accept: 'application/json',
       },

@@ -140,7 +140,7 @@ export interface DirectoryClientOptions {
 
 /** The Authorization header value MPSD expects. */
 export function authorizationHeader(token: AccessToken): string {
-  return `XBL3.0 x=${token.userHash};${token.token}`;
+  return `XBL3.0 x=${token.userHash};${token.token.reveal()}`;
 }
 
 /** The join delta: the caller, active, with how to reach them (see xsapi-fixtures write bodies). */
@@ -320,7 +320,7 @@ export function createDirectoryClient(
       const retryAfterMs = parseRetryAfter(header(response.headers['retry-after']), Date.now());
       return ok({
         status,
-        text: status >= 300 ? withoutSecret(response.body, token.token) : response.body,
+        text: status >= 300 ? withoutSecret(response.body, token.token.reveal()) : response.body,
         ...(etag === undefined ? {} : { etag }),
         ...(contentLocation === undefined ? {} : { contentLocation }),
         ...(retryAfterMs === undefined ? {} : { retryAfterMs }),

@@ -8,6 +8,7 @@
 import got from 'got';
 import * as z from 'zod';
 import { err, ok, type Result } from '../../shared/result';
+import { Secret } from '../account/secret';
 import { rallypointUserAgent } from './user-agent';
 import {
   classifyStatus,
@@ -23,7 +24,8 @@ export interface AccessToken {
   readonly xuid: string;
   /** The `uhs` claim that goes into `XBL3.0 x=<userHash>;<token>`. */
   readonly userHash: string;
-  readonly token: string;
+  /** A `Secret`, so logging an AccessToken (or an object holding one) prints `[redacted]`. */
+  readonly token: Secret;
 }
 
 /** Why no token could be had, in the same vocabulary as DirectoryError. */
@@ -177,7 +179,7 @@ export function createDevTokenProvider(options: DevTokenProviderOptions): TokenP
       return err(toTokenError(problem));
     }
     const { xuid, userHash, token } = parsed.data;
-    return ok({ xuid, userHash, token });
+    return ok({ xuid, userHash, token: new Secret(token) });
   }
 
   /** The unforced request in flight: callers at the same moment (the join and the sender lookup) share it. */

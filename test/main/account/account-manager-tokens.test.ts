@@ -367,7 +367,7 @@ describe('tokens for the directory client', () => {
     value: {
       xuid: player.xuid,
       userHash: `uhs-${player.gamertag}`,
-      token: `xsts-${secretMark}-${n}`,
+      token: new Secret(`xsts-${secretMark}-${n}`),
     },
   });
 

@@ -85,7 +85,7 @@ describe('device code sign-in', () => {
     const me = {
       xuid: token.value.xuid,
       gamertag: 'Dev Sam',
-      authorization: `XBL3.0 x=${token.value.userHash};${token.value.token}`,
+      authorization: `XBL3.0 x=${token.value.userHash};${token.value.token.reveal()}`,
     };
     const put = await call(local.directory.url, 'PUT', sessionUrl('device'), {
       as: me,
@@ -93,7 +93,7 @@ describe('device code sign-in', () => {
     });
     expect(put.status, put.text).toBe(201);
     // The log names the account by gamertag and the last digits of its XUID, never a token.
-    expect(lines.join('\n')).not.toContain(token.value.token);
+    expect(lines.join('\n')).not.toContain(token.value.token.reveal());
     expect(lines.join('\n')).toContain('signed in as Dev Sam (xuid …0123)');
     expect(lines.join('\n')).not.toContain('2535400000000123');
 
@@ -112,9 +112,13 @@ describe('device code sign-in', () => {
     expect(same).toEqual(first);
     local.advance(6 * 60 * 1000);
     const renewed = await provider.getToken({ forceRefresh: false });
-    expect(renewed.ok && first.ok && renewed.value.token !== first.value.token).toBe(true);
+    expect(
+      renewed.ok && first.ok && renewed.value.token.reveal() !== first.value.token.reveal(),
+    ).toBe(true);
     const forced = await provider.getToken({ forceRefresh: true });
-    expect(forced.ok && renewed.ok && forced.value.token !== renewed.value.token).toBe(true);
+    expect(
+      forced.ok && renewed.ok && forced.value.token.reveal() !== renewed.value.token.reveal(),
+    ).toBe(true);
   });
 
   it('a cancelled sign-in stores nothing', async () => {
@@ -216,7 +220,7 @@ describe('browser sign-in (authorization code + PKCE, loopback redirect)', () =>
     const token = await accounts.tokenProvider().getToken({ forceRefresh: false });
     if (!token.ok) throw new Error(token.error.message);
     const bytes = readFileSync(path);
-    expect(bytes.includes(Buffer.from(token.value.token))).toBe(false);
+    expect(bytes.includes(Buffer.from(token.value.token.reveal()))).toBe(false);
     expect(bytes.includes(Buffer.from('refreshToken'))).toBe(false);
     expect(bytes.includes(Buffer.from('First'))).toBe(false);
   });

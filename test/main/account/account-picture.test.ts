@@ -9,10 +9,14 @@ import { afterEach, expect, it } from 'vitest';
 import { accountPicture, maxPictureBytes } from '../../../src/main/account/account-picture';
 import type { TokenProvider } from '../../../src/main/join/token-provider';
 import { closedLoopbackPort } from './closed-port';
+import { Secret } from '../../../src/main/account/secret';
 
 const xuid = '2533274812345678';
 const tokens: TokenProvider = {
-  getToken: async () => ({ ok: true, value: { xuid, userHash: 'uhs', token: 'xsts-token' } }),
+  getToken: async () => ({
+    ok: true,
+    value: { xuid, userHash: 'uhs', token: new Secret('xsts-token') },
+  }),
 };
 
 /** What the picture path of the fake service answers. */

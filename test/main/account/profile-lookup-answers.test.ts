@@ -11,6 +11,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { lookupProfiles, type PlayerProfile } from '../../../src/main/account/profile-lookup';
 import type { TokenProvider } from '../../../src/main/join/token-provider';
 import { closedLoopbackPort } from './closed-port';
+import { Secret } from '../../../src/main/account/secret';
 
 const token = 'xsts-SECRET-token';
 const sender = '2533274811111111';
@@ -23,7 +24,7 @@ function tokensOk(): TokenProvider & { asked: unknown[] } {
     asked,
     getToken: async (options) => {
       asked.push(options);
-      return { ok: true, value: { xuid: sender, userHash: 'uhs-7', token } };
+      return { ok: true, value: { xuid: sender, userHash: 'uhs-7', token: new Secret(token) } };
     },
   };
 }

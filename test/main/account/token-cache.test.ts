@@ -225,6 +225,13 @@ describe('Secret', () => {
     expect(inspect({ secret })).toBe('{ secret: [redacted] }');
     expect(inspect(secret)).not.toContain('tok-123');
   });
+
+  it('equals another Secret in a test only when both hold the same value', () => {
+    // test/secret-equality.ts: without it the private field is invisible and any two are equal.
+    expect({ token: new Secret('a') }).toStrictEqual({ token: new Secret('a') });
+    expect({ token: new Secret('a') }).not.toStrictEqual({ token: new Secret('b') });
+    expect(new Secret('a')).not.toEqual('a');
+  });
 });
 
 describe('sign-in errors', () => {

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readInbox } from '../../../src/main/inbox/inbox-query';
 import { createDirectoryClient } from '../../../src/main/join/directory-client';
 import { ok } from '../../../src/shared/result';
+import { Secret } from '../../../src/main/account/secret';
 
 const me = '2533274960000001';
 const scid = '0b8f9c2e-1d3a-4e5f-8a7b-6c5d4e3f2a1b';
@@ -36,7 +37,8 @@ function read() {
   const calls = createDirectoryClient({
     baseUrl: url,
     tokens: {
-      getToken: () => Promise.resolve(ok({ xuid: me, userHash: 'u', token: 'secret-token-x' })),
+      getToken: () =>
+        Promise.resolve(ok({ xuid: me, userHash: 'u', token: new Secret('secret-token-x') })),
     },
   });
   return readInbox({ calls, xuid: me, scid, now: () => now }, AbortSignal.timeout(10_000));

@@ -5,6 +5,7 @@
  * against the real local directory is token-provider.test.ts.
  */
 import type { ServerResponse } from 'node:http';
+import { inspect } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createDevTokenProvider, type TokenError } from '../../../src/main/join/token-provider';
 import { answerJson, startStubServer, type StubServer } from '../../stub-http-server';
@@ -71,9 +72,10 @@ describe('the request', () => {
   it('posts the player as JSON to <base>/dev/tokens with the launcher user agent', async () => {
     const server = await endpoint(token());
     const result = await firstToken(server);
-    expect(result).toStrictEqual({
-      ok: true,
-      value: { xuid: issued.xuid, userHash: issued.userHash, token: issued.token },
+    expect(result.ok && { ...result.value, token: result.value.token.reveal() }).toStrictEqual({
+      xuid: issued.xuid,
+      userHash: issued.userHash,
+      token: issued.token,
     });
     const [request] = server.requests;
     expect(request?.method).toBe('POST');
@@ -105,10 +107,24 @@ describe('the request', () => {
     ]);
   });
 
+  it('hands the token out as a Secret, so logging the answer never prints it', async () => {
+    const server = await endpoint(token());
+    const result = await firstToken(server);
+    for (const printed of [
+      inspect(result, { depth: 5 }),
+      JSON.stringify(result),
+      `${String(result.ok && result.value.token)}`,
+    ]) {
+      expect(printed).not.toContain(issued.token);
+    }
+    expect(inspect(result, { depth: 5 })).toContain('[redacted]');
+    expect(result.ok && result.value.token.reveal()).toBe(issued.token);
+  });
+
   it('accepts a 200 as well as a 201', async () => {
     const server = await endpoint(token(issued, 200));
     const result = await firstToken(server);
-    expect(result.ok && result.value.token).toBe(issued.token);
+    expect(result.ok && result.value.token.reveal()).toBe(issued.token);
   });
 
   it('does not follow a redirect (the answer could come from elsewhere)', async () => {
@@ -349,11 +365,12 @@ describe('the cache', () => {
     const tokens = createDevTokenProvider({ baseUrl: server.url, ...player });
     const first = await tokens.getToken({ forceRefresh: false });
     const cached = await tokens.getToken({ forceRefresh: false });
-    expect(cached).toStrictEqual(first);
+    expect(first.ok && cached.ok && cached.value).toBe(first.ok && first.value);
     expect(server.requests).toHaveLength(1);
     const forced = await tokens.getToken({ forceRefresh: true });
-    expect(forced.ok && forced.value.token).toBe('dev-token-SECRET-2');
-    expect((await tokens.getToken({ forceRefresh: false })).ok && forced).toStrictEqual(forced);
+    expect(forced.ok && forced.value.token.reveal()).toBe('dev-token-SECRET-2');
+    const later = await tokens.getToken({ forceRefresh: false });
+    expect(later.ok && later.value.token.reveal()).toBe('dev-token-SECRET-2');
     expect(server.requests).toHaveLength(2);
   });
 
@@ -400,10 +417,9 @@ describe('the cache', () => {
     const { held, forced, plain } = await forcedThenPlain();
     token()(held[0] as ServerResponse);
     token({ ...issued, token: 'dev-token-SECRET-2' })(held[1] as ServerResponse);
-    expect((await forced).ok && (await forced)).toMatchObject({ value: { token: issued.token } });
-    expect((await plain).ok && (await plain)).toMatchObject({
-      value: { token: 'dev-token-SECRET-2' },
-    });
+    const [first, second] = [await forced, await plain];
+    expect(first.ok && first.value.token.reveal()).toBe(issued.token);
+    expect(second.ok && second.value.token.reveal()).toBe('dev-token-SECRET-2');
   });
 
   it('keeps the token a forced refresh got when a request running beside it fails', async () => {
@@ -413,7 +429,7 @@ describe('the cache', () => {
     status(503)(held[1] as ServerResponse);
     expect((await plain).ok).toBe(false);
     const after = await tokens.getToken({ forceRefresh: false });
-    expect(after.ok && after.value.token).toBe(issued.token);
+    expect(after.ok && after.value.token.reveal()).toBe(issued.token);
     expect(server.requests).toHaveLength(2);
   });
 });

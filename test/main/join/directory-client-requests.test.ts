@@ -25,6 +25,7 @@ import {
   sessionLocation,
   signal,
 } from './directory-client-server';
+import { Secret } from '../../../src/main/account/secret';
 
 afterEach(closeServers);
 
@@ -334,7 +335,7 @@ describe('tokens', () => {
         return Promise.resolve(
           forceRefresh
             ? err({ code: 'unauthorized', message: 'account locked', retryable: false })
-            : ok({ xuid: '2814', userHash: 'uh1', token: 'tok-1' }),
+            : ok({ xuid: '2814', userHash: 'uh1', token: new Secret('tok-1') }),
         );
       },
     };

@@ -16,6 +16,7 @@ import {
   type StubHandler,
   type StubServer,
 } from '../../stub-http-server';
+import { Secret } from '../../../src/main/account/secret';
 
 export const handleId = '0f3c12ab-5d6e-4f70-8a9b-0c1d2e3f4a5b';
 export const sessionLocation = '/serviceconfigs/scid-1/sessionTemplates/game/sessions/s1';
@@ -81,7 +82,7 @@ export function scriptedTokens(tokens: readonly string[]): TokenProvider & { cal
     getToken({ forceRefresh }) {
       calls.push(forceRefresh);
       const token = tokens[Math.min(calls.length - 1, tokens.length - 1)] ?? 'none';
-      const access: AccessToken = { xuid: '2814', userHash: 'uh1', token };
+      const access: AccessToken = { xuid: '2814', userHash: 'uh1', token: new Secret(token) };
       return Promise.resolve(ok(access));
     },
   };

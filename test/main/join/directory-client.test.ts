@@ -22,6 +22,7 @@ import { ok } from '../../../src/shared/result';
 import { startDirectory } from '../../../src/directory/start-directory';
 import { MemorySessionStore } from '../../../src/directory/memory-session-store';
 import type { DirectoryOptions, RunningDirectory } from '../../../src/directory/directory-options';
+import { Secret } from '../../../src/main/account/secret';
 
 const scid = '6f3a1e2b-4c5d-4e6f-8a9b-0c1d2e3f4a5b';
 const host = { xuid: '2533274800000101', gamertag: 'Host' };
@@ -302,13 +303,13 @@ describe('credentials', () => {
           const stale: AccessToken = {
             xuid: player.xuid,
             userHash: 'stalehash',
-            token: `stale-${calls.length}-${randomUUID()}`,
+            token: new Secret(`stale-${calls.length}-${randomUUID()}`),
           };
-          handed.push(stale.token);
+          handed.push(stale.token.reveal());
           return ok(stale);
         }
         const fresh = await real.getToken(options);
-        if (fresh.ok) handed.push(fresh.value.token, fresh.value.userHash);
+        if (fresh.ok) handed.push(fresh.value.token.reveal(), fresh.value.userHash);
         return fresh;
       },
     };

@@ -5,6 +5,7 @@
  */
 import { createActor, toPromise, type AnyActorLogic } from 'xstate';
 import { describe, expect, it } from 'vitest';
+import { Secret } from '../../../src/main/account/secret';
 import { provideJoinActors, type JoinActorDeps } from '../../../src/main/join/join-actors';
 import type { JoinClock } from '../../../src/main/join/leave-session';
 import type { TokenProvider } from '../../../src/main/join/token-provider';
@@ -60,7 +61,7 @@ describe('join actors', () => {
 
     expect(asked).toEqual([false]);
     expect(outcome).toEqual({
-      result: ok({ xuid: playerXuid, userHash: 'uhs', token: 'secret-token-value' }),
+      result: ok({ xuid: playerXuid, userHash: 'uhs', token: new Secret('secret-token-value') }),
       deadlineAt: 1_020_000,
     });
   });

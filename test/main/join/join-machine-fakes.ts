@@ -23,6 +23,7 @@ import type {
   GameJoinRequest,
 } from '../../../src/main/join/game-hand-off';
 import type { AccessToken, TokenError, TokenProvider } from '../../../src/main/join/token-provider';
+import { Secret } from '../../../src/main/account/secret';
 
 export const hostXuid = '2814650950488554';
 export const playerXuid = '2814616402722312';
@@ -161,7 +162,7 @@ export class FakeTokens implements TokenProvider {
   answer: Answer<Result<AccessToken, TokenError>>;
 
   constructor(xuid = playerXuid) {
-    this.answer = ok({ xuid, userHash: 'uhs', token: 'secret-token-value' });
+    this.answer = ok({ xuid, userHash: 'uhs', token: new Secret('secret-token-value') });
   }
 
   async getToken(options: { forceRefresh: boolean; signal?: AbortSignal }) {

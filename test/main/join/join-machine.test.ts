@@ -28,6 +28,7 @@ import {
   unavailable,
   written,
 } from './join-machine-fakes';
+import { Secret } from '../../../src/main/account/secret';
 
 /** Delays the tests can predict: attempt n waits n seconds. */
 const linearPolicy: JoinServiceDeps['retryPolicy'] = ({ attempt, error, now, deadline }) => {
@@ -632,7 +633,7 @@ describe('join machine: nothing left behind', () => {
         identify: fromPromise<SignInOutcome, SignInInput>(async () => ({
           result: {
             ok: true as const,
-            value: { xuid: invite().localXuid, userHash: 'u', token: 't' },
+            value: { xuid: invite().localXuid, userHash: 'u', token: new Secret('t') },
           },
           deadlineAt: Date.now() + 20_000,
         })),
@@ -768,7 +769,10 @@ describe('join machine: RETRY after a failure', () => {
         tokens.answer = err({ code, message: 'refused', retryable: false });
         break;
       case 'wrong-account':
-        tokens.answer = { ok: true, value: { xuid: '1111', userHash: 'u', token: 't' } };
+        tokens.answer = {
+          ok: true,
+          value: { xuid: '1111', userHash: 'u', token: new Secret('t') },
+        };
         break;
       case 'directory-unavailable':
       case 'rate-limited':
@@ -792,7 +796,7 @@ describe('join machine: RETRY after a failure', () => {
     expect(started.service.view()).toMatchObject({ phase: 'failed', error: { code } });
     // From here on every dependency works: an accepted RETRY joins.
     directory.clearWrites();
-    tokens.answer = ok({ xuid: invite().localXuid, userHash: 'u', token: 't' });
+    tokens.answer = ok({ xuid: invite().localXuid, userHash: 'u', token: new Secret('t') });
     game.answer = ok({ connection: 'x', handedToRunningGame: false });
     return { ...started, directory, tokens };
   }
@@ -866,7 +870,10 @@ describe('join machine: the edges of its chart', () => {
   }
 
   const signedIn = fromPromise<SignInOutcome, SignInInput>(async () => ({
-    result: { ok: true as const, value: { xuid: invite().localXuid, userHash: 'u', token: 't' } },
+    result: {
+      ok: true as const,
+      value: { xuid: invite().localXuid, userHash: 'u', token: new Secret('t') },
+    },
     deadlineAt: Date.now() + 20_000,
   }));
   const writes = fromPromise<WriteOutcome, WriteInput>(async () => ({
@@ -1051,7 +1058,7 @@ describe('join machine: the edges of its chart', () => {
           return {
             result: {
               ok: true as const,
-              value: { xuid: invite().localXuid, userHash: 'u', token: 't' },
+              value: { xuid: invite().localXuid, userHash: 'u', token: new Secret('t') },
             },
             deadlineAt: Date.now() + 20_000,
           };

@@ -32,6 +32,7 @@ import {
   removeBuiltPrograms,
   testDirectory,
 } from './join-service-fixture';
+import { Secret } from '../../../src/main/account/secret';
 
 const cleanups: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
@@ -347,7 +348,7 @@ describe('join service: token refresh and 412 adoption', () => {
             return real.getToken(options);
           }
           // A token from an earlier run that this directory no longer knows.
-          return ok({ xuid: me.xuid, userHash: 'stalehash', token: 'stale-token' });
+          return ok({ xuid: me.xuid, userHash: 'stalehash', token: new Secret('stale-token') });
         },
       }),
     });
@@ -437,7 +438,7 @@ async function garbageDirectory(): Promise<string> {
             xuid: player(20).xuid,
             gamertag: 'Player20',
             userHash: 'abc',
-            token: 'tok',
+            token: new Secret('tok'),
           }),
         );
         return;

@@ -20,6 +20,7 @@ import type { AccessToken, TokenProvider } from '../../../src/main/join/token-pr
 import { rallypointUserAgent } from '../../../src/main/join/user-agent';
 import { err, ok } from '../../../src/shared/result';
 import { FakeGame, MemoryLog, invite, playerXuid, sessionWithPlayer } from './join-machine-fakes';
+import { Secret } from '../../../src/main/account/secret';
 
 const sessionPath = '/serviceconfigs/s/sessionTemplates/t/sessions/a';
 const connectionsResource = 'https://sessiondirectory.xboxlive.com/connections/';
@@ -36,7 +37,7 @@ class CountingTokens implements TokenProvider {
     return ok<AccessToken>({
       xuid: playerXuid,
       userHash: 'uhs',
-      token: `token-${this.asked.length}`,
+      token: new Secret(`token-${this.asked.length}`),
     });
   }
 }
@@ -182,7 +183,7 @@ describe('withPresence: the connection while the game runs', () => {
     expect(joined).toEqual(ok({ connection: 'SG9zdEFkZHJlc3M=', handedToRunningGame: false }));
     expect(game.joins).toHaveLength(1);
     expect(directory.upgradePaths).toEqual(['/connect']);
-    const token: AccessToken = { xuid: playerXuid, userHash: 'uhs', token: 'token-1' };
+    const token: AccessToken = { xuid: playerXuid, userHash: 'uhs', token: new Secret('token-1') };
     expect(directory.upgrades[0]).toMatchObject({
       authorization: authorizationHeader(token),
       'x-xbl-contract-version': contractVersion,

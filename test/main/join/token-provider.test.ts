@@ -9,6 +9,7 @@ import { ok } from '../../../src/shared/result';
 import { createDevTokenProvider } from '../../../src/main/join/token-provider';
 import { startDirectory } from '../../../src/directory/start-directory';
 import type { RunningDirectory } from '../../../src/directory/directory-options';
+import { Secret } from '../../../src/main/account/secret';
 
 const player = { xuid: '2533274800000202', gamertag: 'Tokens' };
 const closers: (() => Promise<void>)[] = [];
@@ -48,10 +49,10 @@ describe('createDevTokenProvider against the local directory', () => {
     expect(first.value.xuid).toBe(player.xuid);
 
     const cached = await tokens.getToken({ forceRefresh: false });
-    expect(cached.ok && cached.value).toEqual(first.value);
+    expect(cached.ok && cached.value).toBe(first.value);
 
     const refreshed = await tokens.getToken({ forceRefresh: true });
-    expect(refreshed.ok && refreshed.value.token).not.toBe(first.value.token);
+    expect(refreshed.ok && refreshed.value.token.reveal()).not.toBe(first.value.token.reveal());
 
     // The directory recognises the issued credentials (an unknown token would be 401).
     const response = await fetch(`${running.url}/handles/${crypto.randomUUID()}/session`, {
@@ -175,7 +176,8 @@ describe('misconfiguration', () => {
       const client = createDirectoryClient({
         baseUrl,
         tokens: {
-          getToken: () => Promise.resolve(ok({ xuid: player.xuid, userHash: 'u', token: 't' })),
+          getToken: () =>
+            Promise.resolve(ok({ xuid: player.xuid, userHash: 'u', token: new Secret('t') })),
         },
       });
       const joined = await client.joinByHandle(
