@@ -101,7 +101,7 @@ export async function hostSession(
           properties: {
             system: {
               active: true,
-              secureDeviceAddress: Buffer.from(request.connection, 'utf8').toString('base64'),
+              secureDeviceAddress: Buffer.from(request.connection).toString('base64'),
             },
           },
         },

@@ -9,7 +9,10 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { RequestLogEntry, RunningDirectory } from '../../../src/directory/directory-options';
 import { hostSession, readSession, sessionMembers } from '../../../src/main/game/session-hosting';
-import { createDirectoryClient } from '../../../src/main/join/directory-client';
+import {
+  createDirectoryClient,
+  type DirectoryCalls,
+} from '../../../src/main/join/directory-client';
 import type { GameTitle } from '../../../src/main/join/game-hand-off';
 import { defaultGameTitle } from '../../../src/main/join/launcher-config';
 import { createDevTokenProvider } from '../../../src/main/join/token-provider';
@@ -394,11 +397,20 @@ describe('readSession', () => {
       response.writeHead(status, { 'content-type': 'application/json' });
       response.end(body);
     });
-    const calls = client(server.url);
+    const directoryCalls = client(server.url);
+    const methods: string[] = [];
+    const calls: DirectoryCalls = {
+      call: (method, ...rest) => {
+        methods.push(method);
+        return directoryCalls.call(method, ...rest);
+      },
+    };
     const path = '/serviceconfigs/scid-1/sessionTemplates/game/sessions/s1';
     const reads = [];
     for (let i = 0; i < 4; i += 1) reads.push(await readSession(calls, path, live()));
     expect(reads).toStrictEqual([parsed(session(['1'])), undefined, undefined, undefined]);
+    // The client would send an empty method as a GET as well: the method asked for is the proof.
+    expect(methods).toEqual(['GET', 'GET', 'GET', 'GET']);
     expect(server.requests.map((r) => `${r.method} ${r.url} ${r.body}`)).toEqual(
       Array(4).fill(`GET ${path} `),
     );
