@@ -88,6 +88,7 @@ export function createLauncherPlay(deps: LauncherPlayDeps): LauncherPlay {
     get xuid() {
       return deps.player().xuid;
     },
+    // Stryker disable next-line BlockStatement: the Play controller reads only the XUID of its identity
     get gamertag() {
       return deps.player().gamertag;
     },
@@ -125,6 +126,7 @@ export function createLauncherPlay(deps: LauncherPlayDeps): LauncherPlay {
                 openInviteDialog({ sessionRef, playerXuid: identity.xuid, calls: stack.calls }),
             }
           : {}),
+        // Stryker disable next-line ConditionalExpression: a membersPollMs of undefined is the controller's default too (`??`)
         ...(deps.membersPollMs === undefined ? {} : { membersPollMs: deps.membersPollMs }),
       });
       controller = next;

@@ -57,7 +57,27 @@ async function write(
   return ok(session.value);
 }
 
-/** Creates the session and makes the player its host; never throws. */
+/** How long taking the player out of a half-hosted session may take. */
+const abandonTimeoutMs = 5000;
+
+/**
+ * Takes the player out of a session whose hosting failed after the first write made them a member:
+ * the game never hears of that session, so nothing else would ever leave it (a ghost member). Best
+ * effort, on its own deadline, since the caller's signal may be why the second write failed.
+ */
+async function abandon(calls: DirectoryCalls, path: string): Promise<void> {
+  await calls.call(
+    'PUT',
+    path,
+    { members: { me: null } },
+    { signal: AbortSignal.timeout(abandonTimeoutMs) },
+  );
+}
+
+/**
+ * Creates the session and makes the player its host; never throws. When it fails after the player
+ * became a member, the player is taken out again before the failure is returned.
+ */
 export async function hostSession(
   calls: DirectoryCalls,
   title: GameTitle,
@@ -81,7 +101,7 @@ export async function hostSession(
           properties: {
             system: {
               active: true,
-              secureDeviceAddress: Buffer.from(request.connection, 'utf8').toString('base64'),
+              secureDeviceAddress: Buffer.from(request.connection).toString('base64'),
             },
           },
         },
@@ -92,6 +112,7 @@ export async function hostSession(
   if (!created.ok) return created;
   const deviceToken = findMemberByXuid(created.value, request.xuid)?.member.deviceToken;
   if (deviceToken === undefined) {
+    await abandon(calls, path);
     return err({ code: 'malformed-response', message: 'the new session names no device token' });
   }
   const hosted = await write(
@@ -100,7 +121,10 @@ export async function hostSession(
     { properties: { system: { host: deviceToken } } },
     signal,
   );
-  if (!hosted.ok) return hosted;
+  if (!hosted.ok) {
+    await abandon(calls, path);
+    return hosted;
+  }
   return ok({ sessionRef: path, session: hosted.value });
 }
 
