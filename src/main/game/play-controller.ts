@@ -179,8 +179,9 @@ export function createPlayController(deps: PlayControllerDeps): PlayController {
   const leaveCurrent = async () => {
     watch?.abort();
     const current = session;
+    if (current === undefined) return;
     setSession(undefined);
-    if (current && launcherHosted.delete(current.sessionRef)) await leave(current.sessionRef);
+    if (launcherHosted.delete(current.sessionRef)) await leave(current.sessionRef);
   };
 
   const invite = async (
@@ -303,8 +304,9 @@ export function createPlayController(deps: PlayControllerDeps): PlayController {
     game.onEnded((ended) => {
       const exit = describeEnd(ended);
       log?.info(`play: the game ended (${exit.description}${exit.crashed ? ', crashed' : ''})`);
-      void leaveCurrent();
+      // Idle first: the session it leaves then changes no view the window has not seen.
       publish({ phase: 'idle', ...(exit.crashed ? { lastExit: exit } : {}) });
+      void leaveCurrent();
     }),
   ];
 
