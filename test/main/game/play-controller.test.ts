@@ -5,6 +5,7 @@
  * must fail or stay silent on cue. The members poll runs on fake `setTimeout`s moved by hand, so
  * nothing here waits for a clock; every wait is for the directory's answers to arrive.
  */
+import type { ServerResponse } from 'node:http';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { RunningDirectory } from '../../../src/directory/directory-options';
 import {
@@ -897,13 +898,7 @@ describe('left, and the end of the game', () => {
         } else response.socket?.destroy();
         return;
       }
-      const members = session([alice.xuid]) as { members: Record<string, object> };
-      const hostedCopy = {
-        ...members,
-        members: { '0': { ...members.members['0'], deviceToken: 'dt-alice' } },
-        properties: { system: { host: 'dt-alice' } },
-      };
-      sendJson(response, request.method === 'PUT' ? 201 : 200, hostedCopy);
+      sendJson(response, request.method === 'PUT' ? 201 : 200, hostedByAlice());
     });
     const played = await launcher({ calls: client(scripted.url) });
     for (const expected of ['500', 'directory-unavailable']) {
@@ -952,6 +947,35 @@ describe('stop', () => {
     expect(game.sent).toStrictEqual([]);
     expect(views).toHaveLength(1);
     expect(played.calls.requests).toHaveLength(requests);
+  });
+
+  it('called again while leaving, resolves only once the session is left', async () => {
+    let held: ServerResponse | undefined;
+    let leaving: () => void = () => undefined;
+    const leaveArrived = new Promise<void>((resolve) => (leaving = resolve));
+    const scripted = await serve((request, response) => {
+      if (request.method === 'PUT' && request.body.includes('"me":null')) {
+        held = response;
+        leaving();
+        return;
+      }
+      sendJson(response, request.method === 'PUT' ? 201 : 200, hostedByAlice());
+    });
+    const played = await launcher({ calls: client(scripted.url) });
+    await hosted(played);
+    const done: string[] = [];
+    const first = played.controller.stop().then(() => done.push('first'));
+    await leaveArrived;
+    const second = played.controller.stop().then(() => done.push('second'));
+    for (let turn = 0; turn < 5; turn += 1) await new Promise((resolve) => setImmediate(resolve));
+    expect(done).toStrictEqual([]);
+    held?.writeHead(204);
+    held?.end();
+    await Promise.all([first, second]);
+    expect(done).toStrictEqual(['first', 'second']);
+    expect(played.log.lines().at(-1)).toBe(
+      'play: left the session the launcher hosted for the game',
+    );
   });
 
   it('with nothing to leave, sends nothing', async () => {
@@ -1051,6 +1075,16 @@ describe('without a log', () => {
     });
   });
 });
+
+/** A scripted directory's copy of a session Alice hosts alone. */
+function hostedByAlice(): Record<string, unknown> {
+  const members = session([alice.xuid]) as { members: Record<string, object> };
+  return {
+    ...members,
+    members: { '0': { ...members.members['0'], deviceToken: 'dt-alice' } },
+    properties: { system: { host: 'dt-alice' } },
+  };
+}
 
 /** A session Alice made herself (as a game with session code of its own does), on the directory. */
 async function directoryCopyOfOwnSession(): Promise<string> {
