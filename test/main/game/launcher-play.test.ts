@@ -8,7 +8,6 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { RunningDirectory } from '../../../src/directory/directory-options';
-import type { GameMessage, LauncherMessage } from '../../../src/main/game/game-channel-protocol';
 import {
   createLauncherPlay,
   type LauncherPlay,
@@ -20,102 +19,15 @@ import {
   createDirectoryClient,
   type DirectoryCalls,
 } from '../../../src/main/join/directory-client';
-import type {
-  GameEnded,
-  GameJoinRequest,
-  GameTitle,
-  PlayableGame,
-  PlayRefusal,
-} from '../../../src/main/join/game-hand-off';
+import type { GameTitle } from '../../../src/main/join/game-hand-off';
 import { defaultGameTitle } from '../../../src/main/join/launcher-config';
 import { createDevTokenProvider } from '../../../src/main/join/token-provider';
 import type { PlayView } from '../../../src/shared/play-view';
-import { err, ok, type Result } from '../../../src/shared/result';
+import { err, ok } from '../../../src/shared/result';
 import { call } from '../../directory/directory-test-client';
 import { recordingLogger, type RecordingLogger } from '../../fakes/recording-logger';
 import { authorization, player, testDirectory } from '../join/join-service-fixture';
-
-/** A game process as Play sees it, driven by the test: it says what the test tells it to. */
-class ScriptedGame implements PlayableGame {
-  /** Everything the launcher sent to the game, in order. */
-  readonly sent: LauncherMessage[] = [];
-  playAnswer: Result<{ readonly pid: number | undefined }, PlayRefusal> = ok({ pid: 4242 });
-  /** Makes removing a listener throw, as a broken game process could. */
-  failUnsubscribe = false;
-  readonly #messages = new Set<(message: GameMessage) => void>();
-  readonly #joined = new Set<(request: GameJoinRequest) => void>();
-  readonly #ended = new Set<(ended: GameEnded) => void>();
-  readonly #running = new Set<(pid: number | undefined) => void>();
-  readonly #waiters: { type: string; resolve: (message: LauncherMessage) => void }[] = [];
-
-  play() {
-    return this.playAnswer;
-  }
-  onMessage(listener: (message: GameMessage) => void) {
-    return this.#listen(this.#messages, listener);
-  }
-  onJoined(listener: (request: GameJoinRequest) => void) {
-    return this.#listen(this.#joined, listener);
-  }
-  onEnded(listener: (ended: GameEnded) => void) {
-    return this.#listen(this.#ended, listener);
-  }
-  onRunning(listener: (pid: number | undefined) => void) {
-    return this.#listen(this.#running, listener);
-  }
-  send(message: LauncherMessage): boolean {
-    this.sent.push(message);
-    for (const waiter of this.#waiters.filter((w) => w.type === message.type)) {
-      this.#waiters.splice(this.#waiters.indexOf(waiter), 1);
-      waiter.resolve(message);
-    }
-    return true;
-  }
-  runningPid(): number | undefined {
-    return undefined;
-  }
-  join() {
-    return Promise.resolve(err({ code: 'cancelled' as const, message: 'no joins here' }));
-  }
-  isRunning(): boolean {
-    return false;
-  }
-  close(): Promise<void> {
-    return Promise.resolve();
-  }
-
-  /** How many listeners the launcher holds on this game. */
-  listeners(): number {
-    return this.#messages.size + this.#joined.size + this.#ended.size + this.#running.size;
-  }
-  /** The OS reports the game spawned. */
-  running(pid: number | undefined): void {
-    for (const listener of [...this.#running]) listener(pid);
-  }
-  /** The game writes a message to the launcher. */
-  says(message: GameMessage): void {
-    for (const listener of [...this.#messages]) listener(message);
-  }
-  /** The next message of this type the launcher sends (one already sent counts). */
-  told<T extends LauncherMessage['type']>(type: T): Promise<Extract<LauncherMessage, { type: T }>> {
-    const seen = this.sent.find((message) => message.type === type);
-    if (seen !== undefined) return Promise.resolve(seen as Extract<LauncherMessage, { type: T }>);
-    return new Promise((resolve) =>
-      this.#waiters.push({
-        type,
-        resolve: (message) => resolve(message as Extract<LauncherMessage, { type: T }>),
-      }),
-    );
-  }
-
-  #listen<T>(listeners: Set<T>, listener: T): () => void {
-    listeners.add(listener);
-    return () => {
-      if (this.failUnsubscribe) throw new Error('listener removal failed');
-      listeners.delete(listener);
-    };
-  }
-}
+import { ScriptedGame } from './scripted-game';
 
 let directory: RunningDirectory | undefined;
 beforeAll(async () => {
@@ -228,7 +140,7 @@ describe('Play on a stack with a game', () => {
     expect(views).toEqual([]);
 
     expect(play.play()).toStrictEqual({ started: true, pid: 4242 });
-    game.running(4242);
+    game.runs(4242);
     expect(views).toStrictEqual([
       { phase: 'starting', pid: 4242 },
       { phase: 'playing', pid: 4242 },
@@ -260,7 +172,7 @@ describe('Play on a stack with a game', () => {
     const unsubscribe = play.subscribe((view) => mine.push(view));
     play.play();
     unsubscribe();
-    game.running(1);
+    game.runs(1);
     expect(mine).toStrictEqual([{ phase: 'starting', pid: 4242 }]);
     expect(views).toStrictEqual([
       { phase: 'starting', pid: 4242 },
@@ -289,7 +201,7 @@ describe('hosting for the game', () => {
     // Still starting: the window offers no invites yet.
     expect(h.play.session()).toBeUndefined();
 
-    game.running(77);
+    game.runs(77);
     const offered = h.play.session();
     expect(offered).toStrictEqual({ sessionRef, playerXuid: alice.xuid, calls });
     expect(offered?.calls).toBe(calls);
@@ -318,7 +230,7 @@ describe('hosting for the game', () => {
     const game = new ScriptedGame();
     h.play.track(stack(game));
     h.play.play();
-    game.running(5);
+    game.runs(5);
     game.says(hostAsk);
     const sessionRef = await hostedFor(game);
     expect(await memberXuids(sessionRef)).toEqual([alice.xuid]);
@@ -382,7 +294,7 @@ describe('replacing the join stack', () => {
     const first = new ScriptedGame();
     h.play.track(stack(first));
     h.play.play();
-    first.running(1);
+    first.runs(1);
     expect(first.listeners()).toBe(4);
 
     const second = new ScriptedGame();
@@ -391,7 +303,7 @@ describe('replacing the join stack', () => {
     expect(h.views.at(-1)).toStrictEqual({ phase: 'idle' });
     expect(h.play.view()).toStrictEqual({ phase: 'idle' });
     const seen = h.views.length;
-    first.running(1);
+    first.runs(1);
     expect(h.views.length).toBe(seen);
 
     expect(h.play.play()).toStrictEqual({ started: true, pid: 4242 });
@@ -421,7 +333,7 @@ describe('replacing the join stack', () => {
     const first = new ScriptedGame();
     h.play.track(stack(first));
     h.play.play();
-    first.running(3);
+    first.runs(3);
     const seen = h.views.length;
 
     const bare = stack(undefined);

@@ -14,22 +14,17 @@ import {
   type PlayController,
   type PlayControllerDeps,
 } from '../../../src/main/game/play-controller';
-import type { GameMessage, LauncherMessage } from '../../../src/main/game/game-channel-protocol';
+import type { GameMessage } from '../../../src/main/game/game-channel-protocol';
 import {
   createDirectoryClient,
   type DirectoryCalls,
 } from '../../../src/main/join/directory-client';
-import type {
-  GameEnded,
-  GameJoinRequest,
-  PlayableGame,
-  PlayRefusal,
-} from '../../../src/main/join/game-hand-off';
+import type { GameEnded } from '../../../src/main/join/game-hand-off';
 import { defaultGameTitle } from '../../../src/main/join/launcher-config';
 import { createDevTokenProvider } from '../../../src/main/join/token-provider';
 import { parseSessionDocument } from '../../../src/shared/mpsd/session-document';
 import type { PlayView } from '../../../src/shared/play-view';
-import { err, ok, type Result } from '../../../src/shared/result';
+import { err, ok } from '../../../src/shared/result';
 import { call } from '../../directory/directory-test-client';
 import { recordingLogger, type RecordingLogger } from '../../fakes/recording-logger';
 import {
@@ -47,6 +42,7 @@ import {
   testDirectory,
   type Identity,
 } from '../join/join-service-fixture';
+import { ScriptedGame } from './scripted-game';
 
 const alice = player(1201);
 const bob = player(1202);
@@ -66,83 +62,6 @@ afterEach(async () => {
   await directory?.close();
   directory = undefined;
 });
-
-/**
- * A running game as Play sees it: the test says what the game reports, and every line the
- * launcher sends it is kept in `sent`.
- */
-class ScriptedGame implements PlayableGame {
-  readonly sent: LauncherMessage[] = [];
-  /** What the next `play()` answers. */
-  answer: Result<{ readonly pid: number | undefined }, PlayRefusal> = ok({ pid: 4242 });
-  readonly #messages = new Set<(message: GameMessage) => void>();
-  readonly #joined = new Set<(request: GameJoinRequest) => void>();
-  readonly #ended = new Set<(ended: GameEnded) => void>();
-  readonly #running = new Set<(pid: number | undefined) => void>();
-
-  play() {
-    return this.answer;
-  }
-  send(message: LauncherMessage) {
-    this.sent.push(message);
-    return true;
-  }
-  onMessage(listener: (message: GameMessage) => void) {
-    return listen(this.#messages, listener);
-  }
-  onJoined(listener: (request: GameJoinRequest) => void) {
-    return listen(this.#joined, listener);
-  }
-  onEnded(listener: (ended: GameEnded) => void) {
-    return listen(this.#ended, listener);
-  }
-  onRunning(listener: (pid: number | undefined) => void) {
-    return listen(this.#running, listener);
-  }
-  /** The game sends a line of the channel. */
-  says(message: GameMessage) {
-    for (const listener of [...this.#messages]) listener(message);
-  }
-  /** The game confirmed a join made through an invite. */
-  joinedBy(request: GameJoinRequest) {
-    for (const listener of [...this.#joined]) listener(request);
-  }
-  /** The OS reported the copy spawned. */
-  runs(pid: number | undefined) {
-    for (const listener of [...this.#running]) listener(pid);
-  }
-  /** The copy ended. */
-  ends(ended: GameEnded) {
-    for (const listener of [...this.#ended]) listener(ended);
-  }
-  /** Lines of one type the launcher sent. */
-  heard<T extends LauncherMessage['type']>(type: T): Extract<LauncherMessage, { type: T }>[] {
-    return this.sent.filter(
-      (message): message is Extract<LauncherMessage, { type: T }> => message.type === type,
-    );
-  }
-
-  // The join hand-off's part is not Play's: the controller never calls these.
-  join(): never {
-    throw new Error('Play does not join');
-  }
-  isRunning() {
-    return false;
-  }
-  runningPid() {
-    return undefined;
-  }
-  close() {
-    return Promise.resolve();
-  }
-}
-
-function listen<T>(listeners: Set<(value: T) => void>, listener: (value: T) => void) {
-  listeners.add(listener);
-  return () => {
-    listeners.delete(listener);
-  };
-}
 
 /** Directory calls that keep every request made through them, so a test can wait for answers. */
 interface WatchedCalls extends DirectoryCalls {
@@ -287,7 +206,7 @@ describe('Play: the game starts, runs and ends', () => {
 
   it('leaves out a pid the OS did not give', async () => {
     const { game, controller, views, log } = await launcher();
-    game.answer = ok({ pid: undefined });
+    game.playAnswer = ok({ pid: undefined });
     expect(controller.play()).toStrictEqual(ok({ pid: undefined }));
     game.runs(undefined);
     expect(views).toStrictEqual([{ phase: 'starting' }, { phase: 'playing' }]);
@@ -297,7 +216,7 @@ describe('Play: the game starts, runs and ends', () => {
   it('is refused while a copy runs, and the view stays where it was', async () => {
     const { game, controller, views, log } = await launcher();
     const refusal = { code: 'already-running', message: 'a copy of the game is running' } as const;
-    game.answer = err(refusal);
+    game.playAnswer = err(refusal);
     expect(controller.play()).toStrictEqual(err(refusal));
     expect(views).toStrictEqual([]);
     expect(log.lines()).toStrictEqual(['play: refused: a copy of the game is running']);
@@ -1019,9 +938,9 @@ describe('without a log', () => {
     });
     const { game, controller, settle } = played;
     const refusal = { code: 'already-running', message: 'a copy runs' } as const;
-    game.answer = err(refusal);
+    game.playAnswer = err(refusal);
     expect(controller.play()).toStrictEqual(err(refusal));
-    game.answer = ok({ pid: 21 });
+    game.playAnswer = ok({ pid: 21 });
     expect(controller.play()).toStrictEqual(ok({ pid: 21 }));
     game.runs(21);
     const steps: GameMessage[] = [
