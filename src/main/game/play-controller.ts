@@ -105,6 +105,8 @@ export function createPlayController(deps: PlayControllerDeps): PlayController {
   let session: PlaySession | undefined;
   /** Sessions the launcher created for the game: it leaves them when the game is done with them. */
   const launcherHosted = new Set<string>();
+  /** Leaves of hosted sessions the game moved away from; `stop()` waits for them. */
+  const leaving = new Set<Promise<void>>();
   let watch: AbortController | undefined;
   let stopped: Promise<void> | undefined;
 
@@ -301,8 +303,15 @@ export function createPlayController(deps: PlayControllerDeps): PlayController {
     }),
     game.onJoined((request) => {
       log?.info('play: the game joined a session through an invite');
+      // The game is in another session now: a session the launcher hosted for it would keep the
+      // player as a member nobody plays as, so it is left.
+      const abandoned = [...launcherHosted].filter((ref) => ref !== request.sessionRef);
       launcherHosted.clear();
       enterSession(request.sessionRef, 'member', sessionMembers(request.session));
+      for (const sessionRef of abandoned) {
+        const left: Promise<void> = leave(sessionRef).finally(() => leaving.delete(left));
+        leaving.add(left);
+      }
     }),
     game.onRunning((pid) => {
       log?.info(`play: the game is running (pid ${pid ?? '?'})`);
@@ -345,6 +354,7 @@ export function createPlayController(deps: PlayControllerDeps): PlayController {
       stopped ??= (async () => {
         for (const unsubscribe of unsubscribers) unsubscribe();
         await leaveCurrent();
+        await Promise.all(leaving);
         stopping.abort();
       })();
       return stopped;

@@ -592,12 +592,12 @@ describe('who is in the game session', () => {
     ]);
   });
 
-  it('follows a session the game joined through an invite, and leaves leaving it to the join', async () => {
+  it('follows a session the game joined through an invite, leaves the one it hosted, and leaves leaving the new one to the join', async () => {
     const played = await launcher();
     const { game, controller, log, settle } = played;
     controller.play();
     game.runs(15);
-    await hosted(played);
+    const ours = await hosted(played);
     const theirs = await createSession(directory?.url ?? '');
     const invite = await theirs.invite(alice);
     const joined = await createDirectoryClient({
@@ -619,12 +619,35 @@ describe('who is in the game session', () => {
     const sessionRef = joined.value.contentLocation;
     expect(game.sent).toStrictEqual([{ type: 'members', sessionRef, members }]);
     expect(controller.view().session).toStrictEqual({ sessionRef, role: 'member', members });
-    expect(log.lines().at(-1)).toBe('play: the game joined a session through an invite');
+    expect(log.lines()).toContain('play: the game joined a session through an invite');
     await settle();
+    // The session hosted for the game before is left: no ghost member stays in it.
+    expect(await directoryCopy(ours)).toBeUndefined();
+    expect(log.lines().at(-1)).toBe('play: left the session the launcher hosted for the game');
     const puts = played.made('PUT').length;
     await controller.stop();
     expect(played.made('PUT')).toHaveLength(puts);
     expect(await theirs.memberXuids()).toContain(alice.xuid);
+  });
+
+  it('waits in stop() for leaving the hosted session the game moved away from', async () => {
+    const played = await launcher();
+    const { game, controller, log } = played;
+    controller.play();
+    game.runs(16);
+    const ours = await hosted(played);
+    const own = await directoryCopyOfOwnSession();
+    const ownCopy = await directoryCopy(own);
+    if (ownCopy === undefined) throw new Error('no session of its own');
+    game.joinedBy({
+      invite: { kind: 'invite', handleId: aHandleId, localXuid: alice.xuid, remoteXuid: bob.xuid },
+      xuid: alice.xuid,
+      sessionRef: own,
+      session: ownCopy,
+    });
+    await controller.stop();
+    expect(log.lines()).toContain('play: left the session the launcher hosted for the game');
+    expect(await directoryCopy(ours)).toBeUndefined();
   });
 });
 
