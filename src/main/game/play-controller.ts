@@ -105,8 +105,8 @@ export function createPlayController(deps: PlayControllerDeps): PlayController {
   let session: PlaySession | undefined;
   /** Sessions the launcher created for the game: it leaves them when the game is done with them. */
   const launcherHosted = new Set<string>();
-  /** Leaves of hosted sessions the game moved away from; `stop()` waits for them. */
-  const leaving = new Set<Promise<void>>();
+  /** Leaves of hosted sessions the game moved away from (one per session); `stop()` waits for them. */
+  const leaving: Promise<void>[] = [];
   let watch: AbortController | undefined;
   let stopped: Promise<void> | undefined;
 
@@ -308,10 +308,7 @@ export function createPlayController(deps: PlayControllerDeps): PlayController {
       const abandoned = [...launcherHosted].filter((ref) => ref !== request.sessionRef);
       launcherHosted.clear();
       enterSession(request.sessionRef, 'member', sessionMembers(request.session));
-      for (const sessionRef of abandoned) {
-        const left: Promise<void> = leave(sessionRef).finally(() => leaving.delete(left));
-        leaving.add(left);
-      }
+      for (const sessionRef of abandoned) leaving.push(leave(sessionRef));
     }),
     game.onRunning((pid) => {
       log?.info(`play: the game is running (pid ${pid ?? '?'})`);

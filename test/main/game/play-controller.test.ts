@@ -630,6 +630,25 @@ describe('who is in the game session', () => {
     expect(await theirs.memberXuids()).toContain(alice.xuid);
   });
 
+  it('keeps the player in a hosted session the game joins again through an invite', async () => {
+    const played = await launcher();
+    const { game, controller, settle } = played;
+    controller.play();
+    game.runs(17);
+    const ours = await hosted(played);
+    const copy = await directoryCopy(ours);
+    if (copy === undefined) throw new Error('the hosted session is gone');
+    game.joinedBy({
+      invite: { kind: 'invite', handleId: aHandleId, localXuid: alice.xuid, remoteXuid: bob.xuid },
+      xuid: alice.xuid,
+      sessionRef: ours,
+      session: copy,
+    });
+    await settle();
+    await controller.stop();
+    expect(Object.keys((await directoryCopy(ours))?.members ?? {})).toHaveLength(1);
+  });
+
   it('waits in stop() for leaving the hosted session the game moved away from', async () => {
     const played = await launcher();
     const { game, controller, log } = played;
