@@ -2,12 +2,14 @@
  * The presence connection (presence-connection.ts) against a scripted directory on loopback: a
  * real WebSocket `/connect` and real session writes over HTTP, each answer chosen by the test, so
  * every way the connection opens, fails, follows a session and ends is pinned without a game or a
- * full directory. Waits on events, never on time (the few timeouts are the module's own).
+ * full directory. Waits on events, never on time (the few timeouts are the module's own); each wait
+ * is bounded (`until`), so an event that never comes fails the test at once with what was awaited
+ * instead of holding it to the suite's timeout (a mutation run plants exactly such bugs).
  */
 import { once } from 'node:events';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { authorizationHeader, contractVersion } from '../../../src/main/join/directory-client';
 import type { GameHandOff } from '../../../src/main/join/game-hand-off';
@@ -20,6 +22,20 @@ import type { AccessToken, TokenProvider } from '../../../src/main/join/token-pr
 import { rallypointUserAgent } from '../../../src/main/join/user-agent';
 import { err, ok } from '../../../src/shared/result';
 import { FakeGame, MemoryLog, invite, playerXuid, sessionWithPlayer } from './join-machine-fakes';
+
+/**
+ * Waits until `condition` holds, polling every 5 ms; after 3 s it fails with `what`. The bound is
+ * no measure of speed (every event here is a loopback message, ready in milliseconds): it only
+ * turns a wait for an event that never comes into a clear failure rather than a hang.
+ */
+async function until(what: string, condition: () => boolean): Promise<void> {
+  await vi.waitFor(
+    () => {
+      if (!condition()) throw new Error(`still waiting for ${what}`);
+    },
+    { timeout: 3_000, interval: 5 },
+  );
+}
 
 const sessionPath = '/serviceconfigs/s/sessionTemplates/t/sessions/a';
 const connectionsResource = 'https://sessiondirectory.xboxlive.com/connections/';
@@ -120,7 +136,7 @@ class ScriptedDirectory {
 
   /** Resolves once `count` sockets have closed. */
   async closed(count = 1): Promise<void> {
-    while (this.closes.length < count) await new Promise((resolve) => setTimeout(resolve, 5));
+    await until(`${count} socket(s) closed`, () => this.closes.length >= count);
   }
 }
 
@@ -232,7 +248,7 @@ describe('withPresence: the connection while the game runs', () => {
     directory.sockets[0]?.close(1001, 'going away');
     await directory.closed();
     const first = watcher.joins[0]?.connection;
-    while (first?.isOpen()) await new Promise((resolve) => setTimeout(resolve, 5));
+    await until('the connection to see its socket closed', () => first?.isOpen() === false);
 
     await join(presence);
 
@@ -586,12 +602,12 @@ describe('followSession: session changes on the presence socket', () => {
     socket?.send(JSON.stringify([3, 7, null]));
     taps([...Array.from({ length: 64 }, () => ({ changeNumber: 0 })), { changeNumber: 99 }]);
     taps([{ changeNumber: Number.MAX_SAFE_INTEGER + 2 }, { changeNumber: 11 }]);
-    while (heard.length < 3) await new Promise((resolve) => setTimeout(resolve, 5));
+    await until('three change numbers heard', () => heard.length >= 3);
     expect(heard).toEqual([9, 0, 11]);
 
     followed.value.stop();
     followed.value.stop();
-    while (directory.received.length < 3) await new Promise((resolve) => setTimeout(resolve, 5));
+    await until('the unsubscribe message', () => directory.received.length >= 3);
     expect(directory.received.slice(2)).toEqual([[2, 3, 7]]);
   });
 
