@@ -83,6 +83,8 @@ class ScriptedDirectory {
   putStatuses = [200];
   /** Destroys the socket of each write instead of answering. */
   dropPuts = false;
+  /** Leaves each write unanswered. */
+  holdPuts = false;
   readonly #server: Server;
   readonly #wss = new WebSocketServer({ noServer: true });
   #upgradeCount = 0;
@@ -95,8 +97,12 @@ class ScriptedDirectory {
       request.on('end', () => {
         this.puts.push({ url: request.url, headers: request.headers, body: JSON.parse(text) });
         if (this.dropPuts) return request.socket.destroy();
-        const status = this.putStatuses[Math.min(this.#putCount++, this.putStatuses.length - 1)];
-        response.writeHead(status ?? 500, { 'content-type': 'application/json' });
+        if (this.holdPuts) return;
+        const status =
+          this.putStatuses[Math.min(this.#putCount++, this.putStatuses.length - 1)] ?? 500;
+        // A redirect names a place a client that follows it would write to.
+        const moved = status >= 300 && status < 400 ? { location: `${request.url}-moved` } : {};
+        response.writeHead(status, { 'content-type': 'application/json', ...moved });
         response.end('{}');
       });
     });
@@ -205,6 +211,8 @@ describe('withPresence: the connection while the game runs', () => {
       'user-agent': rallypointUserAgent(),
     });
     expect(directory.received[0]).toEqual([1, 1, connectionsResource]);
+    // No compression is offered: messages stay small and a compressed flood cannot grow in memory.
+    expect(directory.upgrades[0]?.['sec-websocket-extensions']).toBeUndefined();
     expect(directory.puts).toHaveLength(1);
     expect(directory.puts[0]).toMatchObject({
       url: sessionPath,
@@ -339,6 +347,82 @@ describe('withPresence: the connection while the game runs', () => {
     expect(directory.closes).toEqual([]);
   });
 
+  it('a join cancelled while the game joins tells no watcher', async () => {
+    const { directory, game, watcher, presence } = await setUp();
+    const controller = new AbortController();
+    game.answer = async () => {
+      await until('the connection id written', () => directory.puts.length === 1);
+      controller.abort();
+      return ok({ connection: 'SG9zdEFkZHJlc3M=', handedToRunningGame: false });
+    };
+
+    const joined = await join(presence, sessionPath, controller.signal);
+
+    expect(joined.ok).toBe(true);
+    expect(directory.upgrades).toHaveLength(1);
+    expect(watcher.joins).toEqual([]);
+  });
+
+  it('a game exit and a close before any join end nothing but tell the watcher', async () => {
+    const { directory, game, log, watcher, presence } = await setUp();
+
+    game.exit();
+    await presence.close();
+    await new Promise((resolve) => setImmediate(resolve));
+
+    expect(watcher.ended).toBe(2);
+    expect(directory.upgrades).toEqual([]);
+    expect(log.lines).toEqual([]);
+  });
+
+  it('a connection the directory already closed is not closed again when the game exits', async () => {
+    const { directory, game, log, watcher, presence } = await setUp();
+    await join(presence);
+    directory.sockets[0]?.close(1001, 'going away');
+    const first = watcher.joins[0]?.connection;
+    await until('the connection to see its socket closed', () => first?.isOpen() === false);
+
+    game.exit();
+    await new Promise((resolve) => setImmediate(resolve));
+
+    expect(watcher.ended).toBe(1);
+    expect(log.lines).toEqual([
+      'info presence connection open',
+      'info presence: connection id written into the session',
+    ]);
+  });
+
+  it('a failed opening is tried again at the next join', async () => {
+    const { directory, log, watcher, presence } = await setUp();
+    directory.upgradeStatuses = [403, 101];
+
+    await join(presence);
+    await join(presence);
+
+    expect(directory.upgrades).toHaveLength(2);
+    expect(watcher.joins).toHaveLength(1);
+    expect(log.lines).toEqual([
+      'warn no presence connection (the member will not turn inactive if the launcher dies): upgrade refused (403)',
+      'info presence connection open',
+      'info presence: connection id written into the session',
+    ]);
+  });
+
+  it("the game's exit is offered on, and only where the game has one", async () => {
+    const { game, presence } = await setUp();
+    const heard: string[] = [];
+
+    presence.onExit?.((description) => heard.push(description));
+    game.exit('exit code 3');
+
+    expect(heard).toEqual(['exit code 3']);
+    const bare = withPresence(
+      { join: (r, o) => game.join(r, o), isRunning: () => true, close: () => game.close() },
+      { baseUrl: 'http://127.0.0.1:1', tokens: new CountingTokens(), closesGame: false },
+    );
+    expect('onExit' in bare).toBe(false);
+  });
+
   it('a join cancelled before the connection opened writes nothing and tells no watcher', async () => {
     const { directory, watcher, presence } = await setUp();
     const controller = new AbortController();
@@ -440,9 +524,11 @@ describe('withPresence: best effort when the directory will not', () => {
 
     await join(presence);
 
-    // The plain server cannot speak TLS: the socket never opens.
+    // The plain server cannot speak TLS: the socket never opens, and the warning says why.
     expect(directory.sockets).toEqual([]);
+    expect(log.lines).toHaveLength(1);
     expect(log.lines[0]).toMatch(/^warn no presence connection/);
+    expect(log.lines[0]).not.toMatch(/not http\(s\)|in time/);
   });
 
   it.each([
@@ -490,7 +576,10 @@ describe('withPresence: best effort when the directory will not', () => {
 });
 
 describe('withPresence: writing the connection id', () => {
-  it.each([[[201]], [[401, 200]]])('statuses %j are written', async (statuses) => {
+  it.each([
+    ['201', [201]],
+    ['401 then 200', [401, 200]],
+  ])('statuses %s are written', async (_what, statuses) => {
     const { directory, tokens, log, presence } = await setUp();
     directory.putStatuses = statuses;
 
@@ -502,9 +591,10 @@ describe('withPresence: writing the connection id', () => {
   });
 
   it.each([
-    [[500], 'status 500', 1],
-    [[401], 'status 401', 2],
-  ])('statuses %j are a warning: %s', async (statuses, message, puts) => {
+    ['status 500', [500], 1],
+    ['status 401 twice', [401], 2],
+  ])('%s is a warning', async (_what, statuses, puts) => {
+    const message = `status ${statuses[0]}`;
     const { directory, log, watcher, presence } = await setUp();
     directory.putStatuses = statuses;
 
@@ -515,6 +605,31 @@ describe('withPresence: writing the connection id', () => {
     expect(log.lines.at(-1)).toBe(`warn presence: could not write the connection id: ${message}`);
     // The connection still holds the player active: the watcher follows the session on it.
     expect(watcher.joins).toHaveLength(1);
+  });
+
+  it('a redirect is not followed: it is a warning', async () => {
+    const { directory, log, presence } = await setUp();
+    directory.putStatuses = [307];
+
+    await join(presence);
+
+    expect(directory.puts.map((put) => put.url)).toEqual([sessionPath]);
+    expect(log.lines.at(-1)).toBe('warn presence: could not write the connection id: status 307');
+  });
+
+  it('a write left unanswered gives up after the timeout given', async () => {
+    const { directory, log, presence } = await setUp({ timeoutMs: 1_000 });
+    directory.holdPuts = true;
+    let done = false;
+
+    const joining = join(presence).then(() => (done = true));
+    await until('the unanswered write to give up', () => done);
+    await joining;
+
+    expect(directory.puts).toHaveLength(1);
+    expect(log.lines.at(-1)).toBe(
+      "warn presence: could not write the connection id: Timeout awaiting 'request' for 1000ms",
+    );
   });
 
   it('a write that loses its connection is a warning with the reason', async () => {
@@ -606,9 +721,70 @@ describe('followSession: session changes on the presence socket', () => {
     expect(heard).toEqual([9, 0, 11]);
 
     followed.value.stop();
-    followed.value.stop();
     await until('the unsubscribe message', () => directory.received.length >= 3);
-    expect(directory.received.slice(2)).toEqual([[2, 3, 7]]);
+    expect(directory.received[2]).toEqual([2, 3, 7]);
+    // Stopped: a tap is no longer heard, and a second stop sends nothing. The next subscription's
+    // answer comes after both on the same socket.
+    taps([{ changeNumber: 50 }]);
+    followed.value.stop();
+    await connection.followSession(sessionPath, () => undefined);
+    expect(directory.received.slice(3)).toEqual([
+      [1, 4, `https://sessiondirectory.xboxlive.com${sessionPath}`],
+    ]);
+    expect(heard).toEqual([9, 0, 11]);
+  });
+
+  it('messages that are no list, or of another type, are ignored', async () => {
+    const { directory, connection } = await connected();
+    answerSubscriptions(directory, (sequence) => [1, sequence, 0, 7, { changeNumber: 1 }]);
+    const heard: number[] = [];
+    await connection.followSession(sessionPath, (n) => heard.push(n));
+    const socket = directory.sockets[0];
+    const tap = (changeNumber: number) => ({ shoulderTaps: [{ changeNumber }] });
+
+    socket?.send('{not json');
+    socket?.send(JSON.stringify({ 0: 3, 1: 7, 2: tap(20) }));
+    socket?.send(JSON.stringify([2, 7, tap(30)]));
+    socket?.send(JSON.stringify([3, 7, tap(4)]));
+    await until('the change heard', () => heard.length >= 1);
+
+    expect(heard).toEqual([4]);
+    expect(connection.isOpen()).toBe(true);
+  });
+
+  it('answered subscriptions do not count as waiting', async () => {
+    const { directory, connection } = await connected();
+    answerSubscriptions(directory, (sequence) => [1, sequence, 0, sequence]);
+
+    for (let i = 0; i < 9; i += 1) {
+      expect((await connection.followSession(sessionPath, () => undefined)).ok).toBe(true);
+    }
+  });
+
+  it('subscriptions that timed out do not count as waiting', async () => {
+    const { directory, connection } = await connected(300);
+    let answering = false;
+    answerSubscriptions(directory, (sequence) => (answering ? [1, sequence, 0, 7] : undefined));
+
+    const unanswered = await Promise.all(
+      Array.from({ length: 8 }, () => connection.followSession(sessionPath, () => undefined)),
+    );
+    expect(unanswered).toEqual(
+      Array.from({ length: 8 }, () => err('the subscription was not answered')),
+    );
+    answering = true;
+
+    expect((await connection.followSession(sessionPath, () => undefined)).ok).toBe(true);
+  });
+
+  it('a message over 64 KiB from the directory ends the connection', async () => {
+    const { directory, connection } = await connected();
+
+    directory.sockets[0]?.send(JSON.stringify([3, 7, 'x'.repeat(64 * 1024)]));
+    await directory.closed();
+
+    expect(directory.closes[0]?.code).toBe(1009);
+    expect(connection.isOpen()).toBe(false);
   });
 
   it('a subscription answered without a change number starts at 0', async () => {
@@ -621,9 +797,14 @@ describe('followSession: session changes on the presence socket', () => {
   });
 
   it.each([
-    [[1, 0, 3, 'no such session'], 'subscription refused (3: no such session)'],
-    [[1, 0, 0, 'seven'], 'subscription refused (0: seven)'],
-  ])('a refusal %j is an error', async (reply, message) => {
+    ['status 3', [1, 0, 3, 'no such session'], 'subscription refused (3: no such session)'],
+    ['an id that is no number', [1, 0, 0, 'seven'], 'subscription refused (0: seven)'],
+    [
+      'a reason of 300 characters, cut to 200',
+      [1, 0, 4, 'x'.repeat(300)],
+      `subscription refused (4: ${'x'.repeat(200)})`,
+    ],
+  ])('a refusal with %s is an error', async (_what, reply, message) => {
     const { directory, connection } = await connected();
     answerSubscriptions(directory, (sequence) => [reply[0], sequence, ...reply.slice(2)]);
 
@@ -640,20 +821,23 @@ describe('followSession: session changes on the presence socket', () => {
   });
 
   it('refuses what is not a session path, a closed socket, and more than 8 waiting', async () => {
-    const { directory, connection } = await connected();
+    // Subscriptions wait up to a minute here: only the close can answer them in the test's time.
+    const { directory, connection } = await connected(60_000);
     answerSubscriptions(directory, () => undefined);
 
     expect(await connection.followSession('/handles/x', () => undefined)).toEqual(
       err('not a session path'),
     );
+    let settled = 0;
     const waiting = Array.from({ length: 8 }, () =>
-      connection.followSession(sessionPath, () => undefined),
+      connection.followSession(sessionPath, () => undefined).finally(() => (settled += 1)),
     );
     expect(await connection.followSession(sessionPath, () => undefined)).toEqual(
       err('too many subscriptions waiting'),
     );
     // Closing the socket answers every waiting subscription at once.
     connection.close();
+    await until('the close to answer the 8 waiting subscriptions', () => settled === 8);
     expect(await Promise.all(waiting)).toEqual(
       Array.from({ length: 8 }, () => err('the subscription was not answered')),
     );
