@@ -857,3 +857,43 @@ describe('followSession: session changes on the presence socket', () => {
     expect(directory.received).toHaveLength(2);
   });
 });
+
+describe('withPresence: without a log, and the reasons it logs', () => {
+  it('a failed opening and a failed write without a log leave the joins as they were', async () => {
+    const directory = new ScriptedDirectory();
+    const url = await directory.start();
+    cleanups.push(() => directory.stop());
+    directory.upgradeStatuses = [403, 101];
+    directory.putStatuses = [500];
+    const presence = withPresence(new FakeGame(), {
+      baseUrl: url,
+      tokens: new CountingTokens(),
+      closesGame: true,
+    });
+    cleanups.push(() => presence.close());
+
+    expect((await join(presence)).ok).toBe(true);
+    expect((await join(presence)).ok).toBe(true);
+
+    expect(directory.upgrades).toHaveLength(2);
+    expect(directory.puts).toHaveLength(1);
+  });
+
+  it('a game that did not join and is not running logs why the presence closed', async () => {
+    const directory = new ScriptedDirectory();
+    const url = await directory.start();
+    cleanups.push(() => directory.stop());
+    const game = new FakeGame();
+    game.answer = err({ code: 'game-failed', message: 'crashed' } as never);
+    const log = new MemoryLog();
+    const presence = withPresence(
+      { join: (r, o) => game.join(r, o), isRunning: () => false, close: () => game.close() },
+      { baseUrl: url, tokens: new CountingTokens(), log, closesGame: true },
+    );
+
+    await join(presence);
+    await directory.closed();
+
+    expect(log.lines.at(-1)).toBe('info presence connection closed: the game did not join');
+  });
+});
