@@ -528,11 +528,12 @@ describe('withPresence: best effort when the directory will not', () => {
     expect(directory.sockets).toEqual([]);
     expect(log.lines).toHaveLength(1);
     expect(log.lines[0]).toMatch(/^warn no presence connection/);
-    expect(log.lines[0]).not.toMatch(/not http\(s\)|in time/);
+    expect(log.lines[0]).not.toMatch(/not http\(s\)|in time|: undefined$/);
   });
 
   it.each([
     ['no connection id', [1, 1, 0, 1, {}]],
+    ['no state', [1, 1, 0, 1]],
     ['a refused subscription', [1, 1, 5, 1, { ConnectionId: 'conn-1' }]],
     ['not a list', { ConnectionId: 'conn-1' }],
     ['an id that is not text', [1, 1, 0, 1, { ConnectionId: 7 }]],
@@ -799,6 +800,7 @@ describe('followSession: session changes on the presence socket', () => {
   it.each([
     ['status 3', [1, 0, 3, 'no such session'], 'subscription refused (3: no such session)'],
     ['an id that is no number', [1, 0, 0, 'seven'], 'subscription refused (0: seven)'],
+    ['status 5 and an id', [1, 0, 5, 7], 'subscription refused (5: 7)'],
     [
       'a reason of 300 characters, cut to 200',
       [1, 0, 4, 'x'.repeat(300)],
