@@ -2,12 +2,14 @@
  * The presence connection (presence-connection.ts) against a scripted directory on loopback: a
  * real WebSocket `/connect` and real session writes over HTTP, each answer chosen by the test, so
  * every way the connection opens, fails, follows a session and ends is pinned without a game or a
- * full directory. Waits on events, never on time (the few timeouts are the module's own).
+ * full directory. Waits on events, never on time (the few timeouts are the module's own); each wait
+ * is bounded (`until`), so an event that never comes fails the test at once with what was awaited
+ * instead of holding it to the suite's timeout (a mutation run plants exactly such bugs).
  */
 import { once } from 'node:events';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { authorizationHeader, contractVersion } from '../../../src/main/join/directory-client';
 import type { GameHandOff } from '../../../src/main/join/game-hand-off';
@@ -21,6 +23,20 @@ import { rallypointUserAgent } from '../../../src/main/join/user-agent';
 import { err, ok } from '../../../src/shared/result';
 import { FakeGame, MemoryLog, invite, playerXuid, sessionWithPlayer } from './join-machine-fakes';
 import { Secret } from '../../../src/main/account/secret';
+
+/**
+ * Waits until `condition` holds, polling every 5 ms; after 3 s it fails with `what`. The bound is
+ * no measure of speed (every event here is a loopback message, ready in milliseconds): it only
+ * turns a wait for an event that never comes into a clear failure rather than a hang.
+ */
+async function until(what: string, condition: () => boolean): Promise<void> {
+  await vi.waitFor(
+    () => {
+      if (!condition()) throw new Error(`still waiting for ${what}`);
+    },
+    { timeout: 3_000, interval: 5 },
+  );
+}
 
 const sessionPath = '/serviceconfigs/s/sessionTemplates/t/sessions/a';
 const connectionsResource = 'https://sessiondirectory.xboxlive.com/connections/';
@@ -68,6 +84,8 @@ class ScriptedDirectory {
   putStatuses = [200];
   /** Destroys the socket of each write instead of answering. */
   dropPuts = false;
+  /** Leaves each write unanswered. */
+  holdPuts = false;
   readonly #server: Server;
   readonly #wss = new WebSocketServer({ noServer: true });
   #upgradeCount = 0;
@@ -80,8 +98,12 @@ class ScriptedDirectory {
       request.on('end', () => {
         this.puts.push({ url: request.url, headers: request.headers, body: JSON.parse(text) });
         if (this.dropPuts) return request.socket.destroy();
-        const status = this.putStatuses[Math.min(this.#putCount++, this.putStatuses.length - 1)];
-        response.writeHead(status ?? 500, { 'content-type': 'application/json' });
+        if (this.holdPuts) return;
+        const status =
+          this.putStatuses[Math.min(this.#putCount++, this.putStatuses.length - 1)] ?? 500;
+        // A redirect names a place a client that follows it would write to.
+        const moved = status >= 300 && status < 400 ? { location: `${request.url}-moved` } : {};
+        response.writeHead(status, { 'content-type': 'application/json', ...moved });
         response.end('{}');
       });
     });
@@ -121,7 +143,7 @@ class ScriptedDirectory {
 
   /** Resolves once `count` sockets have closed. */
   async closed(count = 1): Promise<void> {
-    while (this.closes.length < count) await new Promise((resolve) => setTimeout(resolve, 5));
+    await until(`${count} socket(s) closed`, () => this.closes.length >= count);
   }
 }
 
@@ -190,6 +212,8 @@ describe('withPresence: the connection while the game runs', () => {
       'user-agent': rallypointUserAgent(),
     });
     expect(directory.received[0]).toEqual([1, 1, connectionsResource]);
+    // No compression is offered: messages stay small and a compressed flood cannot grow in memory.
+    expect(directory.upgrades[0]?.['sec-websocket-extensions']).toBeUndefined();
     expect(directory.puts).toHaveLength(1);
     expect(directory.puts[0]).toMatchObject({
       url: sessionPath,
@@ -233,7 +257,7 @@ describe('withPresence: the connection while the game runs', () => {
     directory.sockets[0]?.close(1001, 'going away');
     await directory.closed();
     const first = watcher.joins[0]?.connection;
-    while (first?.isOpen()) await new Promise((resolve) => setTimeout(resolve, 5));
+    await until('the connection to see its socket closed', () => first?.isOpen() === false);
 
     await join(presence);
 
@@ -322,6 +346,82 @@ describe('withPresence: the connection while the game runs', () => {
     expect(watcher.ended).toBe(0);
     expect(watcher.joins).toHaveLength(1);
     expect(directory.closes).toEqual([]);
+  });
+
+  it('a join cancelled while the game joins tells no watcher', async () => {
+    const { directory, game, watcher, presence } = await setUp();
+    const controller = new AbortController();
+    game.answer = async () => {
+      await until('the connection id written', () => directory.puts.length === 1);
+      controller.abort();
+      return ok({ connection: 'SG9zdEFkZHJlc3M=', handedToRunningGame: false });
+    };
+
+    const joined = await join(presence, sessionPath, controller.signal);
+
+    expect(joined.ok).toBe(true);
+    expect(directory.upgrades).toHaveLength(1);
+    expect(watcher.joins).toEqual([]);
+  });
+
+  it('a game exit and a close before any join end nothing but tell the watcher', async () => {
+    const { directory, game, log, watcher, presence } = await setUp();
+
+    game.exit();
+    await presence.close();
+    await new Promise((resolve) => setImmediate(resolve));
+
+    expect(watcher.ended).toBe(2);
+    expect(directory.upgrades).toEqual([]);
+    expect(log.lines).toEqual([]);
+  });
+
+  it('a connection the directory already closed is not closed again when the game exits', async () => {
+    const { directory, game, log, watcher, presence } = await setUp();
+    await join(presence);
+    directory.sockets[0]?.close(1001, 'going away');
+    const first = watcher.joins[0]?.connection;
+    await until('the connection to see its socket closed', () => first?.isOpen() === false);
+
+    game.exit();
+    await new Promise((resolve) => setImmediate(resolve));
+
+    expect(watcher.ended).toBe(1);
+    expect(log.lines).toEqual([
+      'info presence connection open',
+      'info presence: connection id written into the session',
+    ]);
+  });
+
+  it('a failed opening is tried again at the next join', async () => {
+    const { directory, log, watcher, presence } = await setUp();
+    directory.upgradeStatuses = [403, 101];
+
+    await join(presence);
+    await join(presence);
+
+    expect(directory.upgrades).toHaveLength(2);
+    expect(watcher.joins).toHaveLength(1);
+    expect(log.lines).toEqual([
+      'warn no presence connection (the member will not turn inactive if the launcher dies): upgrade refused (403)',
+      'info presence connection open',
+      'info presence: connection id written into the session',
+    ]);
+  });
+
+  it("the game's exit is offered on, and only where the game has one", async () => {
+    const { game, presence } = await setUp();
+    const heard: string[] = [];
+
+    presence.onExit?.((description) => heard.push(description));
+    game.exit('exit code 3');
+
+    expect(heard).toEqual(['exit code 3']);
+    const bare = withPresence(
+      { join: (r, o) => game.join(r, o), isRunning: () => true, close: () => game.close() },
+      { baseUrl: 'http://127.0.0.1:1', tokens: new CountingTokens(), closesGame: false },
+    );
+    expect('onExit' in bare).toBe(false);
   });
 
   it('a join cancelled before the connection opened writes nothing and tells no watcher', async () => {
@@ -425,13 +525,16 @@ describe('withPresence: best effort when the directory will not', () => {
 
     await join(presence);
 
-    // The plain server cannot speak TLS: the socket never opens.
+    // The plain server cannot speak TLS: the socket never opens, and the warning says why.
     expect(directory.sockets).toEqual([]);
+    expect(log.lines).toHaveLength(1);
     expect(log.lines[0]).toMatch(/^warn no presence connection/);
+    expect(log.lines[0]).not.toMatch(/not http\(s\)|in time|: undefined$/);
   });
 
   it.each([
     ['no connection id', [1, 1, 0, 1, {}]],
+    ['no state', [1, 1, 0, 1]],
     ['a refused subscription', [1, 1, 5, 1, { ConnectionId: 'conn-1' }]],
     ['not a list', { ConnectionId: 'conn-1' }],
     ['an id that is not text', [1, 1, 0, 1, { ConnectionId: 7 }]],
@@ -475,7 +578,10 @@ describe('withPresence: best effort when the directory will not', () => {
 });
 
 describe('withPresence: writing the connection id', () => {
-  it.each([[[201]], [[401, 200]]])('statuses %j are written', async (statuses) => {
+  it.each([
+    ['201', [201]],
+    ['401 then 200', [401, 200]],
+  ])('statuses %s are written', async (_what, statuses) => {
     const { directory, tokens, log, presence } = await setUp();
     directory.putStatuses = statuses;
 
@@ -487,9 +593,10 @@ describe('withPresence: writing the connection id', () => {
   });
 
   it.each([
-    [[500], 'status 500', 1],
-    [[401], 'status 401', 2],
-  ])('statuses %j are a warning: %s', async (statuses, message, puts) => {
+    ['status 500', [500], 1],
+    ['status 401 twice', [401], 2],
+  ])('%s is a warning', async (_what, statuses, puts) => {
+    const message = `status ${statuses[0]}`;
     const { directory, log, watcher, presence } = await setUp();
     directory.putStatuses = statuses;
 
@@ -500,6 +607,31 @@ describe('withPresence: writing the connection id', () => {
     expect(log.lines.at(-1)).toBe(`warn presence: could not write the connection id: ${message}`);
     // The connection still holds the player active: the watcher follows the session on it.
     expect(watcher.joins).toHaveLength(1);
+  });
+
+  it('a redirect is not followed: it is a warning', async () => {
+    const { directory, log, presence } = await setUp();
+    directory.putStatuses = [307];
+
+    await join(presence);
+
+    expect(directory.puts.map((put) => put.url)).toEqual([sessionPath]);
+    expect(log.lines.at(-1)).toBe('warn presence: could not write the connection id: status 307');
+  });
+
+  it('a write left unanswered gives up after the timeout given', async () => {
+    const { directory, log, presence } = await setUp({ timeoutMs: 1_000 });
+    directory.holdPuts = true;
+    let done = false;
+
+    const joining = join(presence).then(() => (done = true));
+    await until('the unanswered write to give up', () => done);
+    await joining;
+
+    expect(directory.puts).toHaveLength(1);
+    expect(log.lines.at(-1)).toBe(
+      "warn presence: could not write the connection id: Timeout awaiting 'request' for 1000ms",
+    );
   });
 
   it('a write that loses its connection is a warning with the reason', async () => {
@@ -587,13 +719,74 @@ describe('followSession: session changes on the presence socket', () => {
     socket?.send(JSON.stringify([3, 7, null]));
     taps([...Array.from({ length: 64 }, () => ({ changeNumber: 0 })), { changeNumber: 99 }]);
     taps([{ changeNumber: Number.MAX_SAFE_INTEGER + 2 }, { changeNumber: 11 }]);
-    while (heard.length < 3) await new Promise((resolve) => setTimeout(resolve, 5));
+    await until('three change numbers heard', () => heard.length >= 3);
     expect(heard).toEqual([9, 0, 11]);
 
     followed.value.stop();
+    await until('the unsubscribe message', () => directory.received.length >= 3);
+    expect(directory.received[2]).toEqual([2, 3, 7]);
+    // Stopped: a tap is no longer heard, and a second stop sends nothing. The next subscription's
+    // answer comes after both on the same socket.
+    taps([{ changeNumber: 50 }]);
     followed.value.stop();
-    while (directory.received.length < 3) await new Promise((resolve) => setTimeout(resolve, 5));
-    expect(directory.received.slice(2)).toEqual([[2, 3, 7]]);
+    await connection.followSession(sessionPath, () => undefined);
+    expect(directory.received.slice(3)).toEqual([
+      [1, 4, `https://sessiondirectory.xboxlive.com${sessionPath}`],
+    ]);
+    expect(heard).toEqual([9, 0, 11]);
+  });
+
+  it('messages that are no list, or of another type, are ignored', async () => {
+    const { directory, connection } = await connected();
+    answerSubscriptions(directory, (sequence) => [1, sequence, 0, 7, { changeNumber: 1 }]);
+    const heard: number[] = [];
+    await connection.followSession(sessionPath, (n) => heard.push(n));
+    const socket = directory.sockets[0];
+    const tap = (changeNumber: number) => ({ shoulderTaps: [{ changeNumber }] });
+
+    socket?.send('{not json');
+    socket?.send(JSON.stringify({ 0: 3, 1: 7, 2: tap(20) }));
+    socket?.send(JSON.stringify([2, 7, tap(30)]));
+    socket?.send(JSON.stringify([3, 7, tap(4)]));
+    await until('the change heard', () => heard.length >= 1);
+
+    expect(heard).toEqual([4]);
+    expect(connection.isOpen()).toBe(true);
+  });
+
+  it('answered subscriptions do not count as waiting', async () => {
+    const { directory, connection } = await connected();
+    answerSubscriptions(directory, (sequence) => [1, sequence, 0, sequence]);
+
+    for (let i = 0; i < 9; i += 1) {
+      expect((await connection.followSession(sessionPath, () => undefined)).ok).toBe(true);
+    }
+  });
+
+  it('subscriptions that timed out do not count as waiting', async () => {
+    const { directory, connection } = await connected(300);
+    let answering = false;
+    answerSubscriptions(directory, (sequence) => (answering ? [1, sequence, 0, 7] : undefined));
+
+    const unanswered = await Promise.all(
+      Array.from({ length: 8 }, () => connection.followSession(sessionPath, () => undefined)),
+    );
+    expect(unanswered).toEqual(
+      Array.from({ length: 8 }, () => err('the subscription was not answered')),
+    );
+    answering = true;
+
+    expect((await connection.followSession(sessionPath, () => undefined)).ok).toBe(true);
+  });
+
+  it('a message over 64 KiB from the directory ends the connection', async () => {
+    const { directory, connection } = await connected();
+
+    directory.sockets[0]?.send(JSON.stringify([3, 7, 'x'.repeat(64 * 1024)]));
+    await directory.closed();
+
+    expect(directory.closes[0]?.code).toBe(1009);
+    expect(connection.isOpen()).toBe(false);
   });
 
   it('a subscription answered without a change number starts at 0', async () => {
@@ -606,9 +799,15 @@ describe('followSession: session changes on the presence socket', () => {
   });
 
   it.each([
-    [[1, 0, 3, 'no such session'], 'subscription refused (3: no such session)'],
-    [[1, 0, 0, 'seven'], 'subscription refused (0: seven)'],
-  ])('a refusal %j is an error', async (reply, message) => {
+    ['status 3', [1, 0, 3, 'no such session'], 'subscription refused (3: no such session)'],
+    ['an id that is no number', [1, 0, 0, 'seven'], 'subscription refused (0: seven)'],
+    ['status 5 and an id', [1, 0, 5, 7], 'subscription refused (5: 7)'],
+    [
+      'a reason of 300 characters, cut to 200',
+      [1, 0, 4, 'x'.repeat(300)],
+      `subscription refused (4: ${'x'.repeat(200)})`,
+    ],
+  ])('a refusal with %s is an error', async (_what, reply, message) => {
     const { directory, connection } = await connected();
     answerSubscriptions(directory, (sequence) => [reply[0], sequence, ...reply.slice(2)]);
 
@@ -625,20 +824,23 @@ describe('followSession: session changes on the presence socket', () => {
   });
 
   it('refuses what is not a session path, a closed socket, and more than 8 waiting', async () => {
-    const { directory, connection } = await connected();
+    // Subscriptions wait up to a minute here: only the close can answer them in the test's time.
+    const { directory, connection } = await connected(60_000);
     answerSubscriptions(directory, () => undefined);
 
     expect(await connection.followSession('/handles/x', () => undefined)).toEqual(
       err('not a session path'),
     );
+    let settled = 0;
     const waiting = Array.from({ length: 8 }, () =>
-      connection.followSession(sessionPath, () => undefined),
+      connection.followSession(sessionPath, () => undefined).finally(() => (settled += 1)),
     );
     expect(await connection.followSession(sessionPath, () => undefined)).toEqual(
       err('too many subscriptions waiting'),
     );
     // Closing the socket answers every waiting subscription at once.
     connection.close();
+    await until('the close to answer the 8 waiting subscriptions', () => settled === 8);
     expect(await Promise.all(waiting)).toEqual(
       Array.from({ length: 8 }, () => err('the subscription was not answered')),
     );
@@ -656,5 +858,45 @@ describe('followSession: session changes on the presence socket', () => {
 
     expect(() => followed.ok && followed.value.stop()).not.toThrow();
     expect(directory.received).toHaveLength(2);
+  });
+});
+
+describe('withPresence: without a log, and the reasons it logs', () => {
+  it('a failed opening and a failed write without a log leave the joins as they were', async () => {
+    const directory = new ScriptedDirectory();
+    const url = await directory.start();
+    cleanups.push(() => directory.stop());
+    directory.upgradeStatuses = [403, 101];
+    directory.putStatuses = [500];
+    const presence = withPresence(new FakeGame(), {
+      baseUrl: url,
+      tokens: new CountingTokens(),
+      closesGame: true,
+    });
+    cleanups.push(() => presence.close());
+
+    expect((await join(presence)).ok).toBe(true);
+    expect((await join(presence)).ok).toBe(true);
+
+    expect(directory.upgrades).toHaveLength(2);
+    expect(directory.puts).toHaveLength(1);
+  });
+
+  it('a game that did not join and is not running logs why the presence closed', async () => {
+    const directory = new ScriptedDirectory();
+    const url = await directory.start();
+    cleanups.push(() => directory.stop());
+    const game = new FakeGame();
+    game.answer = err({ code: 'game-failed', message: 'crashed' } as never);
+    const log = new MemoryLog();
+    const presence = withPresence(
+      { join: (r, o) => game.join(r, o), isRunning: () => false, close: () => game.close() },
+      { baseUrl: url, tokens: new CountingTokens(), log, closesGame: true },
+    );
+
+    await join(presence);
+    await directory.closed();
+
+    expect(log.lines.at(-1)).toBe('info presence connection closed: the game did not join');
   });
 });
