@@ -109,6 +109,7 @@ export function createJoinService(deps: JoinServiceDeps): JoinService {
     ((input) =>
       nextRetryDelay({ ...input, random, ...(deps.retry ? { policy: deps.retry } : {}) }));
   const leaveTimeoutMs = deps.leaveTimeoutMs ?? defaultLeaveTimeoutMs;
+  const log = guardedLog(deps.log);
   const machine = provideJoinActors({
     client: deps.client,
     tokens: deps.tokens,
@@ -116,7 +117,7 @@ export function createJoinService(deps: JoinServiceDeps): JoinService {
     retryPolicy,
     clock,
     ...(deps.member ? { member: deps.member } : {}),
-    ...(deps.log ? { log: deps.log } : {}),
+    log,
   });
   const actor = createActor(machine, {
     clock,
@@ -134,7 +135,7 @@ export function createJoinService(deps: JoinServiceDeps): JoinService {
         onNamed: () => {
           if (!stopping) publish(actor.getSnapshot());
         },
-        ...(deps.log ? { log: (line: string) => deps.log?.info(line) } : {}),
+        log: (line: string) => log.info(line),
       })
     : undefined;
 
@@ -148,16 +149,17 @@ export function createJoinService(deps: JoinServiceDeps): JoinService {
       try {
         listener(view);
       } catch (error) {
-        deps.log?.warn(`a join view listener failed: ${String(error)}`);
+        log.warn(`a join view listener failed: ${String(error)}`);
       }
     }
   };
 
-  actor.on('log', (line) => deps.log?.[line.level](line.message));
+  // Whatever these handlers throw, xstate rethrows on a later tick: the log they write is guarded.
+  actor.on('log', (line) => log[line.level](line.message));
   actor.subscribe({
     next: publish,
     // Without an error observer xstate rethrows asynchronously, which in Electron main is a crash dialog.
-    error: (error) => deps.log?.warn(`join machine stopped on an error: ${String(error)}`),
+    error: (error) => log.warn(`join machine stopped on an error: ${String(error)}`),
   });
   actor.start();
   const stopWatchingGame = deps.game.onExit?.((description) =>
@@ -211,7 +213,7 @@ export function createJoinService(deps: JoinServiceDeps): JoinService {
             timeout: leaveTimeoutMs + 1000,
           });
         } catch {
-          deps.log?.warn('the join machine did not finish leaving in time; stopping anyway');
+          log.warn('the join machine did not finish leaving in time; stopping anyway');
         }
         stopWatchingGame?.();
         actor.stop();
@@ -276,6 +278,8 @@ export function createLauncherJoin(
   config: LauncherConfig,
   options: LauncherJoinOptions = {},
 ): LauncherJoin {
+  // Every part of the stack logs through this one guarded logger: none of them can fail on it.
+  const log = guardedLog(options.log);
   const tokens =
     options.tokens ??
     createDevTokenProvider({
@@ -290,7 +294,7 @@ export function createLauncherJoin(
     tokens,
     attemptTimeoutMs: config.attemptTimeoutMs,
     ...(config.locale ? { locale: config.locale } : {}),
-    ...(options.log ? { log: options.log } : {}),
+    log,
   });
   const ownsGame = options.game === undefined;
   const playable = ownsGame
@@ -298,7 +302,7 @@ export function createLauncherJoin(
         identity: { xuid: config.identity.xuid, gamertag: config.identity.gamertag },
         ...(options.onGameOutput ? { onOutput: options.onGameOutput } : {}),
         ...(options.onGameStarted ? { onStarted: options.onGameStarted } : {}),
-        ...(options.log ? { log: options.log } : {}),
+        log,
       })
     : undefined;
   const handOff: GameHandOff = options.game ?? (playable as PlayableGame);
@@ -308,24 +312,27 @@ export function createLauncherJoin(
         ? `${config.directoryUrl}/users/batch/profile/settings`
         : undefined
       : options.profileUrl || undefined;
+  // The one profile service that names the invite's sender and the roster's members.
+  const profiles = profileUrl
+    ? {
+        origin: originOf(profileUrl),
+        lookUp: (xuids: readonly string[]) =>
+          lookupProfiles(xuids, {
+            profileUrl,
+            tokens,
+            ...(options.profileTimeoutMs ? { timeoutMs: options.profileTimeoutMs } : {}),
+            log: (line: string) => log.info(line),
+          }),
+      }
+    : undefined;
   const roster =
     options.onRoster && options.presence !== false
       ? createSessionRoster({
           calls: client,
           selfXuid: config.identity.xuid,
           publish: options.onRoster,
-          ...(profileUrl
-            ? {
-                ...originOf(profileUrl),
-                profiles: (xuids: readonly string[]) =>
-                  lookupProfiles(xuids, {
-                    profileUrl,
-                    tokens,
-                    ...(options.profileTimeoutMs ? { timeoutMs: options.profileTimeoutMs } : {}),
-                  }),
-              }
-            : {}),
-          ...(options.log ? { log: (line: string) => options.log?.info(line) } : {}),
+          ...(profiles ? { ...profiles.origin, profiles: profiles.lookUp } : {}),
+          log: (line: string) => log.info(line),
         })
       : undefined;
   // The player holds a presence connection while the game runs (presence-connection.ts); the
@@ -338,20 +345,12 @@ export function createLauncherJoin(
           tokens,
           closesGame: ownsGame,
           ...(roster ? { watcher: roster } : {}),
-          ...(options.log ? { log: options.log } : {}),
+          log,
         });
-  const senders = profileUrl
+  const senders = profiles
     ? {
-        ...originOf(profileUrl),
-        lookUp: async (xuid: string) =>
-          (
-            await lookupProfiles([xuid], {
-              profileUrl,
-              tokens,
-              ...(options.profileTimeoutMs ? { timeoutMs: options.profileTimeoutMs } : {}),
-              ...(options.log ? { log: (line: string) => options.log?.info(line) } : {}),
-            })
-          ).get(xuid),
+        ...profiles.origin,
+        lookUp: async (xuid: string) => (await profiles.lookUp([xuid])).get(xuid),
       }
     : undefined;
   const service = createJoinService({
@@ -362,7 +361,7 @@ export function createLauncherJoin(
     deadlineMs: config.deadlineMs,
     leaveTimeoutMs: config.leaveTimeoutMs,
     ...(config.retry ? { retry: config.retry } : {}),
-    ...(options.log ? { log: options.log } : {}),
+    log,
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.random ? { random: options.random } : {}),
   });
@@ -380,6 +379,33 @@ export function createLauncherJoin(
         if (ownsGame || game !== handOff) await game.close();
       })();
       return closing;
+    },
+  };
+}
+
+const silentLog: Pick<Logger, 'info' | 'warn'> = { info: () => undefined, warn: () => undefined };
+
+/**
+ * `log` (or no log) behind calls that never throw. A logger or log hook that fails (a full disk, a
+ * hook with a bug) must not fail a join, and thrown inside an xstate handler or observer it would
+ * surface as an unhandled error in Electron main. The line it could not write has nowhere else to
+ * go, so it is dropped.
+ */
+function guardedLog(log: Pick<Logger, 'info' | 'warn'> = silentLog): Pick<Logger, 'info' | 'warn'> {
+  return {
+    info: (...data) => {
+      try {
+        log.info(...data);
+      } catch {
+        // Dropped: see above.
+      }
+    },
+    warn: (...data) => {
+      try {
+        log.warn(...data);
+      } catch {
+        // Dropped: see above.
+      }
     },
   };
 }

@@ -367,3 +367,60 @@ describe('createJoinService: which handle is in flight', () => {
     expect(service.inFlightHandleId()).toBeUndefined();
   });
 });
+
+describe('createJoinService: a logger that throws', () => {
+  it('breaks no join and raises no unhandled error, from any line it is given', async () => {
+    // Real timers: xstate rethrows a handler's error from a real setTimeout, as in Electron main.
+    vi.useRealTimers();
+    const unhandled: unknown[] = [];
+    const record = (error: unknown) => unhandled.push(error);
+    process.on('uncaughtException', record);
+    process.on('unhandledRejection', record);
+    const attempts: string[] = [];
+    const log = {
+      info: (line: string) => {
+        attempts.push(`info ${line}`);
+        throw new Error('log sink gone');
+      },
+      warn: (line: string) => {
+        attempts.push(`warn ${line}`);
+        throw new Error('log sink gone');
+      },
+    };
+    try {
+      // A 503 first (a retry line), a listener that throws (a warn line), a sender lookup (its
+      // own line), and a stop that leaves (the leave's line).
+      const directory = new FakeDirectory([unavailable(), written()]);
+      const service = createJoinService({
+        client: directory,
+        tokens: new FakeTokens(),
+        game: new FakeGame(),
+        log,
+        retryPolicy: () => 0,
+        senders: { lookUp: async () => ({ gamertag: 'Named Host' }) },
+      });
+      service.subscribe(() => {
+        throw new Error('renderer gone');
+      });
+      service.submit(invite());
+      expect(await service.settled()).toMatchObject({ phase: 'joined' });
+      await service.stop();
+      expect(directory.leaves).toEqual([location]);
+      // Let any error xstate deferred to a later tick arrive.
+      await new Promise((resolve) => setTimeout(resolve, 20));
+
+      expect(unhandled).toEqual([]);
+      expect(attempts).toContain('info left the session of handle=8d2c1e4a…');
+      expect(attempts).toContain('warn a join view listener failed: Error: renderer gone');
+      expect(attempts.some((line) => line.startsWith('info ') && line.includes('sender'))).toBe(
+        true,
+      );
+      expect(attempts).toContain(
+        'info attempt 1 failed (directory-unavailable 503); retrying in 0 ms',
+      );
+    } finally {
+      process.off('uncaughtException', record);
+      process.off('unhandledRejection', record);
+    }
+  });
+});
