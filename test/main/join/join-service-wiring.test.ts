@@ -307,7 +307,8 @@ describe('createJoinService: stop()', () => {
   });
 
   it('while stopping, nothing new is started and no button is taken', async () => {
-    const { service, directory, views } = start({ leaveTimeoutMs: 5000 });
+    const lookUp = vi.fn(async () => undefined);
+    const { service, directory, views } = start({ leaveTimeoutMs: 5000, senders: { lookUp } });
     let release: () => void = () => undefined;
     directory.leaveAnswer = () =>
       new Promise((resolve) => (release = () => resolve(ok(undefined))));
@@ -328,6 +329,8 @@ describe('createJoinService: stop()', () => {
 
     expect(directory.joins).toHaveLength(1);
     expect(views).toHaveLength(seen);
+    // Not even the new invite's sender is looked up.
+    expect(lookUp.mock.calls).toEqual([[invite().remoteXuid]]);
   });
 
   it('stops watching the game: an exit after stop() is not heard', async () => {
@@ -355,6 +358,23 @@ describe('createJoinService: which handle is in flight', () => {
     expect(service.inFlightHandleId()).toBeUndefined();
   });
 
+  it('while leaving for a new invite: the new invite’s handle', async () => {
+    const directory = new FakeDirectory([written()]);
+    directory.leaveAnswer = hang(ok(undefined));
+    const { service } = start({ client: directory });
+    service.submit(invite());
+    await settle();
+    expect(service.view().phase).toBe('joined');
+
+    const next = invite('11111111-2222-4333-8444-555555555555');
+    service.submit(next);
+    await settle();
+    // The old session is still being left; the new invite waits for that, and is the one in flight.
+    expect(directory.leaves).toEqual([location]);
+    expect(directory.joins).toHaveLength(1);
+    expect(service.inFlightHandleId()).toBe(next.handleId);
+  });
+
   it('while leaving after a game failure: none (nothing waits to start)', async () => {
     const game = new FakeGame();
     game.answer = { ok: false, error: { code: 'game-failed', message: 'crashed' } } as never;
@@ -365,6 +385,26 @@ describe('createJoinService: which handle is in flight', () => {
     await settle();
     expect(directory.leaves).toHaveLength(1);
     expect(service.inFlightHandleId()).toBeUndefined();
+  });
+});
+
+describe('createJoinService: the machine failing', () => {
+  it('an error that stops the machine is logged, not rethrown', async () => {
+    // A clock that cannot schedule: the machine fails when it first arms a delay (the write's
+    // deadline), an error no state of the machine handles.
+    const clock: JoinClock = {
+      now: () => Date.now(),
+      setTimeout: () => {
+        throw new Error('no timers left');
+      },
+      clearTimeout: () => undefined,
+    };
+    const { service, directory, log } = start({ clock });
+    service.submit(invite());
+    await settle();
+
+    expect(log.lines).toContain('warn join machine stopped on an error: Error: no timers left');
+    expect(directory.joins).toHaveLength(0);
   });
 });
 
