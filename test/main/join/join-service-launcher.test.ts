@@ -19,6 +19,10 @@ import {
   type LauncherConfig,
   type LauncherConfigInput,
 } from '../../../src/main/join/launcher-config';
+import type { JoinClock } from '../../../src/main/join/leave-session';
+import { directoryError } from '../../../src/main/join/directory-error';
+import { nextRetryDelay } from '../../../src/main/join/retry-policy';
+import type { JoinView } from '../../../src/shared/join-view';
 import type { RosterView } from '../../../src/shared/roster-view';
 import { answerJson, startStubServer, type StubServer } from '../../stub-http-server';
 import { FakeGame, FakeTokens, MemoryLog } from './join-machine-fakes';
@@ -122,6 +126,21 @@ describe('createLauncherJoin', () => {
     expect(log.lines.some((line) => line.startsWith('info left the session of handle='))).toBe(
       true,
     );
+  });
+
+  it('without a roster listener no roster is kept, presence or not', async () => {
+    const dir = await directory();
+    const session = await createSession(dir.url);
+    const me = player(40);
+    const log = new MemoryLog();
+    const built = launcher(config(dir.url, me), { game: new FakeGame(), log });
+
+    built.service.submit(await session.invite(me));
+    expect(await built.service.settled()).toMatchObject({ phase: 'joined' });
+    await built.close();
+
+    expect(log.lines).toContain('info presence connection open');
+    expect(log.lines.filter((line) => line.includes('roster'))).toEqual([]);
   });
 
   it('without presence: the game is used as given, no connection, no roster', async () => {
@@ -228,8 +247,12 @@ describe('createLauncherJoin', () => {
     const dir = await directory();
     const session = await createSession(dir.url);
     const me = player(37);
-    // A "game" that prints a line on each stream and quits without confirming the join.
-    const script = "console.log('loading maps'); console.error('no sound card')";
+    // A "game" that prints a line on each stream, repeats the first line the launcher sends it
+    // (its hello), and quits without confirming the join.
+    const script = [
+      "console.log('loading maps'); console.error('no sound card');",
+      "process.stdin.once('data', (d) => { console.log('heard ' + String(d).split('\\n')[0]); process.exit(0); });",
+    ].join(' ');
     const cfg = config(dir.url, me, {
       game: { executable: process.execPath, args: ['-e', script], ackTimeoutMs: 10_000 },
     });
@@ -246,7 +269,17 @@ describe('createLauncherJoin', () => {
 
     expect(started).toHaveLength(1);
     expect(started[0]).toBeGreaterThan(0);
-    expect(output.sort()).toEqual(['stderr no sound card', 'stdout loading maps']);
+    const heard = output.find((line) => line.startsWith('stdout heard '));
+    expect(JSON.parse(heard?.slice('stdout heard '.length) ?? '')).toMatchObject({
+      type: 'hello',
+      mode: 'join',
+      xuid: me.xuid,
+      gamertag: me.gamertag,
+    });
+    expect(output.filter((line) => line !== heard).sort()).toEqual([
+      'stderr no sound card',
+      'stdout loading maps',
+    ]);
   });
 
   it('a logger that throws fails no part of the stack and raises no unhandled error', async () => {
@@ -299,8 +332,8 @@ describe('createLauncherJoin against a scripted directory', () => {
     remoteXuid: host.xuid,
   });
 
-  /** Dev tokens for `me`; the invite's handle is gone (404); profile lookups are held. */
-  async function scriptedDirectory() {
+  /** Dev tokens for `me`; the invite's handle is gone (404, or `write`); profile lookups are held. */
+  async function scriptedDirectory(options: { write?: number } = {}) {
     const heldProfiles: ServerResponse[] = [];
     let profileAsked: () => void = () => undefined;
     const profileRequest = new Promise<void>((resolve) => (profileAsked = resolve));
@@ -311,7 +344,8 @@ describe('createLauncherJoin against a scripted directory', () => {
         heldProfiles.push(response);
         profileAsked();
       } else {
-        answerJson(response, 404, { code: 404 });
+        const status = options.write ?? 404;
+        answerJson(response, status, { code: status });
       }
     });
     cleanups.push(() => stub.close());
@@ -332,6 +366,66 @@ describe('createLauncherJoin against a scripted directory', () => {
     const write = stub.requests.find((request) => request.method === 'PUT');
     expect(write?.url).toBe(`/handles/${handleId}/session`);
     expect(write?.headers['accept-language']).toBe('fr-CA');
+  });
+
+  it('retries on the configured policy, clock and jitter', async () => {
+    const { stub } = await scriptedDirectory({ write: 503 });
+    const retry = { baseDelayMs: 40_000, maxDelayMs: 40_000 };
+    const random = () => 0.25;
+    // An hour ahead of the wall clock, so the retry time shows which clock counted it.
+    const clock: JoinClock = {
+      now: () => Date.now() + 3_600_000,
+      setTimeout: (callback, ms) => setTimeout(callback, ms),
+      clearTimeout: (id) => clearTimeout(id as NodeJS.Timeout),
+    };
+    const built = launcher(config(stub.url, me, { retry }), {
+      game: new FakeGame(),
+      presence: false,
+      profileUrl: false,
+      clock,
+      random,
+    });
+    const retrying = new Promise<JoinView>((resolve) =>
+      built.service.subscribe((view) => {
+        if (view.phase === 'retrying') resolve(view);
+      }),
+    );
+
+    const before = clock.now();
+    built.service.submit(inviteFor());
+    const view = await retrying;
+    const after = clock.now();
+
+    const delay = (policy?: typeof retry, jitter = random) =>
+      nextRetryDelay({
+        attempt: 1,
+        error: directoryError('directory-unavailable', 'directory answered 503', { status: 503 }),
+        now: 0,
+        deadline: 20_000_000,
+        random: jitter,
+        ...(policy ? { policy } : {}),
+      }) ?? 0;
+    expect(delay(retry)).not.toBe(delay());
+    expect(delay(retry)).not.toBe(delay(retry, () => 0.75));
+    expect(view.nextRetryAt).toBeGreaterThanOrEqual(before + delay(retry));
+    expect(view.nextRetryAt).toBeLessThanOrEqual(after + delay(retry));
+    expect(stub.requests.filter((request) => request.method === 'PUT')).toHaveLength(1);
+  });
+
+  it('a profile URL that does not parse names no sender and breaks nothing', async () => {
+    const { stub } = await scriptedDirectory();
+    const log = new MemoryLog();
+    const built = launcher(config(stub.url, me), {
+      game: new FakeGame(),
+      presence: false,
+      log,
+      profileUrl: 'not a url',
+    });
+
+    built.service.submit(inviteFor());
+    expect(await built.service.settled()).toMatchObject({ phase: 'failed' });
+    expect(built.service.view().invite?.from).toBeUndefined();
+    expect(stub.requests.some((request) => request.url === profilePath)).toBe(false);
   });
 
   it('gives the sender lookup the profile timeout it is given, not the default 3 s', async () => {

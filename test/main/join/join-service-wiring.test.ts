@@ -216,9 +216,11 @@ describe('createJoinService: the view stream', () => {
     await stopped;
     const seen = views.length;
 
+    const last = service.view();
     answer({ gamertag: 'Named Host' });
     await settle();
     expect(views).toHaveLength(seen);
+    expect(service.view()).toBe(last);
   });
 });
 
@@ -373,6 +375,12 @@ describe('createJoinService: which handle is in flight', () => {
     expect(directory.leaves).toEqual([location]);
     expect(directory.joins).toHaveLength(1);
     expect(service.inFlightHandleId()).toBe(next.handleId);
+
+    // Cancelled while it waits: nothing is in flight, so the same link may start it again.
+    service.cancel();
+    await settle();
+    expect(directory.leaves).toHaveLength(1);
+    expect(service.inFlightHandleId()).toBeUndefined();
   });
 
   it('while leaving after a game failure: none (nothing waits to start)', async () => {
