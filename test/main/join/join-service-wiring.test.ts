@@ -216,9 +216,11 @@ describe('createJoinService: the view stream', () => {
     await stopped;
     const seen = views.length;
 
+    const last = service.view();
     answer({ gamertag: 'Named Host' });
     await settle();
     expect(views).toHaveLength(seen);
+    expect(service.view()).toBe(last);
   });
 });
 
@@ -307,7 +309,8 @@ describe('createJoinService: stop()', () => {
   });
 
   it('while stopping, nothing new is started and no button is taken', async () => {
-    const { service, directory, views } = start({ leaveTimeoutMs: 5000 });
+    const lookUp = vi.fn(async () => undefined);
+    const { service, directory, views } = start({ leaveTimeoutMs: 5000, senders: { lookUp } });
     let release: () => void = () => undefined;
     directory.leaveAnswer = () =>
       new Promise((resolve) => (release = () => resolve(ok(undefined))));
@@ -328,6 +331,8 @@ describe('createJoinService: stop()', () => {
 
     expect(directory.joins).toHaveLength(1);
     expect(views).toHaveLength(seen);
+    // Not even the new invite's sender is looked up.
+    expect(lookUp.mock.calls).toEqual([[invite().remoteXuid]]);
   });
 
   it('stops watching the game: an exit after stop() is not heard', async () => {
@@ -355,6 +360,29 @@ describe('createJoinService: which handle is in flight', () => {
     expect(service.inFlightHandleId()).toBeUndefined();
   });
 
+  it('while leaving for a new invite: the new invite’s handle', async () => {
+    const directory = new FakeDirectory([written()]);
+    directory.leaveAnswer = hang(ok(undefined));
+    const { service } = start({ client: directory });
+    service.submit(invite());
+    await settle();
+    expect(service.view().phase).toBe('joined');
+
+    const next = invite('11111111-2222-4333-8444-555555555555');
+    service.submit(next);
+    await settle();
+    // The old session is still being left; the new invite waits for that, and is the one in flight.
+    expect(directory.leaves).toEqual([location]);
+    expect(directory.joins).toHaveLength(1);
+    expect(service.inFlightHandleId()).toBe(next.handleId);
+
+    // Cancelled while it waits: nothing is in flight, so the same link may start it again.
+    service.cancel();
+    await settle();
+    expect(directory.leaves).toHaveLength(1);
+    expect(service.inFlightHandleId()).toBeUndefined();
+  });
+
   it('while leaving after a game failure: none (nothing waits to start)', async () => {
     const game = new FakeGame();
     game.answer = { ok: false, error: { code: 'game-failed', message: 'crashed' } } as never;
@@ -365,5 +393,82 @@ describe('createJoinService: which handle is in flight', () => {
     await settle();
     expect(directory.leaves).toHaveLength(1);
     expect(service.inFlightHandleId()).toBeUndefined();
+  });
+});
+
+describe('createJoinService: the machine failing', () => {
+  it('an error that stops the machine is logged, not rethrown', async () => {
+    // A clock that cannot schedule: the machine fails when it first arms a delay (the write's
+    // deadline), an error no state of the machine handles.
+    const clock: JoinClock = {
+      now: () => Date.now(),
+      setTimeout: () => {
+        throw new Error('no timers left');
+      },
+      clearTimeout: () => undefined,
+    };
+    const { service, directory, log } = start({ clock });
+    service.submit(invite());
+    await settle();
+
+    expect(log.lines).toContain('warn join machine stopped on an error: Error: no timers left');
+    expect(directory.joins).toHaveLength(0);
+  });
+});
+
+describe('createJoinService: a logger that throws', () => {
+  it('breaks no join and raises no unhandled error, from any line it is given', async () => {
+    // Real timers: xstate rethrows a handler's error from a real setTimeout, as in Electron main.
+    vi.useRealTimers();
+    const unhandled: unknown[] = [];
+    const record = (error: unknown) => unhandled.push(error);
+    process.on('uncaughtException', record);
+    process.on('unhandledRejection', record);
+    const attempts: string[] = [];
+    const log = {
+      info: (line: string) => {
+        attempts.push(`info ${line}`);
+        throw new Error('log sink gone');
+      },
+      warn: (line: string) => {
+        attempts.push(`warn ${line}`);
+        throw new Error('log sink gone');
+      },
+    };
+    try {
+      // A 503 first (a retry line), a listener that throws (a warn line), a sender lookup (its
+      // own line), and a stop that leaves (the leave's line).
+      const directory = new FakeDirectory([unavailable(), written()]);
+      const service = createJoinService({
+        client: directory,
+        tokens: new FakeTokens(),
+        game: new FakeGame(),
+        log,
+        retryPolicy: () => 0,
+        senders: { lookUp: async () => ({ gamertag: 'Named Host' }) },
+      });
+      service.subscribe(() => {
+        throw new Error('renderer gone');
+      });
+      service.submit(invite());
+      expect(await service.settled()).toMatchObject({ phase: 'joined' });
+      await service.stop();
+      expect(directory.leaves).toEqual([location]);
+      // Let any error xstate deferred to a later tick arrive.
+      await new Promise((resolve) => setTimeout(resolve, 20));
+
+      expect(unhandled).toEqual([]);
+      expect(attempts).toContain('info left the session of handle=8d2c1e4a…');
+      expect(attempts).toContain('warn a join view listener failed: Error: renderer gone');
+      expect(attempts.some((line) => line.startsWith('info ') && line.includes('sender'))).toBe(
+        true,
+      );
+      expect(attempts).toContain(
+        'info attempt 1 failed (directory-unavailable 503); retrying in 0 ms',
+      );
+    } finally {
+      process.off('uncaughtException', record);
+      process.off('unhandledRejection', record);
+    }
   });
 });
