@@ -6,9 +6,9 @@
  * optimistic: run the mutator on the row as this process last read or wrote it, and write only if
  * the row still has that revision (`UPDATE … WHERE revision = $seen`), one statement and no lock
  * held between statements. A write that finds another revision gets the current row back from the
- * same statement and runs again on it; after three lost races it waits for the row lock
- * (`SELECT … FOR UPDATE` in a transaction), so a session written from many processes at once still
- * makes progress. A mutator that only reads (`keep`) answers from a row read by that request's
+ * same statement and runs again on it, with the writes queued meanwhile taken in; after three lost
+ * races it waits for the row lock (`SELECT … FOR UPDATE` in a transaction), so a session written
+ * from many processes at once still makes progress. A mutator that only reads (`keep`) answers from a row read by that request's
  * batch, never from the remembered one: that row was the session's committed state at that moment,
  * which is where such a request takes effect.
  */
@@ -44,6 +44,8 @@ export interface StoreCounters {
   /** Batches written, and the mutators they carried (`batchedUpdates / batches` per write). */
   batches: number;
   batchedUpdates: number;
+  /** Mutators that joined a batch's retry after a lost race, rather than waiting for the next batch. */
+  folded: number;
   /** Handle reads answered from this process's cache, and those that went to the database. */
   handleCacheHits: number;
   handleReads: number;
@@ -143,6 +145,7 @@ export class PostgresSessionStore implements SessionStore {
     lockedWrites: 0,
     batches: 0,
     batchedUpdates: 0,
+    folded: 0,
     handleCacheHits: 0,
     handleReads: 0,
   };
@@ -219,8 +222,10 @@ export class PostgresSessionStore implements SessionStore {
    * Writes the queued mutators of one session, in order, as one read and one write: each mutator
    * sees the record the one before it left, and all of their changes commit together or, after a
    * lost race, are all run again on the newer row. Fifteen players joining one session through
-   * one process cost one row write instead of fifteen racing ones. A mutator that throws gets its
-   * error and leaves the record as it found it; the others go on.
+   * one process cost one row write instead of fifteen racing ones. A batch that lost a race takes
+   * the mutators queued behind it into its retry (`fold`): they would otherwise wait for it to land
+   * and then race for the row again in a batch of their own. A mutator that throws gets its error
+   * and leaves the record as it found it; the others go on.
    */
   async #drain(key: string): Promise<void> {
     for (;;) {
@@ -232,8 +237,17 @@ export class PostgresSessionStore implements SessionStore {
       }
       this.counters.batches += 1;
       this.counters.batchedUpdates += batch.length;
+      // After a lost race the batch runs again anyway: the mutators queued meanwhile ride along
+      // instead of waiting for this batch to land and then racing for the row once more.
+      const fold = () => {
+        const more = queue.splice(0, maxBatch - batch.length);
+        if (more.length === 0) return;
+        batch.push(...more);
+        this.counters.folded += more.length;
+        this.counters.batchedUpdates += more.length;
+      };
       try {
-        const outcomes = await this.#write(key, (current) => {
+        const outcomes = await this.#write(key, fold, (current) => {
           let state = current;
           let dirty = false;
           const results: Outcome[] = [];
@@ -269,6 +283,7 @@ export class PostgresSessionStore implements SessionStore {
    */
   async #write<T>(
     key: string,
+    beforeRetry: () => void,
     mutate: (current: SessionRecord | undefined) => Mutation<T>,
   ): Promise<T> {
     let row: KnownRow | undefined = this.#rows.get(key);
@@ -293,6 +308,7 @@ export class PostgresSessionStore implements SessionStore {
       }
       row = attempt.current;
       trusted = row !== undefined;
+      beforeRetry();
     }
     // Lost every race: from here the row lock orders this write after the ones it raced with. A
     // row that did not exist cannot be locked, so a lost race to create it goes round once more.
@@ -303,6 +319,7 @@ export class PostgresSessionStore implements SessionStore {
         return locked.result;
       }
       if (round >= 100) throw new Error(`session ${key}: gave up after 100 lost creation races`);
+      beforeRetry();
     }
   }
 
