@@ -177,7 +177,8 @@ describe('a write under the row lock', () => {
       // One after another, BEGIN, SELECT … FOR UPDATE, UPDATE and COMMIT would be four.
       expect(relay.flights() - before).toBe(2);
       expect(store.counters.lockedWrites).toBe(2);
-      expect(store.counters.roundTrips).toBe(4);
+      // Each: BEGIN, SELECT … FOR UPDATE, the write and COMMIT, one transaction in two round trips.
+      expect(store.counters).toMatchObject({ roundTrips: 4, statements: 8, transactions: 2 });
       // Committed, and the lock gone with the transaction: another connection sees the write and
       // locks the row without waiting.
       const other = new pg.Client({ connectionString: server.url });

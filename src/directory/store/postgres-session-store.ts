@@ -32,8 +32,11 @@ const handleCacheSize = 100_000;
 
 /** Per-store counters, for tests, the bench and sizing. */
 export interface StoreCounters {
-  /** Statements the session writes sent (each one round trip to the database). */
+  /** Waits for the database the session writes made (statements sent together count once). */
   roundTrips: number;
+  /** Statements the session writes sent, and the transactions they made (a locked write is one). */
+  statements: number;
+  transactions: number;
   /** Writes whose first attempt ran on the row this process remembered, not on a read. */
   rowCacheHits: number;
   /** Attempts run again because the remembered row was stale or the batch only read. */
@@ -150,6 +153,8 @@ export class PostgresSessionStore implements SessionStore {
   readonly #notify: boolean;
   readonly counters: StoreCounters = {
     roundTrips: 0,
+    statements: 0,
+    transactions: 0,
     rowCacheHits: 0,
     staleRows: 0,
     optimisticWrites: 0,
@@ -340,6 +345,8 @@ export class PostgresSessionStore implements SessionStore {
   /** The row as committed now; undefined where there is none. Remembered for the next write. */
   async #read(key: string): Promise<SessionRow | undefined> {
     this.counters.roundTrips += 1;
+    this.counters.statements += 1;
+    this.counters.transactions += 1;
     const read = await this.#pool.query<SessionRow>({
       name: 'directory-session-read',
       text: 'SELECT revision, record, due_at FROM directory_sessions WHERE session_key = $1',
@@ -372,6 +379,7 @@ export class PostgresSessionStore implements SessionStore {
     mutate: (current: SessionRecord | undefined) => Mutation<T>,
   ): Promise<Attempt<T>> {
     const client = await this.#pool.connect();
+    this.counters.transactions += 1;
     try {
       const read = await this.#send<SessionRow>(client, 'BEGIN', {
         name: 'directory-session-lock',
@@ -403,6 +411,10 @@ export class PostgresSessionStore implements SessionStore {
     after?: string,
   ): Promise<QueryResult<R>> {
     this.counters.roundTrips += 1;
+    const sent = [before, statement, after].filter((one) => one !== undefined);
+    this.counters.statements += sent.length;
+    // Outside a transaction (the pool) each statement commits on its own.
+    if (!('release' in db)) this.counters.transactions += sent.length;
     const pipelined = 'pipeline' in db && db.pipeline;
     if (!pipelined) {
       if (before !== undefined) await db.query(before);
@@ -410,10 +422,9 @@ export class PostgresSessionStore implements SessionStore {
       if (after !== undefined) await db.query(after);
       return answer;
     }
-    const sent = [before, statement, after].map((one) =>
-      one === undefined ? undefined : db.query<R>(one),
+    const answers = await Promise.all(
+      [before, statement, after].map((one) => (one === undefined ? undefined : db.query<R>(one))),
     );
-    const answers = await Promise.all(sent);
     return answers[1] as QueryResult<R>;
   }
 
