@@ -7,10 +7,11 @@
  * the row still has that revision (`UPDATE … WHERE revision = $seen`), one statement and no lock
  * held between statements. A write that finds another revision gets the current row back from the
  * same statement and runs again on it, with the writes queued meanwhile taken in; after three lost
- * races it waits for the row lock (`SELECT … FOR UPDATE` in a transaction), so a session written
- * from many processes at once still makes progress. A mutator that only reads (`keep`) answers from a row read by that request's
- * batch, never from the remembered one: that row was the session's committed state at that moment,
- * which is where such a request takes effect.
+ * races it waits for the row lock (`SELECT … FOR UPDATE` in a transaction, sent with its `BEGIN`;
+ * the write sent with its `COMMIT`), so a session written from many processes at once still makes
+ * progress. A mutator that only reads (`keep`) answers from a row read by that request's batch,
+ * never from the remembered one: that row was the session's committed state at that moment, which
+ * is where such a request takes effect.
  */
 import { randomUUID } from 'node:crypto';
 import type { Pool, PoolClient, QueryConfig, QueryResult, QueryResultRow } from 'pg';
@@ -47,7 +48,7 @@ export interface StoreCounters {
   /** Batches written, and the mutators they carried (`batchedUpdates / batches` per write). */
   batches: number;
   batchedUpdates: number;
-  /** Mutators that joined a batch's retry after a lost race, rather than waiting for the next batch. */
+  /** Mutators taken into a batch's retry after a lost race, rather than into a batch of their own. */
   folded: number;
   /** Handle reads answered from this process's cache, and those that went to the database. */
   handleCacheHits: number;
