@@ -6,14 +6,15 @@
  * optimistic: run the mutator on the row as this process last read or wrote it, and write only if
  * the row still has that revision (`UPDATE … WHERE revision = $seen`), one statement and no lock
  * held between statements. A write that finds another revision gets the current row back from the
- * same statement and runs again on it; after three lost races it waits for the row lock
- * (`SELECT … FOR UPDATE` in a transaction), so a session written from many processes at once still
- * makes progress. A mutator that only reads (`keep`) answers from a row read by that request's
- * batch, never from the remembered one: that row was the session's committed state at that moment,
- * which is where such a request takes effect.
+ * same statement and runs again on it, with the writes queued meanwhile taken in; after three lost
+ * races it waits for the row lock (`SELECT … FOR UPDATE` in a transaction, sent with its `BEGIN`;
+ * the write sent with its `COMMIT`), so a session written from many processes at once still makes
+ * progress. A mutator that only reads (`keep`) answers from a row read by that request's batch,
+ * never from the remembered one: that row was the session's committed state at that moment, which
+ * is where such a request takes effect.
  */
 import { randomUUID } from 'node:crypto';
-import type { Pool, PoolClient } from 'pg';
+import type { Pool, PoolClient, QueryConfig, QueryResult, QueryResultRow } from 'pg';
 import type { SessionRecord } from '../session-record';
 import { jsonText, parseExactJson } from '../json-numbers';
 import type { HandleQuery, HandleRecord, Mutation, SessionStore } from '../session-store';
@@ -32,8 +33,11 @@ const handleCacheSize = 100_000;
 
 /** Per-store counters, for tests, the bench and sizing. */
 export interface StoreCounters {
-  /** Statements the session writes sent (each one round trip to the database). */
+  /** Waits for the database the session writes made (statements sent together count once). */
   roundTrips: number;
+  /** Statements the session writes sent, and the transactions they made (a locked write is one). */
+  statements: number;
+  transactions: number;
   /** Writes whose first attempt ran on the row this process remembered, not on a read. */
   rowCacheHits: number;
   /** Attempts run again because the remembered row was stale or the batch only read. */
@@ -44,6 +48,8 @@ export interface StoreCounters {
   /** Batches written, and the mutators they carried (`batchedUpdates / batches` per write). */
   batches: number;
   batchedUpdates: number;
+  /** Mutators taken into a batch's retry after a lost race, rather than into a batch of their own. */
+  folded: number;
   /** Handle reads answered from this process's cache, and those that went to the database. */
   handleCacheHits: number;
   handleReads: number;
@@ -88,10 +94,14 @@ const maxBatch = 100;
 
 const lost = new Error('a batched session write lost its result');
 
-/** How a write attempt ended: done with the mutator's result, or lost a race. */
-type Attempt<T> =
+/**
+ * How a write attempt ended: done with the mutator's result, or lost a race. `committed`: the
+ * statement that ends the attempt's transaction went out behind its write (the locked path).
+ */
+type Attempt<T> = (
   | { readonly done: true; readonly result: T }
-  | { readonly done: false; readonly current?: KnownRow };
+  | { readonly done: false; readonly current?: KnownRow }
+) & { readonly committed?: boolean };
 
 /** A row as some statement saw it; `row` undefined: the session did not exist. */
 interface KnownRow {
@@ -115,6 +125,9 @@ const optimisticRounds = 3;
 /** Anything that runs a query: the pool (one statement, autocommit) or a client in a transaction. */
 type Queryable = Pick<Pool, 'query'> | PoolClient;
 
+/** A statement as `query` takes it: text, values and, for a prepared one, its name. */
+type Statement = QueryConfig<unknown[]>;
+
 /** Options of the store. */
 export interface PostgresStoreOptions {
   /**
@@ -128,6 +141,11 @@ export interface PostgresStoreOptions {
    * calling `forgetHandle`); default: as `notify`.
    */
   readonly handleCache?: boolean;
+  /**
+   * Lost races a batch runs again optimistically before it waits for the row lock (default 3; 0
+   * takes the lock at once, which tests use to reach the locked path).
+   */
+  readonly optimisticRounds?: number;
 }
 
 /** Sessions and handles in PostgreSQL tables created by `postgres-migrations.ts`. */
@@ -136,6 +154,8 @@ export class PostgresSessionStore implements SessionStore {
   readonly #notify: boolean;
   readonly counters: StoreCounters = {
     roundTrips: 0,
+    statements: 0,
+    transactions: 0,
     rowCacheHits: 0,
     staleRows: 0,
     optimisticWrites: 0,
@@ -143,6 +163,7 @@ export class PostgresSessionStore implements SessionStore {
     lockedWrites: 0,
     batches: 0,
     batchedUpdates: 0,
+    folded: 0,
     handleCacheHits: 0,
     handleReads: 0,
   };
@@ -160,12 +181,14 @@ export class PostgresSessionStore implements SessionStore {
   readonly #rows = new Map<string, KnownRow>();
   /** Names the prepared write statements, whose text depends on `notify`. */
   readonly #statementSuffix: string;
+  readonly #optimisticRounds: number;
 
   constructor(pool: Pool, options: PostgresStoreOptions = {}) {
     this.#pool = pool;
     this.#notify = options.notify ?? true;
     this.#statementSuffix = this.#notify ? '-notify' : '';
     this.#handles = (options.handleCache ?? this.#notify) ? new Map() : undefined;
+    this.#optimisticRounds = options.optimisticRounds ?? optimisticRounds;
   }
 
   /**
@@ -219,8 +242,10 @@ export class PostgresSessionStore implements SessionStore {
    * Writes the queued mutators of one session, in order, as one read and one write: each mutator
    * sees the record the one before it left, and all of their changes commit together or, after a
    * lost race, are all run again on the newer row. Fifteen players joining one session through
-   * one process cost one row write instead of fifteen racing ones. A mutator that throws gets its
-   * error and leaves the record as it found it; the others go on.
+   * one process cost one row write instead of fifteen racing ones. A batch that lost a race takes
+   * the mutators queued behind it into its retry (`fold`): they would otherwise wait for it to land
+   * and then race for the row again in a batch of their own. A mutator that throws gets its error
+   * and leaves the record as it found it; the others go on.
    */
   async #drain(key: string): Promise<void> {
     for (;;) {
@@ -232,8 +257,17 @@ export class PostgresSessionStore implements SessionStore {
       }
       this.counters.batches += 1;
       this.counters.batchedUpdates += batch.length;
+      // After a lost race the batch runs again anyway: the mutators queued meanwhile ride along
+      // instead of waiting for this batch to land and then racing for the row once more.
+      const fold = () => {
+        const more = queue.splice(0, maxBatch - batch.length);
+        if (more.length === 0) return;
+        batch.push(...more);
+        this.counters.folded += more.length;
+        this.counters.batchedUpdates += more.length;
+      };
       try {
-        const outcomes = await this.#write(key, (current) => {
+        const outcomes = await this.#write(key, fold, (current) => {
           let state = current;
           let dirty = false;
           const results: Outcome[] = [];
@@ -269,12 +303,13 @@ export class PostgresSessionStore implements SessionStore {
    */
   async #write<T>(
     key: string,
+    beforeRetry: () => void,
     mutate: (current: SessionRecord | undefined) => Mutation<T>,
   ): Promise<T> {
     let row: KnownRow | undefined = this.#rows.get(key);
     let trusted = false;
     if (row) this.counters.rowCacheHits += 1;
-    for (let round = 0; round < optimisticRounds;) {
+    for (let round = 0; round < this.#optimisticRounds;) {
       if (!row) {
         row = { row: await this.#read(key) };
         trusted = true;
@@ -293,6 +328,7 @@ export class PostgresSessionStore implements SessionStore {
       }
       row = attempt.current;
       trusted = row !== undefined;
+      beforeRetry();
     }
     // Lost every race: from here the row lock orders this write after the ones it raced with. A
     // row that did not exist cannot be locked, so a lost race to create it goes round once more.
@@ -303,12 +339,15 @@ export class PostgresSessionStore implements SessionStore {
         return locked.result;
       }
       if (round >= 100) throw new Error(`session ${key}: gave up after 100 lost creation races`);
+      beforeRetry();
     }
   }
 
   /** The row as committed now; undefined where there is none. Remembered for the next write. */
   async #read(key: string): Promise<SessionRow | undefined> {
     this.counters.roundTrips += 1;
+    this.counters.statements += 1;
+    this.counters.transactions += 1;
     const read = await this.#pool.query<SessionRow>({
       name: 'directory-session-read',
       text: 'SELECT revision, record, due_at FROM directory_sessions WHERE session_key = $1',
@@ -330,21 +369,27 @@ export class PostgresSessionStore implements SessionStore {
     this.#rows.set(key, { row });
   }
 
+  /**
+   * One read-mutate-write under the row lock, in two round trips when the pool pipelines (`pg`'s
+   * `pipeline` option, set by `createPool`): `BEGIN` goes out with the locking `SELECT`, and
+   * `COMMIT` right behind the write, so the lock is held for one round trip and the mutators, not
+   * three. Without pipelining each statement waits for the one before (four round trips).
+   */
   async #lockedUpdate<T>(
     key: string,
     mutate: (current: SessionRecord | undefined) => Mutation<T>,
   ): Promise<Attempt<T>> {
     const client = await this.#pool.connect();
+    this.counters.transactions += 1;
     try {
-      this.counters.roundTrips += 2;
-      await client.query('BEGIN');
-      const read = await client.query<SessionRow>(
-        'SELECT revision, record, due_at FROM directory_sessions WHERE session_key = $1 FOR UPDATE',
-        [key],
-      );
-      const attempt = await this.#apply(client, key, read.rows[0], true, mutate);
-      this.counters.roundTrips += 1;
-      await client.query(attempt.done ? 'COMMIT' : 'ROLLBACK');
+      const read = await this.#send<SessionRow>(client, 'BEGIN', {
+        name: 'directory-session-lock',
+        text: 'SELECT revision, record, due_at FROM directory_sessions WHERE session_key = $1 FOR UPDATE',
+        values: [key],
+      });
+      const attempt = await this.#apply(client, key, read.rows[0], true, mutate, 'COMMIT');
+      // Nothing written (a read, or a lost race to create the row): the transaction ends empty.
+      if (!attempt.committed) await this.#send(client, undefined, 'COMMIT');
       return attempt;
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);
@@ -356,10 +401,40 @@ export class PostgresSessionStore implements SessionStore {
   }
 
   /**
+   * Sends `statement` in one round trip, with `before` ahead of it and `after` behind it when given
+   * (`BEGIN`, `COMMIT`): on a pipelining client all of them go out at once and one wait covers them;
+   * otherwise one after another. Answers the main statement's result; any failure rejects.
+   */
+  async #send<R extends QueryResultRow>(
+    db: Queryable,
+    before: string | undefined,
+    statement: Statement | string,
+    after?: string,
+  ): Promise<QueryResult<R>> {
+    this.counters.roundTrips += 1;
+    const sent = [before, statement, after].filter((one) => one !== undefined);
+    this.counters.statements += sent.length;
+    // Outside a transaction (the pool) each statement commits on its own.
+    if (!('release' in db)) this.counters.transactions += sent.length;
+    const pipelined = 'pipeline' in db && db.pipeline;
+    if (!pipelined) {
+      if (before !== undefined) await db.query(before);
+      const answer = await db.query<R>(statement);
+      if (after !== undefined) await db.query(after);
+      return answer;
+    }
+    const answers = await Promise.all(
+      [before, statement, after].map((one) => (one === undefined ? undefined : db.query<R>(one))),
+    );
+    return answers[1] as QueryResult<R>;
+  }
+
+  /**
    * Runs the mutator on a row and writes the outcome if the row is still that one. `trusted`: the
    * row was read just now, so a mutator that only reads may answer from it; a remembered row is
    * only a guess, and such a mutator is run again on a fresh read. A write that finds another
-   * revision answers with the row it found, when the statement could see it.
+   * revision answers with the row it found, when the statement could see it. `after` (`COMMIT`)
+   * goes out right behind a write, when the attempt runs in a transaction.
    */
   async #apply<T>(
     db: Queryable,
@@ -367,6 +442,7 @@ export class PostgresSessionStore implements SessionStore {
     row: SessionRow | undefined,
     trusted: boolean,
     mutate: (current: SessionRecord | undefined) => Mutation<T>,
+    after?: string,
   ): Promise<Attempt<T>> {
     // Custom properties may hold numbers JSON.parse would round (json-numbers.ts): read them exactly.
     const current = row ? (parseExactJson(row.record) as SessionRecord) : undefined;
@@ -377,17 +453,22 @@ export class PostgresSessionStore implements SessionStore {
       // sweep stops visiting it. No revision change: the record is the same.
       const due = current ? dueOf(current) : null;
       if (row && current && (row.due_at === null ? null : Number(row.due_at)) !== due) {
-        this.counters.roundTrips += 1;
-        await db.query(
-          'UPDATE directory_sessions SET due_at = $2 WHERE session_key = $1 AND revision = $3',
-          [key, due, row.revision],
+        await this.#send(
+          db,
+          undefined,
+          {
+            text: 'UPDATE directory_sessions SET due_at = $2 WHERE session_key = $1 AND revision = $3',
+            values: [key, due, row.revision],
+          },
+          after,
         );
         this.#rows.delete(key);
+        return { done: true, result: mutation.result, committed: after !== undefined };
       }
       return { done: true, result: mutation.result };
     }
     if (mutation.action === 'delete' && !row) return { done: true, result: mutation.result };
-    this.counters.roundTrips += 1;
+    const committed = after !== undefined;
     const revision = randomUUID();
     const stored =
       mutation.action === 'delete'
@@ -397,32 +478,47 @@ export class PostgresSessionStore implements SessionStore {
     if (!row) {
       // `stored` is set: a delete of no row returned above.
       const created = stored as { revision: string; record: string; due_at: number | null };
-      answer = await db.query<WriteRow>({
-        name: `directory-session-insert${this.#statementSuffix}`,
-        text: this.#conditional(
-          `INSERT INTO directory_sessions (session_key, revision, record, due_at)
+      answer = await this.#send<WriteRow>(
+        db,
+        undefined,
+        {
+          name: `directory-session-insert${this.#statementSuffix}`,
+          text: this.#conditional(
+            `INSERT INTO directory_sessions (session_key, revision, record, due_at)
            VALUES ($1, $3, $4, $5)
            ON CONFLICT (session_key) DO NOTHING RETURNING session_key, watched_until`,
-        ),
-        values: [key, 'stored', created.revision, created.record, created.due_at],
-      });
+          ),
+          values: [key, 'stored', created.revision, created.record, created.due_at],
+        },
+        after,
+      );
     } else if (!stored) {
-      answer = await db.query<WriteRow>({
-        name: `directory-session-delete${this.#statementSuffix}`,
-        text: this.#conditional(
-          'DELETE FROM directory_sessions WHERE session_key = $1 AND revision = $3 RETURNING session_key, watched_until',
-        ),
-        values: [key, 'deleted', row.revision],
-      });
+      answer = await this.#send<WriteRow>(
+        db,
+        undefined,
+        {
+          name: `directory-session-delete${this.#statementSuffix}`,
+          text: this.#conditional(
+            'DELETE FROM directory_sessions WHERE session_key = $1 AND revision = $3 RETURNING session_key, watched_until',
+          ),
+          values: [key, 'deleted', row.revision],
+        },
+        after,
+      );
     } else {
-      answer = await db.query<WriteRow>({
-        name: `directory-session-update${this.#statementSuffix}`,
-        text: this.#conditional(
-          `UPDATE directory_sessions SET revision = $3, record = $4, due_at = $6
+      answer = await this.#send<WriteRow>(
+        db,
+        undefined,
+        {
+          name: `directory-session-update${this.#statementSuffix}`,
+          text: this.#conditional(
+            `UPDATE directory_sessions SET revision = $3, record = $4, due_at = $6
            WHERE session_key = $1 AND revision = $5 RETURNING session_key, watched_until`,
-        ),
-        values: [key, 'stored', stored.revision, stored.record, row.revision, stored.due_at],
-      });
+          ),
+          values: [key, 'stored', stored.revision, stored.record, row.revision, stored.due_at],
+        },
+        after,
+      );
     }
     const first = answer.rows[0];
     if (first?.written) {
@@ -430,18 +526,20 @@ export class PostgresSessionStore implements SessionStore {
         key,
         stored && { revision, record: stored.record, due_at: stored.due_at?.toString() ?? null },
       );
-      return { done: true, result: mutation.result };
+      return { done: true, result: mutation.result, committed };
     }
     // Lost. The row the statement saw, unless it is the very row this write tried to replace: a
     // write that waited for another to commit sees the row as it was before that one.
     this.#rows.delete(key);
-    if (first && first.revision === row?.revision) return { done: false, current: undefined };
+    if (first && first.revision === row?.revision) {
+      return { done: false, current: undefined, committed };
+    }
     const seen: SessionRow | undefined =
       first && first.revision !== null && first.record !== null
         ? { revision: first.revision, record: first.record, due_at: first.due_at }
         : undefined;
     this.#remember(key, seen);
-    return { done: false, current: { row: seen } };
+    return { done: false, current: { row: seen }, committed };
   }
 
   /**
