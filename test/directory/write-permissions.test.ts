@@ -74,6 +74,8 @@ interface Model {
   exists: boolean;
   members: ModelMember[];
   closed: boolean;
+  /** Who has joined this session (not only been reserved) since it was created. */
+  joined: number[];
 }
 
 interface Setting {
@@ -88,7 +90,7 @@ interface Setting {
  * a new member needs an open, unclosed session with a free seat that meets the join restriction,
  * unless a seat is already reserved for them; only joined members reserve seats, and a reservation
  * ignores the join restriction; a session left empty is deleted (sessionEmptyTimeout 0); an
- * outsider's leave changes nothing, and a private session answers it 403.
+ * outsider's leave changes nothing, and a private session answers it 403 unless they were in it.
  */
 function expectedWrite(model: Model, setting: Setting, op: Operation): number {
   const mine = model.members.find((member) => member.who === op.who);
@@ -98,6 +100,7 @@ function expectedWrite(model: Model, setting: Setting, op: Operation): number {
     model.exists = true;
     model.closed = false;
     model.members = [{ who: op.who, reserved: false, state: op.state }];
+    model.joined = [op.who];
     return 201;
   }
   const outsiderMayWrite = setting.visibility === 'open';
@@ -111,12 +114,15 @@ function expectedWrite(model: Model, setting: Setting, op: Operation): number {
         ...model.members.filter((member) => member.who !== op.who),
         { who: op.who, reserved: false, state: op.state },
       ];
+      if (!model.joined.includes(op.who)) model.joined.push(op.who);
       return 200;
     }
     case 'leave': {
       // Leaving changes nothing for an outsider, but the answer is the session, which a private
-      // session shows only to its members and reserved players.
-      if (!mine) return setting.visibility === 'private' ? 403 : 200;
+      // session shows only to its members and reserved players, and to a player who was in it:
+      // leaving again (a retry whose first answer was lost) answers as the first leave did.
+      if (!mine)
+        return setting.visibility === 'private' && !model.joined.includes(op.who) ? 403 : 200;
       model.members = model.members.filter((member) => member.who !== op.who);
       if (model.members.length > 0) return 200;
       model.exists = false;
@@ -310,7 +316,7 @@ describe('who may write a session', () => {
             actor: { role: 'anyone', n: 0 },
             state: 'active',
           };
-          const model: Model = { exists: false, members: [], closed: false };
+          const model: Model = { exists: false, members: [], closed: false, joined: [] };
           for (const [index, next] of [create, ...steps].entries()) {
             const op = resolveStep(model, next);
             const expected = expectedWrite(model, chosen, op);
