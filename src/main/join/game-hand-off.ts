@@ -10,6 +10,7 @@ import type { Logger } from '../logging/logger';
 import type { Invite } from '../../shared/invite';
 import type { SessionDocument } from '../../shared/mpsd/session-document';
 import { err, ok, type Result } from '../../shared/result';
+import { stripUnsafePlayerText } from '../../shared/player-text';
 import { expandGameArgs } from './game-args';
 import type { GameFailure } from './game-failure';
 import { resolveGameConnection } from './game-connection';
@@ -246,29 +247,32 @@ export function createGameHandOff(
     async join(request, { signal }) {
       const resolved = resolveGameConnection(request.session, config.connectionProperty);
       if (!resolved.ok) return resolved;
-      const { connection } = resolved.value;
+      // The player-text rule the arguments follow holds for the message too: a running copy gets
+      // the same values a started one would (JSON escapes neither bidi controls nor C1 controls).
+      const connection = stripUnsafePlayerText(resolved.value.connection);
+      const { context } = request.invite;
       const joinId = randomUUID();
       const message: LauncherMessage = {
         type: 'join',
         joinId,
-        handleId: request.invite.handleId,
-        sessionRef: request.sessionRef,
+        handleId: stripUnsafePlayerText(request.invite.handleId),
+        sessionRef: stripUnsafePlayerText(request.sessionRef),
         connection,
-        xuid: request.xuid,
+        xuid: stripUnsafePlayerText(request.xuid),
         inviteKind: request.invite.kind,
-        ...(request.invite.context === undefined ? {} : { context: request.invite.context }),
+        ...(context === undefined ? {} : { context: stripUnsafePlayerText(context) }),
       };
 
       let game = current;
       let startedNow = false;
       if (!game?.running || !game.send(message)) {
         const args = expandGameArgs(config.args, {
-          handleId: request.invite.handleId,
-          sessionRef: request.sessionRef,
+          handleId: message.handleId,
+          sessionRef: message.sessionRef,
           connection,
-          xuid: request.xuid,
-          inviteKind: request.invite.kind,
-          context: request.invite.context ?? '',
+          xuid: message.xuid,
+          inviteKind: message.inviteKind,
+          context: message.context ?? '',
         });
         game = start(args, 'join', joinId);
         startedNow = true;
