@@ -239,6 +239,20 @@ describe('a copy started for a join', () => {
     expect(ended[0]?.byLauncher).toBe(true);
   });
 
+  it('is stopped when the join is cancelled, and the failure says so', async () => {
+    const { game, ended, started } = harness({ args: scripted(), quitGraceMs: 100 });
+    const controller = new AbortController();
+    const pending = game.join(request(), { signal: controller.signal });
+    await expect.poll(() => started().length, patience).toBe(1);
+    controller.abort();
+    expect(await pending).toEqual({
+      ok: false,
+      error: { code: 'cancelled', message: 'The join was cancelled.' },
+    });
+    await expect.poll(() => ended.length, patience).toBe(1);
+    expect(ended[0]?.byLauncher).toBe(true);
+  });
+
   it('a session with nowhere to connect starts nothing', async () => {
     const { game, starts } = harness();
     const bare = parseSessionDocument({ membersInfo: { first: 0, next: 0 } });
