@@ -157,8 +157,8 @@ export function createGameHandOff(
         ...(joinId === undefined ? {} : { RALLYPOINT_JOIN_ID: joinId }),
       },
       onOutput: options.onOutput,
-      ...(options.log ? { log: options.log } : {}),
-      ...(options.channelRate ? { channelRate: options.channelRate } : {}),
+      log: options.log,
+      channelRate: options.channelRate,
     });
     game.onMessage((message) => {
       if (current !== game) return;
@@ -303,10 +303,11 @@ export function createGameHandOff(
     async close() {
       const game = current;
       current = undefined;
+      if (!game) return;
       // Closing is the launcher's own doing, not the player quitting: no exit notice.
-      if (game) playing.delete(game);
-      if (game) quitByLauncher.add(game);
-      if (game) await game.quit(config.quitGraceMs ?? 2000);
+      playing.delete(game);
+      quitByLauncher.add(game);
+      await game.quit(config.quitGraceMs ?? 2000);
     },
   };
 }

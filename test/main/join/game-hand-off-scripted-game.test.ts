@@ -271,6 +271,24 @@ describe('a copy started for a join', () => {
   });
 });
 
+describe('a hand-off with no options', () => {
+  it('starts, joins and closes all the same; closing with nothing running is no error', async () => {
+    const game = createGameHandOff({
+      executable: process.execPath,
+      args: scripted(confirmsJoins),
+      ackTimeoutMs: 20_000,
+    });
+    handOffs.push(game);
+    await expect(game.close()).resolves.toBeUndefined();
+    const joined = await game.join(request(), { signal: signal() });
+    expect(joined).toMatchObject({ ok: true, value: { handedToRunningGame: false } });
+    expect(game.isRunning()).toBe(true);
+    await game.close();
+    expect(game.isRunning()).toBe(false);
+    await expect(game.close()).resolves.toBeUndefined();
+  });
+});
+
 describe('the answer that counts', () => {
   it("only the join's own answer counts: another join id and other messages are passed over", async () => {
     const { game } = harness({
@@ -376,7 +394,7 @@ describe('a copy that is already running', () => {
   });
 
   it('one that can no longer receive is replaced by a fresh copy, whose messages alone are heard', async () => {
-    const { game, starts, output } = harness({
+    const { game, starts, output, ended } = harness({
       args: scripted({
         ...confirmsJoins,
         // The Play copy closes its stdin at once, then speaks once the test asks it (SIGUSR2).
@@ -414,6 +432,13 @@ describe('a copy that is already running', () => {
       .toBe(true);
     // The fresh copy's confirmation only; the old copy's `left` is not passed on.
     expect(messages.map((message) => message.type)).toEqual(['joined']);
+
+    // The old copy ending does not end what the launcher knows of the fresh one.
+    process.kill(oldPid, 'SIGKILL');
+    await expect.poll(() => ended.length, patience).toBe(1);
+    expect(ended[0]?.exit.signal).toBe('SIGKILL');
+    expect(game.isRunning()).toBe(true);
+    expect(game.runningPid()).toBe(starts[1]);
   });
 });
 
