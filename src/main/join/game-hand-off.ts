@@ -182,9 +182,9 @@ export function createGameHandOff(
       const ended = { exit, byLauncher: quitByLauncher.has(game) };
       for (const listener of [...endedListeners]) listener(ended);
       if (!playing.has(game)) return;
-      const description = exit.signal
-        ? `stopped by ${exit.signal}`
-        : `exit code ${exit.code ?? '?'}`;
+      // Stryker disable next-line StringLiteral: a process that exited has a code or a signal, and one that never started never joined
+      const code = exit.code ?? '?';
+      const description = exit.signal ? `stopped by ${exit.signal}` : `exit code ${code}`;
       for (const listener of [...exitListeners]) listener(description);
     });
   };
@@ -293,7 +293,8 @@ export function createGameHandOff(
         void game.quit(config.quitGraceMs ?? 2000);
       }
       if (!answer.ok) return answer;
-      const reason = answer.value.type === 'join-failed' ? (answer.value.reason ?? '') : '';
+      // Stryker disable next-line ConditionalExpression: only joined and join-failed are accepted, and joined returned above
+      const reason = answer.value.type === 'join-failed' ? answer.value.reason : undefined;
       return err({
         code: 'game-failed',
         message: `The game refused the join${reason ? `: ${reason}` : '.'}`,
