@@ -567,7 +567,8 @@ describe('what the launcher hears', () => {
     const messages = collect<GameMessage>((listener) => game.onMessage(listener));
     expect(game.play().ok).toBe(true);
     await game.close();
-    expect(output.some(({ line }) => line === 'spoke')).toBe(true);
+    // Its stdout may still be read after its exit was reported.
+    await expect.poll(() => output.some(({ line }) => line === 'spoke'), patience).toBe(true);
     expect(messages).toEqual([]);
   });
 
