@@ -260,6 +260,7 @@ export function createGameHandOff(
         connection,
         xuid: stripUnsafePlayerText(request.xuid),
         inviteKind: request.invite.kind,
+        // Stryker disable next-line ConditionalExpression: JSON leaves out a context of undefined, and the arguments read it with ?? ''
         ...(context === undefined ? {} : { context: stripUnsafePlayerText(context) }),
       };
 

@@ -378,8 +378,8 @@ describe('a copy that is already running', () => {
     });
   });
 
-  it('a refusal leaves the running copy running', async () => {
-    const { game, ended } = harness({
+  it('a refusal leaves the running copy running, not asked to quit', async () => {
+    const { game, ended, received } = harness({
       args: scripted({
         onLine: `if (message.type === 'join') send({ type: 'join-failed', joinId: message.joinId, reason: 'in a match' });`,
       }),
@@ -390,6 +390,11 @@ describe('a copy that is already running', () => {
       error: { code: 'game-failed', message: 'The game refused the join: in a match' },
     });
     expect(game.isRunning()).toBe(true);
+    // Still listening: it gets the next message, and it never got a `quit`.
+    expect(game.send({ type: 'left-noted' })).toBe(true);
+    await expect
+      .poll(() => received().map(({ type }) => type), patience)
+      .toEqual(['join', 'left-noted']);
     expect(ended).toEqual([]);
   });
 
