@@ -178,6 +178,7 @@ export function createGameHandOff(
 
   const watch = (game: GameProcess) => {
     void game.exited.then((exit) => {
+      // Stryker disable next-line ConditionalExpression: an exited copy is no longer running, which every reader of `current` checks first
       if (current === game) current = undefined;
       const ended = { exit, byLauncher: quitByLauncher.has(game) };
       for (const listener of [...endedListeners]) listener(ended);

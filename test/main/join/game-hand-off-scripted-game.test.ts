@@ -482,6 +482,13 @@ describe('Play', () => {
     expect(received()).toEqual([{ v: 1, type: 'hello', protocol: 1, mode: 'play', ...identity }]);
   });
 
+  it("adds no join id: the studio's environment reaches the copy as configured", async () => {
+    const { game, started } = harness({ env: { RALLYPOINT_JOIN_ID: 'the studio' } });
+    expect(game.play().ok).toBe(true);
+    await expect.poll(() => started().length, patience).toBe(1);
+    expect(started()[0]?.joinId).toBe('the studio');
+  });
+
   it('with no signed-in player, {xuid} is empty', async () => {
     const { game, started } = harness({ playArgs: [...scripted(), 'x={xuid}'] });
     expect(game.play().ok).toBe(true);
