@@ -19,6 +19,7 @@ import {
 import type { GameMessage } from '../../../src/main/game/game-channel-protocol';
 import { parseSessionDocument } from '../../../src/shared/mpsd/session-document';
 import { recordingLogger } from '../../fakes/recording-logger';
+import { gameJoinRequest as request } from './game-join-request';
 
 const patience = { timeout: 20_000 } as const;
 const signal = () => new AbortController().signal;
@@ -112,29 +113,6 @@ afterEach(async () => {
     }
   }
 });
-
-function request(
-  connection = '127.0.0.1:30000',
-  invite: Partial<GameJoinRequest['invite']> = {},
-): GameJoinRequest {
-  const session = parseSessionDocument({
-    membersInfo: { first: 0, next: 0 },
-    properties: { system: { serverConnectionStringCandidates: [connection] } },
-  });
-  if (!session.ok) throw new Error(session.error.message);
-  return {
-    invite: {
-      kind: 'invite',
-      handleId: '6b1d1a52-3c0e-4a8f-9b7d-2e4f6a8c0d13',
-      localXuid: '2533274800000002',
-      remoteXuid: '2533274800000001',
-      ...invite,
-    },
-    xuid: '2533274800000002',
-    sessionRef: '/serviceconfigs/s/sessionTemplates/t/sessions/one',
-    session: session.value,
-  };
-}
 
 /** The process hand-off always hears exits (the interface leaves it optional for stand-ins). */
 function onExit(game: PlayableGame): NonNullable<PlayableGame['onExit']> {

@@ -8,11 +8,11 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import {
   createGameHandOff,
   type GameHandOff,
-  type GameJoinRequest,
   type GameLaunchConfig,
 } from '../../../src/main/join/game-hand-off';
 import { parseSessionDocument } from '../../../src/shared/mpsd/session-document';
 import { builtPrograms, removeBuiltPrograms } from './join-service-fixture';
+import { gameJoinRequest as request } from './game-join-request';
 
 afterAll(removeBuiltPrograms);
 
@@ -20,25 +20,6 @@ const handOffs: GameHandOff[] = [];
 afterEach(async () => {
   await Promise.all(handOffs.splice(0).map((handOff) => handOff.close()));
 });
-
-function request(connection = '127.0.0.1:30000', name = 'one'): GameJoinRequest {
-  const session = parseSessionDocument({
-    membersInfo: { first: 0, next: 0 },
-    properties: { system: { serverConnectionStringCandidates: [connection] } },
-  });
-  if (!session.ok) throw new Error(session.error.message);
-  return {
-    invite: {
-      kind: 'invite',
-      handleId: '6b1d1a52-3c0e-4a8f-9b7d-2e4f6a8c0d13',
-      localXuid: '2533274800000002',
-      remoteXuid: '2533274800000001',
-    },
-    xuid: '2533274800000002',
-    sessionRef: `/serviceconfigs/s/sessionTemplates/t/sessions/${name}`,
-    session: session.value,
-  };
-}
 
 function demoGame(
   extra: readonly string[] = [],
@@ -86,8 +67,8 @@ describe('game hand-off', () => {
     const output: string[] = [];
     const starts: (number | undefined)[] = [];
     const game = demoGame([], {}, output, starts);
-    const first = await game.join(request('10.0.0.1:1', 'one'), { signal: signal() });
-    const second = await game.join(request('10.0.0.2:2', 'two'), { signal: signal() });
+    const first = await game.join(request('10.0.0.1:1', {}, 'one'), { signal: signal() });
+    const second = await game.join(request('10.0.0.2:2', {}, 'two'), { signal: signal() });
     expect(first.ok && second.ok).toBe(true);
     expect(second).toMatchObject({ ok: true, value: { handedToRunningGame: true } });
     expect(first.ok && second.ok && first.value.pid === second.value.pid).toBe(true);
