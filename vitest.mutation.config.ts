@@ -11,18 +11,29 @@
  * setup still builds dist/ once per run, in Stryker's sandbox, because the game hand-off and join
  * tests start the built demo game.
  */
-import { defineConfig } from 'vitest/config';
+import { defineConfig, type TestProjectInlineConfiguration } from 'vitest/config';
 import base from './vitest.config';
 
 const inMemoryOnly = (base.test?.projects ?? []).filter(
-  (project) => typeof project === 'object' && 'test' in project && project.test?.name === 'main',
+  (project): project is TestProjectInlineConfiguration =>
+    typeof project === 'object' && 'test' in project && project.test?.name === 'main',
 );
+
+/**
+ * `MUTATION_TEST_FILES=a.test.ts,b.test.ts` runs only those files. Static mutants (a module-level
+ * constant changed) take effect only in a run without `--testFiles` (docs/testing.md), and a run
+ * over every related test is hours; this measures them against a module's own tests instead.
+ */
+const onlyFiles = process.env.MUTATION_TEST_FILES?.split(',').filter(Boolean);
+const projects = onlyFiles
+  ? inMemoryOnly.map((project) => ({ ...project, test: { ...project.test, include: onlyFiles } }))
+  : inMemoryOnly;
 
 export default defineConfig({
   ...base,
   test: {
     ...base.test,
-    projects: inMemoryOnly,
+    projects,
     exclude: [
       '**/node_modules/**',
       'test/installer/**',

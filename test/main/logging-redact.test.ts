@@ -26,6 +26,21 @@ describe('redactText', () => {
     expect(out).toBe(`PUT /handles/x/session\nAuthorization: ${REDACTED}\nAccept: */*`);
   });
 
+  it('removes every part of a JWT, and an XBL credential however it is spaced', () => {
+    expect(redactText('user token eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl end')).toBe(
+      `user token ${REDACTED} end`,
+    );
+    expect(redactText('sent XBL3.0  x=uhs;tok done')).toBe(`sent XBL3.0 x=${REDACTED} done`);
+    expect(redactText('sent XBL3.0\tx=uhs done')).toBe(`sent XBL3.0 x=${REDACTED} done`);
+  });
+
+  it('removes an RpsTicket however it is quoted or spaced', () => {
+    expect(redactText('RpsTicket: d=tok1 next')).toBe(`RpsTicket: ${REDACTED} next`);
+    expect(redactText('"RpsTicket":"t=tok2" next')).toBe(`"RpsTicket":"${REDACTED}" next`);
+    expect(redactText("RpsTicket='d=tok3' next")).toBe(`RpsTicket='${REDACTED}' next`);
+    expect(redactText('RpsTicket = t=tok4&x=1')).toBe(`RpsTicket = ${REDACTED}&x=1`);
+  });
+
   it('removes bearer tokens outside headers', () => {
     expect(redactText('retrying with Bearer s3cr3tT0ken now')).toBe(
       `retrying with Bearer ${REDACTED} now`,
