@@ -41,6 +41,41 @@ describe('redactText', () => {
     expect(redactText('RpsTicket = t=tok4&x=1')).toBe(`RpsTicket = ${REDACTED}&x=1`);
   });
 
+  // Each pattern on a form only it catches: spacing, quoting and names a near pattern would miss.
+  it.each([
+    ['GET https://cdn.example/p?sig=abcd1234&x=1', `GET https://cdn.example/p?sig=${REDACTED}&x=1`],
+    ['GET https://h.example/p?key=s3cr3t&keep=1', `GET https://h.example/p?key=${REDACTED}&keep=1`],
+    [
+      'GET https://h.example/p?a=1&api_token=t0k3n#frag',
+      `GET https://h.example/p?a=1&api_token=${REDACTED}#frag`,
+    ],
+    ['body {"refresh_token":"abc\\"def","ok":1}', `body {"refresh_token":"${REDACTED}","ok":1}`],
+    [
+      'body {"token":"v","xbl_token_value":"w"}',
+      `body {"token":"${REDACTED}","xbl_token_value":"${REDACTED}"}`,
+    ],
+    ["opts { access_token: 'EwA123' }", `opts { access_token: '${REDACTED}' }`],
+    ["token: 'EwB456'", `token: '${REDACTED}'`],
+    [
+      `opts { 'code-verifier': "cv1", device-code: 'dc2', devicecode: 'dc3' }`,
+      `opts { 'code-verifier': "${REDACTED}", device-code: '${REDACTED}', devicecode: '${REDACTED}' }`,
+    ],
+    ["opts { password :  'pw' }", `opts { password :  '${REDACTED}' }`],
+    ['retrying with Bearer   s3cr3tT0ken now', `retrying with Bearer ${REDACTED} now`],
+    ['Cookie:  a=b; c=d', `Cookie:  ${REDACTED}`],
+    ['open rallypoint-dev://join/abc?x=1 now', `open rallypoint-dev://join/abc?${REDACTED} now`],
+    [
+      'open ms-xbl-0a1b2c3d://inviteHandleAccept?handle=1 now',
+      `open ms-xbl-0a1b2c3d://inviteHandleAccept?handle=1…&${REDACTED} now`,
+    ],
+    [
+      'see ws://localhost:1234/connect?x=1 and wss://h/p',
+      'see ws://localhost:1234/connect?x=1 and wss://h/p',
+    ],
+  ])('%s', (input, expected) => {
+    expect(redactText(input)).toBe(expected);
+  });
+
   it('removes bearer tokens outside headers', () => {
     expect(redactText('retrying with Bearer s3cr3tT0ken now')).toBe(
       `retrying with Bearer ${REDACTED} now`,
@@ -91,6 +126,16 @@ describe('redactText', () => {
 });
 
 describe('redact', () => {
+  it('drops the values of keys named exactly as a secret, or containing token, and keeps the rest', () => {
+    expect(
+      redact({ 'x-authorization-hint': 'keep', passwords: 'keep2', tokenish: 'drop' }),
+    ).toEqual({
+      'x-authorization-hint': 'keep',
+      passwords: 'keep2',
+      tokenish: REDACTED,
+    });
+  });
+
   it('replaces secret keys at any depth and redacts strings inside nested values', () => {
     const input = {
       request: {
