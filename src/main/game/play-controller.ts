@@ -20,7 +20,7 @@ import type { GameEnded, GameTitle, PlayableGame, PlayRefusal } from '../join/ga
 import { sendInvites, type InviteOutcome } from '../invite/invite-sender';
 import type { InviteFailure } from '../invite/invite-failure';
 import type { GameMessage, SessionMemberInfo } from './game-channel-protocol';
-import { hostSession, readSession, sessionMembers } from './session-hosting';
+import { hostSession, leaveHostedSession, readSession, sessionMembers } from './session-hosting';
 
 /** How the window's invite dialog ended, for the game. */
 export interface InviteDialogResult {
@@ -170,14 +170,7 @@ export function createPlayController(deps: PlayControllerDeps): PlayController {
   };
 
   const leave = async (sessionRef: string) => {
-    const left = await calls.call(
-      'PUT',
-      sessionRef,
-      { members: { me: null } },
-      {
-        signal: AbortSignal.timeout(5000),
-      },
-    );
+    const left = await leaveHostedSession(calls, sessionRef);
     if (left.ok && [200, 201, 204, 404].includes(left.value.status)) {
       log?.info('play: left the session the launcher hosted for the game');
     } else {

@@ -57,20 +57,24 @@ async function write(
   return ok(session.value);
 }
 
-/** How long taking the player out of a half-hosted session may take. */
-const abandonTimeoutMs = 5000;
+/** How long taking the player out of a session the launcher hosted may take. */
+const leaveTimeoutMs = 5000;
 
 /**
- * Takes the player out of a session whose hosting failed after the first write made them a member:
- * the game never hears of that session, so nothing else would ever leave it (a ghost member). Best
- * effort, on its own deadline, since the caller's signal may be why the second write failed.
+ * Takes the player out of a session the launcher hosted (`members.me: null`): after the game is
+ * done with it, or when hosting failed after the first write made the player a member (the game
+ * never hears of that session, so nothing else would leave it). It runs on its own deadline, since
+ * the caller's signal may be why it has to leave; the answer is the directory's.
  */
-async function abandon(calls: DirectoryCalls, path: string): Promise<void> {
-  await calls.call(
+export function leaveHostedSession(
+  calls: DirectoryCalls,
+  path: string,
+): ReturnType<DirectoryCalls['call']> {
+  return calls.call(
     'PUT',
     path,
     { members: { me: null } },
-    { signal: AbortSignal.timeout(abandonTimeoutMs) },
+    { signal: AbortSignal.timeout(leaveTimeoutMs) },
   );
 }
 
@@ -112,7 +116,7 @@ export async function hostSession(
   if (!created.ok) return created;
   const deviceToken = findMemberByXuid(created.value, request.xuid)?.member.deviceToken;
   if (deviceToken === undefined) {
-    await abandon(calls, path);
+    await leaveHostedSession(calls, path);
     return err({ code: 'malformed-response', message: 'the new session names no device token' });
   }
   const hosted = await write(
@@ -122,7 +126,7 @@ export async function hostSession(
     signal,
   );
   if (!hosted.ok) {
-    await abandon(calls, path);
+    await leaveHostedSession(calls, path);
     return hosted;
   }
   return ok({ sessionRef: path, session: hosted.value });
