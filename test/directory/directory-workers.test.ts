@@ -26,16 +26,31 @@ let cluster: DirectoryProcess;
 let url: string;
 
 beforeAll(async () => {
-  server = await startEmbeddedPostgres();
-  cluster = await startDirectoryProcess([
-    '--store',
-    server.url,
-    '--workers',
-    '4',
-    '--no-rate-limits',
-    '--port',
-    '0',
-  ]);
+  // A start-up that once ran past this hook's limit in a full run: if it ever does again, the
+  // report says which step it was in (PostgreSQL's cluster, its server, or the four workers).
+  const started = performance.now();
+  const steps: string[] = [];
+  const step = (what: string) =>
+    steps.push(`${Math.round(performance.now() - started)} ms ${what}`);
+  const slow = setTimeout(() => {
+    console.error(`start-up still running after 90 s:\n${steps.join('\n')}`);
+  }, 90_000);
+  try {
+    server = await startEmbeddedPostgres({ log: step });
+    step('directory starting');
+    cluster = await startDirectoryProcess([
+      '--store',
+      server.url,
+      '--workers',
+      '4',
+      '--no-rate-limits',
+      '--port',
+      '0',
+    ]);
+    step('directory listening');
+  } finally {
+    clearTimeout(slow);
+  }
   url = cluster.url;
 }, 120_000);
 

