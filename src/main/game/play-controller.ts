@@ -108,6 +108,8 @@ export function createPlayController(deps: PlayControllerDeps): PlayController {
   /** Leaves of hosted sessions the game moved away from (one per session); `stop()` waits for them. */
   // Stryker disable next-line ArrayDeclaration: Promise.all takes a plain value as settled, so a seeded entry changes nothing
   const leaving: Promise<void>[] = [];
+  /** Hosting under way; `stop()` waits for it, so a session it made is left before Play ends. */
+  const hosting = new Set<Promise<void>>();
   let watch: AbortController | undefined;
   let stopped: Promise<void> | undefined;
 
@@ -201,6 +203,43 @@ export function createPlayController(deps: PlayControllerDeps): PlayController {
     );
   };
 
+  /** Hosts a session for the game (`host-session`) and answers it with the session or the failure. */
+  const hostForGame = async (message: Extract<GameMessage, { type: 'host-session' }>) => {
+    log?.info(`play: the game asks for a session with ${message.seats} seat(s)`);
+    await leaveCurrent();
+    const hosted = await hostSession(
+      calls,
+      deps.title,
+      {
+        xuid: deps.identity.xuid,
+        seats: message.seats,
+        joinRestriction: message.joinRestriction,
+        connection: message.connection,
+      },
+      stopping.signal,
+    );
+    const id = message.id === undefined ? {} : { id: message.id };
+    if (!hosted.ok) {
+      log?.warn(`play: hosting failed: ${hosted.error.code} (${hosted.error.message})`);
+      game.send({
+        type: 'host-failed',
+        ...id,
+        code: hosted.error.code,
+        message: hosted.error.message,
+      });
+      return;
+    }
+    if (stopping.signal.aborted) {
+      // Play ended while the directory was answering: the game will not use this session.
+      await leave(hosted.value.sessionRef);
+      return;
+    }
+    launcherHosted.add(hosted.value.sessionRef);
+    log?.info('play: hosting a session for the game');
+    game.send({ type: 'session-hosted', ...id, sessionRef: hosted.value.sessionRef });
+    enterSession(hosted.value.sessionRef, 'host', sessionMembers(hosted.value.session));
+  };
+
   const answer = async (message: GameMessage): Promise<void> => {
     switch (message.type) {
       // Stryker disable StringLiteral: a message no case names is ignored the same way
@@ -213,34 +252,10 @@ export function createPlayController(deps: PlayControllerDeps): PlayController {
         enterSession(message.sessionRef, 'host', []);
         return;
       case 'host-session': {
-        log?.info(`play: the game asks for a session with ${message.seats} seat(s)`);
-        await leaveCurrent();
-        const hosted = await hostSession(
-          calls,
-          deps.title,
-          {
-            xuid: deps.identity.xuid,
-            seats: message.seats,
-            joinRestriction: message.joinRestriction,
-            connection: message.connection,
-          },
-          stopping.signal,
-        );
-        const id = message.id === undefined ? {} : { id: message.id };
-        if (!hosted.ok) {
-          log?.warn(`play: hosting failed: ${hosted.error.code} (${hosted.error.message})`);
-          game.send({
-            type: 'host-failed',
-            ...id,
-            code: hosted.error.code,
-            message: hosted.error.message,
-          });
-          return;
-        }
-        launcherHosted.add(hosted.value.sessionRef);
-        log?.info('play: hosting a session for the game');
-        game.send({ type: 'session-hosted', ...id, sessionRef: hosted.value.sessionRef });
-        enterSession(hosted.value.sessionRef, 'host', sessionMembers(hosted.value.session));
+        const done = hostForGame(message);
+        hosting.add(done);
+        await done;
+        hosting.delete(done);
         return;
       }
       case 'invite-players': {
@@ -347,6 +362,7 @@ export function createPlayController(deps: PlayControllerDeps): PlayController {
         await leaveCurrent();
         await Promise.all(leaving);
         stopping.abort();
+        await Promise.all(hosting);
       })();
       return stopped;
     },

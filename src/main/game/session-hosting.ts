@@ -17,6 +17,7 @@ import {
 } from '../../shared/mpsd/session-document';
 import { err, ok, type Result } from '../../shared/result';
 import { parseJson, type DirectoryCalls } from '../join/directory-client';
+import { directoryError } from '../join/directory-error';
 import type { GameTitle } from '../join/game-hand-off';
 import {
   inviteFailureOf,
@@ -38,21 +39,44 @@ export interface HostedSession {
   readonly session: SessionDocument;
 }
 
+/**
+ * Why a write failed, and whether the directory may have applied it all the same: its answer was
+ * lost (a timeout, a dropped connection, the call cancelled in flight), was a 5xx, or was a 2xx
+ * that is not the session document. Only a 4xx, or a call that never reached the directory, says
+ * the write was not applied.
+ */
+interface WriteFailure {
+  readonly failure: InviteFailure;
+  readonly mayHaveApplied: boolean;
+}
+
 async function write(
   calls: DirectoryCalls,
   path: string,
   body: unknown,
   signal: AbortSignal,
-): Promise<Result<SessionDocument, InviteFailure>> {
+): Promise<Result<SessionDocument, WriteFailure>> {
   const answer = await calls.call('PUT', path, body, { signal });
-  if (!answer.ok) return err(inviteFailureOf(answer.error));
+  if (!answer.ok) {
+    const { error } = answer;
+    return err({
+      failure: inviteFailureOf(error),
+      mayHaveApplied: error.ambiguous || error.code === 'cancelled',
+    });
+  }
   const { status, text, retryAfterMs } = answer.value;
   if (status !== 200 && status !== 201) {
-    return err(inviteFailureOfStatus(status, text, retryAfterMs));
+    return err({
+      failure: inviteFailureOfStatus(status, text, retryAfterMs),
+      mayHaveApplied: status < 400 || status >= 500,
+    });
   }
   const session = parseSessionDocument(parseJson(text));
   if (!session.ok) {
-    return err({ code: 'malformed-response', message: `session: ${session.error.message}` });
+    return err({
+      failure: { code: 'malformed-response', message: `session: ${session.error.message}` },
+      mayHaveApplied: true,
+    });
   }
   return ok(session.value);
 }
@@ -80,7 +104,8 @@ export function leaveHostedSession(
 
 /**
  * Creates the session and makes the player its host; never throws. When it fails after the player
- * became a member, the player is taken out again before the failure is returned.
+ * became a member, or may have (the first write's answer was lost, cancelled or unusable), the
+ * player is taken out again before the failure is returned.
  */
 export async function hostSession(
   calls: DirectoryCalls,
@@ -88,6 +113,12 @@ export async function hostSession(
   request: HostRequest,
   signal: AbortSignal,
 ): Promise<Result<HostedSession, InviteFailure>> {
+  // Cancelled before it began: nothing was sent, so there is nothing to take back.
+  if (signal.aborted) {
+    return err(
+      inviteFailureOf(directoryError('cancelled', 'hosting was cancelled before it began')),
+    );
+  }
   const path = sessionPath({
     scid: title.scid,
     templateName: title.sessionTemplate,
@@ -113,7 +144,12 @@ export async function hostSession(
     },
     signal,
   );
-  if (!created.ok) return created;
+  if (!created.ok) {
+    // The player may be a member of a session no one else knows of (the game never hears of it):
+    // leaving a session the write did not make is harmless, a ghost member is not.
+    if (created.error.mayHaveApplied) await leaveHostedSession(calls, path);
+    return err(created.error.failure);
+  }
   const deviceToken = findMemberByXuid(created.value, request.xuid)?.member.deviceToken;
   if (deviceToken === undefined) {
     await leaveHostedSession(calls, path);
@@ -127,7 +163,7 @@ export async function hostSession(
   );
   if (!hosted.ok) {
     await leaveHostedSession(calls, path);
-    return hosted;
+    return err(hosted.error.failure);
   }
   return ok({ sessionRef: path, session: hosted.value });
 }

@@ -430,7 +430,10 @@ describe('host-session: the launcher hosts a session for the game', () => {
       `play: hosting failed: directory-unavailable (${message})`,
     ]);
     expect(views).toStrictEqual([{ phase: 'starting', pid: 4242 }]);
-    expect(down.requests).toHaveLength(1);
+    // A 5xx may hide a committed write: the player is taken out of the session again.
+    expect(down.requests.map((r) => JSON.parse(r.body) as unknown)[1]).toStrictEqual({
+      members: { me: null },
+    });
     expect(await controller.invite([bob.xuid])).toStrictEqual(
       err({ code: 'not-in-session', message: 'the game is in no session' }),
     );
@@ -946,11 +949,16 @@ describe('stop', () => {
     expect(views).toStrictEqual([]);
   });
 
-  it('cancels a request that is on its way', async () => {
+  it('cancels a hosting write on its way, takes back what it may have written, and waits for that', async () => {
     let arrived: () => void = () => undefined;
     const writing = new Promise<void>((resolve) => (arrived = resolve));
-    const silent = await serve(() => arrived());
-    const played = await launcher({ calls: client(silent.url) });
+    const scripted = await serve((_request, response) => {
+      // Silent on the first write (the directory has it); the leave that follows is answered.
+      if (scripted.requests.length === 1) return arrived();
+      response.writeHead(204);
+      response.end();
+    });
+    const played = await launcher({ calls: client(scripted.url) });
     played.game.says({
       type: 'host-session',
       id: 'h3',
@@ -960,11 +968,64 @@ describe('stop', () => {
     });
     await writing;
     await played.controller.stop();
-    await played.settle();
     expect(played.game.sent).toStrictEqual([
       expect.objectContaining({ type: 'host-failed', id: 'h3', code: 'directory-unavailable' }),
     ]);
-    expect(silent.requests).toHaveLength(1);
+    const [write, leave] = scripted.requests;
+    expect(scripted.requests).toHaveLength(2);
+    expect(leave?.url).toBe(write?.url);
+    expect(JSON.parse(leave?.body ?? '')).toStrictEqual({ members: { me: null } });
+  });
+
+  it('leaves a session whose hosting finished after stop() began, and tells the game nothing', async () => {
+    let held: ServerResponse | undefined;
+    let secondWrite: () => void = () => undefined;
+    const hostWriteArrived = new Promise<void>((resolve) => (secondWrite = resolve));
+    const scripted = await serve((request, response) => {
+      const seen = scripted.requests.length;
+      if (seen === 1) return sendJson(response, 201, hostedByAlice());
+      if (seen === 2) {
+        held = response;
+        return secondWrite();
+      }
+      response.writeHead(204);
+      response.end();
+    });
+    // The host write's answer was already on its way when Play stopped: it arrives regardless.
+    const real = client(scripted.url);
+    const answeredRegardless: DirectoryCalls = {
+      call: (method, path, body, options) =>
+        real.call(method, path, body, {
+          ...options,
+          signal: JSON.stringify(body).includes('"host"')
+            ? new AbortController().signal
+            : options.signal,
+        }),
+    };
+    const played = await launcher({ calls: answeredRegardless });
+    played.game.says({
+      type: 'host-session',
+      id: 'h4',
+      seats: 2,
+      joinRestriction: 'none',
+      connection: 'x',
+    });
+    await hostWriteArrived;
+    let stopped = false;
+    const stopping = played.controller.stop().then(() => (stopped = true));
+    for (let turn = 0; turn < 5; turn += 1) await new Promise((resolve) => setImmediate(resolve));
+    expect(stopped).toBe(false);
+    sendJson(held as ServerResponse, 200, hostedByAlice());
+    await stopping;
+    expect(played.game.sent).toStrictEqual([]);
+    expect(played.views).toStrictEqual([]);
+    const leave = scripted.requests[2];
+    expect(scripted.requests).toHaveLength(3);
+    expect(leave?.url).toBe(scripted.requests[0]?.url);
+    expect(JSON.parse(leave?.body ?? '')).toStrictEqual({ members: { me: null } });
+    expect(played.log.lines().at(-1)).toBe(
+      'play: left the session the launcher hosted for the game',
+    );
   });
 });
 

@@ -156,9 +156,50 @@ describe('hostSession against the local directory', () => {
     // The player was its only member: the session is gone (MPSD answers its GET with a 204).
     expect((await directoryCopy(path)).status).toBe(204);
   });
+
+  it('takes the player out again when the directory applied the first write but its answer was lost', async () => {
+    // A relay hands each request to the real directory; the first one's answer never comes back
+    // (the connection is dropped after the directory made the player a member).
+    const relay = await serve((incoming, response) => {
+      const first = relay.requests.length === 1;
+      void call(url(), incoming.method, incoming.url, {
+        headers: {
+          authorization: String(incoming.headers.authorization),
+          'content-type': String(incoming.headers['content-type']),
+        },
+        rawBody: incoming.body,
+      }).then((answer) => {
+        if (first) return response.socket?.destroy();
+        response.writeHead(answer.status, { 'content-type': 'application/json' });
+        response.end(answer.text);
+      });
+    });
+    const before = answered.length;
+    const calls = createDirectoryClient({
+      baseUrl: relay.url,
+      tokens: createDevTokenProvider({ baseUrl: url(), ...alice }),
+    });
+    const result = await hostSession(
+      calls,
+      defaultGameTitle,
+      { xuid: alice.xuid, seats: 2, joinRestriction: 'none', connection: 'c' },
+      live(),
+    );
+    expect(!result.ok && result.error.code).toBe('directory-unavailable');
+    const writes = answered.slice(before).filter((entry) => entry.method === 'PUT');
+    // Created (201, answer lost), then left (204): no session is left with the player in it.
+    expect(writes.map((entry) => entry.status)).toEqual([201, 204]);
+    expect(writes[1]?.path).toBe(writes[0]?.path);
+    expect(relay.requests.map((r) => JSON.parse(r.body) as unknown)[1]).toStrictEqual({
+      members: { me: null },
+    });
+    expect((await directoryCopy(writes[0]?.path ?? '')).status).toBe(204);
+  });
 });
 
 describe('hostSession, request by request', () => {
+  const leaveBody = { members: { me: null } };
+
   it('writes the member, then the host, at one session path under the title', async () => {
     const answers = [
       (response: Parameters<typeof sendJson>[0]) => sendJson(response, 201, created()),
@@ -209,14 +250,15 @@ describe('hostSession, request by request', () => {
   });
 
   it.each([
-    [202, 'directory-unavailable'],
-    [204, 'directory-unavailable'],
-    [403, 'not-allowed'],
-    [404, 'not-in-session'],
-    [409, 'malformed-response'],
+    [202, 'directory-unavailable', 2],
+    [204, 'directory-unavailable', 2],
+    [403, 'not-allowed', 1],
+    [404, 'not-in-session', 1],
+    [409, 'malformed-response', 1],
+    [500, 'directory-unavailable', 2],
   ] as const)(
-    'stops at a %i to the first write (%s), with the session in the message',
-    async (status, code) => {
+    'stops at a %i to the first write (%s), with the session in the message; %i requests (a refusal applied nothing, any other answer may have made the player a member, so it is left)',
+    async (status, code, requests) => {
       const server = await serve((_request, response) => sendJson(response, status, created()));
       const result = await hostSession(client(server.url), title, request, live());
       expect(result).toStrictEqual({
@@ -229,7 +271,11 @@ describe('hostSession, request by request', () => {
               : `directory answered ${status}: ${JSON.stringify(created()).slice(0, 200)}`,
         },
       });
-      expect(server.requests).toHaveLength(1);
+      expect(server.requests).toHaveLength(requests);
+      if (requests === 2) {
+        expect(server.requests[1]?.url).toBe(server.requests[0]?.url);
+        expect(JSON.parse(server.requests[1]?.body ?? '')).toStrictEqual(leaveBody);
+      }
     },
   );
 
@@ -243,8 +289,6 @@ describe('hostSession, request by request', () => {
       error: { code: 'rate-limited', message: 'directory answered 429: {}', retryAfterMs: 7000 },
     });
   });
-
-  const leaveBody = { members: { me: null } };
 
   it('takes the player out again when the second write is refused', async () => {
     const answers = [201, 412, 200];
@@ -294,16 +338,31 @@ describe('hostSession, request by request', () => {
   it.each([
     ['no JSON', 'not json'],
     ['JSON that is no session', '{"members":7}'],
-  ])('is malformed-response for an answer of %s', async (_case, body) => {
+  ])('is malformed-response for a 201 of %s, and takes the player out', async (_case, body) => {
     const server = await serve((_request, response) => {
-      response.writeHead(201, { 'content-type': 'application/json' });
-      response.end(body);
+      response.writeHead(server.requests.length === 1 ? 201 : 204);
+      response.end(server.requests.length === 1 ? body : undefined);
     });
     const result = await hostSession(client(server.url), title, request, live());
     expect(result.ok).toBe(false);
     expect(!result.ok && result.error.code).toBe('malformed-response');
     expect(!result.ok && result.error.message).toMatch(/^session: ./);
-    expect(server.requests).toHaveLength(1);
+    expect(server.requests).toHaveLength(2);
+    expect(JSON.parse(server.requests[1]?.body ?? '')).toStrictEqual(leaveBody);
+  });
+
+  it('takes the player out again when hosting is cancelled while the first write is under way', async () => {
+    const cancel = new AbortController();
+    const server = await serve((_request, response) => {
+      // The directory has the write; the launcher gives up before the answer.
+      if (server.requests.length === 1) cancel.abort();
+      else sendJson(response, 204, {});
+    });
+    const result = await hostSession(client(server.url), title, request, cancel.signal);
+    expect(!result.ok && result.error.code).toBe('directory-unavailable');
+    expect(server.requests).toHaveLength(2);
+    expect(server.requests[1]?.url).toBe(server.requests[0]?.url);
+    expect(JSON.parse(server.requests[1]?.body ?? '')).toStrictEqual(leaveBody);
   });
 
   it('is directory-unavailable when nothing listens, and when the call was cancelled', async () => {
