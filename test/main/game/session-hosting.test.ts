@@ -252,6 +252,7 @@ describe('hostSession, request by request', () => {
   it.each([
     [202, 'directory-unavailable', 2],
     [204, 'directory-unavailable', 2],
+    [400, 'malformed-response', 1],
     [403, 'not-allowed', 1],
     [404, 'not-in-session', 1],
     [409, 'malformed-response', 1],
@@ -375,8 +376,28 @@ describe('hostSession, request by request', () => {
     const cancelled = new AbortController();
     cancelled.abort();
     const result = await hostSession(client(listening.url), title, request, cancelled.signal);
-    expect(!result.ok && result.error.code).toBe('directory-unavailable');
+    expect(result).toStrictEqual({
+      ok: false,
+      error: { code: 'directory-unavailable', message: 'hosting was cancelled before it began' },
+    });
     expect(listening.requests).toHaveLength(0);
+  });
+
+  it('takes nothing back after a write that never left the launcher', async () => {
+    const server = await serve(() => undefined);
+    await closeServers();
+    const refused = client(server.url);
+    const made: string[] = [];
+    const calls: DirectoryCalls = {
+      call: (method, path, body, options) => {
+        made.push(`${method} ${JSON.stringify(body)}`);
+        return refused.call(method, path, body, options);
+      },
+    };
+    const result = await hostSession(calls, title, request, live());
+    expect(!result.ok && result.error.code).toBe('directory-unavailable');
+    // The connection was refused: the directory never had the write, so no leave follows it.
+    expect(made).toHaveLength(1);
   });
 });
 
