@@ -359,10 +359,12 @@ export function createPlayController(deps: PlayControllerDeps): PlayController {
     stop() {
       stopped ??= (async () => {
         for (const unsubscribe of unsubscribers) unsubscribe();
-        await leaveCurrent();
-        await Promise.all(leaving);
+        // Cancel first: hosting under way then either takes back what it wrote or ends with its
+        // session current, and the leave below takes that one too.
         stopping.abort();
         await Promise.all(hosting);
+        await leaveCurrent();
+        await Promise.all(leaving);
       })();
       return stopped;
     },
