@@ -16,15 +16,16 @@ import { err, ok, type Result } from '../shared/result';
 const bindingsSchema = z.object({
   serviceConfigs: z
     .record(
-      z
-        .string()
-        .regex(
-          /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i,
-          'service config ids are GUIDs',
-        ),
+      z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i),
       z.strictObject({
         titleIds: z.array(z.string().regex(/^[0-9]{1,10}$/, 'title ids are decimal')).min(1),
       }),
+      // zod reports a key that fails its schema only as "Invalid key in record" (the key's own
+      // message stays in a nested issue that prettifyError leaves out), so the record names the rule.
+      {
+        error: (issue) =>
+          issue.code === 'invalid_key' ? 'service config ids are GUIDs' : undefined,
+      },
     )
     .optional(),
 });

@@ -29,9 +29,13 @@ function templatesFile(content: string): string {
 }
 
 describe('ServiceConfigAccess', () => {
-  const access = new ServiceConfigAccess({ [bound.toUpperCase()]: { titleIds: ['1111', '3333'] } });
+  // Built in each test, not while the file is collected: a constructor that throws then fails the
+  // tests instead of the collection, which StrykerJS's vitest runner does not count as a kill.
+  const boundAccess = () =>
+    new ServiceConfigAccess({ [bound.toUpperCase()]: { titleIds: ['1111', '3333'] } });
 
   it('lets the titles of a bound SCID in, in any letter case of the SCID, and refuses others', () => {
+    const access = boundAccess();
     expect(access.open).toBe(false);
     expect(access.check(bound, '1111')).toBeUndefined();
     expect(access.check(bound.toUpperCase(), '3333')).toBeUndefined();
@@ -40,6 +44,7 @@ describe('ServiceConfigAccess', () => {
   });
 
   it('leaves SCIDs it does not bind, and anything that is not a SCID, open to every title', () => {
+    const access = boundAccess();
     expect(access.check(other, '2222')).toBeUndefined();
     expect(access.check(undefined, '2222')).toBeUndefined();
     expect(access.check(42, '2222')).toBeUndefined();
@@ -81,11 +86,16 @@ describe('loadServiceConfigAccess', () => {
     expect(!answer.ok && answer.error).toContain(`cannot read service configs from ${broken}: `);
   });
 
-  it('refuses a section whose SCIDs are not GUIDs, whose titles are not decimal, or that is empty', () => {
+  it('refuses a section whose SCIDs are not GUIDs, whose titles are not decimal, or that is empty, saying which rule', () => {
     const cases: Array<[unknown, RegExp]> = [
-      [{ 'not-a-guid': { titleIds: ['1'] } }, /Invalid key/],
-      [{ [`${bound}0`]: { titleIds: ['1'] } }, /Invalid key/],
-      [{ [`x${bound}`]: { titleIds: ['1'] } }, /Invalid key/],
+      [
+        { 'not-a-guid': { titleIds: ['1'] } },
+        /service config ids are GUIDs\n.*serviceConfigs\["not-a-guid"\]/,
+      ],
+      [{ [`${bound}0`]: { titleIds: ['1'] } }, /service config ids are GUIDs/],
+      [{ [`x${bound}`]: { titleIds: ['1'] } }, /service config ids are GUIDs/],
+      [42, /expected record/],
+      [{ [bound]: ['1'] }, /expected object/],
       [{ [bound]: { titleIds: ['0x1F'] } }, /title ids are decimal/],
       [{ [bound]: { titleIds: ['12345678901'] } }, /title ids are decimal/],
       [{ [bound]: { titleIds: ['1 '] } }, /title ids are decimal/],
