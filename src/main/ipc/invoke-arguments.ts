@@ -65,10 +65,18 @@ export function parseInvokeArguments<C extends InvokeChannel>(
     .map(
       (issue) =>
         // Stryker disable next-line StringLiteral: every schema is a flat tuple, so paths have one part
-        `${issue.path.join('.') || '(arguments)'}: ${issue.code}`,
+        `${issue.path.join('.') || '(arguments)'}: ${describeIssue(issue)}`,
     )
     .join(', ');
   // Electron always passes a list; anything else is still refused with a reason, never a throw.
   const count = Array.isArray(raw) ? `${raw.length} argument(s)` : 'a non-list of arguments';
   return err({ code: 'bad-arguments', detail: `${count} refused: ${issues}` });
+}
+
+/**
+ * A zod issue by its code, or by our own message for a refinement: every refinement's code is
+ * `custom`, so the message (fixed text of the schema, never the value) says which rule refused.
+ */
+function describeIssue(issue: z.core.$ZodIssue): string {
+  return issue.code === 'custom' ? issue.message : issue.code;
 }

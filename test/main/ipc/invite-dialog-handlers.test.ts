@@ -32,6 +32,21 @@ describe('invite dialog channel arguments', () => {
     expect(send(['2535400000000202'])).toBe(false);
   });
 
+  it('name the rule a message broke in the refusal, never the message itself', () => {
+    const detail = (message: string) => {
+      const parsed = parseInvokeArguments('invite-dialog:send', [['2535400000000202'], message]);
+      return parsed.ok ? 'accepted' : parsed.error.detail;
+    };
+    expect(detail('🎮'.repeat(257))).toBe('2 argument(s) refused: 1: too long');
+    expect(detail('line\nbreak')).toBe('2 argument(s) refused: 1: control or format characters');
+    expect(detail('x\u202e'.repeat(200))).toBe(
+      '2 argument(s) refused: 1: too long, 1: control or format characters',
+    );
+    // Past twice the limit in UTF-16 units, zod's own length check refuses it before counting.
+    expect(detail('a'.repeat(512))).toBe('2 argument(s) refused: 1: too long');
+    expect(detail('a'.repeat(513))).toBe('2 argument(s) refused: 1: too_big, 1: too long');
+  });
+
   it('copy-link takes a GUID only', () => {
     expect(parseInvokeArguments('invite-dialog:copy-link', [handle]).ok).toBe(true);
     expect(parseInvokeArguments('invite-dialog:copy-link', ['https://evil.example/']).ok).toBe(
