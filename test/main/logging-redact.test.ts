@@ -26,6 +26,17 @@ describe('redactText', () => {
     expect(out).toBe(`PUT /handles/x/session\nAuthorization: ${REDACTED}\nAccept: */*`);
   });
 
+  it('removes the whole header line even where an earlier rule already redacted its start', () => {
+    // The JWT goes first; the rest of the line (another cookie) must go with it.
+    expect(redactText('cookie:eyJhbGciOiJIUzI1NiJ9.abc.def; session=s3cr3t')).toBe(
+      `cookie:${REDACTED}`,
+    );
+    expect(redactText('Set-Cookie:eyJhbGciOiJIUzI1NiJ9.abc.def; Path=/; sid=abc\nnext')).toBe(
+      `Set-Cookie:${REDACTED}\nnext`,
+    );
+    expect(redactText(`Authorization: ${REDACTED}`)).toBe(`Authorization: ${REDACTED}`);
+  });
+
   it('removes every part of a JWT, and an XBL credential however it is spaced', () => {
     expect(redactText('user token eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl end')).toBe(
       `user token ${REDACTED} end`,

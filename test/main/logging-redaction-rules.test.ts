@@ -92,6 +92,7 @@ const shapes: Record<string, ReadonlyArray<readonly [input: string, alone: strin
     ['cookie = a=b', `cookie = ${R}`],
     ['Proxy-Authorization:Basic xyz', `Proxy-Authorization:${R}`],
     ['set-cookie: id=1\r\nnext', `set-cookie: ${R}\r\nnext`],
+    [`Authorization: ${R}`, `Authorization: ${R}`],
   ],
   'json-secret-field': [
     ['body {"refresh_token":"abc\\"def","ok":1}', `body {"refresh_token":"${R}","ok":1}`],

@@ -97,10 +97,14 @@ export const REDACTION_RULES: readonly RedactionRule[] = [
     pattern: /\b(Bearer|Basic)\s+[A-Za-z0-9\-._~+/=]{4,}/g,
     replace: (_match, scheme) => `${scheme} ${REDACTED}`,
   },
-  /** `Authorization: <anything up to the end of the line>` (and `Cookie`) in header dumps. */
+  /**
+   * `Authorization: <anything up to the end of the line>` (and `Cookie`) in header dumps. Also when
+   * an earlier rule redacted the start of the value (`Cookie:eyJ…; sid=…`): the rest of the line
+   * is the same header.
+   */
   {
     name: 'auth-header-line',
-    pattern: /\b((?:proxy-)?authorization|cookie|set-cookie)(\s*[:=]\s*)(?!\[redacted\])[^\r\n]+/gi,
+    pattern: /\b((?:proxy-)?authorization|cookie|set-cookie)(\s*[:=]\s*)[^\r\n]+/gi,
     replace: (_match, name, separator) => `${name}${separator}${REDACTED}`,
   },
   /**
