@@ -137,13 +137,56 @@ describe('redactText', () => {
 });
 
 describe('redact', () => {
-  it('drops the values of keys named exactly as a secret, or containing token, and keeps the rest', () => {
-    expect(
-      redact({ 'x-authorization-hint': 'keep', passwords: 'keep2', tokenish: 'drop' }),
-    ).toEqual({
-      'x-authorization-hint': 'keep',
-      passwords: 'keep2',
-      tokenish: REDACTED,
+  it('drops the values of keys that end with a secret name or contain token, and keeps the rest', () => {
+    // Every key name redacted when keys had to match a name exactly, and still is.
+    const exact = [
+      'authorization',
+      'Proxy-Authorization',
+      'cookie',
+      'set-cookie',
+      'password',
+      'passwd',
+      'secret',
+      'client_secret',
+      'signature',
+      'x-xbl-signature',
+      'RpsTicket',
+      'device_code',
+      'code_verifier',
+      'codeverifier',
+      'pkcecodeverifier',
+      'tokenish',
+      'accessToken',
+    ];
+    // A prefix says whose secret it is: these leaked while names had to match exactly.
+    const prefixed = [
+      'userPassword',
+      'clientSecret',
+      'deviceCode',
+      'device-code',
+      'pkce_code_verifier',
+      'code-verifier',
+      'xblSignature',
+      'sessionCookie',
+      'x-ms-authorization',
+    ];
+    const kept = [
+      'x-authorization-hint',
+      'passwords',
+      'cookiePolicy',
+      'signatureCount',
+      'secretName',
+      'code',
+      'errorCode',
+      'device',
+      'verifier',
+    ];
+    const input = Object.fromEntries(
+      [...exact, ...prefixed, ...kept].map((key) => [key, `value of ${key}`]),
+    );
+    expect(redact(input)).toEqual({
+      ...Object.fromEntries([...exact, ...prefixed].map((key) => [key, REDACTED])),
+      ...Object.fromEntries(kept.map((key) => [key, `value of ${key}`])),
     });
   });
 

@@ -17,9 +17,15 @@ const HANDLE_PREFIX_LENGTH = 8;
 /** Deeper structures than this are cut off: logs never need them and cycles stay harmless. */
 const MAX_DEPTH = 8;
 
-/** Object keys whose values are secrets wherever they appear (compared case-insensitively). */
+/**
+ * Object keys whose values are secrets wherever they appear (compared case-insensitively): a key
+ * that ends with a secret's name (`password`, `userPassword`, `clientSecret`, `deviceCode`,
+ * `x-xbl-signature`, `set-cookie`), or that contains `token`. Not anchored at the start on
+ * purpose: a prefix names whose secret it is, never that it is not one. Anchored at the end, so
+ * `passwords`, `cookiePolicy` or `signatureCount` (metadata, not the secret) are kept.
+ */
 const SECRET_KEY_NAME =
-  /^(?:authorization|proxy-authorization|cookie|set-cookie|password|passwd|secret|client_secret|signature|x-xbl-signature|rpsticket|device_code|code_verifier|codeverifier|pkcecodeverifier)$|token/i;
+  /(?:authorization|cookie|password|passwd|secret|signature|rpsticket|device[-_]?code|code[-_]?verifier)$|token/i;
 
 /**
  * One shape of secret in text: the pattern that finds it and what a match becomes. The rules are
