@@ -93,6 +93,20 @@ describe('redactText', () => {
     );
   });
 
+  it('removes secret fields of JSON held as a string inside JSON, however deep', () => {
+    const inner = JSON.stringify({ access_token: 's3cr3t-1', password: 'a\nb', keep: 'me' });
+    expect(redactText(JSON.stringify({ body: inner }))).toBe(
+      JSON.stringify({
+        body: `{"access_token":"${REDACTED}","password":"${REDACTED}","keep":"me"}`,
+      }),
+    );
+    const twice = JSON.stringify({
+      outer: JSON.stringify({ body: JSON.stringify({ xblToken: 's3cr3t-2' }) }),
+    });
+    expect(redactText(twice)).not.toContain('s3cr3t-2');
+    expect(redactText(twice)).toContain(String.raw`\\\"${REDACTED}\\\"`);
+  });
+
   it('removes token, authorization and signature fields of JSON text', () => {
     const out = redactText(
       '{"token":"abc\\"def","xblToken":"x","Authorization":"y","signature":"z","keep":"me"}',

@@ -104,6 +104,24 @@ const shapes: Record<string, ReadonlyArray<readonly [input: string, alone: strin
     [`{"token":"${'a'.repeat(9000)}"}`, `{"token":"${R}"}`],
     ['{"tokens_seen":3,"note":"token"}', '{"tokens_seen":3,"note":"token"}'],
   ],
+  'escaped-json-secret-field': [
+    [
+      String.raw`{"body":"{\"access_token\":\"s3cr3t\",\"xbl_token_value\" :  \"v\",\"x\":1}"}`,
+      String.raw`{"body":"{\"access_token\":\"${R}\",\"xbl_token_value\" :  \"${R}\",\"x\":1}"}`,
+    ],
+    [
+      String.raw`{"body":"{\"password\":\"a\\nb\\\\c\",\"token\": \"t\"}"}`,
+      String.raw`{"body":"{\"password\":\"${R}\",\"token\": \"${R}\"}"}`,
+    ],
+    [
+      String.raw`{"o":"{\"b\":\"{\\\"Authorization\\\":\\\"XBL\\\\\\nx\\\"}\"}"}`,
+      String.raw`{"o":"{\"b\":\"{\\\"Authorization\\\":\\\"${R}\\\"}\"}"}`,
+    ],
+    [
+      String.raw`{"token":"plain"} {"b":"{\"note\":\"token\",\"tokens\":3}"} \"secret\":\"unclosed`,
+      String.raw`{"token":"plain"} {"b":"{\"note\":\"token\",\"tokens\":3}"} \"secret\":\"unclosed`,
+    ],
+  ],
   'url-secret-param': [
     ['GET https://cdn.example/p?sig=abcd1234&x=1', `GET https://cdn.example/p?sig=${R}&x=1`],
     ['GET https://h.example/p?key=s3cr3t&keep=1', `GET https://h.example/p?key=${R}&keep=1`],

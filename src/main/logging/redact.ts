@@ -123,6 +123,16 @@ export const REDACTION_RULES: readonly RedactionRule[] = [
       /("(?:[A-Za-z_-]{0,40}token[A-Za-z_-]{0,40}|authorization|signature|password|secret)"\s*:\s*)"(?:[^"\\]|\\.)*"/gi,
     replace: (_match, field) => `${field}"${REDACTED}"`,
   },
+  /**
+   * The same fields in JSON held as a string inside JSON (`{"body":"{\"access_token\":\"…\"}"}`),
+   * escaped once or more: the value up to its closing escaped quote, escaped characters included.
+   */
+  {
+    name: 'escaped-json-secret-field',
+    pattern:
+      /(\\"(?:[A-Za-z_-]{0,40}token[A-Za-z_-]{0,40}|authorization|signature|password|secret)\\{1,8}"\s*:\s*\\{1,8}")(?:[^"\\]|\\{1,8}[^"\\]){0,8192}(?=\\{1,8}")/gi,
+    replace: (_match, field) => `${field}${REDACTED}`,
+  },
   /** Query parameters of other URLs whose values are credentials (`?access_token=`, `&sig=`). */
   {
     name: 'url-secret-param',
