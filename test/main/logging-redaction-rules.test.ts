@@ -187,8 +187,8 @@ describe('each redaction rule alone', () => {
 
   describe.each(Object.entries(shapes))('%s', (name, cases) => {
     // A backslash in a test's name kept StrykerJS's vitest runner from running the tests selected
-    // with it (the mutant was scored survived, no test run): names show "\\" as "⧵", and line
-    // breaks and tabs as "␤", "␍", "␉".
+    // with it (the mutant was scored survived, no test run): names show a backslash as "⧵", and
+    // line breaks and tabs as "␤", "␍", "␉".
     const named = cases.map(([input, alone]) => ({
       input,
       alone,
