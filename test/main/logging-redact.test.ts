@@ -26,6 +26,17 @@ describe('redactText', () => {
     expect(out).toBe(`PUT /handles/x/session\nAuthorization: ${REDACTED}\nAccept: */*`);
   });
 
+  it('removes the whole header line even where an earlier rule already redacted its start', () => {
+    // The JWT goes first; the rest of the line (another cookie) must go with it.
+    expect(redactText('cookie:eyJhbGciOiJIUzI1NiJ9.abc.def; session=s3cr3t')).toBe(
+      `cookie:${REDACTED}`,
+    );
+    expect(redactText('Set-Cookie:eyJhbGciOiJIUzI1NiJ9.abc.def; Path=/; sid=abc\nnext')).toBe(
+      `Set-Cookie:${REDACTED}\nnext`,
+    );
+    expect(redactText(`Authorization: ${REDACTED}`)).toBe(`Authorization: ${REDACTED}`);
+  });
+
   it('removes every part of a JWT, and an XBL credential however it is spaced', () => {
     expect(redactText('user token eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl end')).toBe(
       `user token ${REDACTED} end`,
@@ -82,6 +93,20 @@ describe('redactText', () => {
     );
   });
 
+  it('removes secret fields of JSON held as a string inside JSON, however deep', () => {
+    const inner = JSON.stringify({ access_token: 's3cr3t-1', password: 'a\nb', keep: 'me' });
+    expect(redactText(JSON.stringify({ body: inner }))).toBe(
+      JSON.stringify({
+        body: `{"access_token":"${REDACTED}","password":"${REDACTED}","keep":"me"}`,
+      }),
+    );
+    const twice = JSON.stringify({
+      outer: JSON.stringify({ body: JSON.stringify({ xblToken: 's3cr3t-2' }) }),
+    });
+    expect(redactText(twice)).not.toContain('s3cr3t-2');
+    expect(redactText(twice)).toContain(String.raw`\\\"${REDACTED}\\\"`);
+  });
+
   it('removes token, authorization and signature fields of JSON text', () => {
     const out = redactText(
       '{"token":"abc\\"def","xblToken":"x","Authorization":"y","signature":"z","keep":"me"}',
@@ -126,13 +151,56 @@ describe('redactText', () => {
 });
 
 describe('redact', () => {
-  it('drops the values of keys named exactly as a secret, or containing token, and keeps the rest', () => {
-    expect(
-      redact({ 'x-authorization-hint': 'keep', passwords: 'keep2', tokenish: 'drop' }),
-    ).toEqual({
-      'x-authorization-hint': 'keep',
-      passwords: 'keep2',
-      tokenish: REDACTED,
+  it('drops the values of keys that end with a secret name or contain token, and keeps the rest', () => {
+    // Every key name redacted when keys had to match a name exactly, and still is.
+    const exact = [
+      'authorization',
+      'Proxy-Authorization',
+      'cookie',
+      'set-cookie',
+      'password',
+      'passwd',
+      'secret',
+      'client_secret',
+      'signature',
+      'x-xbl-signature',
+      'RpsTicket',
+      'device_code',
+      'code_verifier',
+      'codeverifier',
+      'pkcecodeverifier',
+      'tokenish',
+      'accessToken',
+    ];
+    // A prefix says whose secret it is: these leaked while names had to match exactly.
+    const prefixed = [
+      'userPassword',
+      'clientSecret',
+      'deviceCode',
+      'device-code',
+      'pkce_code_verifier',
+      'code-verifier',
+      'xblSignature',
+      'sessionCookie',
+      'x-ms-authorization',
+    ];
+    const kept = [
+      'x-authorization-hint',
+      'passwords',
+      'cookiePolicy',
+      'signatureCount',
+      'secretName',
+      'code',
+      'errorCode',
+      'device',
+      'verifier',
+    ];
+    const input = Object.fromEntries(
+      [...exact, ...prefixed, ...kept].map((key) => [key, `value of ${key}`]),
+    );
+    expect(redact(input)).toEqual({
+      ...Object.fromEntries([...exact, ...prefixed].map((key) => [key, REDACTED])),
+      ...Object.fromEntries(kept.map((key) => [key, `value of ${key}`])),
     });
   });
 

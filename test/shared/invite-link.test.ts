@@ -453,6 +453,19 @@ describe('checkInviteLinkConfig', () => {
     ]);
     expect(checkInviteLinkConfig(config)).toEqual([]);
   });
+
+  it('wants the whole title id to be 8 hex digits, and then only trusts ms-xbl links of it', () => {
+    for (const titleId of ['x52414c59', '52414c59x', '152414c59']) {
+      const bad = { ...config, titleId };
+      expect(checkInviteLinkConfig(bad)).toEqual([
+        `title id must be 8 hex digits, got "${titleId}"`,
+      ]);
+      // A mistyped title id never makes its ms-xbl scheme ours: the link is refused, not joined.
+      expect(parseInviteLink(`ms-xbl-${titleId}://inviteHandleAccept?${query}`, bad)).toMatchObject(
+        { ok: false, error: { code: 'unknown-scheme' } },
+      );
+    }
+  });
 });
 
 describe('findInviteLinkInArgv', () => {
