@@ -1083,6 +1083,37 @@ describe('join machine: the edges of its chart', () => {
     expect(service.view()).toMatchObject({ phase: 'joined', invite: { handleId: other.handleId } });
   });
 
+  it('CANCEL while the failed run is still leaving changes nothing: the failure stays as it was', async () => {
+    const { service, directory, release } = await leavingAfterGameFailure();
+    const failed = service.view();
+    service.cancel();
+    await settle();
+    expect(service.view()).toEqual(failed);
+    release();
+    await settle();
+    expect(service.view()).toEqual(failed);
+    expect(service.view()).toMatchObject({
+      invite: { handleId: invite().handleId },
+      error: { code: 'game-failed', message: 'crashed' },
+    });
+    expect(directory.joins).toHaveLength(1);
+  });
+
+  it('the same invite again once joined changes nothing: no leave, no second write', async () => {
+    const { service, directory, game } = start();
+    service.submit(invite());
+    await settle();
+    service.submit(invite());
+    await settle();
+    expect(service.view()).toMatchObject({
+      phase: 'joined',
+      invite: { handleId: invite().handleId },
+    });
+    expect(directory.leaves).toEqual([]);
+    expect(directory.joins).toHaveLength(1);
+    expect(game.joins).toHaveLength(1);
+  });
+
   it('CANCEL while signing in records the cancel: Try again is offered, and joins', async () => {
     const tokens = new FakeTokens();
     const signedIn = tokens.answer;
