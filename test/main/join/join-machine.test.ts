@@ -1184,9 +1184,13 @@ describe('join machine: the edges of its chart', () => {
 
   it('names the invite in flight while signing in, writing and handing off, and none once resting', async () => {
     const tokens = new FakeTokens();
-    const signedIn = tokens.answer;
     let signIn: () => void = () => undefined;
-    tokens.answer = () => new Promise((resolve) => (signIn = () => resolve(signedIn as never)));
+    tokens.answer = () =>
+      new Promise(
+        (resolve) =>
+          (signIn = () =>
+            resolve(ok({ xuid: invite().localXuid, userHash: 'u', token: new Secret('t') }))),
+      );
     const directory = new FakeDirectory([]);
     let write: () => void = () => undefined;
     directory.answerWrites(() => new Promise((resolve) => (write = () => resolve(written()))));
