@@ -500,13 +500,16 @@ describe('join machine: nothing left behind', () => {
     game.answer = err({ code: 'game-failed' as const, message: 'crashed' });
     const directory = new FakeDirectory();
     directory.leaveAnswer = hang(err(directoryError('cancelled', 'aborted')));
-    const { service } = start({ game, client: directory, leaveTimeoutMs: 3000 });
+    const { service, log } = start({ game, client: directory, leaveTimeoutMs: 3000 });
     service.submit(invite());
     await settle();
     // The player already sees the failure while the leave is pending.
     expect(service.view().error?.code).toBe('game-failed');
     expect(service.inFlightHandleId()).toBeUndefined();
-    await vi.advanceTimersByTimeAsync(3000);
+    await vi.advanceTimersByTimeAsync(2999);
+    expect(log.lines).not.toContain('warn leaving the session took too long; moving on');
+    await vi.advanceTimersByTimeAsync(1);
+    expect(log.lines).toContain('warn leaving the session took too long; moving on');
     expect(service.view().error?.code).toBe('game-failed');
     // The machine is free again: a retry with a working game joins.
     game.answer = { ok: true, value: { connection: 'x', handedToRunningGame: true } };
@@ -1046,6 +1049,190 @@ describe('join machine: the edges of its chart', () => {
       other.handleId,
     ]);
     expect(service.view()).toMatchObject({ phase: 'joined', invite: { handleId: other.handleId } });
+  });
+
+  it('DISMISS while the failed run is still leaving: idle at once, and still idle after the leave', async () => {
+    const { service, directory, release } = await leavingAfterGameFailure();
+    service.dismiss();
+    await settle();
+    expect(service.view()).toEqual({ phase: 'idle', attempt: 0, canRetry: false });
+    release();
+    await settle();
+    expect(service.view()).toEqual({ phase: 'idle', attempt: 0, canRetry: false });
+    expect(directory.joins).toHaveLength(1);
+  });
+
+  it('DISMISS while leaving for a newer invite changes nothing: the newer invite joins', async () => {
+    const directory = new FakeDirectory();
+    let release: () => void = () => undefined;
+    directory.leaveAnswer = () =>
+      new Promise((resolve) => (release = () => resolve({ ok: true, value: undefined })));
+    const { service } = start({ client: directory });
+    service.submit(invite());
+    await settle();
+    service.submit(other);
+    await settle();
+    service.dismiss();
+    await settle();
+    expect(service.view()).toMatchObject({
+      phase: 'activating',
+      invite: { handleId: other.handleId },
+    });
+    release();
+    await settle();
+    expect(service.view()).toMatchObject({ phase: 'joined', invite: { handleId: other.handleId } });
+  });
+
+  it('CANCEL while the failed run is still leaving changes nothing: the failure stays as it was', async () => {
+    const { service, directory, release } = await leavingAfterGameFailure();
+    const failed = service.view();
+    service.cancel();
+    await settle();
+    expect(service.view()).toEqual(failed);
+    release();
+    await settle();
+    expect(service.view()).toEqual(failed);
+    expect(service.view()).toMatchObject({
+      invite: { handleId: invite().handleId },
+      error: { code: 'game-failed', message: 'crashed' },
+    });
+    expect(directory.joins).toHaveLength(1);
+  });
+
+  it('the same invite again once joined changes nothing: no leave, no second write', async () => {
+    const { service, directory, game } = start();
+    service.submit(invite());
+    await settle();
+    service.submit(invite());
+    await settle();
+    expect(service.view()).toMatchObject({
+      phase: 'joined',
+      invite: { handleId: invite().handleId },
+    });
+    expect(directory.leaves).toEqual([]);
+    expect(directory.joins).toHaveLength(1);
+    expect(game.joins).toHaveLength(1);
+  });
+
+  it('CANCEL while signing in records the cancel: Try again is offered, and joins', async () => {
+    const tokens = new FakeTokens();
+    const signedIn = tokens.answer;
+    tokens.answer = hang(err({ code: 'cancelled', message: 'aborted', retryable: false }));
+    const { service, directory } = start({ tokens });
+    service.submit(invite());
+    await settle();
+    service.cancel();
+    await settle();
+    expect(service.view()).toEqual({
+      phase: 'failed',
+      attempt: 0,
+      canRetry: true,
+      invite: { kind: 'invite', handleId: invite().handleId },
+      error: { code: 'cancelled', message: 'The join was cancelled.' },
+    });
+    tokens.answer = signedIn;
+    service.retry();
+    await settle();
+    expect(service.view()).toMatchObject({ phase: 'joined', attempt: 1 });
+    expect(directory.joins).toHaveLength(1);
+  });
+
+  it('a newer invite while signing in starts over for it: the first sign-in aborted, the newer one joined', async () => {
+    const tokens = new FakeTokens();
+    const signedIn = tokens.answer;
+    tokens.answer = hang(err({ code: 'cancelled', message: 'aborted', retryable: false }));
+    const { service, directory, log } = start({ tokens });
+    service.submit(invite());
+    await settle();
+    // The same invite again is a duplicate: nothing starts over.
+    service.submit(invite());
+    await settle();
+    expect(tokens.calls).toBe(1);
+    tokens.answer = signedIn;
+    service.submit(other);
+    await settle();
+    expect(tokens.signals[0]?.aborted).toBe(true);
+    expect(tokens.calls).toBe(2);
+    expect(directory.joins.map((call) => call.handleId)).toEqual([other.handleId]);
+    expect(service.view()).toMatchObject({
+      phase: 'joined',
+      attempt: 1,
+      invite: { handleId: other.handleId },
+    });
+    expect(log.lines.filter((line) => line.startsWith('info activating'))).toEqual([
+      `info activating invite for handle=${invite().handleId.slice(0, 8)}…`,
+      `info activating invite for handle=${other.handleId.slice(0, 8)}…`,
+    ]);
+  });
+
+  it('a newer invite after a failure starts at once, with nothing to leave', async () => {
+    const directory = new FakeDirectory([expired()]);
+    const { service } = start({ client: directory });
+    service.submit(invite());
+    await settle();
+    expect(service.view().phase).toBe('failed');
+    service.submit(other);
+    expect(service.view()).toMatchObject({
+      phase: 'activating',
+      invite: { handleId: other.handleId },
+    });
+    await settle();
+    expect(service.view()).toMatchObject({ phase: 'joined', invite: { handleId: other.handleId } });
+    expect(directory.leaves).toEqual([]);
+    expect(directory.reads).toEqual([]);
+  });
+
+  it('names the invite in flight while signing in, writing and handing off, and none once resting', async () => {
+    const tokens = new FakeTokens();
+    let signIn: () => void = () => undefined;
+    tokens.answer = () =>
+      new Promise(
+        (resolve) =>
+          (signIn = () =>
+            resolve(ok({ xuid: invite().localXuid, userHash: 'u', token: new Secret('t') }))),
+      );
+    const directory = new FakeDirectory([]);
+    let write: () => void = () => undefined;
+    directory.answerWrites(() => new Promise((resolve) => (write = () => resolve(written()))));
+    const game = new FakeGame();
+    let confirm: () => void = () => undefined;
+    game.answer = () =>
+      new Promise(
+        (resolve) => (confirm = () => resolve(ok({ connection: 'x', handedToRunningGame: false }))),
+      );
+    const { service } = start({ tokens, client: directory, game });
+    await expect(service.settled()).resolves.toEqual({
+      phase: 'idle',
+      attempt: 0,
+      canRetry: false,
+    });
+    service.submit(invite());
+    await settle();
+    const inFlight: [string, string | undefined][] = [];
+    const look = () => inFlight.push([service.view().phase, service.inFlightHandleId()]);
+    look();
+    signIn();
+    await settle();
+    look();
+    write();
+    await settle();
+    look();
+    confirm();
+    await settle();
+    look();
+    expect(inFlight).toEqual([
+      ['activating', invite().handleId],
+      ['writingSession', invite().handleId],
+      ['joining', invite().handleId],
+      ['joined', undefined],
+    ]);
+    await expect(service.settled()).resolves.toMatchObject({ phase: 'joined' });
+    await service.stop();
+    await expect(service.settled()).resolves.toEqual({
+      phase: 'idle',
+      attempt: 0,
+      canRetry: false,
+    });
   });
 
   it('RETRY while a shutdown is leaving the session changes nothing: the machine stops', async () => {
