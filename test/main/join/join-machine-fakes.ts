@@ -220,3 +220,13 @@ export class MemoryLog {
     this.lines.push(`warn ${message}`);
   }
 }
+
+/**
+ * Holds every leave of `directory` until the returned function is called, which answers the
+ * latest one as left: for tests of what happens while the machine is leaving.
+ */
+export function holdLeaves(directory: FakeDirectory): () => void {
+  let release: () => void = () => undefined;
+  directory.leaveAnswer = () => new Promise((resolve) => (release = () => resolve(ok(undefined))));
+  return () => release();
+}

@@ -18,6 +18,7 @@ import type { LeaveInput } from '../../../src/main/join/leave-session';
 import { createJoinService, type JoinServiceDeps } from '../../../src/main/join/join-service';
 import {
   FakeDirectory,
+  holdLeaves,
   FakeGame,
   FakeTokens,
   MemoryLog,
@@ -406,9 +407,7 @@ describe('join machine: CANCEL in each state', () => {
 
   it('while leaving for a newer invite: the newer invite is cancelled, the old session still left', async () => {
     const directory = new FakeDirectory();
-    let release: () => void = () => undefined;
-    directory.leaveAnswer = () =>
-      new Promise((resolve) => (release = () => resolve({ ok: true, value: undefined })));
+    const release = holdLeaves(directory);
     const { service } = start({ client: directory });
     const newer = invite('0f0e0d0c-0b0a-4909-8807-060504030201');
     service.submit(invite());
@@ -844,9 +843,7 @@ describe('join machine: RETRY after a failure', () => {
     const directory = new FakeDirectory([
       err(directoryError('not-allowed', 'closed', { ambiguous: true })),
     ]);
-    let release: () => void = () => undefined;
-    directory.leaveAnswer = () =>
-      new Promise((resolve) => (release = () => resolve({ ok: true, value: undefined })));
+    const release = holdLeaves(directory);
     const { service } = start({ client: directory });
     service.submit(invite());
     await settle();
@@ -1012,9 +1009,7 @@ describe('join machine: the edges of its chart', () => {
     const game = new FakeGame();
     game.answer = err({ code: 'game-failed' as const, message: 'crashed' });
     const directory = new FakeDirectory();
-    let release: () => void = () => undefined;
-    directory.leaveAnswer = () =>
-      new Promise((resolve) => (release = () => resolve({ ok: true, value: undefined })));
+    const release = holdLeaves(directory);
     const started = start({ client: directory, game });
     started.service.submit(invite());
     await settle();
@@ -1064,9 +1059,7 @@ describe('join machine: the edges of its chart', () => {
 
   it('DISMISS while leaving for a newer invite changes nothing: the newer invite joins', async () => {
     const directory = new FakeDirectory();
-    let release: () => void = () => undefined;
-    directory.leaveAnswer = () =>
-      new Promise((resolve) => (release = () => resolve({ ok: true, value: undefined })));
+    const release = holdLeaves(directory);
     const { service } = start({ client: directory });
     service.submit(invite());
     await settle();
