@@ -87,6 +87,10 @@ describe('excerpt', () => {
     const text = 'denied for XBL3.0 x=123;eyJhbGc.payload.sig and Bearer abc.def here';
     expect(excerpt(text)).toBe('denied for [redacted] and [redacted] here');
     expect(excerpt('bearer  secret-token')).toBe('[redacted]');
+    // However the scheme and `x=` are spaced: a tab, or two spaces.
+    expect(excerpt('got XBL3.0\tx=1;eyJ.a.b and xbl3.0  x=2;eyJ.c.d')).toBe(
+      'got [redacted] and [redacted]',
+    );
   });
 
   it('keeps one line of at most the limit, marking a cut', () => {
