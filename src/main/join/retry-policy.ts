@@ -88,14 +88,19 @@ function backoffDelay(
   previousDelayMs: number | undefined,
 ): number {
   const { baseDelayMs, maxDelayMs, minDelayMs } = policy;
-  if (policy.jitter === 'decorrelated') {
-    const previous = Math.max(previousDelayMs ?? baseDelayMs, baseDelayMs);
-    const high = Math.min(maxDelayMs, previous * 3);
-    return Math.max(minDelayMs, baseDelayMs + (high - baseDelayMs) * clampUnit(random()));
+  // Each kind names its own branch, so the default kind is what the policy runs, not a fallback.
+  switch (policy.jitter) {
+    case 'decorrelated': {
+      const previous = Math.max(previousDelayMs ?? baseDelayMs, baseDelayMs);
+      const high = Math.min(maxDelayMs, previous * 3);
+      return Math.max(minDelayMs, baseDelayMs + (high - baseDelayMs) * clampUnit(random()));
+    }
+    case 'full': {
+      const exponent = Math.max(0, Math.min(attempt - 1, 30));
+      const ceiling = Math.min(maxDelayMs, baseDelayMs * 2 ** exponent);
+      return Math.max(minDelayMs, minDelayMs + (ceiling - minDelayMs) * clampUnit(random()));
+    }
   }
-  const exponent = Math.max(0, Math.min(attempt - 1, 30));
-  const ceiling = Math.min(maxDelayMs, baseDelayMs * 2 ** exponent);
-  return Math.max(minDelayMs, minDelayMs + (ceiling - minDelayMs) * clampUnit(random()));
 }
 
 /** Keeps an injected random source from pushing a delay outside its bounds. */
