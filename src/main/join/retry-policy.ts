@@ -126,9 +126,14 @@ export function parseRetryAfter(header: string | undefined, now: number): number
   if (/^\d+$/.test(value)) return Math.min(Number(value) * 1000, MAX_RETRY_AFTER_MS);
   // HTTP-dates (all three RFC 9110 forms) start with a weekday; "1.5" or "-3" are refused.
   if (!/^[A-Za-z]{3,9},?\s/.test(value)) return undefined;
-  // The asctime form ("Sun Nov  6 08:49:37 1994") names no zone, and Date.parse would read it as
-  // local time; RFC 9110 says every HTTP-date is UTC.
-  const at = Date.parse(/\d{4}$/.test(value) ? `${value} GMT` : value);
+  // Every HTTP-date is UTC (RFC 9110 §5.6.7). Two forms end in "GMT"; the asctime form
+  // ("Sun Nov  6 08:49:37 1994") names no zone and ends in its year, and Date.parse would read it
+  // as local time, so it is read as GMT. A date in any other shape is not an HTTP-date.
+  let utcText: string;
+  if (value.endsWith(' GMT')) utcText = value;
+  else if (/ \d{4}$/.test(value)) utcText = `${value} GMT`;
+  else return undefined;
+  const at = Date.parse(utcText);
   if (Number.isNaN(at)) return undefined;
   return Math.min(Math.max(0, at - now), MAX_RETRY_AFTER_MS);
 }

@@ -187,10 +187,20 @@ describe('parseRetryAfter', () => {
     expect(parseRetryAfter('99999999999', now)).toBe(86_400_000);
   });
 
-  it.each([undefined, '', '1.5', '-3', 'soon', 'Fri, 99 Zzz 2026 GMT', '2026-11-27'])(
-    'refuses %j',
-    (header) => {
-      expect(parseRetryAfter(header, now)).toBeUndefined();
-    },
-  );
+  it.each([
+    undefined,
+    '',
+    '1.5',
+    '-3',
+    'soon',
+    'Fri, 99 Zzz 2026 GMT',
+    '2026-11-27',
+    // Dates Date.parse reads, in no HTTP-date shape: no zone or another zone, the year not last.
+    'Fri Nov 27 2026 09:00:12',
+    'Fri Nov 27 09:00:12 26',
+    'Fri, 27 Nov 2026 09:00:12 +0900',
+    'Fri, 27 Nov 2026 09:00:12 UTC',
+  ])('refuses %j', (header) => {
+    expect(parseRetryAfter(header, now)).toBeUndefined();
+  });
 });
