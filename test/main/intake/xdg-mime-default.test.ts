@@ -59,7 +59,9 @@ describe('runXdgMimeDefault', () => {
   });
 
   it('reports a program that does not finish in time as timed-out', async () => {
-    const script = await standIn('xdg-mime', 'exec sleep 30');
+    // Two seconds: far past the 200 ms it is given, and well inside the 10 s default, so the run
+    // proves the given timeout is the one applied.
+    const script = await standIn('xdg-mime', 'exec sleep 2');
     const outcome = await runXdgMimeDefault('x.desktop', ['x-scheme-handler/x'], {
       command: script,
       timeoutMs: 200,
