@@ -464,6 +464,10 @@ describe('joining', () => {
   it.each([
     ['a relative path', 'sessions/s1'],
     ['a path that is not a session', '/handles/abc'],
+    [
+      'a session path under another path',
+      '/handles/abc/serviceconfigs/a/sessionTemplates/b/sessions/c',
+    ],
   ])('refuses %s as Content-Location (ambiguous: the write may have happened)', async (_n, at) => {
     const directory = await serve((_request, response) =>
       sendJson(response, 201, session(['2814']), { 'content-location': at }),
@@ -914,6 +918,7 @@ describe('session paths and JSON', () => {
     ['/serviceconfigs/a%2Fb/sessionTemplates/b/sessions/c', false],
     ['/serviceconfigs/a/sessionTemplates/b/sessions/%E0%A4%A', false],
     ['/serviceconfigs/a/sessionTemplates/b/sessions/c?x=1', false],
+    ['/handles/h/serviceconfigs/a/sessionTemplates/b/sessions/c', false],
   ])('%s is a session path: %s', (path, expected) => {
     expect(isSessionPath(path)).toBe(expected);
   });

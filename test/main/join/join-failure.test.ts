@@ -57,4 +57,25 @@ describe('join failure', () => {
     expect(mayTryAgain(cancelledFailure)).toBe(true);
     expect(mayTryAgain({ code: 'session-full', message: 'x' })).toBe(false);
   });
+
+  it.each([
+    // A broken link stays broken (the launcher shows it as a failed view of its own).
+    'invalid-link',
+    'invite-expired',
+    'not-allowed',
+    'unauthorized',
+    'wrong-account',
+  ] as const)('offers no Try again after %s: retrying cannot change the answer', (code) => {
+    expect(mayTryAgain({ code, message: 'x' })).toBe(false);
+  });
+
+  it.each([
+    'conflict',
+    'directory-unavailable',
+    'rate-limited',
+    'malformed-response',
+    'game-failed',
+  ] as const)('offers Try again after %s: a momentary cause', (code) => {
+    expect(mayTryAgain({ code, message: 'x' })).toBe(true);
+  });
 });

@@ -87,6 +87,24 @@ describe('createJoinService: defaults', () => {
     expect(service.view().phase).not.toBe('writingSession');
   });
 
+  it('the system clock clears a deadline left behind: a later invite gets its own 20 s', async () => {
+    // The first write is answered at once; had its 20 s deadline timer stayed armed, it would end
+    // the next invite's write 10 s early.
+    const directory = new FakeDirectory([written(), hang(unavailable(true))]);
+    const { service } = start({ client: directory });
+    service.submit(invite());
+    await settle();
+    expect(service.view().phase).toBe('joined');
+    await vi.advanceTimersByTimeAsync(10_000);
+    service.submit(invite('0f9e8d7c-6b5a-4c3d-8e2f-1a0b9c8d7e6f'));
+    await settle();
+    expect(directory.joins).toHaveLength(2);
+    await vi.advanceTimersByTimeAsync(19_999);
+    expect(service.view().phase).toBe('writingSession');
+    await vi.advanceTimersByTimeAsync(1);
+    expect(service.view().phase).not.toBe('writingSession');
+  });
+
   it('the deadline is counted on the injected clock, not the wall clock', async () => {
     // A clock 15 s ahead of the wall clock: 20 s of it pass when 20 s of timers have run.
     const clock: JoinClock = {
