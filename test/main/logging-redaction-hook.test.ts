@@ -49,6 +49,26 @@ describe('isRedactionHook', () => {
     }
   });
 
+  it.each(['', 'redaction-hook', 'some-library.hook'])(
+    'is installed even when a hook there first carries another registry symbol, %j',
+    (name) => {
+      const foreign = Object.assign((message: LogMessage) => message, {
+        [Symbol.for(name)]: true,
+      });
+      expect(isRedactionHook(foreign)).toBe(false);
+      const instance = log.create({ logId: `redaction-hook-marked-${name}` });
+      instance.hooks.push(foreign);
+      const printed: string[] = [];
+      instance.transports.console.writeFn = ({ message }) => {
+        printed.push(message.data.map((item: unknown) => String(item)).join(' '));
+      };
+      configureLogging(instance, { file: false });
+      instance.scope('app').info(`token ${token}`);
+      expect(instance.hooks.filter((hook) => isRedactionHook(hook))).toHaveLength(1);
+      expect(printed.join('\n')).not.toContain('eyJ0eXAiOiJKV1Qi');
+    },
+  );
+
   it('is installed even when another hook was there first', () => {
     const instance = log.create({ logId: 'redaction-hook-foreign' });
     const foreign = (message: LogMessage) => message;
