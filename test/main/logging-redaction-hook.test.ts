@@ -49,9 +49,9 @@ describe('isRedactionHook', () => {
     }
   });
 
-  it('is installed even when another hook was there first', () => {
-    const instance = log.create({ logId: 'redaction-hook-foreign' });
-    const foreign = (message: LogMessage) => message;
+  /** A fresh electron-log with `foreign` as its first hook, configured, after logging a token. */
+  function configuredAfter(logId: string, foreign: (message: LogMessage) => LogMessage) {
+    const instance = log.create({ logId });
     instance.hooks.push(foreign);
     const printed: string[] = [];
     instance.transports.console.writeFn = ({ message }) => {
@@ -59,8 +59,27 @@ describe('isRedactionHook', () => {
     };
     configureLogging(instance, { file: false });
     instance.scope('app').info(`token ${token}`);
-    expect(instance.hooks.filter((hook) => isRedactionHook(hook))).toHaveLength(1);
-    expect(printed.join('\n')).toContain(`token XBL3.0 x=${REDACTED}`);
-    expect(printed.join('\n')).not.toContain('eyJ0eXAiOiJKV1Qi');
+    return { hooks: instance.hooks, printed: printed.join('\n') };
+  }
+
+  it.each(['', 'redaction-hook', 'some-library.hook'])(
+    'is installed even when a hook there first carries another registry symbol, %j',
+    (name) => {
+      const foreign = Object.assign((message: LogMessage) => message, {
+        [Symbol.for(name)]: true,
+      });
+      expect(isRedactionHook(foreign)).toBe(false);
+      const { hooks, printed } = configuredAfter(`redaction-hook-marked-${name}`, foreign);
+      expect(hooks.filter((hook) => isRedactionHook(hook))).toHaveLength(1);
+      expect(printed).not.toContain('eyJ0eXAiOiJKV1Qi');
+    },
+  );
+
+  it('is installed even when another hook was there first', () => {
+    const foreign = (message: LogMessage) => message;
+    const { hooks, printed } = configuredAfter('redaction-hook-foreign', foreign);
+    expect(hooks.filter((hook) => isRedactionHook(hook))).toHaveLength(1);
+    expect(printed).toContain(`token XBL3.0 x=${REDACTED}`);
+    expect(printed).not.toContain('eyJ0eXAiOiJKV1Qi');
   });
 });

@@ -32,6 +32,7 @@ describe('usablePicture', () => {
     'https://127.1:8080/pic.png',
     'https://2130706433/pic.png',
     'https://127.9.9.9/pic.png',
+    'https://127.10.20.30/pic.png',
     'https://localhost/pic.png',
     'https://LOCALHOST./pic.png',
     'https://admin.localhost/pic.png',
@@ -40,6 +41,13 @@ describe('usablePicture', () => {
   ])('refuses %s from a remote profile service', (picture) => {
     expect(usablePicture(picture, remote)).toBeUndefined();
   });
+
+  it.each(['https://127.0.0.1.example.com/pic.png', 'https://[1::ffff:7f00:1]/pic.png'])(
+    'takes %s from a remote profile service: a name or address that only holds a loopback one',
+    (picture) => {
+      expect(usablePicture(picture, remote)).toBe(picture);
+    },
+  );
 
   it('refuses plain http elsewhere, credentials, and what is not a URL', () => {
     expect(usablePicture('http://images.example.com/p.png', local)).toBeUndefined();

@@ -127,6 +127,21 @@ describe('exchangeForXsts', () => {
     });
   });
 
+  it('reads the first claim when XSTS answers with several', async () => {
+    const second = { uhs: 'uhs-8', xid: '2535400000000999', gtg: 'Dev Pat' };
+    const xui = [...xstsAnswer.DisplayClaims.xui, second];
+    const server = await services(
+      [json(userAnswer)],
+      [json({ ...xstsAnswer, DisplayClaims: { xui } })],
+    );
+    const result = await exchange(server);
+    expect(result.ok && [result.value.xuid, result.value.gamertag, result.value.userHash]).toEqual([
+      '2535400000000123',
+      'Dev Sam',
+      'uhs-7',
+    ]);
+  });
+
   it('tries a server error once more, then takes the answer', async () => {
     const server = await services([raw(503), json(userAnswer)], [raw(500), json(xstsAnswer)]);
     const result = await exchange(server);
@@ -180,6 +195,14 @@ describe('the user-token service refusing or answering oddly', () => {
     ['not JSON', 'USER-SECRET'],
     ['no token', JSON.stringify({ DisplayClaims: userAnswer.DisplayClaims })],
     ['no claims', JSON.stringify({ Token: 'USER-SECRET', DisplayClaims: { xui: [] } })],
+    [
+      'a claim without a user hash',
+      JSON.stringify({ Token: 'USER-SECRET', DisplayClaims: { xui: [{}] } }),
+    ],
+    [
+      'an empty user hash',
+      JSON.stringify({ Token: 'USER-SECRET', DisplayClaims: { xui: [{ uhs: '' }] } }),
+    ],
   ])('reports an answer with %s as malformed-response', async (_name, body) => {
     const server = await services([raw(200, body)]);
     const result = await exchange(server);
@@ -253,6 +276,14 @@ describe('XSTS refusing or answering oddly', () => {
     [
       'an XUID that is no number',
       { ...xstsAnswer, DisplayClaims: { xui: [{ uhs: 'u', xid: 'x', gtg: 'g' }] } },
+    ],
+    [
+      'an XUID with a letter before its digits',
+      { ...xstsAnswer, DisplayClaims: { xui: [{ uhs: 'u', xid: 'x2535400000000123', gtg: 'g' }] } },
+    ],
+    [
+      'an XUID with a letter after its digits',
+      { ...xstsAnswer, DisplayClaims: { xui: [{ uhs: 'u', xid: '2535400000000123x', gtg: 'g' }] } },
     ],
     ['no gamertag', { ...xstsAnswer, DisplayClaims: { xui: [{ uhs: 'u', xid: '1', gtg: '' }] } }],
     ['no claims', { ...xstsAnswer, DisplayClaims: { xui: [] } }],

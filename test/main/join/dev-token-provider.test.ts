@@ -253,6 +253,23 @@ describe('answers that are not a token', () => {
     if (!result.ok) expectNoSecret(result.error);
   });
 
+  it.each(['x2533274800000202', '2533274800000202x'])(
+    'refuses an answer whose XUID is %s, digits with more around them, even when it is the one asked for',
+    async (xuid) => {
+      const server = await endpoint(status(201, JSON.stringify({ ...issued, xuid })));
+      const result = await createDevTokenProvider({
+        baseUrl: server.url,
+        ...player,
+        xuid,
+      }).getToken({ forceRefresh: false });
+      expect(!result.ok && result.error).toStrictEqual({
+        code: 'malformed-response',
+        message: 'dev token answer has the wrong shape',
+        retryable: false,
+      });
+    },
+  );
+
   it('cuts an Authorization header a directory echoes out of the message', async () => {
     const server = await endpoint(status(400, 'no: XBL3.0 x=uhs;dev-token-SECRET-1 here'));
     const result = await firstToken(server);
