@@ -29,6 +29,12 @@ export interface GameProcessOptions {
   readonly channelRate?: GameChannelOptions['rate'];
 }
 
+/**
+ * How long an exited game's stdout may stay open before the exit counts anyway: a process the
+ * game started can hold the pipe, and the launcher must not wait on it.
+ */
+const exitDrainMs = 2_000;
+
 /** How the game process ended. */
 export interface GameExit {
   readonly code: number | null;
@@ -61,7 +67,17 @@ export class GameProcess {
           );
         }
       });
-      child.once('exit', (code, signal) => this.#ended({ code, signal }, resolve));
+      // 'exit' can come before the game's last lines are read from its stdout, and a process the
+      // game started may hold that pipe open long after: the exit counts once stdio has closed
+      // ('close'), or `exitDrainMs` after it was reported, whichever is first.
+      let drain: NodeJS.Timeout | undefined;
+      child.once('exit', (code, signal) => {
+        drain = setTimeout(() => this.#ended({ code, signal }, resolve), exitDrainMs);
+      });
+      child.once('close', (code: number | null, signal: NodeJS.Signals | null) => {
+        clearTimeout(drain);
+        this.#ended({ code, signal }, resolve);
+      });
     });
     this.#channel = new GameChannel(child.stdout, child.stdin, {
       onMessage: (message) => {

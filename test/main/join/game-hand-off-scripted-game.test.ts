@@ -207,6 +207,48 @@ describe('a copy started for a join', () => {
     expect(game.isRunning()).toBe(false);
   });
 
+  it('a confirmation still in its output when the exit is reported counts', async () => {
+    // The copy hands its stdout to a process of its own and exits at once; that process writes
+    // the confirmation a moment later. The launcher hears the exit first and the line after it,
+    // as it can when a game writes its last line and exits.
+    const line = JSON.stringify({ type: 'joined', joinId: '$RALLYPOINT_JOIN_ID' });
+    const { game } = harness({
+      args: scripted({
+        onStart: [
+          `require('node:child_process').spawn('/bin/sh', ['-c', ${JSON.stringify(
+            `sleep 0.2; printf '%s\\n' "${line.replaceAll('"', '\\"')}"`,
+          )}], { stdio: ['ignore', 'inherit', 'ignore'] });`,
+          `process.exit(0);`,
+        ].join('\n'),
+      }),
+    });
+    expect(await game.join(request(), { signal: signal() })).toMatchObject({ ok: true });
+  });
+
+  it('a process the copy started that keeps its output open does not hold up its exit', async () => {
+    const { game, output } = harness({
+      args: scripted({
+        ...confirmsJoins,
+        onLine: [
+          confirmsJoins.onLine,
+          `if (message.type === 'left-noted') {`,
+          `  const stray = require('node:child_process').spawn('sleep', ['30'], { stdio: ['ignore', 'inherit', 'ignore'] });`,
+          `  say('stray ' + stray.pid);`,
+          `  process.exit(5);`,
+          `}`,
+        ].join('\n'),
+      }),
+    });
+    const exits = collect<string>((listener) => onExit(game)(listener));
+    expect((await game.join(request(), { signal: signal() })).ok).toBe(true);
+    game.send({ type: 'left-noted' });
+    const stray = () => output.find(({ line }) => line.startsWith('stray '))?.line.slice(6);
+    await expect.poll(stray, patience).toMatch(/^\d+$/);
+    strays.push(Number(stray()));
+    // Heard once the drain wait is over, long before the stray process ends (30 s).
+    await expect.poll(() => exits, patience).toEqual(['exit code 5']);
+  });
+
   it('is stopped when it misses the deadline, and the failure says so', async () => {
     const { game, ended } = harness({ args: scripted(), ackTimeoutMs: 300, quitGraceMs: 100 });
     expect(await game.join(request(), { signal: signal() })).toEqual({
