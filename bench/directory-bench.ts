@@ -315,6 +315,30 @@ export async function tokens(
   return out;
 }
 
+/**
+ * `host` creates the 16-seat session `name` (as a member) and an activity handle to it; returns the
+ * handle's id, which the join workloads put their players through.
+ */
+export async function hostSession(
+  url: string,
+  host: { xuid: string; authorization: string },
+  name: string,
+): Promise<string> {
+  await post(
+    url,
+    `/serviceconfigs/${scid}/sessionTemplates/game/sessions/${name}`,
+    JSON.parse(joinBody(host.xuid)),
+    host.authorization,
+  );
+  const handle = await post(
+    url,
+    '/handles',
+    { version: 1, type: 'activity', sessionRef: { scid, templateName: 'game', name } },
+    host.authorization,
+  );
+  return String(handle.id);
+}
+
 export const joinBody = (xuid: string) =>
   JSON.stringify({
     members: {
@@ -430,20 +454,7 @@ export default async function directoryBench(): Promise<void> {
     for (let s = 0; s < sessions; s += 1) {
       const host = hosts[s];
       if (!host) throw new Error('missing host');
-      const name = `bench-join-${s}`;
-      await post(
-        url,
-        `/serviceconfigs/${scid}/sessionTemplates/game/sessions/${name}`,
-        JSON.parse(joinBody(host.xuid)),
-        host.authorization,
-      );
-      const handle = await post(
-        url,
-        '/handles',
-        { version: 1, type: 'activity', sessionRef: { scid, templateName: 'game', name } },
-        host.authorization,
-      );
-      handles.push(String(handle.id));
+      handles.push(await hostSession(url, host, `bench-join-${s}`));
     }
     // Each request is a new player; sessions fill one after another, so documents grow from 2 to
     // 16 members as real joins make them.

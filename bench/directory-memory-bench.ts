@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { setFlagsFromString, writeHeapSnapshot } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { startDirectory } from '../src/directory/start-directory';
-import { joinBody, post, tokens } from './directory-bench';
+import { hostSession, joinBody, tokens } from './directory-bench';
 
 const seats = 16;
 const scid = '4f1d2c3b-5a69-4788-9a0b-1c2d3e4f5a6b';
@@ -126,22 +126,8 @@ export default async function directoryMemoryBench(): Promise<void> {
     // the first snapshot, so their teardown is not counted against the players.
     await new Promise((resolve) => setTimeout(resolve, idleConnectionsClosedMs));
     const handles: string[] = [];
-    for (const [s, host] of hosts.entries()) {
-      const name = `memory-${s}`;
-      await post(
-        url,
-        `/serviceconfigs/${scid}/sessionTemplates/game/sessions/${name}`,
-        JSON.parse(joinBody(host.xuid)),
-        host.authorization,
-      );
-      const handle = await post(
-        url,
-        '/handles',
-        { version: 1, type: 'activity', sessionRef: { scid, templateName: 'game', name } },
-        host.authorization,
-      );
-      handles.push(String(handle.id));
-    }
+    for (const [s, host] of hosts.entries())
+      handles.push(await hostSession(url, host, `memory-${s}`));
     // The first half also warms up the code, so the second adds only what the players keep.
     await joinAll(url, handles, joiners, { from: 0, to: perHalf });
     await settleHeap(gc);

@@ -14,11 +14,11 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { startEmbeddedPostgres } from '../src/directory/store/embedded-postgres-server';
 import {
+  hostSession,
   joinBody,
   line,
   load,
   median,
-  post,
   startServer,
   tokens,
   type LoadResult,
@@ -27,7 +27,6 @@ import {
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const seats = 16;
-const scid = '4f1d2c3b-5a69-4788-9a0b-1c2d3e4f5a6b';
 const contract = { 'x-xbl-contract-version': '107', 'content-type': 'application/json' };
 
 /** What the database did during one measured round. */
@@ -70,22 +69,9 @@ async function prepareJoins(
   const handles: string[] = [];
   for (let start = 0; start < sessions; start += 25) {
     const batch = await Promise.all(
-      hosts.slice(start, start + 25).map(async (host, i) => {
-        const name = `store-bench-${tag}-${start + i}`;
-        await post(
-          url,
-          `/serviceconfigs/${scid}/sessionTemplates/game/sessions/${name}`,
-          JSON.parse(joinBody(host.xuid)),
-          host.authorization,
-        );
-        const handle = await post(
-          url,
-          '/handles',
-          { version: 1, type: 'activity', sessionRef: { scid, templateName: 'game', name } },
-          host.authorization,
-        );
-        return String(handle.id);
-      }),
+      hosts
+        .slice(start, start + 25)
+        .map((host, i) => hostSession(url, host, `store-bench-${tag}-${start + i}`)),
     );
     handles.push(...batch);
   }
