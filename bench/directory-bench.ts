@@ -24,9 +24,10 @@ import { fileURLToPath } from 'node:url';
 
 const connections = 50;
 const root = fileURLToPath(new URL('..', import.meta.url));
-const seats = 16;
-const scid = '4f1d2c3b-5a69-4788-9a0b-1c2d3e4f5a6b';
-const contract = { 'x-xbl-contract-version': '107', 'content-type': 'application/json' };
+/** Seats of every session the directory benches fill: a host and 15 joiners. */
+export const seats = 16;
+export const scid = '4f1d2c3b-5a69-4788-9a0b-1c2d3e4f5a6b';
+export const contract = { 'x-xbl-contract-version': '107', 'content-type': 'application/json' };
 
 interface LoadPlan {
   readonly url: string;
@@ -339,6 +340,10 @@ export async function hostSession(
   return String(handle.id);
 }
 
+/** Where joiner `k` joins: sessions fill one after another, 15 joiners each, through their handles. */
+export const joinPath = (handles: readonly string[], k: number) =>
+  `/handles/${handles[Math.floor(k / (seats - 1))]}/session`;
+
 export const joinBody = (xuid: string) =>
   JSON.stringify({
     members: {
@@ -463,7 +468,7 @@ export default async function directoryBench(): Promise<void> {
       if (!joiner) throw new Error('missing joiner');
       return {
         method: 'PUT',
-        path: `/handles/${handles[Math.floor(k / (seats - 1))]}/session`,
+        path: joinPath(handles, k),
         headers: { ...contract, authorization: joiner.authorization },
         body: joinBody(joiner.xuid),
       };

@@ -15,11 +15,8 @@ import { join } from 'node:path';
 import { setFlagsFromString, writeHeapSnapshot } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { startDirectory } from '../src/directory/start-directory';
-import { hostSession, joinBody, tokens } from './directory-bench';
+import { contract, hostSession, joinBody, joinPath, scid, seats, tokens } from './directory-bench';
 
-const seats = 16;
-const scid = '4f1d2c3b-5a69-4788-9a0b-1c2d3e4f5a6b';
-const contract = { 'x-xbl-contract-version': '107', 'content-type': 'application/json' };
 /** Longer than Node's 5 s keep-alive timeout, which the directory keeps. */
 const idleConnectionsClosedMs = 6_000;
 
@@ -79,7 +76,7 @@ async function joinAll(
       const body = joinBody(joiner.xuid);
       const status = await new Promise<number>((resolve, reject) => {
         const call = request(
-          `${url}/handles/${handles[Math.floor(k / (seats - 1))]}/session`,
+          `${url}${joinPath(handles, k)}`,
           {
             method: 'PUT',
             agent,

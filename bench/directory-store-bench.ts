@@ -14,11 +14,14 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { startEmbeddedPostgres } from '../src/directory/store/embedded-postgres-server';
 import {
+  contract,
   hostSession,
   joinBody,
+  joinPath,
   line,
   load,
   median,
+  seats,
   startServer,
   tokens,
   type LoadResult,
@@ -26,8 +29,6 @@ import {
 } from './directory-bench';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const seats = 16;
-const contract = { 'x-xbl-contract-version': '107', 'content-type': 'application/json' };
 
 /** What the database did during one measured round. */
 interface DatabaseCost {
@@ -77,7 +78,7 @@ async function prepareJoins(
   }
   return joiners.slice(0, joins).map((joiner, k) => ({
     method: 'PUT',
-    path: `/handles/${handles[Math.floor(k / (seats - 1))]}/session`,
+    path: joinPath(handles, k),
     headers: { ...contract, authorization: joiner.authorization },
     body: joinBody(joiner.xuid),
   }));
