@@ -44,7 +44,8 @@ export interface GameExit {
 }
 
 export class GameProcess {
-  readonly #child: ChildProcess;
+  /** Undefined when `spawn` threw: the game never started. */
+  readonly #child: ChildProcess | undefined;
   readonly #channel: GameChannel;
   readonly #listeners = new Set<(message: GameMessage) => void>();
   /** Waiters to tell when the process ends; a set (not `exited.then`) so finished waits let go. */
@@ -54,18 +55,23 @@ export class GameProcess {
   /** Resolves once the operating system reports the process running (never, if it fails to start). */
   readonly spawned: Promise<void>;
 
-  private constructor(child: ChildProcess, options: GameProcessOptions) {
+  private constructor(
+    start: { readonly child: ChildProcess } | { readonly spawnError: NodeJS.ErrnoException },
+    options: GameProcessOptions,
+  ) {
+    const child = 'child' in start ? start.child : undefined;
     this.#child = child;
-    this.spawned = new Promise((resolve) => child.once('spawn', () => resolve()));
+    this.spawned = new Promise((resolve) => child?.once('spawn', () => resolve()));
     this.exited = new Promise((resolve) => {
+      if ('spawnError' in start) {
+        // Reported a tick later, as Node reports the start failures it does not throw.
+        process.nextTick(() => this.#ended(startFailure(start.spawnError), resolve));
+        return;
+      }
+      const { child } = start;
       child.once('error', (error: NodeJS.ErrnoException) => {
         // 'error' without a pid means the process never started; 'exit' will not follow.
-        if (child.pid === undefined) {
-          this.#ended(
-            { code: null, signal: null, startError: error.code ?? error.message },
-            resolve,
-          );
-        }
+        if (child.pid === undefined) this.#ended(startFailure(error), resolve);
       });
       // 'exit' can come before the game's last lines are read from its stdout, and a process the
       // game started may hold that pipe open long after: the exit counts once stdio has closed
@@ -79,7 +85,7 @@ export class GameProcess {
         this.#ended({ code, signal }, resolve);
       });
     });
-    this.#channel = new GameChannel(child.stdout, child.stdin, {
+    this.#channel = new GameChannel(child?.stdout, child?.stdin, {
       onMessage: (message) => {
         for (const listener of [...this.#listeners]) listener(message);
       },
@@ -87,7 +93,7 @@ export class GameProcess {
       ...(options.log ? { log: options.log } : {}),
       ...(options.channelRate ? { rate: options.channelRate } : {}),
     });
-    if (child.stderr) {
+    if (child?.stderr) {
       const stderr = new BoundedLineReader(maxGameLineBytes, {
         line: (line) => options.onOutput?.('stderr', line),
         overflow: (bytes) =>
@@ -112,16 +118,27 @@ export class GameProcess {
     this.#exitWaiters.clear();
   }
 
-  /** Starts the game without a shell; start failures surface through `exited`. */
+  /**
+   * Starts the game without a shell. Start failures surface through `exited`, never as a throw:
+   * Node emits only some of them as an `error` event (ENOENT, EACCES, EAGAIN, EMFILE, ENFILE) and
+   * throws the rest from `spawn` (a path through a file, ENOTDIR; a loop of links, ELOOP; an
+   * argument or environment value holding a NUL byte), and a game's path and arguments come from
+   * settings a player can get wrong.
+   */
   static start(executable: string, args: readonly string[], options: GameProcessOptions = {}) {
-    const child = spawn(executable, [...args], {
-      shell: false,
-      stdio: ['pipe', 'pipe', 'pipe'],
-      windowsHide: false,
-      env: options.env ?? process.env,
-      cwd: options.cwd,
-    });
-    return new GameProcess(child, options);
+    let child: ChildProcess;
+    try {
+      child = spawn(executable, [...args], {
+        shell: false,
+        stdio: ['pipe', 'pipe', 'pipe'],
+        windowsHide: false,
+        env: options.env ?? process.env,
+        cwd: options.cwd,
+      });
+    } catch (error) {
+      return new GameProcess({ spawnError: error as NodeJS.ErrnoException }, options);
+    }
+    return new GameProcess({ child }, options);
   }
 
   /** How the process ended, once it has. */
@@ -130,7 +147,7 @@ export class GameProcess {
   }
 
   get pid(): number | undefined {
-    return this.#child.pid;
+    return this.#child?.pid;
   }
 
   /** True until the process exits (or fails to start). */
@@ -190,23 +207,28 @@ export class GameProcess {
   async quit(graceMs: number): Promise<GameExit> {
     if (this.#exit) return this.#exit;
     this.send({ type: 'quit' });
-    this.#child.stdin?.end();
+    this.#child?.stdin?.end();
     if (await settlesWithin(this.exited, graceMs)) return this.exited;
-    this.#child.kill('SIGTERM');
+    this.#child?.kill('SIGTERM');
     if (await settlesWithin(this.exited, graceMs)) return this.exited;
-    this.#child.kill('SIGKILL');
+    this.#child?.kill('SIGKILL');
     return this.exited;
   }
 
   /** Ends the process at once (a join was cancelled before the game confirmed it). */
   kill(): void {
-    if (this.running) this.#child.kill('SIGKILL');
+    if (this.running) this.#child?.kill('SIGKILL');
   }
+}
+
+/** How a game that never started ended: the error's code (ENOENT), or its message if it has none. */
+function startFailure(error: NodeJS.ErrnoException): GameExit {
+  return { code: null, signal: null, startError: error.code ?? error.message };
 }
 
 /** A player-readable sentence for how the game ended before confirming. */
 function describeExit(exit: GameExit): string {
-  if (exit.startError === 'ENOENT')
+  if (exit.startError === 'ENOENT' || exit.startError === 'ENOTDIR')
     return 'The game could not be started: its program was not found.';
   if (exit.startError === 'EACCES')
     return 'The game could not be started: its program is not executable.';

@@ -7,6 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   createGameHandOff,
@@ -287,6 +288,36 @@ describe('a copy started for a join', () => {
       },
     });
     expect(starts).toEqual([]);
+    expect(game.isRunning()).toBe(false);
+  });
+});
+
+describe('a game path the player got wrong', () => {
+  // Node throws from spawn for a path through a file (ENOTDIR); the hand-off must still answer.
+  const throughAFile = join(process.execPath, 'game');
+
+  it('fails the join in words a player understands', async () => {
+    const { game, ended } = harness({ executable: throughAFile });
+    const result = await game.join(request(), { signal: signal() });
+    expect(result).toEqual({
+      ok: false,
+      error: {
+        code: 'game-failed',
+        message: 'The game could not be started: its program was not found.',
+      },
+    });
+    expect(ended).toEqual([
+      { exit: { code: null, signal: null, startError: 'ENOTDIR' }, byLauncher: false },
+    ]);
+    expect(game.isRunning()).toBe(false);
+  });
+
+  it('Play answers, and the start failure is heard as the copy ending', async () => {
+    const { game, ended } = harness({ executable: throughAFile });
+    expect(game.play()).toEqual({ ok: true, value: { pid: undefined } });
+    await expect
+      .poll(() => ended, patience)
+      .toEqual([{ exit: { code: null, signal: null, startError: 'ENOTDIR' }, byLauncher: false }]);
     expect(game.isRunning()).toBe(false);
   });
 });
