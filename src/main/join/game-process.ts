@@ -155,9 +155,12 @@ export class GameProcess {
     return this.#exit === undefined;
   }
 
-  /** Sends one JSON line; false when the game can no longer receive. */
+  /**
+   * Sends one JSON line; false when the game can no longer receive. That includes every game that
+   * has exited, even one whose input a process it left behind still holds: Node destroys a child's
+   * stdin when it exits, and a game that never started has none.
+   */
   send(message: LauncherMessage): boolean {
-    if (!this.running) return false;
     return this.#channel.send(message);
   }
 

@@ -62,6 +62,7 @@ async function hasSettled(promise: Promise<unknown>): Promise<boolean> {
  */
 function pendingTimers() {
   const pending = new Set<unknown>();
+  let fired = 0;
   const setTimer = globalThis.setTimeout;
   const clearTimer = globalThis.clearTimeout;
   const set = vi.spyOn(globalThis, 'setTimeout').mockImplementation(((
@@ -71,6 +72,7 @@ function pendingTimers() {
   ) => {
     const timer = setTimer(() => {
       pending.delete(timer);
+      fired += 1;
       callback(...args);
     }, ms);
     pending.add(timer);
@@ -80,12 +82,20 @@ function pendingTimers() {
     pending.delete(timer);
     clearTimer(timer);
   }) as typeof clearTimeout);
+  const stop = () => {
+    set.mockRestore();
+    clear.mockRestore();
+  };
   return {
     /** How many are still pending; stops counting. */
     get count() {
-      set.mockRestore();
-      clear.mockRestore();
+      stop();
       return pending.size;
+    },
+    /** How many have fired; stops counting. */
+    get fired() {
+      stop();
+      return fired;
     },
   };
 }
@@ -307,17 +317,20 @@ describe('the exit', () => {
     patience,
     async () => {
       const { game: running } = game(
-        `require('node:child_process').spawn('sleep', ['30'], { stdio: ['ignore', 'inherit', 'inherit'] }).unref(); process.exit(5);`,
+        `require('node:child_process').spawn('sleep', ['8'], { stdio: 'inherit' }).unref(); process.exit(5);`,
       );
       expect(await running.exited).toEqual({ code: 5, signal: null });
+      // Its input is still open (the process left behind holds it), but the game is gone.
+      expect(running.send({ type: 'quit' })).toBe(false);
     },
   );
 
-  it('leaves no timer behind once it has counted', patience, async () => {
+  it('counts when its output ends, with no timer left behind or needed', patience, async () => {
     const timers = pendingTimers();
     const { game: running } = game(`process.exit(0)`);
     await running.exited;
     expect(timers.count).toBe(0);
+    expect(timers.fired).toBe(0);
   });
 });
 
