@@ -17,6 +17,7 @@ import { err, ok, type Result } from '../../shared/result';
 import type { Logger } from '../logging/logger';
 import type { DirectoryCalls } from '../join/directory-client';
 import type { GameEnded, GameTitle, PlayableGame, PlayRefusal } from '../join/game-hand-off';
+import { startFailureKind } from '../join/game-process';
 import { sendInvites, type InviteOutcome } from '../invite/invite-sender';
 import type { InviteFailure } from '../invite/invite-failure';
 import type { GameMessage, SessionMemberInfo } from './game-channel-protocol';
@@ -62,14 +63,15 @@ export interface PlayController {
 function describeEnd(ended: GameEnded): PlayExit {
   const { exit, byLauncher } = ended;
   if (exit.startError !== undefined) {
-    if (exit.startError === 'ENOENT') {
+    const kind = startFailureKind(exit.startError);
+    if (kind === 'not-found') {
       return {
         crashed: true,
         description: 'its program was not found',
         reason: { kind: 'not-found' },
       };
     }
-    if (exit.startError === 'EACCES') {
+    if (kind === 'not-executable') {
       return {
         crashed: true,
         description: 'its program is not executable',

@@ -229,13 +229,26 @@ function startFailure(error: NodeJS.ErrnoException): GameExit {
   return { code: null, signal: null, startError: error.code ?? error.message };
 }
 
+/**
+ * What a start failure means to a player, for the join's words and Play's: a program that is not
+ * there (ENOENT, or ENOTDIR for a path that runs through a file), one that may not run (EACCES),
+ * or any other failed start.
+ */
+export function startFailureKind(startError: string): 'not-found' | 'not-executable' | 'other' {
+  if (startError === 'ENOENT' || startError === 'ENOTDIR') return 'not-found';
+  if (startError === 'EACCES') return 'not-executable';
+  return 'other';
+}
+
 /** A player-readable sentence for how the game ended before confirming. */
 function describeExit(exit: GameExit): string {
-  if (exit.startError === 'ENOENT' || exit.startError === 'ENOTDIR')
-    return 'The game could not be started: its program was not found.';
-  if (exit.startError === 'EACCES')
-    return 'The game could not be started: its program is not executable.';
-  if (exit.startError) return `The game could not be started (${exit.startError}).`;
+  if (exit.startError !== undefined) {
+    const kind = startFailureKind(exit.startError);
+    if (kind === 'not-found') return 'The game could not be started: its program was not found.';
+    if (kind === 'not-executable')
+      return 'The game could not be started: its program is not executable.';
+    return `The game could not be started (${exit.startError}).`;
+  }
   if (exit.signal) return `The game closed before joining (stopped by ${exit.signal}).`;
   return `The game closed before joining (exit code ${exit.code ?? 'unknown'}).`;
 }

@@ -237,6 +237,19 @@ describe('Play: the game starts, runs and ends', () => {
       },
     ],
     [
+      'a path that runs through a file',
+      { exit: { code: null, signal: null, startError: 'ENOTDIR' }, byLauncher: false },
+      'its program was not found, crashed',
+      {
+        phase: 'idle',
+        lastExit: {
+          crashed: true,
+          description: 'its program was not found',
+          reason: { kind: 'not-found' },
+        },
+      },
+    ],
+    [
       'a program that may not run',
       { exit: { code: null, signal: null, startError: 'EACCES' }, byLauncher: false },
       'its program is not executable, crashed',
