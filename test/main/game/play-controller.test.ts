@@ -223,9 +223,14 @@ describe('Play: the game starts, runs and ends', () => {
   });
 
   const ends: [string, GameEnded, string, PlayView][] = [
-    [
-      'a program that is not there',
-      { exit: { code: null, signal: null, startError: 'ENOENT' }, byLauncher: false },
+    ...(
+      [
+        ['a program that is not there', 'ENOENT'],
+        ['a path that runs through a file', 'ENOTDIR'],
+      ] as const
+    ).map(([name, startError]): [string, GameEnded, string, PlayView] => [
+      name,
+      { exit: { code: null, signal: null, startError }, byLauncher: false },
       'its program was not found, crashed',
       {
         phase: 'idle',
@@ -235,20 +240,7 @@ describe('Play: the game starts, runs and ends', () => {
           reason: { kind: 'not-found' },
         },
       },
-    ],
-    [
-      'a path that runs through a file',
-      { exit: { code: null, signal: null, startError: 'ENOTDIR' }, byLauncher: false },
-      'its program was not found, crashed',
-      {
-        phase: 'idle',
-        lastExit: {
-          crashed: true,
-          description: 'its program was not found',
-          reason: { kind: 'not-found' },
-        },
-      },
-    ],
+    ]),
     [
       'a program that may not run',
       { exit: { code: null, signal: null, startError: 'EACCES' }, byLauncher: false },
