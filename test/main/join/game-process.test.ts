@@ -48,10 +48,11 @@ async function until(check: () => boolean): Promise<void> {
   while (!check()) await new Promise((resolve) => setTimeout(resolve, 10));
 }
 
-/** Whether `promise` has settled after the pending callbacks ran. */
+/** Whether `promise` has settled (either way) after the pending callbacks ran. */
 async function hasSettled(promise: Promise<unknown>): Promise<boolean> {
   let settled = false;
-  void promise.then(() => (settled = true));
+  const settle = () => (settled = true);
+  void promise.then(settle, settle);
   await new Promise((resolve) => setImmediate(resolve));
   return settled;
 }
@@ -159,7 +160,11 @@ describe('starting a game', () => {
     const failed = GameProcess.start(path(), []);
     expect(failed.running).toBe(true);
     expect(failed.pid).toBeUndefined();
+    // Asked to quit and killed before the failure is reported: nothing to signal, no throw.
+    const quitting = failed.quit(10_000);
+    failed.kill();
     const exit = await failed.exited;
+    expect(await quitting).toBe(exit);
     expect(exit).toEqual({ code: null, signal: null, startError: code });
     expect(failed.running).toBe(false);
     expect(failed.send({ type: 'quit' })).toBe(false);
@@ -174,6 +179,10 @@ describe('starting a game', () => {
     });
     expect(await failed.quit(10_000)).toBe(exit);
     failed.kill();
+    // Node closes a failed start's pipes after its error, with a code of its own (-2 for ENOENT):
+    // the end stays the one reported.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(failed.exit).toBe(exit);
   });
 
   it('reports an argument holding a NUL byte as a start failure', patience, async () => {
@@ -229,6 +238,15 @@ describe('the channel', () => {
       { v: 1, type: 'quit' },
     ]);
     expect(running.send({ type: 'quit' })).toBe(false);
+  });
+
+  it('needs no output handler: a game may print anything', patience, async () => {
+    const quiet = GameProcess.start(process.execPath, [
+      '-e',
+      `console.log('plain'); process.stderr.write('x'.repeat(${maxGameLineBytes + 10}) + '\\nlast\\n');`,
+    ]);
+    started.push(quiet);
+    expect(await quiet.exited).toEqual({ code: 0, signal: null });
   });
 
   it(
@@ -316,12 +334,18 @@ describe('the exit', () => {
     'counts anyway when a process the game left behind holds its output open',
     patience,
     async () => {
-      const { game: running } = game(
-        `require('node:child_process').spawn('sleep', ['8'], { stdio: 'inherit' }).unref(); process.exit(5);`,
+      // The process left behind outlives the test's timeout, so only the exit can end the wait.
+      const { game: running, said } = game(
+        `const left = require('node:child_process').spawn('sleep', ['60'], { stdio: 'inherit' }); say('left ' + left.pid); process.exit(5);`,
       );
-      expect(await running.exited).toEqual({ code: 5, signal: null });
-      // Its input is still open (the process left behind holds it), but the game is gone.
-      expect(running.send({ type: 'quit' })).toBe(false);
+      try {
+        expect(await running.exited).toEqual({ code: 5, signal: null });
+        // Its input is still open (the process left behind holds it), but the game is gone.
+        expect(running.send({ type: 'quit' })).toBe(false);
+      } finally {
+        const left = said().find((o) => o.line.startsWith('left '));
+        if (left) process.kill(Number(left.line.slice('left '.length)), 'SIGKILL');
+      }
     },
   );
 
@@ -360,7 +384,7 @@ describe('waiting for a confirmation', () => {
 
   it.each([
     [1_000, '1 s'],
-    [1_200, '1.2 s'],
+    [1_234, '1.2 s'],
   ])('gives up after %i ms, saying %s', patience, async (timeoutMs, words) => {
     const { game: running } = game(staysUp);
     const abort = new AbortController();
