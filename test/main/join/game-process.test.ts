@@ -343,8 +343,19 @@ describe('the exit', () => {
         // Its input is still open (the process left behind holds it), but the game is gone.
         expect(running.send({ type: 'quit' })).toBe(false);
       } finally {
-        const left = said().find((o) => o.line.startsWith('left '));
-        if (left) process.kill(Number(left.line.slice('left '.length)), 'SIGKILL');
+        // Only a real pid: kill(0) would signal the test's own process group.
+        const left = Number(
+          said()
+            .find((o) => o.line.startsWith('left '))
+            ?.line.slice(5),
+        );
+        if (Number.isInteger(left) && left > 0) {
+          try {
+            process.kill(left, 'SIGKILL');
+          } catch {
+            // already gone
+          }
+        }
       }
     },
   );
