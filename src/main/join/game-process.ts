@@ -44,7 +44,7 @@ export interface GameExit {
 }
 
 export class GameProcess {
-  /** Undefined when `spawn` threw: the game never started. */
+  /** The started process; undefined when the game never started. */
   readonly #child: ChildProcess | undefined;
   readonly #channel: GameChannel;
   readonly #listeners = new Set<(message: GameMessage) => void>();
@@ -60,7 +60,11 @@ export class GameProcess {
     options: GameProcessOptions,
   ) {
     const child = 'child' in start ? start.child : undefined;
-    this.#child = child;
+    // A child with no pid never started (Node reports that a tick later) and must never be
+    // signalled: Node would send the signal to a pid it never set, 0 in a fresh process, which is
+    // the launcher's own process group. So such a child is only listened to, never kept to kill.
+    // Stryker disable next-line all: a mutant here signals that pid and kills the test runner itself; test/main/join/game-never-started.test.ts proves the rule in a process of its own
+    this.#child = child?.pid === undefined ? undefined : child;
     this.spawned = new Promise((resolve) => child?.once('spawn', () => resolve()));
     this.exited = new Promise((resolve) => {
       if ('spawnError' in start) {
@@ -213,7 +217,7 @@ export class GameProcess {
   /** Asks the game to quit, then insists: SIGTERM after `graceMs`, SIGKILL after as long again. */
   async quit(graceMs: number): Promise<GameExit> {
     const child = this.#child;
-    // A game that never started has nothing to ask: its exit is already on its way.
+    // A game that never started has nothing to ask or signal: its exit is already on its way.
     if (child === undefined) return this.exited;
     // Stryker disable next-line ConditionalExpression: an exited game's quit is sent nowhere and its exit has settled, so the steps end at once
     if (this.#exit) return this.#exit;
