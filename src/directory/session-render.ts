@@ -5,9 +5,9 @@
  *
  * Records are immutable and a write changes at most a few members, so a `SessionRenderer` keeps the
  * pieces of each session's last rendering and reuses every piece whose source object is the same
- * one: the constants and properties JSON, each unchanged member's entry, and the unchanged parts of
- * a changed member's entry (a read of an unchanged session joins the pieces again without
- * serialising anything; a member re-writing its properties serialises only those). It keeps them
+ * one: the session's constants and properties JSON and each unchanged member's entry (a read of an
+ * unchanged session joins the pieces again without serialising anything; a join serialises the new
+ * member, a member re-writing its properties its own entry). It keeps them
  * in one map keyed by session, not in WeakMaps keyed by record: every write makes new records, and
  * a WeakMap entry per record made V8's scavenger process an ephemeron per write, which cost more
  * than rendering the document twice.
@@ -27,28 +27,6 @@ export interface RenderedJson {
 }
 
 /**
- * One member's entry as last rendered: `"index":{"next":N,` (after a comma unless it is the first
- * member), then its constants, its properties and the rest of its fields. The text is flat and the
- * offsets say where each part starts, so a later rendering can take unchanged parts as slices of it
- * instead of serialising them again or keeping each part as a string of its own.
- */
-interface MemberEntry {
-  readonly member: MemberRecord;
-  readonly text: string;
-  readonly bytes: number;
-  readonly next: number;
-  readonly first: boolean;
-  readonly constantsAt: number;
-  /** Where `"properties":{"system":…,"custom":` starts. */
-  readonly systemAt: number;
-  /** Where the custom properties' JSON starts. */
-  readonly customAt: number;
-  readonly restAt: number;
-  /** Whether the member was active, for `membersInfo.active` and its `activeTitleId`. */
-  readonly active: boolean;
-}
-
-/**
  * What a renderer keeps of the last document it rendered for a session: the pieces, not the
  * document. A session's last document would otherwise stay in memory as long as the session, a
  * tree of some fifty strings per session that every garbage collection has to walk. Updated in
@@ -62,8 +40,14 @@ interface Rendering {
   identity: RenderedJson;
   /** `"constants":…,"properties":…,"members":{` */
   middle: RenderedJson;
-  /** In the order of `record.members`. */
-  entries: readonly MemberEntry[];
+  /**
+   * Each member's entry, in the order of `record.members`: `"index":{"next":N,…}`, after a comma
+   * unless it is the first member. Kept as two arrays of plain values rather than an object per
+   * member: every member kept costs the scavenger a copy, and these live as long as the member.
+   */
+  entryTexts: readonly string[];
+  /** The UTF-8 length of each of `entryTexts`. */
+  entryBytes: readonly number[];
 }
 
 const rendered = (text: string): RenderedJson => ({ text, bytes: Buffer.byteLength(text) });
@@ -82,84 +66,24 @@ function constantsSystemJson(member: MemberRecord): string {
   return own.length === 2 ? `{${identity}` : `${own.slice(0, -1)},${identity}`;
 }
 
-const constantsPart = (member: MemberRecord): string =>
-  `"constants":{"system":${constantsSystemJson(member)},"custom":${jsonText(member.constantsCustom ?? {})}},`;
-
-const systemPart = (member: MemberRecord): string =>
-  `"properties":{"system":${jsonText(member.propertiesSystem)},"custom":`;
-
-const customPart = (member: MemberRecord): string => `${jsonText(member.propertiesCustom)}}`;
-
-/** The member's fields after its properties, and the closing brace. */
-function restPart(member: MemberRecord, active: boolean): string {
-  let text = '';
+/** A member's entry, from `"index"` to its closing brace, after a comma unless it is the first. */
+function memberEntryText(member: MemberRecord, next: number, first: boolean): string {
+  let text =
+    `${first ? '' : ','}"${member.index}":{"next":${next},` +
+    `"constants":{"system":${constantsSystemJson(member)},"custom":${jsonText(member.constantsCustom ?? {})}},` +
+    `"properties":${bag(member.propertiesSystem, member.propertiesCustom)}`;
   if (member.roles && Object.keys(member.roles).length > 0) {
     text += `,"roles":${JSON.stringify(member.roles)}`;
   }
   text += member.reserved ? ',"reserved":true' : `,"gamertag":${JSON.stringify(member.gamertag)}`;
   if (member.joinTime !== undefined) text += `,"joinTime":${JSON.stringify(member.joinTime)}`;
-  if (member.activeTitleId !== undefined && active) {
+  if (member.activeTitleId !== undefined && memberStatus(member) === 'active') {
     text += `,"activeTitleId":${JSON.stringify(member.activeTitleId)}`;
   }
   if (member.deviceToken !== undefined) {
     text += `,"deviceToken":${JSON.stringify(member.deviceToken)}`;
   }
   return `${text}}`;
-}
-
-/**
- * Renders a member's entry. Parts whose sources are the same objects as when `old` (the entry of
- * the member at this index last time) was rendered are sliced out of its text: a member re-writing
- * its custom properties serialises those and nothing else.
- */
-function memberEntry(
-  member: MemberRecord,
-  next: number,
-  first: boolean,
-  old: MemberEntry | undefined,
-): MemberEntry {
-  const active = memberStatus(member) === 'active';
-  const constants =
-    old !== undefined &&
-    old.member.xuid === member.xuid &&
-    old.member.constantsSystem === member.constantsSystem &&
-    old.member.constantsCustom === member.constantsCustom
-      ? old.text.slice(old.constantsAt, old.systemAt)
-      : constantsPart(member);
-  const system =
-    old !== undefined && old.member.propertiesSystem === member.propertiesSystem
-      ? old.text.slice(old.systemAt, old.customAt)
-      : systemPart(member);
-  const custom =
-    old !== undefined && old.member.propertiesCustom === member.propertiesCustom
-      ? old.text.slice(old.customAt, old.restAt)
-      : customPart(member);
-  const rest =
-    old !== undefined &&
-    old.active === active &&
-    old.member.roles === member.roles &&
-    old.member.reserved === member.reserved &&
-    old.member.gamertag === member.gamertag &&
-    old.member.joinTime === member.joinTime &&
-    old.member.activeTitleId === member.activeTitleId &&
-    old.member.deviceToken === member.deviceToken
-      ? old.text.slice(old.restAt)
-      : restPart(member, active);
-  const prefix = `${first ? '' : ','}"${member.index}":{"next":${next},`;
-  const text = prefix + constants + system + custom + rest;
-  return {
-    member,
-    text,
-    // Also flattens the text, so the next rendering slices one string, not a tree of them.
-    bytes: Buffer.byteLength(text),
-    next,
-    first,
-    constantsAt: prefix.length,
-    systemAt: prefix.length + constants.length,
-    customAt: prefix.length + constants.length + system.length,
-    restAt: prefix.length + constants.length + system.length + custom.length,
-    active,
-  };
 }
 
 /** Renders `record`, reusing what `previous` rendered from the same objects. */
@@ -217,34 +141,36 @@ function renderDocument(
   let accepted = 0;
   let active = 0;
   const { members } = record;
-  const oldEntries = previous?.entries ?? [];
-  const entries = new Array<MemberEntry>(members.length);
+  const oldMembers = previous?.record.members ?? [];
+  const oldTexts = previous?.entryTexts ?? [];
+  const oldBytes = previous?.entryBytes ?? [];
+  const entryTexts = new Array<string>(members.length);
+  const entryBytes = new Array<number>(members.length);
   // Both member lists are sorted by index, so one forward walk finds the old entry of each index.
+  // An entry is reused whole when its member record, its `next` and its place are the same; a
+  // changed member's entry is rendered again whole.
   let old = 0;
   for (let position = 0; position < members.length; position += 1) {
     const member = members[position] as MemberRecord;
-    while (
-      old < oldEntries.length &&
-      (oldEntries[old] as MemberEntry).member.index < member.index
-    ) {
+    while (old < oldMembers.length && (oldMembers[old] as MemberRecord).index < member.index) {
       old += 1;
     }
-    const candidate = oldEntries[old];
-    const oldEntry = candidate?.member.index === member.index ? candidate : undefined;
     const next = members[position + 1]?.index ?? record.nextIndex;
     const first = position === 0;
-    const entry =
-      oldEntry !== undefined &&
-      oldEntry.member === member &&
-      oldEntry.next === next &&
-      oldEntry.first === first
-        ? oldEntry
-        : memberEntry(member, next, first, oldEntry);
-    entries[position] = entry;
-    text += entry.text;
-    bytes += entry.bytes;
+    const oldNext = oldMembers[old + 1]?.index ?? before?.nextIndex;
+    if (oldMembers[old] === member && oldNext === next && (old === 0) === first) {
+      entryTexts[position] = oldTexts[old] as string;
+      entryBytes[position] = oldBytes[old] as number;
+    } else {
+      const entry = memberEntryText(member, next, first);
+      entryTexts[position] = entry;
+      // Also flattens the entry, so the documents it is joined into copy one string, not a tree.
+      entryBytes[position] = Buffer.byteLength(entry);
+    }
+    text += entryTexts[position] as string;
+    bytes += entryBytes[position] as number;
     if (!member.reserved) accepted += 1;
-    if (entry.active) active += 1;
+    if (memberStatus(member) === 'active') active += 1;
   }
   const first = members[0]?.index ?? record.nextIndex;
   // The same text JSON.stringify gives for these integer fields, in this order; ASCII only.
@@ -252,7 +178,7 @@ function renderDocument(
     `},"membersInfo":{"first":${first},"next":${record.nextIndex},"count":${members.length},` +
     `"accepted":${accepted},"active":${active}},"servers":{}}`;
   return {
-    rendering: { record, opening, identity, middle, entries },
+    rendering: { record, opening, identity, middle, entryTexts, entryBytes },
     document: { text: text + tail, bytes: bytes + tail.length },
   };
 }
@@ -280,7 +206,8 @@ export class SessionRenderer {
       kept.opening = rendering.opening;
       kept.identity = rendering.identity;
       kept.middle = rendering.middle;
-      kept.entries = rendering.entries;
+      kept.entryTexts = rendering.entryTexts;
+      kept.entryBytes = rendering.entryBytes;
     }
     this.#lastRecord = record;
     this.#lastDocument = document;

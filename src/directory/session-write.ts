@@ -38,6 +38,30 @@ const maxSessionBytes = 512 * 1024;
  */
 const noFields: Readonly<Record<string, unknown>> = Object.freeze({});
 
+/** A member's `constants.system` as nearly every join sends it, shared like `noFields`. */
+const initializing: Readonly<Record<string, unknown>> = Object.freeze({ initialize: true });
+
+/**
+ * The `constants.system` a new member keeps (its xuid and index are kept apart). Most members have
+ * no constants or only `initialize: true`; they share one object instead of each keeping its own
+ * for as long as it stays in the session.
+ */
+function memberConstantsSystem(
+  initialize: unknown,
+  team: unknown,
+  matchmakingResult: unknown,
+): Readonly<Record<string, unknown>> {
+  if (team === undefined && matchmakingResult === undefined) {
+    if (initialize === undefined) return noFields;
+    if (initialize === true) return initializing;
+  }
+  const system: Record<string, unknown> = {};
+  if (initialize !== undefined) system.initialize = initialize;
+  if (team !== undefined) system.team = team;
+  if (matchmakingResult !== undefined) system.matchmakingResult = matchmakingResult;
+  return system;
+}
+
 export interface WriteRequest {
   readonly caller: CallerIdentity;
   /** Canonical reference (the template's own spelling). */
@@ -311,18 +335,16 @@ function applyMe(
     const denied = creating ? undefined : checkJoin(record, caller, request.access);
     if (denied) return reject(denied.status, denied.message);
     if (seatsLeft(record, working) < 1) return reject(403, fullMessage(record));
-    const constantsSystem: Record<string, unknown> = {};
     const askedSystem = delta.constants?.system;
-    if (askedSystem?.initialize !== undefined) constantsSystem.initialize = askedSystem.initialize;
-    if (askedSystem?.team !== undefined) constantsSystem.team = askedSystem.team;
-    if (askedSystem?.matchmakingResult !== undefined) {
-      constantsSystem.matchmakingResult = askedSystem.matchmakingResult;
-    }
     member = memberRecord({
       index: working.nextIndex,
       xuid: caller.xuid,
       gamertag: caller.gamertag,
-      constantsSystem,
+      constantsSystem: memberConstantsSystem(
+        askedSystem?.initialize,
+        askedSystem?.team,
+        askedSystem?.matchmakingResult,
+      ),
       constantsCustom: delta.constants?.custom ?? noFields,
       propertiesSystem: noFields,
       propertiesCustom: noFields,
@@ -358,20 +380,13 @@ function applyReservations(
     return reject(403, 'Only members of the session can reserve seats for other users.');
   }
   for (const [, delta] of reservations.sort(([a], [b]) => a - b)) {
-    const xuid = delta?.constants?.system?.xuid;
-    if (!delta || xuid === undefined) {
+    const askedSystem = delta?.constants?.system;
+    if (!delta || askedSystem?.xuid === undefined) {
       return reject(400, 'A reservation (members.reserve_N) needs constants.system.xuid.');
     }
+    const { xuid } = askedSystem;
     if (working.members.some((member) => member.xuid === xuid)) continue;
     if (seatsLeft(record, working) < 1) return reject(403, fullMessage(record));
-    const constantsSystem: Record<string, unknown> = {};
-    // Stryker disable next-line OptionalChaining: constants.system exists, the xuid check above read it
-    if (delta.constants?.system?.initialize !== undefined) {
-      constantsSystem.initialize = delta.constants.system.initialize;
-    }
-    // Stryker disable next-line OptionalChaining: constants.system exists, the xuid check above read it
-    if (delta.constants?.system?.team !== undefined)
-      constantsSystem.team = delta.constants.system.team;
     const roles = Object.fromEntries(
       Object.entries(delta.roles ?? {}).filter(
         (entry): entry is [string, string] => entry[1] !== null,
@@ -382,7 +397,7 @@ function applyReservations(
         index: working.nextIndex,
         xuid,
         gamertag: '',
-        constantsSystem,
+        constantsSystem: memberConstantsSystem(askedSystem.initialize, askedSystem.team, undefined),
         // Stryker disable next-line OptionalChaining: constants exists, the xuid check above read it
         constantsCustom: delta.constants?.custom ?? noFields,
         propertiesSystem: noFields,
