@@ -477,6 +477,48 @@ describe('joining', () => {
     ]);
   });
 
+  it.each([
+    ['no constants', undefined, {}],
+    ['initialize only', { initialize: true }, { initialize: true }],
+    ['initialize: false', { initialize: false }, { initialize: false }],
+    ['a team', { team: 'red' }, { team: 'red' }],
+    [
+      'a matchmaking result',
+      { matchmakingResult: { score: 1 } },
+      { matchmakingResult: { score: 1 } },
+    ],
+    [
+      'initialize and a team',
+      { initialize: true, team: 'blue' },
+      { initialize: true, team: 'blue' },
+    ],
+  ])('keeps exactly the constants a member joins with: %s', (_, system, kept) => {
+    const joining: SessionDelta = {
+      members: { me: system === undefined ? {} : { constants: { system } } },
+    };
+    const record = written(writeSession(session(), request(joining, { caller: caller('2') })));
+    expect(record.members[1]?.constantsSystem).toStrictEqual(kept);
+  });
+
+  it('keeps one shared object for the usual constants, {} and initialize: true', () => {
+    const joinWith = (record: SessionRecord, xuid: string, delta: SessionDelta) =>
+      written(writeSession(record, request(delta, { caller: caller(xuid) })));
+    const initializing: SessionDelta = {
+      members: { me: { constants: { system: { initialize: true } } } },
+    };
+    const roomy = session({
+      constantsSystem: { visibility: 'open', maxMembersCount: 8, sessionEmptyTimeout: 0 },
+    });
+    let record = joinWith(roomy, '2', { members: { me: {} } });
+    record = joinWith(record, '3', { members: { me: {} } });
+    record = joinWith(record, '4', initializing);
+    record = joinWith(record, '5', initializing);
+    const [, second, third, fourth, fifth] = record.members;
+    expect(third?.constantsSystem).toBe(second?.constantsSystem);
+    expect(fifth?.constantsSystem).toBe(fourth?.constantsSystem);
+    expect(Object.isFrozen(fourth?.constantsSystem)).toBe(true);
+  });
+
   it('gives a member who joins without constants empty ones', () => {
     const record = written(
       writeSession(session(), request({ members: { me: {} } }, { caller: caller('2') })),
@@ -925,7 +967,26 @@ describe('reservations', () => {
       statusSince: now,
     });
     expect(record.members[2]).toMatchObject({ constantsCustom: {}, roles: undefined });
-    expect(Object.keys(record.members[2]?.constantsSystem ?? {})).toEqual([]);
+    expect(record.members[2]?.constantsSystem).toStrictEqual({});
+  });
+
+  it('keeps exactly the constants a reservation sets, initialize alone too', () => {
+    const record = written(
+      writeSession(
+        session(),
+        request({
+          members: {
+            reserve_0: { constants: { system: { xuid: '2', initialize: true } } },
+            reserve_1: { constants: { system: { xuid: '3', team: 'red' } } },
+          },
+        }),
+      ),
+    );
+    expect(record.members.map((m) => m.constantsSystem)).toStrictEqual([
+      {},
+      { initialize: true },
+      { team: 'red' },
+    ]);
   });
 
   it('lets a creator join and reserve in one write', () => {
