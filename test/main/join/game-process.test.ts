@@ -32,12 +32,12 @@ function game(program: string, options: GameProcessOptions = {}, args: string[] 
     `const say = (t) => process.stderr.write(t + '\\n');`,
     program,
   ].join('\n');
-  const process_ = GameProcess.start(process.execPath, ['-e', source, '--', ...args], {
+  const running = GameProcess.start(process.execPath, ['-e', source, '--', ...args], {
     onOutput: (stream, line) => output.push({ stream, line }),
     ...options,
   });
-  started.push(process_);
-  return { game: process_, output, said: () => output.filter((o) => o.stream === 'stderr') };
+  started.push(running);
+  return { game: running, output, said: () => output.filter((o) => o.stream === 'stderr') };
 }
 
 /** Keeps a game alive until its stdin ends (Node exits once nothing is pending). */
