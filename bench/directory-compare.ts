@@ -1,16 +1,16 @@
 /**
- * Two variants of the directory side by side on the join workload of directory-bench.ts, to tell
- * apart changes of a few per cent that its ratio against a bare server cannot resolve (its rounds
- * range over a third, and the machine's speed drifts within a run). A variant is a built
+ * Two variants of the directory side by side on a workload of directory-bench.ts, to tell apart
+ * changes of a few per cent that its ratio against a bare server cannot resolve (its rounds range
+ * over a third, and the machine's speed drifts within a run). A variant is a built
  * `directory/cli.js` and extra Node flags:
  *
- *   BENCH_A_FLAGS="--max-semi-space-size=16" npm run bench:compare
- *   BENCH_B_CLI=../other-worktree/dist/directory/cli.js npm run bench:compare
+ *   BENCH_B_FLAGS="--max-semi-space-size=16" npm run bench:compare
+ *   BENCH_B_CLI=../other-worktree/dist/directory/cli.js BENCH_WORKLOAD=reput npm run bench:compare
  *
  * Both run at once, each in its own process, set up in turn batch by batch so neither waits idle
- * while the other is prepared. Their join rounds then alternate A B, B A, … so a drift of the
- * machine hits both alike, and each pair gives B's requests/s over A's and A's CPU per join over
- * B's (above 1: B is faster). Two processes of one build differ too (see docs/benchmarks.md), so
+ * while the other is prepared. Their rounds then alternate A B, B A, … so a drift of the machine
+ * hits both alike, and each pair gives B's requests/s over A's and A's CPU per request over B's
+ * (above 1: B is faster). Two processes of one build differ too (see docs/benchmarks.md), so
  * compare a change with its own A/A run before trusting a difference smaller than that.
  */
 import { resolve } from 'node:path';
@@ -22,10 +22,12 @@ import {
   line,
   load,
   median,
+  scid,
   seats,
   startServer,
   tokens,
   type LoadResult,
+  type ServerProcess,
 } from './directory-bench';
 
 interface Variant {
@@ -34,83 +36,135 @@ interface Variant {
   readonly flags: readonly string[];
 }
 
+type Player = { readonly xuid: string; readonly authorization: string };
+
 const variant = (name: 'A' | 'B'): Variant => ({
   name,
   cli: resolve(process.env[`BENCH_${name}_CLI`] ?? 'dist/directory/cli.js'),
   flags: (process.env[`BENCH_${name}_FLAGS`] ?? '').split(/\s+/).filter(Boolean),
 });
 
+/** `join`: distinct players joining through activity handles; `reput`: members re-writing. */
+const workload = process.env.BENCH_WORKLOAD ?? 'join';
 const pairs = Number(process.env.BENCH_PAIRS ?? 6);
 const joinsPerRound = Number(process.env.BENCH_JOINS ?? 15_000);
+/** How long a re-PUT round lasts, in seconds. */
+const seconds = Number(process.env.BENCH_SECONDS ?? 3);
+/** Full sessions whose members re-PUT, as in directory-bench.ts. */
+const reputSessions = 50;
 /** Identities are minted and sessions hosted in steps of this many, alternating the variants. */
 const setupStep = 10;
 
-/** A running variant with its players minted and its sessions hosted. */
-async function start(v: Variant) {
-  // Flags after the package.json ones (startServer's) override them.
-  const server = await startServer(`directory ${v.name}`, [
-    ...v.flags,
-    v.cli,
-    '--port',
-    '0',
-    '--no-rate-limits',
-    '--dev-identities-max',
-    '1000000',
-  ]);
-  let joined = 0;
-  const state = {
-    server,
-    handles: [] as string[],
-    joiners: [] as Array<{ xuid: string; authorization: string }>,
-    hosts: [] as Array<{ xuid: string; authorization: string }>,
-    /** The next `joinsPerRound` distinct players join, sessions filling one after another. */
-    round: (): Promise<LoadResult> => {
-      const requests = Array.from({ length: joinsPerRound }, () => {
-        const k = joined++;
-        const joiner = state.joiners[k];
-        if (!joiner) throw new Error('missing joiner');
-        return {
-          method: 'PUT',
-          path: joinPath(state.handles, k),
-          headers: { ...contract, authorization: joiner.authorization },
-          body: joinBody(joiner.xuid),
-        };
-      });
-      return load({ url: server.url, amount: requests.length, requests }, server);
-    },
+/** A join request of player `k` of `joiners`, through the handles sessions fill in turn. */
+function joinRequest(handles: readonly string[], joiners: readonly Player[], k: number) {
+  const joiner = joiners[k];
+  if (!joiner) throw new Error('missing joiner');
+  return {
+    method: 'PUT',
+    path: joinPath(handles, k),
+    headers: { ...contract, authorization: joiner.authorization },
+    body: joinBody(joiner.xuid),
   };
-  return state;
+}
+
+/** A running variant: its server, and the players and sessions its rounds use. */
+class RunningVariant {
+  readonly handles: string[] = [];
+  readonly joiners: Player[] = [];
+  #joined = 0;
+
+  constructor(readonly server: ServerProcess) {}
+
+  static async start(v: Variant): Promise<RunningVariant> {
+    // Flags after the package.json ones (startServer's) override them.
+    const server = await startServer(`directory ${v.name}`, [
+      ...v.flags,
+      v.cli,
+      '--port',
+      '0',
+      '--no-rate-limits',
+      '--dev-identities-max',
+      '1000000',
+    ]);
+    return new RunningVariant(server);
+  }
+
+  /** Mints `count` hosts with their sessions and `count × 15` joiners, names from `prefix`. */
+  async prepare(count: number, prefix: string): Promise<void> {
+    const { url } = this.server;
+    const hosts = await tokens(url, count, `${prefix}0`);
+    this.joiners.push(...(await tokens(url, count * (seats - 1), `${prefix}1`)));
+    for (const host of hosts) {
+      this.handles.push(await hostSession(url, host, `compare-${this.handles.length}`));
+    }
+  }
+
+  /** The next `amount` players join, sessions filling one after another. */
+  join(amount: number): Promise<LoadResult> {
+    const requests = Array.from({ length: amount }, () =>
+      joinRequest(this.handles, this.joiners, this.#joined++),
+    );
+    return load({ url: this.server.url, amount, requests }, this.server);
+  }
+
+  /** Every member of the first sessions re-writes a custom property, for `seconds`. */
+  reput(): Promise<LoadResult> {
+    const members = reputSessions * (seats - 1);
+    const requests = Array.from({ length: members * 8 }, (_, n) => {
+      const k = n % members;
+      const joiner = this.joiners[k];
+      if (!joiner) throw new Error('missing joiner');
+      return {
+        method: 'PUT',
+        path: `/serviceconfigs/${scid}/sessionTemplates/game/sessions/compare-${Math.floor(k / (seats - 1))}`,
+        headers: { ...contract, authorization: joiner.authorization },
+        body: JSON.stringify({
+          members: { me: { properties: { custom: { score: n, ping: (n * 7) % 90 } } } },
+        }),
+      };
+    });
+    return load({ url: this.server.url, duration: seconds, requests }, this.server);
+  }
+
+  /** One measured round of the workload. */
+  round(): Promise<LoadResult> {
+    return workload === 'reput' ? this.reput() : this.join(joinsPerRound);
+  }
 }
 
 export default async function directoryCompare(): Promise<void> {
+  if (workload !== 'join' && workload !== 'reput') {
+    throw new Error(`BENCH_WORKLOAD is "join" or "reput", not "${workload}"`);
+  }
   const a = variant('A');
   const b = variant('B');
   console.log(`A: ${a.cli} ${a.flags.join(' ')}\nB: ${b.cli} ${b.flags.join(' ')}`);
-  const running = [await start(a), await start(b)] as const;
+  const running = [await RunningVariant.start(a), await RunningVariant.start(b)] as const;
   try {
-    // One warm-up round each, then `pairs` pairs.
-    const sessions = Math.ceil(((2 * pairs + 1) * joinsPerRound) / (seats - 1));
+    // Joins: a warm-up round each, then `pairs` pairs, every join a new player. Re-PUTs: the
+    // members of 50 full sessions, joined once.
+    const sessions =
+      workload === 'join'
+        ? Math.ceil(((2 * pairs + 1) * joinsPerRound) / (seats - 1))
+        : reputSessions;
     const prefixes = ['25340', '25350'] as const;
     for (let first = 0; first < sessions; first += setupStep) {
-      const count = Math.min(setupStep, sessions - first);
+      const step = String(first / setupStep).padStart(5, '0');
       for (const [i, state] of running.entries()) {
-        const { url } = state.server;
-        const prefix = `${prefixes[i]}${String(first / setupStep).padStart(5, '0')}`;
-        const hosts = await tokens(url, count, `${prefix}0`);
-        state.joiners.push(...(await tokens(url, count * (seats - 1), `${prefix}1`)));
-        for (const [s, host] of hosts.entries()) {
-          state.handles.push(await hostSession(url, host, `compare-${first + s}`));
-        }
+        await state.prepare(Math.min(setupStep, sessions - first), `${prefixes[i]}${step}`);
       }
     }
-    for (const state of running) await state.round();
+    for (const state of running) {
+      if (workload === 'reput') await state.join(sessions * (seats - 1));
+      await state.round();
+    }
     const [stateA, stateB] = running;
     const throughput: number[] = [];
     const cpu: number[] = [];
     const p99: Record<'A' | 'B', number[]> = { A: [], B: [] };
     for (let pair = 0; pair < pairs; pair += 1) {
       const ordered = pair % 2 === 0 ? [stateA, stateB] : [stateB, stateA];
-      const results = new Map<unknown, LoadResult>();
+      const results = new Map<RunningVariant, LoadResult>();
       for (const state of ordered) results.set(state, await state.round());
       const ra = results.get(stateA) as LoadResult;
       const rb = results.get(stateB) as LoadResult;
@@ -122,9 +176,10 @@ export default async function directoryCompare(): Promise<void> {
       p99.B.push(rb.p99);
     }
     const list = (values: number[]) => values.map((v) => v.toFixed(2)).join(', ');
+    const name = workload === 'join' ? 'join by handle' : 'members re-PUT properties';
     console.log(
-      `join by handle, B against A: requests/s ${median(throughput).toFixed(3)} (pairs ${list(throughput)}), ` +
-        `CPU per join A/B ${median(cpu).toFixed(3)} (pairs ${list(cpu)}), ` +
+      `${name}, B against A: requests/s ${median(throughput).toFixed(3)} (pairs ${list(throughput)}), ` +
+        `CPU per request A/B ${median(cpu).toFixed(3)} (pairs ${list(cpu)}), ` +
         `p99 A ${median(p99.A).toFixed(1)} ms, B ${median(p99.B).toFixed(1)} ms`,
     );
   } finally {
