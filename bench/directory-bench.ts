@@ -356,6 +356,60 @@ export const joinBody = (xuid: string) =>
     },
   });
 
+/** A player of the benches: a minted development identity. */
+export interface BenchPlayer {
+  readonly xuid: string;
+  readonly authorization: string;
+}
+
+/**
+ * Player `k` of `joiners` joining through `handles` (see {@link joinPath}). Each request is a new
+ * player; sessions fill one after another, so documents grow from 2 to 16 members as real joins
+ * make them.
+ */
+export function joinRequest(
+  handles: readonly string[],
+  joiners: readonly BenchPlayer[],
+  k: number,
+) {
+  const joiner = joiners[k];
+  if (!joiner) throw new Error('missing joiner');
+  return {
+    method: 'PUT',
+    path: joinPath(handles, k),
+    headers: { ...contract, authorization: joiner.authorization },
+    body: joinBody(joiner.xuid),
+  };
+}
+
+/** How many full sessions the re-PUT workload's members belong to. */
+export const reputSessions = 50;
+
+/**
+ * The re-PUT workload: the members of the first {@link reputSessions} sessions, joined by
+ * {@link joinRequest}, with session `i` named `sessionName(i)`, re-writing a custom property; every
+ * write is a change.
+ */
+export function reputRequests(
+  joiners: readonly BenchPlayer[],
+  sessionName: (index: number) => string,
+) {
+  const members = reputSessions * (seats - 1);
+  return Array.from({ length: members * 8 }, (_, n) => {
+    const k = n % members;
+    const joiner = joiners[k];
+    if (!joiner) throw new Error('missing joiner');
+    return {
+      method: 'PUT',
+      path: `/serviceconfigs/${scid}/sessionTemplates/game/sessions/${sessionName(Math.floor(k / (seats - 1)))}`,
+      headers: { ...contract, authorization: joiner.authorization },
+      body: JSON.stringify({
+        members: { me: { properties: { custom: { score: n, ping: (n * 7) % 90 } } } },
+      }),
+    };
+  });
+}
+
 export function line(name: string, result: LoadResult): string {
   return `  ${name.padEnd(30)} ${result.requestsPerSecond.toFixed(0).padStart(6)} req/s   p50 ${result.p50.toFixed(1).padStart(5)} ms   p99 ${result.p99.toFixed(1).padStart(5)} ms   ${result.total} req, ${result.non2xx} non-2xx, ${result.errors} errors, ${result.meanBytes.toFixed(0)} B/answer, ${result.serverCpuUs.toFixed(0)} µs server CPU/request`;
 }
@@ -461,20 +515,9 @@ export default async function directoryBench(): Promise<void> {
       if (!host) throw new Error('missing host');
       handles.push(await hostSession(url, host, `bench-join-${s}`));
     }
-    // Each request is a new player; sessions fill one after another, so documents grow from 2 to
-    // 16 members as real joins make them.
-    const joinRequest = (k: number) => {
-      const joiner = joiners[k];
-      if (!joiner) throw new Error('missing joiner');
-      return {
-        method: 'PUT',
-        path: joinPath(handles, k),
-        headers: { ...contract, authorization: joiner.authorization },
-        body: joinBody(joiner.xuid),
-      };
-    };
+    const join = (k: number) => joinRequest(handles, joiners, k);
     // The first round's worth of joins warms the JIT up; rounds 1..N are measured.
-    const warmup = Array.from({ length: warmupRounds * joinsPerRound }, (_, k) => joinRequest(k));
+    const warmup = Array.from({ length: warmupRounds * joinsPerRound }, (_, k) => join(k));
     const joinWarmup = await load({ url, amount: warmup.length, requests: warmup }, directory);
     const probeHost = hosts[0];
     if (!probeHost) throw new Error('missing host');
@@ -489,10 +532,10 @@ export default async function directoryBench(): Promise<void> {
       rounds,
       (round) => {
         const first = (round + warmupRounds) * joinsPerRound;
-        const requests = Array.from({ length: joinsPerRound }, (_, k) => joinRequest(first + k));
+        const requests = Array.from({ length: joinsPerRound }, (_, k) => join(first + k));
         return load({ url, amount: requests.length, requests }, directory);
       },
-      joinRequest(joinsPerRound),
+      join(joinsPerRound),
       probe,
       // Rounds are as long as the warm-up; the warm-up's answers are a few bytes shorter (its
       // sessions' names have fewer digits), which only sizes the first bare run.
@@ -500,27 +543,14 @@ export default async function directoryBench(): Promise<void> {
     );
 
     // Re-PUT workload: members of 50 full sessions from above re-writing a custom property.
-    const members = 50 * (seats - 1);
-    const reputRequests = Array.from({ length: members * 8 }, (_, n) => {
-      const k = n % members;
-      const joiner = joiners[k];
-      if (!joiner) throw new Error('missing joiner');
-      return {
-        method: 'PUT',
-        path: `/serviceconfigs/${scid}/sessionTemplates/game/sessions/bench-join-${Math.floor(k / (seats - 1))}`,
-        headers: { ...contract, authorization: joiner.authorization },
-        body: JSON.stringify({
-          members: { me: { properties: { custom: { score: n, ping: (n * 7) % 90 } } } },
-        }),
-      };
-    });
-    const reputWarmup = await load({ url, duration: 1, requests: reputRequests }, directory);
-    const reputSample = reputRequests[0];
+    const reput = reputRequests(joiners, (i) => `bench-join-${i}`);
+    const reputWarmup = await load({ url, duration: 1, requests: reput }, directory);
+    const reputSample = reput[0];
     if (!reputSample) throw new Error('missing re-PUT request');
     await compare(
       'members re-PUT properties',
       rounds,
-      () => load({ url, duration: seconds, requests: reputRequests }, directory),
+      () => load({ url, duration: seconds, requests: reput }, directory),
       reputSample,
       probe,
       { meanBytes: reputWarmup.meanBytes, seconds },

@@ -15,17 +15,17 @@
  */
 import { resolve } from 'node:path';
 import {
-  contract,
   hostSession,
-  joinBody,
-  joinPath,
+  joinRequest,
   line,
   load,
   median,
-  scid,
+  reputRequests,
+  reputSessions,
   seats,
   startServer,
   tokens,
+  type BenchPlayer,
   type LoadResult,
   type ServerProcess,
 } from './directory-bench';
@@ -35,8 +35,6 @@ interface Variant {
   readonly cli: string;
   readonly flags: readonly string[];
 }
-
-type Player = { readonly xuid: string; readonly authorization: string };
 
 const variant = (name: 'A' | 'B'): Variant => ({
   name,
@@ -50,27 +48,13 @@ const pairs = Number(process.env.BENCH_PAIRS ?? 6);
 const joinsPerRound = Number(process.env.BENCH_JOINS ?? 15_000);
 /** How long a re-PUT round lasts, in seconds. */
 const seconds = Number(process.env.BENCH_SECONDS ?? 3);
-/** Full sessions whose members re-PUT, as in directory-bench.ts. */
-const reputSessions = 50;
 /** Identities are minted and sessions hosted in steps of this many, alternating the variants. */
 const setupStep = 10;
-
-/** A join request of player `k` of `joiners`, through the handles sessions fill in turn. */
-function joinRequest(handles: readonly string[], joiners: readonly Player[], k: number) {
-  const joiner = joiners[k];
-  if (!joiner) throw new Error('missing joiner');
-  return {
-    method: 'PUT',
-    path: joinPath(handles, k),
-    headers: { ...contract, authorization: joiner.authorization },
-    body: joinBody(joiner.xuid),
-  };
-}
 
 /** A running variant: its server, and the players and sessions its rounds use. */
 class RunningVariant {
   readonly handles: string[] = [];
-  readonly joiners: Player[] = [];
+  readonly joiners: BenchPlayer[] = [];
   #joined = 0;
 
   constructor(readonly server: ServerProcess) {}
@@ -107,22 +91,9 @@ class RunningVariant {
     return load({ url: this.server.url, amount, requests }, this.server);
   }
 
-  /** Every member of the first sessions re-writes a custom property, for `seconds`. */
+  /** Every member of the first `reputSessions` sessions re-writes a custom property, for `seconds`. */
   reput(): Promise<LoadResult> {
-    const members = reputSessions * (seats - 1);
-    const requests = Array.from({ length: members * 8 }, (_, n) => {
-      const k = n % members;
-      const joiner = this.joiners[k];
-      if (!joiner) throw new Error('missing joiner');
-      return {
-        method: 'PUT',
-        path: `/serviceconfigs/${scid}/sessionTemplates/game/sessions/compare-${Math.floor(k / (seats - 1))}`,
-        headers: { ...contract, authorization: joiner.authorization },
-        body: JSON.stringify({
-          members: { me: { properties: { custom: { score: n, ping: (n * 7) % 90 } } } },
-        }),
-      };
-    });
+    const requests = reputRequests(this.joiners, (i) => `compare-${i}`);
     return load({ url: this.server.url, duration: seconds, requests }, this.server);
   }
 
