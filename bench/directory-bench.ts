@@ -136,10 +136,19 @@ export async function startServer(name: string, args: readonly string[]): Promis
   };
 }
 
-/** The directory as it ships: the built bundle, through its own command line. */
-const startDirectoryProcess = () =>
-  startServer('directory', [
-    join(root, 'dist/directory/cli.js'),
+/**
+ * The directory as it ships: the built bundle, through its own command line. `cli` and `flags`
+ * (Node flags after the `directory` script's, so they override them) let bench:compare start
+ * another build or flag set the same way.
+ */
+export const startDirectoryProcess = ({
+  name = 'directory',
+  cli = join(root, 'dist/directory/cli.js'),
+  flags = [],
+}: { name?: string; cli?: string; flags?: readonly string[] } = {}) =>
+  startServer(name, [
+    ...flags,
+    cli,
     '--port',
     '0',
     '--no-rate-limits',

@@ -23,7 +23,7 @@ import {
   reputRequests,
   reputSessions,
   seats,
-  startServer,
+  startDirectoryProcess,
   tokens,
   type BenchPlayer,
   type LoadResult,
@@ -60,16 +60,11 @@ class RunningVariant {
   constructor(readonly server: ServerProcess) {}
 
   static async start(v: Variant): Promise<RunningVariant> {
-    // Flags after the package.json ones (startServer's) override them.
-    const server = await startServer(`directory ${v.name}`, [
-      ...v.flags,
-      v.cli,
-      '--port',
-      '0',
-      '--no-rate-limits',
-      '--dev-identities-max',
-      '1000000',
-    ]);
+    const server = await startDirectoryProcess({
+      name: `directory ${v.name}`,
+      cli: v.cli,
+      flags: v.flags,
+    });
     return new RunningVariant(server);
   }
 
