@@ -129,8 +129,8 @@ export default async function directoryCompare(): Promise<void> {
       }
     }
     if (workload === 'reput') {
-      // The players join in turn too, a batch each: set up whole one after the other, the
-      // directory joined second read up to 7 % faster against the same build.
+      // The players join in turn too, a batch each, as the identities are minted: neither
+      // directory waits idle while the other fills up (see docs/benchmarks.md).
       const players = sessions * (seats - 1);
       for (let joined = 0; joined < players; joined += reputJoinStep) {
         for (const state of running) await state.join(Math.min(reputJoinStep, players - joined));
