@@ -501,14 +501,22 @@ async function compare(
   );
 }
 
+/** A run's shape, from the environment; bench:compare reads the same variables. */
+export function benchShape() {
+  return {
+    rounds: Number(process.env.BENCH_ROUNDS ?? 5),
+    // 15 000 joins take a second or two: long enough that a round's start (50 new connections,
+    // the ramp-up) is a small part of it, for the directory and for the bare round as long as it.
+    joinsPerRound: Number(process.env.BENCH_JOINS ?? 15_000),
+    /** How long a re-PUT round lasts, in seconds. */
+    seconds: Number(process.env.BENCH_SECONDS ?? 3),
+    // At least one: the warm-up also sizes the first bare run.
+    warmupRounds: Math.max(1, Number(process.env.BENCH_WARMUP ?? 1)),
+  };
+}
+
 export default async function directoryBench(): Promise<void> {
-  const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
-  // 15 000 joins take a second or two: long enough that a round's start (50 new connections, the
-  // ramp-up) is a small part of it, for the directory and for the bare round as long as it.
-  const joinsPerRound = Number(process.env.BENCH_JOINS ?? 15_000);
-  const seconds = Number(process.env.BENCH_SECONDS ?? 3);
-  // At least one: the warm-up also sizes the first bare run.
-  const warmupRounds = Math.max(1, Number(process.env.BENCH_WARMUP ?? 1));
+  const { rounds, joinsPerRound, seconds, warmupRounds } = benchShape();
   const directory = process.env.BENCH_URL
     ? externalServer(process.env.BENCH_URL)
     : await startDirectoryProcess();

@@ -15,6 +15,7 @@
  */
 import { resolve } from 'node:path';
 import {
+  benchShape,
   hostSession,
   joinRequest,
   line,
@@ -45,15 +46,16 @@ const variant = (name: 'A' | 'B'): Variant => ({
 /** `join`: distinct players joining through activity handles; `reput`: members re-writing. */
 const workload = process.env.BENCH_WORKLOAD ?? 'join';
 const pairs = Number(process.env.BENCH_PAIRS ?? 6);
-const joinsPerRound = Number(process.env.BENCH_JOINS ?? 15_000);
-/** How long a re-PUT round lasts, in seconds. */
-const seconds = Number(process.env.BENCH_SECONDS ?? 3);
+/** Joins per round and re-PUT round length as directory-bench.ts takes them. */
+const { rounds, joinsPerRound, seconds, warmupRounds } = benchShape();
 /**
  * How many players have joined each directory before its re-PUT rounds: by default as many as
- * directory-bench.ts has joined when its re-PUT rounds start (a warm-up and 5 rounds of joins). A
+ * directory-bench.ts has joined when its re-PUT rounds start (its warm-up and rounds of joins). A
  * directory holding a few hundred members collects garbage differently from one holding 90 000.
  */
-const reputPlayers = Number(process.env.BENCH_REPUT_PLAYERS ?? 6 * joinsPerRound);
+const reputPlayers = Number(
+  process.env.BENCH_REPUT_PLAYERS ?? (warmupRounds + rounds) * joinsPerRound,
+);
 /** Identities are minted and sessions hosted in steps of this many, alternating the variants. */
 const setupStep = 10;
 /** Before re-PUT rounds, players join in steps of this many, alternating the variants. */
