@@ -442,15 +442,14 @@ async function compare(
   name: string,
   rounds: number,
   directoryRound: (round: number) => Promise<LoadResult>,
-  /** A request of the workload: the bare server gets the same bytes, and it measures the headers. */
+  /** A request of the workload: the bare server gets the same bytes. */
   sample: PlannedRequest,
-  /** A read of the same resource, to measure the directory's header bytes without writing. */
-  probe: PlannedRequest & { url: string },
+  /** Bytes of the status line and headers of the directory's answers (see {@link headerBytes}). */
+  directoryHeaders: number,
   /** The warm-up run: sizes the first bare run, before any measured round. */
   warmup: RunShape,
 ): Promise<void> {
   console.log(`${name}: ${rounds} rounds, ${connections} connections`);
-  const directoryHeaders = await headerBytes(probe.url, probe);
   /** A bare run shaped like `like`: the same body size, as long. */
   const bareRun = async (like: RunShape, label: string): Promise<LoadResult> => {
     // Same body size as the directory's answers (its mean answer minus its headers).
@@ -533,17 +532,20 @@ export default async function directoryBench(): Promise<void> {
       handles.push(await hostSession(url, host, `bench-join-${s}`));
     }
     const join = (k: number) => joinRequest(handles, joiners, k);
-    // The first round's worth of joins warms the JIT up; rounds 1..N are measured.
-    const warmup = Array.from({ length: warmupRounds * joinsPerRound }, (_, k) => join(k));
-    const joinWarmup = await load({ url, amount: warmup.length, requests: warmup }, directory);
     const probeHost = hosts[0];
     if (!probeHost) throw new Error('missing host');
-    const probe = {
-      url,
+    // The answers' header bytes, read off the wire once with a GET of a session, before any
+    // warm-up. A request of another kind than the workload's, sent after the warm-up, made V8
+    // drop the code it had optimised for the workload (its objects have other shapes), so the
+    // first measured round of each workload ran while the JIT compiled that code again.
+    const directoryHeaders = await headerBytes(url, {
       method: 'GET',
       path: `/serviceconfigs/${scid}/sessionTemplates/game/sessions/bench-join-0`,
       headers: { ...contract, authorization: probeHost.authorization },
-    };
+    });
+    // The first round's worth of joins warms the JIT up; rounds 1..N are measured.
+    const warmup = Array.from({ length: warmupRounds * joinsPerRound }, (_, k) => join(k));
+    const joinWarmup = await load({ url, amount: warmup.length, requests: warmup }, directory);
     await compare(
       'join by handle',
       rounds,
@@ -553,7 +555,7 @@ export default async function directoryBench(): Promise<void> {
         return load({ url, amount: requests.length, requests }, directory);
       },
       join(joinsPerRound),
-      probe,
+      directoryHeaders,
       // Rounds are as long as the warm-up; the warm-up's answers are a few bytes shorter (its
       // sessions' names have fewer digits), which only sizes the first bare run.
       { meanBytes: joinWarmup.meanBytes, seconds: joinWarmup.seconds / warmupRounds },
@@ -569,7 +571,7 @@ export default async function directoryBench(): Promise<void> {
       rounds,
       () => load({ url, duration: seconds, requests: reput }, directory),
       reputSample,
-      probe,
+      directoryHeaders,
       { meanBytes: reputWarmup.meanBytes, seconds },
     );
   } finally {
