@@ -12,7 +12,7 @@ import type { DevIdentityCap } from './dev-identity-cap';
 import type { DevTokenRegistry } from './dev-tokens';
 import type { DirectoryAnswer } from './directory-answer';
 import type { RateLimiter } from './rate-limiter';
-import { devTokenRequestSchema } from './request-schemas';
+import { parseDevTokenRequest } from './request-schemas';
 
 /** Default cap on identities held at once: about 4 MB of the launcher's memory. */
 export const defaultMaxDevIdentities = 10_000;
@@ -71,7 +71,7 @@ export class DevTokenDesk {
 
   /** Issues an identity for a parsed body (at once in memory; after the count on PostgreSQL). */
   issue(body: unknown): Awaitable<DirectoryAnswer> {
-    const parsed = devTokenRequestSchema.safeParse(body);
+    const parsed = parseDevTokenRequest(body);
     if (!parsed.success) {
       return text(400, `The request body is invalid: ${z.prettifyError(parsed.error)}`);
     }

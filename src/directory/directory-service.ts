@@ -12,11 +12,11 @@ import type { SessionRef } from './session-ref';
 import type { CallerIdentity, DevTokenRegistry } from './dev-tokens';
 import { textAnswer, type DirectoryAnswer } from './directory-answer';
 import {
-  devTokenRequestSchema,
   guidPattern,
-  handleQuerySchema,
-  handleRequestSchema,
-  sessionDeltaSchema,
+  parseDevTokenRequest,
+  parseHandleQuery,
+  parseHandleRequest,
+  parseSessionDelta,
   type SessionDelta,
 } from './request-schemas';
 import { isoTime } from './iso-time';
@@ -208,7 +208,7 @@ export class DirectoryService {
 
   /** `POST /dev/tokens`. */
   issueToken(body: unknown): DirectoryAnswer {
-    const parsed = devTokenRequestSchema.safeParse(body);
+    const parsed = parseDevTokenRequest(body);
     if (!parsed.success) return invalidBody(parsed.error);
     const issued = this.#deps.tokens.issue({
       ...parsed.data,
@@ -303,7 +303,7 @@ export class DirectoryService {
 
   /** `POST /handles`. */
   async createHandle(caller: CallerIdentity, body: unknown): Promise<DirectoryAnswer> {
-    const parsed = handleRequestSchema.safeParse(body);
+    const parsed = parseHandleRequest(body);
     if (!parsed.success) return invalidBody(parsed.error);
     const request = parsed.data;
     const resolved = this.resolveRef(request.sessionRef);
@@ -441,7 +441,7 @@ export class DirectoryService {
     body: unknown,
     include: ReadonlySet<string>,
   ): Promise<DirectoryAnswer> {
-    const parsed = handleQuerySchema.safeParse(body);
+    const parsed = parseHandleQuery(body);
     if (!parsed.success) return invalidBody(parsed.error);
     const request = parsed.data;
     let query: HandleQuery;
@@ -623,7 +623,7 @@ export class DirectoryService {
     access: SessionAccess,
     options: WriteOptions,
   ): Awaitable<DirectoryAnswer> {
-    const parsed = sessionDeltaSchema.safeParse(body);
+    const parsed = parseSessionDelta(body);
     if (!parsed.success) return invalidBody(parsed.error);
     const delta: SessionDelta = parsed.data;
     const claimed = delta.members?.me?.constants?.system?.xuid;
